@@ -1,0 +1,11 @@
+// Loss ids shared with the host. MUST MATCH src/backend/loss-id.ts.
+// Each loss is written as l(y, f) with f = w·x + b; the kernels need l and dl/df per row.
+
+/** 0.5 (f - y)^2 */
+export const LOSS_SQUARED: i32 = 0;
+/** Huber with threshold epsilon (lossParam): 0.5 r^2 if |r| <= eps, else eps |r| - 0.5 eps^2. */
+export const LOSS_HUBER: i32 = 1;
+/** max(0, 1 - y f), y in {-1, +1} */
+export const LOSS_HINGE: i32 = 2;
+/** max(0, 1 - y f)^2, y in {-1, +1} */
+export const LOSS_SQUARED_HINGE: i32 = 3;

@@ -1,0 +1,30 @@
+import { DescentError } from "../errors.js";
+import type { DType } from "../matrix.js";
+import { getRuntime } from "../runtime/wasm-runtime.js";
+import type { Backend } from "./backend.js";
+import { JsBackend } from "./js-backend.js";
+import { WasmBackend } from "./wasm-backend.js";
+
+/**
+ * Backend names users may pass: `'wasm'` picks the SIMD build when the engine supports it and the
+ * scalar build otherwise; `'wasm-simd'` and `'wasm-scalar'` force one; `'js'` is pure JavaScript.
+ */
+export type BackendName = "wasm" | "wasm-simd" | "wasm-scalar" | "js";
+
+/** All accepted backend names. */
+export const BACKEND_NAMES: readonly BackendName[] = ["wasm", "wasm-simd", "wasm-scalar", "js"];
+
+/** Creates a backend of the given name and dtype (loading and caching the WASM build once). */
+export async function createBackend(name: BackendName, dtype: DType): Promise<Backend> {
+  if (name === "js") return new JsBackend(dtype);
+  if (name === "wasm" || name === "wasm-simd") {
+    const simd = await getRuntime("simd");
+    if (simd !== null) return new WasmBackend(simd, dtype);
+    if (name === "wasm-simd") {
+      throw new DescentError("E_OPTION", "backend 'wasm-simd': this engine does not support WebAssembly SIMD");
+    }
+  }
+  const scalar = await getRuntime("scalar");
+  if (scalar === null) throw new DescentError("E_OPTION", "backend: this engine cannot run the WebAssembly build");
+  return new WasmBackend(scalar, dtype);
+}

@@ -1,0 +1,91 @@
+import { arrayTypeOf, type DType } from "../matrix.js";
+import type { Backend } from "./backend.js";
+import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
+import { axpyJs, dotJs, gemvJs, linearGradJs, sgdStepJs } from "./js-kernels.js";
+import { LossId, type LinearLoss } from "./loss-id.js";
+
+class HeapBuffer<A extends FloatArray | Int32Array> implements Buffer<A> {
+  readonly view: A;
+  constructor(view: A) {
+    this.view = view;
+  }
+  get length(): number {
+    return this.view.length;
+  }
+}
+
+/** The pure-JS backend: kernels over ordinary typed arrays on the JS heap. */
+export class JsBackend implements Backend {
+  readonly kind = "js" as const;
+  readonly dtype: DType;
+
+  constructor(dtype: DType) {
+    this.dtype = dtype;
+  }
+
+  alloc(length: number): FloatBuffer {
+    return new HeapBuffer<FloatArray>(new (arrayTypeOf(this.dtype))(length));
+  }
+
+  allocIndex(length: number): IndexBuffer {
+    return new HeapBuffer(new Int32Array(length));
+  }
+
+  free(_buffer: FloatBuffer | IndexBuffer): void {
+    // The garbage collector owns heap buffers.
+  }
+
+  dot(x: FloatBuffer, y: FloatBuffer, n: number): number {
+    return dotJs(x.view, 0, y.view, 0, n);
+  }
+
+  axpy(n: number, a: number, x: FloatBuffer, y: FloatBuffer): void {
+    axpyJs(n, a, x.view, 0, y.view, 0);
+  }
+
+  gemv(X: FloatBuffer, rows: number, d: number, params: FloatBuffer, out: FloatBuffer): void {
+    gemvJs(X.view, rows, d, params.view, out.view);
+  }
+
+  linearGrad(
+    loss: LinearLoss,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    sampleWeight: FloatBuffer | null,
+    idx: IndexBuffer,
+    start: number,
+    count: number,
+    d: number,
+    params: FloatBuffer,
+    grad: FloatBuffer,
+    lossParam: number,
+  ): number {
+    return linearGradJs(
+      LossId[loss],
+      X.view,
+      y.view,
+      sampleWeight === null ? null : sampleWeight.view,
+      idx.view,
+      start,
+      count,
+      d,
+      params.view,
+      grad.view,
+      lossParam,
+    );
+  }
+
+  sgdStep(
+    params: FloatBuffer,
+    grad: FloatBuffer,
+    d: number,
+    fitIntercept: boolean,
+    scale: number,
+    alpha: number,
+    lr: number,
+    acc: FloatBuffer | null,
+    accWeight: number,
+  ): void {
+    sgdStepJs(params.view, grad.view, d, fitIntercept, scale, alpha, lr, acc === null ? null : acc.view, accWeight);
+  }
+}

@@ -1,0 +1,23 @@
+/** Every error code a `DescentError` can carry (see the README's error table). */
+export type DescentErrorCode =
+  | "E_SHAPE"
+  | "E_NONFINITE"
+  | "E_EMPTY"
+  | "E_LABELS"
+  | "E_OPTION"
+  | "E_DIVERGED"
+  | "E_MEMORY"
+  | "E_FORMAT"
+  | "E_STATE";
+
+/** The one error type the library throws; `code` says what went wrong, the message says where. */
+export class DescentError extends Error {
+  /** Machine-readable category of the failure. */
+  readonly code: DescentErrorCode;
+
+  constructor(code: DescentErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "DescentError";
+    this.code = code;
+  }
+}

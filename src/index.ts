@@ -1,0 +1,15 @@
+// Public entry point of `descent`.
+export type { Backend, BackendKind } from "./backend/backend.js";
+export type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./backend/buffer.js";
+export { BACKEND_NAMES, type BackendName, createBackend } from "./backend/create-backend.js";
+export { LossId, type LinearLoss } from "./backend/loss-id.js";
+export { DescentError, type DescentErrorCode } from "./errors.js";
+export { type DType, isMatrix, type Matrix, type MatrixLike, toMatrix } from "./matrix.js";
+export type { FitOptions } from "./models/linear-model.js";
+export { LinearRegression, type LinearRegressionOptions } from "./models/linear-regression.js";
+export { accuracy, r2Score } from "./models/metrics.js";
+export { StandardScaler } from "./models/standard-scaler.js";
+export { setWasmLocation } from "./runtime/wasm-location.js";
+export type { EpochInfo, History, StopReason } from "./train/history.js";
+export type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "./train/options.js";
+export { Prng } from "./train/prng.js";

@@ -1,0 +1,119 @@
+import { DescentError } from "../errors.js";
+import type { History, StopReason } from "../train/history.js";
+
+/** Format tag and version written into every saved model. */
+export const MODEL_FORMAT = "descent-model";
+/** Bump on any incompatible change; readers refuse other versions. */
+export const MODEL_VERSION = 1;
+
+/** A JSON object read defensively: only own keys, never the prototype. */
+export type JsonObject = Record<string, unknown>;
+
+function bad(what: string): never {
+  throw new DescentError("E_FORMAT", `model JSON: ${what}`);
+}
+
+/** Checks the envelope (format, version, model kind) and returns the object. */
+export function readEnvelope(json: unknown, kind: string): JsonObject {
+  const o = typeof json === "string" ? parseText(json) : json;
+  if (o === null || typeof o !== "object" || Array.isArray(o)) bad("expected an object");
+  const obj = o as JsonObject;
+  assertPlain(obj, "$");
+  if (field(obj, "format") !== MODEL_FORMAT) bad(`'format' must be '${MODEL_FORMAT}'`);
+  const version = field(obj, "version");
+  if (version !== MODEL_VERSION) bad(`unsupported 'version' ${JSON.stringify(version)} (this release reads ${MODEL_VERSION})`);
+  if (field(obj, "model") !== kind) bad(`'model' is ${JSON.stringify(field(obj, "model"))}, expected '${kind}'`);
+  return obj;
+}
+
+function parseText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new DescentError("E_FORMAT", `model JSON does not parse: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Refuses `__proto__`, `constructor` and `prototype` keys anywhere (no prototype pollution). */
+function assertPlain(v: unknown, path: string): void {
+  if (v === null || typeof v !== "object") return;
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => assertPlain(x, `${path}[${i}]`));
+    return;
+  }
+  for (const key of Object.keys(v)) {
+    if (key === "__proto__" || key === "constructor" || key === "prototype") bad(`forbidden key '${key}' at ${path}`);
+    assertPlain((v as JsonObject)[key], `${path}.${key}`);
+  }
+}
+
+/** An own property, or undefined. */
+export function field(o: JsonObject, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+/** A finite number at `key`. */
+export function readNumber(o: JsonObject, key: string): number {
+  const v = field(o, key);
+  if (typeof v !== "number" || !Number.isFinite(v)) bad(`'${key}' must be a finite number`);
+  return v;
+}
+
+/** A non-negative integer at `key`. */
+export function readCount(o: JsonObject, key: string): number {
+  const v = readNumber(o, key);
+  if (!Number.isSafeInteger(v) || v < 0) bad(`'${key}' must be a non-negative integer`);
+  return v;
+}
+
+/** An array of finite numbers at `key`, of the given length when one is given. */
+export function readNumbers(o: JsonObject, key: string, length?: number): Float64Array {
+  const v = field(o, key);
+  if (!Array.isArray(v)) bad(`'${key}' must be an array of numbers`);
+  if (length !== undefined && v.length !== length) bad(`'${key}' has ${v.length} values, expected ${length}`);
+  const out = new Float64Array(v.length);
+  v.forEach((x, i) => {
+    if (typeof x !== "number" || !Number.isFinite(x)) bad(`'${key}[${i}]' is not a finite number`);
+    out[i] = x;
+  });
+  return out;
+}
+
+/** An object at `key`. */
+export function readObject(o: JsonObject, key: string): JsonObject {
+  const v = field(o, key);
+  if (v === null || typeof v !== "object" || Array.isArray(v)) bad(`'${key}' must be an object`);
+  return v as JsonObject;
+}
+
+const STOP_REASONS: readonly StopReason[] = ["tol", "gradTol", "earlyStopping", "maxEpochs", "callback", "diverged"];
+
+/** A stop reason or null at `key`. */
+export function readStopReason(o: JsonObject, key: string): StopReason | null {
+  const v = field(o, key);
+  if (v === null || v === undefined) return null;
+  if (typeof v !== "string" || !STOP_REASONS.includes(v as StopReason)) bad(`'${key}' is not a stop reason`);
+  return v as StopReason;
+}
+
+/** A history object; every series must be an array of numbers (null in JSON stands for NaN/Infinity). */
+export function readHistory(o: JsonObject, key: string): History {
+  const h = readObject(o, key);
+  const series = (k: string): number[] => {
+    const v = field(h, k);
+    if (!Array.isArray(v)) bad(`'${key}.${k}' must be an array`);
+    return v.map((x, i) => {
+      if (x === null) return Number.NaN;
+      if (typeof x !== "number") bad(`'${key}.${k}[${i}]' is not a number`);
+      return x;
+    });
+  };
+  const out: History = {
+    loss: series("loss"),
+    gradNorm: series("gradNorm"),
+    learningRate: series("learningRate"),
+    ms: series("ms"),
+  };
+  if (field(h, "valScore") !== undefined) out.valScore = series("valScore");
+  return out;
+}

@@ -1,0 +1,110 @@
+import { DescentError } from "./errors.js";
+
+/** A dense row-major matrix: element (r, c) is `data[r * cols + c]`. */
+export interface Matrix {
+  data: Float64Array | Float32Array;
+  rows: number;
+  cols: number;
+}
+
+/** Anything the estimators accept as a design matrix. */
+export type MatrixLike = Matrix | ArrayLike<ArrayLike<number>>;
+
+/** Element type used for training data and parameters. */
+export type DType = "float64" | "float32";
+
+/** The typed-array constructor for a dtype. */
+export function arrayTypeOf(dtype: DType): Float64ArrayConstructor | Float32ArrayConstructor {
+  return dtype === "float64" ? Float64Array : Float32Array;
+}
+
+/** True when `x` has the `{ data, rows, cols }` shape of a Matrix. */
+export function isMatrix(x: unknown): x is Matrix {
+  if (typeof x !== "object" || x === null) return false;
+  const m = x as Partial<Matrix>;
+  return (
+    (m.data instanceof Float64Array || m.data instanceof Float32Array) &&
+    typeof m.rows === "number" &&
+    typeof m.cols === "number"
+  );
+}
+
+/**
+ * Validates `X` and returns it as a float64 Matrix (a copy for nested arrays; the same data for a
+ * valid float64 Matrix). Throws E_EMPTY, E_SHAPE (ragged rows, bad dims) or E_NONFINITE with the
+ * row and column of the first bad value.
+ */
+export function toMatrix(X: MatrixLike, name = "X"): Matrix {
+  if (isMatrix(X)) {
+    const { data, rows, cols } = X;
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
+      throw new DescentError("E_SHAPE", `${name}: rows and cols must be non-negative integers (got ${rows} x ${cols})`);
+    }
+    if (rows === 0 || cols === 0) throw new DescentError("E_EMPTY", `${name} is empty (${rows} x ${cols})`);
+    if (data.length !== rows * cols) {
+      throw new DescentError("E_SHAPE", `${name}: data has ${data.length} values but rows x cols = ${rows * cols}`);
+    }
+    checkFinite(data, cols, name);
+    return { data: data instanceof Float64Array ? data : Float64Array.from(data), rows, cols };
+  }
+  if (X === null || typeof X !== "object" || typeof (X as ArrayLike<unknown>).length !== "number") {
+    throw new DescentError("E_SHAPE", `${name} must be an array of rows or a Matrix { data, rows, cols }`);
+  }
+  const rows = X.length;
+  if (rows === 0) throw new DescentError("E_EMPTY", `${name} has no rows`);
+  const first = X[0];
+  const cols = first?.length ?? 0;
+  if (cols === 0) throw new DescentError("E_EMPTY", `${name} row 0 has no columns`);
+  const data = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const row = X[r];
+    if (row === undefined || row === null || typeof row.length !== "number") {
+      throw new DescentError("E_SHAPE", `${name} row ${r} is not an array`);
+    }
+    if (row.length !== cols) {
+      throw new DescentError("E_SHAPE", `${name} is ragged: row ${r} has ${row.length} columns, row 0 has ${cols}`);
+    }
+    for (let c = 0; c < cols; c++) {
+      const v = row[c];
+      if (typeof v !== "number" || !Number.isFinite(v)) {
+        throw new DescentError("E_NONFINITE", `${name} has a non-finite value (${String(v)}) at row ${r}, column ${c}`);
+      }
+      data[r * cols + c] = v;
+    }
+  }
+  return { data, rows, cols };
+}
+
+function checkFinite(data: ArrayLike<number>, cols: number, name: string): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] as number;
+    if (!Number.isFinite(v)) {
+      throw new DescentError(
+        "E_NONFINITE",
+        `${name} has a non-finite value (${v}) at row ${Math.floor(i / cols)}, column ${i % cols}`,
+      );
+    }
+  }
+}
+
+/**
+ * Validates a numeric vector (targets or sample weights) of the expected length and returns a
+ * float64 copy. Throws E_SHAPE on a length mismatch and E_NONFINITE naming the row.
+ */
+export function toVector(v: ArrayLike<number>, expected: number, name: string): Float64Array {
+  if (v === null || typeof v !== "object" || typeof v.length !== "number") {
+    throw new DescentError("E_SHAPE", `${name} must be an array of numbers`);
+  }
+  if (v.length !== expected) {
+    throw new DescentError("E_SHAPE", `${name} has ${v.length} values but X has ${expected} rows`);
+  }
+  const out = new Float64Array(expected);
+  for (let i = 0; i < expected; i++) {
+    const x = v[i];
+    if (typeof x !== "number" || !Number.isFinite(x)) {
+      throw new DescentError("E_NONFINITE", `${name} has a non-finite value (${String(x)}) at row ${i}`);
+    }
+    out[i] = x;
+  }
+  return out;
+}

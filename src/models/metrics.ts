@@ -1,0 +1,32 @@
+/**
+ * Coefficient of determination 1 - SS_res / SS_tot (optionally weighted). When y is constant it is
+ * 1 for a perfect prediction and 0 otherwise, as scikit-learn's r2_score.
+ */
+export function r2Score(y: ArrayLike<number>, pred: ArrayLike<number>, sampleWeight: ArrayLike<number> | null = null): number {
+  const n = y.length;
+  let wsum = 0;
+  let mean = 0;
+  for (let i = 0; i < n; i++) {
+    const w = sampleWeight === null ? 1 : (sampleWeight[i] as number);
+    wsum += w;
+    mean += w * (y[i] as number);
+  }
+  mean /= wsum;
+  let res = 0;
+  let tot = 0;
+  for (let i = 0; i < n; i++) {
+    const w = sampleWeight === null ? 1 : (sampleWeight[i] as number);
+    const yi = y[i] as number;
+    res += w * (yi - (pred[i] as number)) ** 2;
+    tot += w * (yi - mean) ** 2;
+  }
+  if (tot === 0) return res === 0 ? 1 : 0;
+  return 1 - res / tot;
+}
+
+/** Fraction of positions where the two label arrays agree. */
+export function accuracy(y: ArrayLike<unknown>, pred: ArrayLike<unknown>): number {
+  let hits = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] === pred[i]) hits++;
+  return y.length === 0 ? 0 : hits / y.length;
+}

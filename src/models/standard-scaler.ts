@@ -1,0 +1,110 @@
+import { DescentError } from "../errors.js";
+import { MODEL_FORMAT, MODEL_VERSION, readCount, readEnvelope, readNumbers } from "../io/model-json.js";
+import { type Matrix, type MatrixLike, toMatrix } from "../matrix.js";
+
+/**
+ * Standardises each column to zero mean and unit variance: z = (x - mean) / scale, where scale is
+ * the population standard deviation (ddof 0) and 1 for a zero-variance column.
+ */
+export class StandardScaler {
+  /** Column means; null before fit. */
+  mean: Float64Array | null = null;
+  /** Column scales (population std, 1 where the std is 0); null before fit. */
+  scale: Float64Array | null = null;
+
+  /** Learns the column means and scales of X. */
+  fit(X: MatrixLike): this {
+    const m = toMatrix(X);
+    const { rows, cols, data } = m;
+    const mean = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] += data[r * cols + c] as number;
+    for (let c = 0; c < cols; c++) mean[c] = (mean[c] as number) / rows;
+    const variance = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const dev = (data[r * cols + c] as number) - (mean[c] as number);
+        variance[c] += dev * dev;
+      }
+    }
+    const scale = new Float64Array(cols);
+    for (let c = 0; c < cols; c++) {
+      const sd = Math.sqrt((variance[c] as number) / rows);
+      scale[c] = sd === 0 ? 1 : sd;
+    }
+    this.mean = mean;
+    this.scale = scale;
+    return this;
+  }
+
+  /** Returns the standardised copy of X as a float64 Matrix. */
+  transform(X: MatrixLike): Matrix {
+    const { mean, scale } = this.state();
+    const m = toMatrix(X);
+    this.checkCols(m.cols, mean.length);
+    const out = new Float64Array(m.data.length);
+    for (let r = 0; r < m.rows; r++) {
+      for (let c = 0; c < m.cols; c++) {
+        const i = r * m.cols + c;
+        out[i] = ((m.data[i] as number) - (mean[c] as number)) / (scale[c] as number);
+      }
+    }
+    return { data: out, rows: m.rows, cols: m.cols };
+  }
+
+  /** fit(X) then transform(X). */
+  fitTransform(X: MatrixLike): Matrix {
+    return this.fit(X).transform(X);
+  }
+
+  /** Maps standardised values back: x = z · scale + mean. */
+  inverseTransform(Z: MatrixLike): Matrix {
+    const { mean, scale } = this.state();
+    const m = toMatrix(Z, "Z");
+    this.checkCols(m.cols, mean.length);
+    const out = new Float64Array(m.data.length);
+    for (let r = 0; r < m.rows; r++) {
+      for (let c = 0; c < m.cols; c++) {
+        const i = r * m.cols + c;
+        out[i] = (m.data[i] as number) * (scale[c] as number) + (mean[c] as number);
+      }
+    }
+    return { data: out, rows: m.rows, cols: m.cols };
+  }
+
+  /** A versioned JSON snapshot. */
+  toJSON(): Record<string, unknown> {
+    const { mean, scale } = this.state();
+    return {
+      format: MODEL_FORMAT,
+      version: MODEL_VERSION,
+      model: "StandardScaler",
+      nFeatures: mean.length,
+      mean: Array.from(mean),
+      scale: Array.from(scale),
+    };
+  }
+
+  /** Rebuilds a scaler from toJSON() output; E_FORMAT names what is wrong. */
+  static fromJSON(json: unknown): StandardScaler {
+    const o = readEnvelope(json, "StandardScaler");
+    const d = readCount(o, "nFeatures");
+    const s = new StandardScaler();
+    s.mean = readNumbers(o, "mean", d);
+    s.scale = readNumbers(o, "scale", d);
+    if (s.scale.some((v) => v <= 0)) throw new DescentError("E_FORMAT", "model JSON: every 'scale' must be > 0");
+    return s;
+  }
+
+  private state(): { mean: Float64Array; scale: Float64Array } {
+    if (this.mean === null || this.scale === null) {
+      throw new DescentError("E_STATE", "StandardScaler is not fitted yet: call fit first");
+    }
+    return { mean: this.mean, scale: this.scale };
+  }
+
+  private checkCols(cols: number, expected: number): void {
+    if (cols !== expected) {
+      throw new DescentError("E_SHAPE", `X has ${cols} columns but the scaler was fitted with ${expected}`);
+    }
+  }
+}

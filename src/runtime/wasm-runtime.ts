@@ -1,0 +1,46 @@
+import { Arena } from "./arena.js";
+import type { KernelExports } from "./kernel-exports.js";
+import { loadModule } from "./load-module.js";
+import type { WasmVariant } from "./wasm-variant.js";
+
+/** Initial memory of a runtime, in 64 KiB pages (matches asconfig.json). */
+const INITIAL_PAGES = 16;
+/** Upper bound of a runtime's memory in pages: 4 GiB, the wasm32 limit. */
+const MAXIMUM_PAGES = 65536;
+
+/** One instantiated build: its exports, the memory it works in and the arena that carves it up. */
+export interface WasmRuntime {
+  readonly variant: WasmVariant;
+  readonly exports: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  readonly arena: Arena;
+}
+
+const runtimes = new Map<WasmVariant, Promise<WasmRuntime | null>>();
+
+async function create(variant: WasmVariant): Promise<WasmRuntime | null> {
+  const module = await loadModule(variant);
+  if (module === null) return null;
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  return {
+    variant,
+    exports: instance.exports as unknown as KernelExports,
+    memory,
+    arena: new Arena(memory),
+  };
+}
+
+/**
+ * The process-wide runtime of a build (one memory and arena per build, shared by every model, so
+ * concurrent fits each hold their own blocks of it); `null` when the engine cannot run that build.
+ */
+export function getRuntime(variant: WasmVariant): Promise<WasmRuntime | null> {
+  let p = runtimes.get(variant);
+  if (p === undefined) {
+    p = create(variant);
+    runtimes.set(variant, p);
+    p.catch(() => runtimes.delete(variant));
+  }
+  return p;
+}

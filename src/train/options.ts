@@ -1,0 +1,213 @@
+import { BACKEND_NAMES, type BackendName } from "../backend/create-backend.js";
+import { DescentError } from "../errors.js";
+import type { DType } from "../matrix.js";
+import type { EpochInfo } from "./history.js";
+
+/** Regularisation term R(w) (the intercept is never penalised). */
+export type Penalty = "l2" | "none" | "l1" | "elasticnet";
+/** Optimizer names. */
+export type OptimizerName = "sgd" | "momentum" | "nesterov" | "adagrad" | "rmsprop" | "adam" | "adamw";
+/** Learning-rate schedule names. */
+export type ScheduleName = "constant" | "invscaling" | "optimal" | "adaptive" | "step" | "exponential" | "cosine";
+
+/** Options every gradient-descent estimator takes (defaults as in the README). */
+export interface SgdOptions {
+  /** Rows per step: 1 = stochastic, k = mini-batch, 'full' = batch gradient descent. Default 32. */
+  batchSize?: number | "full";
+  /** Update rule. Default 'sgd'. */
+  optimizer?: OptimizerName;
+  /** Base step size eta (>0). Default 0.01. */
+  learningRate?: number;
+  /** How the step size changes with the step count. Default 'constant'. */
+  schedule?: ScheduleName;
+  /** Regulariser R(w). Default 'l2'. */
+  penalty?: Penalty;
+  /** Regularisation strength alpha (>= 0). Default 1e-4. */
+  alpha?: number;
+  /** Share of L1 in 'elasticnet', in [0, 1]. Default 0.15. */
+  l1Ratio?: number;
+  /** Upper bound on passes over the data. Default 1000. */
+  maxEpochs?: number;
+  /** Stop when the epoch objective has not improved by tol for nIterNoChange epochs; null disables. Default 1e-4. */
+  tol?: number | null;
+  /** Epochs without improvement before stopping. Default 5. */
+  nIterNoChange?: number;
+  /** Stop when the gradient norm falls below this; null disables. Default null. */
+  gradTol?: number | null;
+  /** Hold out validationFraction of the rows and stop when their score stops improving. Default false. */
+  earlyStopping?: boolean;
+  /** Share of rows held out for earlyStopping, in (0, 1). Default 0.1. */
+  validationFraction?: number;
+  /** Reshuffle the rows every epoch. Default true. */
+  shuffle?: boolean;
+  /** Seed of the shuffling stream (any safe integer). Default 0. */
+  seed?: number;
+  /** Kernel implementation. Default 'wasm'. */
+  backend?: BackendName;
+  /** Element type of the data and parameters during training. Default 'float64'. */
+  dtype?: DType;
+  /** Worker threads for the gradient. Default 1. */
+  threads?: number;
+  /** Called after every epoch; return false to stop. */
+  onEpoch?: (info: EpochInfo) => boolean | undefined | Promise<boolean | undefined>;
+  /** Learn the intercept b. Default true. */
+  fitIntercept?: boolean;
+  /** Start from the current coefficients on the next fit. Default false. */
+  warmStart?: boolean;
+}
+
+/** SgdOptions with every default filled in. */
+export interface ResolvedSgdOptions {
+  batchSize: number | "full";
+  optimizer: OptimizerName;
+  learningRate: number;
+  schedule: ScheduleName;
+  penalty: Penalty;
+  alpha: number;
+  l1Ratio: number;
+  maxEpochs: number;
+  tol: number | null;
+  nIterNoChange: number;
+  gradTol: number | null;
+  earlyStopping: boolean;
+  validationFraction: number;
+  shuffle: boolean;
+  seed: number;
+  backend: BackendName;
+  dtype: DType;
+  threads: number;
+  onEpoch: ((info: EpochInfo) => boolean | undefined | Promise<boolean | undefined>) | null;
+  fitIntercept: boolean;
+  warmStart: boolean;
+}
+
+/** The defaults of the contract (shared/API.md). */
+export const SGD_DEFAULTS: Readonly<ResolvedSgdOptions> = {
+  batchSize: 32,
+  optimizer: "sgd",
+  learningRate: 0.01,
+  schedule: "constant",
+  penalty: "l2",
+  alpha: 1e-4,
+  l1Ratio: 0.15,
+  maxEpochs: 1000,
+  tol: 1e-4,
+  nIterNoChange: 5,
+  gradTol: null,
+  earlyStopping: false,
+  validationFraction: 0.1,
+  shuffle: true,
+  seed: 0,
+  backend: "wasm",
+  dtype: "float64",
+  threads: 1,
+  onEpoch: null,
+  fitIntercept: true,
+  warmStart: false,
+};
+
+/** Optimizers and schedules this release implements. */
+const OPTIMIZERS: readonly OptimizerName[] = ["sgd"];
+const SCHEDULES: readonly ScheduleName[] = ["constant"];
+const PENALTIES: readonly Penalty[] = ["l2", "none"];
+
+function fail(name: string, why: string): never {
+  throw new DescentError("E_OPTION", `option '${name}' ${why}`);
+}
+
+function positive(name: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) fail(name, `must be a finite number > 0 (got ${String(v)})`);
+  return v;
+}
+
+function nonNegative(name: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) fail(name, `must be a finite number >= 0 (got ${String(v)})`);
+  return v;
+}
+
+function positiveInt(name: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1) fail(name, `must be an integer >= 1 (got ${String(v)})`);
+  return v;
+}
+
+function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
+  if (typeof v !== "string" || !allowed.includes(v as T)) {
+    fail(name, `must be one of ${allowed.map((a) => `'${a}'`).join(", ")} (got ${JSON.stringify(v)})`);
+  }
+  return v as T;
+}
+
+function bool(name: string, v: unknown): boolean {
+  if (typeof v !== "boolean") fail(name, `must be true or false (got ${String(v)})`);
+  return v;
+}
+
+function nullable(name: string, v: unknown): number | null {
+  return v === null ? null : nonNegative(name, v);
+}
+
+/**
+ * Checks user options against the contract and fills in defaults. Unknown keys and out-of-range
+ * values throw E_OPTION naming the option. `extraKeys` are the estimator's own options, which the
+ * caller validates.
+ */
+export function resolveSgdOptions(
+  options: object | undefined,
+  extraKeys: readonly string[] = [],
+): ResolvedSgdOptions {
+  const out: ResolvedSgdOptions = { ...SGD_DEFAULTS };
+  if (options === undefined) return out;
+  if (options === null || typeof options !== "object") fail("options", "must be an object");
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!(key in SGD_DEFAULTS) && !extraKeys.includes(key)) {
+      fail(key, "is unknown (see the README's option table; names are camelCase)");
+    }
+  }
+  const has = (k: keyof ResolvedSgdOptions): boolean => Object.hasOwn(o, k) && o[k] !== undefined;
+  if (has("batchSize")) out.batchSize = o.batchSize === "full" ? "full" : positiveInt("batchSize", o.batchSize);
+  if (has("optimizer")) out.optimizer = oneOf("optimizer", o.optimizer, OPTIMIZERS);
+  if (has("learningRate")) out.learningRate = positive("learningRate", o.learningRate);
+  if (has("schedule")) out.schedule = oneOf("schedule", o.schedule, SCHEDULES);
+  if (has("penalty")) out.penalty = oneOf("penalty", o.penalty, PENALTIES);
+  if (has("alpha")) out.alpha = nonNegative("alpha", o.alpha);
+  if (has("l1Ratio")) {
+    out.l1Ratio = nonNegative("l1Ratio", o.l1Ratio);
+    if (out.l1Ratio > 1) fail("l1Ratio", `must be in [0, 1] (got ${out.l1Ratio})`);
+  }
+  if (has("maxEpochs")) out.maxEpochs = positiveInt("maxEpochs", o.maxEpochs);
+  if (Object.hasOwn(o, "tol")) out.tol = nullable("tol", o.tol);
+  if (has("nIterNoChange")) out.nIterNoChange = positiveInt("nIterNoChange", o.nIterNoChange);
+  if (Object.hasOwn(o, "gradTol")) out.gradTol = nullable("gradTol", o.gradTol);
+  if (has("earlyStopping")) out.earlyStopping = bool("earlyStopping", o.earlyStopping);
+  if (has("validationFraction")) {
+    const v = positive("validationFraction", o.validationFraction);
+    if (v >= 1) fail("validationFraction", `must be in (0, 1) (got ${v})`);
+    out.validationFraction = v;
+  }
+  if (has("shuffle")) out.shuffle = bool("shuffle", o.shuffle);
+  if (has("seed")) {
+    if (typeof o.seed !== "number" || !Number.isSafeInteger(o.seed)) fail("seed", `must be an integer (got ${String(o.seed)})`);
+    out.seed = o.seed;
+  }
+  if (has("backend")) out.backend = oneOf("backend", o.backend, BACKEND_NAMES);
+  if (has("dtype")) out.dtype = oneOf("dtype", o.dtype, ["float64", "float32"] as const);
+  if (has("threads")) {
+    out.threads = positiveInt("threads", o.threads);
+    if (out.threads !== 1) fail("threads", "must be 1 in this release (worker threads are not available yet)");
+  }
+  if (has("onEpoch")) {
+    if (typeof o.onEpoch !== "function") fail("onEpoch", "must be a function");
+    out.onEpoch = o.onEpoch as ResolvedSgdOptions["onEpoch"];
+  }
+  if (has("fitIntercept")) out.fitIntercept = bool("fitIntercept", o.fitIntercept);
+  if (has("warmStart")) out.warmStart = bool("warmStart", o.warmStart);
+  if (out.earlyStopping) fail("earlyStopping", "is not available in this release");
+  return out;
+}
+
+/** Options of a resolved set that survive JSON (everything but the callback). */
+export function serializableOptions(o: ResolvedSgdOptions): Omit<ResolvedSgdOptions, "onEpoch"> {
+  const { onEpoch: _drop, ...rest } = o;
+  return rest;
+}
