@@ -1,14 +1,13 @@
 // One fused pass over a minibatch for every single-output linear loss: for each row, the
 // prediction f = x·w + b, the loss and its derivative, and the gradient accumulation g += c·x.
 import { LOSS_HINGE, LOSS_HUBER, LOSS_SQUARED, LOSS_SQUARED_HINGE } from "./losses";
-import { axpyImpl, dotImpl, shiftOf, zeroImpl } from "./simd";
+import { Simd } from "./simd";
 
 /**
  * Unscaled batch gradient of sum_k sw_k * loss(y_k, x_k·w + b) over the rows idx[start .. start+count).
  * params = [w (d), b], grad = [gw (d), gb] (overwritten). swPtr = 0 means unit weights.
  * Returns the weighted loss sum (accumulated in f64 in row order).
  */
-@inline
 function linearGradImpl<T>(
   loss: i32,
   x: usize,
@@ -22,17 +21,17 @@ function linearGradImpl<T>(
   grad: usize,
   lossParam: f64,
 ): f64 {
-  const s = shiftOf<T>();
-  const stride = <usize>d << s;
-  zeroImpl<T>(grad, d);
-  const b = load<T>(params + (<usize>d << s));
+  const s = Simd.shiftOf<T>();
+  const stride = (<usize>d) << s;
+  Simd.zero<T>(grad, d);
+  const b = load<T>(params + ((<usize>d) << s));
   const eps = <T>lossParam;
   let gb: T = 0;
   let total: f64 = 0;
   for (let k = 0; k < count; k++) {
-    const i = <usize>load<i32>(idx + (<usize>(start + k) << 2));
+    const i = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
     const row = x + i * stride;
-    const f = dotImpl<T>(row, params, d) + b;
+    const f = Simd.dot<T>(row, params, d) + b;
     const yi = load<T>(y + (i << s));
     const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
     let li: T = 0;
@@ -65,11 +64,11 @@ function linearGradImpl<T>(
       }
     }
     const c = wi * dl;
-    if (c != 0) axpyImpl<T>(d, c, row, grad);
+    if (c != 0) Simd.axpy<T>(d, c, row, grad);
     gb += c;
     total += <f64>(wi * li);
   }
-  store<T>(grad + (<usize>d << s), gb);
+  store<T>(grad + ((<usize>d) << s), gb);
   return total;
 }
 

@@ -8,94 +8,104 @@
 // Float32 SIMD keeps 16 partial sums (4 accumulators of 4 lanes); float32 results are only
 // compared within a tolerance, so its scalar build may use the float64 order.
 
-/** log2 of the element size of T in bytes (3 for f64, 2 for f32). */
-@inline
-export function shiftOf<T>(): usize {
-  return sizeof<T>() == 8 ? 3 : 2;
-}
+/** Inline building blocks (static methods, so the decorator is plain TypeScript). */
+export class Simd {
+  /** log2 of the element size of T in bytes (3 for f64, 2 for f32). */
+  @inline
+  static shiftOf<T>(): usize {
+    return sizeof<T>() == 8 ? 3 : 2;
+  }
 
-/** Sum of x[i] * w[i] for i < n, in the fixed order described above. */
-@inline
-export function dotImpl<T>(x: usize, w: usize, n: i32): T {
-  const s = shiftOf<T>();
-  let i = 0;
-  let sum: T;
-  if (ASC_FEATURE_SIMD) {
-    const block = sizeof<T>() == 8 ? 8 : 16;
-    let a0 = v128.splat<T>(0);
-    let a1 = v128.splat<T>(0);
-    let a2 = v128.splat<T>(0);
-    let a3 = v128.splat<T>(0);
-    for (; i + block <= n; i += block) {
-      const xo = x + (<usize>i << s);
-      const wo = w + (<usize>i << s);
-      a0 = v128.add<T>(a0, v128.mul<T>(v128.load(xo), v128.load(wo)));
-      a1 = v128.add<T>(a1, v128.mul<T>(v128.load(xo, 16), v128.load(wo, 16)));
-      a2 = v128.add<T>(a2, v128.mul<T>(v128.load(xo, 32), v128.load(wo, 32)));
-      a3 = v128.add<T>(a3, v128.mul<T>(v128.load(xo, 48), v128.load(wo, 48)));
-    }
-    const t = v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3));
-    if (sizeof<T>() == 8) {
-      sum = v128.extract_lane<T>(t, 0) + v128.extract_lane<T>(t, 1);
+  /** Sum of x[i] * w[i] for i < n, in the fixed order described above. */
+  @inline
+  static dot<T>(x: usize, w: usize, n: i32): T {
+    const s = Simd.shiftOf<T>();
+    let i = 0;
+    let sum: T;
+    if (ASC_FEATURE_SIMD) {
+      const block = sizeof<T>() == 8 ? 8 : 16;
+      let a0 = v128.splat<T>(0);
+      let a1 = v128.splat<T>(0);
+      let a2 = v128.splat<T>(0);
+      let a3 = v128.splat<T>(0);
+      for (; i + block <= n; i += block) {
+        const xo = x + ((<usize>i) << s);
+        const wo = w + ((<usize>i) << s);
+        a0 = v128.add<T>(a0, v128.mul<T>(v128.load(xo), v128.load(wo)));
+        a1 = v128.add<T>(a1, v128.mul<T>(v128.load(xo, 16), v128.load(wo, 16)));
+        a2 = v128.add<T>(a2, v128.mul<T>(v128.load(xo, 32), v128.load(wo, 32)));
+        a3 = v128.add<T>(a3, v128.mul<T>(v128.load(xo, 48), v128.load(wo, 48)));
+      }
+      const t = v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3));
+      if (sizeof<T>() == 8) {
+        sum = v128.extract_lane<T>(t, 0) + v128.extract_lane<T>(t, 1);
+      } else {
+        sum =
+          v128.extract_lane<T>(t, 0) +
+          v128.extract_lane<T>(t, 1) +
+          (v128.extract_lane<T>(t, 2) + v128.extract_lane<T>(t, 3));
+      }
     } else {
-      sum =
-        v128.extract_lane<T>(t, 0) +
-        v128.extract_lane<T>(t, 1) +
-        (v128.extract_lane<T>(t, 2) + v128.extract_lane<T>(t, 3));
+      let s0: T = 0,
+        s1: T = 0,
+        s2: T = 0,
+        s3: T = 0,
+        s4: T = 0,
+        s5: T = 0,
+        s6: T = 0,
+        s7: T = 0;
+      for (; i + 8 <= n; i += 8) {
+        const xo = x + ((<usize>i) << s);
+        const wo = w + ((<usize>i) << s);
+        s0 += load<T>(xo) * load<T>(wo);
+        s1 += load<T>(xo, sizeof<T>()) * load<T>(wo, sizeof<T>());
+        s2 += load<T>(xo, 2 * sizeof<T>()) * load<T>(wo, 2 * sizeof<T>());
+        s3 += load<T>(xo, 3 * sizeof<T>()) * load<T>(wo, 3 * sizeof<T>());
+        s4 += load<T>(xo, 4 * sizeof<T>()) * load<T>(wo, 4 * sizeof<T>());
+        s5 += load<T>(xo, 5 * sizeof<T>()) * load<T>(wo, 5 * sizeof<T>());
+        s6 += load<T>(xo, 6 * sizeof<T>()) * load<T>(wo, 6 * sizeof<T>());
+        s7 += load<T>(xo, 7 * sizeof<T>()) * load<T>(wo, 7 * sizeof<T>());
+      }
+      sum = s0 + s2 + (s4 + s6) + (s1 + s3 + (s5 + s7));
     }
-  } else {
-    let s0: T = 0, s1: T = 0, s2: T = 0, s3: T = 0, s4: T = 0, s5: T = 0, s6: T = 0, s7: T = 0;
-    for (; i + 8 <= n; i += 8) {
-      const xo = x + (<usize>i << s);
-      const wo = w + (<usize>i << s);
-      s0 += load<T>(xo) * load<T>(wo);
-      s1 += load<T>(xo, sizeof<T>()) * load<T>(wo, sizeof<T>());
-      s2 += load<T>(xo, 2 * sizeof<T>()) * load<T>(wo, 2 * sizeof<T>());
-      s3 += load<T>(xo, 3 * sizeof<T>()) * load<T>(wo, 3 * sizeof<T>());
-      s4 += load<T>(xo, 4 * sizeof<T>()) * load<T>(wo, 4 * sizeof<T>());
-      s5 += load<T>(xo, 5 * sizeof<T>()) * load<T>(wo, 5 * sizeof<T>());
-      s6 += load<T>(xo, 6 * sizeof<T>()) * load<T>(wo, 6 * sizeof<T>());
-      s7 += load<T>(xo, 7 * sizeof<T>()) * load<T>(wo, 7 * sizeof<T>());
+    for (; i < n; i++) {
+      sum += load<T>(x + ((<usize>i) << s)) * load<T>(w + ((<usize>i) << s));
     }
-    sum = s0 + s2 + (s4 + s6) + (s1 + s3 + (s5 + s7));
+    return sum;
   }
-  for (; i < n; i++) {
-    sum += load<T>(x + (<usize>i << s)) * load<T>(w + (<usize>i << s));
-  }
-  return sum;
-}
 
-/** y[i] = y[i] + a * x[i] for i < n (element-wise, so every build gives the same bits). */
-@inline
-export function axpyImpl<T>(n: i32, a: T, x: usize, y: usize): void {
-  const s = shiftOf<T>();
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    const lanes = sizeof<T>() == 8 ? 2 : 4;
-    const block = lanes * 4;
-    const av = v128.splat<T>(a);
-    for (; i + block <= n; i += block) {
-      const xo = x + (<usize>i << s);
-      const yo = y + (<usize>i << s);
-      v128.store(yo, v128.add<T>(v128.load(yo), v128.mul<T>(av, v128.load(xo))));
-      v128.store(yo, v128.add<T>(v128.load(yo, 16), v128.mul<T>(av, v128.load(xo, 16))), 16);
-      v128.store(yo, v128.add<T>(v128.load(yo, 32), v128.mul<T>(av, v128.load(xo, 32))), 32);
-      v128.store(yo, v128.add<T>(v128.load(yo, 48), v128.mul<T>(av, v128.load(xo, 48))), 48);
+  /** y[i] = y[i] + a * x[i] for i < n (element-wise, so every build gives the same bits). */
+  @inline
+  static axpy<T>(n: i32, a: T, x: usize, y: usize): void {
+    const s = Simd.shiftOf<T>();
+    let i = 0;
+    if (ASC_FEATURE_SIMD) {
+      const lanes = sizeof<T>() == 8 ? 2 : 4;
+      const block = lanes * 4;
+      const av = v128.splat<T>(a);
+      for (; i + block <= n; i += block) {
+        const xo = x + ((<usize>i) << s);
+        const yo = y + ((<usize>i) << s);
+        v128.store(yo, v128.add<T>(v128.load(yo), v128.mul<T>(av, v128.load(xo))));
+        v128.store(yo, v128.add<T>(v128.load(yo, 16), v128.mul<T>(av, v128.load(xo, 16))), 16);
+        v128.store(yo, v128.add<T>(v128.load(yo, 32), v128.mul<T>(av, v128.load(xo, 32))), 32);
+        v128.store(yo, v128.add<T>(v128.load(yo, 48), v128.mul<T>(av, v128.load(xo, 48))), 48);
+      }
+      for (; i + lanes <= n; i += lanes) {
+        const xo = x + ((<usize>i) << s);
+        const yo = y + ((<usize>i) << s);
+        v128.store(yo, v128.add<T>(v128.load(yo), v128.mul<T>(av, v128.load(xo))));
+      }
     }
-    for (; i + lanes <= n; i += lanes) {
-      const xo = x + (<usize>i << s);
-      const yo = y + (<usize>i << s);
-      v128.store(yo, v128.add<T>(v128.load(yo), v128.mul<T>(av, v128.load(xo))));
+    for (; i < n; i++) {
+      const yo = y + ((<usize>i) << s);
+      store<T>(yo, load<T>(yo) + a * load<T>(x + ((<usize>i) << s)));
     }
   }
-  for (; i < n; i++) {
-    const yo = y + (<usize>i << s);
-    store<T>(yo, load<T>(yo) + a * load<T>(x + (<usize>i << s)));
-  }
-}
 
-/** Sets n elements of T at p to zero. */
-@inline
-export function zeroImpl<T>(p: usize, n: i32): void {
-  memory.fill(p, 0, <usize>n << shiftOf<T>());
+  /** Sets n elements of T at p to zero. */
+  @inline
+  static zero<T>(p: usize, n: i32): void {
+    memory.fill(p, 0, (<usize>n) << Simd.shiftOf<T>());
+  }
 }

@@ -1,12 +1,11 @@
 // Fused optimizer steps over params = [w (d), b] and the unscaled batch gradient grad.
-import { shiftOf } from "./simd";
+import { Simd } from "./simd";
 
 /**
  * Plain SGD with an L2 term: gj = grad[j]*scale + alpha*w[j] (intercept: no penalty),
  * grad[j] = gj, w[j] = w[j] - lr*gj, and acc[j] = acc[j] + accWeight*gj when acc != 0.
  * The intercept is only moved when fitIntercept != 0.
  */
-@inline
 function sgdStepImpl<T>(
   params: usize,
   grad: usize,
@@ -18,7 +17,7 @@ function sgdStepImpl<T>(
   acc: usize,
   accWeight: T,
 ): void {
-  const s = shiftOf<T>();
+  const s = Simd.shiftOf<T>();
   let j = 0;
   if (ASC_FEATURE_SIMD) {
     const lanes = sizeof<T>() == 8 ? 2 : 4;
@@ -27,7 +26,7 @@ function sgdStepImpl<T>(
     const lv = v128.splat<T>(lr);
     const cv = v128.splat<T>(accWeight);
     for (; j + lanes <= d; j += lanes) {
-      const o = <usize>j << s;
+      const o = (<usize>j) << s;
       const w = v128.load(params + o);
       const g = v128.add<T>(v128.mul<T>(v128.load(grad + o), sv), v128.mul<T>(av, w));
       v128.store(grad + o, g);
@@ -36,14 +35,14 @@ function sgdStepImpl<T>(
     }
   }
   for (; j < d; j++) {
-    const o = <usize>j << s;
+    const o = (<usize>j) << s;
     const w = load<T>(params + o);
     const g = load<T>(grad + o) * scale + alpha * w;
     store<T>(grad + o, g);
     store<T>(params + o, w - lr * g);
     if (acc != 0) store<T>(acc + o, load<T>(acc + o) + accWeight * g);
   }
-  const o = <usize>d << s;
+  const o = (<usize>d) << s;
   const gb = load<T>(grad + o) * scale;
   store<T>(grad + o, gb);
   if (fitIntercept != 0) store<T>(params + o, load<T>(params + o) - lr * gb);

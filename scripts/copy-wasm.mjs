@@ -3,4 +3,5 @@ import { copyFileSync, mkdirSync } from "node:fs";
 
 const files = ["release.wasm", "release-scalar.wasm"];
 mkdirSync(new URL("../dist/wasm/", import.meta.url), { recursive: true });
-for (const f of files) copyFileSync(new URL(`../build/${f}`, import.meta.url), new URL(`../dist/wasm/${f}`, import.meta.url));
+for (const f of files)
+  copyFileSync(new URL(`../build/${f}`, import.meta.url), new URL(`../dist/wasm/${f}`, import.meta.url));

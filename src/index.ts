@@ -2,7 +2,7 @@
 export type { Backend, BackendKind } from "./backend/backend.js";
 export type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./backend/buffer.js";
 export { BACKEND_NAMES, type BackendName, createBackend } from "./backend/create-backend.js";
-export { LossId, type LinearLoss } from "./backend/loss-id.js";
+export { type LinearLoss, LossId } from "./backend/loss-id.js";
 export { DescentError, type DescentErrorCode } from "./errors.js";
 export { type DType, isMatrix, type Matrix, type MatrixLike, toMatrix } from "./matrix.js";
 export type { FitOptions } from "./models/linear-model.js";

@@ -2,7 +2,7 @@ import { arrayTypeOf, type DType } from "../matrix.js";
 import type { Backend } from "./backend.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
 import { axpyJs, dotJs, gemvJs, linearGradJs, sgdStepJs } from "./js-kernels.js";
-import { LossId, type LinearLoss } from "./loss-id.js";
+import { type LinearLoss, LossId } from "./loss-id.js";
 
 class HeapBuffer<A extends FloatArray | Int32Array> implements Buffer<A> {
   readonly view: A;

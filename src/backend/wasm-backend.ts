@@ -5,7 +5,7 @@ import { Slab } from "../runtime/slab.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
 import type { Backend } from "./backend.js";
 import type { FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
-import { LossId, type LinearLoss } from "./loss-id.js";
+import { type LinearLoss, LossId } from "./loss-id.js";
 
 function ptrOf(b: FloatBuffer | IndexBuffer): number {
   if (!(b instanceof Slab)) throw new DescentError("E_STATE", "a WASM kernel was given a buffer it did not allocate");

@@ -21,7 +21,8 @@ export function readEnvelope(json: unknown, kind: string): JsonObject {
   assertPlain(obj, "$");
   if (field(obj, "format") !== MODEL_FORMAT) bad(`'format' must be '${MODEL_FORMAT}'`);
   const version = field(obj, "version");
-  if (version !== MODEL_VERSION) bad(`unsupported 'version' ${JSON.stringify(version)} (this release reads ${MODEL_VERSION})`);
+  if (version !== MODEL_VERSION)
+    bad(`unsupported 'version' ${JSON.stringify(version)} (this release reads ${MODEL_VERSION})`);
   if (field(obj, "model") !== kind) bad(`'model' is ${JSON.stringify(field(obj, "model"))}, expected '${kind}'`);
   return obj;
 }
@@ -38,7 +39,7 @@ function parseText(text: string): unknown {
 function assertPlain(v: unknown, path: string): void {
   if (v === null || typeof v !== "object") return;
   if (Array.isArray(v)) {
-    v.forEach((x, i) => assertPlain(x, `${path}[${i}]`));
+    for (let i = 0; i < v.length; i++) assertPlain(v[i], `${path}[${i}]`);
     return;
   }
   for (const key of Object.keys(v)) {

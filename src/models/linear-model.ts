@@ -74,7 +74,10 @@ export abstract class LinearModel {
   protected checkX(X: MatrixLike): Matrix {
     const m = toMatrix(X);
     if (this.params !== null && m.cols !== this.nFeatures) {
-      throw new DescentError("E_SHAPE", `X has ${m.cols} columns but ${this.modelName} was fitted with ${this.nFeatures}`);
+      throw new DescentError(
+        "E_SHAPE",
+        `X has ${m.cols} columns but ${this.modelName} was fitted with ${this.nFeatures}`,
+      );
     }
     return m;
   }

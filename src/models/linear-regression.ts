@@ -146,7 +146,10 @@ export class LinearRegression extends LinearModel {
     model.progress = {
       step: readCount(progress, "step"),
       epoch: readCount(progress, "epoch"),
-      rng: rng === null || rng === undefined ? null : (Array.from(readNumbers(progress, "rng", 4)) as [number, number, number, number]),
+      rng:
+        rng === null || rng === undefined
+          ? null
+          : (Array.from(readNumbers(progress, "rng", 4)) as [number, number, number, number]),
     };
     return model;
   }

@@ -2,7 +2,11 @@
  * Coefficient of determination 1 - SS_res / SS_tot (optionally weighted). When y is constant it is
  * 1 for a perfect prediction and 0 otherwise, as scikit-learn's r2_score.
  */
-export function r2Score(y: ArrayLike<number>, pred: ArrayLike<number>, sampleWeight: ArrayLike<number> | null = null): number {
+export function r2Score(
+  y: ArrayLike<number>,
+  pred: ArrayLike<number>,
+  sampleWeight: ArrayLike<number> | null = null,
+): number {
   const n = y.length;
   let wsum = 0;
   let mean = 0;

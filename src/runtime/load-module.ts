@@ -1,6 +1,6 @@
 import { DescentError } from "../errors.js";
-import { WASM_FILES, type WasmVariant } from "./wasm-variant.js";
 import { wasmUrl } from "./wasm-location.js";
+import { WASM_FILES, type WasmVariant } from "./wasm-variant.js";
 
 const cache = new Map<WasmVariant, Promise<WebAssembly.Module | null>>();
 

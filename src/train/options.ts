@@ -116,17 +116,20 @@ function fail(name: string, why: string): never {
 }
 
 function positive(name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) fail(name, `must be a finite number > 0 (got ${String(v)})`);
+  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
+    fail(name, `must be a finite number > 0 (got ${String(v)})`);
   return v;
 }
 
 function nonNegative(name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) fail(name, `must be a finite number >= 0 (got ${String(v)})`);
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+    fail(name, `must be a finite number >= 0 (got ${String(v)})`);
   return v;
 }
 
 function positiveInt(name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1) fail(name, `must be an integer >= 1 (got ${String(v)})`);
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1)
+    fail(name, `must be an integer >= 1 (got ${String(v)})`);
   return v;
 }
 
@@ -151,10 +154,7 @@ function nullable(name: string, v: unknown): number | null {
  * values throw E_OPTION naming the option. `extraKeys` are the estimator's own options, which the
  * caller validates.
  */
-export function resolveSgdOptions(
-  options: object | undefined,
-  extraKeys: readonly string[] = [],
-): ResolvedSgdOptions {
+export function resolveSgdOptions(options: object | undefined, extraKeys: readonly string[] = []): ResolvedSgdOptions {
   const out: ResolvedSgdOptions = { ...SGD_DEFAULTS };
   if (options === undefined) return out;
   if (options === null || typeof options !== "object") fail("options", "must be an object");
@@ -187,7 +187,8 @@ export function resolveSgdOptions(
   }
   if (has("shuffle")) out.shuffle = bool("shuffle", o.shuffle);
   if (has("seed")) {
-    if (typeof o.seed !== "number" || !Number.isSafeInteger(o.seed)) fail("seed", `must be an integer (got ${String(o.seed)})`);
+    if (typeof o.seed !== "number" || !Number.isSafeInteger(o.seed))
+      fail("seed", `must be an integer (got ${String(o.seed)})`);
     out.seed = o.seed;
   }
   if (has("backend")) out.backend = oneOf("backend", o.backend, BACKEND_NAMES);

@@ -104,7 +104,19 @@ export async function trainLinear(
       let lossSum = 0;
       for (let off = 0; off < n; off += batch) {
         const count = Math.min(batch, n - off);
-        lossSum += backend.linearGrad(task.loss, data.X, data.y, data.sampleWeight, idx, off, count, d, p, g, task.lossParam);
+        lossSum += backend.linearGrad(
+          task.loss,
+          data.X,
+          data.y,
+          data.sampleWeight,
+          idx,
+          off,
+          count,
+          d,
+          p,
+          g,
+          task.lossParam,
+        );
         lr = opts.learningRate;
         backend.sgdStep(p, g, d, opts.fitIntercept, 1 / count, alpha, lr, acc, count / n);
         progress.step++;
@@ -132,7 +144,13 @@ export async function trainLinear(
       }
       params.set(current);
       if (opts.onEpoch !== null) {
-        const verdict = await opts.onEpoch({ epoch: progress.epoch, loss, gradNorm, learningRate: lr, ms: now - start });
+        const verdict = await opts.onEpoch({
+          epoch: progress.epoch,
+          loss,
+          gradNorm,
+          learningRate: lr,
+          ms: now - start,
+        });
         if (verdict === false) return { stopReason: "callback" };
       }
       if (opts.gradTol !== null && gradNorm < opts.gradTol) return { stopReason: "gradTol" };

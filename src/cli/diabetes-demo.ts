@@ -1,0 +1,90 @@
+import { readFile } from "node:fs/promises";
+import type { BackendName } from "../backend/create-backend.js";
+import { parseCsv, toNumericDataset } from "../io/csv.js";
+import type { Matrix } from "../matrix.js";
+import { LinearRegression, type LinearRegressionOptions } from "../models/linear-regression.js";
+import { StandardScaler } from "../models/standard-scaler.js";
+
+/** One row of the demo table: a configuration trained on one backend. */
+export interface DemoRow {
+  config: string;
+  backend: BackendName;
+  objective: number;
+  r2: number;
+  epochs: number;
+  stopReason: string;
+  /** Median wall time of the timed repetitions, in milliseconds. */
+  ms: number;
+}
+
+/** The bundled diabetes data (442 rows, 10 features), standardised with population std. */
+export async function loadDiabetes(): Promise<{ Z: Matrix; y: number[] }> {
+  const text = await readFile(new URL("../../data/diabetes.csv", import.meta.url), "utf8");
+  const { X, y } = toNumericDataset(parseCsv(text), "progression");
+  return { Z: new StandardScaler().fitTransform(X), y };
+}
+
+/** The configurations `npm start` shows. */
+export const DEMO_CONFIGS: ReadonlyArray<{ name: string; options: LinearRegressionOptions }> = [
+  { name: "mini-batch 32, lr 0.01", options: { batchSize: 32, learningRate: 0.01, maxEpochs: 1000, seed: 0 } },
+  { name: "stochastic, lr 0.001", options: { batchSize: 1, learningRate: 0.001, maxEpochs: 1000, seed: 0 } },
+  {
+    name: "full batch, lr 0.45",
+    options: { batchSize: "full", learningRate: 0.45, maxEpochs: 100_000, tol: null, gradTol: 1e-8 },
+  },
+];
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** Trains every demo configuration on each backend (one warm-up, then `repeats` timed fits). */
+export async function runDiabetesDemo(repeats = 5): Promise<DemoRow[]> {
+  const { Z, y } = await loadDiabetes();
+  const rows: DemoRow[] = [];
+  for (const { name, options } of DEMO_CONFIGS) {
+    for (const backend of ["js", "wasm"] as const) {
+      const times: number[] = [];
+      let model = await new LinearRegression({ ...options, backend }).fit(Z, y);
+      for (let r = 0; r < repeats; r++) {
+        const t0 = performance.now();
+        model = await new LinearRegression({ ...options, backend }).fit(Z, y);
+        times.push(performance.now() - t0);
+      }
+      rows.push({
+        config: name,
+        backend,
+        objective: model.objective(Z, y),
+        r2: model.score(Z, y),
+        epochs: model.nEpochs,
+        stopReason: model.stopReason ?? "",
+        ms: median(times),
+      });
+    }
+  }
+  return rows;
+}
+
+/** The demo rows as an aligned text table with the WASM/JS ratio per configuration. */
+export function formatDemoTable(rows: DemoRow[]): string {
+  const header = ["configuration", "backend", "objective J", "R²", "epochs", "stop", "wall ms", "wasm/js speed"];
+  const lines = rows.map((r) => {
+    const js = rows.find((o) => o.config === r.config && o.backend === "js");
+    const ratio = r.backend === "js" || js === undefined ? "" : `${(js.ms / r.ms).toFixed(2)}×`;
+    return [
+      r.config,
+      r.backend,
+      r.objective.toFixed(6),
+      r.r2.toFixed(6),
+      String(r.epochs),
+      r.stopReason,
+      r.ms.toFixed(2),
+      ratio,
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
+  const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ");
+  return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(fmt)].join("\n");
+}

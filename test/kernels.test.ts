@@ -1,0 +1,211 @@
+// Kernel-level checks over every backend and dtype: values against a plain float64 reference, and
+// float64 results identical to the bit between the JS and both WASM builds (same summation order).
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Backend, BackendKind } from "../src/backend/backend.js";
+import type { FloatBuffer } from "../src/backend/buffer.js";
+import { createBackend } from "../src/backend/create-backend.js";
+import type { LinearLoss } from "../src/backend/loss-id.js";
+import type { DType } from "../src/matrix.js";
+import { Prng } from "../src/train/prng.js";
+
+/** Lengths that exercise every SIMD block and tail (blocks of 8 for f64, 16 for f32). */
+const LENGTHS = [0, 1, 2, 3, 4, 5, 15, 16, 17, 1003];
+/** Float32 results may differ from a float64 reference by this relative amount (per-op rounding of ~1e3 terms). */
+const F32_REL_TOL = 1e-4;
+/** Float64 results vs the naive left-to-right reference (different order, so not bitwise). */
+const F64_REL_TOL = 1e-12;
+const KINDS: BackendKind[] = ["js", "wasm-simd", "wasm-scalar"];
+const DTYPES: DType[] = ["float64", "float32"];
+const LOSSES: LinearLoss[] = ["squared", "huber", "hinge", "squaredHinge"];
+
+function randomArray(rng: Prng, n: number, signs = false): number[] {
+  return Array.from({ length: n }, () => (signs ? (rng.nextFloat() < 0.5 ? -1 : 1) : rng.nextFloat() * 4 - 2));
+}
+
+function fill(b: Backend, values: ArrayLike<number>): FloatBuffer {
+  const buf = b.alloc(values.length);
+  buf.view.set(values);
+  return buf;
+}
+
+function naiveDot(x: ArrayLike<number>, y: ArrayLike<number>, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += (x[i] as number) * (y[i] as number);
+  return s;
+}
+
+function close(actual: number, expected: number, rel: number, scale = 1): void {
+  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.max(scale, Math.abs(expected)));
+}
+
+const backends = new Map<string, Backend>();
+beforeAll(async () => {
+  for (const kind of KINDS)
+    for (const dtype of DTYPES) backends.set(`${kind}/${dtype}`, await createBackend(kind, dtype));
+});
+const get = (kind: BackendKind, dtype: DType): Backend => backends.get(`${kind}/${dtype}`) as Backend;
+
+describe.each(KINDS)("%s kernels", (kind) => {
+  describe.each(DTYPES)("%s", (dtype) => {
+    const tol = dtype === "float64" ? F64_REL_TOL : F32_REL_TOL;
+    const round = (v: number[]): number[] => (dtype === "float32" ? Array.from(Float32Array.from(v)) : v);
+
+    it.each(LENGTHS)("dot over n = %i matches the reference", (n) => {
+      const b = get(kind, dtype);
+      const rng = new Prng(n + 1);
+      const x = round(randomArray(rng, n));
+      const y = round(randomArray(rng, n));
+      const got = b.dot(fill(b, x), fill(b, y), n);
+      close(got, naiveDot(x, y, n), tol, naiveDot(x.map(Math.abs), y.map(Math.abs), n));
+      if (n === 0) expect(got).toBe(0);
+    });
+
+    it.each(LENGTHS)("axpy over n = %i matches the reference and leaves the tail alone", (n) => {
+      const b = get(kind, dtype);
+      const rng = new Prng(n + 100);
+      const x = round(randomArray(rng, n + 3));
+      const y = round(randomArray(rng, n + 3));
+      const yb = fill(b, y);
+      b.axpy(n, 0.75, fill(b, x), yb);
+      for (let i = 0; i < n + 3; i++) {
+        const expected = i < n ? (y[i] as number) + 0.75 * (x[i] as number) : (y[i] as number);
+        close(yb.view[i] as number, expected, tol, 2);
+      }
+    });
+
+    it.each([1, 3, 8, 17])("gemv with d = %i matches the reference", (d) => {
+      const b = get(kind, dtype);
+      const rng = new Prng(d);
+      const rows = 7;
+      const X = round(randomArray(rng, rows * d));
+      const params = round(randomArray(rng, d + 1));
+      const out = b.alloc(rows);
+      b.gemv(fill(b, X), rows, d, fill(b, params), out);
+      for (let r = 0; r < rows; r++) {
+        const expected = naiveDot(X.slice(r * d), params, d) + (params[d] as number);
+        close(out.view[r] as number, expected, tol, d);
+      }
+    });
+
+    it.each(LOSSES)("linearGrad (%s) matches a row-by-row reference", (loss) => {
+      const b = get(kind, dtype);
+      const rng = new Prng(7);
+      const n = 23;
+      const d = 17;
+      const X = round(randomArray(rng, n * d));
+      const classification = loss === "hinge" || loss === "squaredHinge";
+      const y = round(randomArray(rng, n, classification));
+      const sw = round(randomArray(rng, n).map((v) => Math.abs(v)));
+      const params = round(randomArray(rng, d + 1).map((v) => v * 0.3));
+      const idx = b.allocIndex(n);
+      const order = Array.from({ length: n }, (_, i) => (i * 5) % n);
+      idx.view.set(order);
+      const grad = b.alloc(d + 1);
+      const start = 3;
+      const count = 15;
+      const eps = 0.5;
+      const total = b.linearGrad(
+        loss,
+        fill(b, X),
+        fill(b, y),
+        fill(b, sw),
+        idx,
+        start,
+        count,
+        d,
+        fill(b, params),
+        grad,
+        eps,
+      );
+      const g = new Array<number>(d + 1).fill(0);
+      let expectedTotal = 0;
+      for (let k = start; k < start + count; k++) {
+        const i = order[k] as number;
+        const f = naiveDot(X.slice(i * d), params, d) + (params[d] as number);
+        const yi = y[i] as number;
+        let l = 0;
+        let dl = 0;
+        if (loss === "squared") [l, dl] = [0.5 * (f - yi) ** 2, f - yi];
+        else if (loss === "huber") {
+          const r = f - yi;
+          [l, dl] = Math.abs(r) <= eps ? [0.5 * r * r, r] : [eps * Math.abs(r) - 0.5 * eps * eps, Math.sign(r) * eps];
+        } else if (loss === "hinge") [l, dl] = 1 - yi * f > 0 ? [1 - yi * f, -yi] : [0, 0];
+        else [l, dl] = 1 - yi * f > 0 ? [(1 - yi * f) ** 2, -2 * yi * (1 - yi * f)] : [0, 0];
+        const wi = sw[i] as number;
+        expectedTotal += wi * l;
+        for (let j = 0; j < d; j++) g[j] = (g[j] as number) + wi * dl * (X[i * d + j] as number);
+        g[d] = (g[d] as number) + wi * dl;
+      }
+      close(total, expectedTotal, tol * 10, count);
+      for (let j = 0; j <= d; j++) close(grad.view[j] as number, g[j] as number, tol * 10, count * 4);
+    });
+
+    it("sgdStep applies g·scale + alpha·w to w and leaves the intercept unpenalised", () => {
+      const b = get(kind, dtype);
+      const d = 5;
+      const params = fill(b, round([1, -2, 3, -4, 5, 0.5]));
+      const grad = fill(b, round([2, 2, 2, 2, 2, 4]));
+      const acc = fill(b, [0, 0, 0, 0, 0, 0]);
+      b.sgdStep(params, grad, d, true, 0.5, 0.25, 0.1, acc, 2);
+      const w0 = [1, -2, 3, -4, 5];
+      for (let j = 0; j < d; j++) {
+        const gj = 1 + 0.25 * (w0[j] as number);
+        close(grad.view[j] as number, gj, tol);
+        close(params.view[j] as number, (w0[j] as number) - 0.1 * gj, tol);
+        close(acc.view[j] as number, 2 * gj, tol);
+      }
+      close(grad.view[d] as number, 2, tol);
+      close(params.view[d] as number, 0.5 - 0.1 * 2, tol);
+      b.sgdStep(params, grad, d, false, 1, 0, 0.1, null, 0);
+      close(params.view[d] as number, 0.3, tol);
+    });
+  });
+});
+
+describe("float64 bit-for-bit parity between js, wasm-simd and wasm-scalar", () => {
+  it.each(LENGTHS)("dot over n = %i", (n) => {
+    const rng = new Prng(1234 + n);
+    const x = randomArray(rng, n).map((v) => v * 1e3 + 1 / 3);
+    const y = randomArray(rng, n);
+    const results = KINDS.map((k) => {
+      const b = get(k, "float64");
+      return b.dot(fill(b, x), fill(b, y), n);
+    });
+    expect(results[1]).toBe(results[0]);
+    expect(results[2]).toBe(results[0]);
+  });
+
+  it.each(LOSSES)("linearGrad + sgdStep over 50 steps (%s)", (loss) => {
+    const n = 61;
+    const d = 19;
+    const rng = new Prng(99);
+    const classification = loss === "hinge" || loss === "squaredHinge";
+    const X = randomArray(rng, n * d);
+    const y = randomArray(rng, n, classification);
+    const sw = randomArray(rng, n).map(Math.abs);
+    const outs = KINDS.map((k) => {
+      const b = get(k, "float64");
+      const Xb = fill(b, X);
+      const yb = fill(b, y);
+      const swb = fill(b, sw);
+      const p = b.alloc(d + 1);
+      const g = b.alloc(d + 1);
+      const acc = b.alloc(d + 1);
+      const idx = b.allocIndex(n);
+      idx.view.set(Array.from({ length: n }, (_, i) => (i * 7) % n));
+      const losses: number[] = [];
+      for (let s = 0; s < 50; s++) {
+        const start = (s * 13) % (n - 10);
+        losses.push(b.linearGrad(loss, Xb, yb, swb, idx, start, 10, d, p, g, 0.3));
+        b.sgdStep(p, g, d, true, 0.1, 0.01, 0.05, acc, 0.2);
+      }
+      return { losses, p: Array.from(p.view), acc: Array.from(acc.view) };
+    });
+    expect(outs[1]).toEqual(outs[0]);
+    expect(outs[2]).toEqual(outs[0]);
+    // toEqual treats -0 and +0 alike; compare the bits too.
+    const bits = (a: number[]): string => Buffer.from(Float64Array.from(a).buffer).toString("hex");
+    expect(bits((outs[1] as { p: number[] }).p)).toBe(bits((outs[0] as { p: number[] }).p));
+    expect(bits((outs[2] as { p: number[] }).p)).toBe(bits((outs[0] as { p: number[] }).p));
+  });
+});

@@ -1,0 +1,83 @@
+// The arena and slabs under the WASM backend: alignment, reuse, coalescing, growth.
+import { describe, expect, it } from "vitest";
+import { Arena } from "../src/runtime/arena.js";
+import { Slab } from "../src/runtime/slab.js";
+import { getRuntime } from "../src/runtime/wasm-runtime.js";
+import { Prng } from "../src/train/prng.js";
+
+describe("Arena", () => {
+  it("hands out 16-byte aligned, non-overlapping blocks and reuses freed ones", () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 });
+    const arena = new Arena(memory);
+    const a = arena.alloc(10);
+    const b = arena.alloc(100);
+    const c = arena.alloc(33);
+    for (const p of [a, b, c]) expect(p % 16).toBe(0);
+    expect(b).toBeGreaterThanOrEqual(a + 16);
+    expect(c).toBeGreaterThanOrEqual(b + 112);
+    arena.release(b);
+    expect(arena.alloc(50)).toBe(b);
+    expect(() => arena.release(12345)).toThrow(/not allocated/);
+  });
+
+  it("coalesces neighbours so freed space is reusable as one block", () => {
+    const arena = new Arena(new WebAssembly.Memory({ initial: 1, maximum: 100 }));
+    const blocks = [arena.alloc(64), arena.alloc(64), arena.alloc(64), arena.alloc(64)];
+    arena.release(blocks[1] as number);
+    arena.release(blocks[2] as number);
+    expect(arena.alloc(128)).toBe(blocks[1]);
+    for (const p of [blocks[0], blocks[1], blocks[3]]) arena.release(p as number);
+    expect(arena.usedBytes).toBe(0);
+    expect(arena.alloc(16)).toBe(blocks[0]);
+  });
+
+  it("grows the memory, and views made before the growth still read the same values", () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 });
+    const arena = new Arena(memory);
+    const slab = new Slab(memory, arena.alloc(8 * 10), 10, Float64Array);
+    slab.view.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    arena.alloc(300_000);
+    expect(memory.buffer.byteLength).toBeGreaterThan(300_000);
+    expect(Array.from(slab.view)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it("refuses to grow past the maximum with E_MEMORY naming the size", () => {
+    const arena = new Arena(new WebAssembly.Memory({ initial: 1, maximum: 2 }));
+    expect(() => arena.alloc(1 << 20)).toThrow(/cannot grow to 1\.0 MiB.*partialFit/);
+  });
+});
+
+describe("runtime", () => {
+  it("is created once per build and shared", async () => {
+    const a = await getRuntime("simd");
+    const b = await getRuntime("simd");
+    expect(a).not.toBeNull();
+    expect(a).toBe(b);
+  });
+});
+
+describe("Prng", () => {
+  it("is deterministic per seed and shuffles into a permutation", () => {
+    const a = new Prng(7);
+    const b = new Prng(7);
+    const c = new Prng(8);
+    const sa = Array.from({ length: 5 }, () => a.nextUint32());
+    expect(Array.from({ length: 5 }, () => b.nextUint32())).toEqual(sa);
+    expect(Array.from({ length: 5 }, () => c.nextUint32())).not.toEqual(sa);
+    const perm = Int32Array.from({ length: 100 }, (_, i) => i);
+    new Prng(1).shuffle(perm);
+    expect(Array.from(perm).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(Array.from(perm)).not.toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it("draws roughly uniform integers and restores its state", () => {
+    const rng = new Prng(3);
+    const counts = new Array(10).fill(0);
+    for (let i = 0; i < 100_000; i++) counts[rng.nextInt(10)]++;
+    for (const k of counts) expect(Math.abs(k - 10_000)).toBeLessThan(500);
+    const state = rng.getState();
+    const next = rng.nextFloat();
+    rng.setState(state);
+    expect(rng.nextFloat()).toBe(next);
+  });
+});
