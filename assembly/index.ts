@@ -1,4 +1,6 @@
 // The whole WASM surface. Every export takes byte offsets, counts and scalars; nothing allocates.
 export { axpyF32, axpyF64, dotF32, dotF64, gemvF32, gemvF64 } from "./blas";
 export { linearGradF32, linearGradF64 } from "./linear";
-export { sgdStepF32, sgdStepF64 } from "./update";
+export { expF64, log1pF64, logF64 } from "./math-exports";
+export { softmaxGradF32, softmaxGradF64 } from "./softmax";
+export { optimizerStepF32, optimizerStepF64 } from "./update";

@@ -1,6 +1,7 @@
 // One fused pass over a minibatch for every single-output linear loss: for each row, the
 // prediction f = x·w + b, the loss and its derivative, and the gradient accumulation g += c·x.
-import { LOSS_HINGE, LOSS_HUBER, LOSS_SQUARED, LOSS_SQUARED_HINGE } from "./losses";
+import { LOSS_HINGE, LOSS_HUBER, LOSS_LOG, LOSS_SQUARED, LOSS_SQUARED_HINGE } from "./losses";
+import { OwnMath } from "./math";
 import { Simd } from "./simd";
 
 /**
@@ -62,6 +63,22 @@ function linearGradImpl<T>(
         li = m * m;
         dl = <T>-2 * yi * m;
       }
+    } else if (loss == LOSS_LOG) {
+      // log(1 + exp(-z)), z = y f, and its derivative -y·sigmoid(-z), both without overflow.
+      const z = <f64>yi * <f64>f;
+      let l: f64;
+      let sig: f64;
+      if (z > 0) {
+        const e = OwnMath.exp(-z);
+        l = OwnMath.log1p(e);
+        sig = e / (1.0 + e);
+      } else {
+        const e = OwnMath.exp(z);
+        l = -z + OwnMath.log1p(e);
+        sig = 1.0 / (1.0 + e);
+      }
+      li = <T>l;
+      dl = <T>(-(<f64>yi) * sig);
     }
     const c = wi * dl;
     if (c != 0) Simd.axpy<T>(d, c, row, grad);

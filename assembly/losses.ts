@@ -9,3 +9,5 @@ export const LOSS_HUBER: i32 = 1;
 export const LOSS_HINGE: i32 = 2;
 /** max(0, 1 - y f)^2, y in {-1, +1} */
 export const LOSS_SQUARED_HINGE: i32 = 3;
+/** log(1 + exp(-y f)), y in {-1, +1} (binary logistic regression). */
+export const LOSS_LOG: i32 = 4;

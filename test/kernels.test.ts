@@ -16,7 +16,7 @@ const F32_REL_TOL = 1e-4;
 const F64_REL_TOL = 1e-12;
 const KINDS: BackendKind[] = ["js", "wasm-simd", "wasm-scalar"];
 const DTYPES: DType[] = ["float64", "float32"];
-const LOSSES: LinearLoss[] = ["squared", "huber", "hinge", "squaredHinge"];
+const LOSSES: LinearLoss[] = ["squared", "huber", "hinge", "squaredHinge", "log"];
 
 function randomArray(rng: Prng, n: number, signs = false): number[] {
   return Array.from({ length: n }, () => (signs ? (rng.nextFloat() < 0.5 ? -1 : 1) : rng.nextFloat() * 4 - 2));
@@ -93,7 +93,7 @@ describe.each(KINDS)("%s kernels", (kind) => {
       const n = 23;
       const d = 17;
       const X = round(randomArray(rng, n * d));
-      const classification = loss === "hinge" || loss === "squaredHinge";
+      const classification = loss !== "squared" && loss !== "huber";
       const y = round(randomArray(rng, n, classification));
       const sw = round(randomArray(rng, n).map((v) => Math.abs(v)));
       const params = round(randomArray(rng, d + 1).map((v) => v * 0.3));
@@ -130,7 +130,9 @@ describe.each(KINDS)("%s kernels", (kind) => {
           const r = f - yi;
           [l, dl] = Math.abs(r) <= eps ? [0.5 * r * r, r] : [eps * Math.abs(r) - 0.5 * eps * eps, Math.sign(r) * eps];
         } else if (loss === "hinge") [l, dl] = 1 - yi * f > 0 ? [1 - yi * f, -yi] : [0, 0];
-        else [l, dl] = 1 - yi * f > 0 ? [(1 - yi * f) ** 2, -2 * yi * (1 - yi * f)] : [0, 0];
+        else if (loss === "squaredHinge")
+          [l, dl] = 1 - yi * f > 0 ? [(1 - yi * f) ** 2, -2 * yi * (1 - yi * f)] : [0, 0];
+        else [l, dl] = [Math.log1p(Math.exp(-yi * f)), -yi / (1 + Math.exp(yi * f))];
         const wi = sw[i] as number;
         expectedTotal += wi * l;
         for (let j = 0; j < d; j++) g[j] = (g[j] as number) + wi * dl * (X[i * d + j] as number);
@@ -140,13 +142,27 @@ describe.each(KINDS)("%s kernels", (kind) => {
       for (let j = 0; j <= d; j++) close(grad.view[j] as number, g[j] as number, tol * 10, count * 4);
     });
 
-    it("sgdStep applies g·scale + alpha·w to w and leaves the intercept unpenalised", () => {
+    it("an sgd optimizerStep applies g·scale + alpha·w to w and leaves the intercept unpenalised", () => {
       const b = get(kind, dtype);
       const d = 5;
       const params = fill(b, round([1, -2, 3, -4, 5, 0.5]));
       const grad = fill(b, round([2, 2, 2, 2, 2, 4]));
       const acc = fill(b, [0, 0, 0, 0, 0, 0]);
-      b.sgdStep(params, grad, d, true, 0.5, 0.25, 0.1, acc, 2);
+      const step = {
+        kind: "sgd",
+        nPen: d,
+        fitIntercept: true,
+        scale: 0.5,
+        l2: 0.25,
+        lr: 0.1,
+        l1: 0,
+        h1: 0,
+        h2: 0,
+        h3: 0,
+        h4: 1,
+        h5: 1,
+      } as const;
+      b.optimizerStep(params, grad, null, null, d + 1, { ...step, accWeight: 2 }, acc);
       const w0 = [1, -2, 3, -4, 5];
       for (let j = 0; j < d; j++) {
         const gj = 1 + 0.25 * (w0[j] as number);
@@ -156,7 +172,15 @@ describe.each(KINDS)("%s kernels", (kind) => {
       }
       close(grad.view[d] as number, 2, tol);
       close(params.view[d] as number, 0.5 - 0.1 * 2, tol);
-      b.sgdStep(params, grad, d, false, 1, 0, 0.1, null, 0);
+      b.optimizerStep(
+        params,
+        grad,
+        null,
+        null,
+        d + 1,
+        { ...step, fitIntercept: false, scale: 1, l2: 0, accWeight: 0 },
+        null,
+      );
       close(params.view[d] as number, 0.3, tol);
     });
   });
@@ -179,7 +203,7 @@ describe("float64 bit-for-bit parity between js, wasm-simd and wasm-scalar", () 
     const n = 61;
     const d = 19;
     const rng = new Prng(99);
-    const classification = loss === "hinge" || loss === "squaredHinge";
+    const classification = loss !== "squared" && loss !== "huber";
     const X = randomArray(rng, n * d);
     const y = randomArray(rng, n, classification);
     const sw = randomArray(rng, n).map(Math.abs);
@@ -197,7 +221,29 @@ describe("float64 bit-for-bit parity between js, wasm-simd and wasm-scalar", () 
       for (let s = 0; s < 50; s++) {
         const start = (s * 13) % (n - 10);
         losses.push(b.linearGrad(loss, Xb, yb, swb, idx, start, 10, d, p, g, 0.3));
-        b.sgdStep(p, g, d, true, 0.1, 0.01, 0.05, acc, 0.2);
+        b.optimizerStep(
+          p,
+          g,
+          null,
+          null,
+          d + 1,
+          {
+            kind: "sgd",
+            nPen: d,
+            fitIntercept: true,
+            scale: 0.1,
+            l2: 0.01,
+            lr: 0.05,
+            l1: 0,
+            h1: 0,
+            h2: 0,
+            h3: 0,
+            h4: 1,
+            h5: 1,
+            accWeight: 0.2,
+          },
+          acc,
+        );
       }
       return { losses, p: Array.from(p.view), acc: Array.from(acc.view) };
     });

@@ -39,12 +39,13 @@ describe("LinearRegression toJSON / fromJSON", () => {
     model: "LinearRegression",
     options: {},
     nFeatures: 2,
-    coef: [1, 2],
-    intercept: 3,
+    nOutputs: 1,
+    params: [1, 2, 3],
     history: { loss: [], gradNorm: [], learningRate: [], ms: [] },
+    subHistories: [{ loss: [], gradNorm: [], learningRate: [], ms: [] }],
     stopReason: null,
     nEpochs: 0,
-    progress: { step: 0, epoch: 0, rng: null },
+    progress: [{ step: 0, epoch: 0, rng: null, moments: [], rateScale: 1 }],
   });
 
   it("a minimal valid document loads", () => {
@@ -56,8 +57,14 @@ describe("LinearRegression toJSON / fromJSON", () => {
     ["truncated text", '{"format":"descent-model","version":1', /does not parse/],
     ["wrong version", { ...good(), version: 99 }, /unsupported 'version' 99/],
     ["wrong model kind", { ...good(), model: "Other" }, /'model' is "Other"/],
-    ["wrong array length", { ...good(), coef: [1] }, /'coef' has 1 values, expected 2/],
-    ["non-number weight", { ...good(), coef: [1, "x"] }, /'coef\[1\]' is not a finite number/],
+    ["wrong array length", { ...good(), params: [1] }, /'params' has 1 values, expected 3/],
+    ["non-number weight", { ...good(), params: [1, "x", 3] }, /'params\[1\]' is not a finite number/],
+    ["missing progress", { ...good(), progress: [] }, /'progress' must be an array with one entry per sub-history/],
+    [
+      "bad moments",
+      { ...good(), progress: [{ step: 0, epoch: 0, rng: null, moments: [[1]], rateScale: 1 }] },
+      /'progress\[0\]\.moments\[0\]' has 1 values, expected 3/,
+    ],
     ["unknown option", { ...good(), options: { speed: 1 } }, /bad 'options'.*'speed' is unknown/],
     [
       "__proto__ key",

@@ -1,6 +1,7 @@
 import type { DType } from "../matrix.js";
-import type { FloatBuffer, IndexBuffer } from "./buffer.js";
+import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
 import type { LinearLoss } from "./loss-id.js";
+import type { StepParams } from "./optimizer-id.js";
 
 /** Which implementation runs the kernels. */
 export type BackendKind = "js" | "wasm-simd" | "wasm-scalar";
@@ -17,10 +18,12 @@ export interface Backend {
   readonly dtype: DType;
   /** A zero-filled float buffer of `length` elements. */
   alloc(length: number): FloatBuffer;
+  /** A zero-filled float64 buffer whatever the dtype (kernel scratch). */
+  allocF64(length: number): Buffer<Float64Array>;
   /** A zero-filled int32 buffer of `length` elements (row indices). */
   allocIndex(length: number): IndexBuffer;
   /** Returns a buffer's storage; the buffer must not be used afterwards. */
-  free(buffer: FloatBuffer | IndexBuffer): void;
+  free(buffer: Buffer<FloatArray | Int32Array>): void;
   /** x·y over the first n elements. */
   dot(x: FloatBuffer, y: FloatBuffer, n: number): number;
   /** y += a·x over the first n elements. */
@@ -46,18 +49,35 @@ export interface Backend {
     lossParam: number,
   ): number;
   /**
-   * Plain SGD step with an L2 term on w: g = grad·scale + alpha·w (intercept unpenalised), stored
-   * back into grad; params -= lr·g (intercept only if fitIntercept); acc += accWeight·g if acc.
+   * Fused pass of the multinomial loss over rows idx[start .. start+count) for `classes` classes
+   * (y holds class indices); params and grad = [W (classes × d), b (classes)]. Returns the weighted
+   * loss sum. `scratch` holds at least `classes` doubles.
    */
-  sgdStep(
+  softmaxGrad(
+    X: FloatBuffer,
+    y: FloatBuffer,
+    sampleWeight: FloatBuffer | null,
+    idx: IndexBuffer,
+    start: number,
+    count: number,
+    d: number,
+    classes: number,
     params: FloatBuffer,
     grad: FloatBuffer,
-    d: number,
-    fitIntercept: boolean,
-    scale: number,
-    alpha: number,
-    lr: number,
+    scratch: Buffer<Float64Array>,
+  ): number;
+  /**
+   * One fused optimizer step over nAll parameters (penalised weights first, then intercepts): scales
+   * the gradient, adds the penalty, updates the optimizer state s1/s2 and the parameters, and adds
+   * the step's gradient to `acc` (see assembly/update.ts for every formula).
+   */
+  optimizerStep(
+    params: FloatBuffer,
+    grad: FloatBuffer,
+    s1: FloatBuffer | null,
+    s2: FloatBuffer | null,
+    nAll: number,
+    step: StepParams,
     acc: FloatBuffer | null,
-    accWeight: number,
   ): void;
 }

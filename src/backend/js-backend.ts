@@ -1,8 +1,9 @@
 import { arrayTypeOf, type DType } from "../matrix.js";
 import type { Backend } from "./backend.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
-import { axpyJs, dotJs, gemvJs, linearGradJs, sgdStepJs } from "./js-kernels.js";
+import { axpyJs, dotJs, gemvJs, linearGradJs, optimizerStepJs, softmaxGradJs } from "./js-kernels.js";
 import { type LinearLoss, LossId } from "./loss-id.js";
+import type { StepParams } from "./optimizer-id.js";
 
 class HeapBuffer<A extends FloatArray | Int32Array> implements Buffer<A> {
   readonly view: A;
@@ -27,11 +28,15 @@ export class JsBackend implements Backend {
     return new HeapBuffer<FloatArray>(new (arrayTypeOf(this.dtype))(length));
   }
 
+  allocF64(length: number): Buffer<Float64Array> {
+    return new HeapBuffer(new Float64Array(length));
+  }
+
   allocIndex(length: number): IndexBuffer {
     return new HeapBuffer(new Int32Array(length));
   }
 
-  free(_buffer: FloatBuffer | IndexBuffer): void {
+  free(_buffer: Buffer<FloatArray | Int32Array>): void {
     // The garbage collector owns heap buffers.
   }
 
@@ -75,17 +80,43 @@ export class JsBackend implements Backend {
     );
   }
 
-  sgdStep(
+  softmaxGrad(
+    X: FloatBuffer,
+    y: FloatBuffer,
+    sampleWeight: FloatBuffer | null,
+    idx: IndexBuffer,
+    start: number,
+    count: number,
+    d: number,
+    classes: number,
     params: FloatBuffer,
     grad: FloatBuffer,
-    d: number,
-    fitIntercept: boolean,
-    scale: number,
-    alpha: number,
-    lr: number,
+    scratch: Buffer<Float64Array>,
+  ): number {
+    return softmaxGradJs(
+      X.view,
+      y.view,
+      sampleWeight === null ? null : sampleWeight.view,
+      idx.view,
+      start,
+      count,
+      d,
+      classes,
+      params.view,
+      grad.view,
+      scratch.view,
+    );
+  }
+
+  optimizerStep(
+    params: FloatBuffer,
+    grad: FloatBuffer,
+    s1: FloatBuffer | null,
+    s2: FloatBuffer | null,
+    nAll: number,
+    step: StepParams,
     acc: FloatBuffer | null,
-    accWeight: number,
   ): void {
-    sgdStepJs(params.view, grad.view, d, fitIntercept, scale, alpha, lr, acc === null ? null : acc.view, accWeight);
+    optimizerStepJs(params.view, grad.view, s1?.view ?? null, s2?.view ?? null, nAll, step, acc?.view ?? null);
   }
 }

@@ -2,7 +2,9 @@
 // for operation (see the summation-order contract in assembly/simd.ts), so float64 results match
 // the WASM builds to the bit. Float32 data is read from Float32Arrays but computed in doubles.
 import type { FloatArray } from "./buffer.js";
+import { ownExp, ownLog, ownLog1p } from "./js-math.js";
 import { LossId } from "./loss-id.js";
+import { OptimizerId, type StepParams } from "./optimizer-id.js";
 
 /** x[xo..xo+n)·w[wo..wo+n) with 8 partial sums combined as the WASM kernels do. */
 export function dotJs(x: FloatArray, xo: number, w: FloatArray, wo: number, n: number): number {
@@ -96,6 +98,19 @@ export function linearGradJs(
         li = m * m;
         dl = -2 * yi * m;
       }
+    } else if (loss === LossId.log) {
+      const z = yi * f;
+      let sig: number;
+      if (z > 0) {
+        const e = ownExp(-z);
+        li = ownLog1p(e);
+        sig = e / (1.0 + e);
+      } else {
+        const e = ownExp(z);
+        li = -z + ownLog1p(e);
+        sig = 1.0 / (1.0 + e);
+      }
+      dl = -yi * sig;
     }
     const c = wi * dl;
     if (c !== 0) for (let j = 0; j < d; j++) grad[j] = grad[j] + c * X[ro + j];
@@ -106,27 +121,104 @@ export function linearGradJs(
   return total;
 }
 
-/** Mirror of assembly/update.ts sgdStepImpl. */
-export function sgdStepJs(
+/** Mirror of assembly/softmax.ts softmaxGradImpl; scratch holds `classes` doubles. */
+export function softmaxGradJs(
+  X: FloatArray,
+  y: FloatArray,
+  sw: FloatArray | null,
+  idx: Int32Array,
+  start: number,
+  count: number,
+  d: number,
+  classes: number,
   params: FloatArray,
   grad: FloatArray,
-  d: number,
-  fitIntercept: boolean,
-  scale: number,
-  alpha: number,
-  lr: number,
-  acc: FloatArray | null,
-  accWeight: number,
-): void {
-  for (let j = 0; j < d; j++) {
-    const w = params[j];
-    const g = grad[j] * scale + alpha * w;
-    grad[j] = g;
-    params[j] = w - lr * g;
-    if (acc !== null) acc[j] = acc[j] + accWeight * g;
+  scratch: Float64Array,
+): number {
+  grad.fill(0, 0, classes * (d + 1));
+  const bias = classes * d;
+  let total = 0;
+  for (let k = 0; k < count; k++) {
+    const i = idx[start + k];
+    const ro = i * d;
+    const label = Math.trunc(y[i]);
+    const wi = sw !== null ? sw[i] : 1;
+    let top = Number.NEGATIVE_INFINITY;
+    let zy = 0;
+    for (let c = 0; c < classes; c++) {
+      const z = dotJs(X, ro, params, c * d, d) + params[bias + c];
+      scratch[c] = z;
+      if (z > top) top = z;
+      if (c === label) zy = z;
+    }
+    let sum = 0;
+    for (let c = 0; c < classes; c++) {
+      const e = ownExp(scratch[c] - top);
+      scratch[c] = e;
+      sum += e;
+    }
+    const li = ownLog(sum) + top - zy;
+    total += wi * li;
+    for (let c = 0; c < classes; c++) {
+      const p = scratch[c] / sum;
+      const coef = wi * (c === label ? p - 1.0 : p);
+      if (coef !== 0) for (let j = 0; j < d; j++) grad[c * d + j] = grad[c * d + j] + coef * X[ro + j];
+      grad[bias + c] = grad[bias + c] + coef;
+    }
   }
-  const gb = grad[d] * scale;
-  grad[d] = gb;
-  if (fitIntercept) params[d] = params[d] - lr * gb;
-  if (acc !== null) acc[d] = acc[d] + accWeight * gb;
+  return total;
+}
+
+/** Mirror of assembly/update.ts optimizerStepImpl (see there for the formulas). */
+export function optimizerStepJs(
+  params: FloatArray,
+  grad: FloatArray,
+  s1: FloatArray | null,
+  s2: FloatArray | null,
+  nAll: number,
+  p: StepParams,
+  acc: FloatArray | null,
+): void {
+  const opt = OptimizerId[p.kind];
+  const { nPen, scale, l2, lr, l1, h1, h2, h3, h4, h5, accWeight } = p;
+  const m1 = s1 as FloatArray;
+  const m2 = s2 as FloatArray;
+  for (let j = 0; j < nAll; j++) {
+    const penalised = j < nPen;
+    const w = params[j];
+    let g = grad[j] * scale;
+    if (penalised && opt !== OptimizerId.adamw) g = g + l2 * w;
+    grad[j] = g;
+    if (!penalised && !p.fitIntercept) continue;
+    let step: number;
+    if (opt === OptimizerId.sgd) {
+      step = lr * g;
+    } else if (opt === OptimizerId.momentum || opt === OptimizerId.nesterov) {
+      const v = h1 * m1[j] + g;
+      m1[j] = v;
+      step = opt === OptimizerId.nesterov ? lr * (g + h1 * v) : lr * v;
+    } else if (opt === OptimizerId.adagrad) {
+      const a = m1[j] + g * g;
+      m1[j] = a;
+      step = lr * (g / Math.sqrt(a + h1));
+    } else if (opt === OptimizerId.rmsprop) {
+      const ms = h1 * m1[j] + (1 - h1) * (g * g);
+      m1[j] = ms;
+      const mom = h2 * m2[j] + lr * (g / Math.sqrt(ms + h3));
+      m2[j] = mom;
+      step = mom;
+    } else {
+      const m = h1 * m1[j] + (1 - h1) * g;
+      const v = h2 * m2[j] + (1 - h2) * (g * g);
+      m1[j] = m;
+      m2[j] = v;
+      let u = m / h4 / (Math.sqrt(v / h5) + h3);
+      if (opt === OptimizerId.adamw && penalised) u = u + l2 * w;
+      step = lr * u;
+    }
+    let wn = w - step;
+    if (penalised && l1 > 0) wn = wn > l1 ? wn - l1 : wn < -l1 ? wn + l1 : 0;
+    params[j] = wn;
+    if (acc !== null) acc[j] = acc[j] + accWeight * (penalised && l1 > 0 ? (w - wn) / lr : g);
+  }
 }

@@ -8,6 +8,8 @@ export const LossId = {
   hinge: 2,
   /** max(0, 1 - y f)^2, y in {-1, +1} */
   squaredHinge: 3,
+  /** log(1 + exp(-y f)), y in {-1, +1} */
+  log: 4,
 } as const;
 
 /** Name of a single-output linear loss. */

@@ -4,10 +4,11 @@ import type { KernelExports } from "../runtime/kernel-exports.js";
 import { Slab } from "../runtime/slab.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
 import type { Backend } from "./backend.js";
-import type { FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
+import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
 import { type LinearLoss, LossId } from "./loss-id.js";
+import { OptimizerId, type StepParams } from "./optimizer-id.js";
 
-function ptrOf(b: FloatBuffer | IndexBuffer): number {
+function ptrOf(b: Buffer<FloatArray | Int32Array>): number {
   if (!(b instanceof Slab)) throw new DescentError("E_STATE", "a WASM kernel was given a buffer it did not allocate");
   if (b.isFreed) throw new DescentError("E_STATE", "a WASM kernel was given a freed buffer");
   return b.ptr;
@@ -41,6 +42,13 @@ export class WasmBackend implements Backend {
     return slab;
   }
 
+  allocF64(length: number): Buffer<Float64Array> {
+    const ptr = this.runtime.arena.alloc(length * 8);
+    const slab = new Slab<Float64Array>(this.runtime.memory, ptr, length, Float64Array);
+    slab.view.fill(0);
+    return slab;
+  }
+
   allocIndex(length: number): IndexBuffer {
     const ptr = this.runtime.arena.alloc(length * 4);
     const slab = new Slab<Int32Array>(this.runtime.memory, ptr, length, Int32Array);
@@ -48,7 +56,7 @@ export class WasmBackend implements Backend {
     return slab;
   }
 
-  free(buffer: FloatBuffer | IndexBuffer): void {
+  free(buffer: Buffer<FloatArray | Int32Array>): void {
     if (!(buffer instanceof Slab) || buffer.isFreed) return;
     this.runtime.arena.release(buffer.ptr);
     buffer.markFreed();
@@ -98,18 +106,65 @@ export class WasmBackend implements Backend {
     );
   }
 
-  sgdStep(
+  softmaxGrad(
+    X: FloatBuffer,
+    y: FloatBuffer,
+    sampleWeight: FloatBuffer | null,
+    idx: IndexBuffer,
+    start: number,
+    count: number,
+    d: number,
+    classes: number,
     params: FloatBuffer,
     grad: FloatBuffer,
-    d: number,
-    fitIntercept: boolean,
-    scale: number,
-    alpha: number,
-    lr: number,
+    scratch: Buffer<Float64Array>,
+  ): number {
+    const f = this.f64 ? this.k.softmaxGradF64 : this.k.softmaxGradF32;
+    return f(
+      ptrOf(X),
+      ptrOf(y),
+      sampleWeight === null ? 0 : ptrOf(sampleWeight),
+      ptrOf(idx),
+      start,
+      count,
+      d,
+      classes,
+      ptrOf(params),
+      ptrOf(grad),
+      ptrOf(scratch),
+    );
+  }
+
+  optimizerStep(
+    params: FloatBuffer,
+    grad: FloatBuffer,
+    s1: FloatBuffer | null,
+    s2: FloatBuffer | null,
+    nAll: number,
+    p: StepParams,
     acc: FloatBuffer | null,
-    accWeight: number,
   ): void {
-    const f = this.f64 ? this.k.sgdStepF64 : this.k.sgdStepF32;
-    f(ptrOf(params), ptrOf(grad), d, fitIntercept ? 1 : 0, scale, alpha, lr, acc === null ? 0 : ptrOf(acc), accWeight);
+    const f = this.f64 ? this.k.optimizerStepF64 : this.k.optimizerStepF32;
+    f(
+      OptimizerId[p.kind],
+      ptrOf(params),
+      ptrOf(grad),
+      s1 === null ? 0 : ptrOf(s1),
+      s2 === null ? 0 : ptrOf(s2),
+      p.nPen,
+      nAll,
+      p.fitIntercept ? 1 : 0,
+      p.scale,
+      p.l2,
+      p.lr,
+      p.l1,
+      p.h1,
+      p.h2,
+      p.h3,
+      p.h4,
+      p.h5,
+      acc === null ? 0 : ptrOf(acc),
+      p.accWeight,
+    );
   }
 }

@@ -118,3 +118,65 @@ export function readHistory(o: JsonObject, key: string): History {
   if (field(h, "valScore") !== undefined) out.valScore = series("valScore");
   return out;
 }
+
+/** The training state every linear model saves (see LinearModel.stateJSON). */
+export interface SavedState {
+  nOutputs: number;
+  params: Float64Array;
+  history: History;
+  subHistories: History[];
+  stopReason: StopReason | null;
+  nEpochs: number;
+  progress: {
+    step: number;
+    epoch: number;
+    rng: [number, number, number, number] | null;
+    moments: Float64Array[];
+    rateScale: number;
+  }[];
+}
+
+/** Reads and checks the training state of a model with `nFeatures` features. */
+export function readState(o: JsonObject, nFeatures: number): SavedState {
+  const nOutputs = readCount(o, "nOutputs");
+  if (nOutputs < 1) bad("'nOutputs' must be at least 1");
+  const size = nOutputs * (nFeatures + 1);
+  const params = readNumbers(o, "params", size);
+  const subs = field(o, "subHistories");
+  if (!Array.isArray(subs)) bad("'subHistories' must be an array");
+  const progressList = field(o, "progress");
+  if (!Array.isArray(progressList) || progressList.length !== subs.length) {
+    bad("'progress' must be an array with one entry per sub-history");
+  }
+  const progress = progressList.map((entry, k) => {
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) bad(`'progress[${k}]' must be an object`);
+    const p = entry as JsonObject;
+    const rng = field(p, "rng");
+    const moments = field(p, "moments");
+    if (!Array.isArray(moments) || moments.length > 2)
+      bad(`'progress[${k}].moments' must be an array of at most 2 arrays`);
+    const slotSize = subs.length === 1 ? size : nFeatures + 1;
+    return {
+      step: readCount(p, "step"),
+      epoch: readCount(p, "epoch"),
+      rng:
+        rng === null || rng === undefined
+          ? null
+          : (Array.from(readNumbers(p, "rng", 4)) as [number, number, number, number]),
+      moments: moments.map((_, i) => {
+        const key = `progress[${k}].moments[${i}]`;
+        return readNumbers({ [key]: moments[i] }, key, slotSize);
+      }),
+      rateScale: readNumber(p, "rateScale"),
+    };
+  });
+  return {
+    nOutputs,
+    params,
+    history: readHistory(o, "history"),
+    subHistories: subs.map((_, k) => readHistory({ [`subHistories[${k}]`]: subs[k] }, `subHistories[${k}]`)),
+    stopReason: readStopReason(o, "stopReason"),
+    nEpochs: readCount(o, "nEpochs"),
+    progress,
+  };
+}

@@ -1,34 +1,86 @@
 import type { Backend } from "../backend/backend.js";
+import type { FloatBuffer } from "../backend/buffer.js";
 import { createBackend } from "../backend/create-backend.js";
-import { dotJs, linearGradJs } from "../backend/js-kernels.js";
-import { LossId } from "../backend/loss-id.js";
+import { dotJs } from "../backend/js-kernels.js";
+import type { LinearLoss } from "../backend/loss-id.js";
 import { DescentError } from "../errors.js";
 import { type Matrix, type MatrixLike, toMatrix, toVector } from "../matrix.js";
+import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
+import type { PenaltyConfig } from "../optim/step-params.js";
 import { emptyHistory, type History, type StopReason } from "../train/history.js";
-import type { ResolvedSgdOptions } from "../train/options.js";
-import { type LinearData, type LinearTask, type TrainProgress, trainLinear } from "../train/train-linear.js";
+import { optimizerOf, type ResolvedSgdOptions } from "../train/options.js";
+import { newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
 
-/** Options of `fit`. */
+/** Options of `fit` and `partialFit`. */
 export interface FitOptions {
   /** Non-negative weight per row, multiplying that row's loss. */
   sampleWeight?: ArrayLike<number>;
 }
 
 /**
- * Shared machinery of the single-output linear estimators: parameters [w, b] kept in float64 on
- * the JS side between calls, data copied into the backend once per fit, and prediction f = X·w + b.
+ * One independent problem a model trains: a single-output linear loss over [w (d), b], or the
+ * softmax loss over [W (classes × d), b (classes)]. One-vs-rest classifiers train one per class.
+ */
+export interface SubProblem {
+  kind: "linear" | "softmax";
+  loss: LinearLoss;
+  lossParam: number;
+  /** Number of outputs the problem's parameters hold (classes for softmax, else 1). */
+  outputs: number;
+  /** Targets of the training rows (real values, ±1, or class indices for softmax). */
+  y: Float64Array;
+  sampleWeight: Float64Array | null;
+  /** Score on held-out rows of the problem's parameter vector (higher is better), for early stopping. */
+  validate: ((params: Float64Array) => number) | null;
+}
+
+/** Rows of a matrix, copied. */
+export function takeRows(m: Matrix, rows: Int32Array): Matrix {
+  const data = new Float64Array(rows.length * m.cols);
+  rows.forEach((r, i) => {
+    data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols);
+  });
+  return { data, rows: rows.length, cols: m.cols };
+}
+
+/** Entries of a vector at the given rows. */
+export function takeEntries(v: Float64Array, rows: Int32Array): Float64Array {
+  return Float64Array.from(rows, (r) => v[r] as number);
+}
+
+/**
+ * f = X·w + b in float64 for a parameter vector [W (outputs × d), b (outputs)]: n × outputs values,
+ * row-major, with the kernels' summation order (so float64 models give the WASM kernels' bits).
+ */
+export function linearScores(m: Matrix, params: Float64Array, outputs: number): Float64Array {
+  const d = m.cols;
+  const out = new Float64Array(m.rows * outputs);
+  for (let r = 0; r < m.rows; r++) {
+    for (let k = 0; k < outputs; k++) {
+      out[r * outputs + k] = dotJs(m.data, r * d, params, k * d, d) + (params[outputs * d + k] as number);
+    }
+  }
+  return out;
+}
+
+/**
+ * Shared machinery of the linear estimators: parameters [W (outputs × d), b (outputs)] kept in
+ * float64 on the JS side between calls, data copied into the backend once per fit and freed after,
+ * one training state per sub-problem.
  */
 export abstract class LinearModel {
-  /** Per-epoch record of the last fit (and any partialFit calls after it). */
+  /** Per-epoch record of the last fit and any partialFit after it (one-vs-rest: summed over classes). */
   history: History = emptyHistory();
   /** Why the last fit stopped; null before the first fit. */
   stopReason: StopReason | null = null;
-  /** Epochs run so far (across fit and partialFit since the last fresh start). */
+  /** Epochs run so far (the most of any sub-problem). */
   nEpochs = 0;
 
   protected readonly opts: ResolvedSgdOptions;
   protected params: Float64Array | null = null;
-  protected progress: TrainProgress = { step: 0, epoch: 0, rng: null };
+  protected nOutputs = 1;
+  protected progress: TrainProgress[] = [];
+  protected subHistories: History[] = [];
   private disposed = false;
 
   protected constructor(opts: ResolvedSgdOptions) {
@@ -40,24 +92,14 @@ export abstract class LinearModel {
 
   /** Number of features seen at fit; 0 before. */
   get nFeatures(): number {
-    return this.params === null ? 0 : this.params.length - 1;
-  }
-
-  /** Weights w (one per feature), a copy. */
-  get coef(): Float64Array {
-    return this.fitted().slice(0, -1);
-  }
-
-  /** Intercept b (0 when fitIntercept is false). */
-  get intercept(): number {
-    const p = this.fitted();
-    return p[p.length - 1] as number;
+    return this.params === null ? 0 : this.params.length / this.nOutputs - 1;
   }
 
   /** Frees what the model holds; any later call throws E_STATE. */
   dispose(): void {
     this.disposed = true;
     this.params = null;
+    this.progress = [];
   }
 
   protected assertUsable(): void {
@@ -70,10 +112,10 @@ export abstract class LinearModel {
     return this.params;
   }
 
-  /** Validated X with the number of columns seen at fit (when fitted). */
-  protected checkX(X: MatrixLike): Matrix {
+  /** Validated X; with `matchFit`, also the number of columns seen at fit. */
+  protected checkX(X: MatrixLike, matchFit = true): Matrix {
     const m = toMatrix(X);
-    if (this.params !== null && m.cols !== this.nFeatures) {
+    if (matchFit && this.params !== null && m.cols !== this.nFeatures) {
       throw new DescentError(
         "E_SHAPE",
         `X has ${m.cols} columns but ${this.modelName} was fitted with ${this.nFeatures}`,
@@ -91,91 +133,240 @@ export abstract class LinearModel {
     return sw;
   }
 
-  /** f = X·w + b in float64, one value per row (the same summation order as the kernels). */
-  protected linearOutput(m: Matrix): Float64Array {
-    const p = this.fitted();
-    const d = p.length - 1;
-    const b = p[d] as number;
-    const out = new Float64Array(m.rows);
-    for (let r = 0; r < m.rows; r++) out[r] = dotJs(m.data, r * d, p, 0, d) + b;
-    return out;
+  /** The regulariser of the options. */
+  protected get penalty(): PenaltyConfig {
+    return { penalty: this.opts.penalty, alpha: this.opts.alpha, l1Ratio: this.opts.l1Ratio };
   }
 
-  /** Exact objective J(w, b) on (X, y) under the contract's convention, in float64. */
-  protected objectiveOf(m: Matrix, y: Float64Array, sw: Float64Array | null, task: LinearTask): number {
-    const p = this.fitted();
-    const d = p.length - 1;
-    const idx = new Int32Array(m.rows);
-    for (let i = 0; i < m.rows; i++) idx[i] = i;
-    const grad = new Float64Array(d + 1);
-    const sum = linearGradJs(LossId[task.loss], m.data, y, sw, idx, 0, m.rows, d, p, grad, task.lossParam);
-    let r = 0;
-    if (this.opts.penalty !== "none") for (let j = 0; j < d; j++) r += (p[j] as number) ** 2;
-    return sum / m.rows + 0.5 * this.opts.alpha * r;
+  /** Parameter vector of sub-problem k of `count` ([w_k, b_k], or the whole vector for softmax). */
+  private subParams(
+    all: Float64Array,
+    d: number,
+    outputs: number,
+    k: number,
+    count: number,
+    problem: SubProblem,
+  ): Float64Array {
+    if (problem.kind === "softmax" || count === 1) return all.slice();
+    const v = new Float64Array(d + 1);
+    v.set(all.subarray(k * d, (k + 1) * d));
+    v[d] = all[outputs * d + k] as number;
+    return v;
+  }
+
+  private storeSubParams(
+    all: Float64Array,
+    d: number,
+    outputs: number,
+    k: number,
+    count: number,
+    problem: SubProblem,
+    v: Float64Array,
+  ): void {
+    if (problem.kind === "softmax" || count === 1) {
+      all.set(v);
+      return;
+    }
+    all.set(v.subarray(0, d), k * d);
+    all[outputs * d + k] = v[d] as number;
   }
 
   /**
-   * Trains for up to `epochs` epochs. `fresh` starts from zero parameters (unless warmStart with a
-   * matching shape) and clears history; otherwise training continues from the current state.
+   * Trains every sub-problem for up to `epochs` epochs on the rows of `m`. `outputs` is the
+   * number of rows of W. `fresh` starts from zero (unless warmStart with a matching shape) and
+   * clears history; otherwise training continues from the saved state.
    */
-  protected async train(
+  protected async trainProblems(
     m: Matrix,
-    y: Float64Array,
-    sw: Float64Array | null,
-    task: LinearTask,
+    problems: SubProblem[],
+    outputs: number,
     epochs: number,
     fresh: boolean,
   ): Promise<void> {
     this.assertUsable();
     const d = m.cols;
-    const keep = this.params !== null && this.params.length === d + 1 && (!fresh || this.opts.warmStart);
-    if (fresh) {
-      this.history = emptyHistory();
-      this.nEpochs = 0;
-      this.progress = { step: 0, epoch: 0, rng: null };
+    const size = outputs * (d + 1);
+    const sameShape = this.params !== null && this.params.length === size && this.nOutputs === outputs;
+    const keepParams = sameShape && (!fresh || this.opts.warmStart);
+    const keepState = sameShape && !fresh && this.progress.length === problems.length;
+    const all = keepParams && this.params !== null ? this.params.slice() : new Float64Array(size);
+    const { optimizer, learningRate } = optimizerOf(this.opts);
+    if (!keepState) {
+      this.progress = problems.map((p) => newProgress(optimizer, p.kind === "softmax" ? size : d + 1));
+      this.subHistories = problems.map(() => emptyHistory());
     }
-    const params = keep && this.params !== null ? this.params.slice() : new Float64Array(d + 1);
     const backend = await createBackend(this.opts.backend, this.opts.dtype);
-    const data = copyIn(backend, m, y, sw);
-    let outcome: Awaited<ReturnType<typeof trainLinear>>;
+    const X = backend.alloc(m.rows * d);
+    const outcomes: { stopReason: StopReason; divergence?: string }[] = [];
     try {
-      outcome = await trainLinear(backend, data, task, params, this.opts, this.progress, this.history, epochs);
+      X.view.set(m.data);
+      for (let k = 0; k < problems.length; k++) {
+        const problem = problems[k] as SubProblem;
+        const params = this.subParams(all, d, outputs, k, problems.length, problem);
+        const objective = bindObjective(backend, X, m.rows, d, problem);
+        const stepsPerEpoch = Math.ceil(
+          m.rows / (this.opts.batchSize === "full" ? m.rows : Math.min(this.opts.batchSize, m.rows)),
+        );
+        const scheduleSpec = normaliseSchedule(this.opts.schedule);
+        const config = {
+          opts: this.opts,
+          optimizer,
+          schedule: makeSchedule(scheduleSpec, {
+            learningRate,
+            alpha: this.opts.alpha,
+            maxEpochs: this.opts.maxEpochs,
+            stepsPerEpoch,
+          }),
+          adaptive: scheduleSpec.name === "adaptive",
+          penalty: this.penalty,
+          validate: problem.validate,
+        };
+        try {
+          outcomes.push(
+            await trainLoop(
+              backend,
+              objective.objective,
+              params,
+              config,
+              this.progress[k] as TrainProgress,
+              this.subHistories[k] as History,
+              epochs,
+            ),
+          );
+        } finally {
+          objective.free();
+        }
+        this.storeSubParams(all, d, outputs, k, problems.length, problem, params);
+        if (outcomes[k]?.stopReason === "diverged") break;
+      }
     } finally {
-      backend.free(data.X);
-      backend.free(data.y);
-      if (data.sampleWeight !== null) backend.free(data.sampleWeight);
+      backend.free(X);
     }
     this.assertUsable();
-    this.params = params;
-    this.nEpochs = this.progress.epoch;
-    this.stopReason = outcome.stopReason;
-    if (outcome.stopReason === "diverged") {
+    this.params = all;
+    this.nOutputs = outputs;
+    this.history = sumHistories(this.subHistories);
+    this.nEpochs = Math.max(...this.progress.map((p) => p.epoch));
+    const diverged = outcomes.find((o) => o.stopReason === "diverged");
+    this.stopReason = diverged?.stopReason ?? longestRun(outcomes, this.progress);
+    if (diverged !== undefined) {
       throw new DescentError(
         "E_DIVERGED",
-        `${this.modelName} diverged: ${outcome.divergence ?? "the objective is not finite"}. ` +
-          `The model keeps the last finite parameters. Try a smaller learningRate (now ${this.opts.learningRate}) ` +
+        `${this.modelName} diverged: ${diverged.divergence ?? "the objective is not finite"}. ` +
+          `The model keeps the last finite parameters. Try a smaller learningRate (now ${learningRate}) ` +
           "or scale the features (StandardScaler).",
       );
     }
   }
+
+  /** Training state for the model JSON. */
+  protected stateJSON(): Record<string, unknown> {
+    return {
+      nOutputs: this.nOutputs,
+      params: Array.from(this.fitted()),
+      history: this.history,
+      subHistories: this.subHistories,
+      stopReason: this.stopReason,
+      nEpochs: this.nEpochs,
+      progress: this.progress.map((p) => ({ ...p, moments: p.moments.map((m) => Array.from(m)) })),
+    };
+  }
+
+  /** Restores what stateJSON wrote (already validated by the caller). */
+  protected restoreState(s: {
+    nOutputs: number;
+    params: Float64Array;
+    history: History;
+    subHistories: History[];
+    stopReason: StopReason | null;
+    nEpochs: number;
+    progress: TrainProgress[];
+  }): void {
+    this.nOutputs = s.nOutputs;
+    this.params = s.params;
+    this.history = s.history;
+    this.subHistories = s.subHistories;
+    this.stopReason = s.stopReason;
+    this.nEpochs = s.nEpochs;
+    this.progress = s.progress;
+  }
 }
 
-function copyIn(backend: Backend, m: Matrix, y: Float64Array, sw: Float64Array | null): LinearData {
-  const X = backend.alloc(m.rows * m.cols);
-  let yb: LinearData["y"] | null = null;
-  try {
-    X.view.set(m.data);
-    yb = backend.alloc(m.rows);
-    yb.view.set(y);
-    let swb: LinearData["sampleWeight"] = null;
-    if (sw !== null) {
-      swb = backend.alloc(m.rows);
-      swb.view.set(sw);
+function longestRun(outcomes: { stopReason: StopReason }[], progress: TrainProgress[]): StopReason | null {
+  let best = -1;
+  let reason: StopReason | null = null;
+  outcomes.forEach((o, k) => {
+    const e = progress[k]?.epoch ?? 0;
+    if (e > best) {
+      best = e;
+      reason = o.stopReason;
     }
-    return { X, y: yb, sampleWeight: swb, n: m.rows, d: m.cols };
-  } catch (err) {
-    backend.free(X);
-    if (yb !== null) backend.free(yb);
-    throw err;
+  });
+  return reason;
+}
+
+/** Element-wise sum of histories of different lengths (shorter ones held at their last value). */
+function sumHistories(hs: History[]): History {
+  if (hs.length === 1) return hs[0] as History;
+  const out = emptyHistory();
+  const len = Math.max(0, ...hs.map((h) => h.loss.length));
+  const at = (a: number[], e: number): number => (a.length === 0 ? 0 : (a[Math.min(e, a.length - 1)] as number));
+  for (let e = 0; e < len; e++) {
+    out.loss.push(hs.reduce((s, h) => s + at(h.loss, e), 0));
+    out.gradNorm.push(Math.sqrt(hs.reduce((s, h) => s + at(h.gradNorm, e) ** 2, 0)));
+    out.learningRate.push(Math.max(...hs.map((h) => at(h.learningRate, e))));
+    out.ms.push(Math.max(...hs.map((h) => at(h.ms, e))));
   }
+  if (hs.every((h) => h.valScore !== undefined)) {
+    out.valScore = [];
+    for (let e = 0; e < len; e++) out.valScore.push(hs.reduce((s, h) => s + at(h.valScore ?? [], e), 0) / hs.length);
+  }
+  return out;
+}
+
+/** A sub-problem's data in a backend and the objective over it; `free` releases its buffers. */
+function bindObjective(
+  backend: Backend,
+  X: FloatBuffer,
+  n: number,
+  d: number,
+  problem: SubProblem,
+): { objective: Objective; free: () => void } {
+  const y = backend.alloc(n);
+  y.view.set(problem.y);
+  let sw: FloatBuffer | null = null;
+  if (problem.sampleWeight !== null) {
+    sw = backend.alloc(n);
+    sw.view.set(problem.sampleWeight);
+  }
+  const free = (): void => {
+    backend.free(y);
+    if (sw !== null) backend.free(sw);
+  };
+  if (problem.kind === "softmax") {
+    const K = problem.outputs;
+    const scratch = backend.allocF64(K);
+    return {
+      objective: {
+        n,
+        nPen: K * d,
+        nAll: K * (d + 1),
+        gradient: (idx, start, count, p, g) => backend.softmaxGrad(X, y, sw, idx, start, count, d, K, p, g, scratch),
+      },
+      free: () => {
+        backend.free(scratch);
+        free();
+      },
+    };
+  }
+  return {
+    objective: {
+      n,
+      nPen: d,
+      nAll: d + 1,
+      gradient: (idx, start, count, p, g) =>
+        backend.linearGrad(problem.loss, X, y, sw, idx, start, count, d, p, g, problem.lossParam),
+    },
+    free,
+  };
 }

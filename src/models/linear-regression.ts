@@ -1,21 +1,13 @@
+import { linearGradJs } from "../backend/js-kernels.js";
+import { LossId } from "../backend/loss-id.js";
 import { DescentError } from "../errors.js";
-import {
-  field,
-  MODEL_FORMAT,
-  MODEL_VERSION,
-  readCount,
-  readEnvelope,
-  readHistory,
-  readNumber,
-  readNumbers,
-  readObject,
-  readStopReason,
-} from "../io/model-json.js";
+import { MODEL_FORMAT, MODEL_VERSION, readCount, readEnvelope, readObject, readState } from "../io/model-json.js";
 import { type MatrixLike, toVector } from "../matrix.js";
+import { penaltyValue } from "../optim/step-params.js";
 import { type ResolvedSgdOptions, resolveSgdOptions, type SgdOptions, serializableOptions } from "../train/options.js";
-import type { LinearTask } from "../train/train-linear.js";
-import { type FitOptions, LinearModel } from "./linear-model.js";
+import { type FitOptions, LinearModel, linearScores, type SubProblem, takeEntries, takeRows } from "./linear-model.js";
 import { r2Score } from "./metrics.js";
+import { validationSplit } from "./validation-split.js";
 
 /** Options of LinearRegression: the common ones plus the loss. */
 export interface LinearRegressionOptions extends SgdOptions {
@@ -29,8 +21,8 @@ const OWN_KEYS = ["loss", "epsilon"] as const;
 
 /**
  * Linear regression f(x) = w·x + b trained by gradient descent on
- * J = (1/n) Σ sw_i loss(y_i, f(x_i)) + alpha·R(w); with loss 'squared' and penalty 'l2' this is
- * ridge regression, with penalty 'none' ordinary least squares.
+ * J = (1/n) Σ sw_i loss(y_i, f(x_i)) + alpha·R(w): with loss 'squared', penalty 'l2' is ridge
+ * regression, 'l1' the lasso, 'elasticnet' the elastic net and 'none' ordinary least squares.
  */
 export class LinearRegression extends LinearModel {
   /** The loss minimised. */
@@ -58,34 +50,61 @@ export class LinearRegression extends LinearModel {
     return "LinearRegression";
   }
 
-  private get task(): LinearTask {
-    return { loss: this.loss, lossParam: this.epsilon };
+  /** Weights w (one per feature), a copy. */
+  get coef(): Float64Array {
+    return this.fitted().slice(0, -1);
+  }
+
+  /** Intercept b (0 when fitIntercept is false). */
+  get intercept(): number {
+    const p = this.fitted();
+    return p[p.length - 1] as number;
+  }
+
+  private problem(y: Float64Array, sw: Float64Array | null, validate: SubProblem["validate"]): SubProblem {
+    return { kind: "linear", loss: this.loss, lossParam: this.epsilon, outputs: 1, y, sampleWeight: sw, validate };
   }
 
   /** Trains from scratch (or from the current weights with warmStart) until a stop rule fires. */
   async fit(X: MatrixLike, y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
     this.assertUsable();
-    const m = this.checkXForFit(X);
+    const m = this.checkX(X, this.opts.warmStart);
     const yv = toVector(y, m.rows, "y");
     const sw = this.checkWeights(options.sampleWeight, m.rows);
-    await this.train(m, yv, sw, this.task, this.opts.maxEpochs, true);
+    if (!this.opts.earlyStopping) {
+      await this.trainProblems(m, [this.problem(yv, sw, null)], 1, this.opts.maxEpochs, true);
+      return this;
+    }
+    const { train, validation } = validationSplit(m.rows, this.opts.validationFraction, this.opts.seed, null);
+    if (validation.length === 0) {
+      throw new DescentError(
+        "E_EMPTY",
+        `earlyStopping needs validation rows: ${m.rows} rows × validationFraction ${this.opts.validationFraction} leaves none`,
+      );
+    }
+    const mv = takeRows(m, validation);
+    const yval = takeEntries(yv, validation);
+    const swv = sw === null ? null : takeEntries(sw, validation);
+    const validate = (p: Float64Array): number => r2Score(yval, linearScores(mv, p, 1), swv);
+    const problem = this.problem(takeEntries(yv, train), sw === null ? null : takeEntries(sw, train), validate);
+    await this.trainProblems(takeRows(m, train), [problem], 1, this.opts.maxEpochs, true);
     return this;
   }
 
-  /** One more epoch over (X, y), continuing the step count, shuffle stream and history. */
+  /** One more epoch over (X, y), continuing the step count, shuffle stream, optimizer state and history. */
   async partialFit(X: MatrixLike, y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
     this.assertUsable();
     const m = this.checkX(X);
     const yv = toVector(y, m.rows, "y");
     const sw = this.checkWeights(options.sampleWeight, m.rows);
-    await this.train(m, yv, sw, this.task, 1, false);
+    await this.trainProblems(m, [this.problem(yv, sw, null)], 1, 1, false);
     return this;
   }
 
   /** Predictions f(x) = w·x + b, one per row, computed in float64. */
   predict(X: MatrixLike): Float64Array {
-    this.fitted();
-    return this.linearOutput(this.checkX(X));
+    const p = this.fitted();
+    return linearScores(this.checkX(X), p, 1);
   }
 
   /** Coefficient of determination R² of the predictions on (X, y). */
@@ -97,27 +116,37 @@ export class LinearRegression extends LinearModel {
 
   /** The training objective J(w, b) on (X, y): mean weighted loss plus alpha·R(w), in float64. */
   objective(X: MatrixLike, y: ArrayLike<number>, options: FitOptions = {}): number {
-    this.fitted();
+    const p = this.fitted();
     const m = this.checkX(X);
     const yv = toVector(y, m.rows, "y");
-    return this.objectiveOf(m, yv, this.checkWeights(options.sampleWeight, m.rows), this.task);
+    const sw = this.checkWeights(options.sampleWeight, m.rows);
+    const idx = Int32Array.from({ length: m.rows }, (_, i) => i);
+    const sum = linearGradJs(
+      LossId[this.loss],
+      m.data,
+      yv,
+      sw,
+      idx,
+      0,
+      m.rows,
+      m.cols,
+      p,
+      new Float64Array(p.length),
+      this.epsilon,
+    );
+    return sum / m.rows + penaltyValue(p, m.cols, this.penalty);
   }
 
-  /** A versioned, JSON-safe snapshot: options, weights, history and the training counters. */
+  /** A versioned, JSON-safe snapshot: options, weights, history, optimizer and schedule state. */
   toJSON(): Record<string, unknown> {
     const p = this.fitted();
     return {
       format: MODEL_FORMAT,
       version: MODEL_VERSION,
       model: "LinearRegression",
-      options: { ...serializableOptions(this.opts), loss: this.loss, epsilon: this.epsilon },
+      options: this.getOptions(),
       nFeatures: p.length - 1,
-      coef: Array.from(p.subarray(0, -1)),
-      intercept: p[p.length - 1],
-      history: this.history,
-      stopReason: this.stopReason,
-      nEpochs: this.nEpochs,
-      progress: { ...this.progress },
+      ...this.stateJSON(),
     };
   }
 
@@ -133,41 +162,14 @@ export class LinearRegression extends LinearModel {
     }
     const d = readCount(o, "nFeatures");
     if (d < 1) throw new DescentError("E_FORMAT", "model JSON: 'nFeatures' must be at least 1");
-    const coef = readNumbers(o, "coef", d);
-    const params = new Float64Array(d + 1);
-    params.set(coef);
-    params[d] = readNumber(o, "intercept");
-    model.params = params;
-    model.history = readHistory(o, "history");
-    model.stopReason = readStopReason(o, "stopReason");
-    model.nEpochs = readCount(o, "nEpochs");
-    const progress = readObject(o, "progress");
-    const rng = field(progress, "rng");
-    model.progress = {
-      step: readCount(progress, "step"),
-      epoch: readCount(progress, "epoch"),
-      rng:
-        rng === null || rng === undefined
-          ? null
-          : (Array.from(readNumbers(progress, "rng", 4)) as [number, number, number, number]),
-    };
+    const state = readState(o, d);
+    if (state.nOutputs !== 1) throw new DescentError("E_FORMAT", "model JSON: LinearRegression has one output");
+    model.restoreState(state);
     return model;
   }
 
   /** The options in force, with defaults filled in (no callback). */
   getOptions(): Omit<ResolvedSgdOptions, "onEpoch"> & { loss: string; epsilon: number } {
     return { ...serializableOptions(this.opts), loss: this.loss, epsilon: this.epsilon };
-  }
-
-  private checkXForFit(X: MatrixLike) {
-    // A fresh fit may change the number of features (unless warm-starting).
-    if (this.opts.warmStart) return this.checkX(X);
-    const saved = this.params;
-    this.params = null;
-    try {
-      return this.checkX(X);
-    } finally {
-      this.params = saved;
-    }
   }
 }

@@ -6,52 +6,63 @@ export interface KernelExports {
   axpyF32(n: number, a: number, x: number, y: number): void;
   gemvF64(x: number, rows: number, d: number, w: number, b: number, out: number): void;
   gemvF32(x: number, rows: number, d: number, w: number, b: number, out: number): void;
-  linearGradF64(
-    loss: number,
-    x: number,
-    y: number,
-    sw: number,
-    idx: number,
-    start: number,
-    count: number,
-    d: number,
-    params: number,
-    grad: number,
-    lossParam: number,
-  ): number;
-  linearGradF32(
-    loss: number,
-    x: number,
-    y: number,
-    sw: number,
-    idx: number,
-    start: number,
-    count: number,
-    d: number,
-    params: number,
-    grad: number,
-    lossParam: number,
-  ): number;
-  sgdStepF64(
-    params: number,
-    grad: number,
-    d: number,
-    fitIntercept: number,
-    scale: number,
-    alpha: number,
-    lr: number,
-    acc: number,
-    accWeight: number,
-  ): void;
-  sgdStepF32(
-    params: number,
-    grad: number,
-    d: number,
-    fitIntercept: number,
-    scale: number,
-    alpha: number,
-    lr: number,
-    acc: number,
-    accWeight: number,
-  ): void;
+  linearGradF64: LinearGrad;
+  linearGradF32: LinearGrad;
+  softmaxGradF64: SoftmaxGrad;
+  softmaxGradF32: SoftmaxGrad;
+  optimizerStepF64: OptimizerStep;
+  optimizerStepF32: OptimizerStep;
+  expF64(x: number): number;
+  logF64(x: number): number;
+  log1pF64(x: number): number;
 }
+
+type LinearGrad = (
+  loss: number,
+  x: number,
+  y: number,
+  sw: number,
+  idx: number,
+  start: number,
+  count: number,
+  d: number,
+  params: number,
+  grad: number,
+  lossParam: number,
+) => number;
+
+type SoftmaxGrad = (
+  x: number,
+  y: number,
+  sw: number,
+  idx: number,
+  start: number,
+  count: number,
+  d: number,
+  classes: number,
+  params: number,
+  grad: number,
+  scratch: number,
+) => number;
+
+type OptimizerStep = (
+  opt: number,
+  params: number,
+  grad: number,
+  s1: number,
+  s2: number,
+  nPen: number,
+  nAll: number,
+  fitIntercept: number,
+  scale: number,
+  l2: number,
+  lr: number,
+  l1: number,
+  h1: number,
+  h2: number,
+  h3: number,
+  h4: number,
+  h5: number,
+  acc: number,
+  accWeight: number,
+) => void;

@@ -1,6 +1,8 @@
 import { BACKEND_NAMES, type BackendName } from "../backend/create-backend.js";
 import { DescentError } from "../errors.js";
 import type { DType } from "../matrix.js";
+import { type OptimizerSpec, type ResolvedOptimizer, resolveOptimizer } from "../optim/optimizer-spec.js";
+import { normaliseSchedule, type ScheduleSpec } from "../optim/schedules.js";
 import type { EpochInfo } from "./history.js";
 
 /** Regularisation term R(w) (the intercept is never penalised). */
@@ -14,12 +16,12 @@ export type ScheduleName = "constant" | "invscaling" | "optimal" | "adaptive" | 
 export interface SgdOptions {
   /** Rows per step: 1 = stochastic, k = mini-batch, 'full' = batch gradient descent. Default 32. */
   batchSize?: number | "full";
-  /** Update rule. Default 'sgd'. */
-  optimizer?: OptimizerName;
+  /** Update rule: a name or `{ name, ...params }` (TensorFlow.js names). Default 'sgd'. */
+  optimizer?: OptimizerName | OptimizerSpec;
   /** Base step size eta (>0). Default 0.01. */
   learningRate?: number;
-  /** How the step size changes with the step count. Default 'constant'. */
-  schedule?: ScheduleName;
+  /** How the step size changes: a name or `{ name, ...params }`. Default 'constant'. */
+  schedule?: ScheduleSpec;
   /** Regulariser R(w). Default 'l2'. */
   penalty?: Penalty;
   /** Regularisation strength alpha (>= 0). Default 1e-4. */
@@ -59,9 +61,9 @@ export interface SgdOptions {
 /** SgdOptions with every default filled in. */
 export interface ResolvedSgdOptions {
   batchSize: number | "full";
-  optimizer: OptimizerName;
+  optimizer: OptimizerName | OptimizerSpec;
   learningRate: number;
-  schedule: ScheduleName;
+  schedule: ScheduleSpec;
   penalty: Penalty;
   alpha: number;
   l1Ratio: number;
@@ -106,10 +108,7 @@ export const SGD_DEFAULTS: Readonly<ResolvedSgdOptions> = {
   warmStart: false,
 };
 
-/** Optimizers and schedules this release implements. */
-const OPTIMIZERS: readonly OptimizerName[] = ["sgd"];
-const SCHEDULES: readonly ScheduleName[] = ["constant"];
-const PENALTIES: readonly Penalty[] = ["l2", "none"];
+const PENALTIES: readonly Penalty[] = ["l2", "none", "l1", "elasticnet"];
 
 function fail(name: string, why: string): never {
   throw new DescentError("E_OPTION", `option '${name}' ${why}`);
@@ -166,9 +165,15 @@ export function resolveSgdOptions(options: object | undefined, extraKeys: readon
   }
   const has = (k: keyof ResolvedSgdOptions): boolean => Object.hasOwn(o, k) && o[k] !== undefined;
   if (has("batchSize")) out.batchSize = o.batchSize === "full" ? "full" : positiveInt("batchSize", o.batchSize);
-  if (has("optimizer")) out.optimizer = oneOf("optimizer", o.optimizer, OPTIMIZERS);
+  if (has("optimizer")) {
+    resolveOptimizer(o.optimizer);
+    out.optimizer = (typeof o.optimizer === "string" ? o.optimizer : { ...(o.optimizer as object) }) as OptimizerSpec;
+  }
   if (has("learningRate")) out.learningRate = positive("learningRate", o.learningRate);
-  if (has("schedule")) out.schedule = oneOf("schedule", o.schedule, SCHEDULES);
+  if (has("schedule")) {
+    const { name, params } = normaliseSchedule(o.schedule);
+    out.schedule = (Object.keys(params).length === 0 ? name : { name, ...params }) as ScheduleSpec;
+  }
   if (has("penalty")) out.penalty = oneOf("penalty", o.penalty, PENALTIES);
   if (has("alpha")) out.alpha = nonNegative("alpha", o.alpha);
   if (has("l1Ratio")) {
@@ -203,7 +208,6 @@ export function resolveSgdOptions(options: object | undefined, extraKeys: readon
   }
   if (has("fitIntercept")) out.fitIntercept = bool("fitIntercept", o.fitIntercept);
   if (has("warmStart")) out.warmStart = bool("warmStart", o.warmStart);
-  if (out.earlyStopping) fail("earlyStopping", "is not available in this release");
   return out;
 }
 
@@ -211,4 +215,10 @@ export function resolveSgdOptions(options: object | undefined, extraKeys: readon
 export function serializableOptions(o: ResolvedSgdOptions): Omit<ResolvedSgdOptions, "onEpoch"> {
   const { onEpoch: _drop, ...rest } = o;
   return rest;
+}
+
+/** The optimizer of a resolved option set, with the base learning rate it runs at. */
+export function optimizerOf(o: ResolvedSgdOptions): { optimizer: ResolvedOptimizer; learningRate: number } {
+  const optimizer = resolveOptimizer(o.optimizer);
+  return { optimizer, learningRate: optimizer.learningRate ?? o.learningRate };
 }

@@ -1,0 +1,91 @@
+// exp, log and log1p mirrored operation for operation from assembly/math.ts (see there), so the
+// JS backend's logistic and softmax losses equal the WASM ones to the bit.
+
+const LN2_HI = 6.9314718036912381649e-1;
+const LN2_LO = 1.90821492927058770002e-10;
+const INV_LN2 = 1.4426950408889634;
+const SQRT2 = 1.4142135623730951;
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+// Index of the high word: every JS engine in use is little-endian, but do not assume it.
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LO = 1 - HI;
+
+function pow2(k: number): number {
+  u32[LO] = 0;
+  u32[HI] = (k + 1023) << 20;
+  return f64[0] as number;
+}
+
+/** e^x, bit-identical to the WASM kernels' exp. */
+export function ownExp(x: number): number {
+  if (x !== x) return x;
+  if (x > 709.782712893384) return Number.POSITIVE_INFINITY;
+  if (x < -745.1332191019412) return 0;
+  const kf = Math.floor(x * INV_LN2 + 0.5);
+  const r = x - kf * LN2_HI - kf * LN2_LO;
+  let p = 1.0 / 6227020800.0;
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  const k = kf;
+  if (k < -1021) return p * pow2(k + 1000) * pow2(-1000);
+  if (k > 1023) return p * pow2(k - 1023) * pow2(1023);
+  return p * pow2(k);
+}
+
+/** ln x, bit-identical to the WASM kernels' log. */
+export function ownLog(x: number): number {
+  if (x !== x || x < 0) return Number.NaN;
+  if (x === 0) return Number.NEGATIVE_INFINITY;
+  if (x === Number.POSITIVE_INFINITY) return x;
+  let e = 0;
+  let v = x;
+  if (v < 2.2250738585072014e-308) {
+    v = v * 18014398509481984.0;
+    e = -54;
+  }
+  f64[0] = v;
+  const hi = u32[HI] as number;
+  e += ((hi >>> 20) & 0x7ff) - 1023;
+  u32[HI] = (hi & 0xfffff) | 0x3ff00000;
+  let m = f64[0] as number;
+  if (m > SQRT2) {
+    m = m * 0.5;
+    e += 1;
+  }
+  const s = (m - 1.0) / (m + 1.0);
+  const s2 = s * s;
+  let t = 1.0 / 23.0;
+  t = t * s2 + 1.0 / 21.0;
+  t = t * s2 + 1.0 / 19.0;
+  t = t * s2 + 1.0 / 17.0;
+  t = t * s2 + 1.0 / 15.0;
+  t = t * s2 + 1.0 / 13.0;
+  t = t * s2 + 1.0 / 11.0;
+  t = t * s2 + 1.0 / 9.0;
+  t = t * s2 + 1.0 / 7.0;
+  t = t * s2 + 1.0 / 5.0;
+  t = t * s2 + 1.0 / 3.0;
+  const lm = 2.0 * s + 2.0 * s * (s2 * t);
+  return e * LN2_HI + (lm + e * LN2_LO);
+}
+
+/** ln(1 + u), bit-identical to the WASM kernels' log1p. */
+export function ownLog1p(u: number): number {
+  const v = 1.0 + u;
+  if (v === 1.0) return u;
+  if (v === Number.POSITIVE_INFINITY) return v;
+  return ownLog(v) * (u / (v - 1.0));
+}

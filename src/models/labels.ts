@@ -1,0 +1,85 @@
+import { DescentError } from "../errors.js";
+
+/** Class labels as given by the user: numbers or strings. */
+export type Label = number | string;
+
+/**
+ * The sorted distinct labels of y (numbers ascending, strings in code-unit order) and each row's
+ * class index. Throws E_LABELS for mixed or non-finite labels and E_EMPTY for no rows.
+ */
+export function encodeLabels(y: ArrayLike<Label>): { classes: Label[]; index: Float64Array } {
+  if (y === null || typeof y !== "object" || typeof y.length !== "number") {
+    throw new DescentError("E_SHAPE", "y must be an array of labels (numbers or strings)");
+  }
+  const n = y.length;
+  if (n === 0) throw new DescentError("E_EMPTY", "y has no labels");
+  const kind = typeof y[0];
+  const seen = new Set<Label>();
+  for (let i = 0; i < n; i++) {
+    const v = y[i];
+    if (typeof v !== kind || (kind !== "number" && kind !== "string")) {
+      throw new DescentError("E_LABELS", `y mixes label types: row ${i} is ${typeof v}, row 0 is ${kind}`);
+    }
+    if (typeof v === "number" && !Number.isFinite(v)) {
+      throw new DescentError("E_NONFINITE", `y has a non-finite label (${v}) at row ${i}`);
+    }
+    seen.add(v as Label);
+  }
+  const classes = [...seen].sort((a, b) =>
+    typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0,
+  );
+  const lookup = new Map<Label, number>(classes.map((c, k) => [c, k]));
+  const index = new Float64Array(n);
+  for (let i = 0; i < n; i++) index[i] = lookup.get(y[i] as Label) as number;
+  return { classes, index };
+}
+
+/** Class index of every label of y under known classes; E_LABELS names a label unseen at fit. */
+export function indexLabels(y: ArrayLike<Label>, classes: readonly Label[]): Float64Array {
+  const lookup = new Map<Label, number>(classes.map((c, k) => [c, k]));
+  const out = new Float64Array(y.length);
+  for (let i = 0; i < y.length; i++) {
+    const k = lookup.get(y[i] as Label);
+    if (k === undefined) {
+      throw new DescentError(
+        "E_LABELS",
+        `label ${JSON.stringify(y[i])} at row ${i} was not seen at fit (classes: ${classes.map((c) => JSON.stringify(c)).join(", ")})`,
+      );
+    }
+    out[i] = k;
+  }
+  return out;
+}
+
+/** Per-class weights: an explicit map from label to weight, or 'balanced' (n / (K · count_k)). */
+export type ClassWeight = "balanced" | Record<string, number>;
+
+/** The weight of each class index; E_OPTION for bad weights or labels not among the classes. */
+export function classWeights(
+  spec: ClassWeight | null,
+  classes: readonly Label[],
+  index: ArrayLike<number>,
+): Float64Array {
+  const K = classes.length;
+  const w = new Float64Array(K).fill(1);
+  if (spec === null) return w;
+  if (spec === "balanced") {
+    const counts = new Float64Array(K);
+    for (let i = 0; i < index.length; i++) counts[index[i] as number]++;
+    for (let k = 0; k < K; k++) w[k] = index.length / (K * (counts[k] as number));
+    return w;
+  }
+  for (const key of Object.keys(spec)) {
+    const k = classes.findIndex((c) => String(c) === key);
+    if (k < 0) throw new DescentError("E_OPTION", `option 'classWeight' names label '${key}', which is not a class`);
+    const v = spec[key];
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
+      throw new DescentError(
+        "E_OPTION",
+        `option 'classWeight' for '${key}' must be a finite number >= 0 (got ${String(v)})`,
+      );
+    }
+    w[k] = v;
+  }
+  return w;
+}

@@ -1,0 +1,38 @@
+import { Prng } from "../train/prng.js";
+
+/**
+ * Splits row indices 0..n-1 into training and validation rows: a `fraction` of the rows, drawn
+ * with the seeded generator; when `strata` (one class index per row) is given, that fraction of
+ * each class (at least one row of every class with two or more rows).
+ */
+export function validationSplit(
+  n: number,
+  fraction: number,
+  seed: number,
+  strata: ArrayLike<number> | null,
+): { train: Int32Array; validation: Int32Array } {
+  const rng = new Prng(seed ^ 0x5bd1e995);
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const key = strata === null ? 0 : (strata[i] as number);
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = [];
+      groups.set(key, g);
+    }
+    g.push(i);
+  }
+  const isValidation = new Uint8Array(n);
+  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
+    const rows = Int32Array.from(groups.get(key) ?? []);
+    rng.shuffle(rows);
+    let take = Math.round(rows.length * fraction);
+    if (take === 0 && rows.length >= 2) take = 1;
+    if (take >= rows.length) take = rows.length - 1;
+    for (let k = 0; k < take; k++) isValidation[rows[k] as number] = 1;
+  }
+  const train: number[] = [];
+  const validation: number[] = [];
+  for (let i = 0; i < n; i++) (isValidation[i] === 1 ? validation : train).push(i);
+  return { train: Int32Array.from(train), validation: Int32Array.from(validation) };
+}

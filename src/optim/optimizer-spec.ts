@@ -1,0 +1,135 @@
+import type { OptimizerKind } from "../backend/optimizer-id.js";
+import { DescentError } from "../errors.js";
+
+/**
+ * An optimizer with its hyper-parameters, named as in TensorFlow.js. `learningRate`, when given,
+ * replaces the estimator's `learningRate` option.
+ */
+export type OptimizerSpec =
+  | { name: "sgd"; learningRate?: number }
+  | { name: "momentum"; learningRate?: number; momentum?: number; useNesterov?: boolean }
+  | { name: "nesterov"; learningRate?: number; momentum?: number }
+  | { name: "adagrad"; learningRate?: number; initialAccumulatorValue?: number; epsilon?: number }
+  | { name: "rmsprop"; learningRate?: number; decay?: number; momentum?: number; epsilon?: number }
+  | { name: "adam"; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number }
+  | { name: "adamw"; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number };
+
+/** An optimizer spec with every hyper-parameter filled in. */
+export interface ResolvedOptimizer {
+  kind: OptimizerKind;
+  learningRate: number | null;
+  momentum: number;
+  initialAccumulatorValue: number;
+  decay: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Slots of per-parameter state the optimizer keeps (0, 1 or 2). */
+  slots: 0 | 1 | 2;
+}
+
+/** TensorFlow.js's defaults (its epsilon is 1e-7). */
+export const OPTIMIZER_DEFAULTS = {
+  momentum: 0.9,
+  initialAccumulatorValue: 0.1,
+  decay: 0.9,
+  rmspropMomentum: 0,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-7,
+} as const;
+
+const KEYS: Record<OptimizerKind, readonly string[]> = {
+  sgd: ["learningRate"],
+  momentum: ["learningRate", "momentum", "useNesterov"],
+  nesterov: ["learningRate", "momentum"],
+  adagrad: ["learningRate", "initialAccumulatorValue", "epsilon"],
+  rmsprop: ["learningRate", "decay", "momentum", "epsilon"],
+  adam: ["learningRate", "beta1", "beta2", "epsilon"],
+  adamw: ["learningRate", "beta1", "beta2", "epsilon"],
+};
+
+function fail(what: string): never {
+  throw new DescentError("E_OPTION", `option 'optimizer' ${what}`);
+}
+
+function num(
+  o: Record<string, unknown>,
+  key: string,
+  fallback: number,
+  lo: number,
+  hi: number,
+  loOpen = false,
+): number {
+  const v = Object.hasOwn(o, key) && o[key] !== undefined ? o[key] : fallback;
+  const ok = typeof v === "number" && Number.isFinite(v) && (loOpen ? v > lo : v >= lo) && v < hi;
+  if (!ok) fail(`${key} must be a number in ${loOpen ? "(" : "["}${lo}, ${hi}) (got ${String(v)})`);
+  return v as number;
+}
+
+/** Validates a name or spec and fills in TensorFlow.js's defaults. */
+export function resolveOptimizer(spec: unknown): ResolvedOptimizer {
+  const o: Record<string, unknown> =
+    typeof spec === "string" ? { name: spec } : spec !== null && typeof spec === "object" ? { ...spec } : {};
+  const name = o.name;
+  if (typeof name !== "string" || !Object.hasOwn(KEYS, name)) {
+    fail(
+      `must be one of ${Object.keys(KEYS)
+        .map((k) => `'${k}'`)
+        .join(", ")} or { name, ...params } (got ${JSON.stringify(spec)})`,
+    );
+  }
+  let kind = name as OptimizerKind;
+  for (const key of Object.keys(o)) {
+    if (key !== "name" && !KEYS[kind].includes(key)) fail(`'${kind}' has no parameter '${key}'`);
+  }
+  if (kind === "momentum" && o.useNesterov !== undefined) {
+    if (typeof o.useNesterov !== "boolean") fail("useNesterov must be true or false");
+    if (o.useNesterov) kind = "nesterov";
+  }
+  const learningRate =
+    o.learningRate === undefined ? null : num(o, "learningRate", 0, 0, Number.POSITIVE_INFINITY, true);
+  const D = OPTIMIZER_DEFAULTS;
+  const isRms = kind === "rmsprop";
+  return {
+    kind,
+    learningRate,
+    momentum: num(o, "momentum", isRms ? D.rmspropMomentum : D.momentum, 0, 1),
+    initialAccumulatorValue: num(o, "initialAccumulatorValue", D.initialAccumulatorValue, 0, Number.POSITIVE_INFINITY),
+    decay: num(o, "decay", D.decay, 0, 1),
+    beta1: num(o, "beta1", D.beta1, 0, 1),
+    beta2: num(o, "beta2", D.beta2, 0, 1),
+    epsilon: num(o, "epsilon", D.epsilon, 0, Number.POSITIVE_INFINITY, true),
+    slots: kind === "sgd" ? 0 : kind === "momentum" || kind === "nesterov" || kind === "adagrad" ? 1 : 2,
+  };
+}
+
+/** Plain gradient descent, `w -= learningRate·g`. */
+export function sgd(learningRate?: number): OptimizerSpec {
+  return learningRate === undefined ? { name: "sgd" } : { name: "sgd", learningRate };
+}
+
+/** Heavy-ball momentum (`v = momentum·v + g; w -= lr·v`), Nesterov's variant with useNesterov. */
+export function momentum(learningRate: number, momentum = 0.9, useNesterov = false): OptimizerSpec {
+  return { name: "momentum", learningRate, momentum, useNesterov };
+}
+
+/** Adagrad: `a += g²; w -= lr·g/√(a + ε)`, a starting at initialAccumulatorValue. */
+export function adagrad(learningRate: number, initialAccumulatorValue = 0.1): OptimizerSpec {
+  return { name: "adagrad", learningRate, initialAccumulatorValue };
+}
+
+/** RMSProp: `s = decay·s + (1−decay)·g²; v = momentum·v + lr·g/√(s + ε); w -= v`. */
+export function rmsprop(learningRate: number, decay = 0.9, momentum = 0, epsilon = 1e-7): OptimizerSpec {
+  return { name: "rmsprop", learningRate, decay, momentum, epsilon };
+}
+
+/** Adam with bias correction: `w -= lr·m̂/(√v̂ + ε)`. */
+export function adam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7): OptimizerSpec {
+  return { name: "adam", learningRate, beta1, beta2, epsilon };
+}
+
+/** Adam with decoupled weight decay (the estimator's `alpha` under penalty 'l2'). */
+export function adamw(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7): OptimizerSpec {
+  return { name: "adamw", learningRate, beta1, beta2, epsilon };
+}

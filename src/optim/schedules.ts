@@ -1,0 +1,148 @@
+import { DescentError } from "../errors.js";
+import type { ScheduleName } from "../train/options.js";
+
+/**
+ * A schedule name, or a name with parameters:
+ * - constant: η
+ * - invscaling: η / t^powerT (t the 1-based step; powerT 0.25, scikit-learn's SGDRegressor default)
+ * - optimal: 1 / (alpha·(t0 + t − 1)), t0 = 1/(alpha·√(1/√alpha)) (scikit-learn's heuristic; needs alpha > 0)
+ * - adaptive: η, divided by 5 each time nIterNoChange epochs pass without improving by tol (the
+ *   training loop stops when it falls below 1e-6, as scikit-learn)
+ * - step: η · gamma^⌊epoch / stepSize⌋ (gamma 0.5, stepSize 10 epochs)
+ * - exponential: η · gamma^epoch (gamma 0.95)
+ * - cosine: η_min + (η − η_min)·(1 + cos(π·min(t − 1, T)/T))/2, T = decaySteps (default: every step
+ *   of maxEpochs epochs), η_min = minLearningRate (0)
+ */
+export type ScheduleSpec =
+  | ScheduleName
+  | { name: "constant" }
+  | { name: "invscaling"; powerT?: number }
+  | { name: "optimal" }
+  | { name: "adaptive" }
+  | { name: "step"; gamma?: number; stepSize?: number }
+  | { name: "exponential"; gamma?: number }
+  | { name: "cosine"; decaySteps?: number; minLearningRate?: number };
+
+/** Where training stands when a step's rate is asked for. */
+export interface ScheduleClock {
+  /** 1-based number of the step about to be taken (across partialFit calls). */
+  t: number;
+  /** 0-based epoch the step belongs to. */
+  epoch: number;
+}
+
+/** A learning-rate schedule: the rate of each step from the clock. */
+export type Schedule = (clock: ScheduleClock) => number;
+
+/** Context a schedule is built in. */
+export interface ScheduleContext {
+  learningRate: number;
+  alpha: number;
+  maxEpochs: number;
+  stepsPerEpoch: number;
+}
+
+const NAMES: readonly ScheduleName[] = [
+  "constant",
+  "invscaling",
+  "optimal",
+  "adaptive",
+  "step",
+  "exponential",
+  "cosine",
+];
+const KEYS: Record<ScheduleName, readonly string[]> = {
+  constant: [],
+  invscaling: ["powerT"],
+  optimal: [],
+  adaptive: [],
+  step: ["gamma", "stepSize"],
+  exponential: ["gamma"],
+  cosine: ["decaySteps", "minLearningRate"],
+};
+
+function fail(what: string): never {
+  throw new DescentError("E_OPTION", `option 'schedule' ${what}`);
+}
+
+function param(
+  o: Record<string, unknown>,
+  key: string,
+  fallback: number,
+  check: (v: number) => boolean,
+  range: string,
+): number {
+  const v = Object.hasOwn(o, key) && o[key] !== undefined ? o[key] : fallback;
+  if (typeof v !== "number" || !Number.isFinite(v) || !check(v)) fail(`${key} must be ${range} (got ${String(v)})`);
+  return v as number;
+}
+
+/** Validates a schedule spec; returns its name and normalised parameters. */
+export function normaliseSchedule(spec: unknown): { name: ScheduleName; params: Record<string, number> } {
+  const o: Record<string, unknown> =
+    typeof spec === "string" ? { name: spec } : spec !== null && typeof spec === "object" ? { ...spec } : {};
+  const name = o.name as ScheduleName;
+  if (typeof name !== "string" || !NAMES.includes(name)) {
+    fail(
+      `must be one of ${NAMES.map((n) => `'${n}'`).join(", ")} or { name, ...params } (got ${JSON.stringify(spec)})`,
+    );
+  }
+  for (const key of Object.keys(o))
+    if (key !== "name" && !KEYS[name].includes(key)) fail(`'${name}' has no parameter '${key}'`);
+  const params: Record<string, number> = {};
+  if (name === "invscaling") params.powerT = param(o, "powerT", 0.25, (v) => v >= 0, ">= 0");
+  if (name === "step") {
+    params.gamma = param(o, "gamma", 0.5, (v) => v > 0 && v <= 1, "in (0, 1]");
+    params.stepSize = param(o, "stepSize", 10, (v) => Number.isInteger(v) && v >= 1, "an integer >= 1");
+  }
+  if (name === "exponential") params.gamma = param(o, "gamma", 0.95, (v) => v > 0 && v <= 1, "in (0, 1]");
+  if (name === "cosine") {
+    params.decaySteps = param(
+      o,
+      "decaySteps",
+      0,
+      (v) => Number.isInteger(v) && v >= 0,
+      "an integer >= 0 (0: every step of maxEpochs)",
+    );
+    params.minLearningRate = param(o, "minLearningRate", 0, (v) => v >= 0, ">= 0");
+  }
+  return { name, params };
+}
+
+/** Builds the schedule function for a validated spec. */
+export function makeSchedule(
+  spec: { name: ScheduleName; params: Record<string, number> },
+  ctx: ScheduleContext,
+): Schedule {
+  const eta = ctx.learningRate;
+  const p = spec.params;
+  switch (spec.name) {
+    case "constant":
+    case "adaptive":
+      return () => eta;
+    case "invscaling": {
+      const powerT = p.powerT ?? 0.25;
+      return ({ t }) => eta / t ** powerT;
+    }
+    case "optimal": {
+      if (!(ctx.alpha > 0)) fail("'optimal' needs alpha > 0");
+      const typw = Math.sqrt(1 / Math.sqrt(ctx.alpha));
+      const t0 = 1 / (typw * ctx.alpha);
+      return ({ t }) => 1 / (ctx.alpha * (t0 + t - 1));
+    }
+    case "step": {
+      const gamma = p.gamma ?? 0.5;
+      const size = p.stepSize ?? 10;
+      return ({ epoch }) => eta * gamma ** Math.floor(epoch / size);
+    }
+    case "exponential": {
+      const gamma = p.gamma ?? 0.95;
+      return ({ epoch }) => eta * gamma ** epoch;
+    }
+    case "cosine": {
+      const total = p.decaySteps || ctx.maxEpochs * ctx.stepsPerEpoch;
+      const floor = p.minLearningRate ?? 0;
+      return ({ t }) => floor + ((eta - floor) * (1 + Math.cos((Math.PI * Math.min(t - 1, total)) / total))) / 2;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import type { StepParams } from "../backend/optimizer-id.js";
+import type { Penalty } from "../train/options.js";
+import type { ResolvedOptimizer } from "./optimizer-spec.js";
+
+/** What a step needs to know about the regulariser. */
+export interface PenaltyConfig {
+  penalty: Penalty;
+  alpha: number;
+  l1Ratio: number;
+}
+
+/** Coefficient of the smooth (L2) part of the penalty: alpha, alpha·(1 − l1Ratio) or 0. */
+export function l2Coefficient(p: PenaltyConfig): number {
+  if (p.penalty === "l2") return p.alpha;
+  if (p.penalty === "elasticnet") return p.alpha * (1 - p.l1Ratio);
+  return 0;
+}
+
+/** Coefficient of the L1 part of the penalty: alpha, alpha·l1Ratio or 0. */
+export function l1Coefficient(p: PenaltyConfig): number {
+  if (p.penalty === "l1") return p.alpha;
+  if (p.penalty === "elasticnet") return p.alpha * p.l1Ratio;
+  return 0;
+}
+
+/** R-weighted penalty alpha·R(w) over the first nPen entries of params. */
+export function penaltyValue(params: ArrayLike<number>, nPen: number, p: PenaltyConfig): number {
+  const c2 = l2Coefficient(p);
+  const c1 = l1Coefficient(p);
+  if (c1 === 0 && c2 === 0) return 0;
+  let sq = 0;
+  let abs = 0;
+  for (let j = 0; j < nPen; j++) {
+    const v = params[j] as number;
+    sq += v * v;
+    abs += Math.abs(v);
+  }
+  return 0.5 * c2 * sq + c1 * abs;
+}
+
+/**
+ * The fused kernel's arguments for step number `t` (1-based) at rate `lr` over a batch of
+ * `count` rows out of n.
+ */
+export function stepParams(
+  opt: ResolvedOptimizer,
+  penalty: PenaltyConfig,
+  nPen: number,
+  fitIntercept: boolean,
+  t: number,
+  lr: number,
+  count: number,
+  n: number,
+): StepParams {
+  const base = {
+    kind: opt.kind,
+    nPen,
+    fitIntercept,
+    scale: 1 / count,
+    l2: l2Coefficient(penalty),
+    lr,
+    l1: lr * l1Coefficient(penalty),
+    h1: 0,
+    h2: 0,
+    h3: 0,
+    h4: 1,
+    h5: 1,
+    accWeight: count / n,
+  };
+  switch (opt.kind) {
+    case "momentum":
+    case "nesterov":
+      return { ...base, h1: opt.momentum };
+    case "adagrad":
+      return { ...base, h1: opt.epsilon };
+    case "rmsprop":
+      return { ...base, h1: opt.decay, h2: opt.momentum, h3: opt.epsilon };
+    case "adam":
+    case "adamw":
+      return {
+        ...base,
+        h1: opt.beta1,
+        h2: opt.beta2,
+        h3: opt.epsilon,
+        h4: 1 - opt.beta1 ** t,
+        h5: 1 - opt.beta2 ** t,
+      };
+    default:
+      return base;
+  }
+}
