@@ -5,10 +5,24 @@ export { BACKEND_NAMES, type BackendName, createBackend } from "./backend/create
 export { type LinearLoss, LossId } from "./backend/loss-id.js";
 export { DescentError, type DescentErrorCode } from "./errors.js";
 export { type DType, isMatrix, type Matrix, type MatrixLike, toMatrix } from "./matrix.js";
+export type { ClassWeight, Label } from "./models/labels.js";
+export { type ClassifierOptions, LinearClassifier, type PartialFitOptions } from "./models/linear-classifier.js";
 export type { FitOptions } from "./models/linear-model.js";
 export { LinearRegression, type LinearRegressionOptions } from "./models/linear-regression.js";
+export { LinearSVM, type LinearSVMOptions } from "./models/linear-svm.js";
+export { LogisticRegression, type LogisticRegressionOptions } from "./models/logistic-regression.js";
 export { accuracy, r2Score } from "./models/metrics.js";
 export { StandardScaler } from "./models/standard-scaler.js";
+export {
+  adagrad,
+  adam,
+  adamw,
+  momentum,
+  type OptimizerSpec,
+  rmsprop,
+  sgd,
+} from "./optim/optimizer-spec.js";
+export type { ScheduleSpec } from "./optim/schedules.js";
 export { setWasmLocation } from "./runtime/wasm-location.js";
 export type { EpochInfo, History, StopReason } from "./train/history.js";
 export type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "./train/options.js";

@@ -1,0 +1,351 @@
+import { linearGradJs, softmaxGradJs } from "../backend/js-kernels.js";
+import { type LinearLoss, LossId } from "../backend/loss-id.js";
+import { DescentError } from "../errors.js";
+import { field, type JsonObject, readCount, readState } from "../io/model-json.js";
+import type { Matrix, MatrixLike } from "../matrix.js";
+import { penaltyValue } from "../optim/step-params.js";
+import type { ResolvedSgdOptions, SgdOptions } from "../train/options.js";
+import { type ClassWeight, classWeights, encodeLabels, indexLabels, type Label } from "./labels.js";
+import { type FitOptions, LinearModel, linearScores, type SubProblem, takeEntries, takeRows } from "./linear-model.js";
+import { validationSplit } from "./validation-split.js";
+
+/** Options every linear classifier takes. */
+export interface ClassifierOptions extends SgdOptions {
+  /** Weight per class label, or 'balanced' (n / (classes · count)); multiplies sampleWeight. */
+  classWeight?: ClassWeight | null;
+}
+
+/** Options of a classifier's partialFit. */
+export interface PartialFitOptions extends FitOptions {
+  /** All class labels, required on the first call when a batch may not show every class. */
+  classes?: ArrayLike<Label>;
+}
+
+/** Own option keys of classifiers (validated here, not by the common options). */
+export const CLASSIFIER_KEYS = ["classWeight"] as const;
+
+function checkClassWeight(v: unknown): ClassWeight | null {
+  if (v === undefined || v === null) return null;
+  if (v === "balanced") return v;
+  if (typeof v !== "object" || Array.isArray(v)) {
+    throw new DescentError(
+      "E_OPTION",
+      `option 'classWeight' must be 'balanced' or { label: weight } (got ${JSON.stringify(v)})`,
+    );
+  }
+  return { ...(v as Record<string, number>) };
+}
+
+/** Index of the largest of `k` values starting at `off` (first one on ties). */
+function argmax(a: Float64Array, off: number, k: number): number {
+  let best = 0;
+  for (let c = 1; c < k; c++) if ((a[off + c] as number) > (a[off + best] as number)) best = c;
+  return best;
+}
+
+/**
+ * Shared machinery of LogisticRegression and LinearSVM: label encoding (numbers or strings),
+ * class weights, binary / multinomial / one-vs-rest problems, decision values and accuracy.
+ * Binary problems map classes[0] to −1 and classes[1] to +1, as scikit-learn.
+ */
+export abstract class LinearClassifier extends LinearModel {
+  /** The sorted class labels seen at fit; null before. */
+  classes: Label[] | null = null;
+  protected readonly classWeight: ClassWeight | null;
+
+  protected constructor(options: ClassifierOptions | undefined, opts: ResolvedSgdOptions) {
+    super(opts);
+    this.classWeight = checkClassWeight(options?.classWeight);
+  }
+
+  /** The loss of binary and one-vs-rest problems. */
+  protected abstract get binaryLoss(): LinearLoss;
+  /** Whether 3+ classes are trained jointly with the softmax loss (else one-vs-rest). */
+  protected abstract get multinomial(): boolean;
+
+  /** Weights: a Float64Array for two classes, a classes × features Matrix otherwise. */
+  get coef(): Float64Array | Matrix {
+    const p = this.fitted();
+    const d = this.nFeatures;
+    if (this.nOutputs === 1) return p.slice(0, d);
+    return { data: p.slice(0, this.nOutputs * d), rows: this.nOutputs, cols: d };
+  }
+
+  /** Intercepts: a number for two classes, one per class otherwise. */
+  get intercept(): number | Float64Array {
+    const p = this.fitted();
+    const d = this.nFeatures;
+    if (this.nOutputs === 1) return p[d] as number;
+    return p.slice(this.nOutputs * d);
+  }
+
+  private knownClasses(): Label[] {
+    this.fitted();
+    if (this.classes === null) throw new DescentError("E_STATE", `${this.modelName} has no classes`);
+    return this.classes;
+  }
+
+  /** The problems for labels `index` (class indices) under `classes`, with optional validation rows. */
+  private problems(
+    index: Float64Array,
+    sw: Float64Array | null,
+    K: number,
+    val: { m: Matrix; index: Float64Array } | null,
+  ): { problems: SubProblem[]; outputs: number } {
+    const lossParam = 0;
+    const binaryTargets = (k: number, idx: Float64Array): Float64Array => idx.map((c) => (c === k ? 1 : -1));
+    const binaryValidate = (k: number): SubProblem["validate"] => {
+      if (val === null) return null;
+      const target = binaryTargets(k, val.index);
+      return (p) => {
+        const f = linearScores(val.m, p, 1);
+        let hits = 0;
+        f.forEach((v, i) => {
+          if ((v > 0 ? 1 : -1) === target[i]) hits++;
+        });
+        return hits / f.length;
+      };
+    };
+    if (K === 2) {
+      return {
+        outputs: 1,
+        problems: [
+          {
+            kind: "linear",
+            loss: this.binaryLoss,
+            lossParam,
+            outputs: 1,
+            y: binaryTargets(1, index),
+            sampleWeight: sw,
+            validate: binaryValidate(1),
+          },
+        ],
+      };
+    }
+    if (this.multinomial) {
+      const validate: SubProblem["validate"] =
+        val === null
+          ? null
+          : (p) => {
+              const s = linearScores(val.m, p, K);
+              let hits = 0;
+              for (let i = 0; i < val.m.rows; i++) if (argmax(s, i * K, K) === val.index[i]) hits++;
+              return hits / val.m.rows;
+            };
+      return {
+        outputs: K,
+        problems: [{ kind: "softmax", loss: "log", lossParam, outputs: K, y: index, sampleWeight: sw, validate }],
+      };
+    }
+    return {
+      outputs: K,
+      problems: Array.from({ length: K }, (_, k) => ({
+        kind: "linear" as const,
+        loss: this.binaryLoss,
+        lossParam,
+        outputs: 1,
+        y: binaryTargets(k, index),
+        sampleWeight: sw,
+        validate: binaryValidate(k),
+      })),
+    };
+  }
+
+  /** Sample weights times class weights (null when all are 1). */
+  private rowWeights(sw: Float64Array | null, index: Float64Array, classes: Label[]): Float64Array | null {
+    if (this.classWeight === null) return sw;
+    const cw = classWeights(this.classWeight, classes, index);
+    return index.map((c, i) => (sw === null ? 1 : (sw[i] as number)) * (cw[c] as number));
+  }
+
+  /** Trains from scratch (or from the current weights with warmStart) until a stop rule fires. */
+  async fit(X: MatrixLike, y: ArrayLike<Label>, options: FitOptions = {}): Promise<this> {
+    this.assertUsable();
+    const m = this.checkX(X, this.opts.warmStart);
+    const { classes, index } = encodeLabels(y);
+    if (index.length !== m.rows)
+      throw new DescentError("E_SHAPE", `y has ${index.length} values but X has ${m.rows} rows`);
+    if (classes.length < 2) {
+      throw new DescentError(
+        "E_LABELS",
+        `y has one class only (${JSON.stringify(classes[0])}): a classifier needs at least two`,
+      );
+    }
+    const sw = this.rowWeights(this.checkWeights(options.sampleWeight, m.rows), index, classes);
+    const K = classes.length;
+    this.classes = classes;
+    if (!this.opts.earlyStopping) {
+      const { problems, outputs } = this.problems(index, sw, K, null);
+      await this.trainProblems(m, problems, outputs, this.opts.maxEpochs, true);
+      return this;
+    }
+    const { train, validation } = validationSplit(m.rows, this.opts.validationFraction, this.opts.seed, index);
+    if (validation.length === 0) {
+      throw new DescentError(
+        "E_EMPTY",
+        `earlyStopping needs validation rows: ${m.rows} rows × validationFraction ${this.opts.validationFraction} leaves none`,
+      );
+    }
+    const val = { m: takeRows(m, validation), index: takeEntries(index, validation) };
+    const { problems, outputs } = this.problems(
+      takeEntries(index, train),
+      sw === null ? null : takeEntries(sw, train),
+      K,
+      val,
+    );
+    await this.trainProblems(takeRows(m, train), problems, outputs, this.opts.maxEpochs, true);
+    return this;
+  }
+
+  /** One more epoch over (X, y), continuing optimizer and schedule state; the first call fixes the classes. */
+  async partialFit(X: MatrixLike, y: ArrayLike<Label>, options: PartialFitOptions = {}): Promise<this> {
+    this.assertUsable();
+    const m = this.checkX(X);
+    if (this.classes === null || this.params === null) {
+      const given = options.classes ?? y;
+      const { classes } = encodeLabels(given);
+      if (classes.length < 2)
+        throw new DescentError("E_LABELS", "partialFit needs at least two classes (pass options.classes)");
+      this.classes = classes;
+    }
+    const index = indexLabels(y, this.classes);
+    if (index.length !== m.rows)
+      throw new DescentError("E_SHAPE", `y has ${index.length} values but X has ${m.rows} rows`);
+    const sw = this.rowWeights(this.checkWeights(options.sampleWeight, m.rows), index, this.classes);
+    const { problems, outputs } = this.problems(index, sw, this.classes.length, null);
+    await this.trainProblems(m, problems, outputs, 1, false);
+    return this;
+  }
+
+  /** Decision values w·x + b: one per row for two classes, else a rows × classes Matrix. */
+  decisionFunction(X: MatrixLike): Float64Array | Matrix {
+    const p = this.fitted();
+    const m = this.checkX(X);
+    const s = linearScores(m, p, this.nOutputs);
+    return this.nOutputs === 1 ? s : { data: s, rows: m.rows, cols: this.nOutputs };
+  }
+
+  /** Predicted labels: a Float64Array for numeric labels, an Array for string labels. */
+  predict(X: MatrixLike): Float64Array | string[] {
+    const classes = this.knownClasses();
+    const p = this.fitted();
+    const m = this.checkX(X);
+    const K = this.nOutputs;
+    const s = linearScores(m, p, K);
+    const picks = Array.from({ length: m.rows }, (_, i) =>
+      K === 1 ? ((s[i] as number) > 0 ? 1 : 0) : argmax(s, i * K, K),
+    );
+    if (typeof classes[0] === "string") return picks.map((k) => classes[k] as string);
+    return Float64Array.from(picks, (k) => classes[k] as number);
+  }
+
+  /** Accuracy of predict(X) against y (optionally weighted). */
+  score(X: MatrixLike, y: ArrayLike<Label>, sampleWeight?: ArrayLike<number>): number {
+    const pred = this.predict(X);
+    if (y.length !== pred.length)
+      throw new DescentError("E_SHAPE", `y has ${y.length} values but X has ${pred.length} rows`);
+    const sw = this.checkWeights(sampleWeight, pred.length);
+    let hits = 0;
+    let total = 0;
+    for (let i = 0; i < pred.length; i++) {
+      const w = sw === null ? 1 : (sw[i] as number);
+      total += w;
+      if (pred[i] === y[i]) hits += w;
+    }
+    return total === 0 ? 0 : hits / total;
+  }
+
+  /**
+   * The training objective on (X, y) in float64: mean weighted loss plus alpha·R(W), summed over the
+   * binary problems for one-vs-rest (class weights included, as in training).
+   */
+  objective(X: MatrixLike, y: ArrayLike<Label>, options: FitOptions = {}): number {
+    const p = this.fitted();
+    const m = this.checkX(X);
+    const classes = this.knownClasses();
+    const index = indexLabels(y, classes);
+    const sw = this.rowWeights(this.checkWeights(options.sampleWeight, m.rows), index, classes);
+    const d = m.cols;
+    const K = classes.length;
+    const rows = Int32Array.from({ length: m.rows }, (_, i) => i);
+    const { problems } = this.problems(index, sw, K, null);
+    let total = 0;
+    problems.forEach((prob, k) => {
+      if (prob.kind === "softmax") {
+        const sum = softmaxGradJs(
+          m.data,
+          prob.y,
+          sw,
+          rows,
+          0,
+          m.rows,
+          d,
+          K,
+          p,
+          new Float64Array(p.length),
+          new Float64Array(K),
+        );
+        total += sum / m.rows + penaltyValue(p, K * d, this.penalty);
+        return;
+      }
+      const v = new Float64Array(d + 1);
+      v.set(p.subarray(k * d, (k + 1) * d));
+      v[d] = p[this.nOutputs * d + k] as number;
+      const sum = linearGradJs(
+        LossId[prob.loss],
+        m.data,
+        prob.y,
+        sw,
+        rows,
+        0,
+        m.rows,
+        d,
+        v,
+        new Float64Array(d + 1),
+        0,
+      );
+      total += sum / m.rows + penaltyValue(v, d, this.penalty);
+    });
+    return total;
+  }
+
+  /** Classifier part of the model JSON. */
+  protected classifierJSON(): Record<string, unknown> {
+    return { classes: this.knownClasses(), nFeatures: this.nFeatures, ...this.stateJSON() };
+  }
+
+  /** Restores what classifierJSON wrote; E_FORMAT names what is wrong. */
+  protected restoreClassifier(o: JsonObject): void {
+    const classes = field(o, "classes");
+    if (
+      !Array.isArray(classes) ||
+      classes.length < 2 ||
+      !(
+        classes.every((c) => typeof c === "string") || classes.every((c) => typeof c === "number" && Number.isFinite(c))
+      ) ||
+      new Set(classes).size !== classes.length
+    ) {
+      throw new DescentError(
+        "E_FORMAT",
+        "model JSON: 'classes' must be at least two distinct labels, all numbers or all strings",
+      );
+    }
+    const d = readCount(o, "nFeatures");
+    if (d < 1) throw new DescentError("E_FORMAT", "model JSON: 'nFeatures' must be at least 1");
+    const state = readState(o, d);
+    const expected = classes.length === 2 ? 1 : classes.length;
+    if (state.nOutputs !== expected) {
+      throw new DescentError(
+        "E_FORMAT",
+        `model JSON: 'nOutputs' is ${state.nOutputs}, expected ${expected} for ${classes.length} classes`,
+      );
+    }
+    this.classes = classes as Label[];
+    this.restoreState(state);
+  }
+
+  /** The class-weight option as given. */
+  protected get classWeightOption(): ClassWeight | null {
+    return this.classWeight;
+  }
+}
