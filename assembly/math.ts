@@ -2,10 +2,8 @@
 // the logistic and softmax losses give the same bits in JS and WASM (V8's Math.exp and
 // AssemblyScript's differ in the last bit). Accuracy: a few ulp over the whole double range.
 
-const LN2_HI: f64 = 6.9314718036912381649e-1;
-const LN2_LO: f64 = 1.90821492927058770002e-10;
-const INV_LN2: f64 = 1.442695040888963387;
-const SQRT2: f64 = 1.4142135623730950488;
+const LN2_HI: f64 = 0.6931471803691238;
+const LN2_LO: f64 = 1.9082149292705877e-10;
 
 export class OwnMath {
   /** 2^k for -1022 <= k <= 1023, built from its bits. */
@@ -16,10 +14,10 @@ export class OwnMath {
 
   /** e^x: x = k·ln2 + r with |r| <= ln2/2 (Cody–Waite), e^r by its Taylor series to degree 13. */
   static exp(x: f64): f64 {
-    if (x != x) return x;
+    if (isNaN<f64>(x)) return x;
     if (x > 709.782712893384) return Infinity;
     if (x < -745.1332191019412) return 0;
-    const kf = Math.floor(x * INV_LN2 + 0.5);
+    const kf = Math.floor(x * Math.LOG2E + 0.5);
     const r = x - kf * LN2_HI - kf * LN2_LO;
     let p: f64 = 1.0 / 6227020800.0;
     p = p * r + 1.0 / 479001600.0;
@@ -43,7 +41,7 @@ export class OwnMath {
 
   /** ln x for x > 0: x = 2^e·m with m in [√½, √2], ln m = 2·atanh((m−1)/(m+1)) by its series. */
   static log(x: f64): f64 {
-    if (x != x || x < 0) return NaN;
+    if (isNaN<f64>(x) || x < 0) return NaN;
     if (x == 0) return -Infinity;
     if (x == Infinity) return x;
     let e: i32 = 0;
@@ -55,7 +53,7 @@ export class OwnMath {
     const bits = reinterpret<u64>(v);
     e += <i32>((bits >> 52) & 0x7ff) - 1023;
     let m = reinterpret<f64>((bits & 0x000fffffffffffff) | 0x3ff0000000000000);
-    if (m > SQRT2) {
+    if (m > Math.SQRT2) {
       m = m * 0.5;
       e += 1;
     }

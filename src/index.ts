@@ -13,6 +13,7 @@ export { LinearSVM, type LinearSVMOptions } from "./models/linear-svm.js";
 export { LogisticRegression, type LogisticRegressionOptions } from "./models/logistic-regression.js";
 export { accuracy, r2Score } from "./models/metrics.js";
 export { StandardScaler } from "./models/standard-scaler.js";
+export { type DifferentiableFunction, type MinimizeOptions, type MinimizeResult, minimize } from "./optim/minimize.js";
 export {
   adagrad,
   adam,

@@ -1,10 +1,8 @@
 // exp, log and log1p mirrored operation for operation from assembly/math.ts (see there), so the
 // JS backend's logistic and softmax losses equal the WASM ones to the bit.
 
-const LN2_HI = 6.9314718036912381649e-1;
-const LN2_LO = 1.90821492927058770002e-10;
-const INV_LN2 = 1.4426950408889634;
-const SQRT2 = 1.4142135623730951;
+const LN2_HI = 0.6931471803691238;
+const LN2_LO = 1.9082149292705877e-10;
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
@@ -20,10 +18,10 @@ function pow2(k: number): number {
 
 /** e^x, bit-identical to the WASM kernels' exp. */
 export function ownExp(x: number): number {
-  if (x !== x) return x;
+  if (Number.isNaN(x)) return x;
   if (x > 709.782712893384) return Number.POSITIVE_INFINITY;
   if (x < -745.1332191019412) return 0;
-  const kf = Math.floor(x * INV_LN2 + 0.5);
+  const kf = Math.floor(x * Math.LOG2E + 0.5);
   const r = x - kf * LN2_HI - kf * LN2_LO;
   let p = 1.0 / 6227020800.0;
   p = p * r + 1.0 / 479001600.0;
@@ -47,7 +45,7 @@ export function ownExp(x: number): number {
 
 /** ln x, bit-identical to the WASM kernels' log. */
 export function ownLog(x: number): number {
-  if (x !== x || x < 0) return Number.NaN;
+  if (Number.isNaN(x) || x < 0) return Number.NaN;
   if (x === 0) return Number.NEGATIVE_INFINITY;
   if (x === Number.POSITIVE_INFINITY) return x;
   let e = 0;
@@ -61,7 +59,7 @@ export function ownLog(x: number): number {
   e += ((hi >>> 20) & 0x7ff) - 1023;
   u32[HI] = (hi & 0xfffff) | 0x3ff00000;
   let m = f64[0] as number;
-  if (m > SQRT2) {
+  if (m > Math.SQRT2) {
     m = m * 0.5;
     e += 1;
   }

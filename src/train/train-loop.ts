@@ -163,7 +163,8 @@ export async function trainLoop(
       let improved: boolean;
       if (config.validate !== null) {
         const score = config.validate(params);
-        (history.valScore ??= []).push(score);
+        if (history.valScore === undefined) history.valScore = [];
+        history.valScore.push(score);
         improved = score > best.score + (tol ?? 0);
         if (score > best.score) {
           best.score = score;

@@ -1,0 +1,120 @@
+import { DescentError } from "../errors.js";
+import { type EpochInfo, emptyHistory, type History, type StopReason } from "../train/history.js";
+import { type OptimizerName, resolveSgdOptions, type SgdOptions } from "../train/options.js";
+import { type OptimizerSpec, resolveOptimizer } from "./optimizer-spec.js";
+import { makeSchedule, normaliseSchedule, type ScheduleSpec } from "./schedules.js";
+import { applyUpdate, optimizerChain } from "./transforms.js";
+
+/** A differentiable function of a vector: `grad(x, out)` writes ∇f(x) into `out`. */
+export interface DifferentiableFunction {
+  f: (x: Float64Array) => number;
+  grad: (x: Float64Array, out: Float64Array) => void;
+}
+
+/** Options of `minimize`: the optimizer, schedule and stop rules of the estimators; one iteration = one epoch. */
+export interface MinimizeOptions {
+  optimizer?: OptimizerName | OptimizerSpec;
+  learningRate?: number;
+  schedule?: ScheduleSpec;
+  /** Iterations at most. Default 1000. */
+  maxEpochs?: number;
+  /** Stop when f has not improved by tol for nIterNoChange iterations; null (default here) disables. */
+  tol?: number | null;
+  nIterNoChange?: number;
+  /** Stop when ‖∇f‖ falls below it. Default 1e-8. */
+  gradTol?: number | null;
+  /** Called after each iteration; return false to stop. */
+  onEpoch?: (info: EpochInfo) => boolean | undefined;
+}
+
+/** What `minimize` returns: the final point, every iterate (x0 first), the history and why it stopped. */
+export interface MinimizeResult {
+  x: Float64Array;
+  path: Float64Array[];
+  history: History;
+  stopReason: StopReason;
+}
+
+/** An objective this many times |f(x0)| (or 1) counts as exploding. */
+const EXPLODE_FACTOR = 1e12;
+
+/**
+ * Minimises any differentiable function by gradient descent with the library's optimizers and
+ * schedules (non-convex functions included; it finds a stationary point near the start). A
+ * non-finite or exploding value stops with 'diverged' and returns the last finite iterate.
+ */
+export function minimize(
+  fn: DifferentiableFunction,
+  x0: ArrayLike<number>,
+  options: MinimizeOptions = {},
+): MinimizeResult {
+  if (typeof fn?.f !== "function" || typeof fn?.grad !== "function") {
+    throw new DescentError(
+      "E_OPTION",
+      "minimize needs { f, grad }: f(x) returns a number, grad(x, out) writes the gradient",
+    );
+  }
+  const o = resolveSgdOptions({ tol: null, gradTol: 1e-8, ...options } as SgdOptions);
+  const opt = resolveOptimizer(o.optimizer);
+  const lr0 = opt.learningRate ?? o.learningRate;
+  const schedSpec = normaliseSchedule(o.schedule);
+  const schedule = makeSchedule(schedSpec, { learningRate: lr0, alpha: 1, maxEpochs: o.maxEpochs, stepsPerEpoch: 1 });
+  const n = x0.length;
+  if (n === 0) throw new DescentError("E_EMPTY", "x0 is empty");
+  const x = Float64Array.from(x0);
+  x.forEach((v, i) => {
+    if (!Number.isFinite(v)) throw new DescentError("E_NONFINITE", `x0 has a non-finite value (${v}) at index ${i}`);
+  });
+  const transform = optimizerChain(opt, 0);
+  const state = transform.init(n);
+  const g = new Float64Array(n);
+  const path = [x.slice()];
+  const history = emptyHistory();
+  const start = performance.now();
+  let best = Number.POSITIVE_INFINITY;
+  let noImprovement = 0;
+  let rateScale = 1;
+  let first = Number.NaN;
+  for (let t = 1; t <= o.maxEpochs; t++) {
+    const fx = fn.f(x);
+    g.fill(0);
+    fn.grad(x, g);
+    let sq = 0;
+    for (let j = 0; j < n; j++) sq += (g[j] as number) ** 2;
+    const gradNorm = Math.sqrt(sq);
+    if (Number.isNaN(first)) first = Math.abs(fx);
+    if (!Number.isFinite(fx) || !Number.isFinite(gradNorm) || Math.abs(fx) > EXPLODE_FACTOR * Math.max(1, first)) {
+      // x itself produced the non-finite value: answer with the iterate before it.
+      if (path.length > 1) path.pop();
+      return { x: (path[path.length - 1] as Float64Array).slice(), path, history, stopReason: "diverged" };
+    }
+    const lr = schedule({ t, epoch: t - 1 }) * rateScale;
+    history.loss.push(fx);
+    history.gradNorm.push(gradNorm);
+    history.learningRate.push(lr);
+    history.ms.push(performance.now() - start);
+    if (o.gradTol !== null && gradNorm < o.gradTol) return { x, path, history, stopReason: "gradTol" };
+    const u = g.slice();
+    const ctx = { params: x, lr, t, nPen: n, nActive: n };
+    transform.update(u, state, ctx);
+    applyUpdate(x, u, ctx, 0);
+    path.push(x.slice());
+    if (
+      o.onEpoch !== null &&
+      o.onEpoch({ epoch: t, loss: fx, gradNorm, learningRate: lr, ms: performance.now() - start }) === false
+    ) {
+      return { x, path, history, stopReason: "callback" };
+    }
+    if (o.tol !== null) {
+      noImprovement = fx > best - o.tol ? noImprovement + 1 : 0;
+      if (fx < best) best = fx;
+      if (noImprovement >= o.nIterNoChange) {
+        if (schedSpec.name !== "adaptive") return { x, path, history, stopReason: "tol" };
+        rateScale /= 5;
+        noImprovement = 0;
+        if (lr / 5 < 1e-6) return { x, path, history, stopReason: "tol" };
+      }
+    }
+  }
+  return { x, path, history, stopReason: "maxEpochs" };
+}
