@@ -4,37 +4,13 @@ import { LOSS_HINGE, LOSS_HUBER, LOSS_LOG, LOSS_SQUARED, LOSS_SQUARED_HINGE } fr
 import { OwnMath } from "./math";
 import { Simd } from "./simd";
 
-/**
- * Unscaled batch gradient of sum_k sw_k * loss(y_k, x_k·w + b) over the rows idx[start .. start+count).
- * params = [w (d), b], grad = [gw (d), gb] (overwritten). swPtr = 0 means unit weights.
- * Returns the weighted loss sum (accumulated in f64 in row order).
- */
-function linearGradImpl<T>(
-  loss: i32,
-  x: usize,
-  y: usize,
-  sw: usize,
-  idx: usize,
-  start: i32,
-  count: i32,
-  d: i32,
-  params: usize,
-  grad: usize,
-  lossParam: f64,
-): f64 {
-  const s = Simd.shiftOf<T>();
-  const stride = (<usize>d) << s;
-  Simd.zero<T>(grad, d);
-  const b = load<T>(params + ((<usize>d) << s));
-  const eps = <T>lossParam;
-  let gb: T = 0;
-  let total: f64 = 0;
-  for (let k = 0; k < count; k++) {
-    const i = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
-    const row = x + i * stride;
-    const f = Simd.dot<T>(row, params, d) + b;
-    const yi = load<T>(y + (i << s));
-    const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
+/** Loss value of the last `LossEval.derivative` call, as f64 (per instance, so per thread). */
+let lossValue: f64 = 0;
+
+class LossEval {
+  /** dl/df of row loss `loss` at prediction f for target y; the loss itself goes to `lossValue`. */
+  @inline
+  static derivative<T>(loss: i32, yi: T, f: T, eps: T): T {
     let li: T = 0;
     let dl: T = 0;
     if (loss == LOSS_SQUARED) {
@@ -80,10 +56,67 @@ function linearGradImpl<T>(
       li = <T>l;
       dl = <T>(-(<f64>yi) * sig);
     }
-    const c = wi * dl;
+    lossValue = <f64>li;
+    return dl;
+  }
+}
+
+/**
+ * Unscaled batch gradient of sum_k sw_k * loss(y_k, x_k·w + b) over the rows idx[start .. start+count).
+ * params = [w (d), b], grad = [gw (d), gb] (overwritten). swPtr = 0 means unit weights.
+ * Returns the weighted loss sum (accumulated in f64 in row order). Rows are taken two at a time
+ * (twice the independent work per pass) without changing any summation order.
+ */
+function linearGradImpl<T>(
+  loss: i32,
+  x: usize,
+  y: usize,
+  sw: usize,
+  idx: usize,
+  start: i32,
+  count: i32,
+  d: i32,
+  params: usize,
+  grad: usize,
+  lossParam: f64,
+): f64 {
+  const s = Simd.shiftOf<T>();
+  const stride = (<usize>d) << s;
+  Simd.zero<T>(grad, d);
+  const b = load<T>(params + ((<usize>d) << s));
+  const eps = <T>lossParam;
+  let gb: T = 0;
+  let total: f64 = 0;
+  let k = 0;
+  for (; k + 2 <= count; k += 2) {
+    const ia = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
+    const ib = <usize>load<i32>(idx + ((<usize>(start + k + 1)) << 2));
+    const rowA = x + ia * stride;
+    const rowB = x + ib * stride;
+    const fa = Simd.dot2<T>(rowA, rowB, params, d) + b;
+    const fb = <T>Simd.second + b;
+    const wa: T = sw != 0 ? load<T>(sw + (ia << s)) : 1;
+    const wb: T = sw != 0 ? load<T>(sw + (ib << s)) : 1;
+    const ca = wa * LossEval.derivative<T>(loss, load<T>(y + (ia << s)), fa, eps);
+    total += <f64>(wa * <T>lossValue);
+    const cb = wb * LossEval.derivative<T>(loss, load<T>(y + (ib << s)), fb, eps);
+    const lb = <T>lossValue;
+    if (ca != 0 && cb != 0) Simd.axpy2<T>(d, ca, rowA, cb, rowB, grad);
+    else if (ca != 0) Simd.axpy<T>(d, ca, rowA, grad);
+    else if (cb != 0) Simd.axpy<T>(d, cb, rowB, grad);
+    gb += ca;
+    gb += cb;
+    total += <f64>(wb * lb);
+  }
+  if (k < count) {
+    const i = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
+    const row = x + i * stride;
+    const f = Simd.dot<T>(row, params, d) + b;
+    const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
+    const c = wi * LossEval.derivative<T>(loss, load<T>(y + (i << s)), f, eps);
     if (c != 0) Simd.axpy<T>(d, c, row, grad);
     gb += c;
-    total += <f64>(wi * li);
+    total += <f64>(wi * <T>lossValue);
   }
   store<T>(grad + ((<usize>d) << s), gb);
   return total;

@@ -108,4 +108,112 @@ export class Simd {
   static zero<T>(p: usize, n: i32): void {
     memory.fill(p, 0, (<usize>n) << Simd.shiftOf<T>());
   }
+
+  /**
+   * Two dot products x_a·w and x_b·w in one pass (twice the independent work per iteration), each in
+   * exactly the order of `dot`. Returns x_a·w; x_b·w is left in `Simd.second`.
+   */
+  @inline
+  static dot2<T>(xa: usize, xb: usize, w: usize, n: i32): T {
+    const s = Simd.shiftOf<T>();
+    let i = 0;
+    let sa: T;
+    let sb: T;
+    if (ASC_FEATURE_SIMD) {
+      const block = sizeof<T>() == 8 ? 8 : 16;
+      let a0 = v128.splat<T>(0);
+      let a1 = v128.splat<T>(0);
+      let a2 = v128.splat<T>(0);
+      let a3 = v128.splat<T>(0);
+      let b0 = v128.splat<T>(0);
+      let b1 = v128.splat<T>(0);
+      let b2 = v128.splat<T>(0);
+      let b3 = v128.splat<T>(0);
+      for (; i + block <= n; i += block) {
+        const o = (<usize>i) << s;
+        const w0 = v128.load(w + o);
+        const w1 = v128.load(w + o, 16);
+        const w2 = v128.load(w + o, 32);
+        const w3 = v128.load(w + o, 48);
+        a0 = v128.add<T>(a0, v128.mul<T>(v128.load(xa + o), w0));
+        b0 = v128.add<T>(b0, v128.mul<T>(v128.load(xb + o), w0));
+        a1 = v128.add<T>(a1, v128.mul<T>(v128.load(xa + o, 16), w1));
+        b1 = v128.add<T>(b1, v128.mul<T>(v128.load(xb + o, 16), w1));
+        a2 = v128.add<T>(a2, v128.mul<T>(v128.load(xa + o, 32), w2));
+        b2 = v128.add<T>(b2, v128.mul<T>(v128.load(xb + o, 32), w2));
+        a3 = v128.add<T>(a3, v128.mul<T>(v128.load(xa + o, 48), w3));
+        b3 = v128.add<T>(b3, v128.mul<T>(v128.load(xb + o, 48), w3));
+      }
+      const ta = v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3));
+      const tb = v128.add<T>(v128.add<T>(b0, b1), v128.add<T>(b2, b3));
+      if (sizeof<T>() == 8) {
+        sa = v128.extract_lane<T>(ta, 0) + v128.extract_lane<T>(ta, 1);
+        sb = v128.extract_lane<T>(tb, 0) + v128.extract_lane<T>(tb, 1);
+      } else {
+        sa =
+          v128.extract_lane<T>(ta, 0) +
+          v128.extract_lane<T>(ta, 1) +
+          (v128.extract_lane<T>(ta, 2) + v128.extract_lane<T>(ta, 3));
+        sb =
+          v128.extract_lane<T>(tb, 0) +
+          v128.extract_lane<T>(tb, 1) +
+          (v128.extract_lane<T>(tb, 2) + v128.extract_lane<T>(tb, 3));
+      }
+      for (; i < n; i++) {
+        const o = (<usize>i) << s;
+        const wi = load<T>(w + o);
+        sa += load<T>(xa + o) * wi;
+        sb += load<T>(xb + o) * wi;
+      }
+      Simd.second = <f64>sb;
+      return sa;
+    }
+    sa = Simd.dot<T>(xa, w, n);
+    sb = Simd.dot<T>(xb, w, n);
+    Simd.second = <f64>sb;
+    return sa;
+  }
+
+  /** The second result of dot2 (a per-instance global, so per worker thread). */
+  static second: f64 = 0;
+
+  /** y[i] = (y[i] + a·xa[i]) + b·xb[i]: two rows' axpy in one pass, in row order. */
+  @inline
+  static axpy2<T>(n: i32, a: T, xa: usize, b: T, xb: usize, y: usize): void {
+    const s = Simd.shiftOf<T>();
+    let i = 0;
+    if (ASC_FEATURE_SIMD) {
+      const lanes = sizeof<T>() == 8 ? 2 : 4;
+      const block = lanes * 2;
+      const av = v128.splat<T>(a);
+      const bv = v128.splat<T>(b);
+      for (; i + block <= n; i += block) {
+        const o = (<usize>i) << s;
+        const y0 = v128.add<T>(
+          v128.add<T>(v128.load(y + o), v128.mul<T>(av, v128.load(xa + o))),
+          v128.mul<T>(bv, v128.load(xb + o)),
+        );
+        const y1 = v128.add<T>(
+          v128.add<T>(v128.load(y + o, 16), v128.mul<T>(av, v128.load(xa + o, 16))),
+          v128.mul<T>(bv, v128.load(xb + o, 16)),
+        );
+        v128.store(y + o, y0);
+        v128.store(y + o, y1, 16);
+      }
+      for (; i + lanes <= n; i += lanes) {
+        const o = (<usize>i) << s;
+        v128.store(
+          y + o,
+          v128.add<T>(
+            v128.add<T>(v128.load(y + o), v128.mul<T>(av, v128.load(xa + o))),
+            v128.mul<T>(bv, v128.load(xb + o)),
+          ),
+        );
+      }
+    }
+    for (; i < n; i++) {
+      const o = (<usize>i) << s;
+      store<T>(y + o, load<T>(y + o) + a * load<T>(xa + o) + b * load<T>(xb + o));
+    }
+  }
 }
