@@ -30,9 +30,9 @@ export function isMatrix(x: unknown): x is Matrix {
 }
 
 /**
- * Validates `X` and returns it as a float64 Matrix (a copy for nested arrays; the same data for a
- * valid float64 Matrix). Throws E_EMPTY, E_SHAPE (ragged rows, bad dims) or E_NONFINITE with the
- * row and column of the first bad value.
+ * Validates `X` and returns it as a Matrix: a float64 copy for nested arrays, the same data (float64
+ * or float32, not copied) for a valid Matrix. Throws E_EMPTY, E_SHAPE (ragged rows, bad dims) or
+ * E_NONFINITE with the row and column of the first bad value.
  */
 export function toMatrix(X: MatrixLike, name = "X"): Matrix {
   if (isMatrix(X)) {
@@ -44,8 +44,14 @@ export function toMatrix(X: MatrixLike, name = "X"): Matrix {
     if (data.length !== rows * cols) {
       throw new DescentError("E_SHAPE", `${name}: data has ${data.length} values but rows x cols = ${rows * cols}`);
     }
-    checkFinite(data, cols, name);
-    return { data: data instanceof Float64Array ? data : Float64Array.from(data), rows, cols };
+    const bad = firstNonFinite(data);
+    if (bad >= 0) {
+      throw new DescentError(
+        "E_NONFINITE",
+        `${name} has a non-finite value (${data[bad]}) at row ${Math.floor(bad / cols)}, column ${bad % cols}`,
+      );
+    }
+    return { data, rows, cols };
   }
   if (X === null || typeof X !== "object" || typeof (X as ArrayLike<unknown>).length !== "number") {
     throw new DescentError("E_SHAPE", `${name} must be an array of rows or a Matrix { data, rows, cols }`);
@@ -75,16 +81,13 @@ export function toMatrix(X: MatrixLike, name = "X"): Matrix {
   return { data, rows, cols };
 }
 
-function checkFinite(data: ArrayLike<number>, cols: number, name: string): void {
+/** Index of the first NaN or ±Infinity in `data`, or −1 (v − v is NaN exactly for those). */
+export function firstNonFinite(data: Float64Array | Float32Array): number {
   for (let i = 0; i < data.length; i++) {
     const v = data[i] as number;
-    if (!Number.isFinite(v)) {
-      throw new DescentError(
-        "E_NONFINITE",
-        `${name} has a non-finite value (${v}) at row ${Math.floor(i / cols)}, column ${i % cols}`,
-      );
-    }
+    if (v - v !== 0) return i;
   }
+  return -1;
 }
 
 /**

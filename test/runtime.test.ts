@@ -81,3 +81,22 @@ describe("Prng", () => {
     expect(rng.nextFloat()).toBe(next);
   });
 });
+
+describe("shuffle on every backend", () => {
+  it.each([1, 2, 3, 17, 1000, 70_001])("gives the JS generator's permutation and state (n = %i)", async (n) => {
+    const { createBackend } = await import("../src/backend/create-backend.js");
+    const expected = Int32Array.from({ length: n }, (_, i) => i);
+    const ref = new Prng(77);
+    ref.shuffle(expected);
+    for (const kind of ["js", "wasm-simd", "wasm-scalar"] as const) {
+      const b = await createBackend(kind, "float64");
+      const idx = b.allocIndex(n);
+      idx.view.set(Int32Array.from({ length: n }, (_, i) => i));
+      const rng = new Prng(77);
+      b.shuffle(idx, n, rng);
+      expect(Array.from(idx.view), kind).toEqual(Array.from(expected));
+      expect(rng.getState(), kind).toEqual(ref.getState());
+      b.free(idx);
+    }
+  });
+});

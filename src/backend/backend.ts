@@ -1,4 +1,5 @@
 import type { DType } from "../matrix.js";
+import type { Prng } from "../train/prng.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
 import type { LinearLoss } from "./loss-id.js";
 import type { StepParams } from "./optimizer-id.js";
@@ -24,6 +25,8 @@ export interface Backend {
   allocIndex(length: number): IndexBuffer;
   /** Returns a buffer's storage; the buffer must not be used afterwards. */
   free(buffer: Buffer<FloatArray | Int32Array>): void;
+  /** Shuffles idx[0..n) in place with `rng` (Fisher–Yates, the same permutation on every backend). */
+  shuffle(idx: IndexBuffer, n: number, rng: Prng): void;
   /** x·y over the first n elements. */
   dot(x: FloatBuffer, y: FloatBuffer, n: number): number;
   /** y += a·x over the first n elements. */

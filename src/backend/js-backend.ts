@@ -1,4 +1,5 @@
 import { arrayTypeOf, type DType } from "../matrix.js";
+import type { Prng } from "../train/prng.js";
 import type { Backend } from "./backend.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
 import { axpyJs, dotJs, gemvJs, linearGradJs, optimizerStepJs, softmaxGradJs } from "./js-kernels.js";
@@ -38,6 +39,10 @@ export class JsBackend implements Backend {
 
   free(_buffer: Buffer<FloatArray | Int32Array>): void {
     // The garbage collector owns heap buffers.
+  }
+
+  shuffle(idx: IndexBuffer, n: number, rng: Prng): void {
+    rng.shuffle(idx.view, n);
   }
 
   dot(x: FloatBuffer, y: FloatBuffer, n: number): number {

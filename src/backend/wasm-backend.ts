@@ -3,6 +3,7 @@ import { arrayTypeOf, type DType } from "../matrix.js";
 import type { KernelExports } from "../runtime/kernel-exports.js";
 import { Slab } from "../runtime/slab.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
+import type { Prng } from "../train/prng.js";
 import type { Backend } from "./backend.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
 import { type LinearLoss, LossId } from "./loss-id.js";
@@ -60,6 +61,18 @@ export class WasmBackend implements Backend {
     if (!(buffer instanceof Slab) || buffer.isFreed) return;
     this.runtime.arena.release(buffer.ptr);
     buffer.markFreed();
+  }
+
+  shuffle(idx: IndexBuffer, n: number, rng: Prng): void {
+    const ptr = this.runtime.arena.alloc(16);
+    try {
+      const words = new Uint32Array(this.runtime.memory.buffer, ptr, 4);
+      words.set(rng.getState());
+      this.k.shuffleIndices(ptrOf(idx), n, ptr);
+      rng.setState(Array.from(new Uint32Array(this.runtime.memory.buffer, ptr, 4)));
+    } finally {
+      this.runtime.arena.release(ptr);
+    }
   }
 
   dot(x: FloatBuffer, y: FloatBuffer, n: number): number {

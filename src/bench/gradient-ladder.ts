@@ -10,15 +10,36 @@ export interface LadderSize {
   d: number;
 }
 
-/** One measured rung: a backend computing the full fused squared-loss gradient of one size. */
+/** Losses the ladder can measure ('softmax' with 4 classes). */
+export type LadderLoss = "squared" | "log" | "hinge" | "softmax";
+
+/** Classes of the softmax rung. */
+export const SOFTMAX_CLASSES = 4;
+
+/**
+ * A task from outside the library (a peer such as TensorFlow.js): given the problem, it returns the
+ * function to time, or null when it cannot run that problem (for example float64).
+ */
+export interface PeerTask {
+  name: string;
+  prepare(
+    size: LadderSize,
+    dtype: DType,
+    loss: LadderLoss,
+    data: { X: Float32Array | Float64Array; y: Float64Array },
+  ): Promise<{ run: () => void; dispose: () => void } | null>;
+}
+
+/** One measured rung: one task computing one full-batch fused gradient of one size. */
 export interface LadderResult {
   n: number;
   d: number;
   dtype: DType;
-  task: BackendKind;
+  loss: LadderLoss;
+  task: string;
   /** Median time of one full gradient, in milliseconds. */
   medianMs: number;
-  /** 4·n·d floating-point operations per gradient (dot and axpy, a multiply and an add each). */
+  /** 4·n·d·outputs floating-point operations per gradient (dot and axpy, a multiply and an add each). */
   gflops: number;
   /** Bytes of X read per gradient, per second, in GB/s (1e9 bytes). */
   gbps: number;
@@ -30,78 +51,121 @@ export interface LadderResult {
 /** Tasks of the ladder, slowest (the baseline) first. */
 export const LADDER_TASKS: readonly BackendKind[] = ["js", "wasm-scalar", "wasm-simd"];
 
-interface Prepared {
-  backend: Backend;
-  run: () => void;
-}
-
-async function prepare(task: BackendKind, dtype: DType, size: LadderSize, seed: number): Promise<Prepared> {
-  const backend = await createBackend(task, dtype);
+/** The synthetic problem of a rung: X uniform in [−1, 1), targets suited to the loss. */
+export function ladderData(size: LadderSize, loss: LadderLoss, seed = 17): { X: Float64Array; y: Float64Array } {
   const { n, d } = size;
   const rng = new Prng(seed);
+  const X = new Float64Array(n * d);
+  for (let i = 0; i < n * d; i++) X[i] = rng.nextFloat() * 2 - 1;
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = rng.nextFloat();
+    y[i] = loss === "squared" ? u * 2 - 1 : loss === "softmax" ? Math.floor(u * SOFTMAX_CLASSES) : u < 0.5 ? -1 : 1;
+  }
+  return { X, y };
+}
+
+async function prepareOwn(
+  task: BackendKind,
+  dtype: DType,
+  size: LadderSize,
+  loss: LadderLoss,
+  data: { X: Float64Array; y: Float64Array },
+): Promise<{ backend: Backend; run: () => void; free: () => void }> {
+  const backend = await createBackend(task, dtype);
+  const { n, d } = size;
+  const outputs = loss === "softmax" ? SOFTMAX_CLASSES : 1;
   const X = backend.alloc(n * d);
-  const xv = X.view;
-  for (let i = 0; i < n * d; i++) xv[i] = rng.nextFloat() * 2 - 1;
+  X.view.set(data.X);
   const y = backend.alloc(n);
-  const yv = y.view;
-  for (let i = 0; i < n; i++) yv[i] = rng.nextFloat() * 2 - 1;
-  const params = backend.alloc(d + 1);
+  y.view.set(data.y);
+  const params = backend.alloc(outputs * (d + 1));
   const pv = params.view;
-  for (let j = 0; j <= d; j++) pv[j] = (rng.nextFloat() - 0.5) * 0.1;
-  const grad = backend.alloc(d + 1);
+  const rng = new Prng(3);
+  for (let j = 0; j < pv.length; j++) pv[j] = (rng.nextFloat() - 0.5) * 0.1;
+  const grad = backend.alloc(outputs * (d + 1));
   const idx = backend.allocIndex(n);
   const iv = idx.view;
   for (let i = 0; i < n; i++) iv[i] = i;
+  const scratch = backend.allocF64(SOFTMAX_CLASSES);
   let sink = 0;
+  const run =
+    loss === "softmax"
+      ? () => {
+          sink += backend.softmaxGrad(X, y, null, idx, 0, n, d, SOFTMAX_CLASSES, params, grad, scratch);
+        }
+      : () => {
+          sink += backend.linearGrad(loss, X, y, null, idx, 0, n, d, params, grad, 0);
+        };
   return {
     backend,
     run: () => {
-      sink += backend.linearGrad("squared", X, y, null, idx, 0, n, d, params, grad, 0);
+      run();
       if (Number.isNaN(sink)) throw new Error("gradient produced NaN");
+    },
+    free: () => {
+      for (const b of [X, y, params, grad, idx, scratch]) backend.free(b);
     },
   };
 }
 
 /**
- * Measures the full-batch fused squared-loss gradient for every size × dtype × task with tinybench
- * (data built outside the timed function) and returns one result per rung.
+ * Measures one full-batch fused gradient for every size × dtype × loss with tinybench: the
+ * library's tasks (js, wasm-scalar, wasm-simd) and any peers, data built outside the timed function.
  */
 export async function runGradientLadder(
-  sizes: readonly LadderSize[],
-  dtypes: readonly DType[],
-  options: { timeMs?: number; onRung?: (r: LadderResult) => void } = {},
+  plan: ReadonlyArray<{ size: LadderSize; dtypes: readonly DType[]; losses: readonly LadderLoss[] }>,
+  options: { timeMs?: number; peers?: readonly PeerTask[]; onRung?: (r: LadderResult) => void } = {},
 ): Promise<LadderResult[]> {
   const results: LadderResult[] = [];
-  for (const size of sizes) {
-    for (const dtype of dtypes) {
-      const bench = new Bench({ time: options.timeMs ?? 400, warmupTime: 100 });
-      const prepared = new Map<BackendKind, Prepared>();
-      for (const task of LADDER_TASKS) {
-        const p = await prepare(task, dtype, size, 17);
-        prepared.set(task, p);
-        bench.add(task, p.run);
-      }
-      await bench.run();
-      let jsMedian = Number.NaN;
-      for (const t of bench.tasks) {
-        const r = t.result;
-        if (r.state !== "completed") throw new Error(`bench task ${t.name} ${r.state}`);
-        const medianMs = r.latency.p50;
-        if (t.name === "js") jsMedian = medianMs;
-        const bytes = size.n * size.d * (dtype === "float64" ? 8 : 4);
-        const rung: LadderResult = {
-          n: size.n,
-          d: size.d,
-          dtype,
-          task: t.name as BackendKind,
-          medianMs,
-          gflops: (4 * size.n * size.d) / (medianMs * 1e6),
-          gbps: bytes / (medianMs * 1e6),
-          vsJs: jsMedian / medianMs,
-          samples: r.latency.samplesCount,
-        };
-        results.push(rung);
-        options.onRung?.(rung);
+  for (const { size, dtypes, losses } of plan) {
+    for (const loss of losses) {
+      const data = ladderData(size, loss);
+      for (const dtype of dtypes) {
+        const bench = new Bench({ time: options.timeMs ?? 400, warmupTime: 100 });
+        const own: Array<{ backend: Backend; free: () => void }> = [];
+        for (const task of LADDER_TASKS) {
+          const p = await prepareOwn(task, dtype, size, loss, data);
+          own.push(p);
+          bench.add(task, p.run);
+        }
+        await bench.run();
+        for (const p of own) p.free();
+        const tasks = [...bench.tasks];
+        // Each peer gets a bench of its own (TensorFlow.js tensors belong to one backend at a time).
+        for (const peer of options.peers ?? []) {
+          const X = dtype === "float32" ? Float32Array.from(data.X) : data.X;
+          const prepared = await peer.prepare(size, dtype, loss, { X, y: data.y });
+          if (prepared === null) continue;
+          const peerBench = new Bench({ time: options.timeMs ?? 400, warmupTime: 100 });
+          peerBench.add(peer.name, prepared.run);
+          await peerBench.run();
+          prepared.dispose();
+          tasks.push(...peerBench.tasks);
+        }
+        let jsMedian = Number.NaN;
+        const outputs = loss === "softmax" ? SOFTMAX_CLASSES : 1;
+        for (const t of tasks) {
+          const r = t.result;
+          if (r.state !== "completed") throw new Error(`bench task ${t.name} ${r.state}`);
+          const medianMs = r.latency.p50;
+          if (t.name === "js") jsMedian = medianMs;
+          const bytes = size.n * size.d * (dtype === "float64" ? 8 : 4);
+          const rung: LadderResult = {
+            n: size.n,
+            d: size.d,
+            dtype,
+            loss,
+            task: t.name,
+            medianMs,
+            gflops: (4 * size.n * size.d * outputs) / (medianMs * 1e6),
+            gbps: bytes / (medianMs * 1e6),
+            vsJs: jsMedian / medianMs,
+            samples: r.latency.samplesCount,
+          };
+          results.push(rung);
+          options.onRung?.(rung);
+        }
       }
     }
   }
@@ -110,11 +174,12 @@ export async function runGradientLadder(
 
 /** The ladder as an aligned text table. */
 export function formatLadder(results: readonly LadderResult[]): string {
-  const header = ["n", "d", "dtype", "task", "median", "GFLOP/s", "GB/s", "× js"];
+  const header = ["n", "d", "dtype", "loss", "task", "median", "GFLOP/s", "GB/s", "× js"];
   const rows = results.map((r) => [
     String(r.n),
     String(r.d),
     r.dtype,
+    r.loss,
     r.task,
     r.medianMs >= 1 ? `${r.medianMs.toFixed(2)} ms` : `${(r.medianMs * 1000).toFixed(1)} µs`,
     r.gflops.toFixed(2),

@@ -36,7 +36,8 @@ export interface SubProblem {
 
 /** Rows of a matrix, copied. */
 export function takeRows(m: Matrix, rows: Int32Array): Matrix {
-  const data = new Float64Array(rows.length * m.cols);
+  const data =
+    m.data instanceof Float32Array ? new Float32Array(rows.length * m.cols) : new Float64Array(rows.length * m.cols);
   rows.forEach((r, i) => {
     data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols);
   });

@@ -12,6 +12,7 @@ export interface KernelExports {
   softmaxGradF32: SoftmaxGrad;
   optimizerStepF64: OptimizerStep;
   optimizerStepF32: OptimizerStep;
+  shuffleIndices(idx: number, n: number, state: number): void;
   expF64(x: number): number;
   logF64(x: number): number;
   log1pF64(x: number): number;

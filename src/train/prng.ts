@@ -43,22 +43,56 @@ export class Prng {
     return this.nextUint32() / 4294967296;
   }
 
-  /** Unbiased uniform integer in [0, m) for 1 <= m <= 2^32 (rejection sampling). */
+  /**
+   * Unbiased uniform integer in [0, m) for 1 <= m <= 2^32, by Lemire's multiply-and-reject: the
+   * high 32 bits of r·m, redrawing while the low 32 bits fall below 2^32 mod m.
+   */
   nextInt(m: number): number {
-    const limit = 4294967296 - (4294967296 % m);
-    let r = this.nextUint32();
-    while (r >= limit) r = this.nextUint32();
-    return r % m;
+    for (;;) {
+      const r = this.nextUint32();
+      const { hi, lo } = mul32(r, m);
+      if (lo >= m) return hi;
+      if (lo >= TWO32 % m) return hi;
+    }
   }
 
-  /** Fisher–Yates shuffle of a[0..n) in place. */
+  /** Fisher–Yates shuffle of a[0..n) in place (the generator inlined: this runs every epoch). */
   shuffle(a: Int32Array, n = a.length): void {
+    let s0 = this.a;
+    let s1 = this.b;
+    let s2 = this.c;
+    let s3 = this.d;
     for (let i = n - 1; i > 0; i--) {
-      const j = this.nextInt(i + 1);
-      const t = a[i] as number;
+      const m = i + 1;
+      let j: number;
+      for (;;) {
+        const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = rotl(s3, 11);
+        if (m < SMALL) {
+          const prod = r * m;
+          j = Math.floor(prod * INV_TWO32);
+          const lo = prod - j * TWO32;
+          if (lo >= m || lo >= TWO32 % m) break;
+        } else {
+          const { hi, lo } = mul32(r, m);
+          j = hi;
+          if (lo >= m || lo >= TWO32 % m) break;
+        }
+      }
+      const tmp = a[i] as number;
       a[i] = a[j] as number;
-      a[j] = t;
+      a[j] = tmp;
     }
+    this.a = s0;
+    this.b = s1;
+    this.c = s2;
+    this.d = s3;
   }
 
   /** The generator's state, for saving a model mid-training. */
@@ -70,6 +104,21 @@ export class Prng {
   setState(state: readonly number[]): void {
     [this.a, this.b, this.c, this.d] = state.map((v) => v | 0) as [number, number, number, number];
   }
+}
+
+const TWO32 = 4294967296;
+const INV_TWO32 = 1 / TWO32;
+/** Below this, r·m < 2^53 is exact in a double. */
+const SMALL = 2 ** 21;
+
+/** High and low 32 bits of r·m for r, m < 2^32, exactly (split into 16-bit halves). */
+function mul32(r: number, m: number): { hi: number; lo: number } {
+  const a = Math.floor(r / 65536) * m;
+  const b = (r % 65536) * m;
+  const aLow = a % 65536;
+  const mid = aLow * 65536 + b;
+  const hi = Math.floor(a / 65536) + Math.floor(mid / TWO32);
+  return { hi, lo: mid % TWO32 };
 }
 
 function rotl(x: number, k: number): number {

@@ -121,7 +121,7 @@ export async function trainLoop(
       snapshot.set(pv);
       const penalty = penaltyValue(pv, nPen, config.penalty);
       if (opts.shuffle) {
-        rng.shuffle(idx.view);
+        backend.shuffle(idx, n, rng);
         progress.rng = rng.getState();
       }
       acc.view.fill(0);

@@ -1,0 +1,135 @@
+// End-to-end training: n = 100,000, d = 32, float32, batch 256, 10 epochs of plain SGD, by our
+// LinearRegression on each backend and by TensorFlow.js (wasm and cpu backends).
+import { LinearRegression } from "../src/models/linear-regression.js";
+import { Prng } from "../src/train/prng.js";
+import { type TfBackend, tfjsFit } from "./peers/tfjs.js";
+
+/** One end-to-end result. */
+export interface EndToEndResult {
+  task: string;
+  n: number;
+  d: number;
+  dtype: "float32";
+  batchSize: number;
+  epochs: number;
+  /** Median wall time of the timed fits, ms. */
+  medianMs: number;
+  /** Final objective 0.5·mean((Xw + b − y)²) on the training data. */
+  objective: number;
+  /** js median / this median. */
+  vsJs: number;
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+function objectiveOf(X: Float32Array, y: Float32Array, n: number, d: number, w: ArrayLike<number>, b: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    let f = b;
+    for (let j = 0; j < d; j++) f += (X[i * d + j] as number) * (w[j] as number);
+    s += 0.5 * (f - (y[i] as number)) ** 2;
+  }
+  return s / n;
+}
+
+/** Runs every end-to-end task `repeats` times after a warm-up and returns their medians. */
+export async function runEndToEnd(repeats = 3, n = 100_000, d = 32): Promise<EndToEndResult[]> {
+  const batchSize = 256;
+  const epochs = 10;
+  const learningRate = 0.05;
+  const rng = new Prng(21);
+  const X = new Float32Array(n * d).map(() => rng.nextFloat() * 2 - 1);
+  const wTrue = Float64Array.from({ length: d }, (_, j) => Math.sin(j + 1));
+  const y = new Float32Array(n).map((_, i) => {
+    let s = 0.5;
+    for (let j = 0; j < d; j++) s += (X[i * d + j] as number) * (wTrue[j] as number);
+    return s + 0.1 * (rng.nextFloat() - 0.5);
+  });
+  const matrix = { data: X, rows: n, cols: d };
+  const out: EndToEndResult[] = [];
+  const ours = async (backend: "js" | "wasm-scalar" | "wasm-simd"): Promise<void> => {
+    const opts = {
+      batchSize,
+      maxEpochs: epochs,
+      tol: null,
+      learningRate,
+      penalty: "none" as const,
+      dtype: "float32" as const,
+      backend,
+      seed: 1,
+    };
+    await new LinearRegression({ ...opts, maxEpochs: 1 }).fit(matrix, y);
+    const times: number[] = [];
+    let model: LinearRegression | null = null;
+    for (let r = 0; r < repeats; r++) {
+      const t0 = performance.now();
+      model = await new LinearRegression(opts).fit(matrix, y);
+      times.push(performance.now() - t0);
+    }
+    const m = model as LinearRegression;
+    out.push({
+      task: `descent ${backend}`,
+      n,
+      d,
+      dtype: "float32",
+      batchSize,
+      epochs,
+      medianMs: median(times),
+      objective: objectiveOf(X, y, n, d, m.coef, m.intercept),
+      vsJs: 0,
+    });
+  };
+  await ours("js");
+  await ours("wasm-scalar");
+  await ours("wasm-simd");
+  for (const backend of ["wasm", "cpu"] as TfBackend[]) {
+    for (const preSliced of [false, true]) {
+      const o = { batchSize, epochs, learningRate, preSliced, seed: 1 };
+      await tfjsFit(backend, X, y, n, d, { ...o, epochs: 1 });
+      const runs = backend === "cpu" ? 1 : repeats;
+      const times: number[] = [];
+      let w: Float32Array = new Float32Array(d);
+      let b = Number.NaN;
+      for (let r = 0; r < runs; r++) {
+        const res = await tfjsFit(backend, X, y, n, d, o);
+        times.push(res.ms);
+        w = res.w;
+        b = res.b;
+      }
+      out.push({
+        task: `tfjs-${backend}${preSliced ? " (pre-sliced batches, no shuffle)" : " (shuffle + gather per step)"}`,
+        n,
+        d,
+        dtype: "float32",
+        batchSize,
+        epochs,
+        medianMs: median(times),
+        objective: objectiveOf(X, y, n, d, w, b),
+        vsJs: 0,
+      });
+    }
+  }
+  const js = out.find((r) => r.task === "descent js")?.medianMs ?? Number.NaN;
+  for (const r of out) r.vsJs = js / r.medianMs;
+  return out;
+}
+
+/** The end-to-end results as an aligned table with ratios to js and to the fastest tfjs run. */
+export function formatEndToEnd(results: readonly EndToEndResult[]): string {
+  const simd = results.find((r) => r.task === "descent wasm-simd")?.medianMs ?? Number.NaN;
+  const header = ["task", "wall ms", "× js", "wasm-simd is ×", "objective"];
+  const rows = results.map((r) => [
+    r.task,
+    r.medianMs.toFixed(1),
+    `${r.vsJs.toFixed(2)}×`,
+    `${(r.medianMs / simd).toFixed(2)}×`,
+    Number.isFinite(r.objective) ? r.objective.toFixed(6) : "—",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const fmt = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
+  return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(fmt)].join("\n");
+}

@@ -1,0 +1,46 @@
+// `npm run bench`: the gradient ladder (js, wasm-scalar, wasm-simd, TensorFlow.js wasm/cpu) and the
+// end-to-end training comparison. Prints the machine and tables; writes bench/results/latest.json.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { formatLadder, runGradientLadder } from "../src/bench/gradient-ladder.js";
+import { machineInfo } from "../src/cli/machine-info.js";
+import { setWasmLocation } from "../src/runtime/wasm-location.js";
+import { formatEndToEnd, runEndToEnd } from "./end-to-end.js";
+import { tfjsGradientPeer } from "./peers/tfjs.js";
+
+// Compiled to build/tsc/bench/: the .wasm builds are in build/.
+setWasmLocation(new URL("../../", import.meta.url));
+
+const quick = process.argv.includes("--quick");
+const machine = machineInfo();
+console.log(
+  `descent benchmarks: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? " (quick)" : ""}\n`,
+);
+console.log(
+  "1. Gradient ladder: one full-batch fused gradient (prediction, loss, Xᵀ·residual) over n rows × d columns.",
+);
+console.log(
+  "   Median of tinybench samples; GFLOP/s counts 4·n·d·outputs; GB/s counts the bytes of X; × js = js median / task median.\n",
+);
+const both = ["float64", "float32"] as const;
+const ladder = await runGradientLadder(
+  [
+    { size: { n: 4096, d: 8 }, dtypes: both, losses: ["squared"] },
+    { size: { n: 4096, d: 64 }, dtypes: both, losses: ["squared", "log", "hinge", "softmax"] },
+    { size: { n: quick ? 200_000 : 2_000_000, d: 32 }, dtypes: both, losses: ["squared"] },
+  ],
+  { timeMs: quick ? 200 : 500, peers: [tfjsGradientPeer("wasm"), tfjsGradientPeer("cpu")] },
+);
+console.log(formatLadder(ladder));
+console.log(
+  "\n2. End to end: LinearRegression, n = 100,000, d = 32, float32, batch 256, 10 epochs, plain SGD (shuffled).",
+);
+console.log(
+  "   Median of 3 fits after a warm-up (tfjs-cpu: 1 fit); TensorFlow.js 4.22 with the same loss and optimizer.\n",
+);
+const e2e = await runEndToEnd(quick ? 1 : 3);
+console.log(formatEndToEnd(e2e));
+const out = new URL("../../../bench/results/", import.meta.url);
+mkdirSync(out, { recursive: true });
+const file = new URL("latest.json", out);
+writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, ladder, endToEnd: e2e }, null, 2)}\n`);
+console.log(`\nwrote ${file.pathname}`);
