@@ -2,9 +2,11 @@
 // the exact algorithm of src/train/prng.ts (so both backends visit rows in the same order).
 // state points at four u32 words, read at entry and written back at exit.
 
-@inline
-function rotl(x: u32, k: u32): u32 {
-  return (x << k) | (x >>> (32 - k));
+class Bits {
+  @inline
+  static rotl(x: u32, k: u32): u32 {
+    return (x << k) | (x >>> (32 - k));
+  }
 }
 
 export function shuffleIndices(idx: usize, n: i32, state: usize): void {
@@ -16,21 +18,21 @@ export function shuffleIndices(idx: usize, n: i32, state: usize): void {
     const m = <u64>(i + 1);
     let j: u32 = 0;
     while (true) {
-      const r = rotl(s1 * 5, 7) * 9;
+      const r = Bits.rotl(s1 * 5, 7) * 9;
       const t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
       s1 ^= s2;
       s0 ^= s3;
       s2 ^= t;
-      s3 = rotl(s3, 11);
+      s3 = Bits.rotl(s3, 11);
       const prod = <u64>r * m;
       j = <u32>(prod >> 32);
       const lo = prod & 0xffffffff;
       if (lo >= m || lo >= 4294967296 % m) break;
     }
-    const pi = idx + (<usize>i << 2);
-    const pj = idx + (<usize>j << 2);
+    const pi = idx + ((<usize>i) << 2);
+    const pj = idx + ((<usize>j) << 2);
     const tmp = load<i32>(pi);
     store<i32>(pi, load<i32>(pj));
     store<i32>(pj, tmp);

@@ -1,7 +1,7 @@
 // Kernel-level checks over every backend and dtype: values against a plain float64 reference, and
 // float64 results identical to the bit between the JS and both WASM builds (same summation order).
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Backend, BackendKind } from "../src/backend/backend.js";
+import type { Backend } from "../src/backend/backend.js";
 import type { FloatBuffer } from "../src/backend/buffer.js";
 import { createBackend } from "../src/backend/create-backend.js";
 import type { LinearLoss } from "../src/backend/loss-id.js";
@@ -14,7 +14,7 @@ const LENGTHS = [0, 1, 2, 3, 4, 5, 15, 16, 17, 1003];
 const F32_REL_TOL = 1e-4;
 /** Float64 results vs the naive left-to-right reference (different order, so not bitwise). */
 const F64_REL_TOL = 1e-12;
-const KINDS: BackendKind[] = ["js", "wasm-simd", "wasm-scalar"];
+const KINDS = ["js", "wasm-simd", "wasm-scalar"] as const;
 const DTYPES: DType[] = ["float64", "float32"];
 const LOSSES: LinearLoss[] = ["squared", "huber", "hinge", "squaredHinge", "log"];
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
   for (const kind of KINDS)
     for (const dtype of DTYPES) backends.set(`${kind}/${dtype}`, await createBackend(kind, dtype));
 });
-const get = (kind: BackendKind, dtype: DType): Backend => backends.get(`${kind}/${dtype}`) as Backend;
+const get = (kind: (typeof KINDS)[number], dtype: DType): Backend => backends.get(`${kind}/${dtype}`) as Backend;
 
 describe.each(KINDS)("%s kernels", (kind) => {
   describe.each(DTYPES)("%s", (dtype) => {

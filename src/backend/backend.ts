@@ -5,7 +5,7 @@ import type { LinearLoss } from "./loss-id.js";
 import type { StepParams } from "./optimizer-id.js";
 
 /** Which implementation runs the kernels. */
-export type BackendKind = "js" | "wasm-simd" | "wasm-scalar";
+export type BackendKind = "js" | "wasm-simd" | "wasm-scalar" | "wasm-threads";
 
 /**
  * The kernel interface every backend implements over buffers it allocates itself. Parameter

@@ -14,9 +14,26 @@ export type BackendName = "wasm" | "wasm-simd" | "wasm-scalar" | "js";
 /** All accepted backend names. */
 export const BACKEND_NAMES: readonly BackendName[] = ["wasm", "wasm-simd", "wasm-scalar", "js"];
 
-/** Creates a backend of the given name and dtype (loading and caching the WASM build once). */
-export async function createBackend(name: BackendName, dtype: DType): Promise<Backend> {
+function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === "string";
+}
+
+/**
+ * Creates a backend of the given name and dtype (loading and caching the WASM build once). With
+ * threads > 1 and a SIMD backend, large gradient calls run on a pool of worker threads over shared
+ * memory (Node; elsewhere, or without SharedArrayBuffer, it falls back to one thread).
+ */
+export async function createBackend(name: BackendName, dtype: DType, threads = 1): Promise<Backend> {
   if (name === "js") return new JsBackend(dtype);
+  if (threads > 1 && (name === "wasm" || name === "wasm-simd") && isNode()) {
+    const rt = await getRuntime("threads");
+    if (rt !== null) {
+      const { getPool } = await import("../parallel/worker-pool.js");
+      const { ThreadedBackend } = await import("./threaded-backend.js");
+      return new ThreadedBackend(rt, dtype, await getPool(threads, rt.module, rt.memory));
+    }
+  }
   if (name === "wasm" || name === "wasm-simd") {
     const simd = await getRuntime("simd");
     if (simd !== null) return new WasmBackend(simd, dtype);

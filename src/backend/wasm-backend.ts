@@ -9,7 +9,8 @@ import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
 import { type LinearLoss, LossId } from "./loss-id.js";
 import { OptimizerId, type StepParams } from "./optimizer-id.js";
 
-function ptrOf(b: Buffer<FloatArray | Int32Array>): number {
+/** Byte offset of a buffer this WASM backend allocated (E_STATE for foreign or freed buffers). */
+export function ptrOf(b: Buffer<FloatArray | Int32Array>): number {
   if (!(b instanceof Slab)) throw new DescentError("E_STATE", "a WASM kernel was given a buffer it did not allocate");
   if (b.isFreed) throw new DescentError("E_STATE", "a WASM kernel was given a freed buffer");
   return b.ptr;
@@ -20,17 +21,18 @@ function ptrOf(b: Buffer<FloatArray | Int32Array>): number {
  * with byte offsets, so a training step allocates and copies nothing.
  */
 export class WasmBackend implements Backend {
-  readonly kind: "wasm-simd" | "wasm-scalar";
+  readonly kind: "wasm-simd" | "wasm-scalar" | "wasm-threads";
   readonly dtype: DType;
-  private readonly runtime: WasmRuntime;
-  private readonly k: KernelExports;
-  private readonly f64: boolean;
+  protected readonly runtime: WasmRuntime;
+  protected readonly k: KernelExports;
+  protected readonly f64: boolean;
   private readonly elementBytes: number;
 
   constructor(runtime: WasmRuntime, dtype: DType) {
     this.runtime = runtime;
     this.k = runtime.exports;
-    this.kind = runtime.variant === "simd" ? "wasm-simd" : "wasm-scalar";
+    this.kind =
+      runtime.variant === "simd" ? "wasm-simd" : runtime.variant === "threads" ? "wasm-threads" : "wasm-scalar";
     this.dtype = dtype;
     this.f64 = dtype === "float64";
     this.elementBytes = this.f64 ? 8 : 4;

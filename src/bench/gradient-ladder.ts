@@ -1,6 +1,7 @@
 import { Bench } from "tinybench";
-import type { Backend, BackendKind } from "../backend/backend.js";
+import type { Backend } from "../backend/backend.js";
 import { createBackend } from "../backend/create-backend.js";
+import { ThreadedBackend } from "../backend/threaded-backend.js";
 import type { DType } from "../matrix.js";
 import { Prng } from "../train/prng.js";
 
@@ -48,8 +49,10 @@ export interface LadderResult {
   samples: number;
 }
 
-/** Tasks of the ladder, slowest (the baseline) first. */
-export const LADDER_TASKS: readonly BackendKind[] = ["js", "wasm-scalar", "wasm-simd"];
+/** The library's tasks of the ladder, slowest (the baseline) first; the threaded one uses `threads` workers. */
+export const LADDER_TASKS = ["js", "wasm-scalar", "wasm-simd", "wasm-simd-threads"] as const;
+/** One of the library's ladder tasks. */
+export type LadderTask = (typeof LADDER_TASKS)[number];
 
 /** The synthetic problem of a rung: X uniform in [−1, 1), targets suited to the loss. */
 export function ladderData(size: LadderSize, loss: LadderLoss, seed = 17): { X: Float64Array; y: Float64Array } {
@@ -66,13 +69,15 @@ export function ladderData(size: LadderSize, loss: LadderLoss, seed = 17): { X: 
 }
 
 async function prepareOwn(
-  task: BackendKind,
+  task: LadderTask,
   dtype: DType,
   size: LadderSize,
   loss: LadderLoss,
   data: { X: Float64Array; y: Float64Array },
-): Promise<{ backend: Backend; run: () => void; free: () => void }> {
-  const backend = await createBackend(task, dtype);
+  threads: number,
+): Promise<{ backend: Backend; run: () => void | Promise<void>; free: () => void }> {
+  const backend =
+    task === "wasm-simd-threads" ? await createBackend("wasm-simd", dtype, threads) : await createBackend(task, dtype);
   const { n, d } = size;
   const outputs = loss === "softmax" ? SOFTMAX_CLASSES : 1;
   const X = backend.alloc(n * d);
@@ -89,22 +94,39 @@ async function prepareOwn(
   for (let i = 0; i < n; i++) iv[i] = i;
   const scratch = backend.allocF64(SOFTMAX_CLASSES);
   let sink = 0;
-  const run =
-    loss === "softmax"
-      ? () => {
-          sink += backend.softmaxGrad(X, y, null, idx, 0, n, d, SOFTMAX_CLASSES, params, grad, scratch);
-        }
-      : () => {
-          sink += backend.linearGrad(loss, X, y, null, idx, 0, n, d, params, grad, 0);
-        };
+  const check = (): void => {
+    if (Number.isNaN(sink)) throw new Error("gradient produced NaN");
+  };
+  let run: () => void | Promise<void>;
+  if (backend instanceof ThreadedBackend) {
+    run =
+      loss === "softmax"
+        ? async () => {
+            sink += await backend.softmaxGradParallel(X, y, null, idx, 0, n, d, SOFTMAX_CLASSES, params, grad, scratch);
+            check();
+          }
+        : async () => {
+            sink += await backend.linearGradParallel(loss, X, y, null, idx, 0, n, d, params, grad, 0);
+            check();
+          };
+  } else {
+    run =
+      loss === "softmax"
+        ? () => {
+            sink += backend.softmaxGrad(X, y, null, idx, 0, n, d, SOFTMAX_CLASSES, params, grad, scratch);
+            check();
+          }
+        : () => {
+            sink += backend.linearGrad(loss, X, y, null, idx, 0, n, d, params, grad, 0);
+            check();
+          };
+  }
   return {
     backend,
-    run: () => {
-      run();
-      if (Number.isNaN(sink)) throw new Error("gradient produced NaN");
-    },
+    run,
     free: () => {
       for (const b of [X, y, params, grad, idx, scratch]) backend.free(b);
+      if (backend instanceof ThreadedBackend) backend.dispose();
     },
   };
 }
@@ -115,7 +137,7 @@ async function prepareOwn(
  */
 export async function runGradientLadder(
   plan: ReadonlyArray<{ size: LadderSize; dtypes: readonly DType[]; losses: readonly LadderLoss[] }>,
-  options: { timeMs?: number; peers?: readonly PeerTask[]; onRung?: (r: LadderResult) => void } = {},
+  options: { timeMs?: number; threads?: number; peers?: readonly PeerTask[]; onRung?: (r: LadderResult) => void } = {},
 ): Promise<LadderResult[]> {
   const results: LadderResult[] = [];
   for (const { size, dtypes, losses } of plan) {
@@ -125,7 +147,7 @@ export async function runGradientLadder(
         const bench = new Bench({ time: options.timeMs ?? 400, warmupTime: 100 });
         const own: Array<{ backend: Backend; free: () => void }> = [];
         for (const task of LADDER_TASKS) {
-          const p = await prepareOwn(task, dtype, size, loss, data);
+          const p = await prepareOwn(task, dtype, size, loss, data, options.threads ?? 2);
           own.push(p);
           bench.add(task, p.run);
         }

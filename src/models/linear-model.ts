@@ -3,6 +3,7 @@ import type { FloatBuffer } from "../backend/buffer.js";
 import { createBackend } from "../backend/create-backend.js";
 import { dotJs } from "../backend/js-kernels.js";
 import type { LinearLoss } from "../backend/loss-id.js";
+import { ThreadedBackend } from "../backend/threaded-backend.js";
 import { DescentError } from "../errors.js";
 import { type Matrix, type MatrixLike, toMatrix, toVector } from "../matrix.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
@@ -196,7 +197,7 @@ export abstract class LinearModel {
       this.progress = problems.map((p) => newProgress(optimizer, p.kind === "softmax" ? size : d + 1));
       this.subHistories = problems.map(() => emptyHistory());
     }
-    const backend = await createBackend(this.opts.backend, this.opts.dtype);
+    const backend = await createBackend(this.opts.backend, this.opts.dtype, this.opts.threads);
     const X = backend.alloc(m.rows * d);
     const outcomes: { stopReason: StopReason; divergence?: string }[] = [];
     try {
@@ -242,6 +243,7 @@ export abstract class LinearModel {
       }
     } finally {
       backend.free(X);
+      if (backend instanceof ThreadedBackend) backend.dispose();
     }
     this.assertUsable();
     this.params = all;
@@ -352,7 +354,10 @@ function bindObjective(
         n,
         nPen: K * d,
         nAll: K * (d + 1),
-        gradient: (idx, start, count, p, g) => backend.softmaxGrad(X, y, sw, idx, start, count, d, K, p, g, scratch),
+        gradient:
+          backend instanceof ThreadedBackend
+            ? (idx, start, count, p, g) => backend.softmaxGradParallel(X, y, sw, idx, start, count, d, K, p, g, scratch)
+            : (idx, start, count, p, g) => backend.softmaxGrad(X, y, sw, idx, start, count, d, K, p, g, scratch),
       },
       free: () => {
         backend.free(scratch);
@@ -365,8 +370,12 @@ function bindObjective(
       n,
       nPen: d,
       nAll: d + 1,
-      gradient: (idx, start, count, p, g) =>
-        backend.linearGrad(problem.loss, X, y, sw, idx, start, count, d, p, g, problem.lossParam),
+      gradient:
+        backend instanceof ThreadedBackend
+          ? (idx, start, count, p, g) =>
+              backend.linearGradParallel(problem.loss, X, y, sw, idx, start, count, d, p, g, problem.lossParam)
+          : (idx, start, count, p, g) =>
+              backend.linearGrad(problem.loss, X, y, sw, idx, start, count, d, p, g, problem.lossParam),
     },
     free,
   };

@@ -11,6 +11,8 @@ const MAXIMUM_PAGES = 65536;
 /** One instantiated build: its exports, the memory it works in and the arena that carves it up. */
 export interface WasmRuntime {
   readonly variant: WasmVariant;
+  /** The compiled module (workers instantiate it over the same shared memory). */
+  readonly module: WebAssembly.Module;
   readonly exports: KernelExports;
   readonly memory: WebAssembly.Memory;
   readonly arena: Arena;
@@ -21,10 +23,13 @@ const runtimes = new Map<WasmVariant, Promise<WasmRuntime | null>>();
 async function create(variant: WasmVariant): Promise<WasmRuntime | null> {
   const module = await loadModule(variant);
   if (module === null) return null;
-  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES });
+  const shared = variant === "threads";
+  if (shared && typeof SharedArrayBuffer === "undefined") return null;
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   return {
     variant,
+    module,
     exports: instance.exports as unknown as KernelExports,
     memory,
     arena: new Arena(memory),

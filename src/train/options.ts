@@ -200,7 +200,7 @@ export function resolveSgdOptions(options: object | undefined, extraKeys: readon
   if (has("dtype")) out.dtype = oneOf("dtype", o.dtype, ["float64", "float32"] as const);
   if (has("threads")) {
     out.threads = positiveInt("threads", o.threads);
-    if (out.threads !== 1) fail("threads", "must be 1 in this release (worker threads are not available yet)");
+    if (out.threads > 64) fail("threads", `must be at most 64 (got ${out.threads})`);
   }
   if (has("onEpoch")) {
     if (typeof o.onEpoch !== "function") fail("onEpoch", "must be a function");
@@ -208,6 +208,9 @@ export function resolveSgdOptions(options: object | undefined, extraKeys: readon
   }
   if (has("fitIntercept")) out.fitIntercept = bool("fitIntercept", o.fitIntercept);
   if (has("warmStart")) out.warmStart = bool("warmStart", o.warmStart);
+  if (out.threads > 1 && (out.backend === "js" || out.backend === "wasm-scalar")) {
+    fail("threads", `needs backend 'wasm' or 'wasm-simd' (got '${out.backend}')`);
+  }
   return out;
 }
 

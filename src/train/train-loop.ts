@@ -17,7 +17,13 @@ export interface Objective {
   n: number;
   nPen: number;
   nAll: number;
-  gradient(idx: IndexBuffer, start: number, count: number, params: FloatBuffer, grad: FloatBuffer): number;
+  gradient(
+    idx: IndexBuffer,
+    start: number,
+    count: number,
+    params: FloatBuffer,
+    grad: FloatBuffer,
+  ): number | Promise<number>;
 }
 
 /** State that carries over between fit/partialFit calls so schedules, shuffles and moments continue. */
@@ -120,7 +126,8 @@ export async function trainLoop(
       const pv = p.view;
       snapshot.set(pv);
       const penalty = penaltyValue(pv, nPen, config.penalty);
-      if (opts.shuffle) {
+      // One batch covers every row: the order only changes rounding, so keep rows in memory order.
+      if (opts.shuffle && batch < n) {
         backend.shuffle(idx, n, rng);
         progress.rng = rng.getState();
       }
@@ -129,7 +136,8 @@ export async function trainLoop(
       let lr = 0;
       for (let off = 0; off < n; off += batch) {
         const count = Math.min(batch, n - off);
-        lossSum += objective.gradient(idx, off, count, p, g);
+        const part = objective.gradient(idx, off, count, p, g);
+        lossSum += typeof part === "number" ? part : await part;
         progress.step++;
         lr = config.schedule({ t: progress.step, epoch: progress.epoch }) * progress.rateScale;
         backend.optimizerStep(

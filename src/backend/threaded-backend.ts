@@ -1,0 +1,162 @@
+import type { DType } from "../matrix.js";
+import type { WorkerPool } from "../parallel/worker-pool.js";
+import type { WasmRuntime } from "../runtime/wasm-runtime.js";
+import type { Buffer, FloatBuffer, IndexBuffer } from "./buffer.js";
+import type { LinearLoss } from "./loss-id.js";
+import { LossId } from "./loss-id.js";
+import { ptrOf, WasmBackend } from "./wasm-backend.js";
+
+/**
+ * Multiply-adds per gradient call below which the threaded backend stays on the calling thread:
+ * dispatching to workers costs tens of microseconds, so only calls of about a millisecond of
+ * work or more gain (full-batch and large mini-batches).
+ */
+export const PARALLEL_MIN_WORK = 1 << 21;
+
+/**
+ * The SIMD build over shared memory with a pool of worker threads. Large gradient calls are split
+ * into one contiguous block of rows per worker; each writes a partial gradient into its own
+ * buffer and the host adds them in worker order, so a seeded run is deterministic for a given
+ * thread count (and equal to one thread up to rounding).
+ */
+export class ThreadedBackend extends WasmBackend {
+  /** Worker threads used for large calls. */
+  readonly threads: number;
+  private readonly pool: WorkerPool;
+  private partials: FloatBuffer[] = [];
+  private partialSize = 0;
+  private scratches: Array<Buffer<Float64Array>> = [];
+
+  constructor(runtime: WasmRuntime, dtype: DType, pool: WorkerPool) {
+    super(runtime, dtype);
+    this.pool = pool;
+    this.threads = pool.size;
+  }
+
+  private partialBuffers(size: number): FloatBuffer[] {
+    if (this.partialSize < size) {
+      for (const b of this.partials) this.free(b);
+      this.partials = Array.from({ length: this.threads }, () => this.alloc(size));
+      this.partialSize = size;
+    }
+    return this.partials;
+  }
+
+  /** Frees the per-worker partial gradients and scratch. */
+  dispose(): void {
+    for (const b of [...this.partials, ...this.scratches]) this.free(b);
+    this.partials = [];
+    this.scratches = [];
+    this.partialSize = 0;
+  }
+
+  private async split(
+    count: number,
+    size: number,
+    grad: FloatBuffer,
+    call: (start: number, rows: number, partial: FloatBuffer, worker: number) => { fn: string; args: number[] },
+  ): Promise<number> {
+    const k = Math.min(this.threads, count);
+    const partials = this.partialBuffers(size);
+    const calls = [];
+    let offset = 0;
+    for (let w = 0; w < k; w++) {
+      const rows = Math.floor(count / k) + (w < count % k ? 1 : 0);
+      calls.push(call(offset, rows, partials[w] as FloatBuffer, w));
+      offset += rows;
+    }
+    const losses = await this.pool.run(calls);
+    const out = grad.view;
+    out.set((partials[0] as FloatBuffer).view.subarray(0, size));
+    for (let w = 1; w < k; w++) {
+      const pv = (partials[w] as FloatBuffer).view;
+      for (let j = 0; j < size; j++) out[j] = (out[j] as number) + (pv[j] as number);
+    }
+    let total = 0;
+    for (const l of losses) total += l;
+    return total;
+  }
+
+  /** linearGrad, on the workers when the call is large enough (see PARALLEL_MIN_WORK). */
+  linearGradParallel(
+    loss: LinearLoss,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    sampleWeight: FloatBuffer | null,
+    idx: IndexBuffer,
+    start: number,
+    count: number,
+    d: number,
+    params: FloatBuffer,
+    grad: FloatBuffer,
+    lossParam: number,
+  ): number | Promise<number> {
+    if (count * d < PARALLEL_MIN_WORK) {
+      return this.linearGrad(loss, X, y, sampleWeight, idx, start, count, d, params, grad, lossParam);
+    }
+    const fn = this.f64 ? "linearGradF64" : "linearGradF32";
+    const sw = sampleWeight === null ? 0 : ptrOf(sampleWeight);
+    return this.split(count, d + 1, grad, (off, rows, partial) => ({
+      fn,
+      args: [
+        LossId[loss],
+        ptrOf(X),
+        ptrOf(y),
+        sw,
+        ptrOf(idx),
+        start + off,
+        rows,
+        d,
+        ptrOf(params),
+        ptrOf(partial),
+        lossParam,
+      ],
+    }));
+  }
+
+  /** softmaxGrad, on the workers when the call is large enough. */
+  softmaxGradParallel(
+    X: FloatBuffer,
+    y: FloatBuffer,
+    sampleWeight: FloatBuffer | null,
+    idx: IndexBuffer,
+    start: number,
+    count: number,
+    d: number,
+    classes: number,
+    params: FloatBuffer,
+    grad: FloatBuffer,
+    scratch: Buffer<Float64Array>,
+  ): number | Promise<number> {
+    if (count * d * classes < PARALLEL_MIN_WORK) {
+      return this.softmaxGrad(X, y, sampleWeight, idx, start, count, d, classes, params, grad, scratch);
+    }
+    const fn = this.f64 ? "softmaxGradF64" : "softmaxGradF32";
+    const sw = sampleWeight === null ? 0 : ptrOf(sampleWeight);
+    const scratches = this.workerScratch(classes);
+    return this.split(count, classes * (d + 1), grad, (off, rows, partial, w) => ({
+      fn,
+      args: [
+        ptrOf(X),
+        ptrOf(y),
+        sw,
+        ptrOf(idx),
+        start + off,
+        rows,
+        d,
+        classes,
+        ptrOf(params),
+        ptrOf(partial),
+        ptrOf(scratches[w] as Buffer<Float64Array>),
+      ],
+    }));
+  }
+
+  private workerScratch(classes: number): Array<Buffer<Float64Array>> {
+    if (this.scratches.length === 0 || (this.scratches[0] as Buffer<Float64Array>).length < classes) {
+      for (const b of this.scratches) this.free(b);
+      this.scratches = Array.from({ length: this.threads }, () => this.allocF64(classes));
+    }
+    return this.scratches;
+  }
+}
