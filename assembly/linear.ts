@@ -40,19 +40,12 @@ class LossEval {
         dl = <T>-2 * yi * m;
       }
     } else if (loss == LOSS_LOG) {
-      // log(1 + exp(-z)), z = y f, and its derivative -y·sigmoid(-z), both without overflow.
+      // log(1 + exp(-z)) = log1p(exp(-|z|)) + max(-z, 0), z = y f, and its derivative
+      // -y·sigmoid(-z); branch-free (the sign of z is a coin flip on real data).
       const z = <f64>yi * <f64>f;
-      let l: f64;
-      let sig: f64;
-      if (z > 0) {
-        const e = OwnMath.exp(-z);
-        l = OwnMath.log1p(e);
-        sig = e / (1.0 + e);
-      } else {
-        const e = OwnMath.exp(z);
-        l = -z + OwnMath.log1p(e);
-        sig = 1.0 / (1.0 + e);
-      }
+      const e = OwnMath.exp(-abs<f64>(z));
+      const l = OwnMath.log1p(e) + max<f64>(-z, 0);
+      const sig = select<f64>(e, 1.0, z > 0) / (1.0 + e);
       li = <T>l;
       dl = <T>(-(<f64>yi) * sig);
     }

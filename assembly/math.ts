@@ -19,20 +19,20 @@ export class OwnMath {
     if (x < -745.1332191019412) return 0;
     const kf = Math.floor(x * Math.LOG2E + 0.5);
     const r = x - kf * LN2_HI - kf * LN2_LO;
-    let p: f64 = 1.0 / 6227020800.0;
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
+    // Taylor series to degree 13 by Estrin's scheme (short dependency chains).
+    const r2 = r * r;
+    const r4 = r2 * r2;
+    const r8 = r4 * r4;
+    const q0 = 1.0 + r;
+    const q1 = 0.5 + (1.0 / 6.0) * r;
+    const q2 = 1.0 / 24.0 + (1.0 / 120.0) * r;
+    const q3 = 1.0 / 720.0 + (1.0 / 5040.0) * r;
+    const q4 = 1.0 / 40320.0 + (1.0 / 362880.0) * r;
+    const q5 = 1.0 / 3628800.0 + (1.0 / 39916800.0) * r;
+    const q6 = 1.0 / 479001600.0 + (1.0 / 6227020800.0) * r;
+    const t0 = q0 + q1 * r2 + (q2 + q3 * r2) * r4;
+    const t1 = q4 + q5 * r2 + q6 * r4;
+    const p = t0 + t1 * r8;
     const k = <i32>kf;
     if (k < -1021) return p * OwnMath.pow2(k + 1000) * OwnMath.pow2(-1000);
     if (k > 1023) return p * OwnMath.pow2(k - 1023) * OwnMath.pow2(1023);
@@ -52,24 +52,22 @@ export class OwnMath {
     }
     const bits = reinterpret<u64>(v);
     e += <i32>((bits >> 52) & 0x7ff) - 1023;
-    let m = reinterpret<f64>((bits & 0x000fffffffffffff) | 0x3ff0000000000000);
-    if (m > Math.SQRT2) {
-      m = m * 0.5;
-      e += 1;
-    }
+    const m1 = reinterpret<f64>((bits & 0x000fffffffffffff) | 0x3ff0000000000000);
+    const high = m1 > Math.SQRT2;
+    const m = select<f64>(m1 * 0.5, m1, high);
+    e += select<i32>(1, 0, high);
     const s = (m - 1.0) / (m + 1.0);
     const s2 = s * s;
-    let t: f64 = 1.0 / 23.0;
-    t = t * s2 + 1.0 / 21.0;
-    t = t * s2 + 1.0 / 19.0;
-    t = t * s2 + 1.0 / 17.0;
-    t = t * s2 + 1.0 / 15.0;
-    t = t * s2 + 1.0 / 13.0;
-    t = t * s2 + 1.0 / 11.0;
-    t = t * s2 + 1.0 / 9.0;
-    t = t * s2 + 1.0 / 7.0;
-    t = t * s2 + 1.0 / 5.0;
-    t = t * s2 + 1.0 / 3.0;
+    // t = 1/3 + s²/5 + s⁴/7 + … + s²⁰/23 by Estrin's scheme in u = s².
+    const u2 = s2 * s2;
+    const u4 = u2 * u2;
+    const u8 = u4 * u4;
+    const a0 = 1.0 / 3.0 + (1.0 / 5.0) * s2;
+    const a1 = 1.0 / 7.0 + (1.0 / 9.0) * s2;
+    const a2 = 1.0 / 11.0 + (1.0 / 13.0) * s2;
+    const a3 = 1.0 / 15.0 + (1.0 / 17.0) * s2;
+    const a4 = 1.0 / 19.0 + (1.0 / 21.0) * s2;
+    const t = a0 + a1 * u2 + (a2 + a3 * u2) * u4 + (a4 + (1.0 / 23.0) * u2) * u8;
     const lm = 2.0 * s + 2.0 * s * (s2 * t);
     const ef = <f64>e;
     return ef * LN2_HI + (lm + ef * LN2_LO);

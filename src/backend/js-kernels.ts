@@ -100,16 +100,9 @@ export function linearGradJs(
       }
     } else if (loss === LossId.log) {
       const z = yi * f;
-      let sig: number;
-      if (z > 0) {
-        const e = ownExp(-z);
-        li = ownLog1p(e);
-        sig = e / (1.0 + e);
-      } else {
-        const e = ownExp(z);
-        li = -z + ownLog1p(e);
-        sig = 1.0 / (1.0 + e);
-      }
+      const e = ownExp(-Math.abs(z));
+      li = ownLog1p(e) + Math.max(-z, 0);
+      const sig = (z > 0 ? e : 1.0) / (1.0 + e);
       dl = -yi * sig;
     }
     const c = wi * dl;
