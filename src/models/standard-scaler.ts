@@ -11,6 +11,49 @@ export class StandardScaler {
   mean: Float64Array | null = null;
   /** Column scales (population std, 1 where the std is 0); null before fit. */
   scale: Float64Array | null = null;
+  /** Rows the statistics cover (fit sets it; partialFit adds to it). */
+  nSeen = 0;
+  private m2: Float64Array | null = null;
+
+  /**
+   * Updates the means and scales with one more block of rows (streaming), combining running sums of
+   * squared deviations pairwise (Chan et al.), so the result equals fit on all rows up to rounding.
+   */
+  partialFit(X: MatrixLike): this {
+    const m = toMatrix(X);
+    const { rows, cols, data } = m;
+    if (this.mean !== null && this.mean.length !== cols) this.checkCols(cols, this.mean.length);
+    const bMean = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) bMean[c] += data[r * cols + c] as number;
+    for (let c = 0; c < cols; c++) bMean[c] = (bMean[c] as number) / rows;
+    const bM2 = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const dev = (data[r * cols + c] as number) - (bMean[c] as number);
+        bM2[c] += dev * dev;
+      }
+    }
+    const n = this.nSeen;
+    if (n === 0 || this.mean === null || this.m2 === null) {
+      this.mean = bMean;
+      this.m2 = bM2;
+    } else {
+      const total = n + rows;
+      for (let c = 0; c < cols; c++) {
+        const delta = (bMean[c] as number) - (this.mean[c] as number);
+        this.mean[c] = (this.mean[c] as number) + (delta * rows) / total;
+        this.m2[c] = (this.m2[c] as number) + (bM2[c] as number) + (delta * delta * n * rows) / total;
+      }
+    }
+    this.nSeen = n + rows;
+    const scale = new Float64Array(cols);
+    for (let c = 0; c < cols; c++) {
+      const sd = Math.sqrt((this.m2[c] as number) / this.nSeen);
+      scale[c] = sd === 0 ? 1 : sd;
+    }
+    this.scale = scale;
+    return this;
+  }
 
   /** Learns the column means and scales of X. */
   fit(X: MatrixLike): this {
@@ -33,6 +76,8 @@ export class StandardScaler {
     }
     this.mean = mean;
     this.scale = scale;
+    this.nSeen = rows;
+    this.m2 = variance;
     return this;
   }
 
