@@ -1,28 +1,161 @@
 #!/usr/bin/env node
 // The `descent` command.
 import { readFileSync } from "node:fs";
-import { Command } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { formatLadder, type LadderLoss, runGradientLadder } from "../bench/gradient-ladder.js";
+import { DescentError } from "../errors.js";
 import { formatDemoTable, runDiabetesDemo } from "./diabetes-demo.js";
+import { type FitFlags, formatFitReport, runFit } from "./fit-command.js";
+import { machineInfo } from "./machine-info.js";
+import { runPredict } from "./predict-command.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+function number(name: string, check: (v: number) => boolean, range: string) {
+  return (text: string): number => {
+    const v = Number(text);
+    if (text.trim() === "" || !Number.isFinite(v) || !check(v))
+      throw new InvalidArgumentError(`${name} must be ${range}.`);
+    return v;
+  };
+}
+const positive = (name: string) => number(name, (v) => v > 0, "a number > 0");
+const nonNegative = (name: string) => number(name, (v) => v >= 0, "a number >= 0");
+const count = (name: string) => number(name, (v) => Number.isInteger(v) && v >= 1, "a whole number >= 1");
+const integer = (name: string) => number(name, Number.isSafeInteger, "a whole number");
+const list = (text: string, prev: string[] = []): string[] => [
+  ...prev,
+  ...text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
+
+/** Prints one clear line for a failure and sets a non-zero exit code. */
+function report(err: unknown): void {
+  const msg = err instanceof DescentError ? err.message : err instanceof Error ? err.message : String(err);
+  process.stderr.write(`descent: ${msg}\n`);
+  process.exitCode = err instanceof DescentError && err.code === "E_OPTION" ? 2 : 1;
+}
 
 const program = new Command()
   .name("descent")
   .description("Train linear models by gradient descent (WebAssembly SIMD kernels)")
-  .version(pkg.version);
+  .version(pkg.version)
+  .showHelpAfterError("(run with --help for usage)");
+
+program
+  .command("fit")
+  .description("train a model on a CSV file with a header row")
+  .argument("<data.csv>", "training data")
+  .requiredOption("--target <column>", "the column to predict")
+  .addOption(new Option("--model <kind>", "model").choices(["linear", "logistic", "svm"]).default("linear"))
+  .option("--loss <loss>", "linear: squared|huber; svm: hinge|squaredHinge")
+  .addOption(
+    new Option("--optimizer <name>", "update rule").choices([
+      "sgd",
+      "momentum",
+      "nesterov",
+      "adagrad",
+      "rmsprop",
+      "adam",
+      "adamw",
+    ]),
+  )
+  .option("--lr <rate>", "learning rate", positive("--lr"))
+  .addOption(
+    new Option("--schedule <name>", "learning-rate schedule").choices([
+      "constant",
+      "invscaling",
+      "optimal",
+      "adaptive",
+      "step",
+      "exponential",
+      "cosine",
+    ]),
+  )
+  .option("--batch-size <n|full>", "rows per step (1 = stochastic, full = batch)")
+  .option(
+    "--epochs <n>",
+    "maximum passes over the data (streaming: exactly this many; default 10 there)",
+    count("--epochs"),
+  )
+  .addOption(new Option("--penalty <name>", "regulariser").choices(["l2", "l1", "elasticnet", "none"]))
+  .option("--alpha <a>", "regularisation strength", nonNegative("--alpha"))
+  .addOption(new Option("--scale <how>", "feature scaling").choices(["standard", "none"]).default("standard"))
+  .option("--seed <n>", "seed of shuffling and the validation split", integer("--seed"))
+  .addOption(new Option("--backend <name>", "kernels").choices(["wasm", "wasm-simd", "wasm-scalar", "js"]))
+  .addOption(new Option("--dtype <type>", "element type").choices(["float64", "float32"]))
+  .option("--threads <n>", "worker threads for large gradients", count("--threads"))
+  .option("--validation <fraction>", "hold out this fraction of rows and report their score", positive("--validation"))
+  .option("--early-stopping", "stop when the validation score stops improving (in memory only)")
+  .option("--drop <columns>", "comma-separated columns to ignore", list)
+  .option("--memory <size>", "memory budget, e.g. 512MB; larger files are streamed through partialFit")
+  .option("--out <model.json>", "write the model (with its scaler and labels) here")
+  .option("--plot <loss.svg>", "write the loss (and validation) curve as SVG")
+  .option("--json", "print the result as JSON")
+  .option("--quiet", "no progress output")
+  .action(async (file: string, flags: FitFlags) => {
+    try {
+      const r = await runFit(file, flags, Boolean(process.stderr.isTTY));
+      process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatFitReport(r)}\n`);
+    } catch (err) {
+      report(err);
+    }
+  });
+
+program
+  .command("predict")
+  .description("predict with a model written by `descent fit --out`")
+  .argument("<model.json>", "model file")
+  .argument("<data.csv>", "rows to predict (columns by name; the target column is optional)")
+  .option("--out <predictions.csv>", "write predictions here instead of stdout")
+  .option("--proba", "add class probabilities (logistic models)")
+  .option("--json", "print a JSON summary (rows, score) instead of the predictions")
+  .action(async (modelPath: string, file: string, flags: { out?: string; proba?: boolean; json?: boolean }) => {
+    try {
+      const r = await runPredict(modelPath, file, flags);
+      if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+      else if (r.score !== undefined)
+        process.stderr.write(`${r.rows} rows, ${r.scoreName === "r2" ? "R²" : "accuracy"} ${r.score.toFixed(6)}\n`);
+    } catch (err) {
+      report(err);
+    }
+  });
+
+program
+  .command("bench")
+  .description("the JS-vs-WASM gradient ladder for your own problem size, as a table")
+  .option("--n <rows>", "rows", count("--n"), 100_000)
+  .option("--d <columns>", "columns", count("--d"), 32)
+  .addOption(new Option("--dtype <type>", "element type").choices(["float64", "float32", "both"]).default("both"))
+  .addOption(new Option("--loss <loss>", "loss").choices(["squared", "log", "hinge", "softmax"]).default("squared"))
+  .option("--threads <n>", "workers of the threaded task", count("--threads"), 2)
+  .option("--time <ms>", "measuring time per task", count("--time"), 500)
+  .action(async (o: { n: number; d: number; dtype: string; loss: LadderLoss; threads: number; time: number }) => {
+    try {
+      const m = machineInfo();
+      process.stdout.write(
+        `${m.cpu}, ${m.cores} cores, Node ${m.node}; one full-batch ${o.loss} gradient over ${o.n} × ${o.d}\n\n`,
+      );
+      const dtypes = o.dtype === "both" ? (["float64", "float32"] as const) : ([o.dtype] as ["float64"] | ["float32"]);
+      const results = await runGradientLadder([{ size: { n: o.n, d: o.d }, dtypes, losses: [o.loss] }], {
+        timeMs: o.time,
+        threads: o.threads,
+      });
+      process.stdout.write(`${formatLadder(results)}\n`);
+      process.exit(0);
+    } catch (err) {
+      report(err);
+    }
+  });
 
 program
   .command("example")
   .description("train linear regression on the bundled diabetes data with the JS and WASM backends")
-  .option("--repeats <n>", "timed fits per configuration", "5")
-  .action(async (opts: { repeats: string }) => {
-    const repeats = Number(opts.repeats);
-    if (!Number.isInteger(repeats) || repeats < 1) {
-      console.error(`descent: --repeats must be a positive integer (got '${opts.repeats}')`);
-      process.exitCode = 2;
-      return;
-    }
-    console.log(formatDemoTable(await runDiabetesDemo(repeats)));
+  .option("--repeats <n>", "timed fits per configuration", count("--repeats"), 5)
+  .action(async (opts: { repeats: number }) => {
+    process.stdout.write(`${formatDemoTable(await runDiabetesDemo(opts.repeats))}\n`);
   });
 
 await program.parseAsync();

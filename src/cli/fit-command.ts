@@ -1,0 +1,367 @@
+import { open, stat, writeFile } from "node:fs/promises";
+import { parse } from "csv-parse/sync";
+import type { BackendName } from "../backend/create-backend.js";
+import { DescentError } from "../errors.js";
+import { type CsvChunk, type CsvLayout, readCsvAll, readCsvChunks } from "../io/csv-stream.js";
+import { lossPlotSvg } from "../io/loss-svg.js";
+import type { Matrix } from "../matrix.js";
+import { LinearRegression } from "../models/linear-regression.js";
+import { LinearSVM } from "../models/linear-svm.js";
+import { LogisticRegression } from "../models/logistic-regression.js";
+import { StandardScaler } from "../models/standard-scaler.js";
+import type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "../train/options.js";
+import { defaultBudget, parseBytes } from "./memory-budget.js";
+import { writeBundle } from "./model-bundle.js";
+import { progressReporter } from "./progress.js";
+
+/** Flags of `descent fit` as commander hands them over (strings where the user typed them). */
+export interface FitFlags {
+  target: string;
+  model: "linear" | "logistic" | "svm";
+  loss?: string;
+  optimizer?: string;
+  lr?: number;
+  schedule?: string;
+  batchSize?: string;
+  epochs?: number;
+  penalty?: string;
+  alpha?: number;
+  scale: "standard" | "none";
+  seed?: number;
+  backend?: string;
+  dtype?: string;
+  threads?: number;
+  validation?: number;
+  earlyStopping?: boolean;
+  out?: string;
+  plot?: string;
+  json?: boolean;
+  quiet?: boolean;
+  drop?: string[];
+  memory?: string;
+}
+
+/** What a fit reports (also the --json output). */
+export interface FitReport {
+  file: string;
+  mode: "memory" | "stream";
+  rows: number;
+  features: number;
+  target: string;
+  model: string;
+  classes?: Array<number | string>;
+  objective: number;
+  trainScore: number;
+  validationScore?: number;
+  scoreName: "r2" | "accuracy";
+  epochs: number;
+  stopReason: string | null;
+  seconds: number;
+  maxRssBytes: number;
+  out?: string;
+  plot?: string;
+}
+
+type Model = LinearRegression | LogisticRegression | LinearSVM;
+
+function bad(message: string): never {
+  throw new DescentError("E_OPTION", message);
+}
+
+/** Library options from the flags (only the ones the user gave; the library fills the rest). */
+function modelOptions(f: FitFlags, streaming: boolean): SgdOptions & { loss?: string } {
+  const o: SgdOptions & { loss?: string } = {};
+  if (f.optimizer !== undefined) o.optimizer = f.optimizer as OptimizerName;
+  if (f.lr !== undefined) o.learningRate = f.lr;
+  if (f.schedule !== undefined) o.schedule = f.schedule as ScheduleName;
+  if (f.batchSize !== undefined) {
+    if (f.batchSize === "full") o.batchSize = "full";
+    else {
+      const b = Number(f.batchSize);
+      if (!Number.isInteger(b) || b < 1)
+        bad(`--batch-size must be a positive integer or 'full' (got '${f.batchSize}')`);
+      o.batchSize = b;
+    }
+  }
+  if (f.epochs !== undefined) o.maxEpochs = f.epochs;
+  if (f.penalty !== undefined) o.penalty = f.penalty as Penalty;
+  if (f.alpha !== undefined) o.alpha = f.alpha;
+  if (f.seed !== undefined) o.seed = f.seed;
+  if (f.backend !== undefined) o.backend = f.backend as BackendName;
+  if (f.dtype !== undefined) o.dtype = f.dtype as "float64" | "float32";
+  if (f.threads !== undefined) o.threads = f.threads;
+  if (f.earlyStopping) {
+    if (streaming) bad("--early-stopping needs the data in memory: raise --memory or drop --early-stopping");
+    o.earlyStopping = true;
+    if (f.validation !== undefined) o.validationFraction = f.validation;
+  }
+  if (f.loss !== undefined) {
+    const allowed =
+      f.model === "linear" ? ["squared", "huber"] : f.model === "svm" ? ["hinge", "squaredHinge"] : ["log"];
+    if (!allowed.includes(f.loss))
+      bad(`--loss for --model ${f.model} must be one of ${allowed.join(", ")} (got '${f.loss}')`);
+    if (f.model !== "logistic") o.loss = f.loss;
+  }
+  return o;
+}
+
+function makeModel(f: FitFlags, options: SgdOptions & { loss?: string }): Model {
+  if (f.model === "linear") return new LinearRegression(options as ConstructorParameters<typeof LinearRegression>[0]);
+  const { loss, ...rest } = options;
+  if (f.model === "logistic") return new LogisticRegression(rest);
+  return new LinearSVM({ ...rest, ...(loss === undefined ? {} : { loss: loss as "hinge" | "squaredHinge" }) });
+}
+
+/** Column count of the header line (to size chunks before reading any rows). */
+async function headerColumns(path: string): Promise<number> {
+  const fh = await open(path, "r");
+  try {
+    const buf = Buffer.alloc(65536);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const text = buf.subarray(0, bytesRead).toString("utf8");
+    const firstLine = text.split(/\r?\n/)[0] ?? "";
+    const rec = parse(firstLine, { bom: true }) as string[][];
+    return Math.max(1, rec[0]?.length ?? 1);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Deterministic held-out rows: row i is validation when a hash of (i, seed) falls below the fraction. */
+function isValidationRow(i: number, seed: number, fraction: number): boolean {
+  let h = Math.imul(i ^ seed ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296 < fraction;
+}
+
+/** Numeric labels when every label reads as a finite number, else the strings. */
+function normaliseLabels(y: Array<number | string>): Array<number | string> {
+  return y.every((v) => typeof v === "string" && v !== "" && Number.isFinite(Number(v))) ? y.map(Number) : y;
+}
+
+function split(chunk: CsvChunk, firstRow: number, seed: number, fraction: number | undefined) {
+  const d = chunk.featureNames.length;
+  if (fraction === undefined) return { train: chunk, val: null };
+  const keep: number[] = [];
+  const held: number[] = [];
+  for (let r = 0; r < chunk.rows; r++) (isValidationRow(firstRow + r, seed, fraction) ? held : keep).push(r);
+  const pick = (rows: number[]): CsvChunk => {
+    const X = new Float64Array(rows.length * d);
+    rows.forEach((r, k) => {
+      X.set(chunk.X.subarray(r * d, (r + 1) * d), k * d);
+    });
+    return { ...chunk, X, rows: rows.length, y: rows.map((r) => chunk.y[r] as number | string) };
+  };
+  return { train: pick(keep), val: held.length > 0 ? pick(held) : null };
+}
+
+function asMatrix(c: CsvChunk, scaler: StandardScaler | null): Matrix {
+  const m = { data: c.X, rows: c.rows, cols: c.featureNames.length };
+  return scaler === null ? m : scaler.transform(m);
+}
+
+/** Score (R² or accuracy) and objective accumulated over chunks. */
+class Tally {
+  n = 0;
+  objective = 0;
+  hits = 0;
+  ss = 0;
+  sy = 0;
+  syy = 0;
+  add(model: Model, m: Matrix, y: Array<number | string>): void {
+    if (m.rows === 0) return;
+    if (model instanceof LinearRegression) {
+      const yn = y as number[];
+      const pred = model.predict(m);
+      this.objective += model.objective(m, yn) * m.rows;
+      yn.forEach((v, i) => {
+        this.ss += (v - (pred[i] as number)) ** 2;
+        this.sy += v;
+        this.syy += v * v;
+      });
+    } else {
+      const pred = model.predict(m);
+      this.objective += model.objective(m, y) * m.rows;
+      y.forEach((v, i) => {
+        if (pred[i] === v) this.hits++;
+      });
+    }
+    this.n += m.rows;
+  }
+  score(regression: boolean): number {
+    if (!regression) return this.hits / this.n;
+    const tot = this.syy - (this.sy * this.sy) / this.n;
+    return tot <= 0 ? (this.ss === 0 ? 1 : 0) : 1 - this.ss / tot;
+  }
+}
+
+/** Runs `descent fit`; returns the report (printing is the caller's). Throws DescentError on bad input. */
+export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<FitReport> {
+  const started = performance.now();
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) bad(`'${file}' is not a file`);
+  } catch (err) {
+    if (err instanceof DescentError) throw err;
+    throw new DescentError("E_FORMAT", `cannot read '${file}': no such file`);
+  }
+  if (!["linear", "logistic", "svm"].includes(f.model))
+    bad(`--model must be linear, logistic or svm (got '${f.model}')`);
+  if (f.scale !== "standard" && f.scale !== "none") bad(`--scale must be standard or none (got '${f.scale}')`);
+  if (f.validation !== undefined && !(f.validation > 0 && f.validation < 1))
+    bad(`--validation must be in (0, 1) (got ${f.validation})`);
+  const budget = f.memory === undefined ? defaultBudget() : parseBytes(f.memory);
+  const size = (await stat(file)).size;
+  const streaming = size * 4 > budget;
+  const options = modelOptions(f, streaming);
+  const model = makeModel(f, options);
+  const regression = f.model === "linear";
+  const layout: CsvLayout = { target: f.target, drop: f.drop ?? [], features: null, labels: !regression };
+  const seed = f.seed ?? 0;
+  const fraction = f.earlyStopping ? undefined : f.validation;
+  const scaler = f.scale === "standard" ? new StandardScaler() : null;
+  const progressMode = f.json || f.quiet ? "quiet" : tty ? "bar" : "lines";
+  let featureNames: string[] = [];
+  let rows = 0;
+  const train = new Tally();
+  const val = new Tally();
+  let epochs = 0;
+
+  if (!streaming) {
+    const all = await readCsvAll(file, layout);
+    featureNames = all.featureNames;
+    rows = all.rows;
+    if (!regression) all.y = normaliseLabels(all.y);
+    const { train: tr, val: va } = split(all, 0, seed, fraction);
+    if (tr.rows === 0) throw new DescentError("E_EMPTY", "no training rows left after holding out --validation rows");
+    if (scaler !== null) scaler.fit({ data: tr.X, rows: tr.rows, cols: featureNames.length });
+    const total = (options.maxEpochs as number | undefined) ?? 1000;
+    const progress = progressReporter(total, progressMode);
+    const withProgress = makeModel(f, {
+      ...options,
+      onEpoch: (info) => {
+        progress.update(info);
+        return undefined;
+      },
+    });
+    try {
+      const m = asMatrix(tr, scaler);
+      if (withProgress instanceof LinearRegression) await withProgress.fit(m, tr.y as number[]);
+      else await withProgress.fit(m, tr.y);
+    } finally {
+      progress.stop();
+    }
+    train.add(withProgress, asMatrix(tr, scaler), tr.y);
+    if (va !== null) val.add(withProgress, asMatrix(va, scaler), va.y);
+    epochs = withProgress.nEpochs;
+    return finish(withProgress);
+  }
+
+  // Out of core: one pass for the scaler and the labels, then each epoch streams the file through
+  // partialFit one chunk at a time, then one pass for the final objective and scores.
+  const chunkRows = Math.max(256, Math.floor(budget / 8 / ((await headerColumns(file)) * 96)));
+  const labelSet = new Set<number | string>();
+  let seen = 0;
+  for await (const chunk of readCsvChunks(file, layout, chunkRows)) {
+    featureNames = chunk.featureNames;
+    const { train: tr } = split(chunk, seen, seed, fraction);
+    seen += chunk.rows;
+    if (tr.rows > 0) scaler?.partialFit({ data: tr.X, rows: tr.rows, cols: featureNames.length });
+    if (!regression) for (const v of tr.y) labelSet.add(v);
+  }
+  rows = seen;
+  if (rows === 0) throw new DescentError("E_EMPTY", `'${file}' has a header but no rows`);
+  const classes = regression ? null : normaliseLabels([...labelSet]);
+  const numericLabels = classes !== null && typeof classes[0] === "number";
+  const total = (options.maxEpochs as number | undefined) ?? 10;
+  const progress = progressReporter(total, progressMode);
+  try {
+    for (let e = 1; e <= total; e++) {
+      let first = 0;
+      let lastLoss = Number.NaN;
+      for await (const chunk of readCsvChunks(file, layout, chunkRows)) {
+        const { train: tr } = split(chunk, first, seed, fraction);
+        first += chunk.rows;
+        if (tr.rows === 0) continue;
+        const m = asMatrix(tr, scaler);
+        if (model instanceof LinearRegression) await model.partialFit(m, tr.y as number[]);
+        else {
+          const y = numericLabels ? tr.y.map(Number) : tr.y;
+          await model.partialFit(m, y, { classes: classes ?? [] });
+        }
+        lastLoss = model.history.loss.at(-1) ?? Number.NaN;
+      }
+      epochs = e;
+      progress.update({
+        epoch: e,
+        loss: lastLoss,
+        gradNorm: Number.NaN,
+        learningRate: model.history.learningRate.at(-1) ?? Number.NaN,
+        ms: performance.now() - started,
+      });
+    }
+  } finally {
+    progress.stop();
+  }
+  let first = 0;
+  for await (const chunk of readCsvChunks(file, layout, chunkRows)) {
+    const parts = split(chunk, first, seed, fraction);
+    first += chunk.rows;
+    const fix = (c: CsvChunk): Array<number | string> => (numericLabels ? c.y.map(Number) : c.y);
+    train.add(model, asMatrix(parts.train, scaler), fix(parts.train));
+    if (parts.val !== null) val.add(model, asMatrix(parts.val, scaler), fix(parts.val));
+  }
+  return finish(model);
+
+  async function finish(m: Model): Promise<FitReport> {
+    const report: FitReport = {
+      file,
+      mode: streaming ? "stream" : "memory",
+      rows,
+      features: featureNames.length,
+      target: f.target,
+      model: m.constructor.name,
+      objective: train.objective / train.n,
+      trainScore: train.score(regression),
+      scoreName: regression ? "r2" : "accuracy",
+      epochs,
+      stopReason: streaming ? "maxEpochs" : m.stopReason,
+      seconds: (performance.now() - started) / 1000,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    };
+    if (!(m instanceof LinearRegression) && m.classes !== null) report.classes = m.classes;
+    if (val.n > 0) report.validationScore = val.score(regression);
+    else if (f.earlyStopping && m.history.valScore !== undefined)
+      report.validationScore = Math.max(...m.history.valScore);
+    if (f.plot !== undefined) {
+      const svg = lossPlotSvg(
+        `${m.constructor.name} on ${file.split("/").pop() ?? file}`,
+        { name: "objective J", values: m.history.loss, color: "#2563eb" },
+        m.history.valScore === undefined
+          ? null
+          : { name: `validation ${regression ? "R²" : "accuracy"}`, values: m.history.valScore, color: "#ea580c" },
+      );
+      await writeFile(f.plot, svg);
+      report.plot = f.plot;
+    }
+    if (f.out !== undefined) {
+      await writeBundle(f.out, { model: m, scaler, featureNames, target: f.target });
+      report.out = f.out;
+    }
+    return report;
+  }
+}
+
+/** The human-readable summary of a fit. */
+export function formatFitReport(r: FitReport): string {
+  const score = r.scoreName === "r2" ? "R²" : "accuracy";
+  const lines = [
+    `${r.model} on ${r.file}: ${r.rows} rows × ${r.features} features, target '${r.target}'${r.classes ? ` (${r.classes.length} classes)` : ""}, ${r.mode === "stream" ? "streamed from disk" : "in memory"}`,
+    `objective ${Number(r.objective.toPrecision(8))}  train ${score} ${r.trainScore.toFixed(6)}${r.validationScore === undefined ? "" : `  validation ${score} ${r.validationScore.toFixed(6)}`}`,
+    `epochs ${r.epochs}  stop ${r.stopReason ?? "-"}  time ${r.seconds.toFixed(2)} s`,
+  ];
+  if (r.out) lines.push(`model written to ${r.out}`);
+  if (r.plot) lines.push(`loss plot written to ${r.plot}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,94 @@
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { DescentError } from "../errors.js";
+import { field, type JsonObject } from "../io/model-json.js";
+import { LinearRegression } from "../models/linear-regression.js";
+import { LinearSVM } from "../models/linear-svm.js";
+import { LogisticRegression } from "../models/logistic-regression.js";
+import { StandardScaler } from "../models/standard-scaler.js";
+
+/** Format tag of the files `descent fit --out` writes. */
+export const BUNDLE_FORMAT = "descent-cli-model";
+/** Version of that format. */
+export const BUNDLE_VERSION = 1;
+
+/** What `descent predict` needs: the model, its scaler, and how to read the CSV. */
+export interface ModelBundle {
+  model: LinearRegression | LogisticRegression | LinearSVM;
+  scaler: StandardScaler | null;
+  featureNames: string[];
+  target: string;
+}
+
+/** The bundle as JSON text. */
+export function bundleToJson(b: ModelBundle): string {
+  return `${JSON.stringify(
+    {
+      format: BUNDLE_FORMAT,
+      version: BUNDLE_VERSION,
+      target: b.target,
+      featureNames: b.featureNames,
+      scaler: b.scaler === null ? null : b.scaler.toJSON(),
+      model: b.model.toJSON(),
+    },
+    null,
+    1,
+  )}\n`;
+}
+
+/** Writes the bundle atomically (temporary file, then rename), so a failure leaves no partial file. */
+export async function writeBundle(path: string, b: ModelBundle): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, bundleToJson(b));
+  await rename(tmp, path);
+}
+
+/** Reads and validates a bundle; E_FORMAT names what is wrong. */
+export async function readBundle(path: string): Promise<ModelBundle> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new DescentError("E_FORMAT", `cannot read model '${path}': ${(err as Error).message}`, { cause: err });
+  }
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch (err) {
+    throw new DescentError("E_FORMAT", `model '${path}' is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  if (o === null || typeof o !== "object" || Array.isArray(o))
+    throw new DescentError("E_FORMAT", `model '${path}': expected an object`);
+  const obj = o as JsonObject;
+  if (field(obj, "format") !== BUNDLE_FORMAT)
+    throw new DescentError("E_FORMAT", `model '${path}': not a descent model file`);
+  if (field(obj, "version") !== BUNDLE_VERSION) {
+    throw new DescentError("E_FORMAT", `model '${path}': unsupported version ${JSON.stringify(field(obj, "version"))}`);
+  }
+  const names = field(obj, "featureNames");
+  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === "string")) {
+    throw new DescentError("E_FORMAT", `model '${path}': 'featureNames' must be a list of column names`);
+  }
+  const target = field(obj, "target");
+  if (typeof target !== "string") throw new DescentError("E_FORMAT", `model '${path}': 'target' must be a column name`);
+  const modelJson = field(obj, "model");
+  const kind =
+    modelJson !== null && typeof modelJson === "object" ? field(modelJson as JsonObject, "model") : undefined;
+  const model =
+    kind === "LinearRegression"
+      ? LinearRegression.fromJSON(modelJson)
+      : kind === "LogisticRegression"
+        ? LogisticRegression.fromJSON(modelJson)
+        : kind === "LinearSVM"
+          ? LinearSVM.fromJSON(modelJson)
+          : null;
+  if (model === null) throw new DescentError("E_FORMAT", `model '${path}': unknown model kind ${JSON.stringify(kind)}`);
+  const scalerJson = field(obj, "scaler");
+  const scaler = scalerJson === null || scalerJson === undefined ? null : StandardScaler.fromJSON(scalerJson);
+  if (model.nFeatures !== names.length || (scaler !== null && scaler.mean?.length !== names.length)) {
+    throw new DescentError(
+      "E_FORMAT",
+      `model '${path}': ${names.length} feature names but the model has ${model.nFeatures} weights`,
+    );
+  }
+  return { model, scaler, featureNames: names as string[], target };
+}

@@ -1,0 +1,98 @@
+import { rename, writeFile } from "node:fs/promises";
+import { stringify } from "csv-stringify/sync";
+import { DescentError } from "../errors.js";
+import { readCsvChunks } from "../io/csv-stream.js";
+import { LinearRegression } from "../models/linear-regression.js";
+import { LogisticRegression } from "../models/logistic-regression.js";
+import { readBundle } from "./model-bundle.js";
+
+/** Flags of `descent predict`. */
+export interface PredictFlags {
+  out?: string;
+  proba?: boolean;
+  json?: boolean;
+}
+
+/** What a prediction run reports. */
+export interface PredictReport {
+  rows: number;
+  /** R² or accuracy when the CSV has the target column. */
+  score?: number;
+  scoreName: "r2" | "accuracy";
+  out?: string;
+}
+
+/**
+ * Runs `descent predict`: reads the bundle, streams the CSV (columns by name, any order; the target
+ * column optional), writes one prediction per row (and class probabilities with --proba) as CSV to
+ * --out or stdout. The output file appears only when everything succeeded.
+ */
+export async function runPredict(modelPath: string, file: string, f: PredictFlags): Promise<PredictReport> {
+  const bundle = await readBundle(modelPath);
+  const { model, scaler, featureNames, target } = bundle;
+  if (f.proba && !(model instanceof LogisticRegression)) {
+    throw new DescentError("E_OPTION", "--proba needs a logistic model");
+  }
+  const regression = model instanceof LinearRegression;
+  const classes = regression ? null : model.classes;
+  const numericLabels = classes !== null && typeof classes[0] === "number";
+  const header = ["prediction", ...(f.proba && classes !== null ? classes.map((c) => `p_${c}`) : [])];
+  const out: string[] = [stringify([header])];
+  let rows = 0;
+  let hits = 0;
+  let ss = 0;
+  let sy = 0;
+  let syy = 0;
+  let hasTarget = false;
+  const layout = { target: null as string | null, drop: [], features: featureNames, labels: !regression };
+  // Use the target column for a score when the file has it.
+  const probe = readCsvChunks(file, { ...layout, target }, 1);
+  try {
+    await probe.next();
+    layout.target = target;
+    hasTarget = true;
+  } catch (err) {
+    if (!(err instanceof DescentError && /no target column/.test(err.message))) throw err;
+  } finally {
+    await probe.return(undefined);
+  }
+  for await (const chunk of readCsvChunks(file, layout, 8192)) {
+    const raw = { data: chunk.X, rows: chunk.rows, cols: featureNames.length };
+    const m = scaler === null ? raw : scaler.transform(raw);
+    const pred = model.predict(m);
+    const proba = f.proba && model instanceof LogisticRegression ? model.predictProba(m) : null;
+    const lines: Array<Array<string | number>> = [];
+    for (let i = 0; i < chunk.rows; i++) {
+      const row: Array<string | number> = [pred[i] as number | string];
+      if (proba !== null) for (let c = 0; c < proba.cols; c++) row.push(proba.data[i * proba.cols + c] as number);
+      lines.push(row);
+      if (hasTarget) {
+        const truth = chunk.y[i] as number | string;
+        if (regression) {
+          const t = truth as number;
+          ss += (t - (pred[i] as number)) ** 2;
+          sy += t;
+          syy += t * t;
+        } else if ((numericLabels ? Number(truth) : truth) === pred[i]) hits++;
+      }
+    }
+    out.push(stringify(lines));
+    rows += chunk.rows;
+  }
+  if (rows === 0) throw new DescentError("E_EMPTY", `'${file}' has a header but no rows`);
+  const report: PredictReport = { rows, scoreName: regression ? "r2" : "accuracy" };
+  if (hasTarget) {
+    const tot = syy - (sy * sy) / rows;
+    report.score = regression ? (tot <= 0 ? (ss === 0 ? 1 : 0) : 1 - ss / tot) : hits / rows;
+  }
+  const text = out.join("");
+  if (f.out !== undefined) {
+    const tmp = `${f.out}.tmp-${process.pid}`;
+    await writeFile(tmp, text);
+    await rename(tmp, f.out);
+    report.out = f.out;
+  } else if (!f.json) {
+    process.stdout.write(text);
+  }
+  return report;
+}

@@ -1,0 +1,48 @@
+import cliProgress from "cli-progress";
+import type { EpochInfo } from "../train/history.js";
+
+/** Reports training progress: a bar on a terminal, a few plain lines otherwise, nothing when quiet. */
+export interface ProgressReporter {
+  update(info: EpochInfo): void;
+  stop(): void;
+}
+
+function fmt(v: number): string {
+  return Number.isFinite(v) ? Number(v.toPrecision(6)).toString() : String(v);
+}
+
+/** A reporter on stderr for `total` epochs. */
+export function progressReporter(total: number, mode: "bar" | "lines" | "quiet"): ProgressReporter {
+  if (mode === "quiet") return { update: () => undefined, stop: () => undefined };
+  if (mode === "lines") {
+    const every = Math.max(1, Math.ceil(total / 20));
+    return {
+      update(info) {
+        if (info.epoch % every === 0 || info.epoch === 1) {
+          process.stderr.write(
+            `epoch ${info.epoch}/${total}  objective ${fmt(info.loss)}  rate ${fmt(info.learningRate)}\n`,
+          );
+        }
+      },
+      stop: () => undefined,
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    {
+      format: "epoch {value}/{total} [{bar}] objective {loss}  rate {rate}",
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { loss: "-", rate: "-" });
+  return {
+    update(info) {
+      bar.update(info.epoch, { loss: fmt(info.loss), rate: fmt(info.learningRate) });
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}

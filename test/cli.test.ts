@@ -1,0 +1,260 @@
+// The built `descent` command, run as a subprocess.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { LinearRegression } from "../src/models/linear-regression.js";
+import { StandardScaler } from "../src/models/standard-scaler.js";
+import { Prng } from "../src/train/prng.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const cli = join(root, "dist/cli/main.js");
+const data = (name: string): string => join(root, "data", name);
+const dir = mkdtempSync(join(tmpdir(), "descent-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: dir, timeout: 120_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function json<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+describe("descent fit / predict", () => {
+  it("trains logistic regression on breast cancer to ≥ 0.98 and predict reproduces it from the file alone", () => {
+    const model = join(dir, "bc.json");
+    const fit = run(
+      "fit",
+      data("breast_cancer.csv"),
+      "--target",
+      "benign",
+      "--model",
+      "logistic",
+      "--scale",
+      "standard",
+      "--out",
+      model,
+      "--json",
+    );
+    expect(fit.code, fit.stderr).toBe(0);
+    const report = json<{
+      trainScore: number;
+      scoreName: string;
+      classes: number[];
+      epochs: number;
+      stopReason: string;
+    }>(fit.stdout);
+    expect(report.scoreName).toBe("accuracy");
+    expect(report.trainScore).toBeGreaterThanOrEqual(0.98);
+    expect(report.classes).toEqual([0, 1]);
+    const pred = run("predict", model, data("breast_cancer.csv"), "--json");
+    expect(pred.code, pred.stderr).toBe(0);
+    expect(json<{ score: number; rows: number }>(pred.stdout)).toMatchObject({ rows: 569, score: report.trainScore });
+  });
+
+  it("predict writes one prediction per row, with class probabilities on request", () => {
+    const model = join(dir, "iris.json");
+    const names = readFileSync(data("iris.csv"), "utf8")
+      .trim()
+      .split(/\r?\n/)
+      .map((line, i) =>
+        i === 0
+          ? line
+          : line.replace(/,(\d)$/, (_, c: string) => `,${["setosa", "versicolor", "virginica"][Number(c)]}`),
+      )
+      .join("\n");
+    const csv = join(dir, "iris-names.csv");
+    writeFileSync(csv, `${names}\n`);
+    expect(run("fit", csv, "--target", "species", "--model", "logistic", "--out", model, "--quiet").code).toBe(0);
+    const out = join(dir, "pred.csv");
+    const r = run("predict", model, csv, "--out", out, "--proba");
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(out, "utf8").trim().split("\n");
+    expect(lines[0]).toBe("prediction,p_setosa,p_versicolor,p_virginica");
+    expect(lines.length).toBe(151);
+    const first = (lines[1] as string).split(",");
+    expect(first[0]).toBe("setosa");
+    expect(first.slice(1).reduce((s, v) => s + Number(v), 0)).toBeCloseTo(1, 9);
+    expect(r.stderr).toMatch(/150 rows, accuracy 0\.9\d+/);
+  });
+
+  it("--plot writes a valid SVG and --json output parses", () => {
+    const svg = join(dir, "loss.svg");
+    const r = run(
+      "fit",
+      data("diabetes.csv"),
+      "--target",
+      "progression",
+      "--early-stopping",
+      "--plot",
+      svg,
+      "--json",
+      "--seed",
+      "3",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = json<{ validationScore: number; mode: string; plot: string }>(r.stdout);
+    expect(report.mode).toBe("memory");
+    expect(report.validationScore).toBeGreaterThan(0.2);
+    const text = readFileSync(svg, "utf8");
+    expect(text.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(text.trim().endsWith("</svg>")).toBe(true);
+    expect(text).toMatch(/<path d="M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+" fill="none" stroke="#2563eb"/);
+    expect(text).toMatch(/stroke-dasharray/);
+    expect(text.match(/</g)?.length).toBe(text.match(/>/g)?.length);
+  });
+
+  it("reads CSV with a BOM, quoted fields, CRLF line ends and empty lines", () => {
+    const csv = join(dir, "odd.csv");
+    writeFileSync(csv, '\ufeff"a","b , c",y\r\n1,"2",3\r\n\r\n4,5,9\r\n"7",8,15\r\n');
+    const r = run("fit", csv, "--target", "y", "--json", "--epochs", "5");
+    expect(r.code, r.stderr).toBe(0);
+    expect(json<{ rows: number; features: number }>(r.stdout)).toMatchObject({ rows: 3, features: 2 });
+  });
+});
+
+describe("out of core", () => {
+  it("streams a CSV larger than --memory through partialFit in bounded memory and reaches the in-memory objective", () => {
+    // About 30 MB here (CI); the mechanism is the same for files of several GB with a larger budget.
+    const n = 300_000;
+    const d = 10;
+    const rng = new Prng(12);
+    const w = Array.from({ length: d }, (_, j) => Math.sin(j + 1));
+    const csv = join(dir, "big.csv");
+    const lines: string[] = [`${w.map((_, j) => `x${j}`).join(",")},y`];
+    const sample: number[][] = [];
+    const sampleY: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = w.map(() => rng.nextFloat() * 2 - 1);
+      const y = x.reduce((s, v, j) => s + v * (w[j] as number), 0.5) + 0.1 * (rng.nextFloat() - 0.5);
+      lines.push(`${x.map((v) => v.toFixed(6)).join(",")},${y.toFixed(6)}`);
+      if (i < 50_000) {
+        sample.push(x.map((v) => Number(v.toFixed(6))));
+        sampleY.push(Number(y.toFixed(6)));
+      }
+    }
+    writeFileSync(csv, `${lines.join("\n")}\n`);
+    const budget = 16 * 1024 * 1024;
+    const out = join(dir, "big-model.json");
+    const r = run("fit", csv, "--target", "y", "--memory", "16MiB", "--epochs", "2", "--out", out, "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const report = json<{ mode: string; rows: number; maxRssBytes: number; epochs: number }>(r.stdout);
+    expect(report).toMatchObject({ mode: "stream", rows: n, epochs: 2 });
+    // Node itself, the modules and the WebAssembly runtime take a fixed ~100 MB.
+    expect(report.maxRssBytes).toBeLessThan(budget + 160 * 1024 * 1024);
+    // The streamed model against a full in-memory fit of a sample, both judged on that sample.
+    const bundle = JSON.parse(readFileSync(out, "utf8"));
+    const streamed = LinearRegression.fromJSON(bundle.model);
+    const scaler = StandardScaler.fromJSON(bundle.scaler);
+    const Zs = scaler.transform(sample);
+    const reference = new LinearRegression({
+      batchSize: "full",
+      learningRate: 0.5,
+      maxEpochs: 5000,
+      tol: null,
+      gradTol: 1e-9,
+    });
+    return reference.fit(Zs, sampleY).then((ref) => {
+      expect(streamed.objective(Zs, sampleY)).toBeLessThan(1.01 * ref.objective(Zs, sampleY));
+    });
+  }, 120_000);
+});
+
+describe("errors: one line on stderr, a non-zero exit, nothing written", () => {
+  const ragged = (): string => {
+    const p = join(dir, "ragged.csv");
+    writeFileSync(p, "a,b,y\n1,2,3\n4,5\n6,7,8\n");
+    return p;
+  };
+  const text = (): string => {
+    const p = join(dir, "text.csv");
+    writeFileSync(p, "a,name,y\n1,2,3\n4,foo,5\n");
+    return p;
+  };
+  it.each([
+    ["missing file", () => ["fit", join(dir, "nope.csv"), "--target", "y"], /cannot read '.*nope\.csv': no such file/],
+    [
+      "unknown target column",
+      () => ["fit", data("iris.csv"), "--target", "kind"],
+      /no target column 'kind' \(columns: sepal_length/,
+    ],
+    ["ragged row", () => ["fit", ragged(), "--target", "y"], /CSV line 3: ragged row/],
+    [
+      "non-numeric value",
+      () => ["fit", text(), "--target", "y"],
+      /CSV line 3, column 'name': 'foo' is not a number \(drop .* --drop name\)/,
+    ],
+    ["bad --lr", () => ["fit", data("iris.csv"), "--target", "species", "--lr", "fast"], /--lr must be a number > 0/],
+    [
+      "bad --batch-size",
+      () => ["fit", data("iris.csv"), "--target", "species", "--batch-size", "0"],
+      /--batch-size must be a positive integer or 'full'/,
+    ],
+    [
+      "bad --memory",
+      () => ["fit", data("iris.csv"), "--target", "species", "--memory", "lots"],
+      /--memory must be a size such as 512MB/,
+    ],
+    [
+      "bad --model",
+      () => ["fit", data("iris.csv"), "--target", "species", "--model", "tree"],
+      /argument 'tree' is invalid/,
+    ],
+    [
+      "bad --loss for the model",
+      () => ["fit", data("iris.csv"), "--target", "species", "--model", "svm", "--loss", "huber"],
+      /--loss for --model svm must be one of hinge, squaredHinge/,
+    ],
+    ["bad model file", () => ["predict", data("iris.csv"), data("iris.csv")], /model '.*iris\.csv' is not valid JSON/],
+  ])("%s", (_name, args, pattern) => {
+    const out = join(dir, "should-not-exist.json");
+    const argv = args();
+    const r = run(...argv, ...(argv[0] === "fit" ? ["--out", out] : []));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(pattern);
+    expect(
+      r.stderr
+        .trim()
+        .split("\n")
+        .filter((l) => !l.startsWith("(run with --help")).length,
+    ).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("--help lists every command and option", () => {
+    const top = run("--help");
+    for (const c of ["fit", "predict", "bench", "example"]) expect(top.stdout).toContain(c);
+    const fit = run("fit", "--help");
+    for (const o of [
+      "--target",
+      "--model",
+      "--optimizer",
+      "--lr",
+      "--schedule",
+      "--batch-size",
+      "--epochs",
+      "--penalty",
+      "--alpha",
+      "--scale",
+      "--seed",
+      "--backend",
+      "--dtype",
+      "--threads",
+      "--validation",
+      "--early-stopping",
+      "--out",
+      "--plot",
+      "--json",
+      "--quiet",
+      "--drop",
+      "--memory",
+      "--loss",
+    ]) {
+      expect(fit.stdout).toContain(o);
+    }
+  });
+});
