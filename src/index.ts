@@ -28,3 +28,4 @@ export { setWasmLocation } from "./runtime/wasm-location.js";
 export type { EpochInfo, History, StopReason } from "./train/history.js";
 export type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "./train/options.js";
 export { Prng } from "./train/prng.js";
+export { fitInWorker, type WorkerFitOptions, type WorkerModelKind } from "./web/fit-in-worker.js";

@@ -14,19 +14,26 @@ export type BackendName = "wasm" | "wasm-simd" | "wasm-scalar" | "js";
 /** All accepted backend names. */
 export const BACKEND_NAMES: readonly BackendName[] = ["wasm", "wasm-simd", "wasm-scalar", "js"];
 
-function isNode(): boolean {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === "string";
+/** Worker threads need shared memory: Node, or a cross-origin isolated page (COOP/COEP). */
+export function threadsAvailable(): boolean {
+  if (typeof SharedArrayBuffer === "undefined") return false;
+  const g = globalThis as {
+    process?: { versions?: { node?: string } };
+    crossOriginIsolated?: boolean;
+    Worker?: unknown;
+  };
+  if (typeof g.process?.versions?.node === "string") return true;
+  return g.crossOriginIsolated === true && typeof g.Worker === "function";
 }
 
 /**
  * Creates a backend of the given name and dtype (loading and caching the WASM build once). With
  * threads > 1 and a SIMD backend, large gradient calls run on a pool of worker threads over shared
- * memory (Node; elsewhere, or without SharedArrayBuffer, it falls back to one thread).
+ * memory (Node, or a cross-origin isolated page; otherwise it falls back to one thread).
  */
 export async function createBackend(name: BackendName, dtype: DType, threads = 1): Promise<Backend> {
   if (name === "js") return new JsBackend(dtype);
-  if (threads > 1 && (name === "wasm" || name === "wasm-simd") && isNode()) {
+  if (threads > 1 && (name === "wasm" || name === "wasm-simd") && threadsAvailable()) {
     const rt = await getRuntime("threads");
     if (rt !== null) {
       const { getPool } = await import("../parallel/worker-pool.js");

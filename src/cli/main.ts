@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { formatLadder, type LadderLoss, runGradientLadder } from "../bench/gradient-ladder.js";
 import { DescentError } from "../errors.js";
+import { startDemoServer } from "./demo-server.js";
 import { formatDemoTable, runDiabetesDemo } from "./diabetes-demo.js";
 import { type FitFlags, formatFitReport, runFit } from "./fit-command.js";
 import { machineInfo } from "./machine-info.js";
@@ -145,6 +146,19 @@ program
       });
       process.stdout.write(`${formatLadder(results)}\n`);
       process.exit(0);
+    } catch (err) {
+      report(err);
+    }
+  });
+
+program
+  .command("demo")
+  .description("serve the browser lab on 127.0.0.1 (cross-origin isolated, so threads work)")
+  .option("--port <n>", "port (0 picks a free one)", integer("--port"), 8080)
+  .action(async (o: { port: number }) => {
+    try {
+      const { url } = await startDemoServer(o.port);
+      process.stdout.write(`descent lab at ${url} (Ctrl-C to stop)\n`);
     } catch (err) {
       report(err);
     }

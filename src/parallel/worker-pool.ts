@@ -1,4 +1,33 @@
 import { DescentError } from "../errors.js";
+import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from "./worker-source.js";
+
+function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === "string";
+}
+
+/** A browser Worker behind the small part of the worker_threads interface the pool uses. */
+function browserWorker(w: Worker): NodeWorker {
+  return {
+    postMessage: (msg) => w.postMessage(msg),
+    on(event: string, cb: (arg: never) => void) {
+      if (event === "message") w.addEventListener("message", (e) => (cb as (m: unknown) => void)(e.data));
+      else if (event === "error") {
+        w.addEventListener("error", (e) => {
+          e.preventDefault();
+          (cb as (err: Error) => void)(new Error(e.message || "worker error"));
+        });
+      }
+      // Browsers have no exit event: a terminated worker is only noticed through terminate().
+    },
+    terminate: async () => {
+      w.terminate();
+      return 0;
+    },
+    ref: () => undefined,
+    unref: () => undefined,
+  } as NodeWorker;
+}
 
 /** One kernel call for a worker: an export name of the threaded build and its arguments. */
 export interface KernelCall {
@@ -39,13 +68,17 @@ export class WorkerPool {
     this.size = workers.length;
   }
 
-  /** Starts `size` workers on `module` over `memory` (which must be shared). Node only. */
+  /** Starts `size` workers on `module` over `memory` (which must be shared): Node worker_threads or browser Workers. */
   static async start(size: number, module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<WorkerPool> {
-    const { Worker } = await import("node:worker_threads");
-    const { NODE_WORKER_SOURCE } = await import("./worker-source.js");
     const workers: NodeWorker[] = [];
-    for (let i = 0; i < size; i++)
-      workers.push(new Worker(NODE_WORKER_SOURCE, { eval: true }) as unknown as NodeWorker);
+    if (isNode()) {
+      const { Worker } = await import("node:worker_threads");
+      for (let i = 0; i < size; i++)
+        workers.push(new Worker(NODE_WORKER_SOURCE, { eval: true }) as unknown as NodeWorker);
+    } else {
+      const url = URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: "text/javascript" }));
+      for (let i = 0; i < size; i++) workers.push(browserWorker(new Worker(url)));
+    }
     const pool = new WorkerPool(workers);
     await Promise.all(
       workers.map(

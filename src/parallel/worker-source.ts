@@ -21,3 +21,23 @@ parentPort.on("message", (msg) => {
   }
 });
 `;
+
+/** The same protocol for browser Workers (created from a Blob URL of this string). */
+export const BROWSER_WORKER_SOURCE = `
+let kernels = null;
+self.onmessage = (event) => {
+  const msg = event.data;
+  if (msg.type === "init") {
+    kernels = new WebAssembly.Instance(msg.module, { env: { memory: msg.memory } }).exports;
+    self.postMessage({ type: "ready" });
+    return;
+  }
+  if (msg.type === "crash") throw new Error("worker asked to crash (test hook)");
+  try {
+    const result = kernels[msg.fn](...msg.args);
+    self.postMessage({ type: "done", id: msg.id, result });
+  } catch (err) {
+    self.postMessage({ type: "failed", id: msg.id, message: String(err && err.message || err) });
+  }
+};
+`;

@@ -31,6 +31,8 @@ export interface EpochInfo {
   learningRate: number;
   /** Milliseconds since the fit started. */
   ms: number;
+  /** Validation score of the epoch (with earlyStopping). */
+  valScore?: number;
 }
 
 /** An empty history. */

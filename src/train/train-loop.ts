@@ -169,8 +169,10 @@ export async function trainLoop(
       }
       params.set(current);
       let improved: boolean;
+      let valScore: number | undefined;
       if (config.validate !== null) {
         const score = config.validate(params);
+        valScore = score;
         if (history.valScore === undefined) history.valScore = [];
         history.valScore.push(score);
         improved = score > best.score + (tol ?? 0);
@@ -186,7 +188,14 @@ export async function trainLoop(
       const now = performance.now();
       history.ms.push(now - start);
       if (opts.onEpoch !== null) {
-        const info = { epoch: progress.epoch, loss, gradNorm, learningRate: lr, ms: now - start };
+        const info = {
+          epoch: progress.epoch,
+          loss,
+          gradNorm,
+          learningRate: lr,
+          ms: now - start,
+          ...(valScore === undefined ? {} : { valScore }),
+        };
         const verdict = await opts.onEpoch(info);
         if (verdict === false) return { stopReason: "callback" };
       }

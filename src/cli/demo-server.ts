@@ -1,0 +1,65 @@
+import { readFile, stat } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
+import { extname, normalize, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".csv": "text/csv; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".map": "application/json; charset=utf-8",
+};
+
+/** Folders of the package the lab may read; everything else is 404. */
+const PUBLIC = ["web", "dist", "data"];
+
+/** Browser builds of dependencies the lab imports, by URL. */
+const VENDOR: Record<string, string> = {
+  "/vendor/csv-parse.js": createRequire(import.meta.url).resolve("csv-parse/browser/esm/sync"),
+};
+
+/**
+ * Serves the lab (web/), the built library (dist/) and the bundled data (data/) on 127.0.0.1 with
+ * the COOP/COEP headers that make the page cross-origin isolated (SharedArrayBuffer, so threads).
+ */
+export function startDemoServer(port: number): Promise<{ server: Server; url: string }> {
+  const server = createServer(async (req, res) => {
+    const headers = {
+      "Cross-Origin-Opener-Policy": "same-origin",
+      "Cross-Origin-Embedder-Policy": "require-corp",
+      "Cross-Origin-Resource-Policy": "same-origin",
+      "Cache-Control": "no-store",
+    };
+    try {
+      const path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
+      const rel = path === "/" ? "web/index.html" : normalize(path.slice(1));
+      const top = rel.split(sep)[0] ?? "";
+      const vendor = VENDOR[path];
+      if (vendor === undefined && (rel.startsWith("..") || !PUBLIC.includes(top))) throw new Error("not public");
+      const file = vendor ?? root + rel;
+      if (!(await stat(file)).isFile()) throw new Error("not a file");
+      const body = await readFile(file);
+      res.writeHead(200, { ...headers, "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { ...headers, "Content-Type": "text/plain; charset=utf-8" });
+      res.end("not found\n");
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      const addr = server.address();
+      const actual = typeof addr === "object" && addr !== null ? addr.port : port;
+      resolve({ server, url: `http://127.0.0.1:${actual}/` });
+    });
+  });
+}

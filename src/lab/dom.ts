@@ -1,0 +1,22 @@
+/** The element with this id, of the expected type (throws when the page lacks it). */
+export function byId<T extends HTMLElement>(id: string, type: new () => T): T {
+  const el = document.getElementById(id);
+  if (!(el instanceof type)) throw new Error(`lab: #${id} is missing or not a ${type.name}`);
+  return el;
+}
+
+/** A number from an input, or the fallback when it is empty or not finite. */
+export function numberOf(input: HTMLInputElement, fallback: number): number {
+  const v = Number(input.value);
+  return input.value.trim() !== "" && Number.isFinite(v) ? v : fallback;
+}
+
+/** Parses CSV text with csv-parse's browser build (served by the lab server) into header and rows. */
+export async function parseCsvText(text: string): Promise<{ header: string[]; rows: string[][] }> {
+  const url = "/vendor/csv-parse.js";
+  const mod = (await import(url)) as { parse: (t: string, o: object) => string[][] };
+  const records = mod.parse(text, { bom: true, skip_empty_lines: true, trim: true });
+  const [header, ...rows] = records;
+  if (header === undefined) throw new Error("the CSV is empty");
+  return { header, rows };
+}

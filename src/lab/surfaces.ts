@@ -1,0 +1,146 @@
+// The functions the cost-surface panel can show: a one-feature regression's J(w, b) on bundled
+// data (scaled or not), a bumpy function with several minima, and Rosenbrock's valley.
+import type { DifferentiableFunction } from "../optim/minimize.js";
+import { Prng } from "../train/prng.js";
+import type { View } from "./canvas-plot.js";
+
+/** How the regression gradient sees the data on each step. */
+export type BatchMode = "batch" | "minibatch" | "stochastic";
+
+/** A surface: its function and gradient (on the plane), where to look, and its known minima. */
+export interface Surface {
+  name: string;
+  view: View;
+  /** Full-data value, for the colour map and the status. */
+  value(x: number, y: number): number;
+  /** The function minimize() runs on (stochastic for regression mini-batches). */
+  fn(mode: BatchMode, seed: number): DifferentiableFunction;
+  minima: ReadonlyArray<readonly [number, number]>;
+  axes: [string, string];
+}
+
+/**
+ * J(w, b) = (1/n) Σ 0.5 (y − w·x − b)² for one feature x and a standardised target y; `scaled`
+ * standardises x too (round contours), otherwise x keeps its units (long thin valleys).
+ */
+export function regressionSurface(
+  xRaw: readonly number[],
+  yRaw: readonly number[],
+  scaled: boolean,
+  featureName: string,
+): Surface {
+  const n = xRaw.length;
+  const mean = (v: readonly number[]): number => v.reduce((s, a) => s + a, 0) / v.length;
+  const sd = (v: readonly number[], m: number): number => Math.sqrt(v.reduce((s, a) => s + (a - m) ** 2, 0) / v.length);
+  const my = mean(yRaw);
+  const sy = sd(yRaw, my) || 1;
+  const y = yRaw.map((v) => (v - my) / sy);
+  const mx = mean(xRaw);
+  const sx = sd(xRaw, mx) || 1;
+  const x = scaled ? xRaw.map((v) => (v - mx) / sx) : [...xRaw];
+  // Closed-form least squares.
+  const xm = mean(x);
+  const ym = mean(y);
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += ((x[i] as number) - xm) * ((y[i] as number) - ym);
+    sxx += ((x[i] as number) - xm) ** 2;
+  }
+  const wStar = sxy / sxx;
+  const bStar = ym - wStar * xm;
+  const value = (w: number, b: number): number => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += 0.5 * ((y[i] as number) - w * (x[i] as number) - b) ** 2;
+    return s / n;
+  };
+  const spanW = scaled ? 1.5 : 1.5 / sx;
+  const spanB = scaled ? 1.5 : Math.max(1.5, Math.abs(bStar) * 1.6);
+  return {
+    name: `regression on ${featureName}${scaled ? " (scaled)" : " (unscaled)"}`,
+    view: { x0: wStar - spanW, x1: wStar + spanW, y0: bStar - spanB, y1: bStar + spanB },
+    value,
+    fn(mode, seed) {
+      const rng = new Prng(seed);
+      const size = mode === "batch" ? n : mode === "minibatch" ? 32 : 1;
+      return {
+        f: (t) => value(t[0] as number, t[1] as number),
+        grad(t, g) {
+          const w = t[0] as number;
+          const b = t[1] as number;
+          let gw = 0;
+          let gb = 0;
+          for (let k = 0; k < size; k++) {
+            const i = size === n ? k : rng.nextInt(n);
+            const r = w * (x[i] as number) + b - (y[i] as number);
+            gw += r * (x[i] as number);
+            gb += r;
+          }
+          g[0] = gw / size;
+          g[1] = gb / size;
+        },
+      };
+    },
+    minima: [[wStar, bStar]],
+    axes: ["w", "b"],
+  };
+}
+
+const WELLS = [
+  { x: 1.2, y: 1.0, depth: 2.0, width: 0.8 },
+  { x: -1.3, y: -0.6, depth: 1.6, width: 0.6 },
+  { x: 1.4, y: -1.6, depth: 1.2, width: 0.5 },
+] as const;
+
+/** A bowl with three Gaussian wells: several local minima, so the start decides where you end. */
+export function bumpySurface(): Surface {
+  const value = (x: number, y: number): number => {
+    let f = 0.08 * (x * x + y * y);
+    for (const w of WELLS) f -= w.depth * Math.exp(-((x - w.x) ** 2 + (y - w.y) ** 2) / w.width);
+    return f;
+  };
+  return {
+    name: "three wells (non-convex)",
+    view: { x0: -3, x1: 3, y0: -3, y1: 3 },
+    value,
+    fn: () => ({
+      f: (t) => value(t[0] as number, t[1] as number),
+      grad(t, g) {
+        const x = t[0] as number;
+        const y = t[1] as number;
+        let gx = 0.16 * x;
+        let gy = 0.16 * y;
+        for (const w of WELLS) {
+          const e = w.depth * Math.exp(-((x - w.x) ** 2 + (y - w.y) ** 2) / w.width);
+          gx += (e * 2 * (x - w.x)) / w.width;
+          gy += (e * 2 * (y - w.y)) / w.width;
+        }
+        g[0] = gx;
+        g[1] = gy;
+      },
+    }),
+    minima: WELLS.map((w) => [w.x, w.y] as const),
+    axes: ["x", "y"],
+  };
+}
+
+/** Rosenbrock's function (1 − x)² + 100 (y − x²)², minimum at (1, 1). */
+export function rosenbrockSurface(): Surface {
+  const value = (x: number, y: number): number => (1 - x) ** 2 + 100 * (y - x * x) ** 2;
+  return {
+    name: "Rosenbrock",
+    view: { x0: -2, x1: 2, y0: -1, y1: 3 },
+    value,
+    fn: () => ({
+      f: (t) => value(t[0] as number, t[1] as number),
+      grad(t, g) {
+        const x = t[0] as number;
+        const y = t[1] as number;
+        g[0] = -2 * (1 - x) - 400 * x * (y - x * x);
+        g[1] = 200 * (y - x * x);
+      },
+    }),
+    minima: [[1, 1]],
+    axes: ["x", "y"],
+  };
+}

@@ -1,0 +1,195 @@
+import type { MatrixLike } from "../matrix.js";
+import { LinearRegression } from "../models/linear-regression.js";
+import { LinearSVM } from "../models/linear-svm.js";
+import { LogisticRegression } from "../models/logistic-regression.js";
+import { StandardScaler } from "../models/standard-scaler.js";
+import type { EpochInfo } from "../train/history.js";
+import type { OptimizerName, SgdOptions } from "../train/options.js";
+import { fitInWorker, type WorkerModelKind } from "../web/fit-in-worker.js";
+import { drawLines } from "./canvas-plot.js";
+import { byId, numberOf, parseCsvText } from "./dom.js";
+
+const TARGETS: Record<string, string> = { diabetes: "progression", breast_cancer: "benign", iris: "species" };
+const MODEL_FOR: Record<string, string> = { diabetes: "linear", breast_cancer: "logistic", iris: "logistic" };
+
+type Model = LinearRegression | LogisticRegression | LinearSVM;
+
+/** Wires the Train panel: dataset or dropped CSV, options, live curves, result and download. */
+export function setupTrainPanel(): void {
+  const dataset = byId("train-dataset", HTMLSelectElement);
+  const fileInput = byId("train-file", HTMLInputElement);
+  const target = byId("train-target", HTMLSelectElement);
+  const model = byId("train-model", HTMLSelectElement);
+  const optimizer = byId("train-optimizer", HTMLSelectElement);
+  const lr = byId("train-lr", HTMLInputElement);
+  const batch = byId("train-batch", HTMLInputElement);
+  const epochs = byId("train-epochs", HTMLInputElement);
+  const scale = byId("train-scale", HTMLInputElement);
+  const early = byId("train-early", HTMLInputElement);
+  const inWorker = byId("train-worker", HTMLInputElement);
+  const chart = byId("train-chart", HTMLCanvasElement);
+  const result = byId("train-result", HTMLDListElement);
+  const coefList = byId("train-coef", HTMLOListElement);
+  const download = byId("train-download", HTMLAnchorElement);
+  const drop = byId("train-drop", HTMLDivElement);
+  let table: { header: string[]; rows: string[][]; name: string } | null = null;
+
+  const show = (pairs: Array<[string, string]>, bad = false): void => {
+    result.replaceChildren(
+      ...pairs.flatMap(([k, v]) => {
+        const dt = document.createElement("dt");
+        dt.textContent = k;
+        const dd = document.createElement("dd");
+        dd.textContent = v;
+        if (bad) dd.className = "bad";
+        return [dt, dd];
+      }),
+    );
+  };
+  const useTable = (t: { header: string[]; rows: string[][]; name: string }, preferred?: string): void => {
+    table = t;
+    target.replaceChildren(
+      ...t.header.map((h) => {
+        const o = document.createElement("option");
+        o.value = h;
+        o.textContent = h;
+        return o;
+      }),
+    );
+    target.value = preferred ?? (t.header[t.header.length - 1] as string);
+    show([["data", `${t.name}: ${t.rows.length} rows × ${t.header.length} columns`]]);
+  };
+  const loadBundled = async (name: string): Promise<void> => {
+    const text = await (await fetch(`/data/${name}.csv`)).text();
+    useTable({ ...(await parseCsvText(text)), name }, TARGETS[name]);
+    model.value = MODEL_FOR[name] ?? "linear";
+  };
+  const loadFile = async (file: File): Promise<void> => {
+    try {
+      useTable({ ...(await parseCsvText(await file.text())), name: file.name });
+      dataset.value = "file";
+    } catch (err) {
+      show([["error", (err as Error).message]], true);
+    }
+  };
+  dataset.addEventListener("change", () => {
+    if (dataset.value === "file") fileInput.click();
+    else void loadBundled(dataset.value);
+  });
+  fileInput.addEventListener("change", () => {
+    const f = fileInput.files?.[0];
+    if (f !== undefined) void loadFile(f);
+  });
+  drop.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    drop.classList.add("over");
+  });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("over");
+    const f = e.dataTransfer?.files[0];
+    if (f !== undefined) void loadFile(f);
+  });
+
+  byId("train-run", HTMLButtonElement).addEventListener("click", async () => {
+    if (table === null) return;
+    result.dataset.state = "running";
+    try {
+      const t = table;
+      const ti = t.header.indexOf(target.value);
+      const features = t.header.filter((_, i) => i !== ti);
+      const X = t.rows.map((r, line) =>
+        r
+          .filter((_, i) => i !== ti)
+          .map((cell, j) => {
+            const v = Number(cell);
+            if (cell === "" || !Number.isFinite(v))
+              throw new Error(`line ${line + 2}, column '${features[j]}': '${cell}' is not a number`);
+            return v;
+          }),
+      );
+      const regression = model.value === "linear";
+      const yRaw = t.rows.map((r) => r[ti] as string);
+      const y = regression || yRaw.every((v) => Number.isFinite(Number(v))) ? yRaw.map(Number) : yRaw;
+      const Z: MatrixLike = scale.checked ? new StandardScaler().fitTransform(X) : X;
+      const batchText = batch.value.trim();
+      const options: SgdOptions = {
+        optimizer: optimizer.value as OptimizerName,
+        learningRate: numberOf(lr, 0.01),
+        batchSize: batchText === "full" ? "full" : Math.max(1, Math.floor(Number(batchText) || 32)),
+        maxEpochs: Math.max(1, Math.floor(numberOf(epochs, 100))),
+        earlyStopping: early.checked,
+        seed: 0,
+      };
+      const losses: number[] = [];
+      const vals: number[] = [];
+      const valLabel = regression ? "validation R²" : "validation accuracy";
+      const onEpoch = (info: EpochInfo): undefined => {
+        losses.push(info.loss);
+        if (info.valScore !== undefined) vals.push(info.valScore);
+        drawLines(chart, [
+          { values: losses, color: "#2563eb", label: "objective J" },
+          ...(vals.length > 0 ? [{ values: vals, color: "#ea580c", label: valLabel }] : []),
+        ]);
+        return undefined;
+      };
+      const started = performance.now();
+      let fitted: Model;
+      if (inWorker.checked) {
+        const kind: WorkerModelKind = regression
+          ? "LinearRegression"
+          : model.value === "svm"
+            ? "LinearSVM"
+            : "LogisticRegression";
+        fitted = await fitInWorker(kind, options, Z, y, onEpoch);
+      } else {
+        const withCallback = { ...options, onEpoch };
+        fitted = regression
+          ? new LinearRegression(withCallback)
+          : model.value === "svm"
+            ? new LinearSVM(withCallback)
+            : new LogisticRegression(withCallback);
+        if (fitted instanceof LinearRegression) await fitted.fit(Z, y as number[]);
+        else await fitted.fit(Z, y);
+      }
+      const ms = performance.now() - started;
+      for (const v of fitted.history.valScore ?? []) vals.push(v);
+      drawLines(chart, [
+        { values: fitted.history.loss, color: "#2563eb", label: "objective J" },
+        ...(vals.length > 0
+          ? [{ values: vals, color: "#ea580c", label: regression ? "validation R²" : "validation accuracy" }]
+          : []),
+      ]);
+      const score = fitted instanceof LinearRegression ? fitted.score(Z, y as number[]) : fitted.score(Z, y);
+      result.dataset.score = String(score);
+      result.dataset.stop = fitted.stopReason ?? "";
+      result.dataset.state = "done";
+      show([
+        ["model", `${fitted.constructor.name}${inWorker.checked ? " (trained in a Web Worker)" : ""}`],
+        [regression ? "train R²" : "train accuracy", score.toFixed(4)],
+        ["objective", (fitted.history.loss.at(-1) ?? Number.NaN).toPrecision(6)],
+        ["epochs", String(fitted.nEpochs)],
+        ["stop", fitted.stopReason ?? "-"],
+        ["time", `${ms.toFixed(0)} ms`],
+      ]);
+      const c = fitted.coef;
+      const w = c instanceof Float64Array ? c : c.data.subarray(0, c.cols);
+      coefList.replaceChildren(
+        ...Array.from(w, (v, j) => {
+          const li = document.createElement("li");
+          li.textContent = `${features[j]}: ${v.toFixed(4)}`;
+          return li;
+        }),
+      );
+      download.href = URL.createObjectURL(
+        new Blob([JSON.stringify(fitted.toJSON(), null, 1)], { type: "application/json" }),
+      );
+      download.hidden = false;
+    } catch (err) {
+      result.dataset.state = "error";
+      show([["error", (err as Error).message]], true);
+    }
+  });
+  void loadBundled("diabetes");
+}

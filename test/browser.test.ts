@@ -1,0 +1,223 @@
+// The lab and the library in headless Chromium (Debian's /usr/bin/chromium via playwright-core),
+// served by the demo server on 127.0.0.1 with COOP/COEP headers.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDemoServer } from "../src/cli/demo-server.js";
+import { LinearRegression } from "../src/models/linear-regression.js";
+import { StandardScaler } from "../src/models/standard-scaler.js";
+
+const artifacts = fileURLToPath(new URL("./artifacts/", import.meta.url));
+mkdirSync(artifacts, { recursive: true });
+let server: Server;
+let url: string;
+let context: BrowserContext;
+let page: Page;
+const profile = mkdtempSync(join(tmpdir(), "descent-chromium-"));
+
+beforeAll(async () => {
+  ({ server, url } = await startDemoServer(0));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+    viewport: { width: 1280, height: 900 },
+  });
+  page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready]", { timeout: 30_000 });
+  // Load the library the way a page would; a string, so vitest does not rewrite the import().
+  await page.evaluate("import('/dist/index.js').then((m) => { globalThis.descentLib = m; })");
+  expect(await page.getAttribute("body", "data-ready")).toBe("true");
+  expect(errors).toEqual([]);
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await new Promise((r) => server?.close(r));
+  rmSync(profile, { recursive: true, force: true });
+});
+
+/** Parses the bundled diabetes CSV the same way in Node and in the page (plain numbers, no quotes). */
+function parseDiabetes(text: string): { X: number[][]; y: number[] } {
+  const rows = text
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.split(",").map(Number));
+  return { X: rows.map((r) => r.slice(0, -1)), y: rows.map((r) => r[r.length - 1] as number) };
+}
+
+const FIT_OPTIONS = { batchSize: 16, learningRate: 0.01, maxEpochs: 25, tol: null, seed: 7, alpha: 0.001 };
+
+describe("the library in the browser", () => {
+  it("a seeded float64 fit gives the same weights, to the bit, as Node", async () => {
+    const inPage = await page.evaluate(async (opts) => {
+      const lib = (globalThis as unknown as { descentLib: typeof import("../src/index.js") }).descentLib;
+      const text = await (await fetch("/data/diabetes.csv")).text();
+      const rows = text
+        .trim()
+        .split(/\r?\n/)
+        .slice(1)
+        .map((l: string) => l.split(",").map(Number));
+      const X = rows.map((r: number[]) => r.slice(0, -1));
+      const y = rows.map((r: number[]) => r[r.length - 1] as number);
+      const Z = new lib.StandardScaler().fitTransform(X);
+      const m = await new lib.LinearRegression(opts).fit(Z, y);
+      const bytes = new Uint8Array(Float64Array.from([...m.coef, m.intercept]).buffer);
+      return Array.from(bytes, (b: number) => b.toString(16).padStart(2, "0")).join("");
+    }, FIT_OPTIONS);
+    const { X, y } = parseDiabetes(readFileSync(new URL("../data/diabetes.csv", import.meta.url), "utf8"));
+    const m = await new LinearRegression(FIT_OPTIONS).fit(new StandardScaler().fitTransform(X), y);
+    const inNode = Buffer.from(Float64Array.from([...m.coef, m.intercept]).buffer).toString("hex");
+    expect(inPage).toBe(inNode);
+  });
+
+  it("is cross-origin isolated, picks the threaded build, and stays responsive during a long fit", async () => {
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    expect(await page.getAttribute("body", "data-binary")).toBe("threads");
+    const r = await page.evaluate(async () => {
+      const lib = (globalThis as unknown as { descentLib: typeof import("../src/index.js") }).descentLib;
+      const text = await (await fetch("/data/breast_cancer.csv")).text();
+      const rows = text
+        .trim()
+        .split(/\r?\n/)
+        .slice(1)
+        .map((l: string) => l.split(",").map(Number));
+      const Z = new lib.StandardScaler().fitTransform(rows.map((r: number[]) => r.slice(0, -1)));
+      const y = rows.map((r: number[]) => r[r.length - 1] as number);
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      const t0 = performance.now();
+      const m = await new lib.LogisticRegression({ batchSize: 1, maxEpochs: 4000, tol: null, learningRate: 0.001 }).fit(
+        Z,
+        y,
+      );
+      const ms = performance.now() - t0;
+      clearInterval(timer);
+      const viaWorker = await lib.fitInWorker(
+        "LogisticRegression",
+        { maxEpochs: 30, learningRate: 0.05, seed: 1 },
+        Z,
+        y,
+      );
+      return { ticks, ms, score: m.score(Z, y), workerScore: viaWorker.score(Z, y) };
+    });
+    expect(r.ms).toBeGreaterThan(300);
+    // A frozen page would fire no timer at all during the fit; we yield every ~8 ms.
+    expect(r.ticks).toBeGreaterThan((r.ms / 10) * 0.25);
+    expect(r.score).toBeGreaterThan(0.97);
+    expect(r.workerScore).toBeGreaterThan(0.95);
+  });
+});
+
+describe("the lab's panels", () => {
+  it("cost surface: two starts run to the known minimum and their paths are drawn", async () => {
+    await page.click("#tab-surface");
+    await page.click("#surface-clear");
+    await page.click("#surface-canvas", { position: { x: 60, y: 60 } });
+    await page.click("#surface-canvas", { position: { x: 480, y: 500 } });
+    await page.click("#surface-run");
+    await page.waitForSelector("#surface-canvas[data-drawn='2']");
+    const status = await page.$$eval("#surface-status li", (ls) =>
+      ls.map((l) => ({ stop: (l as HTMLElement).dataset.stop, distance: Number((l as HTMLElement).dataset.distance) })),
+    );
+    expect(status.length).toBe(2);
+    for (const s of status) {
+      expect(s.stop).toBe("gradTol");
+      expect(s.distance).toBeLessThan(1e-4);
+    }
+    await page.screenshot({ path: join(artifacts, "lab-surface.png") });
+  });
+
+  it("cost surface: the same rate on the unscaled feature diverges, and the page says so", async () => {
+    await page.uncheck("#surface-scaled");
+    await page.click("#surface-canvas", { position: { x: 100, y: 100 } });
+    await page.click("#surface-run");
+    await page.waitForSelector("#surface-canvas[data-drawn='1']");
+    const li = page.locator("#surface-status li").first();
+    expect(await li.getAttribute("data-stop")).toBe("diverged");
+    expect(await li.textContent()).toMatch(/diverged .* rate is too large/);
+    await page.screenshot({ path: join(artifacts, "lab-surface-diverged.png") });
+    await page.check("#surface-scaled");
+  });
+
+  it("cost surface: Rosenbrock with adam ends near (1, 1)", async () => {
+    await page.selectOption("#surface-kind", "rosenbrock");
+    await page.selectOption("#surface-optimizer", "adam");
+    await page.fill("#surface-lr", "0.02");
+    await page.fill("#surface-steps", "20000");
+    await page.click("#surface-canvas", { position: { x: 80, y: 140 } });
+    await page.click("#surface-run");
+    await page.waitForSelector("#surface-canvas[data-drawn='1']");
+    const d = Number(await page.locator("#surface-status li").first().getAttribute("data-distance"));
+    expect(d).toBeLessThan(0.05);
+    await page.screenshot({ path: join(artifacts, "lab-rosenbrock.png") });
+    await page.selectOption("#surface-kind", "regression");
+  });
+
+  it("train: breast cancer with logistic regression shows its score, curves and a model download", async () => {
+    await page.click("#tab-train");
+    await page.selectOption("#train-dataset", "breast_cancer");
+    await page.waitForFunction(() => (document.getElementById("train-target") as HTMLSelectElement).value === "benign");
+    await page.fill("#train-epochs", "60");
+    await page.check("#train-early");
+    await page.click("#train-run");
+    await page.waitForSelector("#train-result[data-state='done']", { timeout: 30_000 });
+    expect(Number(await page.getAttribute("#train-result", "data-score"))).toBeGreaterThan(0.95);
+    expect(await page.isVisible("#train-download")).toBe(true);
+    expect(await page.locator("#train-coef li").count()).toBe(30);
+    await page.screenshot({ path: join(artifacts, "lab-train.png") });
+  });
+
+  it("the user's own CSV drives the surface and the Train panel", async () => {
+    const rows = Array.from({ length: 80 }, (_, i) => {
+      const x = i / 8;
+      return `${x},${(3 * x + 2 + Math.sin(i) * 0.5).toFixed(4)}`;
+    });
+    const buffer = Buffer.from(`hours,score\n${rows.join("\n")}\n`);
+    await page.click("#tab-surface");
+    await page.setInputFiles("#surface-file", { name: "study.csv", mimeType: "text/csv", buffer });
+    await page.selectOption("#surface-optimizer", "sgd");
+    await page.click("#surface-canvas", { position: { x: 120, y: 420 } });
+    await page.click("#surface-run");
+    await page.waitForSelector("#surface-canvas[data-drawn='1']");
+    const li = page.locator("#surface-status li").first();
+    expect(await li.getAttribute("data-stop")).toBe("gradTol");
+    expect(Number(await li.getAttribute("data-distance"))).toBeLessThan(1e-4);
+    await page.click("#tab-train");
+    await page.setInputFiles("#train-file", { name: "study.csv", mimeType: "text/csv", buffer });
+    await page.waitForFunction(() => (document.getElementById("train-target") as HTMLSelectElement).value === "score");
+    await page.selectOption("#train-model", "linear");
+    await page.selectOption("#train-optimizer", "sgd");
+    await page.fill("#train-lr", "0.1");
+    await page.uncheck("#train-early");
+    await page.fill("#train-epochs", "300");
+    await page.click("#train-run");
+    await page.waitForSelector("#train-result[data-state='done']");
+    expect(Number(await page.getAttribute("#train-result", "data-score"))).toBeGreaterThan(0.95);
+  });
+
+  it("speed: the WASM kernels beat pure JS in the page", async () => {
+    await page.click("#tab-speed");
+    await page.fill("#speed-n", "8000");
+    await page.click("#speed-run");
+    await page.waitForSelector("#speed-table[data-state='done']", { timeout: 60_000 });
+    const ratio = Number(await page.getAttribute("#speed-table tr[data-kernel='wasm-simd']", "data-ratio"));
+    expect(ratio).toBeGreaterThan(1);
+    expect(await page.locator("#speed-table tr[data-kernel^='wasm-simd-threads']").count()).toBe(1);
+    await page.screenshot({ path: join(artifacts, "lab-speed.png") });
+  });
+});
