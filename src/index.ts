@@ -11,6 +11,7 @@ export type { FitOptions } from "./models/linear-model.js";
 export { LinearRegression, type LinearRegressionOptions } from "./models/linear-regression.js";
 export { LinearSVM, type LinearSVMOptions } from "./models/linear-svm.js";
 export { LogisticRegression, type LogisticRegressionOptions } from "./models/logistic-regression.js";
+export { type Id, MatrixFactorization, type MatrixFactorizationOptions } from "./models/matrix-factorization.js";
 export { accuracy, r2Score } from "./models/metrics.js";
 export { StandardScaler } from "./models/standard-scaler.js";
 export { type DifferentiableFunction, type MinimizeOptions, type MinimizeResult, minimize } from "./optim/minimize.js";

@@ -1,6 +1,7 @@
 import type { DType } from "../matrix.js";
 import type { Prng } from "../train/prng.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
+import type { MfStep } from "./js-kernels.js";
 import type { LinearLoss } from "./loss-id.js";
 import type { StepParams } from "./optimizer-id.js";
 
@@ -83,4 +84,23 @@ export interface Backend {
     step: StepParams,
     acc: FloatBuffer | null,
   ): void;
+  /**
+   * One matrix-factorisation SGD pass over ratings order[start .. start+count) with P, Q and the
+   * biases in the backend's dtype (ratings float64; see assembly/mf.ts); returns the sum of squared
+   * errors before each update.
+   */
+  mfEpoch(
+    users: IndexBuffer,
+    items: IndexBuffer,
+    ratings: Buffer<Float64Array>,
+    order: IndexBuffer,
+    start: number,
+    count: number,
+    k: number,
+    P: FloatBuffer,
+    Q: FloatBuffer,
+    bu: FloatBuffer,
+    bi: FloatBuffer,
+    step: MfStep,
+  ): number;
 }

@@ -2,7 +2,16 @@ import { arrayTypeOf, type DType } from "../matrix.js";
 import type { Prng } from "../train/prng.js";
 import type { Backend } from "./backend.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
-import { axpyJs, dotJs, gemvJs, linearGradJs, optimizerStepJs, softmaxGradJs } from "./js-kernels.js";
+import {
+  axpyJs,
+  dotJs,
+  gemvJs,
+  linearGradJs,
+  type MfStep,
+  mfEpochJs,
+  optimizerStepJs,
+  softmaxGradJs,
+} from "./js-kernels.js";
 import { type LinearLoss, LossId } from "./loss-id.js";
 import type { StepParams } from "./optimizer-id.js";
 
@@ -123,5 +132,35 @@ export class JsBackend implements Backend {
     acc: FloatBuffer | null,
   ): void {
     optimizerStepJs(params.view, grad.view, s1?.view ?? null, s2?.view ?? null, nAll, step, acc?.view ?? null);
+  }
+
+  mfEpoch(
+    users: IndexBuffer,
+    items: IndexBuffer,
+    ratings: Buffer<Float64Array>,
+    order: IndexBuffer,
+    start: number,
+    count: number,
+    k: number,
+    P: FloatBuffer,
+    Q: FloatBuffer,
+    bu: FloatBuffer,
+    bi: FloatBuffer,
+    step: MfStep,
+  ): number {
+    return mfEpochJs(
+      users.view,
+      items.view,
+      ratings.view,
+      order.view,
+      start,
+      count,
+      k,
+      P.view,
+      Q.view,
+      bu.view,
+      bi.view,
+      step,
+    );
   }
 }

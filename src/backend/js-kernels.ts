@@ -215,3 +215,57 @@ export function optimizerStepJs(
     if (acc !== null) acc[j] = acc[j] + accWeight * (penalised && l1 > 0 ? (w - wn) / lr : g);
   }
 }
+
+/** Learning rates and regularisation of one matrix-factorisation pass (see assembly/mf.ts). */
+export interface MfStep {
+  mu: number;
+  lrBu: number;
+  lrBi: number;
+  lrP: number;
+  lrQ: number;
+  regBu: number;
+  regBi: number;
+  regP: number;
+  regQ: number;
+  biased: boolean;
+}
+
+/** Mirror of assembly/mf.ts mfEpochF64 (same dot order, same element-wise updates). */
+export function mfEpochJs(
+  users: Int32Array,
+  items: Int32Array,
+  ratings: Float64Array,
+  order: Int32Array,
+  start: number,
+  count: number,
+  k: number,
+  P: FloatArray,
+  Q: FloatArray,
+  bu: FloatArray,
+  bi: FloatArray,
+  s: MfStep,
+): number {
+  let sse = 0;
+  for (let n = 0; n < count; n++) {
+    const r = order[start + n];
+    const u = users[r];
+    const i = items[r];
+    const pu = u * k;
+    const qi = i * k;
+    const bU = bu[u];
+    const bI = bi[i];
+    const e = ratings[r] - (s.mu + bU + bI + dotJs(P, pu, Q, qi, k));
+    sse += e * e;
+    if (s.biased) {
+      bu[u] = bU + s.lrBu * (e - s.regBu * bU);
+      bi[i] = bI + s.lrBi * (e - s.regBi * bI);
+    }
+    for (let f = 0; f < k; f++) {
+      const p = P[pu + f];
+      const q = Q[qi + f];
+      P[pu + f] = p + s.lrP * (e * q - s.regP * p);
+      Q[qi + f] = q + s.lrQ * (e * p - s.regQ * q);
+    }
+  }
+  return sse;
+}

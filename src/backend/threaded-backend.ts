@@ -2,6 +2,7 @@ import type { DType } from "../matrix.js";
 import type { WorkerPool } from "../parallel/worker-pool.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
 import type { Buffer, FloatBuffer, IndexBuffer } from "./buffer.js";
+import type { MfStep } from "./js-kernels.js";
 import type { LinearLoss } from "./loss-id.js";
 import { LossId } from "./loss-id.js";
 import { ptrOf, WasmBackend } from "./wasm-backend.js";
@@ -158,5 +159,39 @@ export class ThreadedBackend extends WasmBackend {
       this.scratches = Array.from({ length: this.threads }, () => this.allocF64(classes));
     }
     return this.scratches;
+  }
+
+  /**
+   * Hogwild matrix factorisation: the pass's ratings are split into one block per worker and the
+   * workers update the shared P, Q and biases concurrently without locks. Fast, but the result
+   * depends on timing: not deterministic, unlike the single-thread pass.
+   */
+  async mfEpochHogwild(
+    users: IndexBuffer,
+    items: IndexBuffer,
+    ratings: Buffer<Float64Array>,
+    order: IndexBuffer,
+    start: number,
+    count: number,
+    k: number,
+    P: FloatBuffer,
+    Q: FloatBuffer,
+    bu: FloatBuffer,
+    bi: FloatBuffer,
+    step: MfStep,
+  ): Promise<number> {
+    const w = Math.min(this.threads, count);
+    const calls = [];
+    let offset = 0;
+    for (let t = 0; t < w; t++) {
+      const rows = Math.floor(count / w) + (t < count % w ? 1 : 0);
+      calls.push({
+        fn: this.f64 ? "mfEpochF64" : "mfEpochF32",
+        args: this.mfArgs(users, items, ratings, order, start + offset, rows, k, P, Q, bu, bi, step),
+      });
+      offset += rows;
+    }
+    const parts = await this.pool.run(calls);
+    return parts.reduce((a, b) => a + b, 0);
   }
 }

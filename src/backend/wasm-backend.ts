@@ -6,6 +6,7 @@ import type { WasmRuntime } from "../runtime/wasm-runtime.js";
 import type { Prng } from "../train/prng.js";
 import type { Backend } from "./backend.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
+import type { MfStep } from "./js-kernels.js";
 import { type LinearLoss, LossId } from "./loss-id.js";
 import { OptimizerId, type StepParams } from "./optimizer-id.js";
 
@@ -181,5 +182,63 @@ export class WasmBackend implements Backend {
       acc === null ? 0 : ptrOf(acc),
       p.accWeight,
     );
+  }
+
+  /** The kernel arguments of one mfEpoch call. */
+  protected mfArgs(
+    users: IndexBuffer,
+    items: IndexBuffer,
+    ratings: Buffer<Float64Array>,
+    order: IndexBuffer,
+    start: number,
+    count: number,
+    k: number,
+    P: FloatBuffer,
+    Q: FloatBuffer,
+    bu: FloatBuffer,
+    bi: FloatBuffer,
+    s: MfStep,
+  ): number[] {
+    return [
+      ptrOf(users),
+      ptrOf(items),
+      ptrOf(ratings),
+      ptrOf(order),
+      start,
+      count,
+      k,
+      ptrOf(P),
+      ptrOf(Q),
+      ptrOf(bu),
+      ptrOf(bi),
+      s.mu,
+      s.lrBu,
+      s.lrBi,
+      s.lrP,
+      s.lrQ,
+      s.regBu,
+      s.regBi,
+      s.regP,
+      s.regQ,
+      s.biased ? 1 : 0,
+    ];
+  }
+
+  mfEpoch(
+    users: IndexBuffer,
+    items: IndexBuffer,
+    ratings: Buffer<Float64Array>,
+    order: IndexBuffer,
+    start: number,
+    count: number,
+    k: number,
+    P: FloatBuffer,
+    Q: FloatBuffer,
+    bu: FloatBuffer,
+    bi: FloatBuffer,
+    step: MfStep,
+  ): number {
+    const args = this.mfArgs(users, items, ratings, order, start, count, k, P, Q, bu, bi, step);
+    return (this.f64 ? this.k.mfEpochF64 : this.k.mfEpochF32)(...args);
   }
 }

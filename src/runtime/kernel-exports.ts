@@ -13,6 +13,10 @@ export interface KernelExports {
   optimizerStepF64: OptimizerStep;
   optimizerStepF32: OptimizerStep;
   shuffleIndices(idx: number, n: number, state: number): void;
+  /** See assembly/mf.ts for the 21 arguments. */
+  mfEpochF64(...args: number[]): number;
+  /** The same over float32 factors and biases. */
+  mfEpochF32(...args: number[]): number;
   expF64(x: number): number;
   logF64(x: number): number;
   log1pF64(x: number): number;

@@ -1,0 +1,185 @@
+// Matrix factorisation by per-rating SGD (Funk SVD, as the Surprise library's SVD): for each rating
+// r of (u, i), in the given order, e = r − (mu + b_u + b_i + p_u·q_i), then
+//   b_u += lrBu (e − regBu b_u),  b_i += lrBi (e − regBi b_i),
+//   p_u += lrP (e q_i − regP p_u),  q_i += lrQ (e p_u − regQ q_i)   (p_u, q_i as before the step).
+// P is users × k and Q items × k, row-major, in float64 or float32 (ratings are always float64).
+// Mirrored by src/backend/js-kernels.ts (to the bit in float64).
+import { Simd } from "./simd";
+
+/**
+ * One pass over ratings order[start .. start+count). `biased` = 0 leaves the biases at zero.
+ * Returns the sum of squared errors, each measured before its own update.
+ */
+function mfEpochImpl<T>(
+  users: usize,
+  items: usize,
+  ratings: usize,
+  order: usize,
+  start: i32,
+  count: i32,
+  k: i32,
+  P: usize,
+  Q: usize,
+  bu: usize,
+  bi: usize,
+  muIn: f64,
+  lrBuIn: f64,
+  lrBiIn: f64,
+  lrPIn: f64,
+  lrQIn: f64,
+  regBuIn: f64,
+  regBiIn: f64,
+  regPIn: f64,
+  regQIn: f64,
+  biased: i32,
+): f64 {
+  const s = Simd.shiftOf<T>();
+  const stride = (<usize>k) << s;
+  const mu = <T>muIn;
+  const lrBu = <T>lrBuIn;
+  const lrBi = <T>lrBiIn;
+  const lrP = <T>lrPIn;
+  const lrQ = <T>lrQIn;
+  const regBu = <T>regBuIn;
+  const regBi = <T>regBiIn;
+  const regP = <T>regPIn;
+  const regQ = <T>regQIn;
+  let sse: f64 = 0;
+  for (let n = 0; n < count; n++) {
+    const r = <usize>load<i32>(order + ((<usize>(start + n)) << 2));
+    const u = <usize>load<i32>(users + (r << 2));
+    const i = <usize>load<i32>(items + (r << 2));
+    const pu = P + u * stride;
+    const qi = Q + i * stride;
+    const bup = bu + (u << s);
+    const bip = bi + (i << s);
+    const bU = load<T>(bup);
+    const bI = load<T>(bip);
+    const e = <T>load<f64>(ratings + (r << 3)) - (mu + bU + bI + Simd.dot<T>(pu, qi, k));
+    sse += <f64>(e * e);
+    if (biased != 0) {
+      store<T>(bup, bU + lrBu * (e - regBu * bU));
+      store<T>(bip, bI + lrBi * (e - regBi * bI));
+    }
+    let f = 0;
+    if (ASC_FEATURE_SIMD) {
+      const lanes = sizeof<T>() == 8 ? 2 : 4;
+      const ev = v128.splat<T>(e);
+      const lp = v128.splat<T>(lrP);
+      const lq = v128.splat<T>(lrQ);
+      const rp = v128.splat<T>(regP);
+      const rq = v128.splat<T>(regQ);
+      for (; f + lanes <= k; f += lanes) {
+        const o = (<usize>f) << s;
+        const p = v128.load(pu + o);
+        const q = v128.load(qi + o);
+        v128.store(pu + o, v128.add<T>(p, v128.mul<T>(lp, v128.sub<T>(v128.mul<T>(ev, q), v128.mul<T>(rp, p)))));
+        v128.store(qi + o, v128.add<T>(q, v128.mul<T>(lq, v128.sub<T>(v128.mul<T>(ev, p), v128.mul<T>(rq, q)))));
+      }
+    }
+    for (; f < k; f++) {
+      const o = (<usize>f) << s;
+      const p = load<T>(pu + o);
+      const q = load<T>(qi + o);
+      store<T>(pu + o, p + lrP * (e * q - regP * p));
+      store<T>(qi + o, q + lrQ * (e * p - regQ * q));
+    }
+  }
+  return sse;
+}
+
+export function mfEpochF64(
+  users: usize,
+  items: usize,
+  ratings: usize,
+  order: usize,
+  start: i32,
+  count: i32,
+  k: i32,
+  P: usize,
+  Q: usize,
+  bu: usize,
+  bi: usize,
+  mu: f64,
+  lrBu: f64,
+  lrBi: f64,
+  lrP: f64,
+  lrQ: f64,
+  regBu: f64,
+  regBi: f64,
+  regP: f64,
+  regQ: f64,
+  biased: i32,
+): f64 {
+  return mfEpochImpl<f64>(
+    users,
+    items,
+    ratings,
+    order,
+    start,
+    count,
+    k,
+    P,
+    Q,
+    bu,
+    bi,
+    mu,
+    lrBu,
+    lrBi,
+    lrP,
+    lrQ,
+    regBu,
+    regBi,
+    regP,
+    regQ,
+    biased,
+  );
+}
+
+export function mfEpochF32(
+  users: usize,
+  items: usize,
+  ratings: usize,
+  order: usize,
+  start: i32,
+  count: i32,
+  k: i32,
+  P: usize,
+  Q: usize,
+  bu: usize,
+  bi: usize,
+  mu: f64,
+  lrBu: f64,
+  lrBi: f64,
+  lrP: f64,
+  lrQ: f64,
+  regBu: f64,
+  regBi: f64,
+  regP: f64,
+  regQ: f64,
+  biased: i32,
+): f64 {
+  return mfEpochImpl<f32>(
+    users,
+    items,
+    ratings,
+    order,
+    start,
+    count,
+    k,
+    P,
+    Q,
+    bu,
+    bi,
+    mu,
+    lrBu,
+    lrBi,
+    lrP,
+    lrQ,
+    regBu,
+    regBi,
+    regP,
+    regQ,
+    biased,
+  );
+}

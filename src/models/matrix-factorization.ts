@@ -1,0 +1,482 @@
+import type { Backend } from "../backend/backend.js";
+import { BACKEND_NAMES, type BackendName, createBackend } from "../backend/create-backend.js";
+import { dotJs, type MfStep } from "../backend/js-kernels.js";
+import { ThreadedBackend } from "../backend/threaded-backend.js";
+import { DescentError } from "../errors.js";
+import {
+  field,
+  type JsonObject,
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  readCount,
+  readEnvelope,
+  readHistory,
+  readNumber,
+  readNumbers,
+  readObject,
+} from "../io/model-json.js";
+import type { DType } from "../matrix.js";
+import { type EpochInfo, emptyHistory, type History } from "../train/history.js";
+import { Prng } from "../train/prng.js";
+import { YIELD_EVERY_MS, yieldToEventLoop } from "../train/yield.js";
+
+/** A user or item id: numbers and strings are both fine (and never confused: 1 ≠ "1"). */
+export type Id = number | string;
+
+/** Options of MatrixFactorization (defaults as the Surprise library's SVD). */
+export interface MatrixFactorizationOptions {
+  /** Latent factors per user and item. Default 100. */
+  factors?: number;
+  /** Passes over the ratings. Default 20. */
+  epochs?: number;
+  /** Step size of every parameter group. Default 0.005. */
+  learningRate?: number;
+  /** L2 regularisation of every parameter group. Default 0.02. */
+  regularization?: number;
+  /** Learn the user and item biases. Default true. */
+  biased?: boolean;
+  /** Standard deviation of the normal initial factors (mean 0). Default 0.1. */
+  initStd?: number;
+  /** Seed of the initial factors and the shuffling. Default 0. */
+  seed?: number;
+  /** Reshuffle the ratings every epoch. Default true. */
+  shuffle?: boolean;
+  /** Per-group step sizes and regularisation (default: learningRate and regularization). */
+  lrBu?: number;
+  lrBi?: number;
+  lrPu?: number;
+  lrQi?: number;
+  regBu?: number;
+  regBi?: number;
+  regPu?: number;
+  regQi?: number;
+  /** Kernels. Default 'wasm'. */
+  backend?: BackendName;
+  /** Element type of the factors and biases during training: 'float64' (default; bit-identical across backends) or 'float32' (faster). */
+  dtype?: DType;
+  /** Worker threads: more than 1 trains Hogwild-style (lock-free, not deterministic). Default 1. */
+  threads?: number;
+  /** Called after every epoch with the epoch's training MSE as `loss`; return false to stop. */
+  onEpoch?: (info: EpochInfo) => boolean | undefined | Promise<boolean | undefined>;
+}
+
+type Resolved = Required<Omit<MatrixFactorizationOptions, "onEpoch">> & {
+  onEpoch: MatrixFactorizationOptions["onEpoch"] | null;
+};
+
+const RATE_KEYS = ["lrBu", "lrBi", "lrPu", "lrQi", "regBu", "regBi", "regPu", "regQi"] as const;
+
+function fail(name: string, why: string): never {
+  throw new DescentError("E_OPTION", `option '${name}' ${why}`);
+}
+
+function resolve(o: MatrixFactorizationOptions | undefined): Resolved {
+  const opts = (o ?? {}) as Record<string, unknown>;
+  const known = [
+    "factors",
+    "epochs",
+    "learningRate",
+    "regularization",
+    "biased",
+    "initStd",
+    "seed",
+    "shuffle",
+    "backend",
+    "dtype",
+    "threads",
+    "onEpoch",
+    ...RATE_KEYS,
+  ];
+  for (const k of Object.keys(opts)) if (!known.includes(k)) fail(k, "is unknown for MatrixFactorization");
+  const get = <T>(k: string, d: T): T => (opts[k] === undefined ? d : (opts[k] as T));
+  const posInt = (k: string, d: number): number => {
+    const v = get(k, d);
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1)
+      fail(k, `must be an integer >= 1 (got ${String(v)})`);
+    return v;
+  };
+  const nonNeg = (k: string, d: number): number => {
+    const v = get(k, d);
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+      fail(k, `must be a finite number >= 0 (got ${String(v)})`);
+    return v;
+  };
+  const learningRate = nonNeg("learningRate", 0.005);
+  if (learningRate === 0) fail("learningRate", "must be > 0");
+  const regularization = nonNeg("regularization", 0.02);
+  const backend = get<BackendName>("backend", "wasm");
+  if (!BACKEND_NAMES.includes(backend))
+    fail("backend", `must be one of ${BACKEND_NAMES.join(", ")} (got ${String(backend)})`);
+  const dtype = get<DType>("dtype", "float64");
+  if (dtype !== "float64" && dtype !== "float32")
+    fail("dtype", `must be 'float64' or 'float32' (got ${String(dtype)})`);
+  const threads = posInt("threads", 1);
+  if (threads > 1 && (backend === "js" || backend === "wasm-scalar"))
+    fail("threads", "needs backend 'wasm' or 'wasm-simd'");
+  const seed = get("seed", 0);
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed)) fail("seed", `must be an integer (got ${String(seed)})`);
+  const bool = (k: string, d: boolean): boolean => {
+    const v = get(k, d);
+    if (typeof v !== "boolean") fail(k, `must be true or false (got ${String(v)})`);
+    return v;
+  };
+  const onEpoch = get<MatrixFactorizationOptions["onEpoch"] | null>("onEpoch", null);
+  if (onEpoch !== null && typeof onEpoch !== "function") fail("onEpoch", "must be a function");
+  return {
+    factors: posInt("factors", 100),
+    epochs: posInt("epochs", 20),
+    learningRate,
+    regularization,
+    biased: bool("biased", true),
+    initStd: nonNeg("initStd", 0.1),
+    seed,
+    shuffle: bool("shuffle", true),
+    lrBu: nonNeg("lrBu", learningRate),
+    lrBi: nonNeg("lrBi", learningRate),
+    lrPu: nonNeg("lrPu", learningRate),
+    lrQi: nonNeg("lrQi", learningRate),
+    regBu: nonNeg("regBu", regularization),
+    regBi: nonNeg("regBi", regularization),
+    regPu: nonNeg("regPu", regularization),
+    regQi: nonNeg("regQi", regularization),
+    backend,
+    dtype,
+    threads,
+    onEpoch,
+  };
+}
+
+/** Standard normal draws from the seeded generator (Box–Muller, the same stream everywhere). */
+function normals(rng: Prng, n: number, std: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const u1 = 1 - rng.nextFloat();
+    const u2 = rng.nextFloat();
+    const r = Math.sqrt(-2 * Math.log(u1)) * std;
+    out[i] = r * Math.cos(2 * Math.PI * u2);
+    if (i + 1 < n) out[i + 1] = r * Math.sin(2 * Math.PI * u2);
+  }
+  return out;
+}
+
+function checkIds(ids: ArrayLike<Id>, n: number, name: string): void {
+  if (ids === null || typeof ids !== "object" || typeof ids.length !== "number") {
+    throw new DescentError("E_SHAPE", `${name} must be an array of ids`);
+  }
+  if (ids.length !== n) throw new DescentError("E_SHAPE", `${name} has ${ids.length} ids but ratings has ${n} values`);
+  for (let i = 0; i < n; i++) {
+    const v = ids[i];
+    if (!(typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))) {
+      throw new DescentError(
+        "E_LABELS",
+        `${name} has an invalid id (${String(v)}) at row ${i}: ids are numbers or strings`,
+      );
+    }
+  }
+}
+
+/**
+ * Funk-SVD matrix factorisation trained by per-rating SGD (as the Surprise library's SVD):
+ * prediction mu + b_u + b_i + p_u·q_i, where mu is the global mean rating. One WASM call per epoch
+ * (SIMD over factors); the JS backend gives the same bits in float64.
+ */
+export class MatrixFactorization {
+  /** Per-epoch training MSE (errors measured before each update), learning rate and time. */
+  history: History = emptyHistory();
+  /** Epochs run. */
+  nEpochs = 0;
+  /** Global mean rating. */
+  mu = 0;
+  private readonly o: Resolved;
+  private userIndex = new Map<Id, number>();
+  private itemIndex = new Map<Id, number>();
+  private userIds: Id[] = [];
+  private itemIds: Id[] = [];
+  private P: Float64Array = new Float64Array(0);
+  private Q: Float64Array = new Float64Array(0);
+  private bu: Float64Array = new Float64Array(0);
+  private bi: Float64Array = new Float64Array(0);
+  /** Items each user rated at fit (for recommend), as index lists. */
+  private rated: Int32Array[] = [];
+  private fittedFlag = false;
+  private disposed = false;
+
+  constructor(options?: MatrixFactorizationOptions) {
+    this.o = resolve(options);
+  }
+
+  /** Number of latent factors. */
+  get factors(): number {
+    return this.o.factors;
+  }
+
+  private assertFitted(): void {
+    if (this.disposed) throw new DescentError("E_STATE", "MatrixFactorization was disposed; create a new model");
+    if (!this.fittedFlag) throw new DescentError("E_STATE", "MatrixFactorization is not fitted yet: call fit first");
+  }
+
+  /** Learns biases and factors from (user, item, rating) triples given as three parallel arrays. */
+  async fit(users: ArrayLike<Id>, items: ArrayLike<Id>, ratings: ArrayLike<number>): Promise<this> {
+    if (this.disposed) throw new DescentError("E_STATE", "MatrixFactorization was disposed; create a new model");
+    const n = ratings?.length ?? 0;
+    if (n === 0) throw new DescentError("E_EMPTY", "no ratings to fit");
+    checkIds(users, n, "users");
+    checkIds(items, n, "items");
+    const r = new Float64Array(n);
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const v = ratings[i];
+      if (typeof v !== "number" || !Number.isFinite(v))
+        throw new DescentError("E_NONFINITE", `ratings has a non-finite value (${String(v)}) at row ${i}`);
+      r[i] = v;
+      sum += v;
+    }
+    const userIndex = new Map<Id, number>();
+    const itemIndex = new Map<Id, number>();
+    const u = new Int32Array(n);
+    const it = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const uid = users[i] as Id;
+      const iid = items[i] as Id;
+      let a = userIndex.get(uid);
+      if (a === undefined) userIndex.set(uid, (a = userIndex.size));
+      let b = itemIndex.get(iid);
+      if (b === undefined) itemIndex.set(iid, (b = itemIndex.size));
+      u[i] = a;
+      it[i] = b;
+    }
+    const k = this.o.factors;
+    const nu = userIndex.size;
+    const ni = itemIndex.size;
+    const rng = new Prng(this.o.seed);
+    this.P = normals(rng, nu * k, this.o.initStd);
+    this.Q = normals(rng, ni * k, this.o.initStd);
+    this.bu = new Float64Array(nu);
+    this.bi = new Float64Array(ni);
+    this.mu = sum / n;
+    this.userIndex = userIndex;
+    this.itemIndex = itemIndex;
+    this.userIds = [...userIndex.keys()];
+    this.itemIds = [...itemIndex.keys()];
+    this.history = emptyHistory();
+    this.nEpochs = 0;
+    const lists: number[][] = Array.from({ length: nu }, () => []);
+    for (let i = 0; i < n; i++) lists[u[i] as number]?.push(it[i] as number);
+    this.rated = lists.map((l) => Int32Array.from(new Set(l)).sort());
+    await this.train(u, it, r, rng);
+    this.fittedFlag = true;
+    return this;
+  }
+
+  private async train(u: Int32Array, it: Int32Array, r: Float64Array, rng: Prng): Promise<void> {
+    const n = r.length;
+    const k = this.o.factors;
+    const backend: Backend = await createBackend(this.o.backend, this.o.dtype, this.o.threads);
+    const users = backend.allocIndex(n);
+    const items = backend.allocIndex(n);
+    const order = backend.allocIndex(n);
+    const ratings = backend.allocF64(n);
+    const P = backend.alloc(this.P.length);
+    const Q = backend.alloc(this.Q.length);
+    const bu = backend.alloc(this.bu.length);
+    const bi = backend.alloc(this.bi.length);
+    const step: MfStep = {
+      mu: this.mu,
+      lrBu: this.o.lrBu,
+      lrBi: this.o.lrBi,
+      lrP: this.o.lrPu,
+      lrQ: this.o.lrQi,
+      regBu: this.o.regBu,
+      regBi: this.o.regBi,
+      regP: this.o.regPu,
+      regQ: this.o.regQi,
+      biased: this.o.biased,
+    };
+    const start = performance.now();
+    let lastYield = start;
+    try {
+      users.view.set(u);
+      items.view.set(it);
+      ratings.view.set(r);
+      P.view.set(this.P);
+      Q.view.set(this.Q);
+      bu.view.set(this.bu);
+      bi.view.set(this.bi);
+      const ov = order.view;
+      for (let i = 0; i < n; i++) ov[i] = i;
+      for (let e = 0; e < this.o.epochs; e++) {
+        if (this.o.shuffle) backend.shuffle(order, n, rng);
+        const sse =
+          backend instanceof ThreadedBackend
+            ? await backend.mfEpochHogwild(users, items, ratings, order, 0, n, k, P, Q, bu, bi, step)
+            : backend.mfEpoch(users, items, ratings, order, 0, n, k, P, Q, bu, bi, step);
+        const mse = sse / n;
+        const now = performance.now();
+        this.history.loss.push(mse);
+        this.history.gradNorm.push(Number.NaN);
+        this.history.learningRate.push(this.o.learningRate);
+        this.history.ms.push(now - start);
+        this.nEpochs++;
+        if (!Number.isFinite(mse)) {
+          throw new DescentError(
+            "E_DIVERGED",
+            `MatrixFactorization diverged at epoch ${e + 1} (MSE ${mse}): try a smaller learningRate (now ${this.o.learningRate})`,
+          );
+        }
+        // Keep the latest finite parameters on the JS side after every epoch.
+        this.P.set(P.view);
+        this.Q.set(Q.view);
+        this.bu.set(bu.view);
+        this.bi.set(bi.view);
+        if (this.o.onEpoch !== null && this.o.onEpoch !== undefined) {
+          const verdict = await this.o.onEpoch({
+            epoch: this.nEpochs,
+            loss: mse,
+            gradNorm: Number.NaN,
+            learningRate: this.o.learningRate,
+            ms: now - start,
+          });
+          if (verdict === false) break;
+        }
+        if (now - lastYield > YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
+      }
+    } finally {
+      for (const b of [ratings, P, Q, bu, bi]) backend.free(b);
+      for (const b of [users, items, order]) backend.free(b);
+      if (backend instanceof ThreadedBackend) backend.dispose();
+    }
+  }
+
+  private predictOne(uid: Id, iid: Id): number {
+    const k = this.o.factors;
+    const a = this.userIndex.get(uid);
+    const b = this.itemIndex.get(iid);
+    let s = this.mu;
+    if (a !== undefined) s += this.bu[a] as number;
+    if (b !== undefined) s += this.bi[b] as number;
+    if (a !== undefined && b !== undefined) s += dotJs(this.P, a * k, this.Q, b * k, k);
+    return s;
+  }
+
+  /**
+   * Predicted ratings mu + b_u + b_i + p_u·q_i; an unknown user or item contributes no bias and no
+   * factor term (so a fully unknown pair predicts mu).
+   */
+  predict(users: ArrayLike<Id>, items: ArrayLike<Id>): Float64Array {
+    this.assertFitted();
+    checkIds(users, users?.length ?? 0, "users");
+    checkIds(items, users.length, "items");
+    return Float64Array.from({ length: users.length }, (_, i) => this.predictOne(users[i] as Id, items[i] as Id));
+  }
+
+  /** Root mean squared error of the predictions on (users, items, ratings). */
+  score(users: ArrayLike<Id>, items: ArrayLike<Id>, ratings: ArrayLike<number>): number {
+    const p = this.predict(users, items);
+    if (ratings.length !== p.length)
+      throw new DescentError("E_SHAPE", `ratings has ${ratings.length} values but users has ${p.length}`);
+    let s = 0;
+    for (let i = 0; i < p.length; i++) s += ((ratings[i] as number) - (p[i] as number)) ** 2;
+    return Math.sqrt(s / p.length);
+  }
+
+  /** The k items with the highest predicted rating that `user` did not rate at fit, best first. */
+  recommend(user: Id, k: number): Array<{ item: Id; score: number }> {
+    this.assertFitted();
+    if (!Number.isInteger(k) || k < 1)
+      throw new DescentError("E_OPTION", `recommend: k must be an integer >= 1 (got ${k})`);
+    const a = this.userIndex.get(user);
+    const seen = a === undefined ? new Int32Array(0) : (this.rated[a] as Int32Array);
+    const scored: Array<{ item: Id; score: number }> = [];
+    let s = 0;
+    for (let b = 0; b < this.itemIds.length; b++) {
+      while (s < seen.length && (seen[s] as number) < b) s++;
+      if (s < seen.length && seen[s] === b) continue;
+      const item = this.itemIds[b] as Id;
+      scored.push({ item, score: this.predictOne(user, item) });
+    }
+    scored.sort((x, y) => y.score - x.score);
+    return scored.slice(0, k);
+  }
+
+  /** Frees what the model holds; later calls throw E_STATE. */
+  dispose(): void {
+    this.disposed = true;
+    this.P = new Float64Array(0);
+    this.Q = new Float64Array(0);
+  }
+
+  /** A versioned JSON snapshot (ids, parameters, history). */
+  toJSON(): Record<string, unknown> {
+    this.assertFitted();
+    const { onEpoch: _cb, ...options } = this.o;
+    return {
+      format: MODEL_FORMAT,
+      version: MODEL_VERSION,
+      model: "MatrixFactorization",
+      options,
+      mu: this.mu,
+      users: this.userIds,
+      items: this.itemIds,
+      P: Array.from(this.P),
+      Q: Array.from(this.Q),
+      bu: Array.from(this.bu),
+      bi: Array.from(this.bi),
+      rated: this.rated.map((r) => Array.from(r)),
+      history: this.history,
+      nEpochs: this.nEpochs,
+    };
+  }
+
+  /** Rebuilds a model from toJSON() output; E_FORMAT names what is wrong. */
+  static fromJSON(json: unknown): MatrixFactorization {
+    const o = readEnvelope(json, "MatrixFactorization");
+    let m: MatrixFactorization;
+    try {
+      m = new MatrixFactorization(readObject(o, "options") as MatrixFactorizationOptions);
+    } catch (err) {
+      throw new DescentError("E_FORMAT", `model JSON: bad 'options': ${(err as Error).message}`, { cause: err });
+    }
+    const ids = (key: string): Id[] => {
+      const v = field(o, key);
+      if (
+        !Array.isArray(v) ||
+        !v.every((x) => typeof x === "string" || (typeof x === "number" && Number.isFinite(x)))
+      ) {
+        throw new DescentError("E_FORMAT", `model JSON: '${key}' must be a list of ids`);
+      }
+      if (new Set(v).size !== v.length) throw new DescentError("E_FORMAT", `model JSON: '${key}' has duplicate ids`);
+      return v as Id[];
+    };
+    const users = ids("users");
+    const items = ids("items");
+    const k = m.o.factors;
+    m.mu = readNumber(o, "mu");
+    m.P = readNumbers(o, "P", users.length * k);
+    m.Q = readNumbers(o, "Q", items.length * k);
+    m.bu = readNumbers(o, "bu", users.length);
+    m.bi = readNumbers(o, "bi", items.length);
+    const rated = field(o, "rated");
+    if (!Array.isArray(rated) || rated.length !== users.length) {
+      throw new DescentError("E_FORMAT", "model JSON: 'rated' must have one list per user");
+    }
+    m.rated = rated.map((r, i) => {
+      const key = `rated[${i}]`;
+      const v = readNumbers({ [key]: r } as JsonObject, key);
+      if (!v.every((x) => Number.isInteger(x) && x >= 0 && x < items.length)) {
+        throw new DescentError("E_FORMAT", `model JSON: '${key}' has an item index out of range`);
+      }
+      return Int32Array.from(v).sort();
+    });
+    m.userIds = users;
+    m.itemIds = items;
+    m.userIndex = new Map(users.map((u, i) => [u, i]));
+    m.itemIndex = new Map(items.map((it, i) => [it, i]));
+    m.history = readHistory(o, "history");
+    m.nEpochs = readCount(o, "nEpochs");
+    m.fittedFlag = true;
+    return m;
+  }
+}
