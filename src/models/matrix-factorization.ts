@@ -239,9 +239,15 @@ export class MatrixFactorization {
       const uid = users[i] as Id;
       const iid = items[i] as Id;
       let a = userIndex.get(uid);
-      if (a === undefined) userIndex.set(uid, (a = userIndex.size));
+      if (a === undefined) {
+        a = userIndex.size;
+        userIndex.set(uid, a);
+      }
       let b = itemIndex.get(iid);
-      if (b === undefined) itemIndex.set(iid, (b = itemIndex.size));
+      if (b === undefined) {
+        b = itemIndex.size;
+        itemIndex.set(iid, b);
+      }
       u[i] = a;
       it[i] = b;
     }
