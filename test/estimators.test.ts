@@ -191,16 +191,18 @@ describe("schedules in training", () => {
   });
 
   it("'optimal' follows scikit-learn's formula across steps", async () => {
+    // alpha = 10: t0 = 1/(alpha·√(1/√alpha)) ≈ 0.178, so the rates 0.56, 0.085, 0.046 … stay stable.
     const model = await new LinearRegression({
       schedule: "optimal",
-      alpha: 0.01,
+      alpha: 10,
       batchSize: "full",
-      maxEpochs: 3,
+      maxEpochs: 4,
       tol: null,
     }).fit(Z, y);
-    const t0 = 1 / (Math.sqrt(1 / Math.sqrt(0.01)) * 0.01);
+    const t0 = 1 / (Math.sqrt(1 / Math.sqrt(10)) * 10);
+    expect(model.history.learningRate.length).toBe(4);
     model.history.learningRate.forEach((lr, e) => {
-      expect(lr).toBeCloseTo(1 / (0.01 * (t0 + e)), 12);
+      expect(lr).toBeCloseTo(1 / (10 * (t0 + e)), 12);
     });
   });
 });

@@ -161,6 +161,7 @@ export abstract class LinearClassifier extends LinearModel {
   /** Trains from scratch (or from the current weights with warmStart) until a stop rule fires. */
   async fit(X: MatrixLike, y: ArrayLike<Label>, options: FitOptions = {}): Promise<this> {
     this.assertUsable();
+    this.assertFitsMemory(X);
     const m = this.checkX(X, this.opts.warmStart);
     const { classes, index } = encodeLabels(y);
     if (index.length !== m.rows)
@@ -200,6 +201,7 @@ export abstract class LinearClassifier extends LinearModel {
   /** One more epoch over (X, y), continuing optimizer and schedule state; the first call fixes the classes. */
   async partialFit(X: MatrixLike, y: ArrayLike<Label>, options: PartialFitOptions = {}): Promise<this> {
     this.assertUsable();
+    this.assertFitsMemory(X);
     const m = this.checkX(X);
     if (this.classes === null || this.params === null) {
       const given = options.classes ?? y;
@@ -244,6 +246,7 @@ export abstract class LinearClassifier extends LinearModel {
     const pred = this.predict(X);
     if (y.length !== pred.length)
       throw new DescentError("E_SHAPE", `y has ${y.length} values but X has ${pred.length} rows`);
+    indexLabels(y, this.knownClasses());
     const sw = this.checkWeights(sampleWeight, pred.length);
     let hits = 0;
     let total = 0;

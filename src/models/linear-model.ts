@@ -5,9 +5,10 @@ import { dotJs } from "../backend/js-kernels.js";
 import type { LinearLoss } from "../backend/loss-id.js";
 import { ThreadedBackend } from "../backend/threaded-backend.js";
 import { DescentError } from "../errors.js";
-import { type Matrix, type MatrixLike, toMatrix, toVector } from "../matrix.js";
+import { isMatrix, type Matrix, type MatrixLike, toMatrix, toVector } from "../matrix.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
 import type { PenaltyConfig } from "../optim/step-params.js";
+import { formatBytes } from "../runtime/arena.js";
 import { emptyHistory, type History, type StopReason } from "../train/history.js";
 import { optimizerOf, type ResolvedSgdOptions } from "../train/options.js";
 import { newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
@@ -34,6 +35,9 @@ export interface SubProblem {
   /** Score on held-out rows of the problem's parameter vector (higher is better), for early stopping. */
   validate: ((params: Float64Array) => number) | null;
 }
+
+/** Bytes a fit may ask of WebAssembly memory: 4 GiB less room for parameters and the runtime. */
+export const WASM_MEMORY_LIMIT = 4 * 1024 ** 3 - 64 * 1024 ** 2;
 
 /** Rows of a matrix, copied. */
 export function takeRows(m: Matrix, rows: Int32Array): Matrix {
@@ -112,6 +116,28 @@ export abstract class LinearModel {
     this.assertUsable();
     if (this.params === null) throw new DescentError("E_STATE", `${this.modelName} is not fitted yet: call fit first`);
     return this.params;
+  }
+
+  /**
+   * E_MEMORY before anything is read or copied when X cannot fit in WebAssembly memory (4 GiB with
+   * the row buffers), with the size it needs and what to do instead.
+   */
+  protected assertFitsMemory(X: MatrixLike): void {
+    if (this.opts.backend === "js") return;
+    let rows = 0;
+    let cols = 0;
+    if (isMatrix(X)) [rows, cols] = [X.rows, X.cols];
+    else if (X !== null && typeof X === "object" && typeof X.length === "number")
+      [rows, cols] = [X.length, X[0]?.length ?? 0];
+    const elem = this.opts.dtype === "float64" ? 8 : 4;
+    const bytes = rows * cols * elem + rows * (2 * elem + 4);
+    if (bytes > WASM_MEMORY_LIMIT) {
+      throw new DescentError(
+        "E_MEMORY",
+        `${this.modelName}: ${rows} × ${cols} ${this.opts.dtype} needs ${formatBytes(bytes)} of WebAssembly memory, which holds at most 4 GiB: ` +
+          `use dtype 'float32', train on a sample, or stream the data through partialFit (the CLI's descent fit --memory does this for CSV files)`,
+      );
+    }
   }
 
   /** Validated X; with `matchFit`, also the number of columns seen at fit. */
@@ -199,7 +225,7 @@ export abstract class LinearModel {
     }
     const backend = await createBackend(this.opts.backend, this.opts.dtype, this.opts.threads);
     const X = backend.alloc(m.rows * d);
-    const outcomes: { stopReason: StopReason; divergence?: string }[] = [];
+    const outcomes: Array<{ stopReason: StopReason; divergence?: string; callbackError?: unknown }> = [];
     try {
       X.view.set(m.data);
       for (let k = 0; k < problems.length; k++) {
@@ -222,6 +248,7 @@ export abstract class LinearModel {
           adaptive: scheduleSpec.name === "adaptive",
           penalty: this.penalty,
           validate: problem.validate,
+          zeroObjective: zeroModelObjective(problem),
         };
         try {
           outcomes.push(
@@ -239,7 +266,8 @@ export abstract class LinearModel {
           objective.free();
         }
         this.storeSubParams(all, d, outputs, k, problems.length, problem, params);
-        if (outcomes[k]?.stopReason === "diverged") break;
+        const last = outcomes[k];
+        if (last?.stopReason === "diverged" || last?.callbackError !== undefined) break;
       }
     } finally {
       backend.free(X);
@@ -252,6 +280,9 @@ export abstract class LinearModel {
     this.nEpochs = Math.max(...this.progress.map((p) => p.epoch));
     const diverged = outcomes.find((o) => o.stopReason === "diverged");
     this.stopReason = diverged?.stopReason ?? longestRun(outcomes, this.progress);
+    const failed = outcomes.find((o) => o.callbackError !== undefined);
+    // The model keeps the parameters reached so far and stays usable; the caller gets its own error.
+    if (failed !== undefined) throw failed.callbackError;
     if (diverged !== undefined) {
       throw new DescentError(
         "E_DIVERGED",
@@ -295,7 +326,10 @@ export abstract class LinearModel {
   }
 }
 
-function longestRun(outcomes: { stopReason: StopReason }[], progress: TrainProgress[]): StopReason | null {
+function longestRun(
+  outcomes: { stopReason: StopReason; callbackError?: unknown }[],
+  progress: TrainProgress[],
+): StopReason | null {
   let best = -1;
   let reason: StopReason | null = null;
   outcomes.forEach((o, k) => {
@@ -306,6 +340,25 @@ function longestRun(outcomes: { stopReason: StopReason }[], progress: TrainProgr
     }
   });
   return reason;
+}
+
+/** The objective of predicting f = 0 for every row: (1/n) Σ sw_i loss(y_i, 0) (no penalty at zero). */
+function zeroModelObjective(p: SubProblem): number {
+  const n = p.y.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const y = p.y[i] as number;
+    const w = p.sampleWeight === null ? 1 : (p.sampleWeight[i] as number);
+    let l: number;
+    if (p.kind === "softmax") l = Math.log(p.outputs);
+    else if (p.loss === "squared") l = 0.5 * y * y;
+    else if (p.loss === "huber")
+      l = Math.abs(y) <= p.lossParam ? 0.5 * y * y : p.lossParam * Math.abs(y) - 0.5 * p.lossParam ** 2;
+    else if (p.loss === "log") l = Math.LN2;
+    else l = 1;
+    total += w * l;
+  }
+  return total / n;
 }
 
 /** Element-wise sum of histories of different lengths (shorter ones held at their last value). */

@@ -68,6 +68,7 @@ export class LinearRegression extends LinearModel {
   /** Trains from scratch (or from the current weights with warmStart) until a stop rule fires. */
   async fit(X: MatrixLike, y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
     this.assertUsable();
+    this.assertFitsMemory(X);
     const m = this.checkX(X, this.opts.warmStart);
     const yv = toVector(y, m.rows, "y");
     const sw = this.checkWeights(options.sampleWeight, m.rows);
@@ -94,6 +95,7 @@ export class LinearRegression extends LinearModel {
   /** One more epoch over (X, y), continuing the step count, shuffle stream, optimizer state and history. */
   async partialFit(X: MatrixLike, y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
     this.assertUsable();
+    this.assertFitsMemory(X);
     const m = this.checkX(X);
     const yv = toVector(y, m.rows, "y");
     const sw = this.checkWeights(options.sampleWeight, m.rows);

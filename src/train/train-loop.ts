@@ -60,6 +60,8 @@ export interface TrainConfig {
   penalty: PenaltyConfig;
   /** Score of parameters on held-out rows (higher is better), when early stopping. */
   validate: ((params: Float64Array) => number) | null;
+  /** The objective of the all-zero model (predicting f = 0), the yardstick of the divergence guard. */
+  zeroObjective: number;
 }
 
 /** How a run ended. */
@@ -67,10 +69,18 @@ export interface TrainOutcome {
   stopReason: StopReason;
   /** Set when stopReason is 'diverged': what happened, for the E_DIVERGED message. */
   divergence?: string;
+  /** Set when onEpoch threw: the error, to rethrow once the model has kept its parameters. */
+  callbackError?: unknown;
 }
 
 /** An objective this many times the first epoch's (or 1, if larger) counts as exploding. */
 export const EXPLODE_FACTOR = 1e12;
+/**
+ * An epoch objective this many times that of the all-zero model counts as diverged too: losses
+ * with bounded gradients (Huber, hinge, log) never overflow under a huge rate, they oscillate ever
+ * further out, and no sane run is a hundred times worse than predicting zero.
+ */
+export const ZERO_MODEL_FACTOR = 100;
 /** The 'adaptive' schedule stops training once the rate falls below this (as scikit-learn). */
 export const ADAPTIVE_MIN_RATE = 1e-6;
 
@@ -162,7 +172,10 @@ export async function trainLoop(
       history.learningRate.push(lr);
       if (Number.isNaN(firstLoss)) firstLoss = loss;
       const current = p.view;
-      if (!Number.isFinite(loss) || !allFinite(current) || loss > EXPLODE_FACTOR * Math.max(1, firstLoss)) {
+      const exploded =
+        loss > EXPLODE_FACTOR * Math.max(1, firstLoss) ||
+        loss > ZERO_MODEL_FACTOR * Math.max(config.zeroObjective, 1e-12);
+      if (!Number.isFinite(loss) || !allFinite(current) || exploded) {
         history.ms.push(performance.now() - start);
         params.set(snapshot);
         return { stopReason: "diverged", divergence: `the objective reached ${loss} at epoch ${progress.epoch}` };
@@ -196,7 +209,12 @@ export async function trainLoop(
           ms: now - start,
           ...(valScore === undefined ? {} : { valScore }),
         };
-        const verdict = await opts.onEpoch(info);
+        let verdict: boolean | undefined;
+        try {
+          verdict = await opts.onEpoch(info);
+        } catch (err) {
+          return { stopReason: "callback", callbackError: err };
+        }
         if (verdict === false) return { stopReason: "callback" };
       }
       if (opts.gradTol !== null && gradNorm < opts.gradTol) return { stopReason: "gradTol" };
