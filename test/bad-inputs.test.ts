@@ -1,23 +1,8 @@
 // Every bad input throws a DescentError with the right code and a message naming the place.
 import { describe, expect, it } from "vitest";
-import { DescentError, type DescentErrorCode } from "../src/errors.js";
+import { DescentError } from "../src/errors.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
-
-async function expectError(
-  p: Promise<unknown> | (() => unknown),
-  code: DescentErrorCode,
-  pattern: RegExp,
-): Promise<void> {
-  let caught: unknown;
-  try {
-    await (typeof p === "function" ? p() : p);
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(DescentError);
-  expect((caught as DescentError).code).toBe(code);
-  expect((caught as DescentError).message).toMatch(pattern);
-}
+import { expectDescentError } from "./helpers/expect-error.js";
 
 const X = [
   [1, 2],
@@ -28,11 +13,11 @@ const y = [1, 2, 3];
 
 describe("fit refuses bad data before training", () => {
   it("ragged X names the row", async () => {
-    await expectError(new LinearRegression().fit([[1, 2], [3], [5, 6]], y), "E_SHAPE", /row 1 has 1 columns/);
+    await expectDescentError(new LinearRegression().fit([[1, 2], [3], [5, 6]], y), "E_SHAPE", /row 1 has 1 columns/);
   });
 
   it("X/y length mismatch gives both lengths", async () => {
-    await expectError(new LinearRegression().fit(X, [1, 2]), "E_SHAPE", /y has 2 values but X has 3 rows/);
+    await expectDescentError(new LinearRegression().fit(X, [1, 2]), "E_SHAPE", /y has 2 values but X has 3 rows/);
   });
 
   it.each([
@@ -45,7 +30,7 @@ describe("fit refuses bad data before training", () => {
       [3, bad],
       [5, 6],
     ];
-    await expectError(
+    await expectDescentError(
       new LinearRegression().fit(Xbad, y),
       "E_NONFINITE",
       new RegExp(`\\(${shown}\\) at row 1, column 1`),
@@ -53,13 +38,13 @@ describe("fit refuses bad data before training", () => {
   });
 
   it("NaN in y and in sampleWeight names the row", async () => {
-    await expectError(new LinearRegression().fit(X, [1, Number.NaN, 3]), "E_NONFINITE", /y .* at row 1/);
-    await expectError(
+    await expectDescentError(new LinearRegression().fit(X, [1, Number.NaN, 3]), "E_NONFINITE", /y .* at row 1/);
+    await expectDescentError(
       new LinearRegression().fit(X, y, { sampleWeight: [1, 1, Number.NaN] }),
       "E_NONFINITE",
       /sampleWeight .* at row 2/,
     );
-    await expectError(
+    await expectDescentError(
       new LinearRegression().fit(X, y, { sampleWeight: [1, -1, 1] }),
       "E_NONFINITE",
       /negative .* at row 1/,
@@ -68,8 +53,12 @@ describe("fit refuses bad data before training", () => {
 
   it("a NaN in a Matrix names row and column", async () => {
     const data = new Float64Array([1, 2, 3, 4, 5, Number.NaN]);
-    await expectError(new LinearRegression().fit({ data, rows: 3, cols: 2 }, y), "E_NONFINITE", /row 2, column 1/);
-    await expectError(
+    await expectDescentError(
+      new LinearRegression().fit({ data, rows: 3, cols: 2 }, y),
+      "E_NONFINITE",
+      /row 2, column 1/,
+    );
+    await expectDescentError(
       new LinearRegression().fit({ data, rows: 2, cols: 2 }, y),
       "E_SHAPE",
       /6 values but rows x cols = 4/,
@@ -77,8 +66,8 @@ describe("fit refuses bad data before training", () => {
   });
 
   it("empty X", async () => {
-    await expectError(new LinearRegression().fit([], []), "E_EMPTY", /no rows/);
-    await expectError(new LinearRegression().fit([[]], [1]), "E_EMPTY", /no columns/);
+    await expectDescentError(new LinearRegression().fit([], []), "E_EMPTY", /no rows/);
+    await expectDescentError(new LinearRegression().fit([[]], [1]), "E_EMPTY", /no columns/);
   });
 });
 
@@ -120,16 +109,20 @@ describe("options are checked when the model is made", () => {
 describe("prediction checks its input against the fitted model", () => {
   it("wrong column count at predict", async () => {
     const m = await new LinearRegression({ maxEpochs: 2 }).fit(X, y);
-    await expectError(() => m.predict([[1, 2, 3]]), "E_SHAPE", /3 columns but LinearRegression was fitted with 2/);
+    await expectDescentError(
+      () => m.predict([[1, 2, 3]]),
+      "E_SHAPE",
+      /3 columns but LinearRegression was fitted with 2/,
+    );
   });
 
   it("use before fit and after dispose", async () => {
     const m = new LinearRegression();
-    await expectError(() => m.predict(X), "E_STATE", /not fitted/);
+    await expectDescentError(() => m.predict(X), "E_STATE", /not fitted/);
     await m.fit(X, y);
     m.dispose();
-    await expectError(() => m.predict(X), "E_STATE", /disposed/);
-    await expectError(m.fit(X, y), "E_STATE", /disposed/);
+    await expectDescentError(() => m.predict(X), "E_STATE", /disposed/);
+    await expectDescentError(m.fit(X, y), "E_STATE", /disposed/);
   });
 });
 
@@ -137,7 +130,7 @@ describe("divergence", () => {
   it("a huge rate on unscaled data ends E_DIVERGED, keeping finite weights and saying what to do", async () => {
     const big = X.map((r) => r.map((v) => v * 1000));
     const m = new LinearRegression({ learningRate: 10, batchSize: "full", maxEpochs: 500 });
-    await expectError(m.fit(big, y), "E_DIVERGED", /smaller learningRate .*StandardScaler/);
+    await expectDescentError(m.fit(big, y), "E_DIVERGED", /smaller learningRate .*StandardScaler/);
     expect(m.stopReason).toBe("diverged");
     expect(Array.from(m.coef).every(Number.isFinite)).toBe(true);
     expect(Number.isFinite(m.intercept)).toBe(true);

@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DescentError, type DescentErrorCode } from "../src/errors.js";
+import type { DescentError, DescentErrorCode } from "../src/errors.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
@@ -10,18 +10,7 @@ import { MatrixFactorization } from "../src/models/matrix-factorization.js";
 import { StandardScaler } from "../src/models/standard-scaler.js";
 import { getRuntime } from "../src/runtime/wasm-runtime.js";
 import { loadDataset, standardisedDiabetes } from "./helpers/datasets.js";
-
-async function rejects(f: () => unknown, code: DescentErrorCode, pattern: RegExp): Promise<void> {
-  let caught: unknown;
-  try {
-    await f();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught, `expected ${code}`).toBeInstanceOf(DescentError);
-  expect((caught as DescentError).code).toBe(code);
-  expect((caught as DescentError).message).toMatch(pattern);
-}
+import { expectDescentError } from "./helpers/expect-error.js";
 
 const { Z, y } = standardisedDiabetes();
 const iris = loadDataset("iris", "species");
@@ -85,15 +74,19 @@ describe("bad inputs through every estimator", () => {
     ["a bad multiClass", () => new LogisticRegression({ multiClass: "pairs" as never }), "E_OPTION", /'multiClass'/],
   ];
   it.each(cases)("%s", async (_name, f, code, pattern) => {
-    await rejects(f, code, pattern);
+    await expectDescentError(f, code, pattern);
   });
 
   it("labels not seen at fit are refused wherever labels are read", async () => {
     const m = await new LogisticRegression({ maxEpochs: 3 }).fit(Zi, iris.y);
     const bad = iris.y.map((v, i) => (i === 4 ? 9 : v));
-    await rejects(() => m.score(Zi, bad), "E_LABELS", /label 9 at row 4 was not seen at fit/);
-    await rejects(() => m.partialFit(Zi, bad), "E_LABELS", /label 9 at row 4/);
-    await rejects(() => m.predict([[1, 2, 3]]), "E_SHAPE", /3 columns but LogisticRegression was fitted with 4/);
+    await expectDescentError(() => m.score(Zi, bad), "E_LABELS", /label 9 at row 4 was not seen at fit/);
+    await expectDescentError(() => m.partialFit(Zi, bad), "E_LABELS", /label 9 at row 4/);
+    await expectDescentError(
+      () => m.predict([[1, 2, 3]]),
+      "E_SHAPE",
+      /3 columns but LogisticRegression was fitted with 4/,
+    );
   });
 
   it("hostile model JSON is refused for every model kind without polluting prototypes", async () => {
@@ -114,7 +107,7 @@ describe("bad inputs through every estimator", () => {
       [() => MatrixFactorization.fromJSON({ ...mf, P: [1] }), /'P' has 1 values, expected 4/],
       [() => MatrixFactorization.fromJSON({ ...mf, rated: [[7], []] }), /'rated\[0\]' has an item index out of range/],
     ];
-    for (const [f, pattern] of cases) await rejects(f, "E_FORMAT", pattern);
+    for (const [f, pattern] of cases) await expectDescentError(f, "E_FORMAT", pattern);
     expect(({} as Record<string, unknown>).hacked).toBeUndefined();
   });
 });
@@ -123,7 +116,7 @@ describe("memory", () => {
   it("a dataset that cannot fit in WebAssembly memory gives E_MEMORY with the size and what to do", async () => {
     // 4.4 GB of float32 (allocated lazily by the OS, never touched): more than wasm32 can address.
     const data = new Float32Array(1_100_000_000);
-    await rejects(
+    await expectDescentError(
       () => new LinearRegression({ dtype: "float32" }).fit({ data, rows: 100_000_000, cols: 11 }, new Float64Array(0)),
       "E_MEMORY",
       /100000000 × 11 float32 needs \d\.\d GiB .* at most 4 GiB: .*partialFit/,
@@ -181,7 +174,7 @@ describe("concurrency and faults", () => {
 
   it.each(["squared", "huber"] as const)("a huge rate ends diverged with finite weights (%s)", async (loss) => {
     const m = new LinearRegression({ loss, learningRate: 1e6, epsilon: 1, maxEpochs: 50, batchSize: "full" });
-    await rejects(() => m.fit(Z, y), "E_DIVERGED", /smaller learningRate/);
+    await expectDescentError(() => m.fit(Z, y), "E_DIVERGED", /smaller learningRate/);
     expect(Array.from(m.coef).every(Number.isFinite)).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DescentError } from "../src/errors.js";
 import { MatrixFactorization } from "../src/models/matrix-factorization.js";
 import { Prng } from "../src/train/prng.js";
+import { expectDescentError } from "./helpers/expect-error.js";
 
 /** A seeded low-rank rating matrix: mu + b_u + b_i + p_u·q_i + N(0, noise²), `observed` distinct cells. */
 function synthetic(users: number, items: number, rank: number, observed: number, noise: number, seed: number) {
@@ -107,32 +107,21 @@ describe("MatrixFactorization", () => {
   });
 
   it("refuses bad input with typed errors", async () => {
-    const expectCode = async (p: Promise<unknown> | (() => unknown), code: string, msg: RegExp): Promise<void> => {
-      let caught: unknown;
-      try {
-        await (typeof p === "function" ? p() : p);
-      } catch (err) {
-        caught = err;
-      }
-      expect(caught).toBeInstanceOf(DescentError);
-      expect((caught as DescentError).code).toBe(code);
-      expect((caught as DescentError).message).toMatch(msg);
-    };
-    await expectCode(
+    await expectDescentError(
       new MatrixFactorization().fit([1, 2], [1], [3, 4]),
       "E_SHAPE",
       /items has 1 ids but ratings has 2/,
     );
-    await expectCode(
+    await expectDescentError(
       new MatrixFactorization().fit([1, 2], [1, 2], [3, Number.NaN]),
       "E_NONFINITE",
       /ratings .* at row 1/,
     );
-    await expectCode(new MatrixFactorization().fit([], [], []), "E_EMPTY", /no ratings/);
-    await expectCode(() => new MatrixFactorization({ factors: 0 }), "E_OPTION", /'factors'/);
-    await expectCode(() => new MatrixFactorization({ rank: 3 } as never), "E_OPTION", /'rank' is unknown/);
-    await expectCode(() => new MatrixFactorization().predict([1], [1]), "E_STATE", /not fitted/);
-    await expectCode(
+    await expectDescentError(new MatrixFactorization().fit([], [], []), "E_EMPTY", /no ratings/);
+    await expectDescentError(() => new MatrixFactorization({ factors: 0 }), "E_OPTION", /'factors'/);
+    await expectDescentError(() => new MatrixFactorization({ rank: 3 } as never), "E_OPTION", /'rank' is unknown/);
+    await expectDescentError(() => new MatrixFactorization().predict([1], [1]), "E_STATE", /not fitted/);
+    await expectDescentError(
       () =>
         MatrixFactorization.fromJSON({
           format: "descent-model",
