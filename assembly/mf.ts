@@ -6,9 +6,65 @@
 // Mirrored by src/backend/js-kernels.ts (to the bit in float64).
 import { Simd } from "./simd";
 
+/** The per-rating update, shared by the single and the paired path. */
+class MfStep {
+  /** Applies one rating's update given its error e (biases, then factors; p_u, q_i as before). */
+  @inline
+  static apply<T>(
+    e: T,
+    pu: usize,
+    qi: usize,
+    bup: usize,
+    bip: usize,
+    bU: T,
+    bI: T,
+    k: i32,
+    lrBu: T,
+    lrBi: T,
+    lrP: T,
+    lrQ: T,
+    regBu: T,
+    regBi: T,
+    regP: T,
+    regQ: T,
+    biased: i32,
+  ): void {
+    const s = Simd.shiftOf<T>();
+    if (biased != 0) {
+      store<T>(bup, bU + lrBu * (e - regBu * bU));
+      store<T>(bip, bI + lrBi * (e - regBi * bI));
+    }
+    let f = 0;
+    if (ASC_FEATURE_SIMD) {
+      const lanes = sizeof<T>() == 8 ? 2 : 4;
+      const ev = v128.splat<T>(e);
+      const lp = v128.splat<T>(lrP);
+      const lq = v128.splat<T>(lrQ);
+      const rp = v128.splat<T>(regP);
+      const rq = v128.splat<T>(regQ);
+      for (; f + lanes <= k; f += lanes) {
+        const o = (<usize>f) << s;
+        const p = v128.load(pu + o);
+        const q = v128.load(qi + o);
+        v128.store(pu + o, v128.add<T>(p, v128.mul<T>(lp, v128.sub<T>(v128.mul<T>(ev, q), v128.mul<T>(rp, p)))));
+        v128.store(qi + o, v128.add<T>(q, v128.mul<T>(lq, v128.sub<T>(v128.mul<T>(ev, p), v128.mul<T>(rq, q)))));
+      }
+    }
+    for (; f < k; f++) {
+      const o = (<usize>f) << s;
+      const p = load<T>(pu + o);
+      const q = load<T>(qi + o);
+      store<T>(pu + o, p + lrP * (e * q - regP * p));
+      store<T>(qi + o, q + lrQ * (e * p - regQ * q));
+    }
+  }
+}
+
 /**
  * One pass over ratings order[start .. start+count). `biased` = 0 leaves the biases at zero.
- * Returns the sum of squared errors, each measured before its own update.
+ * Returns the sum of squared errors, each measured before its own update. Two consecutive ratings
+ * that share neither user nor item have their predictions computed together (independent work
+ * for the CPU); since their updates touch different rows, the result equals the one-by-one pass.
  */
 function mfEpochImpl<T>(
   users: usize,
@@ -45,7 +101,8 @@ function mfEpochImpl<T>(
   const regP = <T>regPIn;
   const regQ = <T>regQIn;
   let sse: f64 = 0;
-  for (let n = 0; n < count; n++) {
+  let n = 0;
+  while (n < count) {
     const r = <usize>load<i32>(order + ((<usize>(start + n)) << 2));
     const u = <usize>load<i32>(users + (r << 2));
     const i = <usize>load<i32>(items + (r << 2));
@@ -55,35 +112,33 @@ function mfEpochImpl<T>(
     const bip = bi + (i << s);
     const bU = load<T>(bup);
     const bI = load<T>(bip);
-    const e = <T>load<f64>(ratings + (r << 3)) - (mu + bU + bI + Simd.dot<T>(pu, qi, k));
-    sse += <f64>(e * e);
-    if (biased != 0) {
-      store<T>(bup, bU + lrBu * (e - regBu * bU));
-      store<T>(bip, bI + lrBi * (e - regBi * bI));
-    }
-    let f = 0;
-    if (ASC_FEATURE_SIMD) {
-      const lanes = sizeof<T>() == 8 ? 2 : 4;
-      const ev = v128.splat<T>(e);
-      const lp = v128.splat<T>(lrP);
-      const lq = v128.splat<T>(lrQ);
-      const rp = v128.splat<T>(regP);
-      const rq = v128.splat<T>(regQ);
-      for (; f + lanes <= k; f += lanes) {
-        const o = (<usize>f) << s;
-        const p = v128.load(pu + o);
-        const q = v128.load(qi + o);
-        v128.store(pu + o, v128.add<T>(p, v128.mul<T>(lp, v128.sub<T>(v128.mul<T>(ev, q), v128.mul<T>(rp, p)))));
-        v128.store(qi + o, v128.add<T>(q, v128.mul<T>(lq, v128.sub<T>(v128.mul<T>(ev, p), v128.mul<T>(rq, q)))));
+    if (n + 1 < count) {
+      const r2 = <usize>load<i32>(order + ((<usize>(start + n + 1)) << 2));
+      const u2 = <usize>load<i32>(users + (r2 << 2));
+      const i2 = <usize>load<i32>(items + (r2 << 2));
+      if (u2 != u && i2 != i) {
+        const pu2 = P + u2 * stride;
+        const qi2 = Q + i2 * stride;
+        const bup2 = bu + (u2 << s);
+        const bip2 = bi + (i2 << s);
+        const bU2 = load<T>(bup2);
+        const bI2 = load<T>(bip2);
+        const d1 = Simd.dotPair<T>(pu, qi, pu2, qi2, k);
+        const d2 = <T>Simd.second;
+        const e = <T>load<f64>(ratings + (r << 3)) - (mu + bU + bI + d1);
+        const e2 = <T>load<f64>(ratings + (r2 << 3)) - (mu + bU2 + bI2 + d2);
+        sse += <f64>(e * e);
+        sse += <f64>(e2 * e2);
+        MfStep.apply<T>(e, pu, qi, bup, bip, bU, bI, k, lrBu, lrBi, lrP, lrQ, regBu, regBi, regP, regQ, biased);
+        MfStep.apply<T>(e2, pu2, qi2, bup2, bip2, bU2, bI2, k, lrBu, lrBi, lrP, lrQ, regBu, regBi, regP, regQ, biased);
+        n += 2;
+        continue;
       }
     }
-    for (; f < k; f++) {
-      const o = (<usize>f) << s;
-      const p = load<T>(pu + o);
-      const q = load<T>(qi + o);
-      store<T>(pu + o, p + lrP * (e * q - regP * p));
-      store<T>(qi + o, q + lrQ * (e * p - regQ * q));
-    }
+    const e = <T>load<f64>(ratings + (r << 3)) - (mu + bU + bI + Simd.dot<T>(pu, qi, k));
+    sse += <f64>(e * e);
+    MfStep.apply<T>(e, pu, qi, bup, bip, bU, bI, k, lrBu, lrBi, lrP, lrQ, regBu, regBi, regP, regQ, biased);
+    n += 1;
   }
   return sse;
 }

@@ -216,4 +216,63 @@ export class Simd {
       store<T>(y + o, load<T>(y + o) + a * load<T>(xa + o) + b * load<T>(xb + o));
     }
   }
+
+  /**
+   * Two independent dot products x_a·w_a and x_b·w_b in one pass, each in exactly the order of
+   * `dot`. Returns x_a·w_a; x_b·w_b is left in `Simd.second`.
+   */
+  @inline
+  static dotPair<T>(xa: usize, wa: usize, xb: usize, wb: usize, n: i32): T {
+    const s = Simd.shiftOf<T>();
+    if (ASC_FEATURE_SIMD) {
+      const block = sizeof<T>() == 8 ? 8 : 16;
+      let a0 = v128.splat<T>(0);
+      let a1 = v128.splat<T>(0);
+      let a2 = v128.splat<T>(0);
+      let a3 = v128.splat<T>(0);
+      let b0 = v128.splat<T>(0);
+      let b1 = v128.splat<T>(0);
+      let b2 = v128.splat<T>(0);
+      let b3 = v128.splat<T>(0);
+      let i = 0;
+      for (; i + block <= n; i += block) {
+        const o = (<usize>i) << s;
+        a0 = v128.add<T>(a0, v128.mul<T>(v128.load(xa + o), v128.load(wa + o)));
+        b0 = v128.add<T>(b0, v128.mul<T>(v128.load(xb + o), v128.load(wb + o)));
+        a1 = v128.add<T>(a1, v128.mul<T>(v128.load(xa + o, 16), v128.load(wa + o, 16)));
+        b1 = v128.add<T>(b1, v128.mul<T>(v128.load(xb + o, 16), v128.load(wb + o, 16)));
+        a2 = v128.add<T>(a2, v128.mul<T>(v128.load(xa + o, 32), v128.load(wa + o, 32)));
+        b2 = v128.add<T>(b2, v128.mul<T>(v128.load(xb + o, 32), v128.load(wb + o, 32)));
+        a3 = v128.add<T>(a3, v128.mul<T>(v128.load(xa + o, 48), v128.load(wa + o, 48)));
+        b3 = v128.add<T>(b3, v128.mul<T>(v128.load(xb + o, 48), v128.load(wb + o, 48)));
+      }
+      const ta = v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3));
+      const tb = v128.add<T>(v128.add<T>(b0, b1), v128.add<T>(b2, b3));
+      let sa: T;
+      let sb: T;
+      if (sizeof<T>() == 8) {
+        sa = v128.extract_lane<T>(ta, 0) + v128.extract_lane<T>(ta, 1);
+        sb = v128.extract_lane<T>(tb, 0) + v128.extract_lane<T>(tb, 1);
+      } else {
+        sa =
+          v128.extract_lane<T>(ta, 0) +
+          v128.extract_lane<T>(ta, 1) +
+          (v128.extract_lane<T>(ta, 2) + v128.extract_lane<T>(ta, 3));
+        sb =
+          v128.extract_lane<T>(tb, 0) +
+          v128.extract_lane<T>(tb, 1) +
+          (v128.extract_lane<T>(tb, 2) + v128.extract_lane<T>(tb, 3));
+      }
+      for (; i < n; i++) {
+        const o = (<usize>i) << s;
+        sa += load<T>(xa + o) * load<T>(wa + o);
+        sb += load<T>(xb + o) * load<T>(wb + o);
+      }
+      Simd.second = <f64>sb;
+      return sa;
+    }
+    const ra = Simd.dot<T>(xa, wa, n);
+    Simd.second = <f64>Simd.dot<T>(xb, wb, n);
+    return ra;
+  }
 }
