@@ -199,6 +199,64 @@ describe("float64 bit-for-bit parity between js, wasm-simd and wasm-scalar", () 
     expect(results[2]).toBe(results[0]);
   });
 
+  // d = 8 (float64) and d = 16 (float32) take the register-resident one-block kernel.
+  it.each([7, 8, 9, 16])("linearGrad with d = %i, every loss, sample weights, odd batches", (d) => {
+    const n = 41;
+    const rng = new Prng(d * 31);
+    const X = randomArray(rng, n * d);
+    const yReal = randomArray(rng, n);
+    const ySign = randomArray(rng, n, true);
+    const sw = randomArray(rng, n).map(Math.abs);
+    const params = randomArray(rng, d + 1).map((v) => v * 0.4);
+    for (const loss of LOSSES) {
+      const y = loss === "squared" || loss === "huber" ? yReal : ySign;
+      const outs = KINDS.map((k) => {
+        const b = get(k, "float64");
+        const idx = b.allocIndex(n);
+        idx.view.set(Array.from({ length: n }, (_, i) => (i * 11) % n));
+        const grad = b.alloc(d + 1);
+        const total = b.linearGrad(
+          loss,
+          fill(b, X),
+          fill(b, y),
+          fill(b, sw),
+          idx,
+          2,
+          37,
+          d,
+          fill(b, params),
+          grad,
+          0.4,
+        );
+        return { total, grad: Array.from(grad.view) };
+      });
+      expect(outs[1], `${loss} simd`).toEqual(outs[0]);
+      expect(outs[2], `${loss} scalar`).toEqual(outs[0]);
+      // float32 through the same path agrees with float64 within the float32 tolerance.
+      const b32 = get("wasm-simd", "float32");
+      const idx = b32.allocIndex(n);
+      idx.view.set(Array.from({ length: n }, (_, i) => (i * 11) % n));
+      const g32 = b32.alloc(d + 1);
+      const t32 = b32.linearGrad(
+        loss,
+        fill(b32, X),
+        fill(b32, y),
+        fill(b32, sw),
+        idx,
+        2,
+        37,
+        d,
+        fill(b32, params),
+        g32,
+        0.4,
+      );
+      close(t32, (outs[0] as { total: number }).total, 1e-3, 37);
+      g32.view.forEach((v, j) => {
+        close(v, (outs[0] as { grad: number[] }).grad[j] as number, 1e-3, 37);
+      });
+    }
+  });
+
   it.each(LOSSES)("linearGrad + sgdStep over 50 steps (%s)", (loss) => {
     const n = 61;
     const d = 19;
