@@ -5,4 +5,5 @@ export { expF64, log1pF64, logF64 } from "./math-exports";
 export { mfEpochF32, mfEpochF64 } from "./mf";
 export { shuffleIndices } from "./shuffle";
 export { softmaxGradF32, softmaxGradF64 } from "./softmax";
+export { linearStepF32, linearStepF64 } from "./step";
 export { optimizerStepF32, optimizerStepF64 } from "./update";

@@ -60,7 +60,7 @@ class LossEval {
  * Returns the weighted loss sum (accumulated in f64 in row order). Rows are taken two at a time
  * (twice the independent work per pass) without changing any summation order.
  */
-function linearGradImpl<T>(
+export function linearGradImpl<T>(
   loss: i32,
   x: usize,
   y: usize,
@@ -120,7 +120,7 @@ function linearGradImpl<T>(
  * gradient stay in registers for the whole batch instead of being reloaded and stored per row.
  * Same operations in the same order, so the same bits.
  */
-function linearGradOneBlock<T>(
+export function linearGradOneBlock<T>(
   loss: i32,
   x: usize,
   y: usize,

@@ -22,7 +22,7 @@ export const OPT_ADAMW: i32 = 6;
  * h2 = momentum, h3 = epsilon; adam/adamw h1 = beta1, h2 = beta2, h3 = epsilon,
  * h4 = 1 − beta1^t, h5 = 1 − beta2^t.
  */
-function optimizerStepImpl<T>(
+export function optimizerStepImpl<T>(
   opt: i32,
   params: usize,
   grad: usize,

@@ -71,6 +71,27 @@ export interface Backend {
     scratch: Buffer<Float64Array>,
   ): number;
   /**
+   * linearGrad then optimizerStep over params = [w (d), b] (nAll = d + 1) as one call: a whole
+   * training step of a single-output linear model. Returns the batch's weighted loss sum.
+   */
+  linearStep(
+    loss: LinearLoss,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    sampleWeight: FloatBuffer | null,
+    idx: IndexBuffer,
+    start: number,
+    count: number,
+    d: number,
+    params: FloatBuffer,
+    grad: FloatBuffer,
+    lossParam: number,
+    s1: FloatBuffer | null,
+    s2: FloatBuffer | null,
+    step: StepParams,
+    acc: FloatBuffer | null,
+  ): number;
+  /**
    * One fused optimizer step over nAll parameters (penalised weights first, then intercepts): scales
    * the gradient, adds the penalty, updates the optimizer state s1/s2 and the parameters, and adds
    * the step's gradient to `acc` (see assembly/update.ts for every formula).

@@ -122,6 +122,28 @@ export class JsBackend implements Backend {
     );
   }
 
+  linearStep(
+    loss: LinearLoss,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    sampleWeight: FloatBuffer | null,
+    idx: IndexBuffer,
+    start: number,
+    count: number,
+    d: number,
+    params: FloatBuffer,
+    grad: FloatBuffer,
+    lossParam: number,
+    s1: FloatBuffer | null,
+    s2: FloatBuffer | null,
+    step: StepParams,
+    acc: FloatBuffer | null,
+  ): number {
+    const total = this.linearGrad(loss, X, y, sampleWeight, idx, start, count, d, params, grad, lossParam);
+    this.optimizerStep(params, grad, s1, s2, d + 1, step, acc);
+    return total;
+  }
+
   optimizerStep(
     params: FloatBuffer,
     grad: FloatBuffer,

@@ -151,6 +151,54 @@ export class WasmBackend implements Backend {
     );
   }
 
+  linearStep(
+    loss: LinearLoss,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    sampleWeight: FloatBuffer | null,
+    idx: IndexBuffer,
+    start: number,
+    count: number,
+    d: number,
+    params: FloatBuffer,
+    grad: FloatBuffer,
+    lossParam: number,
+    s1: FloatBuffer | null,
+    s2: FloatBuffer | null,
+    p: StepParams,
+    acc: FloatBuffer | null,
+  ): number {
+    const f = this.f64 ? this.k.linearStepF64 : this.k.linearStepF32;
+    return f(
+      LossId[loss],
+      ptrOf(X),
+      ptrOf(y),
+      sampleWeight === null ? 0 : ptrOf(sampleWeight),
+      ptrOf(idx),
+      start,
+      count,
+      d,
+      ptrOf(params),
+      ptrOf(grad),
+      lossParam,
+      OptimizerId[p.kind],
+      s1 === null ? 0 : ptrOf(s1),
+      s2 === null ? 0 : ptrOf(s2),
+      p.fitIntercept ? 1 : 0,
+      p.scale,
+      p.l2,
+      p.lr,
+      p.l1,
+      p.h1,
+      p.h2,
+      p.h3,
+      p.h4,
+      p.h5,
+      acc === null ? 0 : ptrOf(acc),
+      p.accWeight,
+    );
+  }
+
   optimizerStep(
     params: FloatBuffer,
     grad: FloatBuffer,

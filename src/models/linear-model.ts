@@ -3,7 +3,7 @@ import type { FloatBuffer } from "../backend/buffer.js";
 import { createBackend } from "../backend/create-backend.js";
 import { dotJs } from "../backend/js-kernels.js";
 import type { LinearLoss } from "../backend/loss-id.js";
-import { ThreadedBackend } from "../backend/threaded-backend.js";
+import { PARALLEL_MIN_WORK, ThreadedBackend } from "../backend/threaded-backend.js";
 import { DescentError } from "../errors.js";
 import { isMatrix, type Matrix, type MatrixLike, toMatrix, toVector } from "../matrix.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
@@ -429,6 +429,11 @@ function bindObjective(
               backend.linearGradParallel(problem.loss, X, y, sw, idx, start, count, d, p, g, problem.lossParam)
           : (idx, start, count, p, g) =>
               backend.linearGrad(problem.loss, X, y, sw, idx, start, count, d, p, g, problem.lossParam),
+      // One call per step, unless the threaded backend would hand this batch to its workers.
+      step: (idx, start, count, p, g, s1, s2, sp, acc) =>
+        backend instanceof ThreadedBackend && count * d >= PARALLEL_MIN_WORK
+          ? null
+          : backend.linearStep(problem.loss, X, y, sw, idx, start, count, d, p, g, problem.lossParam, s1, s2, sp, acc),
     },
     free,
   };

@@ -10,6 +10,8 @@ export interface KernelExports {
   linearGradF32: LinearGrad;
   softmaxGradF64: SoftmaxGrad;
   softmaxGradF32: SoftmaxGrad;
+  linearStepF64: LinearStep;
+  linearStepF32: LinearStep;
   optimizerStepF64: OptimizerStep;
   optimizerStepF32: OptimizerStep;
   shuffleIndices(idx: number, n: number, state: number): void;
@@ -71,3 +73,32 @@ type OptimizerStep = (
   acc: number,
   accWeight: number,
 ) => void;
+
+type LinearStep = (
+  loss: number,
+  x: number,
+  y: number,
+  sw: number,
+  idx: number,
+  start: number,
+  count: number,
+  d: number,
+  params: number,
+  grad: number,
+  lossParam: number,
+  opt: number,
+  s1: number,
+  s2: number,
+  fitIntercept: number,
+  scale: number,
+  l2: number,
+  lr: number,
+  l1: number,
+  h1: number,
+  h2: number,
+  h3: number,
+  h4: number,
+  h5: number,
+  acc: number,
+  accWeight: number,
+) => number;

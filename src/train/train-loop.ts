@@ -1,5 +1,6 @@
 import type { Backend } from "../backend/backend.js";
 import type { FloatBuffer, IndexBuffer } from "../backend/buffer.js";
+import type { StepParams } from "../backend/optimizer-id.js";
 import type { ResolvedOptimizer } from "../optim/optimizer-spec.js";
 import type { Schedule } from "../optim/schedules.js";
 import { type PenaltyConfig, penaltyValue, stepParams } from "../optim/step-params.js";
@@ -24,6 +25,22 @@ export interface Objective {
     params: FloatBuffer,
     grad: FloatBuffer,
   ): number | Promise<number>;
+  /**
+   * Gradient and optimizer update as one backend call, when the objective has one (single-output
+   * linear losses off the worker path); the same result as gradient() then optimizerStep().
+   * Returns null when this batch must take the two-call path.
+   */
+  step?: (
+    idx: IndexBuffer,
+    start: number,
+    count: number,
+    params: FloatBuffer,
+    grad: FloatBuffer,
+    s1: FloatBuffer | null,
+    s2: FloatBuffer | null,
+    step: StepParams,
+    acc: FloatBuffer,
+  ) => number | null;
 }
 
 /** State that carries over between fit/partialFit calls so schedules, shuffles and moments continue. */
@@ -146,19 +163,17 @@ export async function trainLoop(
       let lr = 0;
       for (let off = 0; off < n; off += batch) {
         const count = Math.min(batch, n - off);
-        const part = objective.gradient(idx, off, count, p, g);
-        lossSum += typeof part === "number" ? part : await part;
-        progress.step++;
-        lr = config.schedule({ t: progress.step, epoch: progress.epoch }) * progress.rateScale;
-        backend.optimizerStep(
-          p,
-          g,
-          s1,
-          s2,
-          nAll,
-          stepParams(optimizer, config.penalty, nPen, opts.fitIntercept, progress.step, lr, count, n),
-          acc,
-        );
+        const t = progress.step + 1;
+        lr = config.schedule({ t, epoch: progress.epoch }) * progress.rateScale;
+        const sp = stepParams(optimizer, config.penalty, nPen, opts.fitIntercept, t, lr, count, n);
+        const fused = objective.step?.(idx, off, count, p, g, s1, s2, sp, acc) ?? null;
+        if (fused !== null) lossSum += fused;
+        else {
+          const part = objective.gradient(idx, off, count, p, g);
+          lossSum += typeof part === "number" ? part : await part;
+          backend.optimizerStep(p, g, s1, s2, nAll, sp, acc);
+        }
+        progress.step = t;
       }
       progress.epoch++;
       const loss = lossSum / n + penalty;
