@@ -6,13 +6,13 @@ import { getRuntime } from "../src/runtime/wasm-runtime.js";
 import { Prng } from "../src/train/prng.js";
 
 describe("Arena", () => {
-  it("hands out 16-byte aligned, non-overlapping blocks and reuses freed ones", () => {
+  it("hands out cache-line aligned, non-overlapping blocks and reuses freed ones", () => {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 });
     const arena = new Arena(memory);
     const a = arena.alloc(10);
     const b = arena.alloc(100);
     const c = arena.alloc(33);
-    for (const p of [a, b, c]) expect(p % 16).toBe(0);
+    for (const p of [a, b, c]) expect(p % 64).toBe(0);
     expect(b).toBeGreaterThanOrEqual(a + 16);
     expect(c).toBeGreaterThanOrEqual(b + 112);
     arena.release(b);

@@ -1,7 +1,7 @@
 import { DescentError } from "../errors.js";
 
-/** Byte alignment of every block; enough for v128 loads. */
-export const ALIGN = 16;
+/** Byte alignment of every block: a cache line, so rows of 128 bytes span two lines, not three. */
+export const ALIGN = 64;
 const PAGE = 65536;
 /** Bytes below this offset are never handed out, so pointer 0 can mean "none". */
 const START = 1024;
