@@ -117,6 +117,56 @@ describe("descent fit / predict", () => {
   });
 });
 
+describe("matrix factorisation from a ratings CSV", () => {
+  it("fit --model mf takes user, item and rating columns (string ids) and predict scores held-out rows", () => {
+    const rng = new Prng(3);
+    const lines = ["who,what,stars"];
+    const heldOut = ["who,what,stars"];
+    for (let u = 0; u < 60; u++) {
+      for (let i = 0; i < 40; i++) {
+        if (rng.nextFloat() > 0.5) continue;
+        const r = (3 + Math.sin(u) * Math.cos(i) + 0.5 * Math.sin(i * 0.7)).toFixed(3);
+        (rng.nextFloat() < 0.1 ? heldOut : lines).push(`user${u},item${i},${r}`);
+      }
+    }
+    const train = join(dir, "ratings.csv");
+    const test = join(dir, "ratings-test.csv");
+    writeFileSync(train, `${lines.join("\n")}\n`);
+    writeFileSync(test, `${heldOut.join("\n")}\n`);
+    const model = join(dir, "mf.json");
+    const fit = run(
+      "fit",
+      train,
+      "--model",
+      "mf",
+      "--user",
+      "who",
+      "--item",
+      "what",
+      "--target",
+      "stars",
+      "--factors",
+      "4",
+      "--epochs",
+      "60",
+      "--lr",
+      "0.02",
+      "--out",
+      model,
+      "--json",
+    );
+    expect(fit.code, fit.stderr).toBe(0);
+    const report = json<{ rows: number; users: number; items: number; rmse: number }>(fit.stdout);
+    expect(report.users).toBe(60);
+    expect(report.rmse).toBeLessThan(0.3);
+    const pred = run("predict", model, test, "--json");
+    expect(pred.code, pred.stderr).toBe(0);
+    const out = json<{ rows: number; rmse: number }>(pred.stdout);
+    expect(out.rows).toBe(heldOut.length - 1);
+    expect(out.rmse).toBeLessThan(0.5);
+  });
+});
+
 describe("out of core", () => {
   it("streams a CSV larger than --memory through partialFit in bounded memory and reaches the in-memory objective", () => {
     // About 30 MB here (CI); the mechanism is the same for files of several GB with a larger budget.

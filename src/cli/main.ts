@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `descent` command.
 import { readFileSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { formatLadder, type LadderLoss, runGradientLadder } from "../bench/gradient-ladder.js";
 import { DescentError } from "../errors.js";
@@ -8,7 +9,18 @@ import { startDemoServer } from "./demo-server.js";
 import { formatDemoTable, runDiabetesDemo } from "./diabetes-demo.js";
 import { type FitFlags, formatFitReport, runFit } from "./fit-command.js";
 import { machineInfo } from "./machine-info.js";
+import { formatMfReport, MF_BUNDLE_FORMAT, type MfFitFlags, runFitMf, runPredictMf } from "./mf-command.js";
 import { runPredict } from "./predict-command.js";
+
+/** The parsed model file when it is a matrix-factorisation bundle, else null (other kinds, or unreadable: runPredict reports those). */
+async function peekMfBundle(path: string): Promise<Record<string, unknown> | null> {
+  try {
+    const o = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
+    return o !== null && typeof o === "object" && o.format === MF_BUNDLE_FORMAT ? o : null;
+  } catch {
+    return null;
+  }
+}
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -50,7 +62,15 @@ program
   .description("train a model on a CSV file with a header row")
   .argument("<data.csv>", "training data")
   .requiredOption("--target <column>", "the column to predict")
-  .addOption(new Option("--model <kind>", "model").choices(["linear", "logistic", "svm"]).default("linear"))
+  .addOption(
+    new Option("--model <kind>", "model (mf: matrix factorisation of a ratings CSV)")
+      .choices(["linear", "logistic", "svm", "mf"])
+      .default("linear"),
+  )
+  .option("--user <column>", "mf: the user id column", "user")
+  .option("--item <column>", "mf: the item id column", "item")
+  .option("--factors <n>", "mf: latent factors", count("--factors"))
+  .option("--regularization <r>", "mf: L2 regularisation", nonNegative("--regularization"))
   .option("--loss <loss>", "linear: squared|huber; svm: hinge|squaredHinge")
   .addOption(
     new Option("--optimizer <name>", "update rule").choices([
@@ -96,9 +116,14 @@ program
   .option("--plot <loss.svg>", "write the loss (and validation) curve as SVG")
   .option("--json", "print the result as JSON")
   .option("--quiet", "no progress output")
-  .action(async (file: string, flags: FitFlags) => {
+  .action(async (file: string, flags: Omit<FitFlags, "model"> & MfFitFlags & { model: FitFlags["model"] | "mf" }) => {
     try {
-      const r = await runFit(file, flags, Boolean(process.stderr.isTTY));
+      if (flags.model === "mf") {
+        const r = await runFitMf(file, flags, Boolean(process.stderr.isTTY));
+        process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatMfReport(r)}\n`);
+        return;
+      }
+      const r = await runFit(file, { ...flags, model: flags.model }, Boolean(process.stderr.isTTY));
       process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatFitReport(r)}\n`);
     } catch (err) {
       report(err);
@@ -115,6 +140,16 @@ program
   .option("--json", "print a JSON summary (rows, score) instead of the predictions")
   .action(async (modelPath: string, file: string, flags: { out?: string; proba?: boolean; json?: boolean }) => {
     try {
+      const bundle = await peekMfBundle(modelPath);
+      if (bundle !== null) {
+        const { predictions, rmse } = await runPredictMf(bundle, file);
+        const text = `prediction\n${Array.from(predictions).join("\n")}\n`;
+        if (flags.out !== undefined) await writeFile(flags.out, text);
+        else if (!flags.json) process.stdout.write(text);
+        if (flags.json) process.stdout.write(`${JSON.stringify({ rows: predictions.length, rmse })}\n`);
+        else if (rmse !== undefined) process.stderr.write(`${predictions.length} ratings, RMSE ${rmse.toFixed(6)}\n`);
+        return;
+      }
       const r = await runPredict(modelPath, file, flags);
       if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else if (r.score !== undefined)

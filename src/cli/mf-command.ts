@@ -1,0 +1,154 @@
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { DescentError } from "../errors.js";
+import { parseCsv } from "../io/csv.js";
+import { type Id, MatrixFactorization } from "../models/matrix-factorization.js";
+import { progressReporter } from "./progress.js";
+
+/** Format tag of a matrix-factorisation model file written by the CLI. */
+export const MF_BUNDLE_FORMAT = "descent-cli-mf";
+
+/** Flags of `descent fit --model mf`. */
+export interface MfFitFlags {
+  target: string;
+  user?: string;
+  item?: string;
+  factors?: number;
+  epochs?: number;
+  lr?: number;
+  regularization?: number;
+  seed?: number;
+  backend?: string;
+  threads?: number;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** What a matrix-factorisation fit reports. */
+export interface MfFitReport {
+  file: string;
+  model: "MatrixFactorization";
+  rows: number;
+  users: number;
+  items: number;
+  rmse: number;
+  epochs: number;
+  seconds: number;
+  out?: string;
+}
+
+/** (user, item, rating) columns of a CSV: ids stay strings unless every id of a column is a number. */
+async function readTriples(file: string, userCol: string, itemCol: string, ratingCol: string | null) {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new DescentError("E_FORMAT", `cannot read '${file}': no such file`);
+  }
+  const { header, rows } = parseCsv(text);
+  const col = (name: string): number => {
+    const i = header.indexOf(name);
+    if (i < 0) throw new DescentError("E_FORMAT", `the CSV has no column '${name}' (columns: ${header.join(", ")})`);
+    return i;
+  };
+  const ui = col(userCol);
+  const ii = col(itemCol);
+  const ri = ratingCol === null ? -1 : header.indexOf(ratingCol);
+  const ids = (i: number): Id[] => {
+    const raw = rows.map((r) => r[i] as string);
+    return raw.every((v) => v !== "" && Number.isFinite(Number(v))) ? raw.map(Number) : raw;
+  };
+  const ratings =
+    ri < 0
+      ? null
+      : rows.map((r, line) => {
+          const v = Number(r[ri]);
+          if (r[ri] === "" || !Number.isFinite(v)) {
+            throw new DescentError(
+              "E_FORMAT",
+              `CSV line ${line + 2}, column '${ratingCol}': '${r[ri]}' is not a number`,
+            );
+          }
+          return v;
+        });
+  return { users: ids(ui), items: ids(ii), ratings };
+}
+
+/** `descent fit --model mf`: trains on a ratings CSV (in memory) and writes the model file. */
+export async function runFitMf(file: string, f: MfFitFlags, tty: boolean): Promise<MfFitReport> {
+  const started = performance.now();
+  const userCol = f.user ?? "user";
+  const itemCol = f.item ?? "item";
+  const epochs = f.epochs ?? 20;
+  const progress = progressReporter(epochs, f.json || f.quiet ? "quiet" : tty ? "bar" : "lines");
+  const model = new MatrixFactorization({
+    ...(f.factors === undefined ? {} : { factors: f.factors }),
+    epochs,
+    ...(f.lr === undefined ? {} : { learningRate: f.lr }),
+    ...(f.regularization === undefined ? {} : { regularization: f.regularization }),
+    ...(f.seed === undefined ? {} : { seed: f.seed }),
+    ...(f.backend === undefined ? {} : { backend: f.backend as "wasm" }),
+    ...(f.threads === undefined ? {} : { threads: f.threads }),
+    onEpoch: (info) => {
+      progress.update(info);
+      return undefined;
+    },
+  });
+  const { users, items, ratings } = await readTriples(file, userCol, itemCol, f.target);
+  if (ratings === null) throw new DescentError("E_FORMAT", `the CSV has no rating column '${f.target}'`);
+  try {
+    await model.fit(users, items, ratings);
+  } finally {
+    progress.stop();
+  }
+  const report: MfFitReport = {
+    file,
+    model: "MatrixFactorization",
+    rows: ratings.length,
+    users: new Set(users).size,
+    items: new Set(items).size,
+    rmse: model.score(users, items, ratings),
+    epochs: model.nEpochs,
+    seconds: (performance.now() - started) / 1000,
+  };
+  if (f.out !== undefined) {
+    const tmp = `${f.out}.tmp-${process.pid}`;
+    const bundle = {
+      format: MF_BUNDLE_FORMAT,
+      version: 1,
+      user: userCol,
+      item: itemCol,
+      target: f.target,
+      model: model.toJSON(),
+    };
+    await writeFile(tmp, `${JSON.stringify(bundle)}\n`);
+    await rename(tmp, f.out);
+    report.out = f.out;
+  }
+  return report;
+}
+
+/** `descent predict` for a matrix-factorisation model file: one predicted rating per CSV row. */
+export async function runPredictMf(
+  bundle: Record<string, unknown>,
+  file: string,
+): Promise<{ predictions: Float64Array; rmse?: number }> {
+  const model = MatrixFactorization.fromJSON(bundle.model);
+  const { users, items, ratings } = await readTriples(
+    file,
+    String(bundle.user),
+    String(bundle.item),
+    String(bundle.target),
+  );
+  const predictions = model.predict(users, items);
+  return ratings === null ? { predictions } : { predictions, rmse: model.score(users, items, ratings) };
+}
+
+/** The human summary of a matrix-factorisation fit. */
+export function formatMfReport(r: MfFitReport): string {
+  return [
+    `MatrixFactorization on ${r.file}: ${r.rows} ratings, ${r.users} users × ${r.items} items`,
+    `training RMSE ${r.rmse.toFixed(6)}  epochs ${r.epochs}  time ${r.seconds.toFixed(2)} s`,
+    ...(r.out ? [`model written to ${r.out}`] : []),
+  ].join("\n");
+}
