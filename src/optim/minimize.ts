@@ -88,7 +88,7 @@ export function minimize(
       if (path.length > 1) path.pop();
       return { x: (path[path.length - 1] as Float64Array).slice(), path, history, stopReason: "diverged" };
     }
-    const lr = schedule({ t, epoch: t - 1 }) * rateScale;
+    const lr = schedule(t, t - 1) * rateScale;
     history.loss.push(fx);
     history.gradNorm.push(gradNorm);
     history.learningRate.push(lr);

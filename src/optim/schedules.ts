@@ -23,16 +23,11 @@ export type ScheduleSpec =
   | { name: "exponential"; gamma?: number }
   | { name: "cosine"; decaySteps?: number; minLearningRate?: number };
 
-/** Where training stands when a step's rate is asked for. */
-export interface ScheduleClock {
-  /** 1-based number of the step about to be taken (across partialFit calls). */
-  t: number;
-  /** 0-based epoch the step belongs to. */
-  epoch: number;
-}
-
-/** A learning-rate schedule: the rate of each step from the clock. */
-export type Schedule = (clock: ScheduleClock) => number;
+/**
+ * A learning-rate schedule: the rate of step `t` (1-based, counted across partialFit calls), which
+ * belongs to the 0-based `epoch`. Plain arguments, so asking for a rate allocates nothing.
+ */
+export type Schedule = (t: number, epoch: number) => number;
 
 /** Context a schedule is built in. */
 export interface ScheduleContext {
@@ -122,27 +117,27 @@ export function makeSchedule(
       return () => eta;
     case "invscaling": {
       const powerT = p.powerT ?? 0.25;
-      return ({ t }) => eta / t ** powerT;
+      return (t) => eta / t ** powerT;
     }
     case "optimal": {
       if (!(ctx.alpha > 0)) fail("'optimal' needs alpha > 0");
       const typw = Math.sqrt(1 / Math.sqrt(ctx.alpha));
       const t0 = 1 / (typw * ctx.alpha);
-      return ({ t }) => 1 / (ctx.alpha * (t0 + t - 1));
+      return (t) => 1 / (ctx.alpha * (t0 + t - 1));
     }
     case "step": {
       const gamma = p.gamma ?? 0.5;
       const size = p.stepSize ?? 10;
-      return ({ epoch }) => eta * gamma ** Math.floor(epoch / size);
+      return (_t, epoch) => eta * gamma ** Math.floor(epoch / size);
     }
     case "exponential": {
       const gamma = p.gamma ?? 0.95;
-      return ({ epoch }) => eta * gamma ** epoch;
+      return (_t, epoch) => eta * gamma ** epoch;
     }
     case "cosine": {
       const total = p.decaySteps || ctx.maxEpochs * ctx.stepsPerEpoch;
       const floor = p.minLearningRate ?? 0;
-      return ({ t }) => floor + ((eta - floor) * (1 + Math.cos((Math.PI * Math.min(t - 1, total)) / total))) / 2;
+      return (t) => floor + ((eta - floor) * (1 + Math.cos((Math.PI * Math.min(t - 1, total)) / total))) / 2;
     }
   }
 }

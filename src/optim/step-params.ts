@@ -40,7 +40,8 @@ export function penaltyValue(params: ArrayLike<number>, nPen: number, p: Penalty
 
 /**
  * The fused kernel's arguments for step number `t` (1-based) at rate `lr` over a batch of
- * `count` rows out of n.
+ * `count` rows out of n, written into `out` when given (the training loop reuses one object, so a
+ * step allocates nothing).
  */
 export function stepParams(
   opt: ResolvedOptimizer,
@@ -51,41 +52,59 @@ export function stepParams(
   lr: number,
   count: number,
   n: number,
+  out?: StepParams,
 ): StepParams {
-  const base = {
+  const p: StepParams = out ?? {
     kind: opt.kind,
     nPen,
     fitIntercept,
-    scale: 1 / count,
-    l2: l2Coefficient(penalty),
+    scale: 1,
+    l2: 0,
     lr,
-    l1: lr * l1Coefficient(penalty),
+    l1: 0,
     h1: 0,
     h2: 0,
     h3: 0,
     h4: 1,
     h5: 1,
-    accWeight: count / n,
+    accWeight: 0,
   };
+  p.kind = opt.kind;
+  p.nPen = nPen;
+  p.fitIntercept = fitIntercept;
+  p.scale = 1 / count;
+  p.l2 = l2Coefficient(penalty);
+  p.lr = lr;
+  p.l1 = lr * l1Coefficient(penalty);
+  p.h1 = 0;
+  p.h2 = 0;
+  p.h3 = 0;
+  p.h4 = 1;
+  p.h5 = 1;
+  p.accWeight = count / n;
   switch (opt.kind) {
     case "momentum":
     case "nesterov":
-      return { ...base, h1: opt.momentum };
+      p.h1 = opt.momentum;
+      break;
     case "adagrad":
-      return { ...base, h1: opt.epsilon };
+      p.h1 = opt.epsilon;
+      break;
     case "rmsprop":
-      return { ...base, h1: opt.decay, h2: opt.momentum, h3: opt.epsilon };
+      p.h1 = opt.decay;
+      p.h2 = opt.momentum;
+      p.h3 = opt.epsilon;
+      break;
     case "adam":
     case "adamw":
-      return {
-        ...base,
-        h1: opt.beta1,
-        h2: opt.beta2,
-        h3: opt.epsilon,
-        h4: 1 - opt.beta1 ** t,
-        h5: 1 - opt.beta2 ** t,
-      };
+      p.h1 = opt.beta1;
+      p.h2 = opt.beta2;
+      p.h3 = opt.epsilon;
+      p.h4 = 1 - opt.beta1 ** t;
+      p.h5 = 1 - opt.beta2 ** t;
+      break;
     default:
-      return base;
+      break;
   }
+  return p;
 }

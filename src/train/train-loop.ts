@@ -145,6 +145,7 @@ export async function trainLoop(
     const rng = new Prng(opts.seed);
     if (progress.rng !== null) rng.setState(progress.rng);
     const snapshot = new Float64Array(nAll);
+    let sp: StepParams | undefined;
     const tol = opts.tol;
     let bestLoss = Number.POSITIVE_INFINITY;
     let noImprovement = 0;
@@ -164,8 +165,8 @@ export async function trainLoop(
       for (let off = 0; off < n; off += batch) {
         const count = Math.min(batch, n - off);
         const t = progress.step + 1;
-        lr = config.schedule({ t, epoch: progress.epoch }) * progress.rateScale;
-        const sp = stepParams(optimizer, config.penalty, nPen, opts.fitIntercept, t, lr, count, n);
+        lr = config.schedule(t, progress.epoch) * progress.rateScale;
+        sp = stepParams(optimizer, config.penalty, nPen, opts.fitIntercept, t, lr, count, n, sp);
         const fused = objective.step?.(idx, off, count, p, g, s1, s2, sp, acc) ?? null;
         if (fused !== null) lossSum += fused;
         else {
@@ -237,10 +238,7 @@ export async function trainLoop(
         if (config.adaptive) {
           progress.rateScale /= 5;
           noImprovement = 0;
-          if (
-            config.schedule({ t: progress.step + 1, epoch: progress.epoch }) * progress.rateScale <
-            ADAPTIVE_MIN_RATE
-          ) {
+          if (config.schedule(progress.step + 1, progress.epoch) * progress.rateScale < ADAPTIVE_MIN_RATE) {
             return { stopReason: config.validate !== null ? "earlyStopping" : "tol" };
           }
         } else {
