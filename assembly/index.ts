@@ -2,7 +2,7 @@
 export { axpyF32, axpyF64, dotF32, dotF64, gemvF32, gemvF64 } from "./blas";
 export { linearGradF32, linearGradF64 } from "./linear";
 export { expF64, log1pF64, logF64 } from "./math-exports";
-export { mfEpochF32, mfEpochF64 } from "./mf";
+export { mfEpochF32, mfEpochF64, mfGather } from "./mf";
 export { shuffleIndices } from "./shuffle";
 export { softmaxGradF32, softmaxGradF64 } from "./softmax";
 export { linearStepF32, linearStepF64 } from "./step";

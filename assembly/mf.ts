@@ -238,3 +238,26 @@ export function mfEpochF32(
     biased,
   );
 }
+
+/**
+ * Copies the triples into the order of `order[0..n)`, so an epoch then reads them sequentially:
+ * the gather's random reads are independent of each other and overlap far better than the
+ * dependent chain (order → user → row of P) inside the update loop.
+ */
+export function mfGather(
+  order: usize,
+  users: usize,
+  items: usize,
+  ratings: usize,
+  n: i32,
+  outUsers: usize,
+  outItems: usize,
+  outRatings: usize,
+): void {
+  for (let k = 0; k < n; k++) {
+    const r = <usize>load<i32>(order + ((<usize>k) << 2));
+    store<i32>(outUsers + ((<usize>k) << 2), load<i32>(users + (r << 2)));
+    store<i32>(outItems + ((<usize>k) << 2), load<i32>(items + (r << 2)));
+    store<f64>(outRatings + ((<usize>k) << 3), load<f64>(ratings + (r << 3)));
+  }
+}

@@ -124,4 +124,15 @@ export interface Backend {
     bi: FloatBuffer,
     step: MfStep,
   ): number;
+  /** Copies (users, items, ratings) into the order of order[0..n) (for a sequential epoch). */
+  mfGather(
+    order: IndexBuffer,
+    users: IndexBuffer,
+    items: IndexBuffer,
+    ratings: Buffer<Float64Array>,
+    n: number,
+    outUsers: IndexBuffer,
+    outItems: IndexBuffer,
+    outRatings: Buffer<Float64Array>,
+  ): void;
 }

@@ -289,4 +289,26 @@ export class WasmBackend implements Backend {
     const args = this.mfArgs(users, items, ratings, order, start, count, k, P, Q, bu, bi, step);
     return (this.f64 ? this.k.mfEpochF64 : this.k.mfEpochF32)(...args);
   }
+
+  mfGather(
+    order: IndexBuffer,
+    users: IndexBuffer,
+    items: IndexBuffer,
+    ratings: Buffer<Float64Array>,
+    n: number,
+    outUsers: IndexBuffer,
+    outItems: IndexBuffer,
+    outRatings: Buffer<Float64Array>,
+  ): void {
+    this.k.mfGather(
+      ptrOf(order),
+      ptrOf(users),
+      ptrOf(items),
+      ptrOf(ratings),
+      n,
+      ptrOf(outUsers),
+      ptrOf(outItems),
+      ptrOf(outRatings),
+    );
+  }
 }
