@@ -43,6 +43,11 @@ export class ThreadedBackend extends WasmBackend {
     return this.partials;
   }
 
+  /** Whether a gradient call over `count` rows of `workPerRow` multiply-adds goes to the workers. */
+  splits(count: number, workPerRow: number): boolean {
+    return count * workPerRow >= PARALLEL_MIN_WORK;
+  }
+
   /** Frees the per-worker partial gradients and scratch. */
   dispose(): void {
     for (const b of [...this.partials, ...this.scratches]) this.free(b);
@@ -92,7 +97,7 @@ export class ThreadedBackend extends WasmBackend {
     grad: FloatBuffer,
     lossParam: number,
   ): number | Promise<number> {
-    if (count * d < PARALLEL_MIN_WORK) {
+    if (!this.splits(count, d)) {
       return this.linearGrad(loss, X, y, sampleWeight, idx, start, count, d, params, grad, lossParam);
     }
     const fn = this.f64 ? "linearGradF64" : "linearGradF32";
@@ -129,7 +134,7 @@ export class ThreadedBackend extends WasmBackend {
     grad: FloatBuffer,
     scratch: Buffer<Float64Array>,
   ): number | Promise<number> {
-    if (count * d * classes < PARALLEL_MIN_WORK) {
+    if (!this.splits(count, d * classes)) {
       return this.softmaxGrad(X, y, sampleWeight, idx, start, count, d, classes, params, grad, scratch);
     }
     const fn = this.f64 ? "softmaxGradF64" : "softmaxGradF32";

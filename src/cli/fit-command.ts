@@ -215,68 +215,75 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
   const size = (await stat(file)).size;
   const streaming = size * 4 > budget;
   const options = modelOptions(f, streaming);
-  const model = makeModel(f, options);
-  const regression = f.model === "linear";
-  const layout: CsvLayout = { target: f.target, drop: f.drop ?? [], features: null, labels: !regression };
-  const seed = f.seed ?? 0;
-  const fraction = f.earlyStopping ? undefined : f.validation;
-  const scaler = f.scale === "standard" ? new StandardScaler() : null;
   const progressMode = f.json || f.quiet ? "quiet" : tty ? "bar" : "lines";
-  let featureNames: string[] = [];
-  let rows = 0;
-  const train = new Tally();
-  const val = new Tally();
-  let epochs = 0;
-
-  if (!streaming) {
-    const all = await readCsvAll(file, layout);
-    featureNames = all.featureNames;
-    rows = all.rows;
-    if (!regression) all.y = normaliseLabels(all.y);
-    const { train: tr, val: va } = split(all, 0, seed, fraction);
-    if (tr.rows === 0) throw new DescentError("E_EMPTY", "no training rows left after holding out --validation rows");
-    if (scaler !== null) scaler.fit({ data: tr.X, rows: tr.rows, cols: featureNames.length });
-    const total = (options.maxEpochs as number | undefined) ?? 1000;
-    const progress = progressReporter(total, progressMode);
-    const withProgress = makeModel(f, {
-      ...options,
-      onEpoch: (info) => {
-        progress.update(info);
-        return undefined;
-      },
-    });
-    try {
-      const m = asMatrix(tr, scaler);
-      if (withProgress instanceof LinearRegression) await withProgress.fit(m, tr.y as number[]);
-      else await withProgress.fit(m, tr.y);
-    } finally {
-      progress.stop();
-    }
-    train.add(withProgress, asMatrix(tr, scaler), tr.y);
-    if (va !== null) val.add(withProgress, asMatrix(va, scaler), va.y);
-    epochs = withProgress.nEpochs;
-    return finish(withProgress);
-  }
-
-  // Out of core: one pass for the scaler and the labels, then each epoch streams the file through
-  // partialFit one chunk at a time, then one pass for the final objective and scores.
-  const chunkRows = Math.max(256, Math.floor(budget / 8 / ((await headerColumns(file)) * 96)));
-  const labelSet = new Set<number | string>();
-  let seen = 0;
-  for await (const chunk of readCsvChunks(file, layout, chunkRows)) {
-    featureNames = chunk.featureNames;
-    const { train: tr } = split(chunk, seen, seed, fraction);
-    seen += chunk.rows;
-    if (tr.rows > 0) scaler?.partialFit({ data: tr.X, rows: tr.rows, cols: featureNames.length });
-    if (!regression) for (const v of tr.y) labelSet.add(v);
-  }
-  rows = seen;
-  if (rows === 0) throw new DescentError("E_EMPTY", `'${file}' has a header but no rows`);
-  const classes = regression ? null : normaliseLabels([...labelSet]);
-  const numericLabels = classes !== null && typeof classes[0] === "number";
-  const total = (options.maxEpochs as number | undefined) ?? 10;
+  const total = (options.maxEpochs as number | undefined) ?? (streaming ? 10 : 1000);
   const progress = progressReporter(total, progressMode);
+  // One model, made before any reading so bad options fail fast. In memory it reports its own
+  // epochs; streamed, each partialFit call is a chunk, so the passes are reported below instead.
+  const model = makeModel(
+    f,
+    streaming
+      ? options
+      : {
+          ...options,
+          onEpoch: (info) => {
+            progress.update(info);
+            return undefined;
+          },
+        },
+  );
   try {
+    return await fitWith(model);
+  } finally {
+    progress.stop();
+  }
+
+  async function fitWith(model: Model): Promise<FitReport> {
+    const regression = f.model === "linear";
+    const layout: CsvLayout = { target: f.target, drop: f.drop ?? [], features: null, labels: !regression };
+    const seed = f.seed ?? 0;
+    const fraction = f.earlyStopping ? undefined : f.validation;
+    const scaler = f.scale === "standard" ? new StandardScaler() : null;
+    let featureNames: string[] = [];
+    let rows = 0;
+    const train = new Tally();
+    const val = new Tally();
+    let epochs = 0;
+
+    if (!streaming) {
+      const all = await readCsvAll(file, layout);
+      featureNames = all.featureNames;
+      rows = all.rows;
+      if (!regression) all.y = normaliseLabels(all.y);
+      const { train: tr, val: va } = split(all, 0, seed, fraction);
+      if (tr.rows === 0) throw new DescentError("E_EMPTY", "no training rows left after holding out --validation rows");
+      if (scaler !== null) scaler.fit({ data: tr.X, rows: tr.rows, cols: featureNames.length });
+      const m = asMatrix(tr, scaler);
+      if (model instanceof LinearRegression) await model.fit(m, tr.y as number[]);
+      else await model.fit(m, tr.y);
+      progress.stop();
+      train.add(model, m, tr.y);
+      if (va !== null) val.add(model, asMatrix(va, scaler), va.y);
+      epochs = model.nEpochs;
+      return finish(model);
+    }
+
+    // Out of core: one pass for the scaler and the labels, then each epoch streams the file through
+    // partialFit one chunk at a time, then one pass for the final objective and scores.
+    const chunkRows = Math.max(256, Math.floor(budget / 8 / ((await headerColumns(file)) * 96)));
+    const labelSet = new Set<number | string>();
+    let seen = 0;
+    for await (const chunk of readCsvChunks(file, layout, chunkRows)) {
+      featureNames = chunk.featureNames;
+      const { train: tr } = split(chunk, seen, seed, fraction);
+      seen += chunk.rows;
+      if (tr.rows > 0) scaler?.partialFit({ data: tr.X, rows: tr.rows, cols: featureNames.length });
+      if (!regression) for (const v of tr.y) labelSet.add(v);
+    }
+    rows = seen;
+    if (rows === 0) throw new DescentError("E_EMPTY", `'${file}' has a header but no rows`);
+    const classes = regression ? null : normaliseLabels([...labelSet]);
+    const numericLabels = classes !== null && typeof classes[0] === "number";
     for (let e = 1; e <= total; e++) {
       let first = 0;
       let lastLoss = Number.NaN;
@@ -301,55 +308,54 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
         ms: performance.now() - started,
       });
     }
-  } finally {
     progress.stop();
-  }
-  let first = 0;
-  for await (const chunk of readCsvChunks(file, layout, chunkRows)) {
-    const parts = split(chunk, first, seed, fraction);
-    first += chunk.rows;
-    const fix = (c: CsvChunk): Array<number | string> => (numericLabels ? c.y.map(Number) : c.y);
-    train.add(model, asMatrix(parts.train, scaler), fix(parts.train));
-    if (parts.val !== null) val.add(model, asMatrix(parts.val, scaler), fix(parts.val));
-  }
-  return finish(model);
+    let first = 0;
+    for await (const chunk of readCsvChunks(file, layout, chunkRows)) {
+      const parts = split(chunk, first, seed, fraction);
+      first += chunk.rows;
+      const fix = (c: CsvChunk): Array<number | string> => (numericLabels ? c.y.map(Number) : c.y);
+      train.add(model, asMatrix(parts.train, scaler), fix(parts.train));
+      if (parts.val !== null) val.add(model, asMatrix(parts.val, scaler), fix(parts.val));
+    }
+    return finish(model);
 
-  async function finish(m: Model): Promise<FitReport> {
-    const report: FitReport = {
-      file,
-      mode: streaming ? "stream" : "memory",
-      rows,
-      features: featureNames.length,
-      target: f.target,
-      model: m.constructor.name,
-      objective: train.objective / train.n,
-      trainScore: train.score(regression),
-      scoreName: regression ? "r2" : "accuracy",
-      epochs,
-      stopReason: streaming ? "maxEpochs" : m.stopReason,
-      seconds: (performance.now() - started) / 1000,
-      maxRssBytes: process.resourceUsage().maxRSS * 1024,
-    };
-    if (!(m instanceof LinearRegression) && m.classes !== null) report.classes = m.classes;
-    if (val.n > 0) report.validationScore = val.score(regression);
-    else if (f.earlyStopping && m.history.valScore !== undefined)
-      report.validationScore = Math.max(...m.history.valScore);
-    if (f.plot !== undefined) {
-      const svg = lossPlotSvg(
-        `${m.constructor.name} on ${file.split("/").pop() ?? file}`,
-        { name: "objective J", values: m.history.loss, color: "#2563eb" },
-        m.history.valScore === undefined
-          ? null
-          : { name: `validation ${regression ? "R²" : "accuracy"}`, values: m.history.valScore, color: "#ea580c" },
-      );
-      await writeFile(f.plot, svg);
-      report.plot = f.plot;
+    async function finish(m: Model): Promise<FitReport> {
+      const report: FitReport = {
+        file,
+        mode: streaming ? "stream" : "memory",
+        rows,
+        features: featureNames.length,
+        target: f.target,
+        model: m.constructor.name,
+        objective: train.objective / train.n,
+        trainScore: train.score(regression),
+        scoreName: regression ? "r2" : "accuracy",
+        epochs,
+        stopReason: streaming ? "maxEpochs" : m.stopReason,
+        seconds: (performance.now() - started) / 1000,
+        maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      };
+      if (!(m instanceof LinearRegression) && m.classes !== null) report.classes = m.classes;
+      if (val.n > 0) report.validationScore = val.score(regression);
+      else if (f.earlyStopping && m.history.valScore !== undefined)
+        report.validationScore = Math.max(...m.history.valScore);
+      if (f.plot !== undefined) {
+        const svg = lossPlotSvg(
+          `${m.constructor.name} on ${file.split("/").pop() ?? file}`,
+          { name: "objective J", values: m.history.loss, color: "#2563eb" },
+          m.history.valScore === undefined
+            ? null
+            : { name: `validation ${regression ? "R²" : "accuracy"}`, values: m.history.valScore, color: "#ea580c" },
+        );
+        await writeFile(f.plot, svg);
+        report.plot = f.plot;
+      }
+      if (f.out !== undefined) {
+        await writeBundle(f.out, { model: m, scaler, featureNames, target: f.target });
+        report.out = f.out;
+      }
+      return report;
     }
-    if (f.out !== undefined) {
-      await writeBundle(f.out, { model: m, scaler, featureNames, target: f.target });
-      report.out = f.out;
-    }
-    return report;
   }
 }
 

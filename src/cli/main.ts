@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `descent` command.
 import { readFileSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { formatLadder, type LadderLoss, runGradientLadder } from "../bench/gradient-ladder.js";
 import { DescentError } from "../errors.js";
@@ -10,17 +10,8 @@ import { formatDemoTable, runDiabetesDemo } from "./diabetes-demo.js";
 import { type FitFlags, formatFitReport, runFit } from "./fit-command.js";
 import { machineInfo } from "./machine-info.js";
 import { formatMfReport, MF_BUNDLE_FORMAT, type MfFitFlags, runFitMf, runPredictMf } from "./mf-command.js";
+import { parseBundle, readModelFile } from "./model-bundle.js";
 import { runPredict } from "./predict-command.js";
-
-/** The parsed model file when it is a matrix-factorisation bundle, else null (other kinds, or unreadable: runPredict reports those). */
-async function peekMfBundle(path: string): Promise<Record<string, unknown> | null> {
-  try {
-    const o = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
-    return o !== null && typeof o === "object" && o.format === MF_BUNDLE_FORMAT ? o : null;
-  } catch {
-    return null;
-  }
-}
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -140,8 +131,8 @@ program
   .option("--json", "print a JSON summary (rows, score) instead of the predictions")
   .action(async (modelPath: string, file: string, flags: { out?: string; proba?: boolean; json?: boolean }) => {
     try {
-      const bundle = await peekMfBundle(modelPath);
-      if (bundle !== null) {
+      const bundle = await readModelFile(modelPath);
+      if (bundle.format === MF_BUNDLE_FORMAT) {
         const { predictions, rmse } = await runPredictMf(bundle, file);
         const text = `prediction\n${Array.from(predictions).join("\n")}\n`;
         if (flags.out !== undefined) await writeFile(flags.out, text);
@@ -150,7 +141,7 @@ program
         else if (rmse !== undefined) process.stderr.write(`${predictions.length} ratings, RMSE ${rmse.toFixed(6)}\n`);
         return;
       }
-      const r = await runPredict(modelPath, file, flags);
+      const r = await runPredict(parseBundle(bundle, modelPath), file, flags);
       if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else if (r.score !== undefined)
         process.stderr.write(`${r.rows} rows, ${r.scoreName === "r2" ? "R²" : "accuracy"} ${r.score.toFixed(6)}\n`);

@@ -1,6 +1,6 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { DescentError } from "../errors.js";
-import { parseCsv } from "../io/csv.js";
+import { numberCell, parseCsv } from "../io/csv.js";
 import { type Id, MatrixFactorization } from "../models/matrix-factorization.js";
 import { progressReporter } from "./progress.js";
 
@@ -58,19 +58,7 @@ async function readTriples(file: string, userCol: string, itemCol: string, ratin
     const raw = rows.map((r) => r[i] as string);
     return raw.every((v) => v !== "" && Number.isFinite(Number(v))) ? raw.map(Number) : raw;
   };
-  const ratings =
-    ri < 0
-      ? null
-      : rows.map((r, line) => {
-          const v = Number(r[ri]);
-          if (r[ri] === "" || !Number.isFinite(v)) {
-            throw new DescentError(
-              "E_FORMAT",
-              `CSV line ${line + 2}, column '${ratingCol}': '${r[ri]}' is not a number`,
-            );
-          }
-          return v;
-        });
+  const ratings = ri < 0 ? null : rows.map((r, line) => numberCell(r[ri] as string, line + 2, ratingCol as string));
   return { users: ids(ui), items: ids(ii), ratings };
 }
 

@@ -42,8 +42,8 @@ export async function writeBundle(path: string, b: ModelBundle): Promise<void> {
   await rename(tmp, path);
 }
 
-/** Reads and validates a bundle; E_FORMAT names what is wrong. */
-export async function readBundle(path: string): Promise<ModelBundle> {
+/** Reads a model file written by `descent fit --out` as a JSON object; E_FORMAT when it is not one. */
+export async function readModelFile(path: string): Promise<JsonObject> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -56,9 +56,14 @@ export async function readBundle(path: string): Promise<ModelBundle> {
   } catch (err) {
     throw new DescentError("E_FORMAT", `model '${path}' is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
-  if (o === null || typeof o !== "object" || Array.isArray(o))
+  if (o === null || typeof o !== "object" || Array.isArray(o)) {
     throw new DescentError("E_FORMAT", `model '${path}': expected an object`);
-  const obj = o as JsonObject;
+  }
+  return o as JsonObject;
+}
+
+/** Validates a linear-model bundle read by readModelFile from `path`; E_FORMAT names what is wrong. */
+export function parseBundle(obj: JsonObject, path: string): ModelBundle {
   if (field(obj, "format") !== BUNDLE_FORMAT)
     throw new DescentError("E_FORMAT", `model '${path}': not a descent model file`);
   if (field(obj, "version") !== BUNDLE_VERSION) {

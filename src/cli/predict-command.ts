@@ -4,7 +4,7 @@ import { DescentError } from "../errors.js";
 import { readCsvChunks } from "../io/csv-stream.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LogisticRegression } from "../models/logistic-regression.js";
-import { readBundle } from "./model-bundle.js";
+import type { ModelBundle } from "./model-bundle.js";
 
 /** Flags of `descent predict`. */
 export interface PredictFlags {
@@ -23,12 +23,11 @@ export interface PredictReport {
 }
 
 /**
- * Runs `descent predict`: reads the bundle, streams the CSV (columns by name, any order; the target
+ * Runs `descent predict` with a bundle from parseBundle: streams the CSV (columns by name, any order; the target
  * column optional), writes one prediction per row (and class probabilities with --proba) as CSV to
  * --out or stdout. The output file appears only when everything succeeded.
  */
-export async function runPredict(modelPath: string, file: string, f: PredictFlags): Promise<PredictReport> {
-  const bundle = await readBundle(modelPath);
+export async function runPredict(bundle: ModelBundle, file: string, f: PredictFlags): Promise<PredictReport> {
   const { model, scaler, featureNames, target } = bundle;
   if (f.proba && !(model instanceof LogisticRegression)) {
     throw new DescentError("E_OPTION", "--proba needs a logistic model");
@@ -44,19 +43,10 @@ export async function runPredict(modelPath: string, file: string, f: PredictFlag
   let sy = 0;
   let syy = 0;
   let hasTarget = false;
-  const layout = { target: null as string | null, drop: [], features: featureNames, labels: !regression };
-  // Use the target column for a score when the file has it.
-  const probe = readCsvChunks(file, { ...layout, target }, 1);
-  try {
-    await probe.next();
-    layout.target = target;
-    hasTarget = true;
-  } catch (err) {
-    if (!(err instanceof DescentError && /no target column/.test(err.message))) throw err;
-  } finally {
-    await probe.return(undefined);
-  }
+  // The target column, when the file has it, gives a score.
+  const layout = { target, targetOptional: true, drop: [], features: featureNames, labels: !regression };
   for await (const chunk of readCsvChunks(file, layout, 8192)) {
+    hasTarget = chunk.hasTarget;
     const raw = { data: chunk.X, rows: chunk.rows, cols: featureNames.length };
     const m = scaler === null ? raw : scaler.transform(raw);
     const pred = model.predict(m);

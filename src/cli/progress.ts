@@ -27,22 +27,27 @@ export function progressReporter(total: number, mode: "bar" | "lines" | "quiet")
       stop: () => undefined,
     };
   }
-  const bar = new cliProgress.SingleBar(
-    {
-      format: "epoch {value}/{total} [{bar}] objective {loss}  rate {rate}",
-      stream: process.stderr,
-      hideCursor: true,
-      clearOnComplete: false,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(total, 0, { loss: "-", rate: "-" });
+  // Started on the first epoch, so a fit that fails while reading its input draws no bar.
+  let bar: cliProgress.SingleBar | null = null;
   return {
     update(info) {
+      if (bar === null) {
+        bar = new cliProgress.SingleBar(
+          {
+            format: "epoch {value}/{total} [{bar}] objective {loss}  rate {rate}",
+            stream: process.stderr,
+            hideCursor: true,
+            clearOnComplete: false,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total, 0, { loss: "-", rate: "-" });
+      }
       bar.update(info.epoch, { loss: fmt(info.loss), rate: fmt(info.learningRate) });
     },
     stop() {
-      bar.stop();
+      bar?.stop();
+      bar = null;
     },
   };
 }

@@ -1,11 +1,14 @@
 import { createReadStream } from "node:fs";
 import { parse } from "csv-parse";
 import { DescentError } from "../errors.js";
+import { numberCell } from "./csv.js";
 
 /** How to cut a CSV file into features and a target. */
 export interface CsvLayout {
   /** Name of the target column, or null for a file without one (prediction). */
   target: string | null;
+  /** Read the target column when the file has it, and carry on without it when not (prediction). */
+  targetOptional?: boolean;
   /** Columns to ignore. */
   drop: readonly string[];
   /** Feature columns in this order (predict uses the model's); null: every other column, in file order. */
@@ -61,7 +64,9 @@ export async function* readCsvChunks(path: string, layout: CsvLayout, chunkRows:
           if (!seen.has(d)) fail(`--drop: the CSV has no column '${d}' (columns: ${header.join(", ")})`);
         if (layout.target !== null) {
           targetIdx = header.indexOf(layout.target);
-          if (targetIdx < 0) fail(`the CSV has no target column '${layout.target}' (columns: ${header.join(", ")})`);
+          if (targetIdx < 0 && !layout.targetOptional) {
+            fail(`the CSV has no target column '${layout.target}' (columns: ${header.join(", ")})`);
+          }
         }
         if (layout.features !== null) {
           featureNames = [...layout.features];
@@ -83,14 +88,13 @@ export async function* readCsvChunks(path: string, layout: CsvLayout, chunkRows:
       const d = featureIdx.length;
       for (let j = 0; j < d; j++) {
         const col = featureIdx[j] as number;
-        const cell = cells[col] as string;
-        const v = cell === "" ? Number.NaN : Number(cell);
-        if (!Number.isFinite(v)) {
-          const name = header[col] as string;
-          const what = cell === "" ? "is empty" : `'${cell}' is not a number`;
-          fail(`CSV line ${line}, column '${name}': ${what} (drop a non-numeric column with --drop ${name})`);
-        }
-        X[rows * d + j] = v;
+        const name = header[col] as string;
+        X[rows * d + j] = numberCell(
+          cells[col] as string,
+          line,
+          name,
+          ` (drop a non-numeric column with --drop ${name})`,
+        );
       }
       if (targetIdx >= 0) {
         const cell = cells[targetIdx] as string;
@@ -98,10 +102,7 @@ export async function* readCsvChunks(path: string, layout: CsvLayout, chunkRows:
           if (cell === "") fail(`CSV line ${line}, target column '${layout.target}': the label is empty`);
           y.push(cell);
         } else {
-          const v = cell === "" ? Number.NaN : Number(cell);
-          if (!Number.isFinite(v))
-            fail(`CSV line ${line}, target column '${layout.target}': '${cell}' is not a number`);
-          y.push(v);
+          y.push(numberCell(cell, line, layout.target as string));
         }
       }
       rows++;

@@ -25,6 +25,19 @@ export function parseCsv(text: string): CsvTable {
   return { header, rows };
 }
 
+/**
+ * A CSV cell as a finite number; otherwise E_FORMAT naming the line (1-based, header = line 1) and
+ * the column, with `hint` appended (what the user can do about it).
+ */
+export function numberCell(cell: string, line: number, column: string, hint = ""): number {
+  const v = cell === "" ? Number.NaN : Number(cell);
+  if (!Number.isFinite(v)) {
+    const what = cell === "" ? "is empty" : `'${cell}' is not a number`;
+    throw new DescentError("E_FORMAT", `CSV line ${line}, column '${column}': ${what}${hint}`);
+  }
+  return v;
+}
+
 /** A numeric table: the feature matrix (as rows) and one target column. */
 export interface NumericDataset {
   featureNames: string[];
@@ -43,16 +56,7 @@ export function toNumericDataset(table: CsvTable, target: string): NumericDatase
   const X: number[][] = [];
   const y: number[] = [];
   table.rows.forEach((row, r) => {
-    const values = row.map((cell, c) => {
-      const v = cell === "" ? Number.NaN : Number(cell);
-      if (!Number.isFinite(v)) {
-        throw new DescentError(
-          "E_FORMAT",
-          `CSV line ${r + 2}, column '${table.header[c]}': '${cell}' is not a finite number`,
-        );
-      }
-      return v;
-    });
+    const values = row.map((cell, c) => numberCell(cell, r + 2, table.header[c] as string));
     y.push(values[t] as number);
     values.splice(t, 1);
     X.push(values);

@@ -7,6 +7,7 @@ import { penaltyValue } from "../optim/step-params.js";
 import type { ResolvedSgdOptions, SgdOptions } from "../train/options.js";
 import { type ClassWeight, classWeights, encodeLabels, indexLabels, type Label } from "./labels.js";
 import { type FitOptions, LinearModel, linearScores, type SubProblem, takeEntries, takeRows } from "./linear-model.js";
+import { accuracy } from "./metrics.js";
 import { validationSplit } from "./validation-split.js";
 
 /** Options every linear classifier takes. */
@@ -247,15 +248,7 @@ export abstract class LinearClassifier extends LinearModel {
     if (y.length !== pred.length)
       throw new DescentError("E_SHAPE", `y has ${y.length} values but X has ${pred.length} rows`);
     indexLabels(y, this.knownClasses());
-    const sw = this.checkWeights(sampleWeight, pred.length);
-    let hits = 0;
-    let total = 0;
-    for (let i = 0; i < pred.length; i++) {
-      const w = sw === null ? 1 : (sw[i] as number);
-      total += w;
-      if (pred[i] === y[i]) hits += w;
-    }
-    return total === 0 ? 0 : hits / total;
+    return accuracy(y, pred, this.checkWeights(sampleWeight, pred.length));
   }
 
   /**

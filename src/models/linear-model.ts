@@ -3,7 +3,7 @@ import type { FloatBuffer } from "../backend/buffer.js";
 import { createBackend } from "../backend/create-backend.js";
 import { dotJs } from "../backend/js-kernels.js";
 import type { LinearLoss } from "../backend/loss-id.js";
-import { PARALLEL_MIN_WORK, ThreadedBackend } from "../backend/threaded-backend.js";
+import { ThreadedBackend } from "../backend/threaded-backend.js";
 import { DescentError } from "../errors.js";
 import { isMatrix, type Matrix, type MatrixLike, toMatrix, toVector } from "../matrix.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
@@ -223,6 +223,14 @@ export abstract class LinearModel {
       this.progress = problems.map((p) => newProgress(optimizer, p.kind === "softmax" ? size : d + 1));
       this.subHistories = problems.map(() => emptyHistory());
     }
+    const batch = this.opts.batchSize === "full" ? m.rows : Math.min(this.opts.batchSize, m.rows);
+    const scheduleSpec = normaliseSchedule(this.opts.schedule);
+    const schedule = makeSchedule(scheduleSpec, {
+      learningRate,
+      alpha: this.opts.alpha,
+      maxEpochs: this.opts.maxEpochs,
+      stepsPerEpoch: Math.ceil(m.rows / batch),
+    });
     const backend = await createBackend(this.opts.backend, this.opts.dtype, this.opts.threads);
     const X = backend.alloc(m.rows * d);
     const outcomes: Array<{ stopReason: StopReason; divergence?: string; callbackError?: unknown }> = [];
@@ -232,19 +240,10 @@ export abstract class LinearModel {
         const problem = problems[k] as SubProblem;
         const params = this.subParams(all, d, outputs, k, problems.length, problem);
         const objective = bindObjective(backend, X, m.rows, d, problem);
-        const stepsPerEpoch = Math.ceil(
-          m.rows / (this.opts.batchSize === "full" ? m.rows : Math.min(this.opts.batchSize, m.rows)),
-        );
-        const scheduleSpec = normaliseSchedule(this.opts.schedule);
         const config = {
           opts: this.opts,
           optimizer,
-          schedule: makeSchedule(scheduleSpec, {
-            learningRate,
-            alpha: this.opts.alpha,
-            maxEpochs: this.opts.maxEpochs,
-            stepsPerEpoch,
-          }),
+          schedule,
           adaptive: scheduleSpec.name === "adaptive",
           penalty: this.penalty,
           validate: problem.validate,
@@ -431,7 +430,7 @@ function bindObjective(
               backend.linearGrad(problem.loss, X, y, sw, idx, start, count, d, p, g, problem.lossParam),
       // One call per step, unless the threaded backend would hand this batch to its workers.
       step: (idx, start, count, p, g, s1, s2, sp, acc) =>
-        backend instanceof ThreadedBackend && count * d >= PARALLEL_MIN_WORK
+        backend instanceof ThreadedBackend && backend.splits(count, d)
           ? null
           : backend.linearStep(problem.loss, X, y, sw, idx, start, count, d, p, g, problem.lossParam, s1, s2, sp, acc),
     },

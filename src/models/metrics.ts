@@ -28,9 +28,18 @@ export function r2Score(
   return 1 - res / tot;
 }
 
-/** Fraction of positions where the two label arrays agree. */
-export function accuracy(y: ArrayLike<unknown>, pred: ArrayLike<unknown>): number {
+/** Fraction (optionally weighted) of positions where the two label arrays agree; 0 for none. */
+export function accuracy(
+  y: ArrayLike<unknown>,
+  pred: ArrayLike<unknown>,
+  sampleWeight: ArrayLike<number> | null = null,
+): number {
   let hits = 0;
-  for (let i = 0; i < y.length; i++) if (y[i] === pred[i]) hits++;
-  return y.length === 0 ? 0 : hits / y.length;
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    const w = sampleWeight === null ? 1 : (sampleWeight[i] as number);
+    total += w;
+    if (y[i] === pred[i]) hits += w;
+  }
+  return total === 0 ? 0 : hits / total;
 }

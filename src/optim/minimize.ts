@@ -1,6 +1,7 @@
 import { DescentError } from "../errors.js";
 import { type EpochInfo, emptyHistory, type History, type StopReason } from "../train/history.js";
 import { type OptimizerName, resolveSgdOptions, type SgdOptions } from "../train/options.js";
+import { ADAPTIVE_MIN_RATE, EXPLODE_FACTOR } from "../train/train-loop.js";
 import { type OptimizerSpec, resolveOptimizer } from "./optimizer-spec.js";
 import { makeSchedule, normaliseSchedule, type ScheduleSpec } from "./schedules.js";
 import { applyUpdate, optimizerChain } from "./transforms.js";
@@ -34,9 +35,6 @@ export interface MinimizeResult {
   history: History;
   stopReason: StopReason;
 }
-
-/** An objective this many times |f(x0)| (or 1) counts as exploding. */
-const EXPLODE_FACTOR = 1e12;
 
 /**
  * Minimises any differentiable function by gradient descent with the library's optimizers and
@@ -112,7 +110,7 @@ export function minimize(
         if (schedSpec.name !== "adaptive") return { x, path, history, stopReason: "tol" };
         rateScale /= 5;
         noImprovement = 0;
-        if (lr / 5 < 1e-6) return { x, path, history, stopReason: "tol" };
+        if (lr / 5 < ADAPTIVE_MIN_RATE) return { x, path, history, stopReason: "tol" };
       }
     }
   }
