@@ -2,8 +2,8 @@
 export { axpyF32, axpyF64, dotF32, dotF64, gemvF32, gemvF64 } from "./blas";
 export { linearGradF32, linearGradF64 } from "./linear";
 export { expF64, log1pF64, logF64 } from "./math-exports";
-export { mfEpochF32, mfEpochF64, mfGather } from "./mf";
-export { shuffleIndices } from "./shuffle";
+export { mfEpochF32, mfEpochF64 } from "./mf";
+export { shuffleIndices, shuffleTriples } from "./shuffle";
 export { softmaxGradF32, softmaxGradF64 } from "./softmax";
 export { linearStepF32, linearStepF64 } from "./step";
 export { optimizerStepF32, optimizerStepF64 } from "./update";

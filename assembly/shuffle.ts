@@ -1,6 +1,7 @@
 // Fisher–Yates shuffle of int32 row indices with xoshiro128** and Lemire's unbiased bounded draw,
 // the exact algorithm of src/train/prng.ts (so both backends visit rows in the same order).
 // state points at four u32 words, read at entry and written back at exit.
+// shuffleTriples applies the same swaps to three parallel arrays (int32, int32, float64) at once.
 
 class Bits {
   @inline
@@ -9,7 +10,8 @@ class Bits {
   }
 }
 
-export function shuffleIndices(idx: usize, n: i32, state: usize): void {
+/** Shuffles idx[0..n) and, when `b` is not 0, b[0..n) (int32) and c[0..n) (float64) alike. */
+function fisherYates(idx: usize, b: usize, c: usize, n: i32, state: usize): void {
   let s0 = load<u32>(state);
   let s1 = load<u32>(state, 4);
   let s2 = load<u32>(state, 8);
@@ -36,9 +38,31 @@ export function shuffleIndices(idx: usize, n: i32, state: usize): void {
     const tmp = load<i32>(pi);
     store<i32>(pi, load<i32>(pj));
     store<i32>(pj, tmp);
+    if (b != 0) {
+      const bi = b + ((<usize>i) << 2);
+      const bj = b + ((<usize>j) << 2);
+      const tb = load<i32>(bi);
+      store<i32>(bi, load<i32>(bj));
+      store<i32>(bj, tb);
+      const ci = c + ((<usize>i) << 3);
+      const cj = c + ((<usize>j) << 3);
+      const tc = load<f64>(ci);
+      store<f64>(ci, load<f64>(cj));
+      store<f64>(cj, tc);
+    }
   }
   store<u32>(state, s0);
   store<u32>(state, s1, 4);
   store<u32>(state, s2, 8);
   store<u32>(state, s3, 12);
+}
+
+/** Fisher–Yates shuffle of the int32 indices idx[0..n) in place. */
+export function shuffleIndices(idx: usize, n: i32, state: usize): void {
+  fisherYates(idx, 0, 0, n, state);
+}
+
+/** One Fisher–Yates shuffle applied to a[0..n), b[0..n) (int32) and c[0..n) (float64) together. */
+export function shuffleTriples(a: usize, b: usize, c: usize, n: i32, state: usize): void {
+  fisherYates(a, b, c, n, state);
 }

@@ -100,3 +100,37 @@ describe("shuffle on every backend", () => {
     }
   });
 });
+
+describe("shuffleTriples on every backend", () => {
+  it.each([1, 2, 3, 17, 1000, 70_001])(
+    "moves the three arrays by the index shuffle's permutation (n = %i)",
+    async (n) => {
+      const { createBackend } = await import("../src/backend/create-backend.js");
+      const perm = Int32Array.from({ length: n }, (_, i) => i);
+      const ref = new Prng(5);
+      ref.shuffle(perm);
+      const users = Int32Array.from({ length: n }, (_, i) => 3 * i + 1);
+      const items = Int32Array.from({ length: n }, (_, i) => n - i);
+      const ratings = Float64Array.from({ length: n }, (_, i) => i + 0.25);
+      for (const kind of ["js", "wasm-simd", "wasm-scalar"] as const) {
+        const b = await createBackend(kind, "float64");
+        const u = b.allocIndex(n);
+        const it = b.allocIndex(n);
+        const r = b.allocF64(n);
+        u.view.set(users);
+        it.view.set(items);
+        r.view.set(ratings);
+        const rng = new Prng(5);
+        b.shuffleTriples(u, it, r, n, rng);
+        for (let k = 0; k < n; k++) {
+          const from = perm[k] as number;
+          if (u.view[k] !== users[from] || it.view[k] !== items[from] || r.view[k] !== ratings[from]) {
+            throw new Error(`${kind}: position ${k} does not hold triple ${from}`);
+          }
+        }
+        expect(rng.getState(), kind).toEqual(ref.getState());
+        for (const buf of [u, it, r]) b.free(buf);
+      }
+    },
+  );
+});

@@ -124,15 +124,9 @@ export interface Backend {
     bi: FloatBuffer,
     step: MfStep,
   ): number;
-  /** Copies (users, items, ratings) into the order of order[0..n) (for a sequential epoch). */
-  mfGather(
-    order: IndexBuffer,
-    users: IndexBuffer,
-    items: IndexBuffer,
-    ratings: Buffer<Float64Array>,
-    n: number,
-    outUsers: IndexBuffer,
-    outItems: IndexBuffer,
-    outRatings: Buffer<Float64Array>,
-  ): void;
+  /**
+   * One Fisher–Yates shuffle (the generator and draws of `shuffle`) applied to users[0..n),
+   * items[0..n) and ratings[0..n) together, in place: the rating triples in a new order.
+   */
+  shuffleTriples(users: IndexBuffer, items: IndexBuffer, ratings: Buffer<Float64Array>, n: number, rng: Prng): void;
 }

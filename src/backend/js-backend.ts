@@ -186,28 +186,7 @@ export class JsBackend implements Backend {
     );
   }
 
-  mfGather(
-    order: IndexBuffer,
-    users: IndexBuffer,
-    items: IndexBuffer,
-    ratings: Buffer<Float64Array>,
-    n: number,
-    outUsers: IndexBuffer,
-    outItems: IndexBuffer,
-    outRatings: Buffer<Float64Array>,
-  ): void {
-    const o = order.view;
-    const u = users.view;
-    const it = items.view;
-    const r = ratings.view;
-    const ou = outUsers.view;
-    const oi = outItems.view;
-    const or = outRatings.view;
-    for (let k = 0; k < n; k++) {
-      const j = o[k] as number;
-      ou[k] = u[j] as number;
-      oi[k] = it[j] as number;
-      or[k] = r[j] as number;
-    }
+  shuffleTriples(users: IndexBuffer, items: IndexBuffer, ratings: Buffer<Float64Array>, n: number, rng: Prng): void {
+    rng.shuffle(users.view, n, items.view, ratings.view);
   }
 }

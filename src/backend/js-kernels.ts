@@ -246,6 +246,8 @@ export function mfEpochJs(
   s: MfStep,
 ): number {
   let sse = 0;
+  const decayP = 1 - s.lrP * s.regP;
+  const decayQ = 1 - s.lrQ * s.regQ;
   for (let n = 0; n < count; n++) {
     const r = order[start + n];
     const u = users[r];
@@ -260,11 +262,13 @@ export function mfEpochJs(
       bu[u] = bU + s.lrBu * (e - s.regBu * bU);
       bi[i] = bI + s.lrBi * (e - s.regBi * bI);
     }
+    const aP = s.lrP * e;
+    const aQ = s.lrQ * e;
     for (let f = 0; f < k; f++) {
       const p = P[pu + f];
       const q = Q[qi + f];
-      P[pu + f] = p + s.lrP * (e * q - s.regP * p);
-      Q[qi + f] = q + s.lrQ * (e * p - s.regQ * q);
+      P[pu + f] = decayP * p + aP * q;
+      Q[qi + f] = decayQ * q + aQ * p;
     }
   }
   return sse;

@@ -67,11 +67,19 @@ export class WasmBackend implements Backend {
   }
 
   shuffle(idx: IndexBuffer, n: number, rng: Prng): void {
+    this.withRngState(rng, (state) => this.k.shuffleIndices(ptrOf(idx), n, state));
+  }
+
+  shuffleTriples(users: IndexBuffer, items: IndexBuffer, ratings: Buffer<Float64Array>, n: number, rng: Prng): void {
+    this.withRngState(rng, (state) => this.k.shuffleTriples(ptrOf(users), ptrOf(items), ptrOf(ratings), n, state));
+  }
+
+  /** Runs `kernel` with rng's four state words in WASM memory, then takes the advanced state back. */
+  private withRngState(rng: Prng, kernel: (statePtr: number) => void): void {
     const ptr = this.runtime.arena.alloc(16);
     try {
-      const words = new Uint32Array(this.runtime.memory.buffer, ptr, 4);
-      words.set(rng.getState());
-      this.k.shuffleIndices(ptrOf(idx), n, ptr);
+      new Uint32Array(this.runtime.memory.buffer, ptr, 4).set(rng.getState());
+      kernel(ptr);
       rng.setState(Array.from(new Uint32Array(this.runtime.memory.buffer, ptr, 4)));
     } finally {
       this.runtime.arena.release(ptr);
@@ -288,27 +296,5 @@ export class WasmBackend implements Backend {
   ): number {
     const args = this.mfArgs(users, items, ratings, order, start, count, k, P, Q, bu, bi, step);
     return (this.f64 ? this.k.mfEpochF64 : this.k.mfEpochF32)(...args);
-  }
-
-  mfGather(
-    order: IndexBuffer,
-    users: IndexBuffer,
-    items: IndexBuffer,
-    ratings: Buffer<Float64Array>,
-    n: number,
-    outUsers: IndexBuffer,
-    outItems: IndexBuffer,
-    outRatings: Buffer<Float64Array>,
-  ): void {
-    this.k.mfGather(
-      ptrOf(order),
-      ptrOf(users),
-      ptrOf(items),
-      ptrOf(ratings),
-      n,
-      ptrOf(outUsers),
-      ptrOf(outItems),
-      ptrOf(outRatings),
-    );
   }
 }

@@ -278,15 +278,11 @@ export class MatrixFactorization {
     const n = r.length;
     const k = this.o.factors;
     const backend: Backend = await createBackend(this.o.backend, this.o.dtype, this.o.threads);
+    // The rating triples, shuffled together in place each epoch (so an epoch reads them in
+    // sequence); `ident` walks them in order.
     const users = backend.allocIndex(n);
     const items = backend.allocIndex(n);
-    const order = backend.allocIndex(n);
     const ratings = backend.allocF64(n);
-    // Each epoch's shuffled triples, gathered so the epoch reads them in sequence; then `ident`
-    // walks them in order. Same ratings in the same order, so the same bits.
-    const epochUsers = backend.allocIndex(n);
-    const epochItems = backend.allocIndex(n);
-    const epochRatings = backend.allocF64(n);
     const ident = backend.allocIndex(n);
     const P = backend.alloc(this.P.length);
     const Q = backend.alloc(this.Q.length);
@@ -314,16 +310,14 @@ export class MatrixFactorization {
       Q.view.set(this.Q);
       bu.view.set(this.bu);
       bi.view.set(this.bi);
-      const ov = order.view;
-      for (let i = 0; i < n; i++) ov[i] = i;
-      ident.view.set(ov);
+      const iv = ident.view;
+      for (let i = 0; i < n; i++) iv[i] = i;
       for (let e = 0; e < this.o.epochs; e++) {
-        if (this.o.shuffle) backend.shuffle(order, n, rng);
-        backend.mfGather(order, users, items, ratings, n, epochUsers, epochItems, epochRatings);
+        if (this.o.shuffle) backend.shuffleTriples(users, items, ratings, n, rng);
         const sse =
           backend instanceof ThreadedBackend
-            ? await backend.mfEpochHogwild(epochUsers, epochItems, epochRatings, ident, 0, n, k, P, Q, bu, bi, step)
-            : backend.mfEpoch(epochUsers, epochItems, epochRatings, ident, 0, n, k, P, Q, bu, bi, step);
+            ? await backend.mfEpochHogwild(users, items, ratings, ident, 0, n, k, P, Q, bu, bi, step)
+            : backend.mfEpoch(users, items, ratings, ident, 0, n, k, P, Q, bu, bi, step);
         const mse = sse / n;
         const now = performance.now();
         this.history.loss.push(mse);
@@ -358,8 +352,8 @@ export class MatrixFactorization {
         }
       }
     } finally {
-      for (const b of [ratings, epochRatings, P, Q, bu, bi]) backend.free(b);
-      for (const b of [users, items, order, epochUsers, epochItems, ident]) backend.free(b);
+      for (const b of [ratings, P, Q, bu, bi]) backend.free(b);
+      for (const b of [users, items, ident]) backend.free(b);
       if (backend instanceof ThreadedBackend) backend.dispose();
     }
   }

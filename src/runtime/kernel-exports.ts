@@ -15,18 +15,9 @@ export interface KernelExports {
   optimizerStepF64: OptimizerStep;
   optimizerStepF32: OptimizerStep;
   shuffleIndices(idx: number, n: number, state: number): void;
+  shuffleTriples(a: number, b: number, c: number, n: number, state: number): void;
   /** See assembly/mf.ts for the 21 arguments. */
   mfEpochF64(...args: number[]): number;
-  mfGather(
-    order: number,
-    users: number,
-    items: number,
-    ratings: number,
-    n: number,
-    outUsers: number,
-    outItems: number,
-    outRatings: number,
-  ): void;
   /** The same over float32 factors and biases. */
   mfEpochF32(...args: number[]): number;
   expF64(x: number): number;

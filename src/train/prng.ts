@@ -56,8 +56,11 @@ export class Prng {
     }
   }
 
-  /** Fisher–Yates shuffle of a[0..n) in place (the generator inlined: this runs every epoch). */
-  shuffle(a: Int32Array, n = a.length): void {
+  /**
+   * Fisher–Yates shuffle of a[0..n) in place (the generator inlined: this runs every epoch). Given
+   * `b` and `c`, the same swaps are applied to b[0..n) and c[0..n) (parallel arrays kept aligned).
+   */
+  shuffle(a: Int32Array, n = a.length, b: Int32Array | null = null, c: Float64Array | null = null): void {
     let s0 = this.a;
     let s1 = this.b;
     let s2 = this.c;
@@ -88,6 +91,14 @@ export class Prng {
       const tmp = a[i] as number;
       a[i] = a[j] as number;
       a[j] = tmp;
+      if (b !== null && c !== null) {
+        const tb = b[i] as number;
+        b[i] = b[j] as number;
+        b[j] = tb;
+        const tc = c[i] as number;
+        c[i] = c[j] as number;
+        c[j] = tc;
+      }
     }
     this.a = s0;
     this.b = s1;
