@@ -1,5 +1,6 @@
 import { DescentError } from "../errors.js";
 import type { DType } from "../matrix.js";
+import { isNode } from "../runtime/is-node.js";
 import { getRuntime } from "../runtime/wasm-runtime.js";
 import type { Backend } from "./backend.js";
 import { JsBackend } from "./js-backend.js";
@@ -17,12 +18,8 @@ export const BACKEND_NAMES: readonly BackendName[] = ["wasm", "wasm-simd", "wasm
 /** Worker threads need shared memory: Node, or a cross-origin isolated page (COOP/COEP). */
 export function threadsAvailable(): boolean {
   if (typeof SharedArrayBuffer === "undefined") return false;
-  const g = globalThis as {
-    process?: { versions?: { node?: string } };
-    crossOriginIsolated?: boolean;
-    Worker?: unknown;
-  };
-  if (typeof g.process?.versions?.node === "string") return true;
+  if (isNode()) return true;
+  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
   return g.crossOriginIsolated === true && typeof g.Worker === "function";
 }
 

@@ -1,10 +1,6 @@
 import { DescentError } from "../errors.js";
+import { isNode } from "../runtime/is-node.js";
 import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from "./worker-source.js";
-
-function isNode(): boolean {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === "string";
-}
 
 /** A browser Worker behind the small part of the worker_threads interface the pool uses. */
 function browserWorker(w: Worker): NodeWorker {

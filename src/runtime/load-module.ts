@@ -1,13 +1,9 @@
 import { DescentError } from "../errors.js";
+import { isNode } from "./is-node.js";
 import { wasmUrl } from "./wasm-location.js";
 import { WASM_FILES, type WasmVariant } from "./wasm-variant.js";
 
 const cache = new Map<WasmVariant, Promise<WebAssembly.Module | null>>();
-
-function isNode(): boolean {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === "string";
-}
 
 async function readBytes(url: URL): Promise<ArrayBuffer> {
   if (url.protocol === "file:" && isNode()) {
@@ -32,7 +28,12 @@ async function compile(variant: WasmVariant): Promise<WebAssembly.Module | null>
   }
   // validate() on the real binary is the feature test: an engine without SIMD rejects it.
   if (!WebAssembly.validate(bytes)) return null;
-  return WebAssembly.compile(bytes);
+  // Node compiles synchronously (a few milliseconds for these builds): awaiting an asynchronous
+  // compile leaves its event loop with nothing to run, and Node 20 then blocks its main thread
+  // until every V8 background task has finished, which deadlocks when one of those (an optimizing
+  // compile of hot JavaScript) waits for a garbage collection on the main thread (nodejs/node#54918).
+  // Browsers refuse synchronous compiles of more than 4 KB on the main thread, and need neither.
+  return isNode() ? new WebAssembly.Module(bytes) : WebAssembly.compile(bytes);
 }
 
 /**

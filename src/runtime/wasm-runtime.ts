@@ -1,4 +1,5 @@
 import { Arena } from "./arena.js";
+import { isNode } from "./is-node.js";
 import type { KernelExports } from "./kernel-exports.js";
 import { loadModule } from "./load-module.js";
 import type { WasmVariant } from "./wasm-variant.js";
@@ -26,7 +27,11 @@ async function create(variant: WasmVariant): Promise<WasmRuntime | null> {
   const shared = variant === "threads";
   if (shared && typeof SharedArrayBuffer === "undefined") return null;
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared });
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const imports = { env: { memory } };
+  // Synchronous in Node for the reason given in load-module.ts.
+  const instance = isNode()
+    ? new WebAssembly.Instance(module, imports)
+    : await WebAssembly.instantiate(module, imports);
   return {
     variant,
     module,
