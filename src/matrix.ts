@@ -32,9 +32,10 @@ export function isMatrix(x: unknown): x is Matrix {
 /**
  * Validates `X` and returns it as a Matrix: a float64 copy for nested arrays, the same data (float64
  * or float32, not copied) for a valid Matrix. Throws E_EMPTY, E_SHAPE (ragged rows, bad dims) or
- * E_NONFINITE with the row and column of the first bad value.
+ * E_NONFINITE with the row and column of the first bad value. `checkFinite` false skips the NaN and
+ * Infinity scan of a Matrix's data (for callers that scan their own copy of it).
  */
-export function toMatrix(X: MatrixLike, name = "X"): Matrix {
+export function toMatrix(X: MatrixLike, name = "X", checkFinite = true): Matrix {
   if (isMatrix(X)) {
     const { data, rows, cols } = X;
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
@@ -44,7 +45,7 @@ export function toMatrix(X: MatrixLike, name = "X"): Matrix {
     if (data.length !== rows * cols) {
       throw new DescentError("E_SHAPE", `${name}: data has ${data.length} values but rows x cols = ${rows * cols}`);
     }
-    const bad = firstNonFinite(data);
+    const bad = checkFinite ? firstNonFinite(data) : -1;
     if (bad >= 0) {
       throw new DescentError(
         "E_NONFINITE",

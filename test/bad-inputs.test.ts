@@ -65,6 +65,85 @@ describe("fit refuses bad data before training", () => {
     );
   });
 
+  // A Matrix is scanned in the backend's own copy of it (WASM SIMD for the wasm backends).
+  it.each([
+    ["js", "float64"],
+    ["wasm-simd", "float64"],
+    ["wasm-scalar", "float64"],
+    ["js", "float32"],
+    ["wasm-simd", "float32"],
+    ["wasm-scalar", "float32"],
+  ] as const)("a non-finite value deep in a Matrix names row and column (%s, %s)", async (backend, dtype) => {
+    const rows = 40_000;
+    const cols = 7;
+    for (const [at, bad] of [
+      [rows * cols - 1, Number.NaN],
+      [123_457, Number.NEGATIVE_INFINITY],
+      [0, Number.POSITIVE_INFINITY],
+    ] as const) {
+      const data = dtype === "float32" ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
+      data.fill(0.5);
+      data[at] = bad;
+      const yy = new Float64Array(rows);
+      const row = Math.floor(at / cols);
+      const col = at % cols;
+      const model = new LinearRegression({ backend, dtype, maxEpochs: 1 });
+      await expectDescentError(
+        model.fit({ data, rows, cols }, yy),
+        "E_NONFINITE",
+        new RegExp(`\\(${bad}\\) at row ${row}, column ${col}$`),
+      );
+      await expectDescentError(
+        model.partialFit({ data, rows, cols }, yy),
+        "E_NONFINITE",
+        new RegExp(`at row ${row}, column ${col}$`),
+      );
+    }
+  });
+
+  it("a float64 value beyond the float32 range is refused for a float32 model", async () => {
+    const data = new Float64Array([1, 2, 3, 4, 5e40, 6]);
+    for (const backend of ["js", "wasm-simd"] as const) {
+      await expectDescentError(
+        new LinearRegression({ backend, dtype: "float32" }).fit({ data, rows: 3, cols: 2 }, y),
+        "E_NONFINITE",
+        /beyond the float32 range \(5e\+40\) at row 2, column 0/,
+      );
+    }
+  });
+
+  it("with early stopping the row is the caller's, wherever the split put it", async () => {
+    const rows = 200;
+    for (const bad of [0, 57, 199]) {
+      const data = new Float64Array(rows * 2).fill(1);
+      data[bad * 2 + 1] = Number.NaN;
+      await expectDescentError(
+        new LinearRegression({ earlyStopping: true }).fit({ data, rows, cols: 2 }, new Float64Array(rows)),
+        "E_NONFINITE",
+        new RegExp(`at row ${bad}, column 1$`),
+      );
+    }
+    const data = new Float64Array(rows * 2).fill(1);
+    data[57 * 2] = 1e39;
+    await expectDescentError(
+      new LinearRegression({ earlyStopping: true, dtype: "float32" }).fit(
+        { data, rows, cols: 2 },
+        new Float64Array(rows),
+      ),
+      "E_NONFINITE",
+      /beyond the float32 range \(1e\+39\) at row 57, column 0/,
+    );
+  });
+
+  it("a refused refit leaves the fitted model as it was", async () => {
+    const model = await new LinearRegression({ maxEpochs: 5, tol: null }).fit(X, y);
+    const before = JSON.stringify(model.toJSON());
+    const data = new Float64Array([1, 2, Number.NaN, 4, 5, 6]);
+    await expectDescentError(model.fit({ data, rows: 3, cols: 2 }, y), "E_NONFINITE", /row 1, column 0/);
+    expect(JSON.stringify(model.toJSON())).toBe(before);
+    expect(model.predict(X)).toEqual((await new LinearRegression({ maxEpochs: 5, tol: null }).fit(X, y)).predict(X));
+  });
+
   it("empty X", async () => {
     await expectDescentError(new LinearRegression().fit([], []), "E_EMPTY", /no rows/);
     await expectDescentError(new LinearRegression().fit([[]], [1]), "E_EMPTY", /no columns/);

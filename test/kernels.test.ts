@@ -50,6 +50,31 @@ describe.each(KINDS)("%s kernels", (kind) => {
     const tol = dtype === "float64" ? F64_REL_TOL : F32_REL_TOL;
     const round = (v: number[]): number[] => (dtype === "float32" ? Array.from(Float32Array.from(v)) : v);
 
+    it.each(LENGTHS)("firstNonFinite over n = %i finds the first bad value anywhere, or none", (n) => {
+      const b = get(kind, dtype);
+      const clean = fill(b, randomArray(new Prng(n + 9), n));
+      expect(b.firstNonFinite(clean, n)).toBe(-1);
+      // Every position of short buffers; for long ones the tails and the chunk edges (16 Ki float32,
+      // 8 Ki float64) of a buffer one chunk and a bit long.
+      const long = 16_384 + 37;
+      const m = n > 100 ? long : n;
+      const places = n > 100 ? [0, 1, 8191, 8192, 8193, 16_383, 16_384, long - 2, long - 1] : [...Array(m).keys()];
+      const buf = fill(b, randomArray(new Prng(n + 10), m));
+      for (const at of places) {
+        for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+          const keep = buf.view[at] as number;
+          buf.view[at] = bad;
+          if (at + 3 < m) buf.view[at + 3] = Number.NaN;
+          expect(b.firstNonFinite(buf, m)).toBe(at);
+          expect(b.firstNonFinite(buf, at)).toBe(-1);
+          buf.view[at] = keep;
+          if (at + 3 < m) buf.view[at + 3] = 0.5;
+        }
+      }
+      b.free(buf);
+      b.free(clean);
+    });
+
     it.each(LENGTHS)("dot over n = %i matches the reference", (n) => {
       const b = get(kind, dtype);
       const rng = new Prng(n + 1);

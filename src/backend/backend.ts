@@ -24,6 +24,10 @@ export interface Backend {
   allocF64(length: number): Buffer<Float64Array>;
   /** A zero-filled int32 buffer of `length` elements (row indices). */
   allocIndex(length: number): IndexBuffer;
+  /** A float buffer holding a copy of `source`, converted to the backend's dtype. */
+  allocCopy(source: Float64Array | Float32Array): FloatBuffer;
+  /** Index of the first NaN or ±Infinity in buffer[0..n), or −1 (after any dtype conversion). */
+  firstNonFinite(buffer: FloatBuffer, n: number): number;
   /** Returns a buffer's storage; the buffer must not be used afterwards. */
   free(buffer: Buffer<FloatArray | Int32Array>): void;
   /** Shuffles idx[0..n) in place with `rng` (Fisher–Yates, the same permutation on every backend). */

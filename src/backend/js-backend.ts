@@ -1,4 +1,4 @@
-import { arrayTypeOf, type DType } from "../matrix.js";
+import { arrayTypeOf, type DType, firstNonFinite } from "../matrix.js";
 import type { Prng } from "../train/prng.js";
 import type { Backend } from "./backend.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
@@ -36,6 +36,16 @@ export class JsBackend implements Backend {
 
   alloc(length: number): FloatBuffer {
     return new HeapBuffer<FloatArray>(new (arrayTypeOf(this.dtype))(length));
+  }
+
+  allocCopy(source: Float64Array | Float32Array): FloatBuffer {
+    const view = new (arrayTypeOf(this.dtype))(source.length);
+    view.set(source);
+    return new HeapBuffer<FloatArray>(view);
+  }
+
+  firstNonFinite(buffer: FloatBuffer, n: number): number {
+    return firstNonFinite(buffer.view.subarray(0, n));
   }
 
   allocF64(length: number): Buffer<Float64Array> {

@@ -46,6 +46,17 @@ export class WasmBackend implements Backend {
     return slab;
   }
 
+  allocCopy(source: Float64Array | Float32Array): FloatBuffer {
+    const ptr = this.runtime.arena.alloc(source.length * this.elementBytes);
+    const slab = new Slab<FloatArray>(this.runtime.memory, ptr, source.length, arrayTypeOf(this.dtype));
+    slab.view.set(source);
+    return slab;
+  }
+
+  firstNonFinite(buffer: FloatBuffer, n: number): number {
+    return this.f64 ? this.k.firstNonFiniteF64(ptrOf(buffer), n) : this.k.firstNonFiniteF32(ptrOf(buffer), n);
+  }
+
   allocF64(length: number): Buffer<Float64Array> {
     const ptr = this.runtime.arena.alloc(length * 8);
     const slab = new Slab<Float64Array>(this.runtime.memory, ptr, length, Float64Array);

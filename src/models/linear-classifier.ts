@@ -163,7 +163,8 @@ export abstract class LinearClassifier extends LinearModel {
   async fit(X: MatrixLike, y: ArrayLike<Label>, options: FitOptions = {}): Promise<this> {
     this.assertUsable();
     this.assertFitsMemory(X);
-    const m = this.checkX(X, this.opts.warmStart);
+    // With early stopping the validation rows never reach the backend: scan all of X here.
+    const m = this.checkX(X, this.opts.warmStart, this.opts.earlyStopping);
     const { classes, index } = encodeLabels(y);
     if (index.length !== m.rows)
       throw new DescentError("E_SHAPE", `y has ${index.length} values but X has ${m.rows} rows`);
@@ -175,10 +176,11 @@ export abstract class LinearClassifier extends LinearModel {
     }
     const sw = this.rowWeights(this.checkWeights(options.sampleWeight, m.rows), index, classes);
     const K = classes.length;
-    this.classes = classes;
     if (!this.opts.earlyStopping) {
       const { problems, outputs } = this.problems(index, sw, K, null);
-      await this.trainProblems(m, problems, outputs, this.opts.maxEpochs, true);
+      const staged = await this.stageX(m);
+      this.classes = classes;
+      await this.trainProblems(staged, problems, outputs, this.opts.maxEpochs, true);
       return this;
     }
     const { train, validation } = validationSplit(m.rows, this.opts.validationFraction, this.opts.seed, index);
@@ -195,7 +197,9 @@ export abstract class LinearClassifier extends LinearModel {
       K,
       val,
     );
-    await this.trainProblems(takeRows(m, train), problems, outputs, this.opts.maxEpochs, true);
+    const staged = await this.stageX(takeRows(m, train), train);
+    this.classes = classes;
+    await this.trainProblems(staged, problems, outputs, this.opts.maxEpochs, true);
     return this;
   }
 
@@ -203,7 +207,7 @@ export abstract class LinearClassifier extends LinearModel {
   async partialFit(X: MatrixLike, y: ArrayLike<Label>, options: PartialFitOptions = {}): Promise<this> {
     this.assertUsable();
     this.assertFitsMemory(X);
-    const m = this.checkX(X);
+    const m = this.checkX(X, true, false);
     if (this.classes === null || this.params === null) {
       const given = options.classes ?? y;
       const { classes } = encodeLabels(given);
@@ -216,7 +220,7 @@ export abstract class LinearClassifier extends LinearModel {
       throw new DescentError("E_SHAPE", `y has ${index.length} values but X has ${m.rows} rows`);
     const sw = this.rowWeights(this.checkWeights(options.sampleWeight, m.rows), index, this.classes);
     const { problems, outputs } = this.problems(index, sw, this.classes.length, null);
-    await this.trainProblems(m, problems, outputs, 1, false);
+    await this.trainProblems(await this.stageX(m), problems, outputs, 1, false);
     return this;
   }
 

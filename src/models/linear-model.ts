@@ -49,6 +49,15 @@ export function takeRows(m: Matrix, rows: Int32Array): Matrix {
   return { data, rows: rows.length, cols: m.cols };
 }
 
+/** Training rows copied into a backend's memory and checked (see `LinearModel.stageX`). */
+export interface StagedX {
+  backend: Backend;
+  /** The rows × cols matrix in the backend's dtype. */
+  X: FloatBuffer;
+  /** The matrix it was copied from. */
+  m: Matrix;
+}
+
 /** Entries of a vector at the given rows. */
 export function takeEntries(v: Float64Array, rows: Int32Array): Float64Array {
   return Float64Array.from(rows, (r) => v[r] as number);
@@ -140,9 +149,12 @@ export abstract class LinearModel {
     }
   }
 
-  /** Validated X; with `matchFit`, also the number of columns seen at fit. */
-  protected checkX(X: MatrixLike, matchFit = true): Matrix {
-    const m = toMatrix(X);
+  /**
+   * Validated X; with `matchFit`, also the number of columns seen at fit. `checkFinite` false leaves
+   * the NaN/Infinity scan of a Matrix to `stageX`, which scans the backend's copy.
+   */
+  protected checkX(X: MatrixLike, matchFit = true, checkFinite = true): Matrix {
+    const m = toMatrix(X, "X", checkFinite);
     if (matchFit && this.params !== null && m.cols !== this.nFeatures) {
       throw new DescentError(
         "E_SHAPE",
@@ -200,11 +212,58 @@ export abstract class LinearModel {
   }
 
   /**
-   * Trains every sub-problem for up to `epochs` epochs on the rows of `m`. `outputs` is the
+   * Copies the training rows into a new backend's memory and scans the copy for NaN and ±Infinity
+   * there (in float32, values beyond its range become Infinity), so the check costs one fast pass
+   * over data the training reads anyway. Throws E_NONFINITE naming the row (of the caller's X:
+   * `rowIds` maps the rows of `m` back to it) and column; nothing of the model changes.
+   */
+  protected async stageX(m: Matrix, rowIds: Int32Array | null = null): Promise<StagedX> {
+    const backend = await createBackend(this.opts.backend, this.opts.dtype, this.opts.threads);
+    let X: FloatBuffer | null = null;
+    try {
+      X = backend.allocCopy(m.data);
+      const bad = backend.firstNonFinite(X, m.rows * m.cols);
+      if (bad >= 0) {
+        const r = Math.floor(bad / m.cols);
+        const row = rowIds === null ? r : (rowIds[r] as number);
+        const value = m.data[bad] as number;
+        const what = Number.isFinite(value)
+          ? `a value beyond the float32 range (${value})`
+          : `a non-finite value (${value})`;
+        throw new DescentError("E_NONFINITE", `X has ${what} at row ${row}, column ${bad % m.cols}`);
+      }
+      return { backend, X, m };
+    } catch (e) {
+      if (X !== null) backend.free(X);
+      if (backend instanceof ThreadedBackend) backend.dispose();
+      throw e;
+    }
+  }
+
+  /**
+   * Trains every sub-problem for up to `epochs` epochs on the staged rows (freed at the end). `outputs` is the
    * number of rows of W. `fresh` starts from zero (unless warmStart with a matching shape) and
    * clears history; otherwise training continues from the saved state.
    */
   protected async trainProblems(
+    staged: StagedX,
+    problems: SubProblem[],
+    outputs: number,
+    epochs: number,
+    fresh: boolean,
+  ): Promise<void> {
+    const { backend, X, m } = staged;
+    try {
+      await this.trainStaged(backend, X, m, problems, outputs, epochs, fresh);
+    } finally {
+      backend.free(X);
+      if (backend instanceof ThreadedBackend) backend.dispose();
+    }
+  }
+
+  private async trainStaged(
+    backend: Backend,
+    X: FloatBuffer,
     m: Matrix,
     problems: SubProblem[],
     outputs: number,
@@ -231,46 +290,38 @@ export abstract class LinearModel {
       maxEpochs: this.opts.maxEpochs,
       stepsPerEpoch: Math.ceil(m.rows / batch),
     });
-    const backend = await createBackend(this.opts.backend, this.opts.dtype, this.opts.threads);
-    const X = backend.alloc(m.rows * d);
     const outcomes: Array<{ stopReason: StopReason; divergence?: string; callbackError?: unknown }> = [];
-    try {
-      X.view.set(m.data);
-      for (let k = 0; k < problems.length; k++) {
-        const problem = problems[k] as SubProblem;
-        const params = this.subParams(all, d, outputs, k, problems.length, problem);
-        const objective = bindObjective(backend, X, m.rows, d, problem);
-        const config = {
-          opts: this.opts,
-          optimizer,
-          schedule,
-          adaptive: scheduleSpec.name === "adaptive",
-          penalty: this.penalty,
-          validate: problem.validate,
-          zeroObjective: zeroModelObjective(problem),
-        };
-        try {
-          outcomes.push(
-            await trainLoop(
-              backend,
-              objective.objective,
-              params,
-              config,
-              this.progress[k] as TrainProgress,
-              this.subHistories[k] as History,
-              epochs,
-            ),
-          );
-        } finally {
-          objective.free();
-        }
-        this.storeSubParams(all, d, outputs, k, problems.length, problem, params);
-        const last = outcomes[k];
-        if (last?.stopReason === "diverged" || last?.callbackError !== undefined) break;
+    for (let k = 0; k < problems.length; k++) {
+      const problem = problems[k] as SubProblem;
+      const params = this.subParams(all, d, outputs, k, problems.length, problem);
+      const objective = bindObjective(backend, X, m.rows, d, problem);
+      const config = {
+        opts: this.opts,
+        optimizer,
+        schedule,
+        adaptive: scheduleSpec.name === "adaptive",
+        penalty: this.penalty,
+        validate: problem.validate,
+        zeroObjective: zeroModelObjective(problem),
+      };
+      try {
+        outcomes.push(
+          await trainLoop(
+            backend,
+            objective.objective,
+            params,
+            config,
+            this.progress[k] as TrainProgress,
+            this.subHistories[k] as History,
+            epochs,
+          ),
+        );
+      } finally {
+        objective.free();
       }
-    } finally {
-      backend.free(X);
-      if (backend instanceof ThreadedBackend) backend.dispose();
+      this.storeSubParams(all, d, outputs, k, problems.length, problem, params);
+      const last = outcomes[k];
+      if (last?.stopReason === "diverged" || last?.callbackError !== undefined) break;
     }
     this.assertUsable();
     this.params = all;

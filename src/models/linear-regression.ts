@@ -69,11 +69,12 @@ export class LinearRegression extends LinearModel {
   async fit(X: MatrixLike, y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
     this.assertUsable();
     this.assertFitsMemory(X);
-    const m = this.checkX(X, this.opts.warmStart);
+    // With early stopping the validation rows never reach the backend: scan all of X here.
+    const m = this.checkX(X, this.opts.warmStart, this.opts.earlyStopping);
     const yv = toVector(y, m.rows, "y");
     const sw = this.checkWeights(options.sampleWeight, m.rows);
     if (!this.opts.earlyStopping) {
-      await this.trainProblems(m, [this.problem(yv, sw, null)], 1, this.opts.maxEpochs, true);
+      await this.trainProblems(await this.stageX(m), [this.problem(yv, sw, null)], 1, this.opts.maxEpochs, true);
       return this;
     }
     const { train, validation } = validationSplit(m.rows, this.opts.validationFraction, this.opts.seed, null);
@@ -88,7 +89,7 @@ export class LinearRegression extends LinearModel {
     const swv = sw === null ? null : takeEntries(sw, validation);
     const validate = (p: Float64Array): number => r2Score(yval, linearScores(mv, p, 1), swv);
     const problem = this.problem(takeEntries(yv, train), sw === null ? null : takeEntries(sw, train), validate);
-    await this.trainProblems(takeRows(m, train), [problem], 1, this.opts.maxEpochs, true);
+    await this.trainProblems(await this.stageX(takeRows(m, train), train), [problem], 1, this.opts.maxEpochs, true);
     return this;
   }
 
@@ -96,10 +97,10 @@ export class LinearRegression extends LinearModel {
   async partialFit(X: MatrixLike, y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
     this.assertUsable();
     this.assertFitsMemory(X);
-    const m = this.checkX(X);
+    const m = this.checkX(X, true, false);
     const yv = toVector(y, m.rows, "y");
     const sw = this.checkWeights(options.sampleWeight, m.rows);
-    await this.trainProblems(m, [this.problem(yv, sw, null)], 1, 1, false);
+    await this.trainProblems(await this.stageX(m), [this.problem(yv, sw, null)], 1, 1, false);
     return this;
   }
 

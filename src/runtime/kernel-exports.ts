@@ -15,6 +15,8 @@ export interface KernelExports {
   optimizerStepF64: OptimizerStep;
   optimizerStepF32: OptimizerStep;
   shuffleIndices(idx: number, n: number, state: number): void;
+  firstNonFiniteF64(x: number, n: number): number;
+  firstNonFiniteF32(x: number, n: number): number;
   shuffleTriples(a: number, b: number, c: number, n: number, state: number): void;
   /** See assembly/mf.ts for the 21 arguments. */
   mfEpochF64(...args: number[]): number;
