@@ -4,6 +4,11 @@ import { LOSS_HINGE, LOSS_HUBER, LOSS_LOG, LOSS_SQUARED, LOSS_SQUARED_HINGE } fr
 import { OwnMath } from "./math";
 import { Simd } from "./simd";
 
+/** Rows ahead of the current one whose cache lines are touched (read) early. */
+const TOUCH_AHEAD_ROWS = 16;
+/** Where the touched bytes go, so the early reads are kept (per instance). */
+let touchSink: i32 = 0;
+
 /** Loss value of the last `LossEval.derivative` call, as f64 (per instance, so per thread). */
 let lossValue: f64 = 0;
 
@@ -81,7 +86,17 @@ export function linearGradImpl<T>(
   let gb: T = 0;
   let total: f64 = 0;
   let k = 0;
+  let touched: i32 = 0;
+  const ahead = TOUCH_AHEAD_ROWS;
   for (; k + 2 <= count; k += 2) {
+    if (k + ahead + 2 <= count) {
+      const ta = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead)) << 2)) * stride;
+      const tb = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead + 1)) << 2)) * stride;
+      for (let o: usize = 0; o < stride; o += 64) {
+        touched ^= load<u8>(ta + o);
+        touched ^= load<u8>(tb + o);
+      }
+    }
     const ia = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
     const ib = <usize>load<i32>(idx + ((<usize>(start + k + 1)) << 2));
     const rowA = x + ia * stride;
@@ -112,15 +127,106 @@ export function linearGradImpl<T>(
     total += <f64>(wi * <T>lossValue);
   }
   store<T>(grad + ((<usize>d) << s), gb);
+  touchSink = touched;
   return total;
 }
 
 /**
- * linearGradImpl for d equal to one SIMD block (8 float64 or 16 float32 columns): w and the
+ * linearGradImpl for rows of `blocks` v128 (2 or 4, a compile-time constant at every call): d = 8
+ * float64 or 16 float32 (4 blocks, one SIMD block of `dot`) and d = 8 float32 (2 blocks). w and the
  * gradient stay in registers for the whole batch instead of being reloaded and stored per row.
- * Same operations in the same order, so the same bits.
+ * With 4 blocks these are the operations of linearGradImpl in the same order, so the same bits;
+ * float32 with 2 blocks sums the row's 8 products in a different order (float32 results are
+ * compared within a tolerance).
  */
-export function linearGradOneBlock<T>(
+class RegisterKernel {
+  @inline
+  static run<T>(
+    blocks: i32,
+    loss: i32,
+    x: usize,
+    y: usize,
+    sw: usize,
+    idx: usize,
+    start: i32,
+    count: i32,
+    params: usize,
+    grad: usize,
+    lossParam: f64,
+  ): f64 {
+    const s = Simd.shiftOf<T>();
+    const stride: usize = (<usize>blocks) << 4;
+    const zero = v128.splat<T>(0);
+    const w0 = v128.load(params);
+    const w1 = v128.load(params, 16);
+    const w2 = blocks == 4 ? v128.load(params, 32) : zero;
+    const w3 = blocks == 4 ? v128.load(params, 48) : zero;
+    const b = load<T>(params + stride);
+    const eps = <T>lossParam;
+    let g0 = zero;
+    let g1 = zero;
+    let g2 = zero;
+    let g3 = zero;
+    let gb: T = 0;
+    let total: f64 = 0;
+    for (let k = 0; k < count; k++) {
+      const i = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
+      const row = x + i * stride;
+      const x0 = v128.load(row);
+      const x1 = v128.load(row, 16);
+      let t: v128;
+      let x2 = zero;
+      let x3 = zero;
+      if (blocks == 4) {
+        x2 = v128.load(row, 32);
+        x3 = v128.load(row, 48);
+        t = v128.add<T>(
+          v128.add<T>(v128.add<T>(zero, v128.mul<T>(x0, w0)), v128.add<T>(zero, v128.mul<T>(x1, w1))),
+          v128.add<T>(v128.add<T>(zero, v128.mul<T>(x2, w2)), v128.add<T>(zero, v128.mul<T>(x3, w3))),
+        );
+      } else {
+        t = v128.add<T>(v128.mul<T>(x0, w0), v128.mul<T>(x1, w1));
+      }
+      let dot: T;
+      if (sizeof<T>() == 8) {
+        dot = v128.extract_lane<T>(t, 0) + v128.extract_lane<T>(t, 1);
+      } else {
+        dot =
+          v128.extract_lane<T>(t, 0) +
+          v128.extract_lane<T>(t, 1) +
+          (v128.extract_lane<T>(t, 2) + v128.extract_lane<T>(t, 3));
+      }
+      const f = dot + b;
+      const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
+      const c = wi * LossEval.derivative<T>(loss, load<T>(y + (i << s)), f, eps);
+      if (c != 0) {
+        const cv = v128.splat<T>(c);
+        g0 = v128.add<T>(g0, v128.mul<T>(cv, x0));
+        g1 = v128.add<T>(g1, v128.mul<T>(cv, x1));
+        if (blocks == 4) {
+          g2 = v128.add<T>(g2, v128.mul<T>(cv, x2));
+          g3 = v128.add<T>(g3, v128.mul<T>(cv, x3));
+        }
+      }
+      gb += c;
+      total += <f64>(wi * <T>lossValue);
+    }
+    v128.store(grad, g0);
+    v128.store(grad, g1, 16);
+    if (blocks == 4) {
+      v128.store(grad, g2, 32);
+      v128.store(grad, g3, 48);
+    }
+    store<T>(grad + stride, gb);
+    return total;
+  }
+}
+
+/**
+ * The fused gradient for every d: the register kernel where the row is 2 or 4 v128 blocks (SIMD
+ * build only), linearGradImpl otherwise.
+ */
+export function linearGradDispatch<T>(
   loss: i32,
   x: usize,
   y: usize,
@@ -128,64 +234,18 @@ export function linearGradOneBlock<T>(
   idx: usize,
   start: i32,
   count: i32,
+  d: i32,
   params: usize,
   grad: usize,
   lossParam: f64,
 ): f64 {
-  const s = Simd.shiftOf<T>();
-  const stride: usize = 64;
-  const w0 = v128.load(params);
-  const w1 = v128.load(params, 16);
-  const w2 = v128.load(params, 32);
-  const w3 = v128.load(params, 48);
-  const b = load<T>(params + stride);
-  const eps = <T>lossParam;
-  const zero = v128.splat<T>(0);
-  let g0 = zero;
-  let g1 = zero;
-  let g2 = zero;
-  let g3 = zero;
-  let gb: T = 0;
-  let total: f64 = 0;
-  for (let k = 0; k < count; k++) {
-    const i = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
-    const row = x + i * stride;
-    const x0 = v128.load(row);
-    const x1 = v128.load(row, 16);
-    const x2 = v128.load(row, 32);
-    const x3 = v128.load(row, 48);
-    const t = v128.add<T>(
-      v128.add<T>(v128.add<T>(zero, v128.mul<T>(x0, w0)), v128.add<T>(zero, v128.mul<T>(x1, w1))),
-      v128.add<T>(v128.add<T>(zero, v128.mul<T>(x2, w2)), v128.add<T>(zero, v128.mul<T>(x3, w3))),
-    );
-    let dot: T;
-    if (sizeof<T>() == 8) {
-      dot = v128.extract_lane<T>(t, 0) + v128.extract_lane<T>(t, 1);
-    } else {
-      dot =
-        v128.extract_lane<T>(t, 0) +
-        v128.extract_lane<T>(t, 1) +
-        (v128.extract_lane<T>(t, 2) + v128.extract_lane<T>(t, 3));
-    }
-    const f = dot + b;
-    const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
-    const c = wi * LossEval.derivative<T>(loss, load<T>(y + (i << s)), f, eps);
-    if (c != 0) {
-      const cv = v128.splat<T>(c);
-      g0 = v128.add<T>(g0, v128.mul<T>(cv, x0));
-      g1 = v128.add<T>(g1, v128.mul<T>(cv, x1));
-      g2 = v128.add<T>(g2, v128.mul<T>(cv, x2));
-      g3 = v128.add<T>(g3, v128.mul<T>(cv, x3));
-    }
-    gb += c;
-    total += <f64>(wi * <T>lossValue);
+  if (ASC_FEATURE_SIMD) {
+    const rowBytes = d << Simd.shiftOf<T>();
+    if (rowBytes == 64) return RegisterKernel.run<T>(4, loss, x, y, sw, idx, start, count, params, grad, lossParam);
+    if (sizeof<T>() == 4 && rowBytes == 32)
+      return RegisterKernel.run<T>(2, loss, x, y, sw, idx, start, count, params, grad, lossParam);
   }
-  v128.store(grad, g0);
-  v128.store(grad, g1, 16);
-  v128.store(grad, g2, 32);
-  v128.store(grad, g3, 48);
-  store<T>(grad + stride, gb);
-  return total;
+  return linearGradImpl<T>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
 }
 
 export function linearGradF64(
@@ -201,9 +261,7 @@ export function linearGradF64(
   grad: usize,
   lossParam: f64,
 ): f64 {
-  if (ASC_FEATURE_SIMD && d == 8)
-    return linearGradOneBlock<f64>(loss, x, y, sw, idx, start, count, params, grad, lossParam);
-  return linearGradImpl<f64>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
+  return linearGradDispatch<f64>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
 }
 
 export function linearGradF32(
@@ -219,7 +277,5 @@ export function linearGradF32(
   grad: usize,
   lossParam: f64,
 ): f64 {
-  if (ASC_FEATURE_SIMD && d == 16)
-    return linearGradOneBlock<f32>(loss, x, y, sw, idx, start, count, params, grad, lossParam);
-  return linearGradImpl<f32>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
+  return linearGradDispatch<f32>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
 }

@@ -1,7 +1,7 @@
 // One training step of a single-output linear model in a single call: the fused minibatch
 // gradient (linear.ts) followed by the fused optimizer update (update.ts) on params = [w (d), b].
 // Exactly the two kernels one after the other, so the same bits as calling them separately.
-import { linearGradImpl, linearGradOneBlock } from "./linear";
+import { linearGradDispatch } from "./linear";
 import { optimizerStepImpl } from "./update";
 
 function linearStepImpl<T>(
@@ -32,11 +32,7 @@ function linearStepImpl<T>(
   acc: usize,
   accWeight: f64,
 ): f64 {
-  const block = sizeof<T>() == 8 ? 8 : 16;
-  const total =
-    ASC_FEATURE_SIMD && d == block
-      ? linearGradOneBlock<T>(loss, x, y, sw, idx, start, count, params, grad, lossParam)
-      : linearGradImpl<T>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
+  const total = linearGradDispatch<T>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
   optimizerStepImpl<T>(
     opt,
     params,
