@@ -240,7 +240,7 @@ export function linearGradDispatch<T>(
   lossParam: f64,
 ): f64 {
   if (ASC_FEATURE_SIMD) {
-    const rowBytes = d << Simd.shiftOf<T>();
+    const rowBytes = d << (<i32>Simd.shiftOf<T>());
     if (rowBytes == 64) return RegisterKernel.run<T>(4, loss, x, y, sw, idx, start, count, params, grad, lossParam);
     if (sizeof<T>() == 4 && rowBytes == 32)
       return RegisterKernel.run<T>(2, loss, x, y, sw, idx, start, count, params, grad, lossParam);
