@@ -6,7 +6,7 @@ import { Simd } from "./simd";
 function firstNonFiniteImpl<T>(x: usize, n: i32): i32 {
   const s = Simd.shiftOf<T>();
   const lanes = sizeof<T>() == 8 ? 2 : 4;
-  const chunk = 65536 >> (<i32>s);
+  const chunk = 65536 >> <i32>s;
   for (let base = 0; base < n; base += chunk) {
     const end = min(base + chunk, n);
     let i = base;
