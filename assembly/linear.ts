@@ -180,9 +180,12 @@ class RegisterKernel {
       if (blocks == 4) {
         x2 = v128.load(row, 32);
         x3 = v128.load(row, 48);
+        // `dot` adds each product to a zero partial sum first, which only turns −0 into +0. Without
+        // those adds every non-zero intermediate is the same and a zero one differs at most in its
+        // sign, so adding +0 once to the final sum (below) gives the same bits.
         t = v128.add<T>(
-          v128.add<T>(v128.add<T>(zero, v128.mul<T>(x0, w0)), v128.add<T>(zero, v128.mul<T>(x1, w1))),
-          v128.add<T>(v128.add<T>(zero, v128.mul<T>(x2, w2)), v128.add<T>(zero, v128.mul<T>(x3, w3))),
+          v128.add<T>(v128.mul<T>(x0, w0), v128.mul<T>(x1, w1)),
+          v128.add<T>(v128.mul<T>(x2, w2), v128.mul<T>(x3, w3)),
         );
       } else {
         t = v128.add<T>(v128.mul<T>(x0, w0), v128.mul<T>(x1, w1));
@@ -196,6 +199,7 @@ class RegisterKernel {
           v128.extract_lane<T>(t, 1) +
           (v128.extract_lane<T>(t, 2) + v128.extract_lane<T>(t, 3));
       }
+      if (blocks == 4) dot += <T>0;
       const f = dot + b;
       const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
       const c = wi * LossEval.derivative<T>(loss, load<T>(y + (i << s)), f, eps);
