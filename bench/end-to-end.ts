@@ -2,6 +2,7 @@
 // LinearRegression on each backend and by TensorFlow.js (wasm and cpu backends).
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { Prng } from "../src/train/prng.js";
+import { collectGarbage } from "./collect-garbage.js";
 import { type TfBackend, tfjsFit } from "./peers/tfjs.js";
 
 /** One end-to-end result. */
@@ -70,6 +71,7 @@ export async function runEndToEnd(repeats = 3, n = 100_000, d = 32): Promise<End
   const models: Array<LinearRegression | null> = backends.map(() => null);
   for (let r = 0; r < repeats; r++) {
     for (const [t, backend] of backends.entries()) {
+      collectGarbage();
       const t0 = performance.now();
       models[t] = await new LinearRegression(opts(backend)).fit(matrix, y);
       times[t]?.push(performance.now() - t0);
@@ -98,6 +100,7 @@ export async function runEndToEnd(repeats = 3, n = 100_000, d = 32): Promise<End
       let w: Float32Array = new Float32Array(d);
       let b = Number.NaN;
       for (let r = 0; r < runs; r++) {
+        collectGarbage();
         const res = await tfjsFit(backend, X, y, n, d, o);
         times.push(res.ms);
         w = res.w;

@@ -3,6 +3,7 @@
 // threads, in float64 and float32. Timed over the epochs (shuffle and kernel), not the setup.
 import { MatrixFactorization } from "../src/models/matrix-factorization.js";
 import { Prng } from "../src/train/prng.js";
+import { collectGarbage } from "./collect-garbage.js";
 
 /** One throughput result. */
 export interface MfResult {
@@ -37,6 +38,7 @@ export async function runMfBench(repeats = 3, n = 200_000, factors = 50, epochs 
   const times: number[][] = tasks.map(() => []);
   for (let r = 0; r < repeats; r++) {
     for (const [t, [, o]] of tasks.entries()) {
+      collectGarbage();
       const mf = await fitOnce({ ...o, factors, epochs, seed: 1 });
       // The epochs themselves (shuffle + one kernel call each), without the id maps and copies.
       times[t]?.push(mf.history.ms.at(-1) ?? Number.NaN);

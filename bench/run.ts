@@ -36,7 +36,7 @@ console.log(
   "\n2. End to end: LinearRegression, n = 100,000, d = 32, float32, batch 256, 10 epochs, plain SGD (shuffled).",
 );
 console.log(
-  "   Median of 5 fits after a warm-up, the backends in turn (tfjs-wasm: 3 fits, tfjs-cpu: 1); TensorFlow.js 4.22 with the same loss and optimizer.\n",
+  "   Median of 5 fits after a warm-up, the backends in turn, a full GC before each (tfjs-wasm: 3 fits, tfjs-cpu: 1); TensorFlow.js 4.22 with the same loss and optimizer.\n",
 );
 const e2e = await runEndToEnd(quick ? 1 : 5);
 console.log(formatEndToEnd(e2e));
@@ -44,7 +44,7 @@ console.log(
   "\n3. Matrix factorisation: per-rating SGD, 200,000 ratings (1,000 users × 1,000 items), 50 factors, 5 epochs.",
 );
 console.log(
-  "   Median of 5 fits after a warm-up, the tasks in turn, timed over the epochs (shuffle + kernel), without id maps and copies.\n",
+  "   Median of 5 fits after a warm-up, the tasks in turn, a full GC before each, timed over the epochs (shuffle + kernel), without id maps and copies.\n",
 );
 const mf = await runMfBench(quick ? 1 : 5);
 console.log(formatMf(mf));
