@@ -191,14 +191,7 @@ class RegisterKernel {
         t = v128.add<T>(v128.mul<T>(x0, w0), v128.mul<T>(x1, w1));
       }
       let dot: T;
-      if (sizeof<T>() == 8) {
-        dot = v128.extract_lane<T>(t, 0) + v128.extract_lane<T>(t, 1);
-      } else {
-        dot =
-          v128.extract_lane<T>(t, 0) +
-          v128.extract_lane<T>(t, 1) +
-          (v128.extract_lane<T>(t, 2) + v128.extract_lane<T>(t, 3));
-      }
+      dot = Simd.lanesSum<T>(t);
       if (blocks == 4) dot += <T>0;
       const f = dot + b;
       const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;

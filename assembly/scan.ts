@@ -25,8 +25,7 @@ function firstNonFiniteImpl<T>(x: usize, n: i32): i32 {
         a3 = v128.add<T>(a3, v128.mul<T>(v128.load(p, 48), zero));
       }
       const t = v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3));
-      sum += v128.extract_lane<T>(t, 0) + v128.extract_lane<T>(t, 1);
-      if (sizeof<T>() == 4) sum += v128.extract_lane<T>(t, 2) + v128.extract_lane<T>(t, 3);
+      sum += Simd.lanesSum<T>(t);
     }
     for (; i < end; i++) sum += load<T>(x + ((<usize>i) << s)) * 0;
     if (isNaN<T>(sum)) {

@@ -16,6 +16,17 @@ export class Simd {
     return sizeof<T>() == 8 ? 3 : 2;
   }
 
+  /** The lanes of t summed: l0 + l1 for float64, (l0 + l1) + (l2 + l3) for float32. */
+  @inline
+  static lanesSum<T>(t: v128): T {
+    if (sizeof<T>() == 8) return v128.extract_lane<T>(t, 0) + v128.extract_lane<T>(t, 1);
+    return (
+      v128.extract_lane<T>(t, 0) +
+      v128.extract_lane<T>(t, 1) +
+      (v128.extract_lane<T>(t, 2) + v128.extract_lane<T>(t, 3))
+    );
+  }
+
   /** Sum of x[i] * w[i] for i < n, in the fixed order described above. */
   @inline
   static dot<T>(x: usize, w: usize, n: i32): T {
@@ -37,14 +48,7 @@ export class Simd {
         a3 = v128.add<T>(a3, v128.mul<T>(v128.load(xo, 48), v128.load(wo, 48)));
       }
       const t = v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3));
-      if (sizeof<T>() == 8) {
-        sum = v128.extract_lane<T>(t, 0) + v128.extract_lane<T>(t, 1);
-      } else {
-        sum =
-          v128.extract_lane<T>(t, 0) +
-          v128.extract_lane<T>(t, 1) +
-          (v128.extract_lane<T>(t, 2) + v128.extract_lane<T>(t, 3));
-      }
+      sum = Simd.lanesSum<T>(t);
     } else {
       let s0: T = 0,
         s1: T = 0,
@@ -146,19 +150,8 @@ export class Simd {
       }
       const ta = v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3));
       const tb = v128.add<T>(v128.add<T>(b0, b1), v128.add<T>(b2, b3));
-      if (sizeof<T>() == 8) {
-        sa = v128.extract_lane<T>(ta, 0) + v128.extract_lane<T>(ta, 1);
-        sb = v128.extract_lane<T>(tb, 0) + v128.extract_lane<T>(tb, 1);
-      } else {
-        sa =
-          v128.extract_lane<T>(ta, 0) +
-          v128.extract_lane<T>(ta, 1) +
-          (v128.extract_lane<T>(ta, 2) + v128.extract_lane<T>(ta, 3));
-        sb =
-          v128.extract_lane<T>(tb, 0) +
-          v128.extract_lane<T>(tb, 1) +
-          (v128.extract_lane<T>(tb, 2) + v128.extract_lane<T>(tb, 3));
-      }
+      sa = Simd.lanesSum<T>(ta);
+      sb = Simd.lanesSum<T>(tb);
       for (; i < n; i++) {
         const o = (<usize>i) << s;
         const wi = load<T>(w + o);
@@ -250,19 +243,8 @@ export class Simd {
       const tb = v128.add<T>(v128.add<T>(b0, b1), v128.add<T>(b2, b3));
       let sa: T;
       let sb: T;
-      if (sizeof<T>() == 8) {
-        sa = v128.extract_lane<T>(ta, 0) + v128.extract_lane<T>(ta, 1);
-        sb = v128.extract_lane<T>(tb, 0) + v128.extract_lane<T>(tb, 1);
-      } else {
-        sa =
-          v128.extract_lane<T>(ta, 0) +
-          v128.extract_lane<T>(ta, 1) +
-          (v128.extract_lane<T>(ta, 2) + v128.extract_lane<T>(ta, 3));
-        sb =
-          v128.extract_lane<T>(tb, 0) +
-          v128.extract_lane<T>(tb, 1) +
-          (v128.extract_lane<T>(tb, 2) + v128.extract_lane<T>(tb, 3));
-      }
+      sa = Simd.lanesSum<T>(ta);
+      sb = Simd.lanesSum<T>(tb);
       for (; i < n; i++) {
         const o = (<usize>i) << s;
         sa += load<T>(xa + o) * load<T>(wa + o);
