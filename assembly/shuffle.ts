@@ -3,13 +3,6 @@
 // state points at four u32 words, read at entry and written back at exit.
 // shuffleTriples applies the same swaps to three parallel arrays (int32, int32, float64) at once.
 
-class Bits {
-  @inline
-  static rotl(x: u32, k: u32): u32 {
-    return (x << k) | (x >>> (32 - k));
-  }
-}
-
 /** Shuffles idx[0..n) and, when `b` is not 0, b[0..n) (int32) and c[0..n) (float64) alike. */
 function fisherYates(idx: usize, b: usize, c: usize, n: i32, state: usize): void {
   let s0 = load<u32>(state);
@@ -20,14 +13,14 @@ function fisherYates(idx: usize, b: usize, c: usize, n: i32, state: usize): void
     const m = <u64>(i + 1);
     let j: u32 = 0;
     while (true) {
-      const r = Bits.rotl(s1 * 5, 7) * 9;
+      const r = rotl<u32>(s1 * 5, 7) * 9;
       const t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
       s1 ^= s2;
       s0 ^= s3;
       s2 ^= t;
-      s3 = Bits.rotl(s3, 11);
+      s3 = rotl<u32>(s3, 11);
       const prod = <u64>r * m;
       j = <u32>(prod >> 32);
       const lo = prod & 0xffffffff;

@@ -128,13 +128,16 @@ describe("memory", () => {
     if (rt === null) throw new Error("SIMD build unavailable");
     await new LinearRegression({ maxEpochs: 2 }).fit(Z, y);
     const size = rt.memory.buffer.byteLength;
+    // What the runtime itself keeps (the generator state slot), allocated before any fit.
+    const kept = rt.arena.usedBytes;
+    expect(kept).toBeLessThanOrEqual(64);
     for (let i = 0; i < 30; i++) {
       const m = await new LogisticRegression({ maxEpochs: 2, optimizer: "adam" }).fit(Zi, iris.y);
       m.dispose();
       await new LinearRegression({ maxEpochs: 2 }).fit(Z, y);
     }
     expect(rt.memory.buffer.byteLength).toBe(size);
-    expect(rt.arena.usedBytes).toBe(0);
+    expect(rt.arena.usedBytes).toBe(kept);
   });
 });
 

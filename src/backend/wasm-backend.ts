@@ -87,14 +87,10 @@ export class WasmBackend implements Backend {
 
   /** Runs `kernel` with rng's four state words in WASM memory, then takes the advanced state back. */
   private withRngState(rng: Prng, kernel: (statePtr: number) => void): void {
-    const ptr = this.runtime.arena.alloc(16);
-    try {
-      new Uint32Array(this.runtime.memory.buffer, ptr, 4).set(rng.getState());
-      kernel(ptr);
-      rng.setState(Array.from(new Uint32Array(this.runtime.memory.buffer, ptr, 4)));
-    } finally {
-      this.runtime.arena.release(ptr);
-    }
+    const ptr = this.runtime.rngState;
+    new Uint32Array(this.runtime.memory.buffer, ptr, 4).set(rng.getState());
+    kernel(ptr);
+    rng.setState(Array.from(new Uint32Array(this.runtime.memory.buffer, ptr, 4)));
   }
 
   dot(x: FloatBuffer, y: FloatBuffer, n: number): number {

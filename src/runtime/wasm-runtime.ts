@@ -17,6 +17,11 @@ export interface WasmRuntime {
   readonly exports: KernelExports;
   readonly memory: WebAssembly.Memory;
   readonly arena: Arena;
+  /**
+   * 16 bytes kept for the shuffle kernels' generator state (four u32 words), copied in and out
+   * around each synchronous call, so concurrent fits can share it.
+   */
+  readonly rngState: number;
 }
 
 const runtimes = new Map<WasmVariant, Promise<WasmRuntime | null>>();
@@ -32,12 +37,14 @@ async function create(variant: WasmVariant): Promise<WasmRuntime | null> {
   const instance = isNode()
     ? new WebAssembly.Instance(module, imports)
     : await WebAssembly.instantiate(module, imports);
+  const arena = new Arena(memory);
   return {
     variant,
     module,
     exports: instance.exports as unknown as KernelExports,
     memory,
-    arena: new Arena(memory),
+    arena,
+    rngState: arena.alloc(16),
   };
 }
 
