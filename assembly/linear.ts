@@ -199,8 +199,7 @@ class RegisterKernel {
       } else {
         t = v128.add<T>(v128.mul<T>(x0, w0), v128.mul<T>(x1, w1));
       }
-      let dot: T;
-      dot = Simd.lanesSum<T>(t);
+      let dot = Simd.lanesSum<T>(t);
       if (blocks == 4) dot += <T>0;
       const f = dot + b;
       const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
