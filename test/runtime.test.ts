@@ -134,3 +134,17 @@ describe("shuffleTriples on every backend", () => {
     },
   );
 });
+
+describe("JS kernel instances", () => {
+  it("float32 gets its own instance of the kernel functions (separate V8 type feedback), equal in behaviour", async () => {
+    const { jsKernelsFor } = await import("../src/backend/js-kernel-instances.js");
+    const f64 = await jsKernelsFor("float64");
+    const f32 = await jsKernelsFor("float32");
+    expect(f32).not.toBe(f64);
+    expect(f32.linearGradJs).not.toBe(f64.linearGradJs);
+    expect(await jsKernelsFor("float32")).toBe(f32);
+    const x = Float32Array.from([1, 2, 3, 4, 5]);
+    const w = Float32Array.from([0.5, -1, 2, 0, 1]);
+    expect(f32.dotJs(x, 0, w, 0, 5)).toBe(f64.dotJs(x, 0, w, 0, 5));
+  });
+});

@@ -4,6 +4,7 @@ import { isNode } from "../runtime/is-node.js";
 import { getRuntime } from "../runtime/wasm-runtime.js";
 import type { Backend } from "./backend.js";
 import { JsBackend } from "./js-backend.js";
+import { jsKernelsFor } from "./js-kernel-instances.js";
 import { WasmBackend } from "./wasm-backend.js";
 
 /**
@@ -29,7 +30,7 @@ export function threadsAvailable(): boolean {
  * memory (Node, or a cross-origin isolated page; otherwise it falls back to one thread).
  */
 export async function createBackend(name: BackendName, dtype: DType, threads = 1): Promise<Backend> {
-  if (name === "js") return new JsBackend(dtype);
+  if (name === "js") return new JsBackend(dtype, await jsKernelsFor(dtype));
   if (threads > 1 && (name === "wasm" || name === "wasm-simd") && threadsAvailable()) {
     const rt = await getRuntime("threads");
     if (rt !== null) {

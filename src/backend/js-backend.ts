@@ -2,16 +2,8 @@ import { arrayTypeOf, type DType, firstNonFinite } from "../matrix.js";
 import type { Prng } from "../train/prng.js";
 import type { Backend } from "./backend.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
-import {
-  axpyJs,
-  dotJs,
-  gemvJs,
-  linearGradJs,
-  type MfStep,
-  mfEpochJs,
-  optimizerStepJs,
-  softmaxGradJs,
-} from "./js-kernels.js";
+import type { JsKernels } from "./js-kernel-instances.js";
+import type { MfStep } from "./js-kernels.js";
 import { type LinearLoss, LossId } from "./loss-id.js";
 import type { StepParams } from "./optimizer-id.js";
 
@@ -30,8 +22,12 @@ export class JsBackend implements Backend {
   readonly kind = "js" as const;
   readonly dtype: DType;
 
-  constructor(dtype: DType) {
+  private readonly kernels: JsKernels;
+
+  /** `kernels`: this dtype's instance of the kernel functions (see `jsKernelsFor`). */
+  constructor(dtype: DType, kernels: JsKernels) {
     this.dtype = dtype;
+    this.kernels = kernels;
   }
 
   alloc(length: number): FloatBuffer {
@@ -65,15 +61,15 @@ export class JsBackend implements Backend {
   }
 
   dot(x: FloatBuffer, y: FloatBuffer, n: number): number {
-    return dotJs(x.view, 0, y.view, 0, n);
+    return this.kernels.dotJs(x.view, 0, y.view, 0, n);
   }
 
   axpy(n: number, a: number, x: FloatBuffer, y: FloatBuffer): void {
-    axpyJs(n, a, x.view, 0, y.view, 0);
+    this.kernels.axpyJs(n, a, x.view, 0, y.view, 0);
   }
 
   gemv(X: FloatBuffer, rows: number, d: number, params: FloatBuffer, out: FloatBuffer): void {
-    gemvJs(X.view, rows, d, params.view, out.view);
+    this.kernels.gemvJs(X.view, rows, d, params.view, out.view);
   }
 
   linearGrad(
@@ -89,7 +85,7 @@ export class JsBackend implements Backend {
     grad: FloatBuffer,
     lossParam: number,
   ): number {
-    return linearGradJs(
+    return this.kernels.linearGradJs(
       LossId[loss],
       X.view,
       y.view,
@@ -117,7 +113,7 @@ export class JsBackend implements Backend {
     grad: FloatBuffer,
     scratch: Buffer<Float64Array>,
   ): number {
-    return softmaxGradJs(
+    return this.kernels.softmaxGradJs(
       X.view,
       y.view,
       sampleWeight === null ? null : sampleWeight.view,
@@ -163,7 +159,15 @@ export class JsBackend implements Backend {
     step: StepParams,
     acc: FloatBuffer | null,
   ): void {
-    optimizerStepJs(params.view, grad.view, s1?.view ?? null, s2?.view ?? null, nAll, step, acc?.view ?? null);
+    this.kernels.optimizerStepJs(
+      params.view,
+      grad.view,
+      s1?.view ?? null,
+      s2?.view ?? null,
+      nAll,
+      step,
+      acc?.view ?? null,
+    );
   }
 
   mfEpoch(
@@ -180,7 +184,7 @@ export class JsBackend implements Backend {
     bi: FloatBuffer,
     step: MfStep,
   ): number {
-    return mfEpochJs(
+    return this.kernels.mfEpochJs(
       users.view,
       items.view,
       ratings.view,
