@@ -241,9 +241,9 @@ export abstract class LinearModel {
   }
 
   /**
-   * Trains every sub-problem for up to `epochs` epochs on the staged rows (freed at the end). `outputs` is the
-   * number of rows of W. `fresh` starts from zero (unless warmStart with a matching shape) and
-   * clears history; otherwise training continues from the saved state.
+   * Trains every sub-problem for up to `epochs` epochs on the staged rows (freed at the end).
+   * `outputs` is the number of rows of W. `fresh` starts from zero (unless warmStart with a
+   * matching shape) and clears history; otherwise training continues from the saved state.
    */
   protected async trainProblems(
     staged: StagedX,
@@ -261,6 +261,7 @@ export abstract class LinearModel {
     }
   }
 
+  /** The body of `trainProblems`, over the staged X. */
   private async trainStaged(
     backend: Backend,
     X: FloatBuffer,
