@@ -15,6 +15,31 @@ let touchSink: i32 = 0;
 let lossValue: f64 = 0;
 
 class LossEval {
+  /**
+   * dl/df like `derivative`. `kind` is a constant at each call: LOSS_SQUARED and LOSS_HINGE are
+   * computed in place (the same operations), any other value calls `derivative` for `loss`.
+   */
+  @inline
+  static slope<T>(kind: i32, loss: i32, yi: T, f: T, eps: T): T {
+    if (kind == LOSS_SQUARED) return f - yi;
+    if (kind == LOSS_HINGE) return <T>1 - yi * f > 0 ? -yi : <T>0;
+    return LossEval.derivative<T>(loss, yi, f, eps);
+  }
+
+  /**
+   * The loss that goes with `slope(kind, ...)` = dl: recomputed in place for the two in-place kinds
+   * (cheaper than the round trip through the `lossValue` global), else `lossValue`.
+   */
+  @inline
+  static value<T>(kind: i32, yi: T, f: T, dl: T): T {
+    if (kind == LOSS_SQUARED) return <T>0.5 * dl * dl;
+    if (kind == LOSS_HINGE) {
+      const m = <T>1 - yi * f;
+      return m > 0 ? m : <T>0;
+    }
+    return <T>lossValue;
+  }
+
   /** dl/df of row loss `loss` at prediction f for target y; the loss itself goes to `lossValue`. */
   @inline
   static derivative<T>(loss: i32, yi: T, f: T, eps: T): T {
@@ -65,8 +90,95 @@ class LossEval {
  * Unscaled batch gradient of sum_k sw_k * loss(y_k, x_k·w + b) over the rows idx[start .. start+count).
  * params = [w (d), b], grad = [gw (d), gb] (overwritten). swPtr = 0 means unit weights.
  * Returns the weighted loss sum (accumulated in f64 in row order). Rows are taken two at a time
- * (twice the independent work per pass) without changing any summation order.
+ * (twice the independent work per pass) without changing any summation order. `kind` (a
+ * constant at each call, see LossEval.slope) computes the squared and hinge losses in place, with
+ * LossEval's operations but without the round trip through the `lossValue` global, which costs
+ * more than those losses themselves.
  */
+class GeneralKernel {
+  @inline
+  static run<T>(
+    kind: i32,
+    loss: i32,
+    x: usize,
+    y: usize,
+    sw: usize,
+    idx: usize,
+    start: i32,
+    count: i32,
+    d: i32,
+    params: usize,
+    grad: usize,
+    lossParam: f64,
+  ): f64 {
+    const s = Simd.shiftOf<T>();
+    const stride = (<usize>d) << s;
+    Simd.zero<T>(grad, d);
+    const b = load<T>(params + ((<usize>d) << s));
+    const eps = <T>lossParam;
+    let gb: T = 0;
+    let total: f64 = 0;
+    let k = 0;
+    let touched: i32 = 0;
+    // Touching pays where rows come from memory: out of order (a shuffled batch) or more of them in
+    // order than the caches hold. A small call over rows in order reads from cache, so it skips it.
+    let ahead = TOUCH_AHEAD_ROWS;
+    if (count > 0) {
+      const first = load<i32>(idx + ((<usize>start) << 2));
+      const last = load<i32>(idx + ((<usize>(start + count - 1)) << 2));
+      if (last - first == count - 1 && <u64>count * <u64>stride <= TOUCH_MIN_STREAM_BYTES) ahead = count;
+    }
+    for (; k + 2 <= count; k += 2) {
+      if (k + ahead + 2 <= count) {
+        const ta = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead)) << 2)) * stride;
+        const tb = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead + 1)) << 2)) * stride;
+        for (let o: usize = 0; o < stride; o += 64) {
+          touched ^= load<u8>(ta + o);
+          touched ^= load<u8>(tb + o);
+        }
+      }
+      const ia = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
+      const ib = <usize>load<i32>(idx + ((<usize>(start + k + 1)) << 2));
+      const rowA = x + ia * stride;
+      const rowB = x + ib * stride;
+      const fa = Simd.dot2<T>(rowA, rowB, params, d) + b;
+      const fb = <T>Simd.second + b;
+      const wa: T = sw != 0 ? load<T>(sw + (ia << s)) : 1;
+      const wb: T = sw != 0 ? load<T>(sw + (ib << s)) : 1;
+      const ya = load<T>(y + (ia << s));
+      const da = LossEval.slope<T>(kind, loss, ya, fa, eps);
+      const ca = wa * da;
+      total += <f64>(wa * LossEval.value<T>(kind, ya, fa, da));
+      const yb = load<T>(y + (ib << s));
+      const db = LossEval.slope<T>(kind, loss, yb, fb, eps);
+      const cb = wb * db;
+      const lb = LossEval.value<T>(kind, yb, fb, db);
+      if (ca != 0 && cb != 0) Simd.axpy2<T>(d, ca, rowA, cb, rowB, grad);
+      else if (ca != 0) Simd.axpy<T>(d, ca, rowA, grad);
+      else if (cb != 0) Simd.axpy<T>(d, cb, rowB, grad);
+      gb += ca;
+      gb += cb;
+      total += <f64>(wb * lb);
+    }
+    if (k < count) {
+      const i = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
+      const row = x + i * stride;
+      const f = Simd.dot<T>(row, params, d) + b;
+      const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
+      const yi = load<T>(y + (i << s));
+      const di = LossEval.slope<T>(kind, loss, yi, f, eps);
+      const c = wi * di;
+      if (c != 0) Simd.axpy<T>(d, c, row, grad);
+      gb += c;
+      total += <f64>(wi * LossEval.value<T>(kind, yi, f, di));
+    }
+    store<T>(grad + ((<usize>d) << s), gb);
+    touchSink = touched;
+    return total;
+  }
+}
+
+/** The general fused gradient (any d), specialised for the squared and the hinge loss. */
 export function linearGradImpl<T>(
   loss: i32,
   x: usize,
@@ -80,64 +192,11 @@ export function linearGradImpl<T>(
   grad: usize,
   lossParam: f64,
 ): f64 {
-  const s = Simd.shiftOf<T>();
-  const stride = (<usize>d) << s;
-  Simd.zero<T>(grad, d);
-  const b = load<T>(params + ((<usize>d) << s));
-  const eps = <T>lossParam;
-  let gb: T = 0;
-  let total: f64 = 0;
-  let k = 0;
-  let touched: i32 = 0;
-  // Touching pays where rows come from memory: out of order (a shuffled batch) or more of them in
-  // order than the caches hold. A small call over rows in order reads from cache, so it skips it.
-  let ahead = TOUCH_AHEAD_ROWS;
-  if (count > 0) {
-    const first = load<i32>(idx + ((<usize>start) << 2));
-    const last = load<i32>(idx + ((<usize>(start + count - 1)) << 2));
-    if (last - first == count - 1 && <u64>count * <u64>stride <= TOUCH_MIN_STREAM_BYTES) ahead = count;
-  }
-  for (; k + 2 <= count; k += 2) {
-    if (k + ahead + 2 <= count) {
-      const ta = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead)) << 2)) * stride;
-      const tb = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead + 1)) << 2)) * stride;
-      for (let o: usize = 0; o < stride; o += 64) {
-        touched ^= load<u8>(ta + o);
-        touched ^= load<u8>(tb + o);
-      }
-    }
-    const ia = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
-    const ib = <usize>load<i32>(idx + ((<usize>(start + k + 1)) << 2));
-    const rowA = x + ia * stride;
-    const rowB = x + ib * stride;
-    const fa = Simd.dot2<T>(rowA, rowB, params, d) + b;
-    const fb = <T>Simd.second + b;
-    const wa: T = sw != 0 ? load<T>(sw + (ia << s)) : 1;
-    const wb: T = sw != 0 ? load<T>(sw + (ib << s)) : 1;
-    const ca = wa * LossEval.derivative<T>(loss, load<T>(y + (ia << s)), fa, eps);
-    total += <f64>(wa * <T>lossValue);
-    const cb = wb * LossEval.derivative<T>(loss, load<T>(y + (ib << s)), fb, eps);
-    const lb = <T>lossValue;
-    if (ca != 0 && cb != 0) Simd.axpy2<T>(d, ca, rowA, cb, rowB, grad);
-    else if (ca != 0) Simd.axpy<T>(d, ca, rowA, grad);
-    else if (cb != 0) Simd.axpy<T>(d, cb, rowB, grad);
-    gb += ca;
-    gb += cb;
-    total += <f64>(wb * lb);
-  }
-  if (k < count) {
-    const i = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
-    const row = x + i * stride;
-    const f = Simd.dot<T>(row, params, d) + b;
-    const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
-    const c = wi * LossEval.derivative<T>(loss, load<T>(y + (i << s)), f, eps);
-    if (c != 0) Simd.axpy<T>(d, c, row, grad);
-    gb += c;
-    total += <f64>(wi * <T>lossValue);
-  }
-  store<T>(grad + ((<usize>d) << s), gb);
-  touchSink = touched;
-  return total;
+  if (loss == LOSS_SQUARED)
+    return GeneralKernel.run<T>(LOSS_SQUARED, loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
+  if (loss == LOSS_HINGE)
+    return GeneralKernel.run<T>(LOSS_HINGE, loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
+  return GeneralKernel.run<T>(-1, loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
 }
 
 /**
@@ -152,6 +211,7 @@ class RegisterKernel {
   @inline
   static run<T>(
     blocks: i32,
+    kind: i32,
     loss: i32,
     x: usize,
     y: usize,
@@ -203,7 +263,10 @@ class RegisterKernel {
       if (blocks == 4) dot += <T>0;
       const f = dot + b;
       const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
-      const c = wi * LossEval.derivative<T>(loss, load<T>(y + (i << s)), f, eps);
+      const yi = load<T>(y + (i << s));
+      const dl = LossEval.slope<T>(kind, loss, yi, f, eps);
+      const li = LossEval.value<T>(kind, yi, f, dl);
+      const c = wi * dl;
       if (c != 0) {
         const cv = v128.splat<T>(c);
         g0 = v128.add<T>(g0, v128.mul<T>(cv, x0));
@@ -214,7 +277,7 @@ class RegisterKernel {
         }
       }
       gb += c;
-      total += <f64>(wi * <T>lossValue);
+      total += <f64>(wi * li);
     }
     v128.store(grad, g0);
     v128.store(grad, g1, 16);
@@ -246,9 +309,20 @@ export function linearGradDispatch<T>(
 ): f64 {
   if (ASC_FEATURE_SIMD) {
     const rowBytes = d << (<i32>Simd.shiftOf<T>());
-    if (rowBytes == 64) return RegisterKernel.run<T>(4, loss, x, y, sw, idx, start, count, params, grad, lossParam);
-    if (sizeof<T>() == 4 && rowBytes == 32)
-      return RegisterKernel.run<T>(2, loss, x, y, sw, idx, start, count, params, grad, lossParam);
+    if (rowBytes == 64) {
+      if (loss == LOSS_SQUARED)
+        return RegisterKernel.run<T>(4, LOSS_SQUARED, loss, x, y, sw, idx, start, count, params, grad, lossParam);
+      if (loss == LOSS_HINGE)
+        return RegisterKernel.run<T>(4, LOSS_HINGE, loss, x, y, sw, idx, start, count, params, grad, lossParam);
+      return RegisterKernel.run<T>(4, -1, loss, x, y, sw, idx, start, count, params, grad, lossParam);
+    }
+    if (sizeof<T>() == 4 && rowBytes == 32) {
+      if (loss == LOSS_SQUARED)
+        return RegisterKernel.run<T>(2, LOSS_SQUARED, loss, x, y, sw, idx, start, count, params, grad, lossParam);
+      if (loss == LOSS_HINGE)
+        return RegisterKernel.run<T>(2, LOSS_HINGE, loss, x, y, sw, idx, start, count, params, grad, lossParam);
+      return RegisterKernel.run<T>(2, -1, loss, x, y, sw, idx, start, count, params, grad, lossParam);
+    }
   }
   return linearGradImpl<T>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
 }
