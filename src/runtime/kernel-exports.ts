@@ -7,6 +7,8 @@ export interface KernelExports {
   gemvF64(x: number, rows: number, d: number, w: number, b: number, out: number): void;
   gemvF32(x: number, rows: number, d: number, w: number, b: number, out: number): void;
   linearGradF64: LinearGrad;
+  /** Rows the fused gradient touches ahead in this instance; 0 turns it off (worker threads). */
+  setTouchAhead(rows: number): void;
   linearGradF32: LinearGrad;
   softmaxGradF64: SoftmaxGrad;
   softmaxGradF32: SoftmaxGrad;
