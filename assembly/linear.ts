@@ -23,78 +23,62 @@ export function setTouchAhead(rows: i32): void {
 /** Where the touched bytes go, so the early reads are kept (per instance). */
 let touchSink: i32 = 0;
 
-/** Loss value of the last `LossEval.derivative` call, as f64 (per instance, so per thread). */
-let lossValue: f64 = 0;
+/** The log loss of the last `LossEval.slope` call for LOSS_LOG (per instance, so per thread). */
+let logLossValue: f64 = 0;
 
+/**
+ * The row loss and its derivative dl/df at prediction f for target y, as two calls: `slope` then
+ * `value` with the slope it returned. Each loss but the log loss recomputes its few operations in
+ * `value` (a round trip through a wasm global per row costs more than that); the log loss, whose
+ * exp and log1p are worth sharing, passes its value through `logLossValue`. The operations are
+ * those of src/backend/js-kernels.ts, so the same bits.
+ */
 class LossEval {
-  /**
-   * dl/df like `derivative`. `kind` is a constant at each call: LOSS_SQUARED and LOSS_HINGE are
-   * computed in place (the same operations), any other value calls `derivative` for `loss`.
-   */
+  /** dl/df of row loss `loss` at prediction f for target yi (eps: Huber's threshold). */
   @inline
-  static slope<T>(kind: i32, loss: i32, yi: T, f: T, eps: T): T {
-    if (kind == LOSS_SQUARED) return f - yi;
-    if (kind == LOSS_HINGE) return <T>1 - yi * f > 0 ? -yi : <T>0;
-    return LossEval.derivative<T>(loss, yi, f, eps);
-  }
-
-  /**
-   * The loss that goes with `slope(kind, ...)` = dl: recomputed in place for the two in-place kinds
-   * (cheaper than the round trip through the `lossValue` global), else `lossValue`.
-   */
-  @inline
-  static value<T>(kind: i32, yi: T, f: T, dl: T): T {
-    if (kind == LOSS_SQUARED) return <T>0.5 * dl * dl;
-    if (kind == LOSS_HINGE) {
-      const m = <T>1 - yi * f;
-      return m > 0 ? m : <T>0;
+  static slope<T>(loss: i32, yi: T, f: T, eps: T): T {
+    if (loss == LOSS_SQUARED) return f - yi;
+    if (loss == LOSS_HUBER) {
+      const r = f - yi;
+      if (abs<T>(r) <= eps) return r;
+      return r > 0 ? eps : -eps;
     }
-    return <T>lossValue;
-  }
-
-  /** dl/df of row loss `loss` at prediction f for target y; the loss itself goes to `lossValue`. */
-  @inline
-  static derivative<T>(loss: i32, yi: T, f: T, eps: T): T {
-    let li: T = 0;
-    let dl: T = 0;
-    if (loss == LOSS_SQUARED) {
-      const r = f - yi;
-      li = <T>0.5 * r * r;
-      dl = r;
-    } else if (loss == LOSS_HUBER) {
-      const r = f - yi;
-      const a = abs<T>(r);
-      if (a <= eps) {
-        li = <T>0.5 * r * r;
-        dl = r;
-      } else {
-        li = eps * a - <T>0.5 * eps * eps;
-        dl = r > 0 ? eps : -eps;
-      }
-    } else if (loss == LOSS_HINGE) {
+    if (loss == LOSS_HINGE) return <T>1 - yi * f > 0 ? -yi : <T>0;
+    if (loss == LOSS_SQUARED_HINGE) {
       const m = <T>1 - yi * f;
-      if (m > 0) {
-        li = m;
-        dl = -yi;
-      }
-    } else if (loss == LOSS_SQUARED_HINGE) {
-      const m = <T>1 - yi * f;
-      if (m > 0) {
-        li = m * m;
-        dl = <T>-2 * yi * m;
-      }
-    } else if (loss == LOSS_LOG) {
+      return m > 0 ? <T>-2 * yi * m : <T>0;
+    }
+    if (loss == LOSS_LOG) {
       // log(1 + exp(-z)) = log1p(exp(-|z|)) + max(-z, 0), z = y f, and its derivative
       // -y·sigmoid(-z); branch-free (the sign of z is a coin flip on real data).
       const z = <f64>yi * <f64>f;
       const e = OwnMath.exp(-abs<f64>(z));
-      const l = OwnMath.log1p(e) + max<f64>(-z, 0);
+      logLossValue = <f64>(<T>(OwnMath.log1p(e) + max<f64>(-z, 0)));
       const sig = select<f64>(e, 1.0, z > 0) / (1.0 + e);
-      li = <T>l;
-      dl = <T>(-(<f64>yi) * sig);
+      return <T>(-(<f64>yi) * sig);
     }
-    lossValue = <f64>li;
-    return dl;
+    return 0;
+  }
+
+  /** The row loss that goes with `dl = slope(loss, yi, f, eps)`. */
+  @inline
+  static value<T>(loss: i32, yi: T, f: T, eps: T, dl: T): T {
+    if (loss == LOSS_SQUARED) return <T>0.5 * dl * dl;
+    if (loss == LOSS_HUBER) {
+      const r = f - yi;
+      const a = abs<T>(r);
+      return a <= eps ? <T>0.5 * r * r : eps * a - <T>0.5 * eps * eps;
+    }
+    if (loss == LOSS_HINGE) {
+      const m = <T>1 - yi * f;
+      return m > 0 ? m : <T>0;
+    }
+    if (loss == LOSS_SQUARED_HINGE) {
+      const m = <T>1 - yi * f;
+      return m > 0 ? m * m : <T>0;
+    }
+    if (loss == LOSS_LOG) return <T>logLossValue;
+    return 0;
   }
 }
 
@@ -102,95 +86,8 @@ class LossEval {
  * Unscaled batch gradient of sum_k sw_k * loss(y_k, x_k·w + b) over the rows idx[start .. start+count).
  * params = [w (d), b], grad = [gw (d), gb] (overwritten). swPtr = 0 means unit weights.
  * Returns the weighted loss sum (accumulated in f64 in row order). Rows are taken two at a time
- * (twice the independent work per pass) without changing any summation order. `kind` (a
- * constant at each call, see LossEval.slope) computes the squared and hinge losses in place, with
- * LossEval's operations but without the round trip through the `lossValue` global, which costs
- * more than those losses themselves.
+ * (twice the independent work per pass) without changing any summation order.
  */
-class GeneralKernel {
-  @inline
-  static run<T>(
-    kind: i32,
-    loss: i32,
-    x: usize,
-    y: usize,
-    sw: usize,
-    idx: usize,
-    start: i32,
-    count: i32,
-    d: i32,
-    params: usize,
-    grad: usize,
-    lossParam: f64,
-  ): f64 {
-    const s = Simd.shiftOf<T>();
-    const stride = (<usize>d) << s;
-    Simd.zero<T>(grad, d);
-    const b = load<T>(params + ((<usize>d) << s));
-    const eps = <T>lossParam;
-    let gb: T = 0;
-    let total: f64 = 0;
-    let k = 0;
-    let touched: i32 = 0;
-    // Touching pays where rows come from memory: out of order (a shuffled batch) or more of them in
-    // order than the caches hold. A small call over rows in order reads from cache, so it skips it.
-    let ahead = touchAheadRows > 0 ? touchAheadRows : count;
-    if (count > 0) {
-      const first = load<i32>(idx + ((<usize>start) << 2));
-      const last = load<i32>(idx + ((<usize>(start + count - 1)) << 2));
-      if (last - first == count - 1 && <u64>count * <u64>stride <= TOUCH_MIN_STREAM_BYTES) ahead = count;
-    }
-    for (; k + 2 <= count; k += 2) {
-      if (k + ahead + 2 <= count) {
-        const ta = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead)) << 2)) * stride;
-        const tb = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead + 1)) << 2)) * stride;
-        for (let o: usize = 0; o < stride; o += 64) {
-          touched ^= load<u8>(ta + o);
-          touched ^= load<u8>(tb + o);
-        }
-      }
-      const ia = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
-      const ib = <usize>load<i32>(idx + ((<usize>(start + k + 1)) << 2));
-      const rowA = x + ia * stride;
-      const rowB = x + ib * stride;
-      const fa = Simd.dot2<T>(rowA, rowB, params, d) + b;
-      const fb = <T>Simd.second + b;
-      const wa: T = sw != 0 ? load<T>(sw + (ia << s)) : 1;
-      const wb: T = sw != 0 ? load<T>(sw + (ib << s)) : 1;
-      const ya = load<T>(y + (ia << s));
-      const da = LossEval.slope<T>(kind, loss, ya, fa, eps);
-      const ca = wa * da;
-      total += <f64>(wa * LossEval.value<T>(kind, ya, fa, da));
-      const yb = load<T>(y + (ib << s));
-      const db = LossEval.slope<T>(kind, loss, yb, fb, eps);
-      const cb = wb * db;
-      const lb = LossEval.value<T>(kind, yb, fb, db);
-      if (ca != 0 && cb != 0) Simd.axpy2<T>(d, ca, rowA, cb, rowB, grad);
-      else if (ca != 0) Simd.axpy<T>(d, ca, rowA, grad);
-      else if (cb != 0) Simd.axpy<T>(d, cb, rowB, grad);
-      gb += ca;
-      gb += cb;
-      total += <f64>(wb * lb);
-    }
-    if (k < count) {
-      const i = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
-      const row = x + i * stride;
-      const f = Simd.dot<T>(row, params, d) + b;
-      const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
-      const yi = load<T>(y + (i << s));
-      const di = LossEval.slope<T>(kind, loss, yi, f, eps);
-      const c = wi * di;
-      if (c != 0) Simd.axpy<T>(d, c, row, grad);
-      gb += c;
-      total += <f64>(wi * LossEval.value<T>(kind, yi, f, di));
-    }
-    store<T>(grad + ((<usize>d) << s), gb);
-    touchSink = touched;
-    return total;
-  }
-}
-
-/** The general fused gradient (any d), specialised for the squared and the hinge loss. */
 export function linearGradImpl<T>(
   loss: i32,
   x: usize,
@@ -204,11 +101,70 @@ export function linearGradImpl<T>(
   grad: usize,
   lossParam: f64,
 ): f64 {
-  if (loss == LOSS_SQUARED)
-    return GeneralKernel.run<T>(LOSS_SQUARED, loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
-  if (loss == LOSS_HINGE)
-    return GeneralKernel.run<T>(LOSS_HINGE, loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
-  return GeneralKernel.run<T>(-1, loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
+  const s = Simd.shiftOf<T>();
+  const stride = (<usize>d) << s;
+  Simd.zero<T>(grad, d);
+  const b = load<T>(params + ((<usize>d) << s));
+  const eps = <T>lossParam;
+  let gb: T = 0;
+  let total: f64 = 0;
+  let k = 0;
+  let touched: i32 = 0;
+  // Touching pays where rows come from memory: out of order (a shuffled batch) or more of them in
+  // order than the caches hold. A small call over rows in order reads from cache, so it skips it.
+  let ahead = touchAheadRows > 0 ? touchAheadRows : count;
+  if (count > 0) {
+    const first = load<i32>(idx + ((<usize>start) << 2));
+    const last = load<i32>(idx + ((<usize>(start + count - 1)) << 2));
+    if (last - first == count - 1 && <u64>count * <u64>stride <= TOUCH_MIN_STREAM_BYTES) ahead = count;
+  }
+  for (; k + 2 <= count; k += 2) {
+    if (k + ahead + 2 <= count) {
+      const ta = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead)) << 2)) * stride;
+      const tb = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead + 1)) << 2)) * stride;
+      for (let o: usize = 0; o < stride; o += 64) {
+        touched ^= load<u8>(ta + o);
+        touched ^= load<u8>(tb + o);
+      }
+    }
+    const ia = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
+    const ib = <usize>load<i32>(idx + ((<usize>(start + k + 1)) << 2));
+    const rowA = x + ia * stride;
+    const rowB = x + ib * stride;
+    const fa = Simd.dot2<T>(rowA, rowB, params, d) + b;
+    const fb = <T>Simd.second + b;
+    const wa: T = sw != 0 ? load<T>(sw + (ia << s)) : 1;
+    const wb: T = sw != 0 ? load<T>(sw + (ib << s)) : 1;
+    const ya = load<T>(y + (ia << s));
+    const da = LossEval.slope<T>(loss, ya, fa, eps);
+    const ca = wa * da;
+    total += <f64>(wa * LossEval.value<T>(loss, ya, fa, eps, da));
+    const yb = load<T>(y + (ib << s));
+    const db = LossEval.slope<T>(loss, yb, fb, eps);
+    const cb = wb * db;
+    const lb = LossEval.value<T>(loss, yb, fb, eps, db);
+    if (ca != 0 && cb != 0) Simd.axpy2<T>(d, ca, rowA, cb, rowB, grad);
+    else if (ca != 0) Simd.axpy<T>(d, ca, rowA, grad);
+    else if (cb != 0) Simd.axpy<T>(d, cb, rowB, grad);
+    gb += ca;
+    gb += cb;
+    total += <f64>(wb * lb);
+  }
+  if (k < count) {
+    const i = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
+    const row = x + i * stride;
+    const f = Simd.dot<T>(row, params, d) + b;
+    const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
+    const yi = load<T>(y + (i << s));
+    const di = LossEval.slope<T>(loss, yi, f, eps);
+    const c = wi * di;
+    if (c != 0) Simd.axpy<T>(d, c, row, grad);
+    gb += c;
+    total += <f64>(wi * LossEval.value<T>(loss, yi, f, eps, di));
+  }
+  store<T>(grad + ((<usize>d) << s), gb);
+  touchSink = touched;
+  return total;
 }
 
 /**
@@ -223,7 +179,6 @@ class RegisterKernel {
   @inline
   static run<T>(
     blocks: i32,
-    kind: i32,
     loss: i32,
     x: usize,
     y: usize,
@@ -276,8 +231,8 @@ class RegisterKernel {
       const f = dot + b;
       const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
       const yi = load<T>(y + (i << s));
-      const dl = LossEval.slope<T>(kind, loss, yi, f, eps);
-      const li = LossEval.value<T>(kind, yi, f, dl);
+      const dl = LossEval.slope<T>(loss, yi, f, eps);
+      const li = LossEval.value<T>(loss, yi, f, eps, dl);
       const c = wi * dl;
       if (c != 0) {
         const cv = v128.splat<T>(c);
@@ -321,20 +276,9 @@ export function linearGradDispatch<T>(
 ): f64 {
   if (ASC_FEATURE_SIMD) {
     const rowBytes = d << (<i32>Simd.shiftOf<T>());
-    if (rowBytes == 64) {
-      if (loss == LOSS_SQUARED)
-        return RegisterKernel.run<T>(4, LOSS_SQUARED, loss, x, y, sw, idx, start, count, params, grad, lossParam);
-      if (loss == LOSS_HINGE)
-        return RegisterKernel.run<T>(4, LOSS_HINGE, loss, x, y, sw, idx, start, count, params, grad, lossParam);
-      return RegisterKernel.run<T>(4, -1, loss, x, y, sw, idx, start, count, params, grad, lossParam);
-    }
-    if (sizeof<T>() == 4 && rowBytes == 32) {
-      if (loss == LOSS_SQUARED)
-        return RegisterKernel.run<T>(2, LOSS_SQUARED, loss, x, y, sw, idx, start, count, params, grad, lossParam);
-      if (loss == LOSS_HINGE)
-        return RegisterKernel.run<T>(2, LOSS_HINGE, loss, x, y, sw, idx, start, count, params, grad, lossParam);
-      return RegisterKernel.run<T>(2, -1, loss, x, y, sw, idx, start, count, params, grad, lossParam);
-    }
+    if (rowBytes == 64) return RegisterKernel.run<T>(4, loss, x, y, sw, idx, start, count, params, grad, lossParam);
+    if (sizeof<T>() == 4 && rowBytes == 32)
+      return RegisterKernel.run<T>(2, loss, x, y, sw, idx, start, count, params, grad, lossParam);
   }
   return linearGradImpl<T>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
 }
