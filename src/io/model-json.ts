@@ -1,5 +1,6 @@
 import { DescentError } from "../errors.js";
 import type { History, StopReason } from "../train/history.js";
+import type { TrainProgress } from "../train/train-loop.js";
 
 /** Format tag and version written into every saved model. */
 export const MODEL_FORMAT = "descent-model";
@@ -127,13 +128,7 @@ export interface SavedState {
   subHistories: History[];
   stopReason: StopReason | null;
   nEpochs: number;
-  progress: {
-    step: number;
-    epoch: number;
-    rng: [number, number, number, number] | null;
-    moments: Float64Array[];
-    rateScale: number;
-  }[];
+  progress: TrainProgress[];
 }
 
 /** Reads and checks the training state of a model with `nFeatures` features. */

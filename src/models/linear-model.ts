@@ -5,6 +5,7 @@ import { dotJs } from "../backend/js-kernels.js";
 import type { LinearLoss } from "../backend/loss-id.js";
 import { ThreadedBackend } from "../backend/threaded-backend.js";
 import { DescentError } from "../errors.js";
+import type { SavedState } from "../io/model-json.js";
 import { isMatrix, type Matrix, type MatrixLike, toMatrix, toVector } from "../matrix.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
 import type { PenaltyConfig } from "../optim/step-params.js";
@@ -358,15 +359,7 @@ export abstract class LinearModel {
   }
 
   /** Restores what stateJSON wrote (already validated by the caller). */
-  protected restoreState(s: {
-    nOutputs: number;
-    params: Float64Array;
-    history: History;
-    subHistories: History[];
-    stopReason: StopReason | null;
-    nEpochs: number;
-    progress: TrainProgress[];
-  }): void {
+  protected restoreState(s: SavedState): void {
     this.nOutputs = s.nOutputs;
     this.params = s.params;
     this.history = s.history;
