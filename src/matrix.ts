@@ -85,48 +85,26 @@ export function toMatrix(X: MatrixLike, name = "X", checkFinite = true): Matrix 
 /** Index of the first NaN or ±Infinity in `data`, or −1. */
 export function firstNonFinite(data: Float64Array | Float32Array): number {
   // v·0 is 0 for finite v and NaN otherwise: four independent sums find out fast whether there is
-  // anything to look for; one monomorphic loop per array type (a mixed call site is slower in V8).
-  const clean = data instanceof Float64Array ? zeroSum64(data) : zeroSum32(data);
-  if (clean === 0) return -1;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i] as number;
-    if (v - v !== 0) return i;
+  // anything to look for.
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  const n = data.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    a0 += (data[i] as number) * 0;
+    a1 += (data[i + 1] as number) * 0;
+    a2 += (data[i + 2] as number) * 0;
+    a3 += (data[i + 3] as number) * 0;
+  }
+  for (; i < n; i++) a0 += (data[i] as number) * 0;
+  if (a0 + a1 + a2 + a3 === 0) return -1;
+  for (let k = 0; k < n; k++) {
+    const v = data[k] as number;
+    if (v - v !== 0) return k;
   }
   return -1;
-}
-
-function zeroSum64(data: Float64Array): number {
-  let a0 = 0;
-  let a1 = 0;
-  let a2 = 0;
-  let a3 = 0;
-  const n = data.length;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    a0 += (data[i] as number) * 0;
-    a1 += (data[i + 1] as number) * 0;
-    a2 += (data[i + 2] as number) * 0;
-    a3 += (data[i + 3] as number) * 0;
-  }
-  for (; i < n; i++) a0 += (data[i] as number) * 0;
-  return a0 + a1 + a2 + a3;
-}
-
-function zeroSum32(data: Float32Array): number {
-  let a0 = 0;
-  let a1 = 0;
-  let a2 = 0;
-  let a3 = 0;
-  const n = data.length;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    a0 += (data[i] as number) * 0;
-    a1 += (data[i + 1] as number) * 0;
-    a2 += (data[i + 2] as number) * 0;
-    a3 += (data[i + 3] as number) * 0;
-  }
-  for (; i < n; i++) a0 += (data[i] as number) * 0;
-  return a0 + a1 + a2 + a3;
 }
 
 /**
