@@ -66,7 +66,7 @@ class MfStep {
 }
 
 /**
- * One pass over ratings order[start .. start+count). `biased` = 0 leaves the biases at zero.
+ * One pass over ratings start .. start+count, in order. `biased` = 0 leaves the biases at zero.
  * Returns the sum of squared errors, each measured before its own update. Two consecutive ratings
  * that share neither user nor item have their predictions computed together (independent work
  * for the CPU); since their updates touch different rows, the result equals the one-by-one pass.
@@ -75,7 +75,6 @@ function mfEpochImpl<T>(
   users: usize,
   items: usize,
   ratings: usize,
-  order: usize,
   start: i32,
   count: i32,
   k: i32,
@@ -108,7 +107,7 @@ function mfEpochImpl<T>(
   let sse: f64 = 0;
   let n = 0;
   while (n < count) {
-    const r = <usize>load<i32>(order + ((<usize>(start + n)) << 2));
+    const r = <usize>(start + n);
     const u = <usize>load<i32>(users + (r << 2));
     const i = <usize>load<i32>(items + (r << 2));
     const pu = P + u * stride;
@@ -118,7 +117,7 @@ function mfEpochImpl<T>(
     const bU = load<T>(bup);
     const bI = load<T>(bip);
     if (n + 1 < count) {
-      const r2 = <usize>load<i32>(order + ((<usize>(start + n + 1)) << 2));
+      const r2 = <usize>(start + n + 1);
       const u2 = <usize>load<i32>(users + (r2 << 2));
       const i2 = <usize>load<i32>(items + (r2 << 2));
       if (u2 != u && i2 != i) {
@@ -170,7 +169,6 @@ export function mfEpochF64(
   users: usize,
   items: usize,
   ratings: usize,
-  order: usize,
   start: i32,
   count: i32,
   k: i32,
@@ -193,7 +191,6 @@ export function mfEpochF64(
     users,
     items,
     ratings,
-    order,
     start,
     count,
     k,
@@ -218,7 +215,6 @@ export function mfEpochF32(
   users: usize,
   items: usize,
   ratings: usize,
-  order: usize,
   start: i32,
   count: i32,
   k: i32,
@@ -241,7 +237,6 @@ export function mfEpochF32(
     users,
     items,
     ratings,
-    order,
     start,
     count,
     k,

@@ -110,7 +110,7 @@ export interface Backend {
     acc: FloatBuffer | null,
   ): void;
   /**
-   * One matrix-factorisation SGD pass over ratings order[start .. start+count) with P, Q and the
+   * One matrix-factorisation SGD pass over ratings start .. start+count, in order, with P, Q and the
    * biases in the backend's dtype (ratings float64; see assembly/mf.ts); returns the sum of squared
    * errors before each update.
    */
@@ -118,7 +118,6 @@ export interface Backend {
     users: IndexBuffer,
     items: IndexBuffer,
     ratings: Buffer<Float64Array>,
-    order: IndexBuffer,
     start: number,
     count: number,
     k: number,

@@ -235,7 +235,6 @@ export function mfEpochJs(
   users: Int32Array,
   items: Int32Array,
   ratings: Float64Array,
-  order: Int32Array,
   start: number,
   count: number,
   k: number,
@@ -249,7 +248,7 @@ export function mfEpochJs(
   const decayP = 1 - s.lrP * s.regP;
   const decayQ = 1 - s.lrQ * s.regQ;
   for (let n = 0; n < count; n++) {
-    const r = order[start + n];
+    const r = start + n;
     const u = users[r];
     const i = items[r];
     const pu = u * k;

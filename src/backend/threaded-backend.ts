@@ -175,7 +175,6 @@ export class ThreadedBackend extends WasmBackend {
     users: IndexBuffer,
     items: IndexBuffer,
     ratings: Buffer<Float64Array>,
-    order: IndexBuffer,
     start: number,
     count: number,
     k: number,
@@ -192,7 +191,7 @@ export class ThreadedBackend extends WasmBackend {
       const rows = Math.floor(count / w) + (t < count % w ? 1 : 0);
       calls.push({
         fn: this.f64 ? "mfEpochF64" : "mfEpochF32",
-        args: this.mfArgs(users, items, ratings, order, start + offset, rows, k, P, Q, bu, bi, step),
+        args: this.mfArgs(users, items, ratings, start + offset, rows, k, P, Q, bu, bi, step),
       });
       offset += rows;
     }

@@ -252,7 +252,6 @@ export class WasmBackend implements Backend {
     users: IndexBuffer,
     items: IndexBuffer,
     ratings: Buffer<Float64Array>,
-    order: IndexBuffer,
     start: number,
     count: number,
     k: number,
@@ -266,7 +265,6 @@ export class WasmBackend implements Backend {
       ptrOf(users),
       ptrOf(items),
       ptrOf(ratings),
-      ptrOf(order),
       start,
       count,
       k,
@@ -291,7 +289,6 @@ export class WasmBackend implements Backend {
     users: IndexBuffer,
     items: IndexBuffer,
     ratings: Buffer<Float64Array>,
-    order: IndexBuffer,
     start: number,
     count: number,
     k: number,
@@ -301,7 +298,7 @@ export class WasmBackend implements Backend {
     bi: FloatBuffer,
     step: MfStep,
   ): number {
-    const args = this.mfArgs(users, items, ratings, order, start, count, k, P, Q, bu, bi, step);
+    const args = this.mfArgs(users, items, ratings, start, count, k, P, Q, bu, bi, step);
     return (this.f64 ? this.k.mfEpochF64 : this.k.mfEpochF32)(...args);
   }
 }

@@ -279,11 +279,10 @@ export class MatrixFactorization {
     const k = this.o.factors;
     const backend: Backend = await createBackend(this.o.backend, this.o.dtype, this.o.threads);
     // The rating triples, shuffled together in place each epoch (so an epoch reads them in
-    // sequence); `ident` walks them in order.
+    // sequence).
     const users = backend.allocIndex(n);
     const items = backend.allocIndex(n);
     const ratings = backend.allocF64(n);
-    const ident = backend.allocIndex(n);
     const P = backend.alloc(this.P.length);
     const Q = backend.alloc(this.Q.length);
     const bu = backend.alloc(this.bu.length);
@@ -310,14 +309,12 @@ export class MatrixFactorization {
       Q.view.set(this.Q);
       bu.view.set(this.bu);
       bi.view.set(this.bi);
-      const iv = ident.view;
-      for (let i = 0; i < n; i++) iv[i] = i;
       for (let e = 0; e < this.o.epochs; e++) {
         if (this.o.shuffle) backend.shuffleTriples(users, items, ratings, n, rng);
         const sse =
           backend instanceof ThreadedBackend
-            ? await backend.mfEpochHogwild(users, items, ratings, ident, 0, n, k, P, Q, bu, bi, step)
-            : backend.mfEpoch(users, items, ratings, ident, 0, n, k, P, Q, bu, bi, step);
+            ? await backend.mfEpochHogwild(users, items, ratings, 0, n, k, P, Q, bu, bi, step)
+            : backend.mfEpoch(users, items, ratings, 0, n, k, P, Q, bu, bi, step);
         const mse = sse / n;
         const now = performance.now();
         this.history.loss.push(mse);
@@ -353,7 +350,7 @@ export class MatrixFactorization {
       }
     } finally {
       for (const b of [ratings, P, Q, bu, bi]) backend.free(b);
-      for (const b of [users, items, ident]) backend.free(b);
+      for (const b of [users, items]) backend.free(b);
       if (backend instanceof ThreadedBackend) backend.dispose();
     }
   }

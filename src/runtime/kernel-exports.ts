@@ -20,7 +20,7 @@ export interface KernelExports {
   firstNonFiniteF64(x: number, n: number): number;
   firstNonFiniteF32(x: number, n: number): number;
   shuffleTriples(a: number, b: number, c: number, n: number, state: number): void;
-  /** See assembly/mf.ts for the 21 arguments. */
+  /** See assembly/mf.ts for the 20 arguments. */
   mfEpochF64(...args: number[]): number;
   /** The same over float32 factors and biases. */
   mfEpochF32(...args: number[]): number;
