@@ -1,5 +1,6 @@
 // End-to-end training: n = 100,000, d = 32, float32, batch 256, 10 epochs of plain SGD, by our
 // LinearRegression on each backend and by TensorFlow.js (wasm and cpu backends).
+import { median } from "../src/bench/median.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { Prng } from "../src/train/prng.js";
 import { collectGarbage } from "./collect-garbage.js";
@@ -19,11 +20,6 @@ export interface EndToEndResult {
   objective: number;
   /** js median / this median. */
   vsJs: number;
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 function objectiveOf(X: Float32Array, y: Float32Array, n: number, d: number, w: ArrayLike<number>, b: number): number {

@@ -1,6 +1,7 @@
 // Matrix factorisation throughput: ratings per second of per-rating SGD with 50 factors (1,000 users
 // × 1,000 items), for the JS backend, both single-thread WASM builds and Hogwild on 2 worker
 // threads, in float64 and float32. Timed over the epochs (shuffle and kernel), not the setup.
+import { median } from "../src/bench/median.js";
 import { MatrixFactorization } from "../src/models/matrix-factorization.js";
 import { Prng } from "../src/train/prng.js";
 import { collectGarbage } from "./collect-garbage.js";
@@ -45,8 +46,7 @@ export async function runMfBench(repeats = 3, n = 200_000, factors = 50, epochs 
     }
   }
   const out: MfResult[] = tasks.map(([task], t) => {
-    const sorted = [...(times[t] ?? [])].sort((a, b) => a - b);
-    const medianMs = sorted[Math.floor(sorted.length / 2)] as number;
+    const medianMs = median(times[t] ?? []);
     return { task, ratings: n, factors, epochs, medianMs, ratingsPerSecond: (n * epochs) / (medianMs / 1000), vsJs: 0 };
   });
   // Each row against the JS backend of the same dtype.

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { BackendName } from "../backend/create-backend.js";
+import { median } from "../bench/median.js";
 import { parseCsv, toNumericDataset } from "../io/csv.js";
 import type { Matrix } from "../matrix.js";
 import { LinearRegression, type LinearRegressionOptions } from "../models/linear-regression.js";
@@ -33,12 +34,6 @@ export const DEMO_CONFIGS: ReadonlyArray<{ name: string; options: LinearRegressi
     options: { batchSize: "full", learningRate: 0.45, maxEpochs: 100_000, tol: null, gradTol: 1e-8 },
   },
 ];
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
 
 /** Trains every demo configuration on each backend (one warm-up, then `repeats` timed fits). */
 export async function runDiabetesDemo(repeats = 5): Promise<DemoRow[]> {

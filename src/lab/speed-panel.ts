@@ -1,6 +1,7 @@
 import type { Backend } from "../backend/backend.js";
 import { createBackend, threadsAvailable } from "../backend/create-backend.js";
 import { ThreadedBackend } from "../backend/threaded-backend.js";
+import { median } from "../bench/median.js";
 import type { DType } from "../matrix.js";
 import { Prng } from "../train/prng.js";
 import { byId, numberOf } from "./dom.js";
@@ -33,8 +34,7 @@ async function timeKernel(backend: Backend, n: number, d: number): Promise<numbe
   for (const b of [X, y, p, g]) backend.free(b);
   backend.free(idx);
   if (backend instanceof ThreadedBackend) backend.dispose();
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
+  return median(times);
 }
 
 /** Wires the Speed panel: times each kernel in this page and shows the ratios to pure JS. */
