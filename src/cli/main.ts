@@ -5,6 +5,8 @@ import { writeFile } from "node:fs/promises";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { formatLadder, type LadderLoss, runGradientLadder } from "../bench/gradient-ladder.js";
 import { DescentError } from "../errors.js";
+import { OPTIMIZER_NAMES } from "../optim/optimizer-spec.js";
+import { SCHEDULE_NAMES } from "../optim/schedules.js";
 import { startDemoServer } from "./demo-server.js";
 import { formatDemoTable, runDiabetesDemo } from "./diabetes-demo.js";
 import { type FitFlags, formatFitReport, runFit } from "./fit-command.js";
@@ -63,29 +65,9 @@ program
   .option("--factors <n>", "mf: latent factors", count("--factors"))
   .option("--regularization <r>", "mf: L2 regularisation", nonNegative("--regularization"))
   .option("--loss <loss>", "linear: squared|huber; svm: hinge|squaredHinge")
-  .addOption(
-    new Option("--optimizer <name>", "update rule").choices([
-      "sgd",
-      "momentum",
-      "nesterov",
-      "adagrad",
-      "rmsprop",
-      "adam",
-      "adamw",
-    ]),
-  )
+  .addOption(new Option("--optimizer <name>", "update rule").choices(OPTIMIZER_NAMES))
   .option("--lr <rate>", "learning rate", positive("--lr"))
-  .addOption(
-    new Option("--schedule <name>", "learning-rate schedule").choices([
-      "constant",
-      "invscaling",
-      "optimal",
-      "adaptive",
-      "step",
-      "exponential",
-      "cosine",
-    ]),
-  )
+  .addOption(new Option("--schedule <name>", "learning-rate schedule").choices(SCHEDULE_NAMES))
   .option("--batch-size <n|full>", "rows per step (1 = stochastic, full = batch)")
   .option(
     "--epochs <n>",

@@ -49,6 +49,9 @@ const KEYS: Record<OptimizerKind, readonly string[]> = {
   adamw: ["learningRate", "beta1", "beta2", "epsilon"],
 };
 
+/** Every optimizer name. */
+export const OPTIMIZER_NAMES = Object.keys(KEYS) as readonly OptimizerKind[];
+
 function fail(what: string): never {
   throw new DescentError("E_OPTION", `option 'optimizer' ${what}`);
 }

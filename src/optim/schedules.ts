@@ -37,7 +37,8 @@ export interface ScheduleContext {
   stepsPerEpoch: number;
 }
 
-const NAMES: readonly ScheduleName[] = [
+/** Every schedule name, in the order the docs list them. */
+export const SCHEDULE_NAMES: readonly ScheduleName[] = [
   "constant",
   "invscaling",
   "optimal",
@@ -77,9 +78,9 @@ export function normaliseSchedule(spec: unknown): { name: ScheduleName; params: 
   const o: Record<string, unknown> =
     typeof spec === "string" ? { name: spec } : spec !== null && typeof spec === "object" ? { ...spec } : {};
   const name = o.name as ScheduleName;
-  if (typeof name !== "string" || !NAMES.includes(name)) {
+  if (typeof name !== "string" || !SCHEDULE_NAMES.includes(name)) {
     fail(
-      `must be one of ${NAMES.map((n) => `'${n}'`).join(", ")} or { name, ...params } (got ${JSON.stringify(spec)})`,
+      `must be one of ${SCHEDULE_NAMES.map((n) => `'${n}'`).join(", ")} or { name, ...params } (got ${JSON.stringify(spec)})`,
     );
   }
   for (const key of Object.keys(o))
