@@ -432,13 +432,8 @@ function bindObjective(
   d: number,
   problem: SubProblem,
 ): { objective: Objective; free: () => void } {
-  const y = backend.alloc(n);
-  y.view.set(problem.y);
-  let sw: FloatBuffer | null = null;
-  if (problem.sampleWeight !== null) {
-    sw = backend.alloc(n);
-    sw.view.set(problem.sampleWeight);
-  }
+  const y = backend.allocCopy(problem.y);
+  const sw = problem.sampleWeight === null ? null : backend.allocCopy(problem.sampleWeight);
   const free = (): void => {
     backend.free(y);
     if (sw !== null) backend.free(sw);

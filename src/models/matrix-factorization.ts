@@ -283,10 +283,10 @@ export class MatrixFactorization {
     const users = backend.allocIndex(n);
     const items = backend.allocIndex(n);
     const ratings = backend.allocF64(n);
-    const P = backend.alloc(this.P.length);
-    const Q = backend.alloc(this.Q.length);
-    const bu = backend.alloc(this.bu.length);
-    const bi = backend.alloc(this.bi.length);
+    const P = backend.allocCopy(this.P);
+    const Q = backend.allocCopy(this.Q);
+    const bu = backend.allocCopy(this.bu);
+    const bi = backend.allocCopy(this.bi);
     const step: MfStep = {
       mu: this.mu,
       lrBu: this.o.lrBu,
@@ -305,10 +305,6 @@ export class MatrixFactorization {
       users.view.set(u);
       items.view.set(it);
       ratings.view.set(r);
-      P.view.set(this.P);
-      Q.view.set(this.Q);
-      bu.view.set(this.bu);
-      bi.view.set(this.bi);
       for (let e = 0; e < this.o.epochs; e++) {
         if (this.o.shuffle) backend.shuffleTriples(users, items, ratings, n, rng);
         const sse =

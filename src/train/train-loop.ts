@@ -124,22 +124,17 @@ export async function trainLoop(
   const { n, nPen, nAll } = objective;
   const { opts, optimizer } = config;
   const batch = opts.batchSize === "full" ? n : Math.min(opts.batchSize, n);
-  const p = backend.alloc(nAll);
+  const p = backend.allocCopy(params);
   const g = backend.alloc(nAll);
   const acc = backend.alloc(nAll);
   const idx = backend.allocIndex(n);
-  const slots = progress.moments.map((m) => {
-    const b = backend.alloc(nAll);
-    b.view.set(m);
-    return b;
-  });
+  const slots = progress.moments.map((m) => backend.allocCopy(m));
   const s1 = slots[0] ?? null;
   const s2 = slots[1] ?? null;
   const start = performance.now();
   let lastYield = start;
   const best = { score: Number.NEGATIVE_INFINITY, params: params.slice() };
   try {
-    p.view.set(params);
     const order = idx.view;
     for (let i = 0; i < n; i++) order[i] = i;
     const rng = new Prng(opts.seed);
