@@ -1,10 +1,16 @@
 // End-to-end training: n = 100,000, d = 32, float32, batch 256, 10 epochs of plain SGD, by our
-// LinearRegression on each backend and by TensorFlow.js (wasm and cpu backends).
+// LinearRegression on each backend and by TensorFlow.js (wasm and cpu backends). Our js fits run in
+// a clean isolate (src/bench/clean-isolate.ts), the rest in this one.
+import { CleanIsolate } from "../src/bench/clean-isolate.js";
 import { median } from "../src/bench/median.js";
-import { LinearRegression } from "../src/models/linear-regression.js";
+import { sharedArray } from "../src/bench/shared-array.js";
+import type { LinearRegressionOptions } from "../src/models/linear-regression.js";
 import { Prng } from "../src/train/prng.js";
 import { collectGarbage } from "./collect-garbage.js";
 import { type TfBackend, tfjsFit } from "./peers/tfjs.js";
+import { type TimedLinearFit, timeLinearFit } from "./timed-fits.js";
+
+const TIMED_FITS = new URL("./timed-fits.js", import.meta.url).href;
 
 /** One end-to-end result. */
 export interface EndToEndResult {
@@ -41,40 +47,49 @@ export async function runEndToEnd(repeats = 3, n = 100_000, d = 32): Promise<End
   const epochs = 10;
   const learningRate = 0.05;
   const rng = new Prng(21);
-  const X = new Float32Array(n * d).map(() => rng.nextFloat() * 2 - 1);
+  const X = sharedArray(Float32Array, n * d);
+  for (let i = 0; i < n * d; i++) X[i] = rng.nextFloat() * 2 - 1;
   const wTrue = Float64Array.from({ length: d }, (_, j) => Math.sin(j + 1));
-  const y = new Float32Array(n).map((_, i) => {
+  const y = sharedArray(Float32Array, n);
+  for (let i = 0; i < n; i++) {
     let s = 0.5;
     for (let j = 0; j < d; j++) s += (X[i * d + j] as number) * (wTrue[j] as number);
-    return s + 0.1 * (rng.nextFloat() - 0.5);
-  });
-  const matrix = { data: X, rows: n, cols: d };
+    y[i] = s + 0.1 * (rng.nextFloat() - 0.5);
+  }
   const out: EndToEndResult[] = [];
   const backends = ["js", "wasm-scalar", "wasm-simd"] as const;
-  const opts = (backend: (typeof backends)[number]) => ({
+  const opts = (backend: (typeof backends)[number]): LinearRegressionOptions => ({
     batchSize,
     maxEpochs: epochs,
     tol: null,
     learningRate,
-    penalty: "none" as const,
-    dtype: "float32" as const,
+    penalty: "none",
+    dtype: "float32",
     backend,
     seed: 1,
   });
-  for (const backend of backends) await new LinearRegression({ ...opts(backend), maxEpochs: 1 }).fit(matrix, y);
+  const isolate = new CleanIsolate();
+  const fit = (o: LinearRegressionOptions): Promise<TimedLinearFit> =>
+    o.backend === "js"
+      ? isolate.call<TimedLinearFit>(TIMED_FITS, "timeLinearFit", o, X, y, n, d)
+      : timeLinearFit(o, X, y, n, d);
   // Rounds go over the backends in turn, so a slow spell of this shared machine hits all of them.
   const times: number[][] = backends.map(() => []);
-  const models: Array<LinearRegression | null> = backends.map(() => null);
-  for (let r = 0; r < repeats; r++) {
-    for (const [t, backend] of backends.entries()) {
-      collectGarbage();
-      const t0 = performance.now();
-      models[t] = await new LinearRegression(opts(backend)).fit(matrix, y);
-      times[t]?.push(performance.now() - t0);
+  const fits: Array<TimedLinearFit | null> = backends.map(() => null);
+  try {
+    for (const backend of backends) await fit({ ...opts(backend), maxEpochs: 1 });
+    for (let r = 0; r < repeats; r++) {
+      for (const [t, backend] of backends.entries()) {
+        const f = await fit(opts(backend));
+        fits[t] = f;
+        times[t]?.push(f.ms);
+      }
     }
+  } finally {
+    await isolate.close();
   }
   for (const [t, backend] of backends.entries()) {
-    const m = models[t] as LinearRegression;
+    const m = fits[t] as TimedLinearFit;
     out.push({
       task: `descent ${backend}`,
       n,

@@ -275,6 +275,20 @@ describe("errors: one line on stderr, a non-zero exit, nothing written", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("bench prints the ladder for a given size, the js task timed in a clean isolate", () => {
+    const r = run("bench", "--n", "500", "--d", "6", "--dtype", "float64", "--time", "30");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/one full-batch squared gradient over 500 × 6/);
+    for (const task of ["js", "wasm-scalar", "wasm-simd", "wasm-simd-threads"]) {
+      const row = r.stdout.split("\n").find((l) => l.trim().split(/\s+/)[4] === task);
+      expect(row, task).toBeDefined();
+      const ratio = Number((row as string).trim().split(/\s+/).at(-1)?.replace("×", ""));
+      expect(ratio, task).toBeGreaterThan(0);
+      expect(Number.isFinite(ratio), task).toBe(true);
+    }
+  });
+
   it("--help lists every command and option", () => {
     const top = run("--help");
     for (const c of ["fit", "predict", "bench", "example"]) expect(top.stdout).toContain(c);

@@ -4,6 +4,8 @@ import { createBackend } from "../backend/create-backend.js";
 import { ThreadedBackend } from "../backend/threaded-backend.js";
 import type { DType } from "../matrix.js";
 import { Prng } from "../train/prng.js";
+import { CleanIsolate } from "./clean-isolate.js";
+import { sharedArray } from "./shared-array.js";
 
 /** One problem size of the ladder. */
 export interface LadderSize {
@@ -54,13 +56,13 @@ export const LADDER_TASKS = ["js", "wasm-scalar", "wasm-simd", "wasm-simd-thread
 /** One of the library's ladder tasks. */
 export type LadderTask = (typeof LADDER_TASKS)[number];
 
-/** The synthetic problem of a rung: X uniform in [−1, 1), targets suited to the loss. */
+/** The synthetic problem of a rung: X uniform in [−1, 1), targets suited to the loss (shared memory). */
 export function ladderData(size: LadderSize, loss: LadderLoss, seed = 17): { X: Float64Array; y: Float64Array } {
   const { n, d } = size;
   const rng = new Prng(seed);
-  const X = new Float64Array(n * d);
+  const X = sharedArray(Float64Array, n * d);
   for (let i = 0; i < n * d; i++) X[i] = rng.nextFloat() * 2 - 1;
-  const y = new Float64Array(n);
+  const y = sharedArray(Float64Array, n);
   for (let i = 0; i < n; i++) {
     const u = rng.nextFloat();
     y[i] = loss === "squared" ? u * 2 - 1 : loss === "softmax" ? Math.floor(u * SOFTMAX_CLASSES) : u < 0.5 ? -1 : 1;
@@ -131,65 +133,105 @@ async function prepareOwn(
   };
 }
 
+/** One of the library's ladder tasks on one problem, as plain data (it may be sent to a worker). */
+export interface LadderTaskRequest {
+  task: LadderTask;
+  dtype: DType;
+  size: LadderSize;
+  loss: LadderLoss;
+  data: { X: Float64Array; y: Float64Array };
+  /** tinybench measuring time, ms. */
+  timeMs: number;
+  threads: number;
+}
+
+/** The median time of one call and the number of timed calls. */
+export interface TaskTiming {
+  medianMs: number;
+  samples: number;
+}
+
+async function timeWithTinybench(name: string, fn: () => void | Promise<void>, timeMs: number): Promise<TaskTiming> {
+  const bench = new Bench({ time: timeMs, warmupTime: 100 });
+  bench.add(name, fn);
+  await bench.run();
+  const r = bench.tasks[0]?.result;
+  if (r === undefined || r.state !== "completed") throw new Error(`bench task ${name} ${r?.state ?? "missing"}`);
+  return { medianMs: r.latency.p50, samples: r.latency.samplesCount };
+}
+
+/** Times one of the library's tasks with tinybench (setup and teardown outside the timing). */
+export async function timeLadderTask(req: LadderTaskRequest): Promise<TaskTiming> {
+  const p = await prepareOwn(req.task, req.dtype, req.size, req.loss, req.data, req.threads);
+  try {
+    return await timeWithTinybench(req.task, p.run, req.timeMs);
+  } finally {
+    p.free();
+  }
+}
+
 /**
  * Measures one full-batch fused gradient for every size × dtype × loss with tinybench: the
- * library's tasks (js, wasm-scalar, wasm-simd) and any peers, data built outside the timed function.
+ * library's tasks (js, wasm-scalar, wasm-simd, wasm-simd-threads) and any peers, data built
+ * outside the timed function. The js task runs in a clean isolate (src/bench/clean-isolate.ts), as
+ * it would in an app that never loads WebAssembly; the others in this one, one after another.
  */
 export async function runGradientLadder(
   plan: ReadonlyArray<{ size: LadderSize; dtypes: readonly DType[]; losses: readonly LadderLoss[] }>,
   options: { timeMs?: number; threads?: number; peers?: readonly PeerTask[]; onRung?: (r: LadderResult) => void } = {},
 ): Promise<LadderResult[]> {
   const results: LadderResult[] = [];
-  for (const { size, dtypes, losses } of plan) {
-    for (const loss of losses) {
-      const data = ladderData(size, loss);
-      for (const dtype of dtypes) {
-        const bench = new Bench({ time: options.timeMs ?? 400, warmupTime: 100 });
-        const own: Array<{ backend: Backend; free: () => void }> = [];
-        for (const task of LADDER_TASKS) {
-          const p = await prepareOwn(task, dtype, size, loss, data, options.threads ?? 2);
-          own.push(p);
-          bench.add(task, p.run);
-        }
-        await bench.run();
-        for (const p of own) p.free();
-        const tasks = [...bench.tasks];
-        // Each peer gets a bench of its own (TensorFlow.js tensors belong to one backend at a time).
-        for (const peer of options.peers ?? []) {
-          const X = dtype === "float32" ? Float32Array.from(data.X) : data.X;
-          const prepared = await peer.prepare(size, dtype, loss, { X, y: data.y });
-          if (prepared === null) continue;
-          const peerBench = new Bench({ time: options.timeMs ?? 400, warmupTime: 100 });
-          peerBench.add(peer.name, prepared.run);
-          await peerBench.run();
-          prepared.dispose();
-          tasks.push(...peerBench.tasks);
-        }
-        let jsMedian = Number.NaN;
-        const outputs = loss === "softmax" ? SOFTMAX_CLASSES : 1;
-        for (const t of tasks) {
-          const r = t.result;
-          if (r.state !== "completed") throw new Error(`bench task ${t.name} ${r.state}`);
-          const medianMs = r.latency.p50;
-          if (t.name === "js") jsMedian = medianMs;
+  const timeMs = options.timeMs ?? 400;
+  const isolate = new CleanIsolate();
+  try {
+    for (const { size, dtypes, losses } of plan) {
+      for (const loss of losses) {
+        const data = ladderData(size, loss);
+        for (const dtype of dtypes) {
+          const timings: Array<{ name: string } & TaskTiming> = [];
+          for (const task of LADDER_TASKS) {
+            const req: LadderTaskRequest = { task, dtype, size, loss, data, timeMs, threads: options.threads ?? 2 };
+            const timing =
+              task === "js"
+                ? await isolate.call<TaskTiming>(import.meta.url, "timeLadderTask", req)
+                : await timeLadderTask(req);
+            timings.push({ name: task, ...timing });
+          }
+          // Each peer is timed on its own (TensorFlow.js tensors belong to one backend at a time).
+          for (const peer of options.peers ?? []) {
+            const X = dtype === "float32" ? Float32Array.from(data.X) : data.X;
+            const prepared = await peer.prepare(size, dtype, loss, { X, y: data.y });
+            if (prepared === null) continue;
+            try {
+              timings.push({ name: peer.name, ...(await timeWithTinybench(peer.name, prepared.run, timeMs)) });
+            } finally {
+              prepared.dispose();
+            }
+          }
+          const jsMedian = timings.find((t) => t.name === "js")?.medianMs ?? Number.NaN;
+          const outputs = loss === "softmax" ? SOFTMAX_CLASSES : 1;
           const bytes = size.n * size.d * (dtype === "float64" ? 8 : 4);
-          const rung: LadderResult = {
-            n: size.n,
-            d: size.d,
-            dtype,
-            loss,
-            task: t.name,
-            medianMs,
-            gflops: (4 * size.n * size.d * outputs) / (medianMs * 1e6),
-            gbps: bytes / (medianMs * 1e6),
-            vsJs: jsMedian / medianMs,
-            samples: r.latency.samplesCount,
-          };
-          results.push(rung);
-          options.onRung?.(rung);
+          for (const t of timings) {
+            const rung: LadderResult = {
+              n: size.n,
+              d: size.d,
+              dtype,
+              loss,
+              task: t.name,
+              medianMs: t.medianMs,
+              gflops: (4 * size.n * size.d * outputs) / (t.medianMs * 1e6),
+              gbps: bytes / (t.medianMs * 1e6),
+              vsJs: jsMedian / t.medianMs,
+              samples: t.samples,
+            };
+            results.push(rung);
+            options.onRung?.(rung);
+          }
         }
       }
     }
+  } finally {
+    await isolate.close();
   }
   return results;
 }

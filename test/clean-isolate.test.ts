@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { CleanIsolate } from "../src/bench/clean-isolate.js";
+import { sharedArray } from "../src/bench/shared-array.js";
+
+const target = new URL("./fixtures/isolate-target.mjs", import.meta.url).href;
+
+describe("CleanIsolate", () => {
+  it("calls exports in a worker, shares typed arrays over shared memory and reports failures", async () => {
+    const isolate = new CleanIsolate();
+    try {
+      expect(await isolate.call<number>(target, "add", 2, 3)).toBe(5);
+      const view = sharedArray(Float64Array, 7);
+      expect(await isolate.call<number>(target, "fill", view, 1.5)).toBe(7);
+      expect(Array.from(view)).toEqual(Array(7).fill(1.5));
+      await expect(isolate.call(target, "fail")).rejects.toThrow(/clean isolate.*planned failure/s);
+      await expect(isolate.call(target, "missing")).rejects.toThrow(/clean isolate/);
+      // Still usable after a failed call.
+      expect(await isolate.call<number>(target, "add", 1, 1)).toBe(2);
+    } finally {
+      await isolate.close();
+    }
+  });
+});
