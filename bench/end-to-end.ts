@@ -69,7 +69,7 @@ export async function runEndToEnd(repeats = 3, n = 100_000, d = 32): Promise<End
     seed: 1,
   });
   const isolate = new CleanIsolate();
-  const fit = (o: LinearRegressionOptions): Promise<TimedLinearFit> =>
+  const timedFit = (o: LinearRegressionOptions): Promise<TimedLinearFit> =>
     o.backend === "js"
       ? isolate.call<TimedLinearFit>(TIMED_FITS, "timeLinearFit", o, X, y, n, d)
       : timeLinearFit(o, X, y, n, d);
@@ -77,10 +77,10 @@ export async function runEndToEnd(repeats = 3, n = 100_000, d = 32): Promise<End
   const times: number[][] = backends.map(() => []);
   const fits: Array<TimedLinearFit | null> = backends.map(() => null);
   try {
-    for (const backend of backends) await fit({ ...opts(backend), maxEpochs: 1 });
+    for (const backend of backends) await timedFit({ ...opts(backend), maxEpochs: 1 });
     for (let r = 0; r < repeats; r++) {
       for (const [t, backend] of backends.entries()) {
-        const f = await fit(opts(backend));
+        const f = await timedFit(opts(backend));
         fits[t] = f;
         times[t]?.push(f.ms);
       }
