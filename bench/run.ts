@@ -20,7 +20,10 @@ console.log(
   "1. Gradient ladder: one full-batch fused gradient (prediction, loss, Xᵀ·residual) over n rows × d columns.",
 );
 console.log(
-  "   Median of tinybench samples; GFLOP/s counts 4·n·d·outputs; GB/s counts the bytes of X; × js = js median / task median.\n",
+  "   Median of tinybench samples; GFLOP/s counts 4·n·d·outputs; GB/s counts the bytes of X; × js = js median / task median.",
+);
+console.log(
+  "   The js tasks and fits run in a clean isolate (a worker no WebAssembly memory has grown in), as in an app without WASM.\n",
 );
 const both = ["float64", "float32"] as const;
 const ladder = await runGradientLadder(
