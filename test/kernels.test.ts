@@ -3,9 +3,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Backend } from "../src/backend/backend.js";
 import type { FloatBuffer } from "../src/backend/buffer.js";
-import { createBackend } from "../src/backend/create-backend.js";
+import { type BackendName, createBackend } from "../src/backend/create-backend.js";
 import type { LinearLoss } from "../src/backend/loss-id.js";
+import { WasmBackend } from "../src/backend/wasm-backend.js";
 import type { DType } from "../src/matrix.js";
+import { getRuntime } from "../src/runtime/wasm-runtime.js";
 import { Prng } from "../src/train/prng.js";
 
 /** Lengths that exercise every SIMD block and tail (blocks of 8 for f64, 16 for f32). */
@@ -14,7 +16,9 @@ const LENGTHS = [0, 1, 2, 3, 4, 5, 15, 16, 17, 1003];
 const F32_REL_TOL = 1e-4;
 /** Float64 results vs the naive left-to-right reference (different order, so not bitwise). */
 const F64_REL_TOL = 1e-12;
-const KINDS = ["js", "wasm-simd", "wasm-scalar"] as const;
+// wasm-simd and wasm-scalar run over shared memory in Node; the "own memory" kinds are the same
+// kernels in the builds used where SharedArrayBuffer is missing.
+const KINDS = ["js", "wasm-simd", "wasm-scalar", "wasm-simd own memory", "wasm-scalar own memory"] as const;
 const DTYPES: DType[] = ["float64", "float32"];
 const LOSSES: LinearLoss[] = ["squared", "huber", "hinge", "squaredHinge", "log"];
 
@@ -41,7 +45,15 @@ function close(actual: number, expected: number, rel: number, scale = 1): void {
 const backends = new Map<string, Backend>();
 beforeAll(async () => {
   for (const kind of KINDS)
-    for (const dtype of DTYPES) backends.set(`${kind}/${dtype}`, await createBackend(kind, dtype));
+    for (const dtype of DTYPES) {
+      const own = kind.endsWith(" own memory")
+        ? await getRuntime(kind.startsWith("wasm-simd") ? "simd" : "scalar")
+        : null;
+      backends.set(
+        `${kind}/${dtype}`,
+        own !== null ? new WasmBackend(own, dtype) : await createBackend(kind.split(" ")[0] as BackendName, dtype),
+      );
+    }
 });
 const get = (kind: (typeof KINDS)[number], dtype: DType): Backend => backends.get(`${kind}/${dtype}`) as Backend;
 

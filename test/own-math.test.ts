@@ -51,7 +51,7 @@ function closeTo(a: number, b: number): boolean {
   return Math.abs(a - b) <= REL * Math.abs(b) + 1e-320;
 }
 
-describe.each(["simd", "scalar"] as const)("own math (%s build)", (variant) => {
+describe.each(["simd", "scalar", "simd-shared", "scalar-shared"] as const)("own math (%s build)", (variant) => {
   it("exp, log and log1p equal the JS versions to the bit", async () => {
     const rt = await getRuntime(variant);
     if (rt === null) throw new Error(`${variant} build unavailable`);

@@ -1,5 +1,6 @@
 // The arena and slabs under the WASM backend: alignment, reuse, coalescing, growth.
 import { describe, expect, it } from "vitest";
+import { createBackend } from "../src/backend/create-backend.js";
 import { Arena } from "../src/runtime/arena.js";
 import { Slab } from "../src/runtime/slab.js";
 import { getRuntime } from "../src/runtime/wasm-runtime.js";
@@ -53,6 +54,36 @@ describe("runtime", () => {
     const b = await getRuntime("simd");
     expect(a).not.toBeNull();
     expect(a).toBe(b);
+  });
+
+  it.each(["wasm-simd", "wasm-scalar"] as const)(
+    "%s in Node works over shared memory: growing it leaves earlier views attached",
+    async (name) => {
+      const backend = await createBackend(name, "float64");
+      const small = backend.alloc(4);
+      small.view.set([1, 2, 3, 4]);
+      const before = small.view;
+      // Larger than anything allocated so far: the memory has to grow.
+      const big = backend.alloc(4 << 20);
+      expect(before.buffer).toBeInstanceOf(SharedArrayBuffer);
+      // A detached view would read as length 0.
+      expect(before.length).toBe(4);
+      expect(Array.from(before)).toEqual([1, 2, 3, 4]);
+      expect(Array.from(small.view)).toEqual([1, 2, 3, 4]);
+      backend.free(big);
+      backend.free(small);
+    },
+  );
+
+  it.each([
+    ["simd", "simd-shared"],
+    ["scalar", "scalar-shared"],
+  ] as const)("has an own-memory %s build (engines without SharedArrayBuffer) next to %s", async (own, shared) => {
+    const a = await getRuntime(own);
+    const b = await getRuntime(shared);
+    if (a === null || b === null) throw new Error("builds unavailable");
+    expect(a.memory.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    expect(b.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 });
 

@@ -90,7 +90,7 @@ describe("threaded gradients", () => {
 
 describe("worker failure", () => {
   it("a worker that dies mid-fit makes fit reject with a clear error, and the next fit gets a fresh pool", async () => {
-    const rt = await getRuntime("threads");
+    const rt = await getRuntime("simd-shared");
     if (rt === null) throw new Error("threads build unavailable");
     const pool = await getPool(2, rt.module, rt.memory);
     const X = { data: Xdata, rows: n, cols: d };

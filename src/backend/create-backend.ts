@@ -1,7 +1,7 @@
 import { DescentError } from "../errors.js";
 import type { DType } from "../matrix.js";
 import { isNode } from "../runtime/is-node.js";
-import { getRuntime } from "../runtime/wasm-runtime.js";
+import { getRuntime, type WasmRuntime } from "../runtime/wasm-runtime.js";
 import type { Backend } from "./backend.js";
 import { JsBackend } from "./js-backend.js";
 import { jsKernelsFor } from "./js-kernel-instances.js";
@@ -25,28 +25,46 @@ export function threadsAvailable(): boolean {
 }
 
 /**
+ * The runtime of a build: over shared memory where the engine has SharedArrayBuffer (Node, a
+ * cross-origin isolated page), else over a memory of its own. A shared memory grows in place; an
+ * unshared one detaches its old ArrayBuffer, after which V8 makes every typed-array access in that
+ * isolate check for detachment (about a quarter slower in typed-array-heavy JS, the app's as
+ * much as ours), so the shared build is preferred even for one thread.
+ */
+async function runtimeFor(simd: boolean): Promise<WasmRuntime | null> {
+  if (typeof SharedArrayBuffer === "function") {
+    try {
+      const shared = await getRuntime(simd ? "simd-shared" : "scalar-shared");
+      if (shared !== null) return shared;
+    } catch {
+      // A shared build that cannot be fetched or instantiated here: the unshared one still works.
+    }
+  }
+  return getRuntime(simd ? "simd" : "scalar");
+}
+
+/**
  * Creates a backend of the given name and dtype (loading and caching the WASM build once). With
  * threads > 1 and a SIMD backend, large gradient calls run on a pool of worker threads over shared
  * memory (Node, or a cross-origin isolated page; otherwise it falls back to one thread).
  */
 export async function createBackend(name: BackendName, dtype: DType, threads = 1): Promise<Backend> {
   if (name === "js") return new JsBackend(dtype, await jsKernelsFor(dtype));
-  if (threads > 1 && (name === "wasm" || name === "wasm-simd") && threadsAvailable()) {
-    const rt = await getRuntime("threads");
-    if (rt !== null) {
-      const { getPool } = await import("../parallel/worker-pool.js");
-      const { ThreadedBackend } = await import("./threaded-backend.js");
-      return new ThreadedBackend(rt, dtype, await getPool(threads, rt.module, rt.memory));
-    }
-  }
   if (name === "wasm" || name === "wasm-simd") {
-    const simd = await getRuntime("simd");
-    if (simd !== null) return new WasmBackend(simd, dtype);
+    const simd = await runtimeFor(true);
+    if (simd !== null) {
+      if (threads > 1 && threadsAvailable() && simd.variant === "simd-shared") {
+        const { getPool } = await import("../parallel/worker-pool.js");
+        const { ThreadedBackend } = await import("./threaded-backend.js");
+        return new ThreadedBackend(simd, dtype, await getPool(threads, simd.module, simd.memory));
+      }
+      return new WasmBackend(simd, dtype);
+    }
     if (name === "wasm-simd") {
       throw new DescentError("E_OPTION", "backend 'wasm-simd': this engine does not support WebAssembly SIMD");
     }
   }
-  const scalar = await getRuntime("scalar");
+  const scalar = await runtimeFor(false);
   if (scalar === null) throw new DescentError("E_OPTION", "backend: this engine cannot run the WebAssembly build");
   return new WasmBackend(scalar, dtype);
 }

@@ -29,7 +29,7 @@ export class ThreadedBackend extends WasmBackend {
   private scratches: Array<Buffer<Float64Array>> = [];
 
   constructor(runtime: WasmRuntime, dtype: DType, pool: WorkerPool) {
-    super(runtime, dtype);
+    super(runtime, dtype, true);
     this.pool = pool;
     this.threads = pool.size;
   }

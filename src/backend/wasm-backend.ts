@@ -29,11 +29,12 @@ export class WasmBackend implements Backend {
   protected readonly f64: boolean;
   private readonly elementBytes: number;
 
-  constructor(runtime: WasmRuntime, dtype: DType) {
+  /** `threaded` is for ThreadedBackend (kind 'wasm-threads'); otherwise the kind follows the build. */
+  constructor(runtime: WasmRuntime, dtype: DType, threaded = false) {
     this.runtime = runtime;
     this.k = runtime.exports;
-    this.kind =
-      runtime.variant === "simd" ? "wasm-simd" : runtime.variant === "threads" ? "wasm-threads" : "wasm-scalar";
+    const simd = runtime.variant === "simd" || runtime.variant === "simd-shared";
+    this.kind = threaded ? "wasm-threads" : simd ? "wasm-simd" : "wasm-scalar";
     this.dtype = dtype;
     this.f64 = dtype === "float64";
     this.elementBytes = this.f64 ? 8 : 4;
