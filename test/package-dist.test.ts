@@ -8,8 +8,9 @@ import { describe, expect, it } from "vitest";
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 describe("the built package", () => {
-  it("has dist/index.js, its types and both WebAssembly builds", () => {
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/wasm/release.wasm", "dist/wasm/release-scalar.wasm"]) {
+  it("has dist/index.js, its types and all four WebAssembly builds", () => {
+    const builds = ["release.wasm", "release-scalar.wasm", "release-threads.wasm", "release-scalar-threads.wasm"];
+    for (const f of ["dist/index.js", "dist/index.d.ts", ...builds.map((b) => `dist/wasm/${b}`)]) {
       expect(existsSync(`${root}/${f}`), f).toBe(true);
     }
     const pkg = JSON.parse(readFileSync(`${root}/package.json`, "utf8"));
