@@ -19,5 +19,13 @@ describe("CleanIsolate", () => {
     } finally {
       await isolate.close();
     }
+    await expect(isolate.call(target, "add", 1, 1)).rejects.toThrow(/closed/);
+  });
+
+  it("rejects a call still running when it is closed, instead of leaving it pending", async () => {
+    const isolate = new CleanIsolate();
+    const running = isolate.call(target, "sleep", 5_000);
+    await isolate.close();
+    await expect(running).rejects.toThrow(/closed/);
   });
 });

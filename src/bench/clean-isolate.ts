@@ -66,9 +66,13 @@ export class CleanIsolate {
     });
   }
 
-  /** Stops the worker. */
+  /** Stops the worker; calls still waiting reject. */
   async close(): Promise<void> {
     this.worker.removeAllListeners("exit");
+    const closed = new Error("the clean isolate was closed");
+    this.failure = closed;
+    for (const p of this.pending.values()) p.reject(closed);
+    this.pending.clear();
     await this.worker.terminate();
   }
 }
