@@ -24,8 +24,9 @@ describe("CleanIsolate", () => {
 
   it("rejects a call still running when it is closed, instead of leaving it pending", async () => {
     const isolate = new CleanIsolate();
-    const running = isolate.call(target, "sleep", 5_000);
+    // The expectation is attached before the close, so the rejection is never unhandled.
+    const rejected = expect(isolate.call(target, "sleep", 5_000)).rejects.toThrow(/closed/);
     await isolate.close();
-    await expect(running).rejects.toThrow(/closed/);
+    await rejected;
   });
 });
