@@ -120,11 +120,14 @@ export function linearGradImpl<T>(
   }
   for (; k + 2 <= count; k += 2) {
     if (k + ahead + 2 <= count) {
-      const ta = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead)) << 2)) * stride;
-      const tb = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead + 1)) << 2)) * stride;
-      for (let o: usize = 0; o < stride; o += 64) {
-        touched ^= load<u8>(ta + o);
-        touched ^= load<u8>(tb + o);
+      let ta = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead)) << 2)) * stride;
+      let tb = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead + 1)) << 2)) * stride;
+      const te = ta + stride;
+      while (ta < te) {
+        touched ^= load<u8>(ta);
+        touched ^= load<u8>(tb);
+        ta += 64;
+        tb += 64;
       }
     }
     const ia = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
