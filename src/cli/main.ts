@@ -175,7 +175,12 @@ program
 program
   .command("example")
   .description("train linear regression on the bundled diabetes data with the JS and WASM backends")
-  .option("--repeats <n>", "timed fits per configuration", count("--repeats"), 5)
+  .option(
+    "--repeats <n>",
+    "timed fits per backend and configuration, at least (fast fits get more)",
+    count("--repeats"),
+    5,
+  )
   .action(async (opts: { repeats: number }) => {
     process.stdout.write(`${formatDemoTable(await runDiabetesDemo(opts.repeats))}\n`);
   });
