@@ -14,6 +14,7 @@ describe("CleanIsolate", () => {
       expect(Array.from(view)).toEqual(Array(7).fill(1.5));
       await expect(isolate.call(target, "fail")).rejects.toThrow(/clean isolate.*planned failure/s);
       await expect(isolate.call(target, "missing")).rejects.toThrow(/clean isolate/);
+      await expect(isolate.call(target, "add", () => 1, 2)).rejects.toThrow(/clone/i);
       // Still usable after a failed call.
       expect(await isolate.call<number>(target, "add", 1, 1)).toBe(2);
     } finally {

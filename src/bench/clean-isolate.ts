@@ -62,7 +62,13 @@ export class CleanIsolate {
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, url, name, args });
+      try {
+        this.worker.postMessage({ id, url, name, args });
+      } catch (err) {
+        // Arguments that cannot be cloned (functions, for example): nothing was sent.
+        this.pending.delete(id);
+        reject(err);
+      }
     });
   }
 
