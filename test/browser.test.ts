@@ -85,6 +85,38 @@ describe("the library in the browser", () => {
     expect(inPage).toBe(inNode);
   });
 
+  it("runs the shared-memory builds here, and the own-memory fallback gives the same gradient bits", async () => {
+    // A string, so the test runner does not rewrite its dynamic imports: they run in the page.
+    const script = `(async () => {
+      const rt = await import("/dist/runtime/wasm-runtime.js");
+      const wb = await import("/dist/backend/wasm-backend.js");
+      const gradient = async (variant) => {
+        const runtime = await rt.getRuntime(variant);
+        if (runtime === null) throw new Error(variant + " unavailable");
+        const b = new wb.WasmBackend(runtime, "float64");
+        const n = 301;
+        const d = 13;
+        const X = b.alloc(n * d);
+        for (let i = 0; i < n * d; i++) X.view[i] = Math.sin(i * 0.37);
+        const y = b.alloc(n);
+        for (let i = 0; i < n; i++) y.view[i] = Math.cos(i) < 0 ? -1 : 1;
+        const p = b.alloc(d + 1);
+        p.view.fill(0.05);
+        const g = b.alloc(d + 1);
+        const idx = b.allocIndex(n);
+        for (let i = 0; i < n; i++) idx.view[i] = (i * 7) % n;
+        const loss = b.linearGrad("log", X, y, null, idx, 0, n, d, p, g, 0);
+        const bits = Array.from(new Uint8Array(Float64Array.from([...g.view, loss]).buffer)).join(",");
+        return { bits, shared: runtime.memory.buffer instanceof SharedArrayBuffer };
+      };
+      return { own: await gradient("simd"), shared: await gradient("simd-shared") };
+    })()`;
+    const out = (await page.evaluate(script)) as Record<"own" | "shared", { bits: string; shared: boolean }>;
+    expect(out.own.shared).toBe(false);
+    expect(out.shared.shared).toBe(true);
+    expect(out.own.bits).toBe(out.shared.bits);
+  });
+
   it("is cross-origin isolated, picks the threaded build, and stays responsive during a long fit", async () => {
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
     expect(await page.getAttribute("body", "data-binary")).toBe("threads");
