@@ -6,7 +6,15 @@ import type { Matrix, MatrixLike } from "../matrix.js";
 import { penaltyValue } from "../optim/step-params.js";
 import type { ResolvedSgdOptions, SgdOptions } from "../train/options.js";
 import { type ClassWeight, classWeights, encodeLabels, indexLabels, type Label } from "./labels.js";
-import { type FitOptions, LinearModel, linearScores, type SubProblem, takeEntries, takeRows } from "./linear-model.js";
+import {
+  type FitOptions,
+  LinearModel,
+  linearScores,
+  type SubProblem,
+  takeEntries,
+  takeRows,
+  takeValidationRows,
+} from "./linear-model.js";
 import { accuracy } from "./metrics.js";
 import { validationSplit } from "./validation-split.js";
 
@@ -163,8 +171,8 @@ export abstract class LinearClassifier extends LinearModel {
   async fit(X: MatrixLike, y: ArrayLike<Label>, options: FitOptions = {}): Promise<this> {
     this.assertUsable();
     this.assertFitsMemory(X);
-    // With early stopping the validation rows never reach the backend: scan all of X here.
-    const m = this.checkX(X, this.opts.warmStart, this.opts.earlyStopping);
+    // NaN/Infinity: the backend scans the rows it trains on; validation rows are scanned below.
+    const m = this.checkX(X, this.opts.warmStart, false);
     const { classes, index } = encodeLabels(y);
     if (index.length !== m.rows)
       throw new DescentError("E_SHAPE", `y has ${index.length} values but X has ${m.rows} rows`);
@@ -190,7 +198,7 @@ export abstract class LinearClassifier extends LinearModel {
         `earlyStopping needs validation rows: ${m.rows} rows × validationFraction ${this.opts.validationFraction} leaves none`,
       );
     }
-    const val = { m: takeRows(m, validation), index: takeEntries(index, validation) };
+    const val = { m: takeValidationRows(m, validation), index: takeEntries(index, validation) };
     const { problems, outputs } = this.problems(
       takeEntries(index, train),
       sw === null ? null : takeEntries(sw, train),

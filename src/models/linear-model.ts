@@ -6,7 +6,7 @@ import type { LinearLoss } from "../backend/loss-id.js";
 import { ThreadedBackend } from "../backend/threaded-backend.js";
 import { DescentError } from "../errors.js";
 import type { SavedState } from "../io/model-json.js";
-import { isMatrix, type Matrix, type MatrixLike, toMatrix, toVector } from "../matrix.js";
+import { firstNonFinite, isMatrix, type Matrix, type MatrixLike, toMatrix, toVector } from "../matrix.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
 import type { PenaltyConfig } from "../optim/step-params.js";
 import { formatBytes } from "../runtime/arena.js";
@@ -48,6 +48,25 @@ export function takeRows(m: Matrix, rows: Int32Array): Matrix {
     data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols);
   });
   return { data, rows: rows.length, cols: m.cols };
+}
+
+/**
+ * The validation rows of an early-stopping fit (they are scored in float64 here and never reach a
+ * backend), checked for NaN and ±Infinity; E_NONFINITE names the row in the caller's numbering.
+ * The training rows are checked where they are copied to (`LinearModel.stageX`), so with early
+ * stopping no row of X is scanned twice.
+ */
+export function takeValidationRows(m: Matrix, rows: Int32Array): Matrix {
+  const v = takeRows(m, rows);
+  const bad = firstNonFinite(v.data);
+  if (bad >= 0) {
+    const row = rows[Math.floor(bad / m.cols)] as number;
+    throw new DescentError(
+      "E_NONFINITE",
+      `X has a non-finite value (${v.data[bad]}) at row ${row}, column ${bad % m.cols}`,
+    );
+  }
+  return v;
 }
 
 /** Training rows copied into a backend's memory and checked (see `LinearModel.stageX`). */

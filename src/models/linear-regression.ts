@@ -5,7 +5,15 @@ import { MODEL_FORMAT, MODEL_VERSION, readCount, readEnvelope, readObject, readS
 import { type MatrixLike, toVector } from "../matrix.js";
 import { penaltyValue } from "../optim/step-params.js";
 import { type ResolvedSgdOptions, resolveSgdOptions, type SgdOptions, serializableOptions } from "../train/options.js";
-import { type FitOptions, LinearModel, linearScores, type SubProblem, takeEntries, takeRows } from "./linear-model.js";
+import {
+  type FitOptions,
+  LinearModel,
+  linearScores,
+  type SubProblem,
+  takeEntries,
+  takeRows,
+  takeValidationRows,
+} from "./linear-model.js";
 import { r2Score } from "./metrics.js";
 import { validationSplit } from "./validation-split.js";
 
@@ -69,8 +77,8 @@ export class LinearRegression extends LinearModel {
   async fit(X: MatrixLike, y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
     this.assertUsable();
     this.assertFitsMemory(X);
-    // With early stopping the validation rows never reach the backend: scan all of X here.
-    const m = this.checkX(X, this.opts.warmStart, this.opts.earlyStopping);
+    // NaN/Infinity: the backend scans the rows it trains on; validation rows are scanned below.
+    const m = this.checkX(X, this.opts.warmStart, false);
     const yv = toVector(y, m.rows, "y");
     const sw = this.checkWeights(options.sampleWeight, m.rows);
     if (!this.opts.earlyStopping) {
@@ -84,7 +92,7 @@ export class LinearRegression extends LinearModel {
         `earlyStopping needs validation rows: ${m.rows} rows × validationFraction ${this.opts.validationFraction} leaves none`,
       );
     }
-    const mv = takeRows(m, validation);
+    const mv = takeValidationRows(m, validation);
     const yval = takeEntries(yv, validation);
     const swv = sw === null ? null : takeEntries(sw, validation);
     const validate = (p: Float64Array): number => r2Score(yval, linearScores(mv, p, 1), swv);
