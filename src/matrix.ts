@@ -46,12 +46,7 @@ export function toMatrix(X: MatrixLike, name = "X", checkFinite = true): Matrix 
       throw new DescentError("E_SHAPE", `${name}: data has ${data.length} values but rows x cols = ${rows * cols}`);
     }
     const bad = checkFinite ? firstNonFinite(data) : -1;
-    if (bad >= 0) {
-      throw new DescentError(
-        "E_NONFINITE",
-        `${name} has a non-finite value (${data[bad]}) at row ${Math.floor(bad / cols)}, column ${bad % cols}`,
-      );
-    }
+    if (bad >= 0) throw nonFiniteError(name, data[bad] as number, Math.floor(bad / cols), bad % cols);
     return { data, rows, cols };
   }
   if (X === null || typeof X !== "object" || typeof (X as ArrayLike<unknown>).length !== "number") {
@@ -80,6 +75,15 @@ export function toMatrix(X: MatrixLike, name = "X", checkFinite = true): Matrix 
     }
   }
   return { data, rows, cols };
+}
+
+/**
+ * The E_NONFINITE error for `value` at (row, column) of `name`: a NaN or ±Infinity, or a finite
+ * value that became Infinity in a float32 copy ("beyond the float32 range").
+ */
+export function nonFiniteError(name: string, value: number, row: number, column: number): DescentError {
+  const what = Number.isFinite(value) ? `a value beyond the float32 range (${value})` : `a non-finite value (${value})`;
+  return new DescentError("E_NONFINITE", `${name} has ${what} at row ${row}, column ${column}`);
 }
 
 /** Index of the first NaN or ±Infinity in `data`, or −1. */

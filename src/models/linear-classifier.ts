@@ -12,7 +12,6 @@ import {
   linearScores,
   type SubProblem,
   takeEntries,
-  takeRows,
   takeValidationRows,
 } from "./linear-model.js";
 import { accuracy } from "./metrics.js";
@@ -205,7 +204,7 @@ export abstract class LinearClassifier extends LinearModel {
       K,
       val,
     );
-    const staged = await this.stageX(takeRows(m, train), train);
+    const staged = await this.stageX(m, train);
     this.classes = classes;
     await this.trainProblems(staged, problems, outputs, this.opts.maxEpochs, true);
     return this;

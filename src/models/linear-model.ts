@@ -6,7 +6,15 @@ import type { LinearLoss } from "../backend/loss-id.js";
 import { ThreadedBackend } from "../backend/threaded-backend.js";
 import { DescentError } from "../errors.js";
 import type { SavedState } from "../io/model-json.js";
-import { firstNonFinite, isMatrix, type Matrix, type MatrixLike, toMatrix, toVector } from "../matrix.js";
+import {
+  firstNonFinite,
+  isMatrix,
+  type Matrix,
+  type MatrixLike,
+  nonFiniteError,
+  toMatrix,
+  toVector,
+} from "../matrix.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
 import type { PenaltyConfig } from "../optim/step-params.js";
 import { formatBytes } from "../runtime/arena.js";
@@ -60,11 +68,7 @@ export function takeValidationRows(m: Matrix, rows: Int32Array): Matrix {
   const v = takeRows(m, rows);
   const bad = firstNonFinite(v.data);
   if (bad >= 0) {
-    const row = rows[Math.floor(bad / m.cols)] as number;
-    throw new DescentError(
-      "E_NONFINITE",
-      `X has a non-finite value (${v.data[bad]}) at row ${row}, column ${bad % m.cols}`,
-    );
+    throw nonFiniteError("X", v.data[bad] as number, rows[Math.floor(bad / m.cols)] as number, bad % m.cols);
   }
   return v;
 }
@@ -74,8 +78,8 @@ export interface StagedX {
   backend: Backend;
   /** The rows × cols matrix in the backend's dtype. */
   X: FloatBuffer;
-  /** The matrix it was copied from. */
-  m: Matrix;
+  rows: number;
+  cols: number;
 }
 
 /** Entries of a vector at the given rows. */
@@ -232,27 +236,31 @@ export abstract class LinearModel {
   }
 
   /**
-   * Copies the training rows into a new backend's memory and scans the copy for NaN and ±Infinity
-   * there (in float32, values beyond its range become Infinity), so the check costs one fast pass
-   * over data the training reads anyway. Throws E_NONFINITE naming the row (of the caller's X:
-   * `rowIds` maps the rows of `m` back to it) and column; nothing of the model changes.
+   * Copies the training rows (all of m, or the rows `rowIds` of it, in that order) straight into a
+   * new backend's memory and scans the copy for NaN and ±Infinity there (in float32, values beyond
+   * its range become Infinity), so the check costs one fast pass over data the training reads
+   * anyway. Throws E_NONFINITE naming the row of the caller's X and the column; nothing of the
+   * model changes.
    */
   protected async stageX(m: Matrix, rowIds: Int32Array | null = null): Promise<StagedX> {
     const backend = await createBackend(this.opts.backend, this.opts.dtype, this.opts.threads);
+    const { cols } = m;
+    const rows = rowIds === null ? m.rows : rowIds.length;
     let X: FloatBuffer | null = null;
     try {
-      X = backend.allocCopy(m.data);
-      const bad = backend.firstNonFinite(X, m.rows * m.cols);
-      if (bad >= 0) {
-        const r = Math.floor(bad / m.cols);
-        const row = rowIds === null ? r : (rowIds[r] as number);
-        const value = m.data[bad] as number;
-        const what = Number.isFinite(value)
-          ? `a value beyond the float32 range (${value})`
-          : `a non-finite value (${value})`;
-        throw new DescentError("E_NONFINITE", `X has ${what} at row ${row}, column ${bad % m.cols}`);
+      if (rowIds === null) X = backend.allocCopy(m.data);
+      else {
+        X = backend.alloc(rows * cols);
+        const view = X.view;
+        rowIds.forEach((r, i) => view.set(m.data.subarray(r * cols, (r + 1) * cols), i * cols));
       }
-      return { backend, X, m };
+      const bad = backend.firstNonFinite(X, rows * cols);
+      if (bad >= 0) {
+        const r = Math.floor(bad / cols);
+        const row = rowIds === null ? r : (rowIds[r] as number);
+        throw nonFiniteError("X", m.data[row * cols + (bad % cols)] as number, row, bad % cols);
+      }
+      return { backend, X, rows, cols };
     } catch (e) {
       if (X !== null) backend.free(X);
       if (backend instanceof ThreadedBackend) backend.dispose();
@@ -272,9 +280,9 @@ export abstract class LinearModel {
     epochs: number,
     fresh: boolean,
   ): Promise<void> {
-    const { backend, X, m } = staged;
+    const { backend, X, rows, cols } = staged;
     try {
-      await this.trainStaged(backend, X, m, problems, outputs, epochs, fresh);
+      await this.trainStaged(backend, X, rows, cols, problems, outputs, epochs, fresh);
     } finally {
       backend.free(X);
       if (backend instanceof ThreadedBackend) backend.dispose();
@@ -285,14 +293,14 @@ export abstract class LinearModel {
   private async trainStaged(
     backend: Backend,
     X: FloatBuffer,
-    m: Matrix,
+    n: number,
+    d: number,
     problems: SubProblem[],
     outputs: number,
     epochs: number,
     fresh: boolean,
   ): Promise<void> {
     this.assertUsable();
-    const d = m.cols;
     const size = outputs * (d + 1);
     const sameShape = this.params !== null && this.params.length === size && this.nOutputs === outputs;
     const keepParams = sameShape && (!fresh || this.opts.warmStart);
@@ -303,19 +311,19 @@ export abstract class LinearModel {
       this.progress = problems.map((p) => newProgress(optimizer, p.kind === "softmax" ? size : d + 1));
       this.subHistories = problems.map(() => emptyHistory());
     }
-    const batch = this.opts.batchSize === "full" ? m.rows : Math.min(this.opts.batchSize, m.rows);
+    const batch = this.opts.batchSize === "full" ? n : Math.min(this.opts.batchSize, n);
     const scheduleSpec = normaliseSchedule(this.opts.schedule);
     const schedule = makeSchedule(scheduleSpec, {
       learningRate,
       alpha: this.opts.alpha,
       maxEpochs: this.opts.maxEpochs,
-      stepsPerEpoch: Math.ceil(m.rows / batch),
+      stepsPerEpoch: Math.ceil(n / batch),
     });
     const outcomes: Array<{ stopReason: StopReason; divergence?: string; callbackError?: unknown }> = [];
     for (let k = 0; k < problems.length; k++) {
       const problem = problems[k] as SubProblem;
       const params = this.subParams(all, d, outputs, k, problems.length, problem);
-      const objective = bindObjective(backend, X, m.rows, d, problem);
+      const objective = bindObjective(backend, X, n, d, problem);
       const config = {
         opts: this.opts,
         optimizer,

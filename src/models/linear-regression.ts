@@ -11,7 +11,6 @@ import {
   linearScores,
   type SubProblem,
   takeEntries,
-  takeRows,
   takeValidationRows,
 } from "./linear-model.js";
 import { r2Score } from "./metrics.js";
@@ -97,7 +96,7 @@ export class LinearRegression extends LinearModel {
     const swv = sw === null ? null : takeEntries(sw, validation);
     const validate = (p: Float64Array): number => r2Score(yval, linearScores(mv, p, 1), swv);
     const problem = this.problem(takeEntries(yv, train), sw === null ? null : takeEntries(sw, train), validate);
-    await this.trainProblems(await this.stageX(takeRows(m, train), train), [problem], 1, this.opts.maxEpochs, true);
+    await this.trainProblems(await this.stageX(m, train), [problem], 1, this.opts.maxEpochs, true);
     return this;
   }
 
