@@ -252,7 +252,10 @@ export abstract class LinearModel {
       else {
         X = backend.alloc(rows * cols);
         const view = X.view;
-        rowIds.forEach((r, i) => view.set(m.data.subarray(r * cols, (r + 1) * cols), i * cols));
+        for (let i = 0; i < rows; i++) {
+          const r = rowIds[i] as number;
+          view.set(m.data.subarray(r * cols, (r + 1) * cols), i * cols);
+        }
       }
       const bad = backend.firstNonFinite(X, rows * cols);
       if (bad >= 0) {
