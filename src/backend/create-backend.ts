@@ -2,6 +2,7 @@ import { DescentError } from "../errors.js";
 import type { DType } from "../matrix.js";
 import { isNode } from "../runtime/is-node.js";
 import { getRuntime, type WasmRuntime } from "../runtime/wasm-runtime.js";
+import { WASM_BUILDS } from "../runtime/wasm-variant.js";
 import type { Backend } from "./backend.js";
 import { JsBackend } from "./js-backend.js";
 import { jsKernelsFor } from "./js-kernel-instances.js";
@@ -32,13 +33,12 @@ export function threadsAvailable(): boolean {
  * much as ours), so the shared build is preferred even for one thread.
  */
 async function runtimeFor(simd: boolean): Promise<WasmRuntime | null> {
-  if (typeof SharedArrayBuffer === "function") {
-    try {
-      const shared = await getRuntime(simd ? "simd-shared" : "scalar-shared");
-      if (shared !== null) return shared;
-    } catch {
-      // A shared build that cannot be fetched or instantiated here: the unshared one still works.
-    }
+  try {
+    // null without SharedArrayBuffer (getRuntime checks before fetching).
+    const shared = await getRuntime(simd ? "simd-shared" : "scalar-shared");
+    if (shared !== null) return shared;
+  } catch {
+    // A shared build that cannot be fetched or instantiated here: the unshared one still works.
   }
   return getRuntime(simd ? "simd" : "scalar");
 }
@@ -53,7 +53,7 @@ export async function createBackend(name: BackendName, dtype: DType, threads = 1
   if (name === "wasm" || name === "wasm-simd") {
     const simd = await runtimeFor(true);
     if (simd !== null) {
-      if (threads > 1 && threadsAvailable() && simd.variant === "simd-shared") {
+      if (threads > 1 && threadsAvailable() && WASM_BUILDS[simd.variant].shared) {
         const { getPool } = await import("../parallel/worker-pool.js");
         const { ThreadedBackend } = await import("./threaded-backend.js");
         return new ThreadedBackend(simd, dtype, await getPool(threads, simd.module, simd.memory));

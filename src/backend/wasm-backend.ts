@@ -3,6 +3,7 @@ import { arrayTypeOf, type DType } from "../matrix.js";
 import type { KernelExports } from "../runtime/kernel-exports.js";
 import { Slab } from "../runtime/slab.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
+import { WASM_BUILDS } from "../runtime/wasm-variant.js";
 import type { Prng } from "../train/prng.js";
 import type { Backend } from "./backend.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
@@ -27,29 +28,22 @@ export class WasmBackend implements Backend {
   protected readonly runtime: WasmRuntime;
   protected readonly k: KernelExports;
   protected readonly f64: boolean;
-  private readonly elementBytes: number;
 
   /** `threaded` is for ThreadedBackend (kind 'wasm-threads'); otherwise the kind follows the build. */
   constructor(runtime: WasmRuntime, dtype: DType, threaded = false) {
     this.runtime = runtime;
     this.k = runtime.exports;
-    const simd = runtime.variant === "simd" || runtime.variant === "simd-shared";
-    this.kind = threaded ? "wasm-threads" : simd ? "wasm-simd" : "wasm-scalar";
+    this.kind = threaded ? "wasm-threads" : WASM_BUILDS[runtime.variant].simd ? "wasm-simd" : "wasm-scalar";
     this.dtype = dtype;
     this.f64 = dtype === "float64";
-    this.elementBytes = this.f64 ? 8 : 4;
   }
 
   alloc(length: number): FloatBuffer {
-    const ptr = this.runtime.arena.alloc(length * this.elementBytes);
-    const slab = new Slab<FloatArray>(this.runtime.memory, ptr, length, arrayTypeOf(this.dtype));
-    slab.view.fill(0);
-    return slab;
+    return this.zeroed(this.slab<FloatArray>(length, arrayTypeOf(this.dtype)));
   }
 
   allocCopy(source: Float64Array | Float32Array): FloatBuffer {
-    const ptr = this.runtime.arena.alloc(source.length * this.elementBytes);
-    const slab = new Slab<FloatArray>(this.runtime.memory, ptr, source.length, arrayTypeOf(this.dtype));
+    const slab = this.slab<FloatArray>(source.length, arrayTypeOf(this.dtype));
     slab.view.set(source);
     return slab;
   }
@@ -59,15 +53,22 @@ export class WasmBackend implements Backend {
   }
 
   allocF64(length: number): Buffer<Float64Array> {
-    const ptr = this.runtime.arena.alloc(length * 8);
-    const slab = new Slab<Float64Array>(this.runtime.memory, ptr, length, Float64Array);
-    slab.view.fill(0);
-    return slab;
+    return this.zeroed(this.slab(length, Float64Array));
   }
 
   allocIndex(length: number): IndexBuffer {
-    const ptr = this.runtime.arena.alloc(length * 4);
-    const slab = new Slab<Int32Array>(this.runtime.memory, ptr, length, Int32Array);
+    return this.zeroed(this.slab(length, Int32Array));
+  }
+
+  /** `length` elements of the arena, uninitialised (the arena reuses freed blocks). */
+  private slab<A extends FloatArray | Int32Array>(
+    length: number,
+    ctor: { new (buffer: ArrayBuffer, byteOffset: number, length: number): A; BYTES_PER_ELEMENT: number },
+  ): Slab<A> {
+    return new Slab<A>(this.runtime.memory, this.runtime.arena.alloc(length * ctor.BYTES_PER_ELEMENT), length, ctor);
+  }
+
+  private zeroed<A extends FloatArray | Int32Array>(slab: Slab<A>): Slab<A> {
     slab.view.fill(0);
     return slab;
   }

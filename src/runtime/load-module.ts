@@ -1,7 +1,7 @@
 import { DescentError } from "../errors.js";
 import { isNode } from "./is-node.js";
 import { wasmUrl } from "./wasm-location.js";
-import { WASM_FILES, type WasmVariant } from "./wasm-variant.js";
+import { WASM_BUILDS, type WasmVariant } from "./wasm-variant.js";
 
 const cache = new Map<WasmVariant, Promise<WebAssembly.Module | null>>();
 
@@ -17,7 +17,7 @@ async function readBytes(url: URL): Promise<ArrayBuffer> {
 }
 
 async function compile(variant: WasmVariant): Promise<WebAssembly.Module | null> {
-  const url = wasmUrl(WASM_FILES[variant]);
+  const url = wasmUrl(WASM_BUILDS[variant].file);
   let bytes: ArrayBuffer;
   try {
     bytes = await readBytes(url);

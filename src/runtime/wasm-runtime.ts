@@ -2,7 +2,7 @@ import { Arena } from "./arena.js";
 import { isNode } from "./is-node.js";
 import type { KernelExports } from "./kernel-exports.js";
 import { loadModule } from "./load-module.js";
-import { isSharedVariant, type WasmVariant } from "./wasm-variant.js";
+import { WASM_BUILDS, type WasmVariant } from "./wasm-variant.js";
 
 /** Initial memory of a runtime, in 64 KiB pages (matches asconfig.json). */
 const INITIAL_PAGES = 16;
@@ -27,10 +27,11 @@ export interface WasmRuntime {
 const runtimes = new Map<WasmVariant, Promise<WasmRuntime | null>>();
 
 async function create(variant: WasmVariant): Promise<WasmRuntime | null> {
+  // Without SharedArrayBuffer a shared build cannot run: say so before fetching it.
+  const { shared } = WASM_BUILDS[variant];
+  if (shared && typeof SharedArrayBuffer === "undefined") return null;
   const module = await loadModule(variant);
   if (module === null) return null;
-  const shared = isSharedVariant(variant);
-  if (shared && typeof SharedArrayBuffer === "undefined") return null;
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared });
   const imports = { env: { memory } };
   // Synchronous in Node for the reason given in load-module.ts.

@@ -6,15 +6,17 @@
  */
 export type WasmVariant = "simd" | "scalar" | "simd-shared" | "scalar-shared";
 
-/** File name of each build, as `npm run build` places it in dist/wasm/. */
-export const WASM_FILES: Readonly<Record<WasmVariant, string>> = {
-  simd: "release.wasm",
-  scalar: "release-scalar.wasm",
-  "simd-shared": "release-threads.wasm",
-  "scalar-shared": "release-scalar-threads.wasm",
-};
-
-/** True for the builds over a shared memory. */
-export function isSharedVariant(variant: WasmVariant): boolean {
-  return variant === "simd-shared" || variant === "scalar-shared";
+/** What a build is: its file in dist/wasm/ (as `npm run build` places it), SIMD or not, shared memory or not. */
+export interface WasmBuild {
+  file: string;
+  simd: boolean;
+  shared: boolean;
 }
+
+/** Every build by variant. */
+export const WASM_BUILDS: Readonly<Record<WasmVariant, WasmBuild>> = {
+  simd: { file: "release.wasm", simd: true, shared: false },
+  scalar: { file: "release-scalar.wasm", simd: false, shared: false },
+  "simd-shared": { file: "release-threads.wasm", simd: true, shared: true },
+  "scalar-shared": { file: "release-scalar-threads.wasm", simd: false, shared: true },
+};
