@@ -70,9 +70,7 @@ export async function runEndToEnd(repeats = 3, n = 100_000, d = 32): Promise<End
   });
   const isolate = new CleanIsolate();
   const timedFit = (o: LinearRegressionOptions): Promise<TimedLinearFit> =>
-    o.backend === "js"
-      ? isolate.call<TimedLinearFit>(TIMED_FITS, "timeLinearFit", o, X, y, n, d)
-      : timeLinearFit(o, X, y, n, d);
+    isolate.run(o.backend === "js", TIMED_FITS, timeLinearFit, o, X, y, n, d);
   // Rounds go over the backends in turn, so a slow spell of this shared machine hits all of them.
   const times: number[][] = backends.map(() => []);
   const fits: Array<TimedLinearFit | null> = backends.map(() => null);

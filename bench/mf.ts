@@ -43,9 +43,7 @@ export async function runMfBench(repeats = 3, n = 200_000, factors = 50, epochs 
   const isolate = new CleanIsolate();
   try {
     const fitMs = (o: MatrixFactorizationOptions): Promise<number> =>
-      o.backend === "js"
-        ? isolate.call<number>(TIMED_FITS, "timeMfFit", o, users, items, ratings)
-        : timeMfFit(o, users, items, ratings);
+      isolate.run(o.backend === "js", TIMED_FITS, timeMfFit, o, users, items, ratings);
     for (const [, o] of tasks) await fitMs({ ...o, factors, epochs: 1, seed: 1 });
     // Rounds go over every task in turn, so a slow spell of this shared machine hits all of them.
     const times: number[][] = tasks.map(() => []);

@@ -4,6 +4,11 @@ import { sharedArray } from "../src/bench/shared-array.js";
 
 const target = new URL("./fixtures/isolate-target.mjs", import.meta.url).href;
 
+/** The fixture's `add`, for `run` here (`run` calls the export of the same name there). */
+function add(a: number, b: number): number {
+  return a + b;
+}
+
 describe("CleanIsolate", () => {
   it("calls exports in a worker, shares typed arrays over shared memory and reports failures", async () => {
     const isolate = new CleanIsolate();
@@ -15,6 +20,9 @@ describe("CleanIsolate", () => {
       await expect(isolate.call(target, "fail")).rejects.toThrow(/clean isolate.*planned failure/s);
       await expect(isolate.call(target, "missing")).rejects.toThrow(/clean isolate/);
       await expect(isolate.call(target, "add", () => 1, 2)).rejects.toThrow(/clone/i);
+      // run: the same export, here or there.
+      expect(await isolate.run(true, target, add, 4, 5)).toBe(9);
+      expect(await isolate.run(false, target, add, 4, 5)).toBe(9);
       // Still usable after a failed call.
       expect(await isolate.call<number>(target, "add", 1, 1)).toBe(2);
     } finally {

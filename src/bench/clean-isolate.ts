@@ -72,6 +72,20 @@ export class CleanIsolate {
     });
   }
 
+  /**
+   * Runs `fn`, an export of the module at `url` under its own name, with `args`: in the clean isolate
+   * when `isolated` (the JS baseline), otherwise directly in this one (the WASM tasks). One call
+   * site for both keeps them timed the same way, and `fn` types the arguments.
+   */
+  async run<A extends unknown[], R>(
+    isolated: boolean,
+    url: string,
+    fn: (...args: A) => R | Promise<R>,
+    ...args: A
+  ): Promise<R> {
+    return isolated ? this.call<R>(url, fn.name, ...args) : fn(...args);
+  }
+
   /** Stops the worker; calls still waiting reject. */
   async close(): Promise<void> {
     this.worker.removeAllListeners("exit");

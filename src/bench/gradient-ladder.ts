@@ -191,10 +191,7 @@ export async function runGradientLadder(
           const timings: Array<{ name: string } & TaskTiming> = [];
           for (const task of LADDER_TASKS) {
             const req: LadderTaskRequest = { task, dtype, size, loss, data, timeMs, threads: options.threads ?? 2 };
-            const timing =
-              task === "js"
-                ? await isolate.call<TaskTiming>(import.meta.url, "timeLadderTask", req)
-                : await timeLadderTask(req);
+            const timing = await isolate.run(task === "js", import.meta.url, timeLadderTask, req);
             timings.push({ name: task, ...timing });
           }
           // Each peer is timed on its own (TensorFlow.js tensors belong to one backend at a time).
