@@ -113,6 +113,26 @@ describe("fit refuses bad data before training", () => {
     }
   });
 
+  it("early stopping without a row to hold out is E_EMPTY, for regression and classification", async () => {
+    await expectDescentError(
+      new LinearRegression({ earlyStopping: true }).fit([[1, 2]], [3]),
+      "E_EMPTY",
+      /earlyStopping needs validation rows: 1 rows/,
+    );
+    // One row per class: no class can spare one.
+    await expectDescentError(
+      new LogisticRegression({ earlyStopping: true }).fit(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [0, 1],
+      ),
+      "E_EMPTY",
+      /earlyStopping needs validation rows: 2 rows/,
+    );
+  });
+
   it("with early stopping the row is the caller's, wherever the split put it", async () => {
     const rows = 200;
     // Every 7th row: some fall in the validation split (scanned in JS), the rest in the training

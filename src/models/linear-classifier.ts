@@ -191,12 +191,6 @@ export abstract class LinearClassifier extends LinearModel {
       return this;
     }
     const { train, validation } = validationSplit(m.rows, this.opts.validationFraction, this.opts.seed, index);
-    if (validation.length === 0) {
-      throw new DescentError(
-        "E_EMPTY",
-        `earlyStopping needs validation rows: ${m.rows} rows × validationFraction ${this.opts.validationFraction} leaves none`,
-      );
-    }
     const val = { m: takeValidationRows(m, validation), index: takeEntries(index, validation) };
     const { problems, outputs } = this.problems(
       takeEntries(index, train),

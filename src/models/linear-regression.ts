@@ -85,12 +85,6 @@ export class LinearRegression extends LinearModel {
       return this;
     }
     const { train, validation } = validationSplit(m.rows, this.opts.validationFraction, this.opts.seed, null);
-    if (validation.length === 0) {
-      throw new DescentError(
-        "E_EMPTY",
-        `earlyStopping needs validation rows: ${m.rows} rows × validationFraction ${this.opts.validationFraction} leaves none`,
-      );
-    }
     const mv = takeValidationRows(m, validation);
     const yval = takeEntries(yv, validation);
     const swv = sw === null ? null : takeEntries(sw, validation);

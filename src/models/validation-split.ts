@@ -1,9 +1,11 @@
+import { DescentError } from "../errors.js";
 import { Prng } from "../train/prng.js";
 
 /**
  * Splits row indices 0..n-1 into training and validation rows: a `fraction` of the rows, drawn
  * with the seeded generator; when `strata` (one class index per row) is given, that fraction of
- * each class (at least one row of every class with two or more rows).
+ * each class (at least one row of every class with two or more rows). E_EMPTY when that leaves
+ * no validation row (early stopping needs some).
  */
 export function validationSplit(
   n: number,
@@ -34,5 +36,11 @@ export function validationSplit(
   const train: number[] = [];
   const validation: number[] = [];
   for (let i = 0; i < n; i++) (isValidation[i] === 1 ? validation : train).push(i);
+  if (validation.length === 0) {
+    throw new DescentError(
+      "E_EMPTY",
+      `earlyStopping needs validation rows: ${n} rows × validationFraction ${fraction} leaves none`,
+    );
+  }
   return { train: Int32Array.from(train), validation: Int32Array.from(validation) };
 }
