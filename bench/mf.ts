@@ -35,10 +35,10 @@ export async function runMfBench(repeats = 3, n = 200_000, factors = 50, epochs 
     ["js", { backend: "js" }],
     ["wasm-scalar", { backend: "wasm-scalar" }],
     ["wasm-simd", { backend: "wasm-simd" }],
-    ["wasm-simd hogwild ×2", { backend: "wasm-simd", threads: 2 }],
+    ["wasm-simd 2 threads", { backend: "wasm-simd", threads: 2 }],
     ["js float32", { backend: "js", dtype: "float32" }],
     ["wasm-simd float32", { backend: "wasm-simd", dtype: "float32" }],
-    ["wasm-simd float32 hogwild ×2", { backend: "wasm-simd", dtype: "float32", threads: 2 }],
+    ["wasm-simd float32 2 threads", { backend: "wasm-simd", dtype: "float32", threads: 2 }],
   ];
   const isolate = new CleanIsolate();
   try {

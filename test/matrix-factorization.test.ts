@@ -101,14 +101,45 @@ describe("MatrixFactorization", () => {
     expect(again.recommend("ann", 5)).toEqual(rec);
   });
 
-  it("trains Hogwild-style on worker threads to a comparable error", async () => {
-    const { u, it: items, r } = synthetic(400, 400, 5, 40_000, 0.1, 9);
+  it("trains on 2 worker threads deterministically, to the bit as the same block schedule on the JS backend", async () => {
+    const { u, it: items, r } = synthetic(400, 300, 5, 40_000, 0.1, 9);
     const opts = { factors: 10, epochs: 30, learningRate: 0.01, seed: 1 };
     const single = await new MatrixFactorization(opts).fit(u, items, r);
-    const hogwild = await new MatrixFactorization({ ...opts, threads: 2 }).fit(u, items, r);
-    const a = single.score(u, items, r);
-    const b = hogwild.score(u, items, r);
-    expect(b).toBeLessThan(a * 1.2);
+    const fits = [];
+    for (const backend of ["wasm-simd", "wasm-simd", "js", "wasm-scalar"] as const) {
+      fits.push(await new MatrixFactorization({ ...opts, threads: 2, backend }).fit(u, items, r));
+    }
+    const [threaded, again, js, scalar] = fits as [
+      MatrixFactorization,
+      MatrixFactorization,
+      MatrixFactorization,
+      MatrixFactorization,
+    ];
+    const bits = (m: MatrixFactorization): string => {
+      const j = m.toJSON() as { P: number[]; Q: number[]; bu: number[]; bi: number[] };
+      return Buffer.from(Float64Array.from([...j.P, ...j.Q, ...j.bu, ...j.bi]).buffer).toString("hex");
+    };
+    expect(bits(again)).toBe(bits(threaded));
+    expect(bits(js)).toBe(bits(threaded));
+    expect(bits(scalar)).toBe(bits(threaded));
+    expect(js.history.loss).toEqual(threaded.history.loss);
+    // Another order of the same ratings than one thread's, so other bits, and as good a fit.
+    expect(bits(threaded)).not.toBe(bits(single));
+    expect(threaded.score(u, items, r)).toBeLessThan(single.score(u, items, r) * 1.05);
+    for (let e = 1; e < threaded.history.loss.length; e++) {
+      expect(threaded.history.loss[e]).toBeLessThan(threaded.history.loss[e - 1] as number);
+    }
+  });
+
+  it("trains with 3 threads and with more threads than users or items", async () => {
+    const { u, it: items, r } = synthetic(60, 40, 3, 1500, 0.1, 3);
+    const opts = { factors: 6, epochs: 8, learningRate: 0.01, seed: 2 };
+    const three = await new MatrixFactorization({ ...opts, threads: 3 }).fit(u, items, r);
+    const threeJs = await new MatrixFactorization({ ...opts, threads: 3, backend: "js" }).fit(u, items, r);
+    expect(Array.from(three.predict(u, items))).toEqual(Array.from(threeJs.predict(u, items)));
+    const tiny = await new MatrixFactorization({ ...opts, threads: 4 }).fit([1, 2, 1], ["a", "a", "b"], [4, 3, 5]);
+    expect(tiny.history.loss.length).toBe(8);
+    expect(Number.isFinite(tiny.predict([1], ["b"])[0] as number)).toBe(true);
   });
 
   it("refuses bad input with typed errors", async () => {

@@ -133,11 +133,20 @@ describe("shuffle on every backend", () => {
 });
 
 describe("shuffleTriples on every backend", () => {
-  it.each([1, 2, 3, 17, 1000, 70_001])(
-    "moves the three arrays by the index shuffle's permutation (n = %i)",
-    async (n) => {
+  it.each([
+    [1, 0, 1],
+    [2, 0, 2],
+    [3, 0, 3],
+    [17, 0, 17],
+    [1000, 0, 1000],
+    [70_001, 0, 70_001],
+    [20, 5, 9],
+    [1000, 333, 500],
+  ])(
+    "moves triples start .. start+count by the index shuffle's permutation (n = %i, start = %i, count = %i)",
+    async (n, start, count) => {
       const { createBackend } = await import("../src/backend/create-backend.js");
-      const perm = Int32Array.from({ length: n }, (_, i) => i);
+      const perm = Int32Array.from({ length: count }, (_, i) => i);
       const ref = new Prng(5);
       ref.shuffle(perm);
       const users = Int32Array.from({ length: n }, (_, i) => 3 * i + 1);
@@ -152,9 +161,10 @@ describe("shuffleTriples on every backend", () => {
         it.view.set(items);
         r.view.set(ratings);
         const rng = new Prng(5);
-        b.shuffleTriples(u, it, r, n, rng);
+        b.shuffleTriples(u, it, r, start, count, rng);
         for (let k = 0; k < n; k++) {
-          const from = perm[k] as number;
+          const inRange = k >= start && k < start + count;
+          const from = inRange ? start + (perm[k - start] as number) : k;
           if (u.view[k] !== users[from] || it.view[k] !== items[from] || r.view[k] !== ratings[from]) {
             throw new Error(`${kind}: position ${k} does not hold triple ${from}`);
           }

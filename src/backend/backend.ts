@@ -128,8 +128,16 @@ export interface Backend {
     step: MfStep,
   ): number;
   /**
-   * One Fisher–Yates shuffle (the generator and draws of `shuffle`) applied to users[0..n),
-   * items[0..n) and ratings[0..n) together, in place: the rating triples in a new order.
+   * One Fisher–Yates shuffle (the generator and draws of `shuffle`) applied to the triples
+   * start .. start+count of users, items and ratings together, in place: those rating triples in
+   * a new order (the others untouched).
    */
-  shuffleTriples(users: IndexBuffer, items: IndexBuffer, ratings: Buffer<Float64Array>, n: number, rng: Prng): void;
+  shuffleTriples(
+    users: IndexBuffer,
+    items: IndexBuffer,
+    ratings: Buffer<Float64Array>,
+    start: number,
+    count: number,
+    rng: Prng,
+  ): void;
 }

@@ -198,7 +198,20 @@ export class JsBackend implements Backend {
     );
   }
 
-  shuffleTriples(users: IndexBuffer, items: IndexBuffer, ratings: Buffer<Float64Array>, n: number, rng: Prng): void {
-    rng.shuffle(users.view, n, items.view, ratings.view);
+  shuffleTriples(
+    users: IndexBuffer,
+    items: IndexBuffer,
+    ratings: Buffer<Float64Array>,
+    start: number,
+    count: number,
+    rng: Prng,
+  ): void {
+    const end = start + count;
+    rng.shuffle(
+      users.view.subarray(start, end),
+      count,
+      items.view.subarray(start, end),
+      ratings.view.subarray(start, end),
+    );
   }
 }

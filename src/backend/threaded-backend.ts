@@ -1,4 +1,5 @@
 import type { DType } from "../matrix.js";
+import type { RatingRange } from "../models/rating-blocks.js";
 import type { WorkerPool } from "../parallel/worker-pool.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
 import type { Buffer, FloatBuffer, IndexBuffer } from "./buffer.js";
@@ -167,35 +168,33 @@ export class ThreadedBackend extends WasmBackend {
   }
 
   /**
-   * Hogwild matrix factorisation: the pass's ratings are split into one block per worker and the
-   * workers update the shared P, Q and biases concurrently without locks. Fast, but the result
-   * depends on timing: not deterministic, unlike the single-thread pass.
+   * Matrix-factorisation passes over several ranges of the ratings at once, one range per worker
+   * (more ranges than workers go in turns), all updating the shared P, Q and biases without locks.
+   * The caller gives ranges that share no user and no item (a round of the block schedule in
+   * src/models/rating-blocks.ts), so the result equals running them one after another. Resolves
+   * to each range's sum of squared errors, in order.
    */
-  async mfEpochHogwild(
+  async mfEpochRanges(
     users: IndexBuffer,
     items: IndexBuffer,
     ratings: Buffer<Float64Array>,
-    start: number,
-    count: number,
+    ranges: readonly RatingRange[],
     k: number,
     P: FloatBuffer,
     Q: FloatBuffer,
     bu: FloatBuffer,
     bi: FloatBuffer,
     step: MfStep,
-  ): Promise<number> {
-    const w = Math.min(this.threads, count);
-    const calls = [];
-    let offset = 0;
-    for (let t = 0; t < w; t++) {
-      const rows = Math.floor(count / w) + (t < count % w ? 1 : 0);
-      calls.push({
-        fn: this.f64 ? "mfEpochF64" : "mfEpochF32",
-        args: this.mfArgs(users, items, ratings, start + offset, rows, k, P, Q, bu, bi, step),
-      });
-      offset += rows;
+  ): Promise<number[]> {
+    const fn = this.f64 ? "mfEpochF64" : "mfEpochF32";
+    const out: number[] = [];
+    for (let first = 0; first < ranges.length; first += this.threads) {
+      const calls = ranges.slice(first, first + this.threads).map((r) => ({
+        fn,
+        args: this.mfArgs(users, items, ratings, r.start, r.count, k, P, Q, bu, bi, step),
+      }));
+      out.push(...(await this.pool.run(calls)));
     }
-    const parts = await this.pool.run(calls);
-    return parts.reduce((a, b) => a + b, 0);
+    return out;
   }
 }

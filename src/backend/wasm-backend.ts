@@ -83,8 +83,23 @@ export class WasmBackend implements Backend {
     this.withRngState(rng, (state) => this.k.shuffleIndices(ptrOf(idx), n, state));
   }
 
-  shuffleTriples(users: IndexBuffer, items: IndexBuffer, ratings: Buffer<Float64Array>, n: number, rng: Prng): void {
-    this.withRngState(rng, (state) => this.k.shuffleTriples(ptrOf(users), ptrOf(items), ptrOf(ratings), n, state));
+  shuffleTriples(
+    users: IndexBuffer,
+    items: IndexBuffer,
+    ratings: Buffer<Float64Array>,
+    start: number,
+    count: number,
+    rng: Prng,
+  ): void {
+    this.withRngState(rng, (state) =>
+      this.k.shuffleTriples(
+        ptrOf(users) + 4 * start,
+        ptrOf(items) + 4 * start,
+        ptrOf(ratings) + 8 * start,
+        count,
+        state,
+      ),
+    );
   }
 
   /** Runs `kernel` with rng's four state words in WASM memory, then takes the advanced state back. */

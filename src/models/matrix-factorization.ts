@@ -19,6 +19,7 @@ import type { DType } from "../matrix.js";
 import { type EpochInfo, emptyHistory, type History } from "../train/history.js";
 import { Prng } from "../train/prng.js";
 import { YIELD_EVERY_MS, yieldToEventLoop } from "../train/yield.js";
+import { blockRanges, groupRatings, roundRanges } from "./rating-blocks.js";
 
 /** A user or item id: numbers and strings are both fine (and never confused: 1 ≠ "1"). */
 export type Id = number | string;
@@ -54,7 +55,12 @@ export interface MatrixFactorizationOptions {
   backend?: BackendName;
   /** Element type of the factors and biases during training: 'float64' (default; bit-identical across backends) or 'float32' (faster). */
   dtype?: DType;
-  /** Worker threads: more than 1 trains Hogwild-style (lock-free, not deterministic). Default 1. */
+  /**
+   * Worker threads. With k > 1 each epoch runs as k rounds of k rating blocks that share no user
+   * and no item (src/models/rating-blocks.ts), a round's blocks on k workers at once, lock-free;
+   * deterministic for a given k, and the same bits with or without workers (backends without
+   * them run the blocks in turn). Default 1.
+   */
   threads?: number;
   /** Called after every epoch with the epoch's training MSE as `loss`; return false to stop. */
   onEpoch?: (info: EpochInfo) => boolean | undefined | Promise<boolean | undefined>;
@@ -111,8 +117,6 @@ function resolve(o: MatrixFactorizationOptions | undefined): Resolved {
   if (dtype !== "float64" && dtype !== "float32")
     fail("dtype", `must be 'float64' or 'float32' (got ${String(dtype)})`);
   const threads = posInt("threads", 1);
-  if (threads > 1 && (backend === "js" || backend === "wasm-scalar"))
-    fail("threads", "needs backend 'wasm' or 'wasm-simd'");
   const seed = get("seed", 0);
   if (typeof seed !== "number" || !Number.isSafeInteger(seed)) fail("seed", `must be an integer (got ${String(seed)})`);
   const bool = (k: string, d: boolean): boolean => {
@@ -269,15 +273,25 @@ export class MatrixFactorization {
     const lists: number[][] = Array.from({ length: nu }, () => []);
     for (let i = 0; i < n; i++) lists[u[i] as number]?.push(it[i] as number);
     this.rated = lists.map((l) => Int32Array.from(new Set(l)).sort());
-    await this.train(u, it, r, rng);
+    await this.train(u, it, r, nu, ni, rng);
     this.fittedFlag = true;
     return this;
   }
 
-  private async train(u: Int32Array, it: Int32Array, r: Float64Array, rng: Prng): Promise<void> {
+  private async train(
+    u: Int32Array,
+    it: Int32Array,
+    r: Float64Array,
+    nUsers: number,
+    nItems: number,
+    rng: Prng,
+  ): Promise<void> {
     const n = r.length;
     const k = this.o.factors;
-    const backend: Backend = await createBackend(this.o.backend, this.o.dtype, this.o.threads);
+    const w = this.o.threads;
+    // With threads, the triples grouped into w × w blocks, shuffled within their block.
+    const blocks = w > 1 ? groupRatings(u, it, r, nUsers, nItems, w) : null;
+    const backend: Backend = await createBackend(this.o.backend, this.o.dtype, w);
     // The rating triples, shuffled together in place each epoch (so an epoch reads them in
     // sequence).
     const users = backend.allocIndex(n);
@@ -302,15 +316,28 @@ export class MatrixFactorization {
     const start = performance.now();
     let lastYield = start;
     try {
-      users.view.set(u);
-      items.view.set(it);
-      ratings.view.set(r);
+      users.view.set(blocks?.users ?? u);
+      items.view.set(blocks?.items ?? it);
+      ratings.view.set(blocks?.ratings ?? r);
       for (let e = 0; e < this.o.epochs; e++) {
-        if (this.o.shuffle) backend.shuffleTriples(users, items, ratings, n, rng);
-        const sse =
-          backend instanceof ThreadedBackend
-            ? await backend.mfEpochHogwild(users, items, ratings, 0, n, k, P, Q, bu, bi, step)
-            : backend.mfEpoch(users, items, ratings, 0, n, k, P, Q, bu, bi, step);
+        let sse = 0;
+        if (blocks === null) {
+          if (this.o.shuffle) backend.shuffleTriples(users, items, ratings, 0, n, rng);
+          sse = backend.mfEpoch(users, items, ratings, 0, n, k, P, Q, bu, bi, step);
+        } else {
+          if (this.o.shuffle) {
+            for (const b of blockRanges(blocks.offsets))
+              backend.shuffleTriples(users, items, ratings, b.start, b.count, rng);
+          }
+          for (let s = 0; s < w; s++) {
+            const ranges = roundRanges(blocks.offsets, w, s);
+            const parts =
+              backend instanceof ThreadedBackend
+                ? await backend.mfEpochRanges(users, items, ratings, ranges, k, P, Q, bu, bi, step)
+                : ranges.map((g) => backend.mfEpoch(users, items, ratings, g.start, g.count, k, P, Q, bu, bi, step));
+            for (const part of parts) sse += part;
+          }
+        }
         const mse = sse / n;
         const now = performance.now();
         this.history.loss.push(mse);

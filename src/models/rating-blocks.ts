@@ -1,0 +1,104 @@
+// The block schedule of a parallel matrix-factorisation epoch (the stratification of DSGD, Gemulla
+// et al., KDD 2011). Users fall into w blocks and items into w blocks, so the ratings fall into
+// w × w blocks (user block a, item block b). An epoch runs in w rounds; in round s, worker t takes
+// block (t, (t + s) mod w). The blocks of a round share no user and no item, so the workers never
+// write the same factor row or bias: no locks, no lost updates, and the result does not depend on
+// timing. It equals running the same blocks one after another on one thread, bit for bit.
+
+/** Rating triples grouped by block, with where each block starts. */
+export interface RatingBlocks {
+  /** Blocks per side (the worker count w). */
+  readonly w: number;
+  /** User index of each rating, grouped by block. */
+  readonly users: Int32Array;
+  /** Item index of each rating, grouped by block. */
+  readonly items: Int32Array;
+  /** Rating values, grouped by block. */
+  readonly ratings: Float64Array;
+  /** Block a·w + b holds ratings offsets[a·w + b] .. offsets[a·w + b + 1] (w² + 1 entries). */
+  readonly offsets: Int32Array;
+}
+
+/** A run of ratings [start, start + count) in the grouped order. */
+export interface RatingRange {
+  start: number;
+  count: number;
+}
+
+/**
+ * Splits ids 0 .. size−1 into w runs of consecutive ids with about equal rating counts (a run ends
+ * once the ratings so far reach its share of the total). Consecutive ids keep each worker's biases
+ * and factor rows on cache lines of its own: with ids spread over the blocks, neighbouring rows and
+ * biases of different workers share lines, and the two cores pass those lines back and forth on
+ * every update (measured: each worker 3.5× slower than one thread alone). The block of each id.
+ */
+export function contiguousBlocks(ids: Int32Array, size: number, w: number): Int32Array {
+  const counts = new Float64Array(size);
+  for (let r = 0; r < ids.length; r++) counts[ids[r] as number] = (counts[ids[r] as number] as number) + 1;
+  const share = ids.length / w;
+  const block = new Int32Array(size);
+  let b = 0;
+  let sum = 0;
+  for (let id = 0; id < size; id++) {
+    block[id] = b;
+    sum += counts[id] as number;
+    if (b < w - 1 && sum >= (b + 1) * share) b++;
+  }
+  return block;
+}
+
+/**
+ * Groups the triples by block (a stable counting sort: within a block, the input order), users and
+ * items cut into w runs of consecutive indices each.
+ */
+export function groupRatings(
+  users: Int32Array,
+  items: Int32Array,
+  ratings: Float64Array,
+  nUsers: number,
+  nItems: number,
+  w: number,
+): RatingBlocks {
+  const userBlock = contiguousBlocks(users, nUsers, w);
+  const itemBlock = contiguousBlocks(items, nItems, w);
+  const n = ratings.length;
+  const blockOf = (r: number): number =>
+    (userBlock[users[r] as number] as number) * w + (itemBlock[items[r] as number] as number);
+  const offsets = new Int32Array(w * w + 1);
+  for (let r = 0; r < n; r++) offsets[blockOf(r) + 1] = (offsets[blockOf(r) + 1] as number) + 1;
+  for (let b = 0; b < w * w; b++) offsets[b + 1] = (offsets[b + 1] as number) + (offsets[b] as number);
+  const next = offsets.slice(0, w * w);
+  const out: RatingBlocks = {
+    w,
+    users: new Int32Array(n),
+    items: new Int32Array(n),
+    ratings: new Float64Array(n),
+    offsets,
+  };
+  for (let r = 0; r < n; r++) {
+    const b = blockOf(r);
+    const to = next[b] as number;
+    next[b] = to + 1;
+    out.users[to] = users[r] as number;
+    out.items[to] = items[r] as number;
+    out.ratings[to] = ratings[r] as number;
+  }
+  return out;
+}
+
+/** The w ranges of round s (0 ≤ s < w): worker t's is block (t, (t + s) mod w). */
+export function roundRanges(offsets: Int32Array, w: number, s: number): RatingRange[] {
+  return Array.from({ length: w }, (_, t) => {
+    const b = t * w + ((t + s) % w);
+    const start = offsets[b] as number;
+    return { start, count: (offsets[b + 1] as number) - start };
+  });
+}
+
+/** Every block as a range, in block order (a·w + b). */
+export function blockRanges(offsets: Int32Array): RatingRange[] {
+  return Array.from({ length: offsets.length - 1 }, (_, b) => ({
+    start: offsets[b] as number,
+    count: (offsets[b + 1] as number) - (offsets[b] as number),
+  }));
+}
