@@ -2,6 +2,7 @@ import type { DType } from "../matrix.js";
 import type { RatingRange } from "../models/rating-blocks.js";
 import type { WorkerPool } from "../parallel/worker-pool.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
+import type { Prng } from "../train/prng.js";
 import type { Buffer, FloatBuffer, IndexBuffer } from "./buffer.js";
 import type { MfStep } from "./js-kernels.js";
 import type { LinearLoss } from "./loss-id.js";
@@ -165,6 +166,46 @@ export class ThreadedBackend extends WasmBackend {
       this.scratches = Array.from({ length: this.threads }, () => this.allocF64(classes));
     }
     return this.scratches;
+  }
+
+  /**
+   * Shuffles several ranges of the rating triples at once, one range per worker (more ranges than
+   * workers go in turns), range i with its own generator rngs[i] (advanced as
+   * `shuffleTriples` would). The ranges must not overlap.
+   */
+  async shuffleRanges(
+    users: IndexBuffer,
+    items: IndexBuffer,
+    ratings: Buffer<Float64Array>,
+    ranges: readonly RatingRange[],
+    rngs: readonly Prng[],
+  ): Promise<void> {
+    const states = this.allocIndex(4 * ranges.length);
+    try {
+      // The generators' four state words side by side, read and written back by the kernels.
+      const words = new Uint32Array(states.view.buffer, states.view.byteOffset, 4 * ranges.length);
+      rngs.forEach((rng, i) => {
+        words.set(rng.getState(), 4 * i);
+      });
+      for (let first = 0; first < ranges.length; first += this.threads) {
+        const calls = ranges.slice(first, first + this.threads).map((r, j) => ({
+          fn: "shuffleTriples",
+          args: [
+            ptrOf(users) + 4 * r.start,
+            ptrOf(items) + 4 * r.start,
+            ptrOf(ratings) + 8 * r.start,
+            r.count,
+            ptrOf(states) + 16 * (first + j),
+          ],
+        }));
+        await this.pool.run(calls);
+      }
+      rngs.forEach((rng, i) => {
+        rng.setState(Array.from(words.subarray(4 * i, 4 * i + 4)));
+      });
+    } finally {
+      this.free(states);
+    }
   }
 
   /**

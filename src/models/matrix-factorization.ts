@@ -326,8 +326,13 @@ export class MatrixFactorization {
           sse = backend.mfEpoch(users, items, ratings, 0, n, k, P, Q, bu, bi, step);
         } else {
           if (this.o.shuffle) {
-            for (const b of blockRanges(blocks.offsets))
-              backend.shuffleTriples(users, items, ratings, b.start, b.count, rng);
+            // Each block gets a generator of its own, seeded from the model's, so the workers can
+            // shuffle their blocks side by side with the same result as one after another.
+            const all = blockRanges(blocks.offsets);
+            const rngs = all.map(() => new Prng(rng.nextUint32()));
+            if (backend instanceof ThreadedBackend) await backend.shuffleRanges(users, items, ratings, all, rngs);
+            else
+              all.forEach((b, i) => backend.shuffleTriples(users, items, ratings, b.start, b.count, rngs[i] as Prng));
           }
           for (let s = 0; s < w; s++) {
             const ranges = roundRanges(blocks.offsets, w, s);
