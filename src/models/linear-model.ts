@@ -2,6 +2,7 @@ import type { Backend } from "../backend/backend.js";
 import type { FloatBuffer } from "../backend/buffer.js";
 import { createBackend } from "../backend/create-backend.js";
 import { dotJs } from "../backend/js-kernels.js";
+import { ownLog } from "../backend/js-math.js";
 import type { LinearLoss } from "../backend/loss-id.js";
 import { ThreadedBackend } from "../backend/threaded-backend.js";
 import { DescentError } from "../errors.js";
@@ -424,10 +425,10 @@ function zeroModelObjective(p: SubProblem): number {
     const y = p.y[i] as number;
     const w = p.sampleWeight === null ? 1 : (p.sampleWeight[i] as number);
     let l: number;
-    if (p.kind === "softmax") l = Math.log(p.outputs);
+    if (p.kind === "softmax") l = ownLog(p.outputs);
     else if (p.loss === "squared") l = 0.5 * y * y;
     else if (p.loss === "huber")
-      l = Math.abs(y) <= p.lossParam ? 0.5 * y * y : p.lossParam * Math.abs(y) - 0.5 * p.lossParam ** 2;
+      l = Math.abs(y) <= p.lossParam ? 0.5 * y * y : p.lossParam * Math.abs(y) - 0.5 * p.lossParam * p.lossParam;
     else if (p.loss === "log") l = Math.LN2;
     else l = 1;
     total += w * l;

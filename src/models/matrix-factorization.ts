@@ -17,6 +17,7 @@ import {
 } from "../io/model-json.js";
 import type { DType } from "../matrix.js";
 import { type EpochInfo, emptyHistory, type History } from "../train/history.js";
+import { portableNormals } from "../train/portable-math.js";
 import { Prng } from "../train/prng.js";
 import { YIELD_EVERY_MS, yieldToEventLoop } from "../train/yield.js";
 import { blockRanges, groupRatings, roundRanges } from "./rating-blocks.js";
@@ -150,19 +151,6 @@ function resolve(o: MatrixFactorizationOptions | undefined): Resolved {
   };
 }
 
-/** Standard normal draws from the seeded generator (Box–Muller, the same stream everywhere). */
-function normals(rng: Prng, n: number, std: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const u1 = 1 - rng.nextFloat();
-    const u2 = rng.nextFloat();
-    const r = Math.sqrt(-2 * Math.log(u1)) * std;
-    out[i] = r * Math.cos(2 * Math.PI * u2);
-    if (i + 1 < n) out[i + 1] = r * Math.sin(2 * Math.PI * u2);
-  }
-  return out;
-}
-
 function checkIds(ids: ArrayLike<Id>, n: number, name: string): void {
   if (ids === null || typeof ids !== "object" || typeof ids.length !== "number") {
     throw new DescentError("E_SHAPE", `${name} must be an array of ids`);
@@ -259,8 +247,8 @@ export class MatrixFactorization {
     const nu = userIndex.size;
     const ni = itemIndex.size;
     const rng = new Prng(this.o.seed);
-    this.P = normals(rng, nu * k, this.o.initStd);
-    this.Q = normals(rng, ni * k, this.o.initStd);
+    this.P = portableNormals(() => rng.nextFloat(), nu * k, this.o.initStd);
+    this.Q = portableNormals(() => rng.nextFloat(), ni * k, this.o.initStd);
     this.bu = new Float64Array(nu);
     this.bi = new Float64Array(ni);
     this.mu = sum / n;
@@ -331,8 +319,10 @@ export class MatrixFactorization {
             const all = blockRanges(blocks.offsets);
             const rngs = all.map(() => new Prng(rng.nextUint32()));
             if (backend instanceof ThreadedBackend) await backend.shuffleRanges(users, items, ratings, all, rngs);
-            else
-              all.forEach((b, i) => backend.shuffleTriples(users, items, ratings, b.start, b.count, rngs[i] as Prng));
+            else {
+              for (const [i, b] of all.entries())
+                backend.shuffleTriples(users, items, ratings, b.start, b.count, rngs[i] as Prng);
+            }
           }
           for (let s = 0; s < w; s++) {
             const ranges = roundRanges(blocks.offsets, w, s);
@@ -411,7 +401,10 @@ export class MatrixFactorization {
     if (ratings.length !== p.length)
       throw new DescentError("E_SHAPE", `ratings has ${ratings.length} values but users has ${p.length}`);
     let s = 0;
-    for (let i = 0; i < p.length; i++) s += ((ratings[i] as number) - (p[i] as number)) ** 2;
+    for (let i = 0; i < p.length; i++) {
+      const e = (ratings[i] as number) - (p[i] as number);
+      s += e * e;
+    }
     return Math.sqrt(s / p.length);
   }
 

@@ -21,8 +21,10 @@ export function r2Score(
   for (let i = 0; i < n; i++) {
     const w = sampleWeight === null ? 1 : (sampleWeight[i] as number);
     const yi = y[i] as number;
-    res += w * (yi - (pred[i] as number)) ** 2;
-    tot += w * (yi - mean) ** 2;
+    const r = yi - (pred[i] as number);
+    const c = yi - mean;
+    res += w * (r * r);
+    tot += w * (c * c);
   }
   if (tot === 0) return res === 0 ? 1 : 0;
   return 1 - res / tot;

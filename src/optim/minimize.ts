@@ -78,7 +78,7 @@ export function minimize(
     g.fill(0);
     fn.grad(x, g);
     let sq = 0;
-    for (let j = 0; j < n; j++) sq += (g[j] as number) ** 2;
+    for (let j = 0; j < n; j++) sq += (g[j] as number) * (g[j] as number);
     const gradNorm = Math.sqrt(sq);
     if (Number.isNaN(first)) first = Math.abs(fx);
     if (!Number.isFinite(fx) || !Number.isFinite(gradNorm) || Math.abs(fx) > EXPLODE_FACTOR * Math.max(1, first)) {

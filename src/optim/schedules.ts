@@ -1,5 +1,6 @@
 import { DescentError } from "../errors.js";
 import type { ScheduleName } from "../train/options.js";
+import { portableCos, portablePow, powInt } from "../train/portable-math.js";
 
 /**
  * A schedule name, or a name with parameters:
@@ -118,7 +119,7 @@ export function makeSchedule(
       return () => eta;
     case "invscaling": {
       const powerT = p.powerT ?? 0.25;
-      return (t) => eta / t ** powerT;
+      return (t) => eta / portablePow(t, powerT);
     }
     case "optimal": {
       if (!(ctx.alpha > 0)) fail("'optimal' needs alpha > 0");
@@ -129,16 +130,16 @@ export function makeSchedule(
     case "step": {
       const gamma = p.gamma ?? 0.5;
       const size = p.stepSize ?? 10;
-      return (_t, epoch) => eta * gamma ** Math.floor(epoch / size);
+      return (_t, epoch) => eta * powInt(gamma, Math.floor(epoch / size));
     }
     case "exponential": {
       const gamma = p.gamma ?? 0.95;
-      return (_t, epoch) => eta * gamma ** epoch;
+      return (_t, epoch) => eta * powInt(gamma, epoch);
     }
     case "cosine": {
       const total = p.decaySteps || ctx.maxEpochs * ctx.stepsPerEpoch;
       const floor = p.minLearningRate ?? 0;
-      return (t) => floor + ((eta - floor) * (1 + Math.cos((Math.PI * Math.min(t - 1, total)) / total))) / 2;
+      return (t) => floor + ((eta - floor) * (1 + portableCos((Math.PI * Math.min(t - 1, total)) / total))) / 2;
     }
   }
 }

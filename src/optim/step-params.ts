@@ -1,5 +1,6 @@
 import type { StepParams } from "../backend/optimizer-id.js";
 import type { Penalty } from "../train/options.js";
+import { powInt } from "../train/portable-math.js";
 import type { ResolvedOptimizer } from "./optimizer-spec.js";
 
 /** What a step needs to know about the regulariser. */
@@ -100,8 +101,8 @@ export function stepParams(
       p.h1 = opt.beta1;
       p.h2 = opt.beta2;
       p.h3 = opt.epsilon;
-      p.h4 = 1 - opt.beta1 ** t;
-      p.h5 = 1 - opt.beta2 ** t;
+      p.h4 = 1 - powInt(opt.beta1, t);
+      p.h5 = 1 - powInt(opt.beta2, t);
       break;
     default:
       break;

@@ -2,6 +2,7 @@
 // A transform rewrites the update vector u in place; `chain` runs several in order; applyUpdate
 // then does w ← w − u and the L1 proximal step. The fused kernels (assembly/update.ts and
 // src/backend/js-kernels.ts) are these chains written out per element, tested equal to the bit.
+import { powInt } from "../train/portable-math.js";
 import type { ResolvedOptimizer } from "./optimizer-spec.js";
 
 /** What a transform may read besides the update vector. */
@@ -120,8 +121,8 @@ export function scaleByAdam(beta1: number, beta2: number, epsilon: number): Grad
     update(u, state, ctx) {
       const m = slot(state, 0);
       const v = slot(state, 1);
-      const c1 = 1 - beta1 ** ctx.t;
-      const c2 = 1 - beta2 ** ctx.t;
+      const c1 = 1 - powInt(beta1, ctx.t);
+      const c2 = 1 - powInt(beta2, ctx.t);
       for (let j = 0; j < ctx.nActive; j++) {
         const g = u[j] as number;
         const mj = beta1 * (m[j] as number) + (1 - beta1) * g;
