@@ -63,7 +63,15 @@ function parseDiabetes(text: string): { X: number[][]; y: number[] } {
 const FIT_OPTIONS = { batchSize: 16, learningRate: 0.01, maxEpochs: 25, tol: null, seed: 7, alpha: 0.001 };
 
 describe("the library in the browser", () => {
-  it("a seeded float64 fit gives the same weights, to the bit, as Node", async () => {
+  // Each schedule and Adam's bias correction need powers or a cosine: engines differ in the last
+  // bit of Math.pow and Math.cos, so these check our portable versions are what the fits use.
+  it.each([
+    ["plain SGD", {}],
+    ["invscaling", { schedule: "invscaling" }],
+    ["Adam, cosine", { optimizer: "adam", schedule: "cosine" }],
+    ["exponential", { schedule: "exponential" }],
+  ] as const)("a seeded float64 fit (%s) gives the same weights, to the bit, as Node", async (_name, extra) => {
+    const options = { ...FIT_OPTIONS, ...extra };
     const inPage = await page.evaluate(async (opts) => {
       const lib = (globalThis as unknown as { descentLib: typeof import("../src/index.js") }).descentLib;
       const text = await (await fetch("/data/diabetes.csv")).text();
@@ -78,9 +86,9 @@ describe("the library in the browser", () => {
       const m = await new lib.LinearRegression(opts).fit(Z, y);
       const bytes = new Uint8Array(Float64Array.from([...m.coef, m.intercept]).buffer);
       return Array.from(bytes, (b: number) => b.toString(16).padStart(2, "0")).join("");
-    }, FIT_OPTIONS);
+    }, options);
     const { X, y } = parseDiabetes(readFileSync(new URL("../data/diabetes.csv", import.meta.url), "utf8"));
-    const m = await new LinearRegression(FIT_OPTIONS).fit(new StandardScaler().fitTransform(X), y);
+    const m = await new LinearRegression(options).fit(new StandardScaler().fitTransform(X), y);
     const inNode = Buffer.from(Float64Array.from([...m.coef, m.intercept]).buffer).toString("hex");
     expect(inPage).toBe(inNode);
   });
@@ -115,6 +123,30 @@ describe("the library in the browser", () => {
     expect(out.own.shared).toBe(false);
     expect(out.shared.shared).toBe(true);
     expect(out.own.bits).toBe(out.shared.bits);
+  });
+
+  it("threaded matrix factorisation (browser Workers) gives the same bits as in Node", async () => {
+    const setup = { n: 3000, opts: { factors: 6, epochs: 4, learningRate: 0.01, seed: 5, threads: 2 } };
+    type Lib = typeof import("../src/index.js");
+    const fitBits = async (lib: Lib, { n, opts }: typeof setup): Promise<string> => {
+      const users = Array.from({ length: n }, (_, i) => i % 37);
+      const items = Array.from({ length: n }, (_, i) => `item ${(i * 7) % 29}`);
+      const ratings = Array.from({ length: n }, (_, i) => 1 + ((i * 13) % 5));
+      const m = await new lib.MatrixFactorization(opts).fit(users, items, ratings);
+      const j = m.toJSON() as { P: number[]; Q: number[]; bu: number[]; bi: number[] };
+      const bytes = new Uint8Array(Float64Array.from([...j.P, ...j.Q, ...j.bu, ...j.bi]).buffer);
+      return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    };
+    const inPage = await page.evaluate(
+      async ([source, s]) => {
+        const lib = (globalThis as unknown as { descentLib: Lib }).descentLib;
+        // The same function, rebuilt in the page (vitest must not transform a closure it sends).
+        return (new Function(`return ${source}`)() as typeof fitBits)(lib, s);
+      },
+      [fitBits.toString(), setup] as const,
+    );
+    const lib = await import("../src/index.js");
+    expect(inPage).toBe(await fitBits(lib, setup));
   });
 
   it("is cross-origin isolated, picks the threaded build, and stays responsive during a long fit", async () => {
