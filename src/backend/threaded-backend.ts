@@ -1,6 +1,6 @@
 import type { DType } from "../matrix.js";
 import type { RatingRange } from "../models/rating-blocks.js";
-import type { WorkerPool } from "../parallel/worker-pool.js";
+import type { KernelCall, WorkerPool } from "../parallel/worker-pool.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
 import type { Prng } from "../train/prng.js";
 import type { Buffer, FloatBuffer, IndexBuffer } from "./buffer.js";
@@ -187,19 +187,18 @@ export class ThreadedBackend extends WasmBackend {
       rngs.forEach((rng, i) => {
         words.set(rng.getState(), 4 * i);
       });
-      for (let first = 0; first < ranges.length; first += this.threads) {
-        const calls = ranges.slice(first, first + this.threads).map((r, j) => ({
+      await this.runInTurns(
+        ranges.map((r, i) => ({
           fn: "shuffleTriples",
           args: [
             ptrOf(users) + 4 * r.start,
             ptrOf(items) + 4 * r.start,
             ptrOf(ratings) + 8 * r.start,
             r.count,
-            ptrOf(states) + 16 * (first + j),
+            ptrOf(states) + 16 * i,
           ],
-        }));
-        await this.pool.run(calls);
-      }
+        })),
+      );
       rngs.forEach((rng, i) => {
         rng.setState(Array.from(words.subarray(4 * i, 4 * i + 4)));
       });
@@ -228,13 +227,16 @@ export class ThreadedBackend extends WasmBackend {
     step: MfStep,
   ): Promise<number[]> {
     const fn = this.f64 ? "mfEpochF64" : "mfEpochF32";
+    return this.runInTurns(
+      ranges.map((r) => ({ fn, args: this.mfArgs(users, items, ratings, r.start, r.count, k, P, Q, bu, bi, step) })),
+    );
+  }
+
+  /** Runs the calls on the workers, one per worker at a time (call i on worker i mod threads); results in order. */
+  private async runInTurns(calls: readonly KernelCall[]): Promise<number[]> {
     const out: number[] = [];
-    for (let first = 0; first < ranges.length; first += this.threads) {
-      const calls = ranges.slice(first, first + this.threads).map((r) => ({
-        fn,
-        args: this.mfArgs(users, items, ratings, r.start, r.count, k, P, Q, bu, bi, step),
-      }));
-      out.push(...(await this.pool.run(calls)));
+    for (let first = 0; first < calls.length; first += this.threads) {
+      out.push(...(await this.pool.run(calls.slice(first, first + this.threads))));
     }
     return out;
   }

@@ -80,7 +80,11 @@ program
   .option("--seed <n>", "seed of shuffling and the validation split", integer("--seed"))
   .addOption(new Option("--backend <name>", "kernels").choices(["wasm", "wasm-simd", "wasm-scalar", "js"]))
   .addOption(new Option("--dtype <type>", "element type").choices(["float64", "float32"]))
-  .option("--threads <n>", "worker threads for large gradients", count("--threads"))
+  .option(
+    "--threads <n>",
+    "worker threads (large gradients; --model mf: k rounds of k rating blocks)",
+    count("--threads"),
+  )
   .option("--validation <fraction>", "hold out this fraction of rows and report their score", positive("--validation"))
   .option("--early-stopping", "stop when the validation score stops improving (in memory only)")
   .option("--drop <columns>", "comma-separated columns to ignore", list)
