@@ -20,7 +20,7 @@ import { type EpochInfo, emptyHistory, type History } from "../train/history.js"
 import { portableNormals } from "../train/portable-math.js";
 import { Prng } from "../train/prng.js";
 import { YIELD_EVERY_MS, yieldToEventLoop } from "../train/yield.js";
-import { blockRanges, groupRatings, roundRanges } from "./rating-blocks.js";
+import { blockEpoch, groupRatings } from "./rating-blocks.js";
 
 /** A user or item id: numbers and strings are both fine (and never confused: 1 ≠ "1"). */
 export type Id = number | string;
@@ -308,30 +308,19 @@ export class MatrixFactorization {
       items.view.set(blocks?.items ?? it);
       ratings.view.set(blocks?.ratings ?? r);
       for (let e = 0; e < this.o.epochs; e++) {
-        let sse = 0;
+        let sse: number;
         if (blocks === null) {
           if (this.o.shuffle) backend.shuffleTriples(users, items, ratings, 0, n, rng);
           sse = backend.mfEpoch(users, items, ratings, 0, n, k, P, Q, bu, bi, step);
         } else {
-          if (this.o.shuffle) {
-            // Each block gets a generator of its own, seeded from the model's, so the workers can
-            // shuffle their blocks side by side with the same result as one after another.
-            const all = blockRanges(blocks.offsets);
-            const rngs = all.map(() => new Prng(rng.nextUint32()));
-            if (backend instanceof ThreadedBackend) await backend.shuffleRanges(users, items, ratings, all, rngs);
-            else {
-              for (const [i, b] of all.entries())
-                backend.shuffleTriples(users, items, ratings, b.start, b.count, rngs[i] as Prng);
-            }
-          }
-          for (let s = 0; s < w; s++) {
-            const ranges = roundRanges(blocks.offsets, w, s);
-            const parts =
-              backend instanceof ThreadedBackend
-                ? await backend.mfEpochRanges(users, items, ratings, ranges, k, P, Q, bu, bi, step)
-                : ranges.map((g) => backend.mfEpoch(users, items, ratings, g.start, g.count, k, P, Q, bu, bi, step));
-            for (const part of parts) sse += part;
-          }
+          sse = await blockEpoch(
+            backend,
+            { users, items, ratings, P, Q, bu, bi },
+            blocks,
+            k,
+            step,
+            this.o.shuffle ? rng : null,
+          );
         }
         const mse = sse / n;
         const now = performance.now();

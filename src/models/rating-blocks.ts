@@ -5,6 +5,12 @@
 // write the same factor row or bias: no locks, no lost updates, and the result does not depend on
 // timing. It equals running the same blocks one after another on one thread, bit for bit.
 
+import type { Backend } from "../backend/backend.js";
+import type { Buffer, FloatBuffer, IndexBuffer } from "../backend/buffer.js";
+import type { MfStep } from "../backend/js-kernels.js";
+import { ThreadedBackend } from "../backend/threaded-backend.js";
+import { Prng } from "../train/prng.js";
+
 /** Rating triples grouped by block, with where each block starts. */
 export interface RatingBlocks {
   /** Blocks per side (the worker count w). */
@@ -101,4 +107,53 @@ export function blockRanges(offsets: Int32Array): RatingRange[] {
     start: offsets[b] as number,
     count: (offsets[b + 1] as number) - (offsets[b] as number),
   }));
+}
+
+/** The backend buffers of a matrix-factorisation fit: triples (grouped by block), factors, biases. */
+export interface MfBuffers {
+  users: IndexBuffer;
+  items: IndexBuffer;
+  ratings: Buffer<Float64Array>;
+  P: FloatBuffer;
+  Q: FloatBuffer;
+  bu: FloatBuffer;
+  bi: FloatBuffer;
+}
+
+/**
+ * One epoch of the block schedule: with `rng`, every block reshuffled by a generator of its own
+ * (seeded from rng, so workers can shuffle side by side with the same result as in turn), then the
+ * w rounds, a round's blocks on the workers of a ThreadedBackend or else one after another.
+ * Returns the sum of squared errors, added round by round in worker order (the same bits either way).
+ */
+export async function blockEpoch(
+  backend: Backend,
+  b: MfBuffers,
+  blocks: RatingBlocks,
+  k: number,
+  step: MfStep,
+  rng: Prng | null,
+): Promise<number> {
+  const threaded = backend instanceof ThreadedBackend ? backend : null;
+  if (rng !== null) {
+    const all = blockRanges(blocks.offsets);
+    const rngs = all.map(() => new Prng(rng.nextUint32()));
+    if (threaded !== null) await threaded.shuffleRanges(b.users, b.items, b.ratings, all, rngs);
+    else {
+      for (const [i, r] of all.entries())
+        backend.shuffleTriples(b.users, b.items, b.ratings, r.start, r.count, rngs[i] as Prng);
+    }
+  }
+  let sse = 0;
+  for (let s = 0; s < blocks.w; s++) {
+    const ranges = roundRanges(blocks.offsets, blocks.w, s);
+    const parts =
+      threaded !== null
+        ? await threaded.mfEpochRanges(b.users, b.items, b.ratings, ranges, k, b.P, b.Q, b.bu, b.bi, step)
+        : ranges.map((r) =>
+            backend.mfEpoch(b.users, b.items, b.ratings, r.start, r.count, k, b.P, b.Q, b.bu, b.bi, step),
+          );
+    for (const part of parts) sse += part;
+  }
+  return sse;
 }
