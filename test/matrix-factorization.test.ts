@@ -156,6 +156,16 @@ describe("MatrixFactorization", () => {
     await expectDescentError(new MatrixFactorization().fit([], [], []), "E_EMPTY", /no ratings/);
     await expectDescentError(() => new MatrixFactorization({ factors: 0 }), "E_OPTION", /'factors'/);
     await expectDescentError(() => new MatrixFactorization({ rank: 3 } as never), "E_OPTION", /'rank' is unknown/);
+    await expectDescentError(
+      () => new MatrixFactorization({ threads: 65 }),
+      "E_OPTION",
+      /'threads' must be at most 64/,
+    );
+    await expectDescentError(
+      () => new MatrixFactorization({ threads: 1.5 }),
+      "E_OPTION",
+      /'threads' must be an integer/,
+    );
     await expectDescentError(() => new MatrixFactorization().predict([1], [1]), "E_STATE", /not fitted/);
     await expectDescentError(
       () =>

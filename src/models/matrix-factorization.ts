@@ -118,6 +118,7 @@ function resolve(o: MatrixFactorizationOptions | undefined): Resolved {
   if (dtype !== "float64" && dtype !== "float32")
     fail("dtype", `must be 'float64' or 'float32' (got ${String(dtype)})`);
   const threads = posInt("threads", 1);
+  if (threads > 64) fail("threads", `must be at most 64 (got ${threads})`);
   const seed = get("seed", 0);
   if (typeof seed !== "number" || !Number.isSafeInteger(seed)) fail("seed", `must be an integer (got ${String(seed)})`);
   const bool = (k: string, d: boolean): boolean => {
