@@ -8,9 +8,13 @@
 // only by rounding).
 // P is users × k and Q items × k, row-major, in float64 or float32 (ratings are always float64).
 // Mirrored by src/backend/js-kernels.ts (to the bit in float64).
+// Software-pipelined: while a rating's factor rows are updated, the same pass computes the next
+// rating's prediction dot product (when the two share neither user nor item, so the dot reads rows
+// the update does not touch). Every value is computed by the same operations in the same order as
+// one rating after another, so the result is that of the plain loop, bit for bit.
 import { Simd } from "./simd";
 
-/** The per-rating update, shared by the single and the paired path. */
+/** The per-rating update (biases, then factors), where the next rating's dot cannot be fused. */
 class MfStep {
   /** Applies one rating's update given its error e (biases, then factors; p_u, q_i as before). */
   @inline
@@ -87,10 +91,71 @@ class MfStep {
 }
 
 /**
+ * The factor part of MfStep.apply for rows p_u, q_i (SIMD build only), and in the same pass the dot
+ * product p_n·q_n of two other rows, in exactly Simd.dot's order (four vector accumulators over
+ * blocks of four vectors, their lane sum, then the scalar tail). p_n and q_n must not be p_u or q_i.
+ */
+@inline
+function updateThenDot<T>(pu: usize, qi: usize, pn: usize, qn: usize, k: i32, aP: T, aQ: T, decayP: T, decayQ: T): T {
+  const s = Simd.shiftOf<T>();
+  const lanes = sizeof<T>() == 8 ? 2 : 4;
+  const ap = v128.splat<T>(aP);
+  const aq = v128.splat<T>(aQ);
+  const cp = v128.splat<T>(decayP);
+  const cq = v128.splat<T>(decayQ);
+  let a0 = v128.splat<T>(0);
+  let a1 = v128.splat<T>(0);
+  let a2 = v128.splat<T>(0);
+  let a3 = v128.splat<T>(0);
+  let f = 0;
+  for (; f + 4 * lanes <= k; f += 4 * lanes) {
+    const o = (<usize>f) << s;
+    a0 = v128.add<T>(a0, v128.mul<T>(v128.load(pn + o), v128.load(qn + o)));
+    a1 = v128.add<T>(a1, v128.mul<T>(v128.load(pn + o, 16), v128.load(qn + o, 16)));
+    a2 = v128.add<T>(a2, v128.mul<T>(v128.load(pn + o, 32), v128.load(qn + o, 32)));
+    a3 = v128.add<T>(a3, v128.mul<T>(v128.load(pn + o, 48), v128.load(qn + o, 48)));
+    const p0 = v128.load(pu + o);
+    const q0 = v128.load(qi + o);
+    const p1 = v128.load(pu + o, 16);
+    const q1 = v128.load(qi + o, 16);
+    v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p0), v128.mul<T>(ap, q0)));
+    v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q0), v128.mul<T>(aq, p0)));
+    v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p1), v128.mul<T>(ap, q1)), 16);
+    v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q1), v128.mul<T>(aq, p1)), 16);
+    const p2 = v128.load(pu + o, 32);
+    const q2 = v128.load(qi + o, 32);
+    const p3 = v128.load(pu + o, 48);
+    const q3 = v128.load(qi + o, 48);
+    v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p2), v128.mul<T>(ap, q2)), 32);
+    v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q2), v128.mul<T>(aq, p2)), 32);
+    v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p3), v128.mul<T>(ap, q3)), 48);
+    v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q3), v128.mul<T>(aq, p3)), 48);
+  }
+  let dot = Simd.lanesSum<T>(v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3)));
+  for (let g = f; g < k; g++) {
+    const o = (<usize>g) << s;
+    dot += load<T>(pn + o) * load<T>(qn + o);
+  }
+  for (; f + lanes <= k; f += lanes) {
+    const o = (<usize>f) << s;
+    const p = v128.load(pu + o);
+    const q = v128.load(qi + o);
+    v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p), v128.mul<T>(ap, q)));
+    v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q), v128.mul<T>(aq, p)));
+  }
+  for (; f < k; f++) {
+    const o = (<usize>f) << s;
+    const p = load<T>(pu + o);
+    const q = load<T>(qi + o);
+    store<T>(pu + o, decayP * p + aP * q);
+    store<T>(qi + o, decayQ * q + aQ * p);
+  }
+  return dot;
+}
+
+/**
  * One pass over ratings start .. start+count, in order. `biased` = 0 leaves the biases at zero.
- * Returns the sum of squared errors, each measured before its own update. Two consecutive ratings
- * that share neither user nor item have their predictions computed together (independent work
- * for the CPU); since their updates touch different rows, the result equals the one-by-one pass.
+ * Returns the sum of squared errors, each measured before its own update.
  */
 function mfEpochImpl<T>(
   users: usize,
@@ -126,8 +191,15 @@ function mfEpochImpl<T>(
   const decayP = <T>1 - <T>lrPIn * <T>regPIn;
   const decayQ = <T>1 - <T>lrQIn * <T>regQIn;
   let sse: f64 = 0;
-  let n = 0;
-  while (n < count) {
+  if (count <= 0) return sse;
+  const r0 = <usize>start;
+  // The prediction's dot product of the rating at hand, computed during the previous update.
+  let dot = Simd.dot<T>(
+    P + (<usize>load<i32>(users + (r0 << 2))) * stride,
+    Q + (<usize>load<i32>(items + (r0 << 2))) * stride,
+    k,
+  );
+  for (let n = 0; n < count; n++) {
     const r = <usize>(start + n);
     const u = <usize>load<i32>(users + (r << 2));
     const i = <usize>load<i32>(items + (r << 2));
@@ -137,51 +209,28 @@ function mfEpochImpl<T>(
     const bip = bi + (i << s);
     const bU = load<T>(bup);
     const bI = load<T>(bip);
-    if (n + 1 < count) {
-      const r2 = <usize>(start + n + 1);
-      const u2 = <usize>load<i32>(users + (r2 << 2));
-      const i2 = <usize>load<i32>(items + (r2 << 2));
-      if (u2 != u && i2 != i) {
-        const pu2 = P + u2 * stride;
-        const qi2 = Q + i2 * stride;
-        const bup2 = bu + (u2 << s);
-        const bip2 = bi + (i2 << s);
-        const bU2 = load<T>(bup2);
-        const bI2 = load<T>(bip2);
-        const d1 = Simd.dotPair<T>(pu, qi, pu2, qi2, k);
-        const d2 = <T>Simd.second;
-        const e = <T>load<f64>(ratings + (r << 3)) - (mu + bU + bI + d1);
-        const e2 = <T>load<f64>(ratings + (r2 << 3)) - (mu + bU2 + bI2 + d2);
-        sse += <f64>(e * e);
-        sse += <f64>(e2 * e2);
-        MfStep.apply<T>(e, pu, qi, bup, bip, bU, bI, k, lrBu, lrBi, lrP, lrQ, regBu, regBi, decayP, decayQ, biased);
-        MfStep.apply<T>(
-          e2,
-          pu2,
-          qi2,
-          bup2,
-          bip2,
-          bU2,
-          bI2,
-          k,
-          lrBu,
-          lrBi,
-          lrP,
-          lrQ,
-          regBu,
-          regBi,
-          decayP,
-          decayQ,
-          biased,
-        );
-        n += 2;
-        continue;
-      }
-    }
-    const e = <T>load<f64>(ratings + (r << 3)) - (mu + bU + bI + Simd.dot<T>(pu, qi, k));
+    const e = <T>load<f64>(ratings + (r << 3)) - (mu + bU + bI + dot);
     sse += <f64>(e * e);
-    MfStep.apply<T>(e, pu, qi, bup, bip, bU, bI, k, lrBu, lrBi, lrP, lrQ, regBu, regBi, decayP, decayQ, biased);
-    n += 1;
+    if (n + 1 < count) {
+      const u2 = <usize>load<i32>(users + ((r + 1) << 2));
+      const i2 = <usize>load<i32>(items + ((r + 1) << 2));
+      const pn = P + u2 * stride;
+      const qn = Q + i2 * stride;
+      if (ASC_FEATURE_SIMD && u2 != u && i2 != i) {
+        // MfStep.apply's bias step, then its factor step fused with the next dot product.
+        if (biased != 0) {
+          store<T>(bup, bU + lrBu * (e - regBu * bU));
+          store<T>(bip, bI + lrBi * (e - regBi * bI));
+        }
+        dot = updateThenDot<T>(pu, qi, pn, qn, k, lrP * e, lrQ * e, decayP, decayQ);
+      } else {
+        // The next rating shares a row with this one: its dot product must see this update.
+        MfStep.apply<T>(e, pu, qi, bup, bip, bU, bI, k, lrBu, lrBi, lrP, lrQ, regBu, regBi, decayP, decayQ, biased);
+        dot = Simd.dot<T>(pn, qn, k);
+      }
+    } else {
+      MfStep.apply<T>(e, pu, qi, bup, bip, bU, bI, k, lrBu, lrBi, lrP, lrQ, regBu, regBi, decayP, decayQ, biased);
+    }
   }
   return sse;
 }
