@@ -14,7 +14,7 @@
 // one rating after another, so the result is that of the plain loop, bit for bit.
 import { Simd } from "./simd";
 
-/** The per-rating update (biases, then factors), where the next rating's dot cannot be fused. */
+/** The per-rating update: whole (apply), or its factor part fused with the next dot (updateThenDot). */
 class MfStep {
   /** Applies one rating's update given its error e (biases, then factors; p_u, q_i as before). */
   @inline
@@ -88,69 +88,69 @@ class MfStep {
       store<T>(qi + o, decayQ * q + aQ * p);
     }
   }
-}
 
-/**
- * The factor part of MfStep.apply for rows p_u, q_i (SIMD build only), and in the same pass the dot
- * product p_n·q_n of two other rows, in exactly Simd.dot's order (four vector accumulators over
- * blocks of four vectors, their lane sum, then the scalar tail). p_n and q_n must not be p_u or q_i.
- */
-@inline
-function updateThenDot<T>(pu: usize, qi: usize, pn: usize, qn: usize, k: i32, aP: T, aQ: T, decayP: T, decayQ: T): T {
-  const s = Simd.shiftOf<T>();
-  const lanes = sizeof<T>() == 8 ? 2 : 4;
-  const ap = v128.splat<T>(aP);
-  const aq = v128.splat<T>(aQ);
-  const cp = v128.splat<T>(decayP);
-  const cq = v128.splat<T>(decayQ);
-  let a0 = v128.splat<T>(0);
-  let a1 = v128.splat<T>(0);
-  let a2 = v128.splat<T>(0);
-  let a3 = v128.splat<T>(0);
-  let f = 0;
-  for (; f + 4 * lanes <= k; f += 4 * lanes) {
-    const o = (<usize>f) << s;
-    a0 = v128.add<T>(a0, v128.mul<T>(v128.load(pn + o), v128.load(qn + o)));
-    a1 = v128.add<T>(a1, v128.mul<T>(v128.load(pn + o, 16), v128.load(qn + o, 16)));
-    a2 = v128.add<T>(a2, v128.mul<T>(v128.load(pn + o, 32), v128.load(qn + o, 32)));
-    a3 = v128.add<T>(a3, v128.mul<T>(v128.load(pn + o, 48), v128.load(qn + o, 48)));
-    const p0 = v128.load(pu + o);
-    const q0 = v128.load(qi + o);
-    const p1 = v128.load(pu + o, 16);
-    const q1 = v128.load(qi + o, 16);
-    v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p0), v128.mul<T>(ap, q0)));
-    v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q0), v128.mul<T>(aq, p0)));
-    v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p1), v128.mul<T>(ap, q1)), 16);
-    v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q1), v128.mul<T>(aq, p1)), 16);
-    const p2 = v128.load(pu + o, 32);
-    const q2 = v128.load(qi + o, 32);
-    const p3 = v128.load(pu + o, 48);
-    const q3 = v128.load(qi + o, 48);
-    v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p2), v128.mul<T>(ap, q2)), 32);
-    v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q2), v128.mul<T>(aq, p2)), 32);
-    v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p3), v128.mul<T>(ap, q3)), 48);
-    v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q3), v128.mul<T>(aq, p3)), 48);
+  /**
+   * The factor part of MfStep.apply for rows p_u, q_i (SIMD build only), and in the same pass the dot
+   * product p_n·q_n of two other rows, in exactly Simd.dot's order (four vector accumulators over
+   * blocks of four vectors, their lane sum, then the scalar tail). p_n and q_n must not be p_u or q_i.
+   */
+  @inline
+  static updateThenDot<T>(pu: usize, qi: usize, pn: usize, qn: usize, k: i32, aP: T, aQ: T, decayP: T, decayQ: T): T {
+    const s = Simd.shiftOf<T>();
+    const lanes = sizeof<T>() == 8 ? 2 : 4;
+    const ap = v128.splat<T>(aP);
+    const aq = v128.splat<T>(aQ);
+    const cp = v128.splat<T>(decayP);
+    const cq = v128.splat<T>(decayQ);
+    let a0 = v128.splat<T>(0);
+    let a1 = v128.splat<T>(0);
+    let a2 = v128.splat<T>(0);
+    let a3 = v128.splat<T>(0);
+    let f = 0;
+    for (; f + 4 * lanes <= k; f += 4 * lanes) {
+      const o = (<usize>f) << s;
+      a0 = v128.add<T>(a0, v128.mul<T>(v128.load(pn + o), v128.load(qn + o)));
+      a1 = v128.add<T>(a1, v128.mul<T>(v128.load(pn + o, 16), v128.load(qn + o, 16)));
+      a2 = v128.add<T>(a2, v128.mul<T>(v128.load(pn + o, 32), v128.load(qn + o, 32)));
+      a3 = v128.add<T>(a3, v128.mul<T>(v128.load(pn + o, 48), v128.load(qn + o, 48)));
+      const p0 = v128.load(pu + o);
+      const q0 = v128.load(qi + o);
+      const p1 = v128.load(pu + o, 16);
+      const q1 = v128.load(qi + o, 16);
+      v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p0), v128.mul<T>(ap, q0)));
+      v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q0), v128.mul<T>(aq, p0)));
+      v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p1), v128.mul<T>(ap, q1)), 16);
+      v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q1), v128.mul<T>(aq, p1)), 16);
+      const p2 = v128.load(pu + o, 32);
+      const q2 = v128.load(qi + o, 32);
+      const p3 = v128.load(pu + o, 48);
+      const q3 = v128.load(qi + o, 48);
+      v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p2), v128.mul<T>(ap, q2)), 32);
+      v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q2), v128.mul<T>(aq, p2)), 32);
+      v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p3), v128.mul<T>(ap, q3)), 48);
+      v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q3), v128.mul<T>(aq, p3)), 48);
+    }
+    let dot = Simd.lanesSum<T>(v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3)));
+    for (let g = f; g < k; g++) {
+      const o = (<usize>g) << s;
+      dot += load<T>(pn + o) * load<T>(qn + o);
+    }
+    for (; f + lanes <= k; f += lanes) {
+      const o = (<usize>f) << s;
+      const p = v128.load(pu + o);
+      const q = v128.load(qi + o);
+      v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p), v128.mul<T>(ap, q)));
+      v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q), v128.mul<T>(aq, p)));
+    }
+    for (; f < k; f++) {
+      const o = (<usize>f) << s;
+      const p = load<T>(pu + o);
+      const q = load<T>(qi + o);
+      store<T>(pu + o, decayP * p + aP * q);
+      store<T>(qi + o, decayQ * q + aQ * p);
+    }
+    return dot;
   }
-  let dot = Simd.lanesSum<T>(v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3)));
-  for (let g = f; g < k; g++) {
-    const o = (<usize>g) << s;
-    dot += load<T>(pn + o) * load<T>(qn + o);
-  }
-  for (; f + lanes <= k; f += lanes) {
-    const o = (<usize>f) << s;
-    const p = v128.load(pu + o);
-    const q = v128.load(qi + o);
-    v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p), v128.mul<T>(ap, q)));
-    v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q), v128.mul<T>(aq, p)));
-  }
-  for (; f < k; f++) {
-    const o = (<usize>f) << s;
-    const p = load<T>(pu + o);
-    const q = load<T>(qi + o);
-    store<T>(pu + o, decayP * p + aP * q);
-    store<T>(qi + o, decayQ * q + aQ * p);
-  }
-  return dot;
 }
 
 /**
@@ -195,8 +195,8 @@ function mfEpochImpl<T>(
   const r0 = <usize>start;
   // The prediction's dot product of the rating at hand, computed during the previous update.
   let dot = Simd.dot<T>(
-    P + (<usize>load<i32>(users + (r0 << 2))) * stride,
-    Q + (<usize>load<i32>(items + (r0 << 2))) * stride,
+    P + <usize>load<i32>(users + (r0 << 2)) * stride,
+    Q + <usize>load<i32>(items + (r0 << 2)) * stride,
     k,
   );
   for (let n = 0; n < count; n++) {
@@ -222,7 +222,7 @@ function mfEpochImpl<T>(
           store<T>(bup, bU + lrBu * (e - regBu * bU));
           store<T>(bip, bI + lrBi * (e - regBi * bI));
         }
-        dot = updateThenDot<T>(pu, qi, pn, qn, k, lrP * e, lrQ * e, decayP, decayQ);
+        dot = MfStep.updateThenDot<T>(pu, qi, pn, qn, k, lrP * e, lrQ * e, decayP, decayQ);
       } else {
         // The next rating shares a row with this one: its dot product must see this update.
         MfStep.apply<T>(e, pu, qi, bup, bip, bU, bI, k, lrBu, lrBi, lrP, lrQ, regBu, regBi, decayP, decayQ, biased);
