@@ -37,14 +37,21 @@ class MfStep {
     decayQ: T,
     biased: i32,
   ): void {
-    const s = Simd.shiftOf<T>();
     if (biased != 0) {
       store<T>(bup, bU + lrBu * (e - regBu * bU));
       store<T>(bip, bI + lrBi * (e - regBi * bI));
     }
-    const aP = lrP * e;
-    const aQ = lrQ * e;
-    let f = 0;
+    MfStep.factorsFrom<T>(pu, qi, 0, k, lrP * e, lrQ * e, decayP, decayQ);
+  }
+
+  /**
+   * The factor step on elements f0 .. k of rows p_u, q_i: p ← decayP·p + aP·q and
+   * q ← decayQ·q + aQ·p (p, q as before the step), four vectors a pass, then one, then scalars.
+   */
+  @inline
+  static factorsFrom<T>(pu: usize, qi: usize, f0: i32, k: i32, aP: T, aQ: T, decayP: T, decayQ: T): void {
+    const s = Simd.shiftOf<T>();
+    let f = f0;
     if (ASC_FEATURE_SIMD) {
       const lanes = sizeof<T>() == 8 ? 2 : 4;
       const ap = v128.splat<T>(aP);
@@ -135,20 +142,7 @@ class MfStep {
       const o = (<usize>g) << s;
       dot += load<T>(pn + o) * load<T>(qn + o);
     }
-    for (; f + lanes <= k; f += lanes) {
-      const o = (<usize>f) << s;
-      const p = v128.load(pu + o);
-      const q = v128.load(qi + o);
-      v128.store(pu + o, v128.add<T>(v128.mul<T>(cp, p), v128.mul<T>(ap, q)));
-      v128.store(qi + o, v128.add<T>(v128.mul<T>(cq, q), v128.mul<T>(aq, p)));
-    }
-    for (; f < k; f++) {
-      const o = (<usize>f) << s;
-      const p = load<T>(pu + o);
-      const q = load<T>(qi + o);
-      store<T>(pu + o, decayP * p + aP * q);
-      store<T>(qi + o, decayQ * q + aQ * p);
-    }
+    MfStep.factorsFrom<T>(pu, qi, f, k, aP, aQ, decayP, decayQ);
     return dot;
   }
 }
