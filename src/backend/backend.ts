@@ -30,6 +30,11 @@ export interface Backend {
   firstNonFinite(buffer: FloatBuffer, n: number): number;
   /** Returns a buffer's storage; the buffer must not be used afterwards. */
   free(buffer: Buffer<FloatArray | Int32Array>): void;
+  /**
+   * Frees what the backend keeps between calls (the threaded backend's per-worker buffers; nothing
+   * for the others). Call once a fit is done with it; its own buffers are freed with `free`.
+   */
+  dispose(): void;
   /** Shuffles idx[0..n) in place with `rng` (Fisher–Yates, the same permutation on every backend). */
   shuffle(idx: IndexBuffer, n: number, rng: Prng): void;
   /** x·y over the first n elements. */

@@ -56,6 +56,8 @@ export class JsBackend implements Backend {
     // The garbage collector owns heap buffers.
   }
 
+  dispose(): void {}
+
   shuffle(idx: IndexBuffer, n: number, rng: Prng): void {
     rng.shuffle(idx.view, n);
   }

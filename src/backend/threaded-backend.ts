@@ -51,7 +51,7 @@ export class ThreadedBackend extends WasmBackend {
   }
 
   /** Frees the per-worker partial gradients and scratch. */
-  dispose(): void {
+  override dispose(): void {
     for (const b of [...this.partials, ...this.scratches]) this.free(b);
     this.partials = [];
     this.scratches = [];

@@ -79,6 +79,8 @@ export class WasmBackend implements Backend {
     buffer.markFreed();
   }
 
+  dispose(): void {}
+
   shuffle(idx: IndexBuffer, n: number, rng: Prng): void {
     this.withRngState(rng, (state) => this.k.shuffleIndices(ptrOf(idx), n, state));
   }

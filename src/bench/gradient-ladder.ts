@@ -128,7 +128,7 @@ async function prepareOwn(
     run,
     free: () => {
       for (const b of [X, y, params, grad, idx, scratch]) backend.free(b);
-      if (backend instanceof ThreadedBackend) backend.dispose();
+      backend.dispose();
     },
   };
 }

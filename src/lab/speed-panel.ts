@@ -33,7 +33,7 @@ async function timeKernel(backend: Backend, n: number, d: number): Promise<numbe
   }
   for (const b of [X, y, p, g]) backend.free(b);
   backend.free(idx);
-  if (backend instanceof ThreadedBackend) backend.dispose();
+  backend.dispose();
   return median(times);
 }
 

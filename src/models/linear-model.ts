@@ -267,7 +267,7 @@ export abstract class LinearModel {
       return { backend, X, rows, cols };
     } catch (e) {
       if (X !== null) backend.free(X);
-      if (backend instanceof ThreadedBackend) backend.dispose();
+      backend.dispose();
       throw e;
     }
   }
@@ -289,7 +289,7 @@ export abstract class LinearModel {
       await this.trainStaged(backend, X, rows, cols, problems, outputs, epochs, fresh);
     } finally {
       backend.free(X);
-      if (backend instanceof ThreadedBackend) backend.dispose();
+      backend.dispose();
     }
   }
 

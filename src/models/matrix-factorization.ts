@@ -1,7 +1,6 @@
 import type { Backend } from "../backend/backend.js";
 import { BACKEND_NAMES, type BackendName, createBackend } from "../backend/create-backend.js";
 import { dotJs, type MfStep } from "../backend/js-kernels.js";
-import { ThreadedBackend } from "../backend/threaded-backend.js";
 import { DescentError } from "../errors.js";
 import {
   field,
@@ -359,7 +358,7 @@ export class MatrixFactorization {
     } finally {
       for (const b of [ratings, P, Q, bu, bi]) backend.free(b);
       for (const b of [users, items]) backend.free(b);
-      if (backend instanceof ThreadedBackend) backend.dispose();
+      backend.dispose();
     }
   }
 
