@@ -29,6 +29,7 @@ export class ThreadedBackend extends WasmBackend {
   private partials: FloatBuffer[] = [];
   private partialSize = 0;
   private scratches: Array<Buffer<Float64Array>> = [];
+  private stateWords: IndexBuffer | null = null;
 
   constructor(runtime: WasmRuntime, dtype: DType, pool: WorkerPool) {
     super(runtime, dtype, true);
@@ -50,9 +51,11 @@ export class ThreadedBackend extends WasmBackend {
     return count * workPerRow >= PARALLEL_MIN_WORK;
   }
 
-  /** Frees the per-worker partial gradients and scratch. */
+  /** Frees the per-worker partial gradients, scratch and generator states. */
   override dispose(): void {
     for (const b of [...this.partials, ...this.scratches]) this.free(b);
+    if (this.stateWords !== null) this.free(this.stateWords);
+    this.stateWords = null;
     this.partials = [];
     this.scratches = [];
     this.partialSize = 0;
@@ -180,31 +183,29 @@ export class ThreadedBackend extends WasmBackend {
     ranges: readonly RatingRange[],
     rngs: readonly Prng[],
   ): Promise<void> {
-    const states = this.allocIndex(4 * ranges.length);
-    try {
-      // The generators' four state words side by side, read and written back by the kernels.
-      const words = new Uint32Array(states.view.buffer, states.view.byteOffset, 4 * ranges.length);
-      rngs.forEach((rng, i) => {
-        words.set(rng.getState(), 4 * i);
-      });
-      await this.runInTurns(
-        ranges.map((r, i) => ({
-          fn: "shuffleTriples",
-          args: [
-            ptrOf(users) + 4 * r.start,
-            ptrOf(items) + 4 * r.start,
-            ptrOf(ratings) + 8 * r.start,
-            r.count,
-            ptrOf(states) + 16 * i,
-          ],
-        })),
-      );
-      rngs.forEach((rng, i) => {
-        rng.setState(Array.from(words.subarray(4 * i, 4 * i + 4)));
-      });
-    } finally {
-      this.free(states);
+    // The generators' four state words side by side, read and written back by the kernels.
+    const states = ptrOf(this.rngStates(ranges.length));
+    rngs.forEach((rng, i) => {
+      this.putRngState(rng, states + 16 * i);
+    });
+    await this.runInTurns(
+      ranges.map((r, i) => ({
+        fn: "shuffleTriples",
+        args: this.triplesArgs(users, items, ratings, r.start, r.count, states + 16 * i),
+      })),
+    );
+    rngs.forEach((rng, i) => {
+      this.takeRngState(rng, states + 16 * i);
+    });
+  }
+
+  /** Room for `count` generator states (four u32 words each), kept between epochs. */
+  private rngStates(count: number): IndexBuffer {
+    if (this.stateWords === null || this.stateWords.length < 4 * count) {
+      if (this.stateWords !== null) this.free(this.stateWords);
+      this.stateWords = this.allocIndex(4 * count);
     }
+    return this.stateWords;
   }
 
   /**

@@ -94,22 +94,38 @@ export class WasmBackend implements Backend {
     rng: Prng,
   ): void {
     this.withRngState(rng, (state) =>
-      this.k.shuffleTriples(
-        ptrOf(users) + 4 * start,
-        ptrOf(items) + 4 * start,
-        ptrOf(ratings) + 8 * start,
-        count,
-        state,
-      ),
+      this.k.shuffleTriples(...this.triplesArgs(users, items, ratings, start, count, state)),
     );
+  }
+
+  /** The shuffleTriples kernel's arguments: triples start .. start+count, generator state at `state`. */
+  protected triplesArgs(
+    users: IndexBuffer,
+    items: IndexBuffer,
+    ratings: Buffer<Float64Array>,
+    start: number,
+    count: number,
+    state: number,
+  ): [number, number, number, number, number] {
+    return [ptrOf(users) + 4 * start, ptrOf(items) + 4 * start, ptrOf(ratings) + 8 * start, count, state];
+  }
+
+  /** Writes rng's four state words at `ptr` in WASM memory. */
+  protected putRngState(rng: Prng, ptr: number): void {
+    new Uint32Array(this.runtime.memory.buffer, ptr, 4).set(rng.getState());
+  }
+
+  /** Takes the (advanced) state words at `ptr` back into rng. */
+  protected takeRngState(rng: Prng, ptr: number): void {
+    rng.setState(Array.from(new Uint32Array(this.runtime.memory.buffer, ptr, 4)));
   }
 
   /** Runs `kernel` with rng's four state words in WASM memory, then takes the advanced state back. */
   private withRngState(rng: Prng, kernel: (statePtr: number) => void): void {
     const ptr = this.runtime.rngState;
-    new Uint32Array(this.runtime.memory.buffer, ptr, 4).set(rng.getState());
+    this.putRngState(rng, ptr);
     kernel(ptr);
-    rng.setState(Array.from(new Uint32Array(this.runtime.memory.buffer, ptr, 4)));
+    this.takeRngState(rng, ptr);
   }
 
   dot(x: FloatBuffer, y: FloatBuffer, n: number): number {
