@@ -277,8 +277,6 @@ export class MatrixFactorization {
     const n = r.length;
     const k = this.o.factors;
     const w = this.o.threads;
-    // With threads, the triples grouped into w × w blocks, shuffled within their block.
-    const blocks = w > 1 ? groupRatings(u, it, r, nUsers, nItems, w) : null;
     const backend: Backend = await createBackend(this.o.backend, this.o.dtype, w);
     // The rating triples, shuffled together in place each epoch (so an epoch reads them in
     // sequence).
@@ -301,12 +299,20 @@ export class MatrixFactorization {
       regQ: this.o.regQi,
       biased: this.o.biased,
     };
+    // With threads, the triples grouped into w × w blocks (written straight into the backend's
+    // buffers), shuffled within their block.
+    const blocks =
+      w > 1
+        ? groupRatings(u, it, r, nUsers, nItems, w, { users: users.view, items: items.view, ratings: ratings.view })
+        : null;
+    if (blocks === null) {
+      users.view.set(u);
+      items.view.set(it);
+      ratings.view.set(r);
+    }
     const start = performance.now();
     let lastYield = start;
     try {
-      users.view.set(blocks?.users ?? u);
-      items.view.set(blocks?.items ?? it);
-      ratings.view.set(blocks?.ratings ?? r);
       for (let e = 0; e < this.o.epochs; e++) {
         let sse: number;
         if (blocks === null) {

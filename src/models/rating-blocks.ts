@@ -55,7 +55,8 @@ export function contiguousBlocks(ids: Int32Array, size: number, w: number): Int3
 
 /**
  * Groups the triples by block (a stable counting sort: within a block, the input order), users and
- * items cut into w runs of consecutive indices each.
+ * items cut into w runs of consecutive indices each. The grouped triples go to `into` (for example
+ * a backend's buffers, so they are written once) or to new arrays.
  */
 export function groupRatings(
   users: Int32Array,
@@ -64,6 +65,11 @@ export function groupRatings(
   nUsers: number,
   nItems: number,
   w: number,
+  into: Pick<RatingBlocks, "users" | "items" | "ratings"> = {
+    users: new Int32Array(ratings.length),
+    items: new Int32Array(ratings.length),
+    ratings: new Float64Array(ratings.length),
+  },
 ): RatingBlocks {
   const userBlock = contiguousBlocks(users, nUsers, w);
   const itemBlock = contiguousBlocks(items, nItems, w);
@@ -71,16 +77,13 @@ export function groupRatings(
   const blockOf = (r: number): number =>
     (userBlock[users[r] as number] as number) * w + (itemBlock[items[r] as number] as number);
   const offsets = new Int32Array(w * w + 1);
-  for (let r = 0; r < n; r++) offsets[blockOf(r) + 1] = (offsets[blockOf(r) + 1] as number) + 1;
+  for (let r = 0; r < n; r++) {
+    const b = blockOf(r);
+    offsets[b + 1] = (offsets[b + 1] as number) + 1;
+  }
   for (let b = 0; b < w * w; b++) offsets[b + 1] = (offsets[b + 1] as number) + (offsets[b] as number);
   const next = offsets.slice(0, w * w);
-  const out: RatingBlocks = {
-    w,
-    users: new Int32Array(n),
-    items: new Int32Array(n),
-    ratings: new Float64Array(n),
-    offsets,
-  };
+  const out: RatingBlocks = { w, ...into, offsets };
   for (let r = 0; r < n; r++) {
     const b = blockOf(r);
     const to = next[b] as number;
