@@ -86,6 +86,19 @@ export function nonFiniteError(name: string, value: number, row: number, column:
   return new DescentError("E_NONFINITE", `${name} has ${what} at row ${row}, column ${column}`);
 }
 
+/** Copies rows `rowIds` of the row-major `source` (`cols` values a row) into `into`, one after another. */
+export function copyRows(
+  into: Float64Array | Float32Array,
+  source: Float64Array | Float32Array,
+  rowIds: Int32Array,
+  cols: number,
+): void {
+  for (let i = 0; i < rowIds.length; i++) {
+    const r = rowIds[i] as number;
+    into.set(source.subarray(r * cols, (r + 1) * cols), i * cols);
+  }
+}
+
 /** Index of the first NaN or ±Infinity in `data`, or −1. */
 export function firstNonFinite(data: Float64Array | Float32Array): number {
   // v·0 is 0 for finite v and NaN otherwise: four independent sums find out fast whether there is

@@ -132,6 +132,29 @@ describe("shuffle on every backend", () => {
   });
 });
 
+describe("allocRows on every backend", () => {
+  it("holds the chosen rows in the given order, in the backend's dtype, over a reused arena block", async () => {
+    const { createBackend } = await import("../src/backend/create-backend.js");
+    const cols = 3;
+    const source = Float64Array.from({ length: 5 * cols }, (_, i) => i + 0.1);
+    const rowIds = Int32Array.from([4, 0, 2, 2]);
+    for (const dtype of ["float64", "float32"] as const) {
+      for (const kind of ["js", "wasm-simd", "wasm-scalar"] as const) {
+        const b = await createBackend(kind, dtype);
+        // A block freed with other values in it first: allocRows must overwrite every element.
+        const old = b.alloc(rowIds.length * cols);
+        old.view.fill(-7);
+        b.free(old);
+        const X = b.allocRows(source, rowIds, cols);
+        const want = Array.from(rowIds).flatMap((r) => Array.from(source.subarray(r * cols, (r + 1) * cols)));
+        const cast = dtype === "float32" ? want.map(Math.fround) : want;
+        expect(Array.from(X.view), `${kind} ${dtype}`).toEqual(cast);
+        b.free(X);
+      }
+    }
+  });
+});
+
 describe("shuffleTriples on every backend", () => {
   it.each([
     [1, 0, 1],

@@ -26,6 +26,11 @@ export interface Backend {
   allocIndex(length: number): IndexBuffer;
   /** A float buffer holding a copy of `source`, converted to the backend's dtype. */
   allocCopy(source: Float64Array | Float32Array): FloatBuffer;
+  /**
+   * A float buffer holding rows `rowIds` of the row-major `source` (`cols` values a row), in that
+   * order, converted to the backend's dtype (written once: no zero fill first).
+   */
+  allocRows(source: Float64Array | Float32Array, rowIds: Int32Array, cols: number): FloatBuffer;
   /** Index of the first NaN or ±Infinity in buffer[0..n), or −1 (after any dtype conversion). */
   firstNonFinite(buffer: FloatBuffer, n: number): number;
   /** Returns a buffer's storage; the buffer must not be used afterwards. */

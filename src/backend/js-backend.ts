@@ -1,4 +1,4 @@
-import { arrayTypeOf, type DType, firstNonFinite } from "../matrix.js";
+import { arrayTypeOf, copyRows, type DType, firstNonFinite } from "../matrix.js";
 import type { Prng } from "../train/prng.js";
 import type { Backend } from "./backend.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
@@ -37,6 +37,12 @@ export class JsBackend implements Backend {
   allocCopy(source: Float64Array | Float32Array): FloatBuffer {
     const view = new (arrayTypeOf(this.dtype))(source.length);
     view.set(source);
+    return new HeapBuffer<FloatArray>(view);
+  }
+
+  allocRows(source: Float64Array | Float32Array, rowIds: Int32Array, cols: number): FloatBuffer {
+    const view = new (arrayTypeOf(this.dtype))(rowIds.length * cols);
+    copyRows(view, source, rowIds, cols);
     return new HeapBuffer<FloatArray>(view);
   }
 

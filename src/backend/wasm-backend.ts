@@ -1,5 +1,5 @@
 import { DescentError } from "../errors.js";
-import { arrayTypeOf, type DType } from "../matrix.js";
+import { arrayTypeOf, copyRows, type DType } from "../matrix.js";
 import type { KernelExports } from "../runtime/kernel-exports.js";
 import { Slab } from "../runtime/slab.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
@@ -45,6 +45,12 @@ export class WasmBackend implements Backend {
   allocCopy(source: Float64Array | Float32Array): FloatBuffer {
     const slab = this.slab<FloatArray>(source.length, arrayTypeOf(this.dtype));
     slab.view.set(source);
+    return slab;
+  }
+
+  allocRows(source: Float64Array | Float32Array, rowIds: Int32Array, cols: number): FloatBuffer {
+    const slab = this.slab<FloatArray>(rowIds.length * cols, arrayTypeOf(this.dtype));
+    copyRows(slab.view, source, rowIds, cols);
     return slab;
   }
 

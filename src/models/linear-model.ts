@@ -8,6 +8,7 @@ import { ThreadedBackend } from "../backend/threaded-backend.js";
 import { DescentError } from "../errors.js";
 import type { SavedState } from "../io/model-json.js";
 import {
+  copyRows,
   firstNonFinite,
   isMatrix,
   type Matrix,
@@ -53,9 +54,7 @@ export const WASM_MEMORY_LIMIT = 4 * 1024 ** 3 - 64 * 1024 ** 2;
 export function takeRows(m: Matrix, rows: Int32Array): Matrix {
   const data =
     m.data instanceof Float32Array ? new Float32Array(rows.length * m.cols) : new Float64Array(rows.length * m.cols);
-  rows.forEach((r, i) => {
-    data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols);
-  });
+  copyRows(data, m.data, rows, m.cols);
   return { data, rows: rows.length, cols: m.cols };
 }
 
@@ -249,15 +248,7 @@ export abstract class LinearModel {
     const rows = rowIds === null ? m.rows : rowIds.length;
     let X: FloatBuffer | null = null;
     try {
-      if (rowIds === null) X = backend.allocCopy(m.data);
-      else {
-        X = backend.alloc(rows * cols);
-        const view = X.view;
-        for (let i = 0; i < rows; i++) {
-          const r = rowIds[i] as number;
-          view.set(m.data.subarray(r * cols, (r + 1) * cols), i * cols);
-        }
-      }
+      X = rowIds === null ? backend.allocCopy(m.data) : backend.allocRows(m.data, rowIds, cols);
       const bad = backend.firstNonFinite(X, rows * cols);
       if (bad >= 0) {
         const r = Math.floor(bad / cols);
