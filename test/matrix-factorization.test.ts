@@ -1,32 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { syntheticRatings } from "../src/datasets/synthetic-ratings.js";
 import { MatrixFactorization } from "../src/models/matrix-factorization.js";
-import { Prng } from "../src/train/prng.js";
 import { expectDescentError } from "./helpers/expect-error.js";
 
 /** A seeded low-rank rating matrix: mu + b_u + b_i + p_u·q_i + N(0, noise²), `observed` distinct cells. */
 function synthetic(users: number, items: number, rank: number, observed: number, noise: number, seed: number) {
-  const rng = new Prng(seed);
-  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * Math.cos(2 * Math.PI * rng.nextFloat());
-  const P = Array.from({ length: users * rank }, () => 0.5 * gauss());
-  const Q = Array.from({ length: items * rank }, () => 0.5 * gauss());
-  const bu = Array.from({ length: users }, () => 0.3 * gauss());
-  const bi = Array.from({ length: items }, () => 0.3 * gauss());
-  const seen = new Set<number>();
-  const u: number[] = [];
-  const it: number[] = [];
-  const r: number[] = [];
-  while (r.length < observed) {
-    const a = rng.nextInt(users);
-    const b = rng.nextInt(items);
-    if (seen.has(a * items + b)) continue;
-    seen.add(a * items + b);
-    let dot = 0;
-    for (let f = 0; f < rank; f++) dot += (P[a * rank + f] as number) * (Q[b * rank + f] as number);
-    u.push(a);
-    it.push(b);
-    r.push(3.5 + (bu[a] as number) + (bi[b] as number) + dot + noise * gauss());
-  }
-  return { u, it, r };
+  const s = syntheticRatings({ users, items, rank, observed, noise, seed });
+  return { u: s.users, it: s.items, r: s.ratings };
 }
 
 describe("MatrixFactorization", () => {
@@ -180,5 +160,99 @@ describe("MatrixFactorization", () => {
       "E_FORMAT",
       /duplicate ids/,
     );
+  });
+  it("scores validationData after every epoch into history.valScore and onEpoch, without changing the fit", async () => {
+    const { u, it: items, r } = synthetic(300, 200, 4, 20_000, 0.1, 11);
+    const held = 2000;
+    const validationData = { users: u.slice(0, held), items: items.slice(0, held), ratings: r.slice(0, held) };
+    const opts = { factors: 8, epochs: 40, learningRate: 0.02, seed: 2 };
+    const seen: Array<number | undefined> = [];
+    const mf = await new MatrixFactorization({
+      ...opts,
+      validationData,
+      onEpoch: (info) => {
+        seen.push(info.valScore);
+        return undefined;
+      },
+    }).fit(u.slice(held), items.slice(held), r.slice(held));
+    const plain = await new MatrixFactorization(opts).fit(u.slice(held), items.slice(held), r.slice(held));
+    const v = mf.history.valScore ?? [];
+    expect(v.length).toBe(40);
+    expect(seen).toEqual(v);
+    expect(v.at(-1)).toBe(mf.score(validationData.users, validationData.items, validationData.ratings));
+    // Down from about 0.53 to near the noise floor (σ = 0.1).
+    expect(v.at(-1) as number).toBeLessThan(0.15);
+    expect(v[0] as number).toBeGreaterThan(0.4);
+    expect(plain.history.valScore).toBeUndefined();
+    expect(mf.history.loss).toEqual(plain.history.loss);
+    expect((mf.toJSON() as { P: number[] }).P).toEqual((plain.toJSON() as { P: number[] }).P);
+    // Saved without the data, restored with the history.
+    const json = mf.toJSON() as { options: Record<string, unknown> };
+    expect("validationData" in json.options).toBe(false);
+    expect(MatrixFactorization.fromJSON(JSON.parse(JSON.stringify(json))).history.valScore).toEqual(v);
+  });
+
+  it("scores validation ratings of unknown users and items as predict does, on every backend and with threads", async () => {
+    const { u, it: items, r } = synthetic(60, 50, 2, 1500, 0.1, 12);
+    const validationData = { users: [0, "new", 1, 2], items: [1, 3, "new", 4], ratings: [3, 4, 5, 2] };
+    for (const backend of ["js", "wasm"] as const) {
+      for (const threads of [1, 2]) {
+        const mf = await new MatrixFactorization({
+          factors: 4,
+          epochs: 3,
+          seed: 1,
+          backend,
+          threads,
+          validationData,
+        }).fit(u, items, r);
+        expect(mf.history.valScore?.at(-1)).toBe(
+          mf.score(validationData.users, validationData.items, validationData.ratings),
+        );
+      }
+    }
+  });
+
+  it("refuses bad validationData with typed errors naming it", async () => {
+    const fitWith = (validationData: unknown) =>
+      new MatrixFactorization({ validationData } as never).fit([1, 2], [1, 2], [3, 4]);
+    await expectDescentError(() => fitWith(5), "E_OPTION", /'validationData' must be an object/);
+    await expectDescentError(() => fitWith({ users: [1] }), "E_OPTION", /'validationData'/);
+    await expectDescentError(
+      fitWith({ users: [1], items: [1], ratings: [] }),
+      "E_EMPTY",
+      /validationData has no ratings/,
+    );
+    await expectDescentError(
+      fitWith({ users: [1, 2], items: [1], ratings: [3, 4] }),
+      "E_SHAPE",
+      /validationData.items has 1 ids/,
+    );
+    await expectDescentError(
+      fitWith({ users: [1, 2], items: [1, 2], ratings: [3, Number.POSITIVE_INFINITY] }),
+      "E_NONFINITE",
+      /validationData.ratings has a non-finite value \(Infinity\) at row 1/,
+    );
+    await expectDescentError(
+      fitWith({ users: [1, null], items: [1, 2], ratings: [3, 4] }),
+      "E_LABELS",
+      /validationData.users has an invalid id \(null\) at row 1/,
+    );
+  });
+});
+
+describe("syntheticRatings", () => {
+  it("draws distinct cells around a low-rank truth, the same for the same seed", () => {
+    const a = syntheticRatings({ users: 40, items: 30, rank: 3, observed: 600, noise: 0.2, seed: 5 });
+    const b = syntheticRatings({ users: 40, items: 30, rank: 3, observed: 600, noise: 0.2, seed: 5 });
+    expect(b.ratings).toEqual(a.ratings);
+    expect(new Set(a.users.map((x, i) => x * 30 + (a.items[i] as number))).size).toBe(600);
+    let s = 0;
+    for (let i = 0; i < 600; i++) {
+      expect(a.truth[i]).toBe(a.expected(a.users[i] as number, a.items[i] as number));
+      s += ((a.ratings[i] as number) - (a.truth[i] as number)) ** 2;
+    }
+    // The noise's sample standard deviation, within 4 standard errors of 0.2.
+    expect(Math.abs(Math.sqrt(s / 600) - 0.2)).toBeLessThan((4 * 0.2) / Math.sqrt(2 * 600));
+    expect(() => syntheticRatings({ users: 2, items: 2, rank: 1, observed: 5, noise: 0, seed: 1 })).toThrow(RangeError);
   });
 });

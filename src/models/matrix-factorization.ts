@@ -24,6 +24,13 @@ import { blockEpoch, groupRatings } from "./rating-blocks.js";
 /** A user or item id: numbers and strings are both fine (and never confused: 1 ≠ "1"). */
 export type Id = number | string;
 
+/** (user, item, rating) triples as three parallel arrays. */
+export interface RatingTriples {
+  users: ArrayLike<Id>;
+  items: ArrayLike<Id>;
+  ratings: ArrayLike<number>;
+}
+
 /** Options of MatrixFactorization (defaults as the Surprise library's SVD). */
 export interface MatrixFactorizationOptions {
   /** Latent factors per user and item. Default 100. */
@@ -62,13 +69,29 @@ export interface MatrixFactorizationOptions {
    * them run the blocks in turn). Default 1.
    */
   threads?: number;
-  /** Called after every epoch with the epoch's training MSE as `loss`; return false to stop. */
+  /**
+   * Held-out ratings scored after every epoch: their RMSE (as `score`) goes to history.valScore and
+   * to onEpoch's `valScore`. Training does not see them. Not saved by toJSON. Default none.
+   */
+  validationData?: RatingTriples;
+  /**
+   * Called after every epoch with the epoch's training MSE as `loss` (and the validationData RMSE
+   * as `valScore`); return false to stop.
+   */
   onEpoch?: (info: EpochInfo) => boolean | undefined | Promise<boolean | undefined>;
 }
 
-type Resolved = Required<Omit<MatrixFactorizationOptions, "onEpoch">> & {
+type Resolved = Required<Omit<MatrixFactorizationOptions, "onEpoch" | "validationData">> & {
   onEpoch: MatrixFactorizationOptions["onEpoch"] | null;
+  validationData: RatingTriples | null;
 };
+
+/** Validation triples resolved against the fit's id maps (−1: an id the fit did not see). */
+interface IndexedTriples {
+  users: Int32Array;
+  items: Int32Array;
+  ratings: Float64Array;
+}
 
 const RATE_KEYS = ["lrBu", "lrBi", "lrPu", "lrQi", "regBu", "regBi", "regPu", "regQi"] as const;
 
@@ -91,6 +114,7 @@ function resolve(o: MatrixFactorizationOptions | undefined): Resolved {
     "dtype",
     "threads",
     "onEpoch",
+    "validationData",
     ...RATE_KEYS,
   ];
   for (const k of Object.keys(opts)) if (!known.includes(k)) fail(k, "is unknown for MatrixFactorization");
@@ -127,6 +151,12 @@ function resolve(o: MatrixFactorizationOptions | undefined): Resolved {
   };
   const onEpoch = get<MatrixFactorizationOptions["onEpoch"] | null>("onEpoch", null);
   if (onEpoch !== null && typeof onEpoch !== "function") fail("onEpoch", "must be a function");
+  const validationData = get<RatingTriples | null>("validationData", null);
+  if (
+    validationData !== null &&
+    (typeof validationData !== "object" || !["users", "items", "ratings"].every((k) => k in validationData))
+  )
+    fail("validationData", "must be an object { users, items, ratings }");
   return {
     factors: posInt("factors", 100),
     epochs: posInt("epochs", 20),
@@ -148,7 +178,22 @@ function resolve(o: MatrixFactorizationOptions | undefined): Resolved {
     dtype,
     threads,
     onEpoch,
+    validationData,
   };
+}
+
+/** The ratings as a Float64Array; E_NONFINITE names the first value that is not a finite number. */
+function finiteRatings(ratings: ArrayLike<number>, n: number, name: string): Float64Array {
+  if (ratings === null || typeof ratings !== "object" || ratings.length !== n)
+    throw new DescentError("E_SHAPE", `${name} must be an array of ${n} numbers`);
+  const r = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = ratings[i];
+    if (typeof v !== "number" || !Number.isFinite(v))
+      throw new DescentError("E_NONFINITE", `${name} has a non-finite value (${String(v)}) at row ${i}`);
+    r[i] = v;
+  }
+  return r;
 }
 
 function checkIds(ids: ArrayLike<Id>, n: number, name: string): void {
@@ -214,14 +259,16 @@ export class MatrixFactorization {
     if (n === 0) throw new DescentError("E_EMPTY", "no ratings to fit");
     checkIds(users, n, "users");
     checkIds(items, n, "items");
-    const r = new Float64Array(n);
+    const r = finiteRatings(ratings, n, "ratings");
     let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const v = ratings[i];
-      if (typeof v !== "number" || !Number.isFinite(v))
-        throw new DescentError("E_NONFINITE", `ratings has a non-finite value (${String(v)}) at row ${i}`);
-      r[i] = v;
-      sum += v;
+    for (let i = 0; i < n; i++) sum += r[i] as number;
+    const val = this.o.validationData;
+    if (val !== null) {
+      const nv = val.ratings?.length ?? 0;
+      if (nv === 0) throw new DescentError("E_EMPTY", "validationData has no ratings");
+      checkIds(val.users, nv, "validationData.users");
+      checkIds(val.items, nv, "validationData.items");
+      finiteRatings(val.ratings, nv, "validationData.ratings");
     }
     const userIndex = new Map<Id, number>();
     const itemIndex = new Map<Id, number>();
@@ -261,7 +308,16 @@ export class MatrixFactorization {
     const lists: number[][] = Array.from({ length: nu }, () => []);
     for (let i = 0; i < n; i++) lists[u[i] as number]?.push(it[i] as number);
     this.rated = lists.map((l) => Int32Array.from(new Set(l)).sort());
-    await this.train(u, it, r, nu, ni, rng);
+    const indexed: IndexedTriples | null =
+      val === null
+        ? null
+        : {
+            users: Int32Array.from(val.users, (id) => userIndex.get(id) ?? -1),
+            items: Int32Array.from(val.items, (id) => itemIndex.get(id) ?? -1),
+            ratings: Float64Array.from(val.ratings),
+          };
+    if (indexed !== null) this.history.valScore = [];
+    await this.train(u, it, r, nu, ni, rng, indexed);
     this.fittedFlag = true;
     return this;
   }
@@ -273,6 +329,7 @@ export class MatrixFactorization {
     nUsers: number,
     nItems: number,
     rng: Prng,
+    validation: IndexedTriples | null,
   ): Promise<void> {
     const n = r.length;
     const k = this.o.factors;
@@ -346,6 +403,8 @@ export class MatrixFactorization {
         this.Q.set(Q.view);
         this.bu.set(bu.view);
         this.bi.set(bi.view);
+        const valScore = validation === null ? undefined : this.rmseOf(validation);
+        if (valScore !== undefined) this.history.valScore?.push(valScore);
         if (this.o.onEpoch !== null && this.o.onEpoch !== undefined) {
           const verdict = await this.o.onEpoch({
             epoch: this.nEpochs,
@@ -353,6 +412,7 @@ export class MatrixFactorization {
             gradNorm: Number.NaN,
             learningRate: this.o.learningRate,
             ms: now - start,
+            ...(valScore === undefined ? {} : { valScore }),
           });
           if (verdict === false) break;
         }
@@ -369,14 +429,27 @@ export class MatrixFactorization {
   }
 
   private predictOne(uid: Id, iid: Id): number {
+    return this.predictIndex(this.userIndex.get(uid) ?? -1, this.itemIndex.get(iid) ?? -1);
+  }
+
+  /** The prediction for user index a and item index b (−1: unknown). */
+  private predictIndex(a: number, b: number): number {
     const k = this.o.factors;
-    const a = this.userIndex.get(uid);
-    const b = this.itemIndex.get(iid);
     let s = this.mu;
-    if (a !== undefined) s += this.bu[a] as number;
-    if (b !== undefined) s += this.bi[b] as number;
-    if (a !== undefined && b !== undefined) s += dotJs(this.P, a * k, this.Q, b * k, k);
+    if (a >= 0) s += this.bu[a] as number;
+    if (b >= 0) s += this.bi[b] as number;
+    if (a >= 0 && b >= 0) s += dotJs(this.P, a * k, this.Q, b * k, k);
     return s;
+  }
+
+  /** RMSE of the current parameters on indexed triples (the same sums as score). */
+  private rmseOf(t: IndexedTriples): number {
+    let s = 0;
+    for (let i = 0; i < t.ratings.length; i++) {
+      const e = (t.ratings[i] as number) - this.predictIndex(t.users[i] as number, t.items[i] as number);
+      s += e * e;
+    }
+    return Math.sqrt(s / t.ratings.length);
   }
 
   /**
@@ -432,7 +505,7 @@ export class MatrixFactorization {
   /** A versioned JSON snapshot (ids, parameters, history). */
   toJSON(): Record<string, unknown> {
     this.assertFitted();
-    const { onEpoch: _cb, ...options } = this.o;
+    const { onEpoch: _cb, validationData: _val, ...options } = this.o;
     return {
       format: MODEL_FORMAT,
       version: MODEL_VERSION,
