@@ -274,6 +274,61 @@ describe("the lab's panels", () => {
     expect(Number(await page.getAttribute("#train-result", "data-score"))).toBeGreaterThan(0.95);
   });
 
+  it("recommend: synthetic ratings train to near the noise floor on 2 threads, and a user gets 10 unseen items", async () => {
+    await page.click("#tab-recommend");
+    await page.selectOption("#recommend-threads", "2");
+    await page.click("#recommend-run");
+    await page.waitForSelector("#recommend-result[data-state='done']", { timeout: 60_000 });
+    // Noise σ = 0.1 is the floor; the first epochs are near 0.56.
+    expect(Number(await page.getAttribute("#recommend-result", "data-held-rmse"))).toBeLessThan(0.15);
+    expect(await page.isVisible("#recommend-download")).toBe(true);
+    const items = page.locator("#recommend-list li");
+    expect(await items.count()).toBe(10);
+    const scores = await items.evaluateAll((ls) => ls.map((l) => Number((l as HTMLElement).dataset.score)));
+    for (let i = 1; i < scores.length; i++) expect(scores[i]).toBeLessThanOrEqual(scores[i - 1] as number);
+    // Each recommendation is shown next to the synthetic set's noise-free rating, and close to it.
+    for (const text of await items.allTextContents()) {
+      const m = /: (-?[\d.]+) \(true (-?[\d.]+)\)$/.exec(text);
+      expect(m).not.toBeNull();
+      expect(Math.abs(Number(m?.[1]) - Number(m?.[2]))).toBeLessThan(0.5);
+    }
+    await page.screenshot({ path: join(artifacts, "lab-recommend.png") });
+  });
+
+  it("recommend: the user's own ratings CSV with string ids, and its errors", async () => {
+    const lines = ["user,item,rating"];
+    for (let u = 0; u < 30; u++)
+      for (let i = 0; i < 20; i++) if ((u * 7 + i * 3) % 4 !== 0) lines.push(`u${u},film${i},${1 + ((u + i) % 5)}`);
+    await page.click("#tab-recommend");
+    await page.setInputFiles("#recommend-file", {
+      name: "films.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(lines.join("\n")),
+    });
+    await page.waitForFunction(() => (document.getElementById("recommend-user") as HTMLInputElement).value === "u0");
+    await page.selectOption("#recommend-threads", "1");
+    await page.click("#recommend-run");
+    await page.waitForSelector("#recommend-result[data-state='done']", { timeout: 30_000 });
+    await page.fill("#recommend-user", "u3");
+    await page.click("#recommend-go");
+    await page.waitForSelector("#recommend-list[data-user='u3']");
+    // u3 rated every film but those with (21 + 3i) % 4 = 0: i = 1, 5, 9, 13, 17.
+    const texts = await page.locator("#recommend-list li").allTextContents();
+    expect(texts.map((t) => /^item (film\d+):/.exec(t)?.[1]).sort()).toEqual([
+      "film1",
+      "film13",
+      "film17",
+      "film5",
+      "film9",
+    ]);
+    const bad = Buffer.from("user,item,rating\na,b,4\nc,d,lots\n");
+    await page.setInputFiles("#recommend-file", { name: "bad.csv", mimeType: "text/csv", buffer: bad });
+    await page.waitForSelector("#recommend-result dd.bad");
+    expect(await page.locator("#recommend-result dd.bad").textContent()).toMatch(
+      /line 3, column 'rating': 'lots' is not a number/,
+    );
+  });
+
   it("speed: the WASM kernels beat pure JS in the page", async () => {
     await page.click("#tab-speed");
     await page.fill("#speed-n", "8000");

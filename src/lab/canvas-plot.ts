@@ -133,10 +133,14 @@ function short(v: number): string {
   return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(1) : Number(v.toPrecision(4)).toString();
 }
 
-/** A line chart of one or two series over epochs (the second on its own right-hand scale). */
+/**
+ * A line chart of one or two series over epochs: the second on its own right-hand scale, or with
+ * `sharedScale` both on the left-hand one (for series in the same unit).
+ */
 export function drawLines(
   c: HTMLCanvasElement,
   series: ReadonlyArray<{ values: readonly number[]; color: string; label: string }>,
+  sharedScale = false,
 ): void {
   const ctx = c.getContext("2d") as CanvasRenderingContext2D;
   const W = c.width;
@@ -148,8 +152,9 @@ export function drawLines(
   ctx.strokeStyle = "#d1d5db";
   ctx.strokeRect(m.l, m.t, W - m.l - m.r, H - m.t - m.b);
   ctx.font = "12px system-ui, sans-serif";
+  const all = series.flatMap((s) => s.values.filter(Number.isFinite));
   series.forEach((s, k) => {
-    const vals = s.values.filter(Number.isFinite);
+    const vals = sharedScale ? all : s.values.filter(Number.isFinite);
     if (vals.length === 0) return;
     let lo = Math.min(...vals);
     let hi = Math.max(...vals);
@@ -173,8 +178,10 @@ export function drawLines(
     ctx.stroke();
     ctx.fillStyle = s.color;
     const x = k === 0 ? 4 : W - m.r + 4;
-    ctx.fillText(short(hi), x, m.t + 10);
-    ctx.fillText(short(lo), x, H - m.b);
+    if (k === 0 || !sharedScale) {
+      ctx.fillText(short(hi), x, m.t + 10);
+      ctx.fillText(short(lo), x, H - m.b);
+    }
     ctx.fillText(s.label, k === 0 ? m.l + 6 : W - m.r - 6 - ctx.measureText(s.label).width, m.t + 14);
   });
   ctx.fillStyle = "#6b7280";

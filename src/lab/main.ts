@@ -1,6 +1,7 @@
-// Entry point of the browser lab (web/index.html): tabs, environment badge and the three panels.
+// Entry point of the browser lab (web/index.html): tabs, environment badge and the four panels.
 import { createBackend, threadsAvailable } from "../backend/create-backend.js";
 import { byId, parseCsvText } from "./dom.js";
+import { setupRecommendPanel } from "./recommend-panel.js";
 import { setupSpeedPanel } from "./speed-panel.js";
 import { setupSurfacePanel } from "./surface-panel.js";
 import { setupTrainPanel } from "./train-panel.js";
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   const { header, rows } = await parseCsvText(text);
   setupSurfacePanel({ header, rows, target: "progression" }, "bmi");
   setupTrainPanel();
+  setupRecommendPanel();
   setupSpeedPanel();
   await describeEnvironment();
   document.body.dataset.ready = "true";
