@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { isValidationRow } from "../src/cli/validation-rows.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { StandardScaler } from "../src/models/standard-scaler.js";
 import { Prng } from "../src/train/prng.js";
@@ -164,6 +165,73 @@ describe("matrix factorisation from a ratings CSV", () => {
     const out = json<{ rows: number; rmse: number }>(pred.stdout);
     expect(out.rows).toBe(heldOut.length - 1);
     expect(out.rmse).toBeLessThan(0.5);
+  });
+});
+
+describe("matrix factorisation with --validation, --plot and --dtype", () => {
+  it("holds out the seeded rows, reports their RMSE as predict scores them, and plots both curves", () => {
+    const rng = new Prng(5);
+    const rows: string[] = [];
+    for (let u = 0; u < 50; u++) {
+      for (let i = 0; i < 30; i++) {
+        if (rng.nextFloat() > 0.6) continue;
+        rows.push(`${u},${i},${(3 + Math.sin(u) * Math.cos(i) + 0.4 * Math.sin(i * 0.9)).toFixed(3)}`);
+      }
+    }
+    const file = join(dir, "mf-val.csv");
+    writeFileSync(file, `user,item,rating\n${rows.join("\n")}\n`);
+    const model = join(dir, "mf-val.json");
+    const plot = join(dir, "mf-val.svg");
+    const args = ["fit", file, "--model", "mf", "--target", "rating", "--factors", "4", "--epochs", "40"];
+    const fit = run(
+      ...args,
+      "--lr",
+      "0.02",
+      "--validation",
+      "0.2",
+      "--seed",
+      "9",
+      "--plot",
+      plot,
+      "--out",
+      model,
+      "--json",
+    );
+    expect(fit.code, fit.stderr).toBe(0);
+    const report = json<{ rows: number; validationRows: number; validationRmse: number }>(fit.stdout);
+    // The held-out rows are the ones isValidationRow picks, in file order.
+    const held = rows.filter((_, i) => isValidationRow(i, 9, 0.2));
+    expect(report.validationRows).toBe(held.length);
+    expect(report.rows).toBe(rows.length - held.length);
+    const heldFile = join(dir, "mf-val-held.csv");
+    writeFileSync(heldFile, `user,item,rating\n${held.join("\n")}\n`);
+    const pred = run("predict", model, heldFile, "--json");
+    expect(pred.code, pred.stderr).toBe(0);
+    expect(json<{ rmse: number }>(pred.stdout).rmse).toBe(report.validationRmse);
+    expect(report.validationRmse).toBeLessThan(0.6);
+    const svg = readFileSync(plot, "utf8");
+    expect(svg).toContain("training RMSE");
+    expect(svg).toContain("validation RMSE");
+    // float32 trains too; the text report names the validation RMSE.
+    const f32 = run(...args, "--dtype", "float32", "--validation", "0.2", "--quiet");
+    expect(f32.code, f32.stderr).toBe(0);
+    expect(f32.stdout).toMatch(/validation RMSE \d\.\d+ \(\d+ rows\)/);
+  });
+
+  it("refuses flags of the other model family instead of ignoring them", () => {
+    const file = join(dir, "mf-flags.csv");
+    writeFileSync(file, "user,item,rating\na,x,4\nb,y,3\n");
+    for (const extra of [["--optimizer", "adam"], ["--early-stopping"], ["--batch-size", "8"], ["--scale", "none"]]) {
+      const r = run("fit", file, "--model", "mf", "--target", "rating", ...extra);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`${extra[0]} does not apply to --model mf`));
+    }
+    const linear = run("fit", data("diabetes.csv"), "--target", "progression", "--factors", "3");
+    expect(linear.code).toBe(2);
+    expect(linear.stderr).toMatch(/--factors does not apply to --model linear/);
+    const bad = run("fit", file, "--model", "mf", "--target", "rating", "--validation", "1.5");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--validation must be in \(0, 1\)/);
   });
 });
 

@@ -13,6 +13,7 @@ import type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "../train/
 import { defaultBudget, parseBytes } from "./memory-budget.js";
 import { writeBundle } from "./model-bundle.js";
 import { progressReporter } from "./progress.js";
+import { isValidationRow } from "./validation-rows.js";
 
 /** Flags of `descent fit` as commander hands them over (strings where the user typed them). */
 export interface FitFlags {
@@ -125,14 +126,6 @@ async function headerColumns(path: string): Promise<number> {
   } finally {
     await fh.close();
   }
-}
-
-/** Deterministic held-out rows: row i is validation when a hash of (i, seed) falls below the fraction. */
-function isValidationRow(i: number, seed: number, fraction: number): boolean {
-  let h = Math.imul(i ^ seed ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 4294967296 < fraction;
 }
 
 /** Numeric labels when every label reads as a finite number, else the strings. */

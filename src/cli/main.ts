@@ -44,6 +44,28 @@ function report(err: unknown): void {
   process.exitCode = err instanceof DescentError && err.code === "E_OPTION" ? 2 : 1;
 }
 
+/** `descent fit` flags (option key, flag) that only the linear models take. */
+const LINEAR_ONLY_FLAGS: ReadonlyArray<[string, string]> = [
+  ["loss", "--loss"],
+  ["optimizer", "--optimizer"],
+  ["schedule", "--schedule"],
+  ["batchSize", "--batch-size"],
+  ["penalty", "--penalty"],
+  ["alpha", "--alpha"],
+  ["scale", "--scale"],
+  ["earlyStopping", "--early-stopping"],
+  ["drop", "--drop"],
+  ["memory", "--memory"],
+];
+
+/** `descent fit` flags (option key, flag) that only `--model mf` takes. */
+const MF_ONLY_FLAGS: ReadonlyArray<[string, string]> = [
+  ["user", "--user"],
+  ["item", "--item"],
+  ["factors", "--factors"],
+  ["regularization", "--regularization"],
+];
+
 const program = new Command()
   .name("descent")
   .description("Train linear models by gradient descent (WebAssembly SIMD kernels)")
@@ -93,19 +115,31 @@ program
   .option("--plot <loss.svg>", "write the loss (and validation) curve as SVG")
   .option("--json", "print the result as JSON")
   .option("--quiet", "no progress output")
-  .action(async (file: string, flags: Omit<FitFlags, "model"> & MfFitFlags & { model: FitFlags["model"] | "mf" }) => {
-    try {
-      if (flags.model === "mf") {
-        const r = await runFitMf(file, flags, Boolean(process.stderr.isTTY));
-        process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatMfReport(r)}\n`);
-        return;
+  .action(
+    async (
+      file: string,
+      flags: Omit<FitFlags, "model"> & MfFitFlags & { model: FitFlags["model"] | "mf" },
+      cmd: Command,
+    ) => {
+      try {
+        // Flags of the other model family are refused, not ignored.
+        const foreign = flags.model === "mf" ? LINEAR_ONLY_FLAGS : MF_ONLY_FLAGS;
+        for (const [key, flag] of foreign) {
+          if (cmd.getOptionValueSource(key) === "cli")
+            throw new DescentError("E_OPTION", `${flag} does not apply to --model ${flags.model}`);
+        }
+        if (flags.model === "mf") {
+          const r = await runFitMf(file, flags, Boolean(process.stderr.isTTY));
+          process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatMfReport(r)}\n`);
+          return;
+        }
+        const r = await runFit(file, { ...flags, model: flags.model }, Boolean(process.stderr.isTTY));
+        process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatFitReport(r)}\n`);
+      } catch (err) {
+        report(err);
       }
-      const r = await runFit(file, { ...flags, model: flags.model }, Boolean(process.stderr.isTTY));
-      process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatFitReport(r)}\n`);
-    } catch (err) {
-      report(err);
-    }
-  });
+    },
+  );
 
 program
   .command("predict")

@@ -1,8 +1,11 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { DescentError } from "../errors.js";
 import { numberCell, parseCsv } from "../io/csv.js";
-import { type Id, MatrixFactorization } from "../models/matrix-factorization.js";
+import { lossPlotSvg } from "../io/loss-svg.js";
+import type { DType } from "../matrix.js";
+import { type Id, MatrixFactorization, type RatingTriples } from "../models/matrix-factorization.js";
 import { progressReporter } from "./progress.js";
+import { isValidationRow } from "./validation-rows.js";
 
 /** Format tag of a matrix-factorisation model file written by the CLI. */
 export const MF_BUNDLE_FORMAT = "descent-cli-mf";
@@ -18,7 +21,11 @@ export interface MfFitFlags {
   regularization?: number;
   seed?: number;
   backend?: string;
+  dtype?: DType;
   threads?: number;
+  /** Fraction of the rows held out (seeded by position) and scored after every epoch. */
+  validation?: number;
+  plot?: string;
   out?: string;
   json?: boolean;
   quiet?: boolean;
@@ -31,10 +38,15 @@ export interface MfFitReport {
   rows: number;
   users: number;
   items: number;
+  /** Training RMSE at the end (on the rows trained on). */
   rmse: number;
+  /** Held-out rows and their RMSE at the end (with --validation). */
+  validationRows?: number;
+  validationRmse?: number;
   epochs: number;
   seconds: number;
   out?: string;
+  plot?: string;
 }
 
 /** (user, item, rating) columns of a CSV: ids stay strings unless every id of a column is a number. */
@@ -65,10 +77,18 @@ async function readTriples(file: string, userCol: string, itemCol: string, ratin
 /** `descent fit --model mf`: trains on a ratings CSV (in memory) and writes the model file. */
 export async function runFitMf(file: string, f: MfFitFlags, tty: boolean): Promise<MfFitReport> {
   const started = performance.now();
+  if (f.validation !== undefined && !(f.validation > 0 && f.validation < 1))
+    throw new DescentError("E_OPTION", `--validation must be in (0, 1) (got ${f.validation})`);
   const userCol = f.user ?? "user";
   const itemCol = f.item ?? "item";
   const epochs = f.epochs ?? 20;
   const progress = progressReporter(epochs, f.json || f.quiet ? "quiet" : tty ? "bar" : "lines");
+  const all = await readTriples(file, userCol, itemCol, f.target);
+  if (all.ratings === null) throw new DescentError("E_FORMAT", `the CSV has no rating column '${f.target}'`);
+  const { train, validation } = splitRows({ ...all, ratings: all.ratings }, f.seed ?? 0, f.validation);
+  const { users, items, ratings } = train;
+  if (ratings.length === 0)
+    throw new DescentError("E_EMPTY", "no training rows left after holding out --validation rows");
   const model = new MatrixFactorization({
     ...(f.factors === undefined ? {} : { factors: f.factors }),
     epochs,
@@ -76,14 +96,14 @@ export async function runFitMf(file: string, f: MfFitFlags, tty: boolean): Promi
     ...(f.regularization === undefined ? {} : { regularization: f.regularization }),
     ...(f.seed === undefined ? {} : { seed: f.seed }),
     ...(f.backend === undefined ? {} : { backend: f.backend as "wasm" }),
+    ...(f.dtype === undefined ? {} : { dtype: f.dtype }),
     ...(f.threads === undefined ? {} : { threads: f.threads }),
+    ...(validation === null ? {} : { validationData: validation }),
     onEpoch: (info) => {
       progress.update(info);
       return undefined;
     },
   });
-  const { users, items, ratings } = await readTriples(file, userCol, itemCol, f.target);
-  if (ratings === null) throw new DescentError("E_FORMAT", `the CSV has no rating column '${f.target}'`);
   try {
     await model.fit(users, items, ratings);
   } finally {
@@ -99,6 +119,20 @@ export async function runFitMf(file: string, f: MfFitFlags, tty: boolean): Promi
     epochs: model.nEpochs,
     seconds: (performance.now() - started) / 1000,
   };
+  if (validation !== null) {
+    report.validationRows = validation.ratings.length;
+    report.validationRmse = model.score(validation.users, validation.items, validation.ratings);
+  }
+  if (f.plot !== undefined) {
+    const valRmse = model.history.valScore;
+    const svg = lossPlotSvg(
+      `MatrixFactorization on ${file.split("/").pop() ?? file}`,
+      { name: "training RMSE (during the epoch)", values: model.history.loss.map(Math.sqrt), color: "#2563eb" },
+      valRmse === undefined ? null : { name: "validation RMSE", values: valRmse, color: "#ea580c" },
+    );
+    await writeFile(f.plot, svg);
+    report.plot = f.plot;
+  }
   if (f.out !== undefined) {
     const tmp = `${f.out}.tmp-${process.pid}`;
     const bundle = {
@@ -114,6 +148,26 @@ export async function runFitMf(file: string, f: MfFitFlags, tty: boolean): Promi
     report.out = f.out;
   }
   return report;
+}
+
+/** The rows split by --validation (none held out without it), in file order. */
+function splitRows(
+  t: { users: Id[]; items: Id[]; ratings: number[] },
+  seed: number,
+  fraction: number | undefined,
+): { train: { users: Id[]; items: Id[]; ratings: number[] }; validation: RatingTriples | null } {
+  if (fraction === undefined) return { train: t, validation: null };
+  const train = { users: [] as Id[], items: [] as Id[], ratings: [] as number[] };
+  const val = { users: [] as Id[], items: [] as Id[], ratings: [] as number[] };
+  for (let i = 0; i < t.ratings.length; i++) {
+    const to = isValidationRow(i, seed, fraction) ? val : train;
+    to.users.push(t.users[i] as Id);
+    to.items.push(t.items[i] as Id);
+    to.ratings.push(t.ratings[i] as number);
+  }
+  if (val.ratings.length === 0)
+    throw new DescentError("E_EMPTY", `--validation ${fraction} holds out no row of ${t.ratings.length}`);
+  return { train, validation: val };
 }
 
 /** `descent predict` for a matrix-factorisation model file: one predicted rating per CSV row. */
@@ -136,7 +190,8 @@ export async function runPredictMf(
 export function formatMfReport(r: MfFitReport): string {
   return [
     `MatrixFactorization on ${r.file}: ${r.rows} ratings, ${r.users} users × ${r.items} items`,
-    `training RMSE ${r.rmse.toFixed(6)}  epochs ${r.epochs}  time ${r.seconds.toFixed(2)} s`,
+    `training RMSE ${r.rmse.toFixed(6)}${r.validationRmse === undefined ? "" : `  validation RMSE ${r.validationRmse.toFixed(6)} (${r.validationRows} rows)`}  epochs ${r.epochs}  time ${r.seconds.toFixed(2)} s`,
     ...(r.out ? [`model written to ${r.out}`] : []),
+    ...(r.plot ? [`loss plot written to ${r.plot}`] : []),
   ].join("\n");
 }

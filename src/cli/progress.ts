@@ -11,6 +11,11 @@ function fmt(v: number): string {
   return Number.isFinite(v) ? Number(v.toPrecision(6)).toString() : String(v);
 }
 
+/** The epoch's validation score as "  validation v", or nothing when it has none. */
+function validation(info: EpochInfo): string {
+  return info.valScore === undefined ? "" : `  validation ${fmt(info.valScore)}`;
+}
+
 /** A reporter on stderr for `total` epochs. */
 export function progressReporter(total: number, mode: "bar" | "lines" | "quiet"): ProgressReporter {
   if (mode === "quiet") return { update: () => undefined, stop: () => undefined };
@@ -20,7 +25,7 @@ export function progressReporter(total: number, mode: "bar" | "lines" | "quiet")
       update(info) {
         if (info.epoch % every === 0 || info.epoch === 1) {
           process.stderr.write(
-            `epoch ${info.epoch}/${total}  objective ${fmt(info.loss)}  rate ${fmt(info.learningRate)}\n`,
+            `epoch ${info.epoch}/${total}  objective ${fmt(info.loss)}${validation(info)}  rate ${fmt(info.learningRate)}\n`,
           );
         }
       },
@@ -34,16 +39,16 @@ export function progressReporter(total: number, mode: "bar" | "lines" | "quiet")
       if (bar === null) {
         bar = new cliProgress.SingleBar(
           {
-            format: "epoch {value}/{total} [{bar}] objective {loss}  rate {rate}",
+            format: "epoch {value}/{total} [{bar}] objective {loss}{validation}  rate {rate}",
             stream: process.stderr,
             hideCursor: true,
             clearOnComplete: false,
           },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(total, 0, { loss: "-", rate: "-" });
+        bar.start(total, 0, { loss: "-", validation: "", rate: "-" });
       }
-      bar.update(info.epoch, { loss: fmt(info.loss), rate: fmt(info.learningRate) });
+      bar.update(info.epoch, { loss: fmt(info.loss), validation: validation(info), rate: fmt(info.learningRate) });
     },
     stop() {
       bar?.stop();

@@ -1,0 +1,11 @@
+/**
+ * Deterministic held-out rows for `descent fit --validation`: row i (0-based, in file order) is a
+ * validation row when a hash of (i, seed) falls below the fraction. The same rows in memory and
+ * streamed, and for every model kind.
+ */
+export function isValidationRow(i: number, seed: number, fraction: number): boolean {
+  let h = Math.imul(i ^ seed ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296 < fraction;
+}
