@@ -232,6 +232,11 @@ describe("matrix factorisation with --validation, --plot and --dtype", () => {
     const bad = run("fit", file, "--model", "mf", "--target", "rating", "--validation", "1.5");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--validation must be in \(0, 1\)/);
+    const model = join(dir, "mf-flags.json");
+    expect(run("fit", file, "--model", "mf", "--target", "rating", "--out", model, "--quiet").code).toBe(0);
+    const proba = run("predict", model, file, "--proba");
+    expect(proba.code).toBe(2);
+    expect(proba.stderr).toMatch(/--proba needs a logistic model \(this one is MatrixFactorization\)/);
   });
 });
 

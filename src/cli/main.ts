@@ -153,6 +153,8 @@ program
     try {
       const bundle = await readModelFile(modelPath);
       if (bundle.format === MF_BUNDLE_FORMAT) {
+        if (flags.proba)
+          throw new DescentError("E_OPTION", "--proba needs a logistic model (this one is MatrixFactorization)");
         const { predictions, rmse } = await runPredictMf(bundle, file);
         const text = `prediction\n${Array.from(predictions).join("\n")}\n`;
         if (flags.out !== undefined) await writeFile(flags.out, text);
