@@ -240,6 +240,64 @@ describe("MatrixFactorization", () => {
   });
 });
 
+describe("MatrixFactorization keeps a usable model when training stops on an error", () => {
+  const { u, it: items, r } = synthetic(40, 30, 2, 600, 0.1, 13);
+
+  it.each(["js", "wasm"] as const)(
+    "a diverging run (%s) throws E_DIVERGED and keeps the last finite parameters",
+    async (backend) => {
+      const mf = new MatrixFactorization({ factors: 4, epochs: 10, learningRate: 50, seed: 1, backend });
+      await expectDescentError(
+        mf.fit(u, items, r),
+        "E_DIVERGED",
+        /diverged at epoch 1 \(MSE (NaN|Infinity)\)\. The model keeps the parameters it started from/,
+      );
+      expect(mf.nEpochs).toBe(1);
+      const p = mf.predict([0, 1], [0, 1]);
+      expect(p.every(Number.isFinite)).toBe(true);
+      // The parameters it started from: zero biases, so mu + p_u·q_i with the seeded initial factors.
+      const fresh = await new MatrixFactorization({
+        factors: 4,
+        epochs: 1,
+        learningRate: 1e-300,
+        seed: 1,
+        backend,
+      }).fit(u, items, r);
+      expect(Array.from(p)).toEqual(Array.from(fresh.predict([0, 1], [0, 1])));
+      expect(() => JSON.stringify(mf.toJSON())).not.toThrow();
+    },
+  );
+
+  it("an onEpoch that throws rejects the fit with its error; the model keeps the epochs it finished", async () => {
+    const boom = new Error("stop here");
+    const mf = new MatrixFactorization({
+      factors: 4,
+      epochs: 10,
+      learningRate: 0.01,
+      seed: 1,
+      onEpoch: (info) => {
+        if (info.epoch === 3) throw boom;
+        return undefined;
+      },
+    });
+    await expect(mf.fit(u, items, r)).rejects.toBe(boom);
+    expect(mf.nEpochs).toBe(3);
+    const three = await new MatrixFactorization({ factors: 4, epochs: 3, learningRate: 0.01, seed: 1 }).fit(
+      u,
+      items,
+      r,
+    );
+    expect(mf.predict([0], [0])).toEqual(three.predict([0], [0]));
+  });
+
+  it("a failed refit on bad input leaves the earlier model as it was", async () => {
+    const mf = await new MatrixFactorization({ factors: 4, epochs: 3, seed: 1 }).fit(u, items, r);
+    const before = mf.predict([0], [0]);
+    await expectDescentError(mf.fit([1], [1], [Number.NaN]), "E_NONFINITE", /at row 0/);
+    expect(mf.predict([0], [0])).toEqual(before);
+  });
+});
+
 describe("syntheticRatings", () => {
   it("draws distinct cells around a low-rank truth, the same for the same seed", () => {
     const a = syntheticRatings({ users: 40, items: 30, rank: 3, observed: 600, noise: 0.2, seed: 5 });

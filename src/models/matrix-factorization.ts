@@ -305,6 +305,7 @@ export class MatrixFactorization {
     this.itemIds = [...itemIndex.keys()];
     this.history = emptyHistory();
     this.nEpochs = 0;
+    this.fittedFlag = false;
     const lists: number[][] = Array.from({ length: nu }, () => []);
     for (let i = 0; i < n; i++) lists[u[i] as number]?.push(it[i] as number);
     this.rated = lists.map((l) => Int32Array.from(new Set(l)).sort());
@@ -317,8 +318,13 @@ export class MatrixFactorization {
             ratings: Float64Array.from(val.ratings),
           };
     if (indexed !== null) this.history.valScore = [];
-    await this.train(u, it, r, nu, ni, rng, indexed);
-    this.fittedFlag = true;
+    try {
+      await this.train(u, it, r, nu, ni, rng, indexed);
+    } finally {
+      // Once an epoch has run (diverged, or stopped by a throwing onEpoch) the model stays usable
+      // with the parameters of its last finite epoch, as the linear models do.
+      if (this.nEpochs > 0) this.fittedFlag = true;
+    }
     return this;
   }
 
@@ -393,9 +399,12 @@ export class MatrixFactorization {
         this.history.ms.push(now - start);
         this.nEpochs++;
         if (!Number.isFinite(mse)) {
+          this.history.valScore?.push(Number.NaN);
           throw new DescentError(
             "E_DIVERGED",
-            `MatrixFactorization diverged at epoch ${e + 1} (MSE ${mse}): try a smaller learningRate (now ${this.o.learningRate})`,
+            `MatrixFactorization diverged at epoch ${e + 1} (MSE ${mse}). ` +
+              `The model keeps the parameters ${e === 0 ? "it started from" : `of epoch ${e}`}. ` +
+              `Try a smaller learningRate (now ${this.o.learningRate})`,
           );
         }
         // Keep the latest finite parameters on the JS side after every epoch.
