@@ -20,3 +20,17 @@ export async function parseCsvText(text: string): Promise<{ header: string[]; ro
   if (header === undefined) throw new Error("the CSV is empty");
   return { header, rows };
 }
+
+/** Fills a definition list with (term, value) pairs; `bad` marks the values as an error. */
+export function showPairs(list: HTMLDListElement, pairs: ReadonlyArray<[string, string]>, bad = false): void {
+  list.replaceChildren(
+    ...pairs.flatMap(([k, v]) => {
+      const dt = document.createElement("dt");
+      dt.textContent = k;
+      const dd = document.createElement("dd");
+      dd.textContent = v;
+      if (bad) dd.className = "bad";
+      return [dt, dd];
+    }),
+  );
+}

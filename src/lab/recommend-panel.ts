@@ -6,7 +6,7 @@ import { type Id, MatrixFactorization } from "../models/matrix-factorization.js"
 import type { EpochInfo } from "../train/history.js";
 import { Prng } from "../train/prng.js";
 import { drawLines } from "./canvas-plot.js";
-import { byId, numberOf, parseCsvText } from "./dom.js";
+import { byId, numberOf, parseCsvText, showPairs } from "./dom.js";
 
 /** Ratings to train on, and the noise-free rating of any cell when the data is synthetic. */
 interface RatingSet {
@@ -70,18 +70,7 @@ export function setupRecommendPanel(): void {
   let data: RatingSet | null = null;
   let model: MatrixFactorization | null = null;
 
-  const show = (pairs: Array<[string, string]>, bad = false): void => {
-    result.replaceChildren(
-      ...pairs.flatMap(([k, v]) => {
-        const dt = document.createElement("dt");
-        dt.textContent = k;
-        const dd = document.createElement("dd");
-        dd.textContent = v;
-        if (bad) dd.className = "bad";
-        return [dt, dd];
-      }),
-    );
-  };
+  const show = (pairs: Array<[string, string]>, bad = false): void => showPairs(result, pairs, bad);
   const use = (d: RatingSet): void => {
     data = d;
     model = null;

@@ -7,7 +7,7 @@ import type { EpochInfo } from "../train/history.js";
 import type { OptimizerName, SgdOptions } from "../train/options.js";
 import { fitInWorker, type WorkerModelKind } from "../web/fit-in-worker.js";
 import { drawLines } from "./canvas-plot.js";
-import { byId, numberOf, parseCsvText } from "./dom.js";
+import { byId, numberOf, parseCsvText, showPairs } from "./dom.js";
 
 const TARGETS: Record<string, string> = { diabetes: "progression", breast_cancer: "benign", iris: "species" };
 const MODEL_FOR: Record<string, string> = { diabetes: "linear", breast_cancer: "logistic", iris: "logistic" };
@@ -34,18 +34,7 @@ export function setupTrainPanel(): void {
   const drop = byId("train-drop", HTMLDivElement);
   let table: { header: string[]; rows: string[][]; name: string } | null = null;
 
-  const show = (pairs: Array<[string, string]>, bad = false): void => {
-    result.replaceChildren(
-      ...pairs.flatMap(([k, v]) => {
-        const dt = document.createElement("dt");
-        dt.textContent = k;
-        const dd = document.createElement("dd");
-        dd.textContent = v;
-        if (bad) dd.className = "bad";
-        return [dt, dd];
-      }),
-    );
-  };
+  const show = (pairs: Array<[string, string]>, bad = false): void => showPairs(result, pairs, bad);
   const useTable = (t: { header: string[]; rows: string[][]; name: string }, preferred?: string): void => {
     table = t;
     target.replaceChildren(
