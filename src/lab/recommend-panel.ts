@@ -17,11 +17,13 @@ interface RatingSet {
   expected: ((user: Id, item: Id) => number) | null;
 }
 
+const SYNTHETIC_NAME = "synthetic rank-5 ratings (1,000 users × 1,000 items, noise σ 0.1)";
+
 /** The synthetic set the panel starts with: 1,000 × 1,000, rank 5, 100,000 ratings, noise σ 0.1. */
 function syntheticSet(): RatingSet {
   const s = syntheticRatings({ users: 1000, items: 1000, rank: 5, observed: 100_000, noise: 0.1, seed: 1 });
   return {
-    name: "synthetic rank-5 ratings (1,000 users × 1,000 items, noise σ 0.1)",
+    name: SYNTHETIC_NAME,
     users: s.users,
     items: s.items,
     ratings: s.ratings,
@@ -71,17 +73,18 @@ export function setupRecommendPanel(): void {
   let model: MatrixFactorization | null = null;
 
   const show = (pairs: Array<[string, string]>, bad = false): void => showPairs(result, pairs, bad);
-  const use = (d: RatingSet): void => {
+  // null: the synthetic set, drawn when training starts rather than at page load.
+  const use = (d: RatingSet | null): void => {
     data = d;
     model = null;
     list.replaceChildren();
     download.hidden = true;
-    userInput.value = String(d.users[0] ?? "");
-    show([["data", `${d.name}: ${d.ratings.length.toLocaleString("en")} ratings`]]);
+    userInput.value = d === null ? "" : String(d.users[0] ?? "");
+    show([["data", d === null ? SYNTHETIC_NAME : `${d.name}: ${d.ratings.length.toLocaleString("en")} ratings`]]);
   };
   source.addEventListener("change", () => {
     if (source.value === "file") fileInput.click();
-    else use(syntheticSet());
+    else use(null);
   });
   fileInput.addEventListener("change", async () => {
     const f = fileInput.files?.[0];
@@ -113,8 +116,8 @@ export function setupRecommendPanel(): void {
   byId("recommend-go", HTMLButtonElement).addEventListener("click", recommend);
 
   byId("recommend-run", HTMLButtonElement).addEventListener("click", async () => {
-    if (data === null) return;
-    const d = data;
+    const d = data ?? syntheticSet();
+    if (data === null) use(d);
     result.dataset.state = "running";
     try {
       // A seeded share of the ratings held out and scored after every epoch.
@@ -177,5 +180,5 @@ export function setupRecommendPanel(): void {
       show([["error", (err as Error).message]], true);
     }
   });
-  use(syntheticSet());
+  use(null);
 }
