@@ -11,7 +11,12 @@ export type { FitOptions } from "./models/linear-model.js";
 export { LinearRegression, type LinearRegressionOptions } from "./models/linear-regression.js";
 export { LinearSVM, type LinearSVMOptions } from "./models/linear-svm.js";
 export { LogisticRegression, type LogisticRegressionOptions } from "./models/logistic-regression.js";
-export { type Id, MatrixFactorization, type MatrixFactorizationOptions } from "./models/matrix-factorization.js";
+export {
+  type Id,
+  MatrixFactorization,
+  type MatrixFactorizationOptions,
+  type RatingTriples,
+} from "./models/matrix-factorization.js";
 export { accuracy, r2Score } from "./models/metrics.js";
 export { StandardScaler } from "./models/standard-scaler.js";
 export { type DifferentiableFunction, type MinimizeOptions, type MinimizeResult, minimize } from "./optim/minimize.js";
@@ -30,3 +35,4 @@ export type { EpochInfo, History, StopReason } from "./train/history.js";
 export type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "./train/options.js";
 export { Prng } from "./train/prng.js";
 export { fitInWorker, type WorkerFitOptions, type WorkerModelKind } from "./web/fit-in-worker.js";
+export { fitMatrixFactorizationInWorker, type WorkerMfOptions } from "./web/fit-mf-in-worker.js";

@@ -187,6 +187,55 @@ describe("the library in the browser", () => {
   });
 });
 
+describe("matrix factorisation in a Web Worker", () => {
+  it("gives the same bits as fit() on the page, relays epochs with the validation RMSE, and reports errors typed", async () => {
+    const r = await page.evaluate(async () => {
+      const lib = (globalThis as unknown as { descentLib: typeof import("../src/index.js") }).descentLib;
+      const users: number[] = [];
+      const items: number[] = [];
+      const ratings: number[] = [];
+      for (let u = 0; u < 80; u++) {
+        for (let i = 0; i < 60; i++) {
+          if ((u * 13 + i * 7) % 3 === 0) continue;
+          users.push(u);
+          items.push(i);
+          ratings.push(3 + Math.sin(u * 0.7) * Math.cos(i * 0.3) + 0.3 * Math.sin(i));
+        }
+      }
+      const validationData = { users: users.slice(0, 300), items: items.slice(0, 300), ratings: ratings.slice(0, 300) };
+      const options = { factors: 6, epochs: 15, learningRate: 0.02, seed: 4, threads: 2, validationData };
+      const onPage = await new lib.MatrixFactorization(options).fit(users, items, ratings);
+      const epochs: Array<number | undefined> = [];
+      const inWorker = await lib.fitMatrixFactorizationInWorker(options, users, items, ratings, (info) =>
+        epochs.push(info.valScore),
+      );
+      let error = "";
+      try {
+        await lib.fitMatrixFactorizationInWorker({ factors: 0 }, users, items, ratings);
+      } catch (err) {
+        error = `${(err as { code: string }).code}: ${(err as Error).message}`;
+      }
+      // Everything but the timings.
+      const bits = (m: InstanceType<typeof lib.MatrixFactorization>) => {
+        const { history, ...rest } = m.toJSON() as { history: { loss: number[]; valScore?: number[] } };
+        return JSON.stringify([rest, history.loss, history.valScore]);
+      };
+      return {
+        same: bits(onPage) === bits(inWorker),
+        epochs,
+        valScore: inWorker.history.valScore,
+        top: inWorker.recommend(0, 3).length,
+        error,
+      };
+    });
+    expect(r.same).toBe(true);
+    expect(r.epochs.length).toBe(15);
+    expect(r.epochs).toEqual(r.valScore);
+    expect(r.top).toBe(3);
+    expect(r.error).toMatch(/^E_OPTION: option 'factors' must be an integer >= 1/);
+  });
+});
+
 describe("the lab's panels", () => {
   it("cost surface: two starts run to the known minimum and their paths are drawn", async () => {
     await page.click("#tab-surface");
@@ -293,6 +342,28 @@ describe("the lab's panels", () => {
       expect(Math.abs(Number(m?.[1]) - Number(m?.[2]))).toBeLessThan(0.5);
     }
     await page.screenshot({ path: join(artifacts, "lab-recommend.png") });
+  });
+
+  it("recommend: training in a Web Worker gives the page's result", async () => {
+    await page.click("#tab-recommend");
+    await page.selectOption("#recommend-data", "synthetic");
+    await page.selectOption("#recommend-threads", "1");
+    await page.uncheck("#recommend-worker");
+    await page.click("#recommend-run");
+    await page.waitForSelector("#recommend-result[data-state='done']", { timeout: 60_000 });
+    const onPage = await page.getAttribute("#recommend-result", "data-held-rmse");
+    await page.check("#recommend-worker");
+    await page.click("#recommend-run");
+    await page.waitForFunction(
+      () => {
+        const el = document.getElementById("recommend-result") as HTMLElement;
+        return el.dataset.state === "done" && (el.textContent ?? "").includes("in a Web Worker");
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(await page.getAttribute("#recommend-result", "data-held-rmse")).toBe(onPage);
+    await page.uncheck("#recommend-worker");
   });
 
   it("recommend: the user's own ratings CSV with string ids, and its errors", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { syntheticRatings } from "../src/datasets/synthetic-ratings.js";
 import { MatrixFactorization } from "../src/models/matrix-factorization.js";
+import { fitMatrixFactorizationInWorker } from "../src/web/fit-mf-in-worker.js";
 import { expectDescentError } from "./helpers/expect-error.js";
 
 /** A seeded low-rank rating matrix: mu + b_u + b_i + p_u·q_i + N(0, noise²), `observed` distinct cells. */
@@ -210,6 +211,14 @@ describe("MatrixFactorization", () => {
         );
       }
     }
+  });
+
+  it("fitMatrixFactorizationInWorker needs Web Workers: in Node it says so, typed", async () => {
+    await expectDescentError(
+      fitMatrixFactorizationInWorker({}, [1], [1], [4]),
+      "E_STATE",
+      /needs Web Workers \(a browser\); call fit\(\) directly in Node/,
+    );
   });
 
   it("refuses bad validationData with typed errors naming it", async () => {

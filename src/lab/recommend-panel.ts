@@ -5,6 +5,7 @@ import { syntheticRatings } from "../datasets/synthetic-ratings.js";
 import { type Id, MatrixFactorization } from "../models/matrix-factorization.js";
 import type { EpochInfo } from "../train/history.js";
 import { Prng } from "../train/prng.js";
+import { fitMatrixFactorizationInWorker } from "../web/fit-mf-in-worker.js";
 import { drawLines } from "./canvas-plot.js";
 import { byId, numberOf, parseCsvText, showPairs } from "./dom.js";
 
@@ -64,6 +65,7 @@ export function setupRecommendPanel(): void {
   const reg = byId("recommend-reg", HTMLInputElement);
   const holdout = byId("recommend-holdout", HTMLInputElement);
   const threads = byId("recommend-threads", HTMLSelectElement);
+  const inWorker = byId("recommend-worker", HTMLInputElement);
   const chart = byId("recommend-chart", HTMLCanvasElement);
   const result = byId("recommend-result", HTMLDListElement);
   const userInput = byId("recommend-user", HTMLInputElement);
@@ -150,7 +152,7 @@ export function setupRecommendPanel(): void {
         return undefined;
       };
       const started = performance.now();
-      const m = await new MatrixFactorization({
+      const options = {
         factors: Math.max(1, Math.floor(numberOf(factors, 10))),
         epochs: Math.max(1, Math.floor(numberOf(epochs, 30))),
         learningRate: numberOf(lr, 0.02),
@@ -158,8 +160,10 @@ export function setupRecommendPanel(): void {
         threads: Number(threads.value) || 1,
         seed: 0,
         ...(validationData === undefined ? {} : { validationData }),
-        onEpoch,
-      }).fit(train.users, train.items, train.ratings);
+      };
+      const m = inWorker.checked
+        ? await fitMatrixFactorizationInWorker(options, train.users, train.items, train.ratings, onEpoch)
+        : await new MatrixFactorization({ ...options, onEpoch }).fit(train.users, train.items, train.ratings);
       const ms = performance.now() - started;
       model = m;
       const heldScore = m.history.valScore?.at(-1);
@@ -167,6 +171,7 @@ export function setupRecommendPanel(): void {
       result.dataset.heldRmse = String(heldScore ?? Number.NaN);
       show([
         ["ratings", `${train.ratings.length.toLocaleString("en")} to train, ${held.toLocaleString("en")} held out`],
+        ["trained", inWorker.checked ? "in a Web Worker" : "on the page"],
         ["training RMSE", m.score(train.users, train.items, train.ratings).toFixed(4)],
         ["held-out RMSE", heldScore === undefined ? "-" : heldScore.toFixed(4)],
         ["epochs", String(m.nEpochs)],

@@ -1,40 +1,55 @@
-// Module Web Worker behind fitInWorker(): builds the estimator, fits, and posts epochs and the JSON.
+// Module Web Worker behind fitInWorker() and fitMatrixFactorizationInWorker(): builds the
+// estimator, fits, and posts epochs and the JSON (src/web/fit-worker-client.ts reads them).
 import { DescentError } from "../errors.js";
 import type { MatrixLike } from "../matrix.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM } from "../models/linear-svm.js";
 import { LogisticRegression } from "../models/logistic-regression.js";
+import { type Id, MatrixFactorization } from "../models/matrix-factorization.js";
 import type { EpochInfo } from "../train/history.js";
-import type { FitWorkerReply, WorkerFitOptions, WorkerModelKind } from "./fit-in-worker.js";
+import type { WorkerFitOptions, WorkerModelKind } from "./fit-in-worker.js";
+import type { WorkerMfOptions } from "./fit-mf-in-worker.js";
+import type { FitWorkerReply } from "./fit-worker-client.js";
 
-interface FitRequest {
-  kind: WorkerModelKind;
-  options: WorkerFitOptions;
-  X: MatrixLike;
-  y: Array<number | string>;
-  progress: boolean;
-}
+type FitRequest =
+  | { kind: WorkerModelKind; options: WorkerFitOptions; X: MatrixLike; y: Array<number | string>; progress: boolean }
+  | {
+      kind: "MatrixFactorization";
+      options: WorkerMfOptions;
+      users: Id[];
+      items: Id[];
+      ratings: number[];
+      progress: boolean;
+    };
 
 const scope = globalThis as unknown as {
   onmessage: ((e: { data: FitRequest }) => void) | null;
   postMessage(msg: FitWorkerReply): void;
 };
 
+/** Fits what the request names and returns the model JSON. */
+async function fitRequest(req: FitRequest, onEpoch: ((info: EpochInfo) => undefined) | undefined) {
+  if (req.kind === "MatrixFactorization") {
+    const opts = onEpoch === undefined ? req.options : { ...req.options, onEpoch };
+    return (await new MatrixFactorization(opts).fit(req.users, req.items, req.ratings)).toJSON();
+  }
+  const opts = onEpoch === undefined ? req.options : { ...req.options, onEpoch };
+  if (req.kind === "LinearRegression")
+    return (await new LinearRegression(opts as never).fit(req.X, req.y as number[])).toJSON();
+  if (req.kind === "LogisticRegression")
+    return (await new LogisticRegression(opts as never).fit(req.X, req.y)).toJSON();
+  return (await new LinearSVM(opts as never).fit(req.X, req.y)).toJSON();
+}
+
 scope.onmessage = async (e) => {
-  const { kind, options, X, y, progress } = e.data;
   try {
-    const onEpoch = progress
+    const onEpoch = e.data.progress
       ? (info: EpochInfo) => {
           scope.postMessage({ type: "epoch", info });
           return undefined;
         }
       : undefined;
-    const opts = onEpoch === undefined ? options : { ...options, onEpoch };
-    let json: Record<string, unknown>;
-    if (kind === "LinearRegression") json = (await new LinearRegression(opts as never).fit(X, y as number[])).toJSON();
-    else if (kind === "LogisticRegression") json = (await new LogisticRegression(opts as never).fit(X, y)).toJSON();
-    else json = (await new LinearSVM(opts as never).fit(X, y)).toJSON();
-    scope.postMessage({ type: "done", json });
+    scope.postMessage({ type: "done", json: await fitRequest(e.data, onEpoch) });
   } catch (err) {
     scope.postMessage({
       type: "error",
