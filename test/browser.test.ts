@@ -236,6 +236,40 @@ describe("matrix factorisation in a Web Worker", () => {
   });
 });
 
+describe("worker fits that stop on an error", () => {
+  it("reject with the model as it stood, usable, for matrix factorisation and linear models", async () => {
+    const r = await page.evaluate(async () => {
+      const lib = (globalThis as unknown as { descentLib: typeof import("../src/index.js") }).descentLib;
+      const users = Array.from({ length: 400 }, (_, i) => i % 20);
+      const items = Array.from({ length: 400 }, (_, i) => (i * 7) % 30);
+      const ratings = users.map((u, i) => 1 + ((u + i) % 5));
+      const out: Record<string, string> = {};
+      try {
+        await lib.fitMatrixFactorizationInWorker({ factors: 3, epochs: 5, learningRate: 50 }, users, items, ratings);
+      } catch (err) {
+        const e = err as InstanceType<typeof lib.DescentError>;
+        out.mf = `${e.code} ${e.model instanceof lib.MatrixFactorization ? e.model.predict([0], [0]).every(Number.isFinite) : "no model"}`;
+      }
+      const X = Array.from({ length: 60 }, (_, i) => [i, 2 * i + 1]);
+      const y = X.map((x) => 3 * (x[0] as number));
+      try {
+        await lib.fitInWorker("LinearRegression", { learningRate: 10, maxEpochs: 20 }, X, y);
+      } catch (err) {
+        const e = err as InstanceType<typeof lib.DescentError>;
+        out.linear = `${e.code} ${e.model instanceof lib.LinearRegression ? e.model.predict([[1, 3]]).every(Number.isFinite) : "no model"}`;
+      }
+      try {
+        await lib.fitInWorker("LinearRegression", { learningRate: -1 }, X, y);
+      } catch (err) {
+        const e = err as InstanceType<typeof lib.DescentError>;
+        out.option = `${e.code} ${e.model === undefined ? "no model" : "model"}`;
+      }
+      return out;
+    });
+    expect(r).toEqual({ mf: "E_DIVERGED true", linear: "E_DIVERGED true", option: "E_OPTION no model" });
+  });
+});
+
 describe("the lab's panels", () => {
   it("cost surface: two starts run to the known minimum and their paths are drawn", async () => {
     await page.click("#tab-surface");

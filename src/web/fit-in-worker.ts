@@ -21,19 +21,21 @@ export type WorkerFitOptions = Omit<SgdOptions, "onEpoch"> & {
 /**
  * Trains a model in a dedicated module Web Worker (browsers), so the page's main thread does no
  * training work at all; resolves to the fitted model rebuilt from its JSON. `onEpoch` (optional)
- * receives each epoch's record; options must be plain data (no callbacks).
+ * receives each epoch's record; options must be plain data (no callbacks). A fit that fails after
+ * training began (E_DIVERGED, say) rejects with the model as it stood in the error's `model`.
  */
-export async function fitInWorker(
+export function fitInWorker(
   kind: WorkerModelKind,
   options: WorkerFitOptions,
   X: MatrixLike,
   y: ArrayLike<number | string>,
   onEpoch?: (info: EpochInfo) => void,
 ): Promise<LinearRegression | LogisticRegression | LinearSVM> {
-  const json = await runFitWorker({ kind, options, X, y: Array.from(y) }, onEpoch);
-  return kind === "LinearRegression"
-    ? LinearRegression.fromJSON(json)
-    : kind === "LogisticRegression"
-      ? LogisticRegression.fromJSON(json)
-      : LinearSVM.fromJSON(json);
+  const rebuild = (json: Record<string, unknown>) =>
+    kind === "LinearRegression"
+      ? LinearRegression.fromJSON(json)
+      : kind === "LogisticRegression"
+        ? LogisticRegression.fromJSON(json)
+        : LinearSVM.fromJSON(json);
+  return runFitWorker({ kind, options, X, y: Array.from(y) }, rebuild, onEpoch);
 }

@@ -9,9 +9,11 @@ export type WorkerMfOptions = Omit<MatrixFactorizationOptions, "onEpoch">;
  * Trains a MatrixFactorization in a dedicated module Web Worker (browsers): the page's thread does
  * no training work, whatever the number of ratings. Resolves to the fitted model rebuilt from its
  * JSON (the same parameters, bit for bit, as fit() on the page with the same options); `onEpoch`
- * (optional) receives each epoch's record, with `valScore` when validationData is given.
+ * (optional) receives each epoch's record, with `valScore` when validationData is given. A fit that
+ * fails after training began (E_DIVERGED, a bad option is caught before) rejects with the model as
+ * it stood in the error's `model`.
  */
-export async function fitMatrixFactorizationInWorker(
+export function fitMatrixFactorizationInWorker(
   options: WorkerMfOptions,
   users: ArrayLike<Id>,
   items: ArrayLike<Id>,
@@ -25,5 +27,5 @@ export async function fitMatrixFactorizationInWorker(
     items: Array.from(items),
     ratings: Array.from(ratings),
   };
-  return MatrixFactorization.fromJSON(await runFitWorker(request, onEpoch));
+  return runFitWorker(request, (json) => MatrixFactorization.fromJSON(json), onEpoch);
 }

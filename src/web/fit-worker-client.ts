@@ -7,13 +7,19 @@ import type { EpochInfo } from "../train/history.js";
 export type FitWorkerReply =
   | { type: "epoch"; info: EpochInfo }
   | { type: "done"; json: Record<string, unknown> }
-  | { type: "error"; code: DescentErrorCode | null; message: string };
+  | { type: "error"; code: DescentErrorCode | null; message: string; json?: Record<string, unknown> };
 
 /**
  * Runs one fit request (plain data, see src/web/fit-worker.ts) in a new module Worker and resolves
- * to the model JSON it posts; `onEpoch` gets each epoch's record. The worker ends with the fit.
+ * to the model `rebuild` makes of the JSON it posts; `onEpoch` gets each epoch's record. When the
+ * fit fails after training began, the DescentError carries the model as it stood (`model`). The
+ * worker ends with the fit.
  */
-export function runFitWorker(request: object, onEpoch?: (info: EpochInfo) => void): Promise<Record<string, unknown>> {
+export function runFitWorker<T>(
+  request: object,
+  rebuild: (json: Record<string, unknown>) => T,
+  onEpoch?: (info: EpochInfo) => void,
+): Promise<T> {
   if (typeof Worker !== "function") {
     return Promise.reject(
       new DescentError("E_STATE", "training in a worker needs Web Workers (a browser); call fit() directly in Node"),
@@ -28,8 +34,15 @@ export function runFitWorker(request: object, onEpoch?: (info: EpochInfo) => voi
         return;
       }
       worker.terminate();
-      if (msg.type === "error") reject(new DescentError(msg.code ?? "E_STATE", msg.message));
-      else resolve(msg.json);
+      try {
+        if (msg.type === "done") resolve(rebuild(msg.json));
+        else {
+          const model = msg.json === undefined ? undefined : rebuild(msg.json);
+          reject(new DescentError(msg.code ?? "E_STATE", msg.message, { model }));
+        }
+      } catch (err) {
+        reject(err);
+      }
     };
     worker.onerror = (e) => {
       e.preventDefault();

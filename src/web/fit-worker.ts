@@ -27,21 +27,37 @@ const scope = globalThis as unknown as {
   postMessage(msg: FitWorkerReply): void;
 };
 
-/** Fits what the request names and returns the model JSON. */
-async function fitRequest(req: FitRequest, onEpoch: ((info: EpochInfo) => undefined) | undefined) {
+type Estimator = MatrixFactorization | LinearRegression | LogisticRegression | LinearSVM;
+
+/** The estimator the request names (with its options and onEpoch), and its fit on the request's data. */
+function prepare(
+  req: FitRequest,
+  onEpoch: ((info: EpochInfo) => undefined) | undefined,
+): { model: Estimator; run: () => Promise<unknown> } {
   if (req.kind === "MatrixFactorization") {
-    const opts = onEpoch === undefined ? req.options : { ...req.options, onEpoch };
-    return (await new MatrixFactorization(opts).fit(req.users, req.items, req.ratings)).toJSON();
+    const model = new MatrixFactorization(onEpoch === undefined ? req.options : { ...req.options, onEpoch });
+    return { model, run: () => model.fit(req.users, req.items, req.ratings) };
   }
-  const opts = onEpoch === undefined ? req.options : { ...req.options, onEpoch };
-  if (req.kind === "LinearRegression")
-    return (await new LinearRegression(opts as never).fit(req.X, req.y as number[])).toJSON();
-  if (req.kind === "LogisticRegression")
-    return (await new LogisticRegression(opts as never).fit(req.X, req.y)).toJSON();
-  return (await new LinearSVM(opts as never).fit(req.X, req.y)).toJSON();
+  const opts = (onEpoch === undefined ? req.options : { ...req.options, onEpoch }) as never;
+  if (req.kind === "LinearRegression") {
+    const model = new LinearRegression(opts);
+    return { model, run: () => model.fit(req.X, req.y as number[]) };
+  }
+  const model = req.kind === "LogisticRegression" ? new LogisticRegression(opts) : new LinearSVM(opts);
+  return { model, run: () => model.fit(req.X, req.y) };
+}
+
+/** The model's JSON when it is usable (fitted, if only partly), else undefined. */
+function jsonIfUsable(model: Estimator | null): Record<string, unknown> | undefined {
+  try {
+    return model?.toJSON();
+  } catch {
+    return undefined;
+  }
 }
 
 scope.onmessage = async (e) => {
+  let model: Estimator | null = null;
   try {
     const onEpoch = e.data.progress
       ? (info: EpochInfo) => {
@@ -49,12 +65,17 @@ scope.onmessage = async (e) => {
           return undefined;
         }
       : undefined;
-    scope.postMessage({ type: "done", json: await fitRequest(e.data, onEpoch) });
+    const job = prepare(e.data, onEpoch);
+    model = job.model;
+    await job.run();
+    scope.postMessage({ type: "done", json: job.model.toJSON() });
   } catch (err) {
+    const json = jsonIfUsable(model);
     scope.postMessage({
       type: "error",
       code: err instanceof DescentError ? err.code : null,
       message: err instanceof Error ? err.message : String(err),
+      ...(json === undefined ? {} : { json }),
     });
   }
 };
