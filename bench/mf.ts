@@ -1,6 +1,6 @@
 // Matrix factorisation throughput: ratings per second of per-rating SGD with 50 factors (1,000 users
-// × 1,000 items), for the JS backend, both single-thread WASM builds and Hogwild on 2 worker
-// threads, in float64 and float32. Timed over the epochs (shuffle and kernel), not the setup. The
+// × 1,000 items), for the JS backend, both single-thread WASM builds and the block schedule on 2
+// worker threads, in float64 and float32. Timed over the epochs (shuffle and kernel), not the setup. The
 // JS fits run in a clean isolate (src/bench/clean-isolate.ts), the others in this one.
 import { CleanIsolate } from "../src/bench/clean-isolate.js";
 import { median } from "../src/bench/median.js";
