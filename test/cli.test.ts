@@ -218,6 +218,49 @@ describe("matrix factorisation with --validation, --plot and --dtype", () => {
     expect(f32.stdout).toMatch(/validation RMSE \d\.\d+ \(\d+ rows\)/);
   });
 
+  it("recommend prints each user's best unseen items from the model file, as the library ranks them", async () => {
+    const lines = ["user,item,rating"];
+    for (let u = 0; u < 25; u++)
+      for (let i = 0; i < 15; i++) if ((u * 5 + i * 3) % 4 !== 0) lines.push(`${u},"film, ${i}",${1 + ((u * i) % 5)}`);
+    const file = join(dir, "films.csv");
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    const model = join(dir, "films.json");
+    const fit = run(
+      "fit",
+      file,
+      "--model",
+      "mf",
+      "--target",
+      "rating",
+      "--factors",
+      "3",
+      "--epochs",
+      "10",
+      "--out",
+      model,
+    );
+    expect(fit.code, fit.stderr).toBe(0);
+    const r = run("recommend", model, "2", "99", "--k", "3");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/user '99' was not seen at fit: items ranked by mean \+ item bias/);
+    const { MatrixFactorization } = await import("../src/models/matrix-factorization.js");
+    const mf = MatrixFactorization.fromJSON(json<{ model: unknown }>(readFileSync(model, "utf8")).model);
+    const expected = [2, 99].flatMap((u) => mf.recommend(u, 3).map((x, i) => `${u},${i + 1},"${x.item}",${x.score}`));
+    expect(r.stdout.trim().split("\n")).toEqual(["user,rank,item,score", ...expected]);
+    // User 2 rated every film but those with (10 + 3i) % 4 = 0: i = 2, 6, 10, 14; only those come back.
+    for (const line of expected.slice(0, 3)) expect(line).toMatch(/"film, (2|6|10|14)"/);
+    const asJson = json<Array<{ user: number; known: boolean; items: unknown[] }>>(
+      run("recommend", model, "2", "--json").stdout,
+    );
+    expect(asJson).toMatchObject([{ user: 2, known: true }]);
+    expect(asJson[0]?.items.length).toBe(4);
+    const linear = join(dir, "bc-for-recommend.json");
+    expect(run("fit", data("diabetes.csv"), "--target", "progression", "--out", linear, "--quiet").code).toBe(0);
+    const wrong = run("recommend", linear, "1");
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/recommend needs a matrix-factorisation model/);
+  });
+
   it("refuses flags of the other model family instead of ignoring them", () => {
     const file = join(dir, "mf-flags.csv");
     writeFileSync(file, "user,item,rating\na,x,4\nb,y,3\n");

@@ -11,7 +11,15 @@ import { startDemoServer } from "./demo-server.js";
 import { formatDemoTable, runDiabetesDemo } from "./diabetes-demo.js";
 import { type FitFlags, formatFitReport, runFit } from "./fit-command.js";
 import { machineInfo } from "./machine-info.js";
-import { formatMfReport, MF_BUNDLE_FORMAT, type MfFitFlags, runFitMf, runPredictMf } from "./mf-command.js";
+import {
+  formatMfReport,
+  formatRecommendations,
+  MF_BUNDLE_FORMAT,
+  type MfFitFlags,
+  runFitMf,
+  runPredictMf,
+  runRecommendMf,
+} from "./mf-command.js";
 import { parseBundle, readModelFile } from "./model-bundle.js";
 import { runPredict } from "./predict-command.js";
 
@@ -167,6 +175,26 @@ program
       if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else if (r.score !== undefined)
         process.stderr.write(`${r.rows} rows, ${r.scoreName === "r2" ? "R²" : "accuracy"} ${r.score.toFixed(6)}\n`);
+    } catch (err) {
+      report(err);
+    }
+  });
+
+program
+  .command("recommend")
+  .description("the top unseen items of users, from a model written by `descent fit --model mf --out`")
+  .argument("<model.json>", "matrix-factorisation model file")
+  .argument("<user...>", "user ids")
+  .option("--k <n>", "items per user", count("--k"), 10)
+  .option("--json", "print JSON instead of CSV")
+  .action(async (modelPath: string, users: string[], flags: { k: number; json?: boolean }) => {
+    try {
+      const rs = runRecommendMf(await readModelFile(modelPath), users, flags.k);
+      for (const r of rs) {
+        if (!r.known)
+          process.stderr.write(`descent: user '${r.user}' was not seen at fit: items ranked by mean + item bias\n`);
+      }
+      process.stdout.write(flags.json ? `${JSON.stringify(rs)}\n` : formatRecommendations(rs));
     } catch (err) {
       report(err);
     }

@@ -1,4 +1,5 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
+import { stringify } from "csv-stringify/sync";
 import { DescentError } from "../errors.js";
 import { numberCell, parseCsv } from "../io/csv.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
@@ -184,6 +185,39 @@ export async function runPredictMf(
   );
   const predictions = model.predict(users, items);
   return ratings === null ? { predictions } : { predictions, rmse: model.score(users, items, ratings) };
+}
+
+/** One user's top items, as `descent recommend` prints them. */
+export interface UserRecommendations {
+  user: Id;
+  /** False when the model never saw this user: the items are then ranked by mean + item bias. */
+  known: boolean;
+  items: Array<{ item: Id; score: number }>;
+}
+
+/**
+ * `descent recommend`: the k best unseen items of each user named on the command line. Ids are
+ * matched as the model stores them: a numeric argument names a numeric id when the model's user ids
+ * are numbers.
+ */
+export function runRecommendMf(bundle: Record<string, unknown>, users: string[], k: number): UserRecommendations[] {
+  if (bundle.format !== MF_BUNDLE_FORMAT)
+    throw new DescentError("E_FORMAT", "recommend needs a matrix-factorisation model (descent fit --model mf --out)");
+  const model = MatrixFactorization.fromJSON(bundle.model);
+  const stored = (bundle.model as { users: Id[] }).users;
+  const numeric = stored.length > 0 && stored.every((u) => typeof u === "number");
+  const known = new Set<Id>(stored);
+  return users.map((raw) => {
+    const user: Id = numeric && raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    return { user, known: known.has(user), items: model.recommend(user, k) };
+  });
+}
+
+/** Recommendations as CSV (user, rank, item, score), best first; ids quoted where CSV needs it. */
+export function formatRecommendations(rs: readonly UserRecommendations[]): string {
+  const rows: Array<Array<Id | number>> = [["user", "rank", "item", "score"]];
+  for (const r of rs) r.items.forEach((it, i) => rows.push([r.user, i + 1, it.item, it.score]));
+  return stringify(rows);
 }
 
 /** The human summary of a matrix-factorisation fit. */
