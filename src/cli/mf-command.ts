@@ -216,7 +216,9 @@ export function runRecommendMf(bundle: Record<string, unknown>, users: string[],
 /** Recommendations as CSV (user, rank, item, score), best first; ids quoted where CSV needs it. */
 export function formatRecommendations(rs: readonly UserRecommendations[]): string {
   const rows: Array<Array<Id | number>> = [["user", "rank", "item", "score"]];
-  for (const r of rs) r.items.forEach((it, i) => rows.push([r.user, i + 1, it.item, it.score]));
+  for (const r of rs) {
+    for (const [i, it] of r.items.entries()) rows.push([r.user, i + 1, it.item, it.score]);
+  }
   return stringify(rows);
 }
 
