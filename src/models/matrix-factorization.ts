@@ -263,12 +263,13 @@ export class MatrixFactorization {
     let sum = 0;
     for (let i = 0; i < n; i++) sum += r[i] as number;
     const val = this.o.validationData;
+    let valRatings: Float64Array | null = null;
     if (val !== null) {
       const nv = val.ratings?.length ?? 0;
       if (nv === 0) throw new DescentError("E_EMPTY", "validationData has no ratings");
       checkIds(val.users, nv, "validationData.users");
       checkIds(val.items, nv, "validationData.items");
-      finiteRatings(val.ratings, nv, "validationData.ratings");
+      valRatings = finiteRatings(val.ratings, nv, "validationData.ratings");
     }
     const userIndex = new Map<Id, number>();
     const itemIndex = new Map<Id, number>();
@@ -310,12 +311,12 @@ export class MatrixFactorization {
     for (let i = 0; i < n; i++) lists[u[i] as number]?.push(it[i] as number);
     this.rated = lists.map((l) => Int32Array.from(new Set(l)).sort());
     const indexed: IndexedTriples | null =
-      val === null
+      val === null || valRatings === null
         ? null
         : {
             users: Int32Array.from(val.users, (id) => userIndex.get(id) ?? -1),
             items: Int32Array.from(val.items, (id) => itemIndex.get(id) ?? -1),
-            ratings: Float64Array.from(val.ratings),
+            ratings: valRatings,
           };
     if (indexed !== null) this.history.valScore = [];
     try {
