@@ -14,36 +14,8 @@
 // one rating after another, so the result is that of the plain loop, bit for bit.
 import { Simd } from "./simd";
 
-/** The per-rating update: whole (apply), or its factor part fused with the next dot (updateThenDot). */
+/** The per-rating factor step: alone (factorsFrom), or fused with the next dot (updateThenDot). */
 class MfStep {
-  /** Applies one rating's update given its error e (biases, then factors; p_u, q_i as before). */
-  @inline
-  static apply<T>(
-    e: T,
-    pu: usize,
-    qi: usize,
-    bup: usize,
-    bip: usize,
-    bU: T,
-    bI: T,
-    k: i32,
-    lrBu: T,
-    lrBi: T,
-    lrP: T,
-    lrQ: T,
-    regBu: T,
-    regBi: T,
-    decayP: T,
-    decayQ: T,
-    biased: i32,
-  ): void {
-    if (biased != 0) {
-      store<T>(bup, bU + lrBu * (e - regBu * bU));
-      store<T>(bip, bI + lrBi * (e - regBi * bI));
-    }
-    MfStep.factorsFrom<T>(pu, qi, 0, k, lrP * e, lrQ * e, decayP, decayQ);
-  }
-
   /**
    * The factor step on elements f0 .. k of rows p_u, q_i: p ← decayP·p + aP·q and
    * q ← decayQ·q + aQ·p (p, q as before the step), four vectors a pass, then one, then scalars.
@@ -97,7 +69,7 @@ class MfStep {
   }
 
   /**
-   * The factor part of MfStep.apply for rows p_u, q_i (SIMD build only), and in the same pass the dot
+   * factorsFrom(pu, qi, 0, …) for rows p_u, q_i (SIMD build only), and in the same pass the dot
    * product p_n·q_n of two other rows, in exactly Simd.dot's order (four vector accumulators over
    * blocks of four vectors, their lane sum, then the scalar tail). p_n and q_n must not be p_u or q_i.
    */
@@ -205,25 +177,26 @@ function mfEpochImpl<T>(
     const bI = load<T>(bip);
     const e = <T>load<f64>(ratings + (r << 3)) - (mu + bU + bI + dot);
     sse += <f64>(e * e);
+    if (biased != 0) {
+      store<T>(bup, bU + lrBu * (e - regBu * bU));
+      store<T>(bip, bI + lrBi * (e - regBi * bI));
+    }
+    const aP = lrP * e;
+    const aQ = lrQ * e;
     if (n + 1 < count) {
       const u2 = <usize>load<i32>(users + ((r + 1) << 2));
       const i2 = <usize>load<i32>(items + ((r + 1) << 2));
       const pn = P + u2 * stride;
       const qn = Q + i2 * stride;
       if (ASC_FEATURE_SIMD && u2 != u && i2 != i) {
-        // MfStep.apply's bias step, then its factor step fused with the next dot product.
-        if (biased != 0) {
-          store<T>(bup, bU + lrBu * (e - regBu * bU));
-          store<T>(bip, bI + lrBi * (e - regBi * bI));
-        }
-        dot = MfStep.updateThenDot<T>(pu, qi, pn, qn, k, lrP * e, lrQ * e, decayP, decayQ);
-      } else {
-        // The next rating shares a row with this one: its dot product must see this update.
-        MfStep.apply<T>(e, pu, qi, bup, bip, bU, bI, k, lrBu, lrBi, lrP, lrQ, regBu, regBi, decayP, decayQ, biased);
-        dot = Simd.dot<T>(pn, qn, k);
+        dot = MfStep.updateThenDot<T>(pu, qi, pn, qn, k, aP, aQ, decayP, decayQ);
+        continue;
       }
+      // The next rating shares a row with this one: its dot product must see this update.
+      MfStep.factorsFrom<T>(pu, qi, 0, k, aP, aQ, decayP, decayQ);
+      dot = Simd.dot<T>(pn, qn, k);
     } else {
-      MfStep.apply<T>(e, pu, qi, bup, bip, bU, bI, k, lrBu, lrBi, lrP, lrQ, regBu, regBi, decayP, decayQ, biased);
+      MfStep.factorsFrom<T>(pu, qi, 0, k, aP, aQ, decayP, decayQ);
     }
   }
   return sse;
