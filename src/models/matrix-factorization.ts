@@ -310,14 +310,7 @@ export class MatrixFactorization {
     const lists: number[][] = Array.from({ length: nu }, () => []);
     for (let i = 0; i < n; i++) lists[u[i] as number]?.push(it[i] as number);
     this.rated = lists.map((l) => Int32Array.from(new Set(l)).sort());
-    const indexed: IndexedTriples | null =
-      val === null || valRatings === null
-        ? null
-        : {
-            users: Int32Array.from(val.users, (id) => userIndex.get(id) ?? -1),
-            items: Int32Array.from(val.items, (id) => itemIndex.get(id) ?? -1),
-            ratings: valRatings,
-          };
+    const indexed = val === null || valRatings === null ? null : this.indexTriples(val.users, val.items, valRatings);
     if (indexed !== null) this.history.valScore = [];
     try {
       await this.train(u, it, r, nu, ni, rng, indexed);
@@ -452,7 +445,16 @@ export class MatrixFactorization {
     return s;
   }
 
-  /** RMSE of the current parameters on indexed triples (the same sums as score). */
+  /** Triples with their ids resolved against the fitted id maps (−1: unknown). */
+  private indexTriples(users: ArrayLike<Id>, items: ArrayLike<Id>, ratings: Float64Array): IndexedTriples {
+    return {
+      users: Int32Array.from(users, (id) => this.userIndex.get(id) ?? -1),
+      items: Int32Array.from(items, (id) => this.itemIndex.get(id) ?? -1),
+      ratings,
+    };
+  }
+
+  /** RMSE of the current parameters on indexed triples (what score and history.valScore report). */
   private rmseOf(t: IndexedTriples): number {
     let s = 0;
     for (let i = 0; i < t.ratings.length; i++) {
@@ -475,15 +477,12 @@ export class MatrixFactorization {
 
   /** Root mean squared error of the predictions on (users, items, ratings). */
   score(users: ArrayLike<Id>, items: ArrayLike<Id>, ratings: ArrayLike<number>): number {
-    const p = this.predict(users, items);
-    if (ratings.length !== p.length)
-      throw new DescentError("E_SHAPE", `ratings has ${ratings.length} values but users has ${p.length}`);
-    let s = 0;
-    for (let i = 0; i < p.length; i++) {
-      const e = (ratings[i] as number) - (p[i] as number);
-      s += e * e;
-    }
-    return Math.sqrt(s / p.length);
+    this.assertFitted();
+    checkIds(users, users?.length ?? 0, "users");
+    checkIds(items, users.length, "items");
+    if (ratings.length !== users.length)
+      throw new DescentError("E_SHAPE", `ratings has ${ratings.length} values but users has ${users.length}`);
+    return this.rmseOf(this.indexTriples(users, items, Float64Array.from(ratings)));
   }
 
   /** The k items with the highest predicted rating that `user` did not rate at fit, best first. */
