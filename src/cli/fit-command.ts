@@ -13,7 +13,7 @@ import type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "../train/
 import { defaultBudget, parseBytes } from "./memory-budget.js";
 import { writeBundle } from "./model-bundle.js";
 import { progressReporter } from "./progress.js";
-import { isValidationRow } from "./validation-rows.js";
+import { checkValidationFraction, isValidationRow } from "./validation-rows.js";
 
 /** Flags of `descent fit` as commander hands them over (strings where the user typed them). */
 export interface FitFlags {
@@ -202,8 +202,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
   if (!["linear", "logistic", "svm"].includes(f.model))
     bad(`--model must be linear, logistic or svm (got '${f.model}')`);
   if (f.scale !== "standard" && f.scale !== "none") bad(`--scale must be standard or none (got '${f.scale}')`);
-  if (f.validation !== undefined && !(f.validation > 0 && f.validation < 1))
-    bad(`--validation must be in (0, 1) (got ${f.validation})`);
+  checkValidationFraction(f.validation);
   const budget = f.memory === undefined ? defaultBudget() : parseBytes(f.memory);
   const size = (await stat(file)).size;
   const streaming = size * 4 > budget;

@@ -2,11 +2,12 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import { stringify } from "csv-stringify/sync";
 import { DescentError } from "../errors.js";
 import { numberCell, parseCsv } from "../io/csv.js";
+import { idColumn } from "../io/id-column.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
 import type { DType } from "../matrix.js";
 import { type Id, MatrixFactorization, type RatingTriples } from "../models/matrix-factorization.js";
 import { progressReporter } from "./progress.js";
-import { isValidationRow } from "./validation-rows.js";
+import { checkValidationFraction, isValidationRow } from "./validation-rows.js";
 
 /** Format tag of a matrix-factorisation model file written by the CLI. */
 export const MF_BUNDLE_FORMAT = "descent-cli-mf";
@@ -67,10 +68,7 @@ async function readTriples(file: string, userCol: string, itemCol: string, ratin
   const ui = col(userCol);
   const ii = col(itemCol);
   const ri = ratingCol === null ? -1 : header.indexOf(ratingCol);
-  const ids = (i: number): Id[] => {
-    const raw = rows.map((r) => r[i] as string);
-    return raw.every((v) => v !== "" && Number.isFinite(Number(v))) ? raw.map(Number) : raw;
-  };
+  const ids = (i: number): Id[] => idColumn(rows.map((r) => r[i] as string));
   const ratings = ri < 0 ? null : rows.map((r, line) => numberCell(r[ri] as string, line + 2, ratingCol as string));
   return { users: ids(ui), items: ids(ii), ratings };
 }
@@ -78,8 +76,7 @@ async function readTriples(file: string, userCol: string, itemCol: string, ratin
 /** `descent fit --model mf`: trains on a ratings CSV (in memory) and writes the model file. */
 export async function runFitMf(file: string, f: MfFitFlags, tty: boolean): Promise<MfFitReport> {
   const started = performance.now();
-  if (f.validation !== undefined && !(f.validation > 0 && f.validation < 1))
-    throw new DescentError("E_OPTION", `--validation must be in (0, 1) (got ${f.validation})`);
+  checkValidationFraction(f.validation);
   const userCol = f.user ?? "user";
   const itemCol = f.item ?? "item";
   const epochs = f.epochs ?? 20;
@@ -122,7 +119,7 @@ export async function runFitMf(file: string, f: MfFitFlags, tty: boolean): Promi
   };
   if (validation !== null) {
     report.validationRows = validation.ratings.length;
-    report.validationRmse = model.score(validation.users, validation.items, validation.ratings);
+    report.validationRmse = model.history.valScore?.at(-1);
   }
   if (f.plot !== undefined) {
     const valRmse = model.history.valScore;

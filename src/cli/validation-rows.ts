@@ -1,3 +1,5 @@
+import { DescentError } from "../errors.js";
+
 /**
  * Deterministic held-out rows for `descent fit --validation`: row i (0-based, in file order) is a
  * validation row when a hash of (i, seed) falls below the fraction. The same rows in memory and
@@ -8,4 +10,10 @@ export function isValidationRow(i: number, seed: number, fraction: number): bool
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   h ^= h >>> 16;
   return (h >>> 0) / 4294967296 < fraction;
+}
+
+/** Refuses a --validation fraction outside (0, 1) with E_OPTION (exit code 2); undefined is fine. */
+export function checkValidationFraction(fraction: number | undefined): void {
+  if (fraction !== undefined && !(fraction > 0 && fraction < 1))
+    throw new DescentError("E_OPTION", `--validation must be in (0, 1) (got ${fraction})`);
 }

@@ -2,6 +2,7 @@
 // ratings CSV), a held-out share scored after every epoch, live train / held-out RMSE curves, and
 // top-k recommendations for any user (next to the true rating when the data is synthetic).
 import { syntheticRatings } from "../datasets/synthetic-ratings.js";
+import { idColumn } from "../io/id-column.js";
 import { type Id, MatrixFactorization } from "../models/matrix-factorization.js";
 import type { EpochInfo } from "../train/history.js";
 import { Prng } from "../train/prng.js";
@@ -41,10 +42,7 @@ async function csvSet(file: File): Promise<RatingSet> {
   const named = ["user", "item", "rating"].map((n) => header.findIndex((h) => h.toLowerCase() === n));
   const cols = named.every((c) => c >= 0) ? named : [0, 1, 2];
   if (header.length < 3) throw new Error(`the CSV needs user, item and rating columns (it has ${header.length})`);
-  const ids = (c: number): Id[] => {
-    const raw = rows.map((r) => r[c] ?? "");
-    return raw.every((v) => v !== "" && Number.isFinite(Number(v))) ? raw.map(Number) : raw;
-  };
+  const ids = (c: number): Id[] => idColumn(rows.map((r) => r[c] ?? ""));
   const rc = cols[2] as number;
   const ratings = rows.map((r, line) => {
     const v = Number(r[rc]);
