@@ -2,7 +2,7 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import { stringify } from "csv-stringify/sync";
 import { DescentError } from "../errors.js";
 import { numberCell, parseCsv } from "../io/csv.js";
-import { idColumn } from "../io/id-column.js";
+import { idColumn, idFromText } from "../io/id-column.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
 import type { DType } from "../matrix.js";
 import { type Id, MatrixFactorization, type RatingTriples } from "../models/matrix-factorization.js";
@@ -205,7 +205,7 @@ export function runRecommendMf(bundle: Record<string, unknown>, users: string[],
   const numeric = stored.length > 0 && stored.every((u) => typeof u === "number");
   const known = new Set<Id>(stored);
   return users.map((raw) => {
-    const user: Id = numeric && raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    const user = idFromText(raw, numeric);
     return { user, known: known.has(user), items: model.recommend(user, k) };
   });
 }

@@ -7,3 +7,9 @@ import type { Id } from "../models/matrix-factorization.js";
 export function idColumn(cells: readonly string[]): Id[] {
   return cells.every((v) => v !== "" && Number.isFinite(Number(v))) ? cells.map(Number) : [...cells];
 }
+
+/** An id typed as text (a command-line argument, a form field) read as the fitted ids are: a number when they are numbers and the text reads as one. */
+export function idFromText(text: string, numericIds: boolean): Id {
+  const t = text.trim();
+  return numericIds && t !== "" && Number.isFinite(Number(t)) ? Number(t) : text;
+}

@@ -2,7 +2,7 @@
 // ratings CSV), a held-out share scored after every epoch, live train / held-out RMSE curves, and
 // top-k recommendations for any user (next to the true rating when the data is synthetic).
 import { syntheticRatings } from "../datasets/synthetic-ratings.js";
-import { idColumn } from "../io/id-column.js";
+import { idColumn, idFromText } from "../io/id-column.js";
 import { type Id, MatrixFactorization } from "../models/matrix-factorization.js";
 import type { EpochInfo } from "../train/history.js";
 import { Prng } from "../train/prng.js";
@@ -100,7 +100,7 @@ export function setupRecommendPanel(): void {
   const recommend = (): void => {
     if (model === null || data === null) return;
     const raw = userInput.value.trim();
-    const user: Id = typeof data.users[0] === "number" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    const user = idFromText(raw, typeof data.users[0] === "number");
     const expected = data.expected;
     const top = model.recommend(user, 10);
     list.dataset.user = raw;
