@@ -6,5 +6,13 @@ export { mfEpochF32, mfEpochF64 } from "./mf";
 export { firstNonFiniteF32, firstNonFiniteF64 } from "./scan";
 export { shuffleIndices, shuffleTriples } from "./shuffle";
 export { softmaxGradF32, softmaxGradF64 } from "./softmax";
-export { linearStepF32, linearStepF64 } from "./step";
-export { optimizerStepF32, optimizerStepF64 } from "./update";
+export {
+  finishEpochF32,
+  finishEpochF64,
+  gradientStepF32,
+  gradientStepF64,
+  linearStepsF32,
+  linearStepsF64,
+  softmaxStepsF32,
+  softmaxStepsF64,
+} from "./train";

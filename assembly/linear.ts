@@ -2,6 +2,7 @@
 // prediction f = x·w + b, the loss and its derivative, and the gradient accumulation g += c·x.
 import { LOSS_HINGE, LOSS_HUBER, LOSS_LOG, LOSS_SQUARED, LOSS_SQUARED_HINGE } from "./losses";
 import { OwnMath } from "./math";
+import { Rows } from "./rows";
 import { Simd } from "./simd";
 
 /** Rows ahead of the current one whose cache lines are touched (read) early. */
@@ -33,7 +34,7 @@ let logLossValue: f64 = 0;
  * exp and log1p are worth sharing, passes its value through `logLossValue`. The operations are
  * those of src/backend/js-kernels.ts, so the same bits.
  */
-class LossEval {
+export class LossEval {
   /** dl/df of row loss `loss` at prediction f for target yi (eps: Huber's threshold). */
   @inline
   static slope<T>(loss: i32, yi: T, f: T, eps: T): T {
@@ -83,8 +84,9 @@ class LossEval {
 }
 
 /**
- * Unscaled batch gradient of sum_k sw_k * loss(y_k, x_k·w + b) over the rows idx[start .. start+count).
- * params = [w (d), b], grad = [gw (d), gb] (overwritten). swPtr = 0 means unit weights.
+ * Unscaled batch gradient of sum_k sw_k * loss(y_k, x_k·w + b) over the rows idx[start .. start+count)
+ * (rows start .. start+count in order when idx is 0). params = [w (d), b], grad = [gw (d), gb]
+ * (overwritten). swPtr = 0 means unit weights. Shuffled rows are touched `touchRows` ahead (0: not).
  * Returns the weighted loss sum (accumulated in f64 in row order). Rows are taken two at a time
  * (twice the independent work per pass) without changing any summation order.
  */
@@ -100,6 +102,7 @@ export function linearGradImpl<T>(
   params: usize,
   grad: usize,
   lossParam: f64,
+  touchRows: i32,
 ): f64 {
   const s = Simd.shiftOf<T>();
   const stride = (<usize>d) << s;
@@ -112,8 +115,9 @@ export function linearGradImpl<T>(
   let touched: i32 = 0;
   // Touching pays where rows come from memory: out of order (a shuffled batch) or more of them in
   // order than the caches hold. A small call over rows in order reads from cache, so it skips it.
-  let ahead = touchAheadRows > 0 ? touchAheadRows : count;
-  if (count > 0) {
+  // Rows in order (idx 0) are left to the hardware prefetcher.
+  let ahead = touchRows > 0 && idx != 0 ? touchRows : count;
+  if (count > 0 && idx != 0) {
     const first = load<i32>(idx + ((<usize>start) << 2));
     const last = load<i32>(idx + ((<usize>(start + count - 1)) << 2));
     if (last - first == count - 1 && <u64>count * <u64>stride <= TOUCH_MIN_STREAM_BYTES) ahead = count;
@@ -130,8 +134,8 @@ export function linearGradImpl<T>(
         tb += 64;
       }
     }
-    const ia = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
-    const ib = <usize>load<i32>(idx + ((<usize>(start + k + 1)) << 2));
+    const ia = Rows.at(idx, start + k);
+    const ib = Rows.at(idx, start + k + 1);
     const rowA = x + ia * stride;
     const rowB = x + ib * stride;
     const fa = Simd.dot2<T>(rowA, rowB, params, d) + b;
@@ -154,7 +158,7 @@ export function linearGradImpl<T>(
     total += <f64>(wb * lb);
   }
   if (k < count) {
-    const i = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
+    const i = Rows.at(idx, start + k);
     const row = x + i * stride;
     const f = Simd.dot<T>(row, params, d) + b;
     const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
@@ -209,7 +213,7 @@ class RegisterKernel {
     let gb: T = 0;
     let total: f64 = 0;
     for (let k = 0; k < count; k++) {
-      const i = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
+      const i = Rows.at(idx, start + k);
       const row = x + i * stride;
       const x0 = v128.load(row);
       const x1 = v128.load(row, 16);
@@ -276,6 +280,7 @@ export function linearGradDispatch<T>(
   params: usize,
   grad: usize,
   lossParam: f64,
+  touchRows: i32,
 ): f64 {
   if (ASC_FEATURE_SIMD) {
     const rowBytes = d << (<i32>Simd.shiftOf<T>());
@@ -283,7 +288,7 @@ export function linearGradDispatch<T>(
     if (sizeof<T>() == 4 && rowBytes == 32)
       return RegisterKernel.run<T>(2, loss, x, y, sw, idx, start, count, params, grad, lossParam);
   }
-  return linearGradImpl<T>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
+  return linearGradImpl<T>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam, touchRows);
 }
 
 export function linearGradF64(
@@ -299,7 +304,7 @@ export function linearGradF64(
   grad: usize,
   lossParam: f64,
 ): f64 {
-  return linearGradDispatch<f64>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
+  return linearGradDispatch<f64>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam, touchAheadRows);
 }
 
 export function linearGradF32(
@@ -315,5 +320,5 @@ export function linearGradF32(
   grad: usize,
   lossParam: f64,
 ): f64 {
-  return linearGradDispatch<f32>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
+  return linearGradDispatch<f32>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam, touchAheadRows);
 }

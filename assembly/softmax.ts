@@ -1,9 +1,11 @@
 // The fused minibatch gradient of the multinomial (softmax) loss -log softmax(W x + b)[y] for K
 // classes. params = [W (K × d, row-major), b (K)], grad likewise; scratch holds K f64 values.
+// Rows idx[start .. start+count), or rows start .. start+count in order when idx is 0.
 import { OwnMath } from "./math";
+import { Rows } from "./rows";
 import { Simd } from "./simd";
 
-function softmaxGradImpl<T>(
+export function softmaxGradImpl<T>(
   x: usize,
   y: usize,
   sw: usize,
@@ -23,7 +25,7 @@ function softmaxGradImpl<T>(
   const gbias = grad + ((<usize>classes * <usize>d) << s);
   let total: f64 = 0;
   for (let k = 0; k < count; k++) {
-    const i = <usize>load<i32>(idx + ((<usize>(start + k)) << 2));
+    const i = Rows.at(idx, start + k);
     const row = x + i * stride;
     const label = <i32>load<T>(y + (i << s));
     const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;

@@ -5,10 +5,13 @@ import type { Backend } from "../src/backend/backend.js";
 import type { FloatBuffer } from "../src/backend/buffer.js";
 import { type BackendName, createBackend } from "../src/backend/create-backend.js";
 import type { LinearLoss } from "../src/backend/loss-id.js";
+import { PlanSlot } from "../src/backend/train-plan.js";
 import { WasmBackend } from "../src/backend/wasm-backend.js";
 import type { DType } from "../src/matrix.js";
+import { ScheduleId } from "../src/optim/schedules.js";
 import { getRuntime } from "../src/runtime/wasm-runtime.js";
 import { Prng } from "../src/train/prng.js";
+import { testPlan, testState } from "./helpers/plan.js";
 
 /** Lengths that exercise every SIMD block and tail (blocks of 8 for f64, 16 for f32). */
 const LENGTHS = [0, 1, 2, 3, 4, 5, 15, 16, 17, 1003];
@@ -179,46 +182,31 @@ describe.each(KINDS)("%s kernels", (kind) => {
       for (let j = 0; j <= d; j++) close(grad.view[j] as number, g[j] as number, tol * 10, count * 4);
     });
 
-    it("an sgd optimizerStep applies g·scale + alpha·w to w and leaves the intercept unpenalised", () => {
+    it("a plain SGD step takes w to (1 − lr·l2)·w − lr·(g·scale), the intercept unpenalised, acc the step over the rate", () => {
       const b = get(kind, dtype);
       const d = 5;
-      const params = fill(b, round([1, -2, 3, -4, 5, 0.5]));
-      const grad = fill(b, round([2, 2, 2, 2, 2, 4]));
-      const acc = fill(b, [0, 0, 0, 0, 0, 0]);
-      const step = {
-        kind: "sgd",
-        nPen: d,
-        fitIntercept: true,
-        scale: 0.5,
-        l2: 0.25,
-        lr: 0.1,
-        l1: 0,
-        h1: 0,
-        h2: 0,
-        h3: 0,
-        h4: 1,
-        h5: 1,
-      } as const;
-      b.optimizerStep(params, grad, null, null, d + 1, { ...step, accWeight: 2 }, acc);
+      const state = testState(b, round([1, -2, 3, -4, 5, 0.5]));
+      state.grad.view.set(round([2, 2, 2, 2, 2, 4]));
+      // Two rows (scale 0.5) of an epoch of one row: accumulator weight |B|/n = 2.
+      const penalty = { penalty: "l2" as const, alpha: 0.25, l1Ratio: 0 };
+      const schedule = { id: ScheduleId.constant, eta: 0.1, a: 0, b: 0, c: 0 };
+      const plan = testPlan(b, { nPen: d, nAll: d + 1, rows: 1, batch: 2, penalty, schedule });
+      b.gradientStep(plan, 2, 1.5, state);
+      b.finishEpoch(plan, state);
       const w0 = [1, -2, 3, -4, 5];
       for (let j = 0; j < d; j++) {
         const gj = 1 + 0.25 * (w0[j] as number);
-        close(grad.view[j] as number, gj, tol);
-        close(params.view[j] as number, (w0[j] as number) - 0.1 * gj, tol);
-        close(acc.view[j] as number, 2 * gj, tol);
+        close(state.params.view[j] as number, (1 - 0.1 * 0.25) * (w0[j] as number) - 0.1, tol);
+        close(state.acc.view[j] as number, 2 * gj, tol);
       }
-      close(grad.view[d] as number, 2, tol);
-      close(params.view[d] as number, 0.5 - 0.1 * 2, tol);
-      b.optimizerStep(
-        params,
-        grad,
-        null,
-        null,
-        d + 1,
-        { ...step, fitIntercept: false, scale: 1, l2: 0, accWeight: 0 },
-        null,
-      );
-      close(params.view[d] as number, 0.3, tol);
+      close(state.params.view[d] as number, 0.5 - 0.1 * 2, tol);
+      close(state.acc.view[d] as number, 4, tol);
+      expect(plan.view[PlanSlot.lossSum]).toBe(1.5);
+      expect(plan.view[PlanSlot.step]).toBe(1);
+      expect(plan.view[PlanSlot.lastRate]).toBe(0.1);
+      const still = testPlan(b, { nPen: d, nAll: d + 1, rows: 1, batch: 1, fitIntercept: false, schedule, step: 1 });
+      b.gradientStep(still, 1, 0, state);
+      close(state.params.view[d] as number, 0.3, tol);
     });
   });
 });
@@ -294,7 +282,10 @@ describe("float64 bit-for-bit parity between js, wasm-simd and wasm-scalar", () 
     }
   });
 
-  it.each(LOSSES)("linearGrad + sgdStep over 50 steps (%s)", (loss) => {
+  // Whole epochs through the step kernels: every loss, every optimizer, stochastic, mini-batch and
+  // full-batch steps, shuffled and in order, with sample weights and an elastic-net penalty.
+  const OPTIMIZERS = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"] as const;
+  it.each(LOSSES)("linearSteps over three epochs (%s)", (loss) => {
     const n = 61;
     const d = 19;
     const rng = new Prng(99);
@@ -302,51 +293,50 @@ describe("float64 bit-for-bit parity between js, wasm-simd and wasm-scalar", () 
     const X = randomArray(rng, n * d);
     const y = randomArray(rng, n, classification);
     const sw = randomArray(rng, n).map(Math.abs);
-    const outs = KINDS.map((k) => {
-      const b = get(k, "float64");
-      const Xb = fill(b, X);
-      const yb = fill(b, y);
-      const swb = fill(b, sw);
-      const p = b.alloc(d + 1);
-      const g = b.alloc(d + 1);
-      const acc = b.alloc(d + 1);
-      const idx = b.allocIndex(n);
-      idx.view.set(Array.from({ length: n }, (_, i) => (i * 7) % n));
-      const losses: number[] = [];
-      for (let s = 0; s < 50; s++) {
-        const start = (s * 13) % (n - 10);
-        losses.push(b.linearGrad(loss, Xb, yb, swb, idx, start, 10, d, p, g, 0.3));
-        b.optimizerStep(
-          p,
-          g,
-          null,
-          null,
-          d + 1,
-          {
-            kind: "sgd",
-            nPen: d,
-            fitIntercept: true,
-            scale: 0.1,
-            l2: 0.01,
-            lr: 0.05,
-            l1: 0,
-            h1: 0,
-            h2: 0,
-            h3: 0,
-            h4: 1,
-            h5: 1,
-            accWeight: 0.2,
-          },
-          acc,
-        );
+    const order = Int32Array.from({ length: n }, (_, i) => (i * 7) % n);
+    for (const optimizer of OPTIMIZERS) {
+      for (const batch of [1, 7, n]) {
+        for (const shuffled of [true, false]) {
+          const outs = KINDS.map((k) => {
+            const b = get(k, "float64");
+            const Xb = fill(b, X);
+            const yb = fill(b, y);
+            const swb = fill(b, sw);
+            const idx = shuffled ? b.allocIndex(n) : null;
+            idx?.view.set(order);
+            const state = testState(b, new Array(d + 1).fill(0), 2);
+            const plan = testPlan(b, {
+              optimizer,
+              penalty: { penalty: "elasticnet", alpha: 0.01, l1Ratio: 0.3 },
+              schedule: { id: ScheduleId.invscaling, eta: 0.05, a: 0.25, b: 0, c: 0 },
+              nPen: d,
+              nAll: d + 1,
+              rows: n,
+              batch,
+              loss,
+              lossParam: 0.3,
+            });
+            const epochs: number[][] = [];
+            for (let e = 0; e < 3; e++) {
+              state.acc.view.fill(0);
+              plan.view[PlanSlot.lossSum] = 0;
+              plan.view[PlanSlot.epoch] = e;
+              // An epoch cut into two calls at a batch boundary.
+              const cut = Math.min(n, batch * 3);
+              b.linearSteps(plan, Xb, yb, swb, idx, 0, cut, d, state);
+              b.linearSteps(plan, Xb, yb, swb, idx, cut, n, d, state);
+              b.finishEpoch(plan, state);
+              epochs.push([...state.params.view, ...state.acc.view, ...plan.view]);
+            }
+            return epochs.flat();
+          });
+          const bits = (a: number[]): string => Buffer.from(Float64Array.from(a).buffer).toString("hex");
+          const what = `${loss} ${optimizer} batch ${batch}${shuffled ? " shuffled" : ""}`;
+          expect(bits(outs[1] as number[]), `${what} simd`).toBe(bits(outs[0] as number[]));
+          expect(bits(outs[2] as number[]), `${what} scalar`).toBe(bits(outs[0] as number[]));
+          expect((outs[0] as number[]).every(Number.isFinite), what).toBe(true);
+        }
       }
-      return { losses, p: Array.from(p.view), acc: Array.from(acc.view) };
-    });
-    expect(outs[1]).toEqual(outs[0]);
-    expect(outs[2]).toEqual(outs[0]);
-    // toEqual treats -0 and +0 alike; compare the bits too.
-    const bits = (a: number[]): string => Buffer.from(Float64Array.from(a).buffer).toString("hex");
-    expect(bits((outs[1] as { p: number[] }).p)).toBe(bits((outs[0] as { p: number[] }).p));
-    expect(bits((outs[2] as { p: number[] }).p)).toBe(bits((outs[0] as { p: number[] }).p));
+    }
   });
 });

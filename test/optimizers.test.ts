@@ -5,10 +5,12 @@ import type { Backend } from "../src/backend/backend.js";
 import { createBackend } from "../src/backend/create-backend.js";
 import { minimize } from "../src/optim/minimize.js";
 import { type OptimizerSpec, resolveOptimizer } from "../src/optim/optimizer-spec.js";
-import { stepParams } from "../src/optim/step-params.js";
-import { applyUpdate, optimizerChain } from "../src/optim/transforms.js";
+import { l1Coefficient } from "../src/optim/penalty.js";
+import { ScheduleId } from "../src/optim/schedules.js";
+import { applyUpdate, optimizerChain, sgdDecay } from "../src/optim/transforms.js";
 import type { Penalty } from "../src/train/options.js";
 import { Prng } from "../src/train/prng.js";
+import { testPlan, testState } from "./helpers/plan.js";
 
 const parabola = {
   // f(x) = 0.5 Σ c_j (x_j − m_j)², minimum at m.
@@ -87,33 +89,39 @@ describe("fused optimizer kernels equal the composed chains to the bit", () => {
     const grads = Array.from({ length: 20 }, () =>
       Float64Array.from({ length: nAll }, () => (rng.nextFloat() - 0.5) * 3),
     );
-    // The chain.
+    // The chain, on batches of 4 rows (gradient scale 1/4) at rate 0.05.
+    const lr = 0.05;
     const l2 = penalty === "l2" ? alpha : penalty === "elasticnet" ? alpha * 0.6 : 0;
     const chain = optimizerChain(opt, l2);
     const state = chain.init(nAll);
     if (opt.kind === "adagrad") state[0]?.fill(opt.initialAccumulatorValue);
     const x = start.slice();
     grads.forEach((g, s) => {
-      const sp = stepParams(opt, pen, nPen, fitIntercept, s + 1, 0.05, 4, 10);
-      const u = g.map((v) => v * sp.scale);
-      const ctx = { params: x, lr: 0.05, t: s + 1, nPen, nActive: fitIntercept ? nAll : nPen };
+      const u = g.map((v) => v * 0.25);
+      const ctx = { params: x, lr, t: s + 1, nPen, nActive: fitIntercept ? nAll : nPen };
       chain.update(u, state, ctx);
-      applyUpdate(x, u, ctx, sp.l1);
+      applyUpdate(x, u, ctx, lr * l1Coefficient(pen), sgdDecay(opt, l2, lr));
     });
-    // The fused kernels.
+    // The fused kernels: one gradientStep per gradient.
     for (const b of backends) {
-      const p = b.alloc(nAll);
-      p.view.set(start);
-      const g = b.alloc(nAll);
-      const s1 = b.alloc(nAll);
-      const s2 = b.alloc(nAll);
-      if (opt.kind === "adagrad") s1.view.fill(opt.initialAccumulatorValue);
-      grads.forEach((gr, s) => {
-        g.view.set(gr);
-        b.optimizerStep(p, g, s1, s2, nAll, stepParams(opt, pen, nPen, fitIntercept, s + 1, 0.05, 4, 10), null);
+      const st = testState(b, start, 2);
+      if (opt.kind === "adagrad") st.s1?.view.fill(opt.initialAccumulatorValue);
+      const plan = testPlan(b, {
+        optimizer: spec,
+        penalty: pen,
+        schedule: { id: ScheduleId.constant, eta: lr, a: 0, b: 0, c: 0 },
+        nPen,
+        nAll,
+        fitIntercept,
+        rows: 10,
+        batch: 4,
       });
-      expect(Array.from(p.view), b.kind).toEqual(Array.from(x));
-      if (penalty === "l1") expect(Array.from(p.view).some((v) => v === 0)).toBe(true);
+      for (const gr of grads) {
+        st.grad.view.set(gr);
+        b.gradientStep(plan, 4, 0, st);
+      }
+      expect(Array.from(st.params.view), b.kind).toEqual(Array.from(x));
+      if (penalty === "l1") expect(Array.from(st.params.view).some((v) => v === 0)).toBe(true);
     }
   });
 });

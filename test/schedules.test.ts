@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { makeSchedule, normaliseSchedule } from "../src/optim/schedules.js";
+import { makeSchedule, normaliseSchedule, rateAt } from "../src/optim/schedules.js";
 
 const ctx = { learningRate: 0.1, alpha: 1e-4, maxEpochs: 10, stepsPerEpoch: 10 };
-const at = (spec: unknown, t: number, epoch = 0): number => makeSchedule(normaliseSchedule(spec), ctx)(t, epoch);
+const at = (spec: unknown, t: number, epoch = 0): number =>
+  rateAt(makeSchedule(normaliseSchedule(spec), ctx), t, epoch);
 
 describe("learning-rate schedules give their reference values", () => {
   it("constant", () => {

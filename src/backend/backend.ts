@@ -3,7 +3,21 @@ import type { Prng } from "../train/prng.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
 import type { MfStep } from "./js-kernels.js";
 import type { LinearLoss } from "./loss-id.js";
-import type { StepParams } from "./optimizer-id.js";
+
+/**
+ * The buffers a run of training steps works on, in the backend's dtype: the parameters, the
+ * gradient scratch, the optimizer's state slots (null when unused), the epoch's gradient
+ * accumulator and the parameters where the accumulator's open SGD run began (see
+ * assembly/train.ts).
+ */
+export interface StepBuffers {
+  params: FloatBuffer;
+  grad: FloatBuffer;
+  s1: FloatBuffer | null;
+  s2: FloatBuffer | null;
+  acc: FloatBuffer;
+  mark: FloatBuffer;
+}
 
 /** Which implementation runs the kernels. */
 export type BackendKind = "js" | "wasm-simd" | "wasm-scalar" | "wasm-threads";
@@ -49,7 +63,8 @@ export interface Backend {
   /** out[r] = X[r]·w + b for each of `rows` rows of the rows × d matrix X, params = [w, b]. */
   gemv(X: FloatBuffer, rows: number, d: number, params: FloatBuffer, out: FloatBuffer): void;
   /**
-   * Fused pass over rows idx[start .. start+count): writes the unscaled gradient of
+   * Fused pass over rows idx[start .. start+count) (rows start .. start+count in order when idx is
+   * null): writes the unscaled gradient of
    * sum_k sw_k loss(y_k, x_k·w + b) into grad = [gw, gb] and returns that weighted loss sum.
    * `sampleWeight` null means unit weights; `lossParam` is Huber's epsilon.
    */
@@ -58,7 +73,7 @@ export interface Backend {
     X: FloatBuffer,
     y: FloatBuffer,
     sampleWeight: FloatBuffer | null,
-    idx: IndexBuffer,
+    idx: IndexBuffer | null,
     start: number,
     count: number,
     d: number,
@@ -75,7 +90,7 @@ export interface Backend {
     X: FloatBuffer,
     y: FloatBuffer,
     sampleWeight: FloatBuffer | null,
-    idx: IndexBuffer,
+    idx: IndexBuffer | null,
     start: number,
     count: number,
     d: number,
@@ -85,40 +100,48 @@ export interface Backend {
     scratch: Buffer<Float64Array>,
   ): number;
   /**
-   * linearGrad then optimizerStep over params = [w (d), b] (nAll = d + 1) as one call: a whole
-   * training step of a single-output linear model. Returns the batch's weighted loss sum.
+   * Training steps of a single-output linear model (params = [w (d), b]) over the positions
+   * start .. end of an epoch, start at a batch boundary: rows idx[pos], or pos itself when idx is
+   * null. Each step computes its batch's gradient, takes the schedule's rate for its step number
+   * and updates the parameters and optimizer state; `plan` (src/backend/train-plan.ts) holds the
+   * hyper-parameters and the running state (step count, the epoch's loss sum, the last rate),
+   * which the call advances. Cutting an epoch into calls anywhere at batch boundaries gives the
+   * same bits.
    */
-  linearStep(
-    loss: LinearLoss,
+  linearSteps(
+    plan: Buffer<Float64Array>,
     X: FloatBuffer,
     y: FloatBuffer,
     sampleWeight: FloatBuffer | null,
-    idx: IndexBuffer,
+    idx: IndexBuffer | null,
     start: number,
-    count: number,
+    end: number,
     d: number,
-    params: FloatBuffer,
-    grad: FloatBuffer,
-    lossParam: number,
-    s1: FloatBuffer | null,
-    s2: FloatBuffer | null,
-    step: StepParams,
-    acc: FloatBuffer | null,
-  ): number;
-  /**
-   * One fused optimizer step over nAll parameters (penalised weights first, then intercepts): scales
-   * the gradient, adds the penalty, updates the optimizer state s1/s2 and the parameters, and adds
-   * the step's gradient to `acc` (see assembly/update.ts for every formula).
-   */
-  optimizerStep(
-    params: FloatBuffer,
-    grad: FloatBuffer,
-    s1: FloatBuffer | null,
-    s2: FloatBuffer | null,
-    nAll: number,
-    step: StepParams,
-    acc: FloatBuffer | null,
+    state: StepBuffers,
   ): void;
+  /**
+   * linearSteps for the multinomial loss: params = [W (classes × d), b (classes)], y holds class
+   * indices, `scratch` at least `classes` doubles.
+   */
+  softmaxSteps(
+    plan: Buffer<Float64Array>,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    sampleWeight: FloatBuffer | null,
+    idx: IndexBuffer | null,
+    start: number,
+    end: number,
+    d: number,
+    state: StepBuffers,
+    scratch: Buffer<Float64Array>,
+  ): void;
+  /**
+   * One training step over a gradient computed elsewhere: state.grad holds the unscaled gradient
+   * of `count` rows and `batchLoss` their weighted loss sum (the worker threads' path).
+   */
+  gradientStep(plan: Buffer<Float64Array>, count: number, batchLoss: number, state: StepBuffers): void;
+  /** Ends an epoch's steps: completes state.acc, the epoch's gradient accumulator. */
+  finishEpoch(plan: Buffer<Float64Array>, state: StepBuffers): void;
   /**
    * One matrix-factorisation SGD pass over ratings start .. start+count, in order, with P, Q and the
    * biases in the backend's dtype (ratings float64; see assembly/mf.ts); returns the sum of squared

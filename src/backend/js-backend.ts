@@ -1,11 +1,10 @@
 import { arrayTypeOf, copyRows, type DType, firstNonFinite } from "../matrix.js";
 import type { Prng } from "../train/prng.js";
-import type { Backend } from "./backend.js";
+import type { Backend, StepBuffers } from "./backend.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
 import type { JsKernels } from "./js-kernel-instances.js";
-import type { MfStep } from "./js-kernels.js";
+import type { MfStep, StepArrays } from "./js-kernels.js";
 import { type LinearLoss, LossId } from "./loss-id.js";
-import type { StepParams } from "./optimizer-id.js";
 
 class HeapBuffer<A extends FloatArray | Int32Array> implements Buffer<A> {
   readonly view: A;
@@ -15,6 +14,18 @@ class HeapBuffer<A extends FloatArray | Int32Array> implements Buffer<A> {
   get length(): number {
     return this.view.length;
   }
+}
+
+/** The typed arrays of step buffers. */
+function arraysOf(s: StepBuffers): StepArrays {
+  return {
+    params: s.params.view,
+    grad: s.grad.view,
+    s1: s.s1 === null ? null : s.s1.view,
+    s2: s.s2 === null ? null : s.s2.view,
+    acc: s.acc.view,
+    mark: s.mark.view,
+  };
 }
 
 /** The pure-JS backend: kernels over ordinary typed arrays on the JS heap. */
@@ -85,7 +96,7 @@ export class JsBackend implements Backend {
     X: FloatBuffer,
     y: FloatBuffer,
     sampleWeight: FloatBuffer | null,
-    idx: IndexBuffer,
+    idx: IndexBuffer | null,
     start: number,
     count: number,
     d: number,
@@ -98,7 +109,7 @@ export class JsBackend implements Backend {
       X.view,
       y.view,
       sampleWeight === null ? null : sampleWeight.view,
-      idx.view,
+      idx === null ? null : idx.view,
       start,
       count,
       d,
@@ -112,7 +123,7 @@ export class JsBackend implements Backend {
     X: FloatBuffer,
     y: FloatBuffer,
     sampleWeight: FloatBuffer | null,
-    idx: IndexBuffer,
+    idx: IndexBuffer | null,
     start: number,
     count: number,
     d: number,
@@ -125,7 +136,7 @@ export class JsBackend implements Backend {
       X.view,
       y.view,
       sampleWeight === null ? null : sampleWeight.view,
-      idx.view,
+      idx === null ? null : idx.view,
       start,
       count,
       d,
@@ -136,46 +147,62 @@ export class JsBackend implements Backend {
     );
   }
 
-  linearStep(
-    loss: LinearLoss,
+  linearSteps(
+    plan: Buffer<Float64Array>,
     X: FloatBuffer,
     y: FloatBuffer,
     sampleWeight: FloatBuffer | null,
-    idx: IndexBuffer,
+    idx: IndexBuffer | null,
     start: number,
-    count: number,
+    end: number,
     d: number,
-    params: FloatBuffer,
-    grad: FloatBuffer,
-    lossParam: number,
-    s1: FloatBuffer | null,
-    s2: FloatBuffer | null,
-    step: StepParams,
-    acc: FloatBuffer | null,
-  ): number {
-    const total = this.linearGrad(loss, X, y, sampleWeight, idx, start, count, d, params, grad, lossParam);
-    this.optimizerStep(params, grad, s1, s2, d + 1, step, acc);
-    return total;
+    state: StepBuffers,
+  ): void {
+    this.kernels.linearStepsJs(
+      plan.view,
+      X.view,
+      y.view,
+      sampleWeight === null ? null : sampleWeight.view,
+      idx === null ? null : idx.view,
+      start,
+      end,
+      d,
+      arraysOf(state),
+    );
   }
 
-  optimizerStep(
-    params: FloatBuffer,
-    grad: FloatBuffer,
-    s1: FloatBuffer | null,
-    s2: FloatBuffer | null,
-    nAll: number,
-    step: StepParams,
-    acc: FloatBuffer | null,
+  softmaxSteps(
+    plan: Buffer<Float64Array>,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    sampleWeight: FloatBuffer | null,
+    idx: IndexBuffer | null,
+    start: number,
+    end: number,
+    d: number,
+    state: StepBuffers,
+    scratch: Buffer<Float64Array>,
   ): void {
-    this.kernels.optimizerStepJs(
-      params.view,
-      grad.view,
-      s1?.view ?? null,
-      s2?.view ?? null,
-      nAll,
-      step,
-      acc?.view ?? null,
+    this.kernels.softmaxStepsJs(
+      plan.view,
+      X.view,
+      y.view,
+      sampleWeight === null ? null : sampleWeight.view,
+      idx === null ? null : idx.view,
+      start,
+      end,
+      d,
+      arraysOf(state),
+      scratch.view,
     );
+  }
+
+  gradientStep(plan: Buffer<Float64Array>, count: number, batchLoss: number, state: StepBuffers): void {
+    this.kernels.gradientStepJs(plan.view, count, batchLoss, arraysOf(state));
+  }
+
+  finishEpoch(plan: Buffer<Float64Array>, state: StepBuffers): void {
+    this.kernels.finishEpochJs(plan.view, arraysOf(state));
   }
 
   mfEpoch(

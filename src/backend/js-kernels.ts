@@ -1,10 +1,14 @@
 // The pure-JS kernels: the speed baseline and the test oracle. Each mirrors assembly/ operation
 // for operation (see the summation-order contract in assembly/simd.ts), so float64 results match
 // the WASM builds to the bit. Float32 data is read from Float32Arrays but computed in doubles.
+
+import { scheduleRate } from "../optim/schedules.js";
+import { powInt } from "../train/portable-math.js";
 import type { FloatArray } from "./buffer.js";
 import { ownExp, ownLog, ownLog1p } from "./js-math.js";
 import { LossId } from "./loss-id.js";
-import { OptimizerId, type StepParams } from "./optimizer-id.js";
+import { OptimizerId } from "./optimizer-id.js";
+import { PlanSlot } from "./train-plan.js";
 
 /** x[xo..xo+n)·w[wo..wo+n) with 8 partial sums combined as the WASM kernels do. */
 export function dotJs(x: FloatArray, xo: number, w: FloatArray, wo: number, n: number): number {
@@ -45,13 +49,61 @@ export function gemvJs(X: FloatArray, rows: number, d: number, params: FloatArra
   for (let r = 0; r < rows; r++) out[r] = dotJs(X, r * d, params, 0, d) + b;
 }
 
-/** Mirror of assembly/linear.ts linearGradImpl. */
+/** The row loss of the last `rowSlope` call (module state, so a row's loss and slope come from one call). */
+let rowLossValue = 0;
+
+/**
+ * dl/df of row loss `loss` at prediction f for target yi (eps: Huber's threshold); the loss itself
+ * is left in `rowLossValue`. Mirror of assembly/linear.ts LossEval (the same operations).
+ */
+function rowSlope(loss: number, yi: number, f: number, eps: number): number {
+  if (loss === LossId.squared) {
+    const r = f - yi;
+    rowLossValue = 0.5 * r * r;
+    return r;
+  }
+  if (loss === LossId.huber) {
+    const r = f - yi;
+    const a = Math.abs(r);
+    if (a <= eps) {
+      rowLossValue = 0.5 * r * r;
+      return r;
+    }
+    rowLossValue = eps * a - 0.5 * eps * eps;
+    return r > 0 ? eps : -eps;
+  }
+  if (loss === LossId.hinge) {
+    const m = 1 - yi * f;
+    rowLossValue = m > 0 ? m : 0;
+    return m > 0 ? -yi : 0;
+  }
+  if (loss === LossId.squaredHinge) {
+    const m = 1 - yi * f;
+    rowLossValue = m > 0 ? m * m : 0;
+    return m > 0 ? -2 * yi * m : 0;
+  }
+  if (loss === LossId.log) {
+    const z = yi * f;
+    const e = ownExp(-Math.abs(z));
+    rowLossValue = ownLog1p(e) + Math.max(-z, 0);
+    const sig = (z > 0 ? e : 1.0) / (1.0 + e);
+    return -yi * sig;
+  }
+  rowLossValue = 0;
+  return 0;
+}
+
+/**
+ * Mirror of assembly/linear.ts linearGradImpl: the unscaled gradient of the rows idx[start ..
+ * start+count) (rows start .. start+count in order when idx is null) into grad; returns the
+ * weighted loss sum.
+ */
 export function linearGradJs(
   loss: number,
   X: FloatArray,
   y: FloatArray,
   sw: FloatArray | null,
-  idx: Int32Array,
+  idx: Int32Array | null,
   start: number,
   count: number,
   d: number,
@@ -61,65 +113,32 @@ export function linearGradJs(
 ): number {
   grad.fill(0, 0, d);
   const b = params[d];
-  const eps = lossParam;
   let gb = 0;
   let total = 0;
   for (let k = 0; k < count; k++) {
-    const i = idx[start + k];
+    const i = idx === null ? start + k : idx[start + k];
     const ro = i * d;
     const f = dotJs(X, ro, params, 0, d) + b;
-    const yi = y[i];
     const wi = sw !== null ? sw[i] : 1;
-    let li = 0;
-    let dl = 0;
-    if (loss === LossId.squared) {
-      const r = f - yi;
-      li = 0.5 * r * r;
-      dl = r;
-    } else if (loss === LossId.huber) {
-      const r = f - yi;
-      const a = Math.abs(r);
-      if (a <= eps) {
-        li = 0.5 * r * r;
-        dl = r;
-      } else {
-        li = eps * a - 0.5 * eps * eps;
-        dl = r > 0 ? eps : -eps;
-      }
-    } else if (loss === LossId.hinge) {
-      const m = 1 - yi * f;
-      if (m > 0) {
-        li = m;
-        dl = -yi;
-      }
-    } else if (loss === LossId.squaredHinge) {
-      const m = 1 - yi * f;
-      if (m > 0) {
-        li = m * m;
-        dl = -2 * yi * m;
-      }
-    } else if (loss === LossId.log) {
-      const z = yi * f;
-      const e = ownExp(-Math.abs(z));
-      li = ownLog1p(e) + Math.max(-z, 0);
-      const sig = (z > 0 ? e : 1.0) / (1.0 + e);
-      dl = -yi * sig;
-    }
+    const dl = rowSlope(loss, y[i], f, lossParam);
     const c = wi * dl;
     if (c !== 0) for (let j = 0; j < d; j++) grad[j] = grad[j] + c * X[ro + j];
     gb += c;
-    total += wi * li;
+    total += wi * rowLossValue;
   }
   grad[d] = gb;
   return total;
 }
 
-/** Mirror of assembly/softmax.ts softmaxGradImpl; scratch holds `classes` doubles. */
+/**
+ * Mirror of assembly/softmax.ts softmaxGradImpl; scratch holds `classes` doubles; idx null means
+ * rows in order.
+ */
 export function softmaxGradJs(
   X: FloatArray,
   y: FloatArray,
   sw: FloatArray | null,
-  idx: Int32Array,
+  idx: Int32Array | null,
   start: number,
   count: number,
   d: number,
@@ -132,7 +151,7 @@ export function softmaxGradJs(
   const bias = classes * d;
   let total = 0;
   for (let k = 0; k < count; k++) {
-    const i = idx[start + k];
+    const i = idx === null ? start + k : idx[start + k];
     const ro = i * d;
     const label = Math.trunc(y[i]);
     const wi = sw !== null ? sw[i] : 1;
@@ -162,31 +181,64 @@ export function softmaxGradJs(
   return total;
 }
 
-/** Mirror of assembly/update.ts optimizerStepImpl (see there for the formulas). */
+/** Mirror of assembly/update.ts softThreshold. */
+function softThreshold(v: number, l1: number): number {
+  return v > l1 ? v - l1 : v < -l1 ? v + l1 : 0;
+}
+
+/** Mirror of assembly/update.ts sgdStepImpl (w ← decay·w − lr·(g·scale), then the L1 step). */
+export function sgdStepJs(
+  params: FloatArray,
+  grad: FloatArray,
+  nPen: number,
+  nAll: number,
+  fitIntercept: boolean,
+  scale: number,
+  decay: number,
+  lr: number,
+  l1: number,
+): void {
+  for (let j = 0; j < nPen; j++) {
+    let wn = decay * params[j] - lr * (grad[j] * scale);
+    if (l1 > 0) wn = softThreshold(wn, l1);
+    params[j] = wn;
+  }
+  if (!fitIntercept) return;
+  for (let j = nPen; j < nAll; j++) params[j] = params[j] - lr * (grad[j] * scale);
+}
+
+/** Mirror of assembly/update.ts optimizerStepImpl, every optimizer but plain SGD (see there). */
 export function optimizerStepJs(
+  opt: number,
   params: FloatArray,
   grad: FloatArray,
   s1: FloatArray | null,
   s2: FloatArray | null,
+  nPen: number,
   nAll: number,
-  p: StepParams,
+  fitIntercept: boolean,
+  scale: number,
+  l2: number,
+  lr: number,
+  l1: number,
+  h1: number,
+  h2: number,
+  h3: number,
+  h4: number,
+  h5: number,
   acc: FloatArray | null,
+  accWeight: number,
 ): void {
-  const opt = OptimizerId[p.kind];
-  const { nPen, scale, l2, lr, l1, h1, h2, h3, h4, h5, accWeight } = p;
   const m1 = s1 as FloatArray;
   const m2 = s2 as FloatArray;
   for (let j = 0; j < nAll; j++) {
     const penalised = j < nPen;
+    if (!penalised && !fitIntercept) continue;
     const w = params[j];
     let g = grad[j] * scale;
     if (penalised && opt !== OptimizerId.adamw) g = g + l2 * w;
-    grad[j] = g;
-    if (!penalised && !p.fitIntercept) continue;
     let step: number;
-    if (opt === OptimizerId.sgd) {
-      step = lr * g;
-    } else if (opt === OptimizerId.momentum || opt === OptimizerId.nesterov) {
+    if (opt === OptimizerId.momentum || opt === OptimizerId.nesterov) {
       const v = h1 * m1[j] + g;
       m1[j] = v;
       step = opt === OptimizerId.nesterov ? lr * (g + h1 * v) : lr * v;
@@ -210,10 +262,247 @@ export function optimizerStepJs(
       step = lr * u;
     }
     let wn = w - step;
-    if (penalised && l1 > 0) wn = wn > l1 ? wn - l1 : wn < -l1 ? wn + l1 : 0;
+    if (penalised && l1 > 0) wn = softThreshold(wn, l1);
     params[j] = wn;
     if (acc !== null) acc[j] = acc[j] + accWeight * (penalised && l1 > 0 ? (w - wn) / lr : g);
   }
+}
+
+/** The parameters, optimizer state and accumulators a run of training steps works on. */
+export interface StepArrays {
+  params: FloatArray;
+  grad: FloatArray;
+  s1: FloatArray | null;
+  s2: FloatArray | null;
+  acc: FloatArray;
+  mark: FloatArray;
+}
+
+/** Mirror of assembly/train.ts rateOf. */
+function rateOf(plan: Float64Array, t: number): number {
+  return (
+    scheduleRate(
+      plan[PlanSlot.schedule],
+      plan[PlanSlot.eta],
+      plan[PlanSlot.schedA],
+      plan[PlanSlot.schedB],
+      plan[PlanSlot.schedC],
+      t,
+      plan[PlanSlot.epoch],
+    ) * plan[PlanSlot.rateScale]
+  );
+}
+
+/** Mirror of assembly/train.ts activeOf. */
+function activeOf(plan: Float64Array): number {
+  return plan[PlanSlot.fitIntercept] !== 0 ? plan[PlanSlot.nAll] : plan[PlanSlot.nPen];
+}
+
+/** Mirror of assembly/train.ts closeRun: acc += k·(mark − params). */
+function closeRun(a: StepArrays, n: number, k: number): void {
+  const { acc, mark, params } = a;
+  for (let j = 0; j < n; j++) acc[j] = acc[j] + k * (mark[j] - params[j]);
+}
+
+/** Mirror of assembly/train.ts sgdRun. */
+function sgdRun(plan: Float64Array, k: number, a: StepArrays): void {
+  const open = plan[PlanSlot.accRate];
+  if (k === open) return;
+  const n = activeOf(plan);
+  if (open !== 0) closeRun(a, n, open);
+  a.mark.set(a.params.subarray(0, n));
+  plan[PlanSlot.accRate] = k;
+}
+
+/** Mirror of assembly/train.ts runWeight. */
+function runWeight(count: number, n: number, lr: number): number {
+  return lr > 0 ? count / n / lr : 0;
+}
+
+/** Mirror of assembly/train.ts applyUpdate. */
+function applyUpdate(plan: Float64Array, count: number, t: number, lr: number, a: StepArrays): void {
+  const opt = plan[PlanSlot.opt];
+  const nPen = plan[PlanSlot.nPen];
+  const nAll = plan[PlanSlot.nAll];
+  const fit = plan[PlanSlot.fitIntercept] !== 0;
+  const n = plan[PlanSlot.rows];
+  const l1 = lr * plan[PlanSlot.l1];
+  if (opt === OptimizerId.sgd) {
+    sgdRun(plan, runWeight(count, n, lr), a);
+    sgdStepJs(a.params, a.grad, nPen, nAll, fit, 1 / count, 1 - lr * plan[PlanSlot.l2], lr, l1);
+    return;
+  }
+  let h4 = 1;
+  let h5 = 1;
+  if (opt === OptimizerId.adam || opt === OptimizerId.adamw) {
+    h4 = 1 - powInt(plan[PlanSlot.h1], t);
+    h5 = 1 - powInt(plan[PlanSlot.h2], t);
+  }
+  optimizerStepJs(
+    opt,
+    a.params,
+    a.grad,
+    a.s1,
+    a.s2,
+    nPen,
+    nAll,
+    fit,
+    1 / count,
+    plan[PlanSlot.l2],
+    lr,
+    l1,
+    plan[PlanSlot.h1],
+    plan[PlanSlot.h2],
+    plan[PlanSlot.h3],
+    h4,
+    h5,
+    a.acc,
+    count / n,
+  );
+}
+
+/** Mirror of assembly/train.ts sgdRowStep: a plain SGD step on the row at X[ro..ro+d). */
+function sgdRowStep(
+  loss: number,
+  X: FloatArray,
+  ro: number,
+  yi: number,
+  wi: number,
+  eps: number,
+  d: number,
+  params: FloatArray,
+  fit: boolean,
+  decay: number,
+  lr: number,
+  l1: number,
+): number {
+  const b = params[d];
+  const f = dotJs(X, ro, params, 0, d) + b;
+  const dl = rowSlope(loss, yi, f, eps);
+  const li = rowLossValue;
+  const c = wi * dl;
+  if (c !== 0) {
+    for (let j = 0; j < d; j++) {
+      const g = 0 + c * X[ro + j];
+      let wn = decay * params[j] - lr * g;
+      if (l1 > 0) wn = softThreshold(wn, l1);
+      params[j] = wn;
+    }
+    if (fit) params[d] = b - lr * (0 + c);
+  } else {
+    for (let j = 0; j < d; j++) {
+      let wn = decay * params[j];
+      if (l1 > 0) wn = softThreshold(wn, l1);
+      params[j] = wn;
+    }
+  }
+  return wi * li;
+}
+
+/** Mirror of assembly/train.ts linearStepsImpl (rows in order when idx is null). */
+export function linearStepsJs(
+  plan: Float64Array,
+  X: FloatArray,
+  y: FloatArray,
+  sw: FloatArray | null,
+  idx: Int32Array | null,
+  start: number,
+  end: number,
+  d: number,
+  a: StepArrays,
+): void {
+  const n = plan[PlanSlot.rows];
+  const batch = plan[PlanSlot.batch];
+  const loss = plan[PlanSlot.loss];
+  const lossParam = plan[PlanSlot.lossParam];
+  const opt = plan[PlanSlot.opt];
+  const fit = plan[PlanSlot.fitIntercept] !== 0;
+  const l2 = plan[PlanSlot.l2];
+  const l1c = plan[PlanSlot.l1];
+  let step = plan[PlanSlot.step];
+  let total = plan[PlanSlot.lossSum];
+  let lr = plan[PlanSlot.lastRate];
+  for (let off = start; off < end; ) {
+    const count = Math.min(batch, n - off);
+    const t = step + 1;
+    lr = rateOf(plan, t);
+    if (opt === OptimizerId.sgd && count === 1) {
+      sgdRun(plan, runWeight(1, n, lr), a);
+      const i = idx === null ? off : idx[off];
+      total += sgdRowStep(
+        loss,
+        X,
+        i * d,
+        y[i],
+        sw !== null ? sw[i] : 1,
+        lossParam,
+        d,
+        a.params,
+        fit,
+        1 - lr * l2,
+        lr,
+        lr * l1c,
+      );
+    } else {
+      total += linearGradJs(loss, X, y, sw, idx, off, count, d, a.params, a.grad, lossParam);
+      applyUpdate(plan, count, t, lr, a);
+    }
+    step = t;
+    off += count;
+  }
+  plan[PlanSlot.step] = step;
+  plan[PlanSlot.lossSum] = total;
+  plan[PlanSlot.lastRate] = lr;
+}
+
+/** Mirror of assembly/train.ts softmaxStepsImpl. */
+export function softmaxStepsJs(
+  plan: Float64Array,
+  X: FloatArray,
+  y: FloatArray,
+  sw: FloatArray | null,
+  idx: Int32Array | null,
+  start: number,
+  end: number,
+  d: number,
+  a: StepArrays,
+  scratch: Float64Array,
+): void {
+  const n = plan[PlanSlot.rows];
+  const batch = plan[PlanSlot.batch];
+  const classes = plan[PlanSlot.classes];
+  let step = plan[PlanSlot.step];
+  let total = plan[PlanSlot.lossSum];
+  let lr = plan[PlanSlot.lastRate];
+  for (let off = start; off < end; ) {
+    const count = Math.min(batch, n - off);
+    const t = step + 1;
+    lr = rateOf(plan, t);
+    total += softmaxGradJs(X, y, sw, idx, off, count, d, classes, a.params, a.grad, scratch);
+    applyUpdate(plan, count, t, lr, a);
+    step = t;
+    off += count;
+  }
+  plan[PlanSlot.step] = step;
+  plan[PlanSlot.lossSum] = total;
+  plan[PlanSlot.lastRate] = lr;
+}
+
+/** Mirror of assembly/train.ts gradientStepImpl: one step over a gradient already in a.grad. */
+export function gradientStepJs(plan: Float64Array, count: number, batchLoss: number, a: StepArrays): void {
+  const t = plan[PlanSlot.step] + 1;
+  const lr = rateOf(plan, t);
+  plan[PlanSlot.lossSum] = plan[PlanSlot.lossSum] + batchLoss;
+  applyUpdate(plan, count, t, lr, a);
+  plan[PlanSlot.step] = t;
+  plan[PlanSlot.lastRate] = lr;
+}
+
+/** Mirror of assembly/train.ts finishEpochImpl: closes the open SGD run into acc. */
+export function finishEpochJs(plan: Float64Array, a: StepArrays): void {
+  const open = plan[PlanSlot.accRate];
+  if (open !== 0) closeRun(a, activeOf(plan), open);
+  plan[PlanSlot.accRate] = 0;
 }
 
 /** Learning rates and regularisation of one matrix-factorisation pass (see assembly/mf.ts). */

@@ -3,11 +3,13 @@ import type { RatingRange } from "../models/rating-blocks.js";
 import type { KernelCall, WorkerPool } from "../parallel/worker-pool.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
 import type { Prng } from "../train/prng.js";
+import type { StepBuffers } from "./backend.js";
 import type { Buffer, FloatBuffer, IndexBuffer } from "./buffer.js";
 import type { MfStep } from "./js-kernels.js";
 import type { LinearLoss } from "./loss-id.js";
 import { LossId } from "./loss-id.js";
-import { ptrOf, WasmBackend } from "./wasm-backend.js";
+import { PlanSlot } from "./train-plan.js";
+import { ptrOf, ptrOrZero, WasmBackend } from "./wasm-backend.js";
 
 /**
  * Multiply-adds per gradient call below which the threaded backend stays on the calling thread:
@@ -88,13 +90,37 @@ export class ThreadedBackend extends WasmBackend {
     return total;
   }
 
+  /**
+   * Training steps over the positions start .. end of an epoch whose batches are large enough for
+   * the workers: each batch's gradient from `gradient(off, count)` (split over the workers), then
+   * one gradientStep on this thread. The same steps as linearSteps/softmaxSteps but for the
+   * order in which the workers' partial gradients are added.
+   */
+  async stepsOnWorkers(
+    plan: Buffer<Float64Array>,
+    start: number,
+    end: number,
+    state: StepBuffers,
+    gradient: (off: number, count: number) => number | Promise<number>,
+  ): Promise<void> {
+    const n = plan.view[PlanSlot.rows] as number;
+    const batch = plan.view[PlanSlot.batch] as number;
+    for (let off = start; off < end; ) {
+      const count = Math.min(batch, n - off);
+      const part = gradient(off, count);
+      const loss = typeof part === "number" ? part : await part;
+      this.gradientStep(plan, count, loss, state);
+      off += count;
+    }
+  }
+
   /** linearGrad, on the workers when the call is large enough (see PARALLEL_MIN_WORK). */
   linearGradParallel(
     loss: LinearLoss,
     X: FloatBuffer,
     y: FloatBuffer,
     sampleWeight: FloatBuffer | null,
-    idx: IndexBuffer,
+    idx: IndexBuffer | null,
     start: number,
     count: number,
     d: number,
@@ -114,7 +140,7 @@ export class ThreadedBackend extends WasmBackend {
         ptrOf(X),
         ptrOf(y),
         sw,
-        ptrOf(idx),
+        ptrOrZero(idx),
         start + off,
         rows,
         d,
@@ -130,7 +156,7 @@ export class ThreadedBackend extends WasmBackend {
     X: FloatBuffer,
     y: FloatBuffer,
     sampleWeight: FloatBuffer | null,
-    idx: IndexBuffer,
+    idx: IndexBuffer | null,
     start: number,
     count: number,
     d: number,
@@ -151,7 +177,7 @@ export class ThreadedBackend extends WasmBackend {
         ptrOf(X),
         ptrOf(y),
         sw,
-        ptrOf(idx),
+        ptrOrZero(idx),
         start + off,
         rows,
         d,

@@ -5,17 +5,21 @@ import { Slab } from "../runtime/slab.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
 import { WASM_BUILDS } from "../runtime/wasm-variant.js";
 import type { Prng } from "../train/prng.js";
-import type { Backend } from "./backend.js";
+import type { Backend, StepBuffers } from "./backend.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
 import type { MfStep } from "./js-kernels.js";
 import { type LinearLoss, LossId } from "./loss-id.js";
-import { OptimizerId, type StepParams } from "./optimizer-id.js";
 
 /** Byte offset of a buffer this WASM backend allocated (E_STATE for foreign or freed buffers). */
 export function ptrOf(b: Buffer<FloatArray | Int32Array>): number {
   if (!(b instanceof Slab)) throw new DescentError("E_STATE", "a WASM kernel was given a buffer it did not allocate");
   if (b.isFreed) throw new DescentError("E_STATE", "a WASM kernel was given a freed buffer");
   return b.ptr;
+}
+
+/** Byte offset of an optional buffer, 0 for none (the kernels' "absent"). */
+export function ptrOrZero(b: Buffer<FloatArray | Int32Array> | null): number {
+  return b === null ? 0 : ptrOf(b);
 }
 
 /**
@@ -154,7 +158,7 @@ export class WasmBackend implements Backend {
     X: FloatBuffer,
     y: FloatBuffer,
     sampleWeight: FloatBuffer | null,
-    idx: IndexBuffer,
+    idx: IndexBuffer | null,
     start: number,
     count: number,
     d: number,
@@ -167,8 +171,8 @@ export class WasmBackend implements Backend {
       LossId[loss],
       ptrOf(X),
       ptrOf(y),
-      sampleWeight === null ? 0 : ptrOf(sampleWeight),
-      ptrOf(idx),
+      ptrOrZero(sampleWeight),
+      ptrOrZero(idx),
       start,
       count,
       d,
@@ -182,7 +186,7 @@ export class WasmBackend implements Backend {
     X: FloatBuffer,
     y: FloatBuffer,
     sampleWeight: FloatBuffer | null,
-    idx: IndexBuffer,
+    idx: IndexBuffer | null,
     start: number,
     count: number,
     d: number,
@@ -195,8 +199,8 @@ export class WasmBackend implements Backend {
     return f(
       ptrOf(X),
       ptrOf(y),
-      sampleWeight === null ? 0 : ptrOf(sampleWeight),
-      ptrOf(idx),
+      ptrOrZero(sampleWeight),
+      ptrOrZero(idx),
       start,
       count,
       d,
@@ -207,84 +211,76 @@ export class WasmBackend implements Backend {
     );
   }
 
-  linearStep(
-    loss: LinearLoss,
+  /** The step kernels' trailing arguments: params, grad, s1, s2, acc, mark. */
+  protected stateArgs(s: StepBuffers): [number, number, number, number, number, number] {
+    return [ptrOf(s.params), ptrOf(s.grad), ptrOrZero(s.s1), ptrOrZero(s.s2), ptrOf(s.acc), ptrOf(s.mark)];
+  }
+
+  linearSteps(
+    plan: Buffer<Float64Array>,
     X: FloatBuffer,
     y: FloatBuffer,
     sampleWeight: FloatBuffer | null,
-    idx: IndexBuffer,
+    idx: IndexBuffer | null,
     start: number,
-    count: number,
+    end: number,
     d: number,
-    params: FloatBuffer,
-    grad: FloatBuffer,
-    lossParam: number,
-    s1: FloatBuffer | null,
-    s2: FloatBuffer | null,
-    p: StepParams,
-    acc: FloatBuffer | null,
-  ): number {
-    const f = this.f64 ? this.k.linearStepF64 : this.k.linearStepF32;
-    return f(
-      LossId[loss],
+    state: StepBuffers,
+  ): void {
+    (this.f64 ? this.k.linearStepsF64 : this.k.linearStepsF32)(
+      ptrOf(plan),
       ptrOf(X),
       ptrOf(y),
-      sampleWeight === null ? 0 : ptrOf(sampleWeight),
-      ptrOf(idx),
+      ptrOrZero(sampleWeight),
+      ptrOrZero(idx),
       start,
-      count,
+      end,
       d,
-      ptrOf(params),
-      ptrOf(grad),
-      lossParam,
-      OptimizerId[p.kind],
-      s1 === null ? 0 : ptrOf(s1),
-      s2 === null ? 0 : ptrOf(s2),
-      p.fitIntercept ? 1 : 0,
-      p.scale,
-      p.l2,
-      p.lr,
-      p.l1,
-      p.h1,
-      p.h2,
-      p.h3,
-      p.h4,
-      p.h5,
-      acc === null ? 0 : ptrOf(acc),
-      p.accWeight,
+      ...this.stateArgs(state),
     );
   }
 
-  optimizerStep(
-    params: FloatBuffer,
-    grad: FloatBuffer,
-    s1: FloatBuffer | null,
-    s2: FloatBuffer | null,
-    nAll: number,
-    p: StepParams,
-    acc: FloatBuffer | null,
+  softmaxSteps(
+    plan: Buffer<Float64Array>,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    sampleWeight: FloatBuffer | null,
+    idx: IndexBuffer | null,
+    start: number,
+    end: number,
+    d: number,
+    state: StepBuffers,
+    scratch: Buffer<Float64Array>,
   ): void {
-    const f = this.f64 ? this.k.optimizerStepF64 : this.k.optimizerStepF32;
-    f(
-      OptimizerId[p.kind],
-      ptrOf(params),
-      ptrOf(grad),
-      s1 === null ? 0 : ptrOf(s1),
-      s2 === null ? 0 : ptrOf(s2),
-      p.nPen,
-      nAll,
-      p.fitIntercept ? 1 : 0,
-      p.scale,
-      p.l2,
-      p.lr,
-      p.l1,
-      p.h1,
-      p.h2,
-      p.h3,
-      p.h4,
-      p.h5,
-      acc === null ? 0 : ptrOf(acc),
-      p.accWeight,
+    (this.f64 ? this.k.softmaxStepsF64 : this.k.softmaxStepsF32)(
+      ptrOf(plan),
+      ptrOf(X),
+      ptrOf(y),
+      ptrOrZero(sampleWeight),
+      ptrOrZero(idx),
+      start,
+      end,
+      d,
+      ...this.stateArgs(state),
+      ptrOf(scratch),
+    );
+  }
+
+  gradientStep(plan: Buffer<Float64Array>, count: number, batchLoss: number, state: StepBuffers): void {
+    (this.f64 ? this.k.gradientStepF64 : this.k.gradientStepF32)(
+      ptrOf(plan),
+      count,
+      batchLoss,
+      ...this.stateArgs(state),
+    );
+  }
+
+  finishEpoch(plan: Buffer<Float64Array>, state: StepBuffers): void {
+    (this.f64 ? this.k.finishEpochF64 : this.k.finishEpochF32)(
+      ptrOf(plan),
+      ptrOf(state.params),
+      ptrOf(state.acc),
+      ptrOf(state.mark),
     );
   }
 

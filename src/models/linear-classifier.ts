@@ -3,7 +3,7 @@ import { type LinearLoss, LossId } from "../backend/loss-id.js";
 import { DescentError } from "../errors.js";
 import { field, type JsonObject, readCount, readState } from "../io/model-json.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
-import { penaltyValue } from "../optim/step-params.js";
+import { penaltyValue } from "../optim/penalty.js";
 import type { ResolvedSgdOptions, SgdOptions } from "../train/options.js";
 import { type ClassWeight, classWeights, encodeLabels, indexLabels, type Label } from "./labels.js";
 import {

@@ -17,11 +17,12 @@ import {
   toMatrix,
   toVector,
 } from "../matrix.js";
+import type { PenaltyConfig } from "../optim/penalty.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
-import type { PenaltyConfig } from "../optim/step-params.js";
 import { formatBytes } from "../runtime/arena.js";
 import { emptyHistory, type History, type StopReason } from "../train/history.js";
 import { optimizerOf, type ResolvedSgdOptions } from "../train/options.js";
+import { Prng } from "../train/prng.js";
 import { newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
 
 /** Options of `fit` and `partialFit`. */
@@ -80,6 +81,13 @@ export interface StagedX {
   X: FloatBuffer;
   rows: number;
   cols: number;
+  /**
+   * With `shuffle: 'once'`, the permutation the rows were staged in: staged row r is training row
+   * order[r] (targets and weights are taken in the same order); null when staged as given.
+   */
+  order: Int32Array | null;
+  /** With `shuffle: 'once'`, the shuffle stream's state after drawing `order`. */
+  rng: [number, number, number, number] | null;
 }
 
 /** Entries of a vector at the given rows. */
@@ -239,23 +247,36 @@ export abstract class LinearModel {
    * Copies the training rows (all of m, or the rows `rowIds` of it, in that order) straight into a
    * new backend's memory and scans the copy for NaN and ±Infinity there (in float32, values beyond
    * its range become Infinity), so the check costs one fast pass over data the training reads
-   * anyway. Throws E_NONFINITE naming the row of the caller's X and the column; nothing of the
-   * model changes.
+   * anyway. Under `shuffle: 'once'` the rows are copied in a seeded random order instead: drawn
+   * from the seed for a new fit, or continuing the saved stream (`resume`, for partialFit).
+   * Throws E_NONFINITE naming the row of the caller's X and the column; nothing of the model
+   * changes.
    */
-  protected async stageX(m: Matrix, rowIds: Int32Array | null = null): Promise<StagedX> {
+  protected async stageX(m: Matrix, rowIds: Int32Array | null = null, resume = false): Promise<StagedX> {
     const backend = await createBackend(this.opts.backend, this.opts.dtype, this.opts.threads);
     const { cols } = m;
     const rows = rowIds === null ? m.rows : rowIds.length;
+    let order: Int32Array | null = null;
+    let rng: StagedX["rng"] = null;
+    if (this.opts.shuffle === "once") {
+      const stream = new Prng(this.opts.seed);
+      const saved = resume ? (this.progress[0]?.rng ?? null) : null;
+      if (saved !== null) stream.setState(saved);
+      order = Int32Array.from({ length: rows }, (_, i) => i);
+      stream.shuffle(order, rows);
+      rng = stream.getState();
+    }
+    const ids = order === null ? rowIds : rowIds === null ? order : order.map((r) => rowIds[r] as number);
     let X: FloatBuffer | null = null;
     try {
-      X = rowIds === null ? backend.allocCopy(m.data) : backend.allocRows(m.data, rowIds, cols);
+      X = ids === null ? backend.allocCopy(m.data) : backend.allocRows(m.data, ids, cols);
       const bad = backend.firstNonFinite(X, rows * cols);
       if (bad >= 0) {
         const r = Math.floor(bad / cols);
-        const row = rowIds === null ? r : (rowIds[r] as number);
+        const row = ids === null ? r : (ids[r] as number);
         throw nonFiniteError("X", m.data[row * cols + (bad % cols)] as number, row, bad % cols);
       }
-      return { backend, X, rows, cols };
+      return { backend, X, rows, cols, order, rng };
     } catch (e) {
       if (X !== null) backend.free(X);
       backend.dispose();
@@ -275,27 +296,24 @@ export abstract class LinearModel {
     epochs: number,
     fresh: boolean,
   ): Promise<void> {
-    const { backend, X, rows, cols } = staged;
     try {
-      await this.trainStaged(backend, X, rows, cols, problems, outputs, epochs, fresh);
+      await this.trainStaged(staged, problems, outputs, epochs, fresh);
     } finally {
-      backend.free(X);
-      backend.dispose();
+      staged.backend.free(staged.X);
+      staged.backend.dispose();
     }
   }
 
   /** The body of `trainProblems`, over the staged X. */
   private async trainStaged(
-    backend: Backend,
-    X: FloatBuffer,
-    n: number,
-    d: number,
+    staged: StagedX,
     problems: SubProblem[],
     outputs: number,
     epochs: number,
     fresh: boolean,
   ): Promise<void> {
     this.assertUsable();
+    const { backend, rows: n, cols: d } = staged;
     const size = outputs * (d + 1);
     const sameShape = this.params !== null && this.params.length === size && this.nOutputs === outputs;
     const keepParams = sameShape && (!fresh || this.opts.warmStart);
@@ -306,6 +324,8 @@ export abstract class LinearModel {
       this.progress = problems.map((p) => newProgress(optimizer, p.kind === "softmax" ? size : d + 1));
       this.subHistories = problems.map(() => emptyHistory());
     }
+    // Every sub-problem continues the one stream the staging order was drawn from.
+    if (staged.rng !== null) for (const p of this.progress) p.rng = staged.rng.slice() as StagedX["rng"];
     const batch = this.opts.batchSize === "full" ? n : Math.min(this.opts.batchSize, n);
     const scheduleSpec = normaliseSchedule(this.opts.schedule);
     const schedule = makeSchedule(scheduleSpec, {
@@ -318,7 +338,7 @@ export abstract class LinearModel {
     for (let k = 0; k < problems.length; k++) {
       const problem = problems[k] as SubProblem;
       const params = this.subParams(all, d, outputs, k, problems.length, problem);
-      const objective = bindObjective(backend, X, n, d, problem);
+      const objective = bindObjective(staged, problem, batch);
       const config = {
         opts: this.opts,
         optimizer,
@@ -446,32 +466,48 @@ function sumHistories(hs: History[]): History {
   return out;
 }
 
+/** A vector's entries in the staged order (the vector itself when staged as given). */
+function inStagedOrder(v: Float64Array, order: Int32Array | null): Float64Array {
+  return order === null ? v : Float64Array.from(order, (r) => v[r] as number);
+}
+
 /** A sub-problem's data in a backend and the objective over it; `free` releases its buffers. */
 function bindObjective(
-  backend: Backend,
-  X: FloatBuffer,
-  n: number,
-  d: number,
+  staged: StagedX,
   problem: SubProblem,
+  batch: number,
 ): { objective: Objective; free: () => void } {
-  const y = backend.allocCopy(problem.y);
-  const sw = problem.sampleWeight === null ? null : backend.allocCopy(problem.sampleWeight);
+  const { backend, X, rows: n, cols: d, order } = staged;
+  const y = backend.allocCopy(inStagedOrder(problem.y, order));
+  const sw = problem.sampleWeight === null ? null : backend.allocCopy(inStagedOrder(problem.sampleWeight, order));
   const free = (): void => {
     backend.free(y);
     if (sw !== null) backend.free(sw);
   };
+  // Batches big enough for the worker threads take their gradients there, one call per step.
+  const onWorkers = (work: number): ThreadedBackend | null =>
+    backend instanceof ThreadedBackend && backend.splits(batch, work) ? backend : null;
   if (problem.kind === "softmax") {
     const K = problem.outputs;
     const scratch = backend.allocF64(K);
+    const threaded = onWorkers(K * d);
     return {
       objective: {
         n,
         nPen: K * d,
         nAll: K * (d + 1),
-        gradient:
-          backend instanceof ThreadedBackend
-            ? (idx, start, count, p, g) => backend.softmaxGradParallel(X, y, sw, idx, start, count, d, K, p, g, scratch)
-            : (idx, start, count, p, g) => backend.softmaxGrad(X, y, sw, idx, start, count, d, K, p, g, scratch),
+        workPerRow: K * d,
+        plan: { loss: "log", lossParam: 0, classes: K },
+        steps:
+          threaded !== null
+            ? (plan, idx, start, end, state) =>
+                threaded.stepsOnWorkers(plan, start, end, state, (off, count) =>
+                  threaded.softmaxGradParallel(X, y, sw, idx, off, count, d, K, state.params, state.grad, scratch),
+                )
+            : (plan, idx, start, end, state) => {
+                backend.softmaxSteps(plan, X, y, sw, idx, start, end, d, state, scratch);
+                return undefined;
+              },
       },
       free: () => {
         backend.free(scratch);
@@ -479,22 +515,36 @@ function bindObjective(
       },
     };
   }
+  const threaded = onWorkers(d);
   return {
     objective: {
       n,
       nPen: d,
       nAll: d + 1,
-      gradient:
-        backend instanceof ThreadedBackend
-          ? (idx, start, count, p, g) =>
-              backend.linearGradParallel(problem.loss, X, y, sw, idx, start, count, d, p, g, problem.lossParam)
-          : (idx, start, count, p, g) =>
-              backend.linearGrad(problem.loss, X, y, sw, idx, start, count, d, p, g, problem.lossParam),
-      // One call per step, unless the threaded backend would hand this batch to its workers.
-      step: (idx, start, count, p, g, s1, s2, sp, acc) =>
-        backend instanceof ThreadedBackend && backend.splits(count, d)
-          ? null
-          : backend.linearStep(problem.loss, X, y, sw, idx, start, count, d, p, g, problem.lossParam, s1, s2, sp, acc),
+      workPerRow: d,
+      plan: { loss: problem.loss, lossParam: problem.lossParam, classes: 1 },
+      steps:
+        threaded !== null
+          ? (plan, idx, start, end, state) =>
+              threaded.stepsOnWorkers(plan, start, end, state, (off, count) =>
+                threaded.linearGradParallel(
+                  problem.loss,
+                  X,
+                  y,
+                  sw,
+                  idx,
+                  off,
+                  count,
+                  d,
+                  state.params,
+                  state.grad,
+                  problem.lossParam,
+                ),
+              )
+          : (plan, idx, start, end, state) => {
+              backend.linearSteps(plan, X, y, sw, idx, start, end, d, state);
+              return undefined;
+            },
     },
     free,
   };

@@ -3,7 +3,7 @@ import { LossId } from "../backend/loss-id.js";
 import { DescentError } from "../errors.js";
 import { MODEL_FORMAT, MODEL_VERSION, readCount, readEnvelope, readObject, readState } from "../io/model-json.js";
 import { type MatrixLike, toVector } from "../matrix.js";
-import { penaltyValue } from "../optim/step-params.js";
+import { penaltyValue } from "../optim/penalty.js";
 import { type ResolvedSgdOptions, resolveSgdOptions, type SgdOptions, serializableOptions } from "../train/options.js";
 import {
   type FitOptions,

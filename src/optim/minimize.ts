@@ -3,7 +3,7 @@ import { type EpochInfo, emptyHistory, type History, type StopReason } from "../
 import { type OptimizerName, resolveSgdOptions, type SgdOptions } from "../train/options.js";
 import { ADAPTIVE_MIN_RATE, EXPLODE_FACTOR } from "../train/train-loop.js";
 import { type OptimizerSpec, resolveOptimizer } from "./optimizer-spec.js";
-import { makeSchedule, normaliseSchedule, type ScheduleSpec } from "./schedules.js";
+import { makeSchedule, normaliseSchedule, rateAt, type ScheduleSpec } from "./schedules.js";
 import { applyUpdate, optimizerChain } from "./transforms.js";
 
 /** A differentiable function of a vector: `grad(x, out)` writes ∇f(x) into `out`. */
@@ -86,7 +86,7 @@ export function minimize(
       if (path.length > 1) path.pop();
       return { x: (path[path.length - 1] as Float64Array).slice(), path, history, stopReason: "diverged" };
     }
-    const lr = schedule(t, t - 1) * rateScale;
+    const lr = rateAt(schedule, t, t - 1) * rateScale;
     history.loss.push(fx);
     history.gradNorm.push(gradNorm);
     history.learningRate.push(lr);

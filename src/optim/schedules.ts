@@ -1,6 +1,8 @@
 import { DescentError } from "../errors.js";
-import type { ScheduleName } from "../train/options.js";
 import { portableCos, portablePow, powInt } from "../train/portable-math.js";
+
+/** Learning-rate schedule names. */
+export type ScheduleName = "constant" | "invscaling" | "optimal" | "adaptive" | "step" | "exponential" | "cosine";
 
 /**
  * A schedule name, or a name with parameters:
@@ -25,10 +27,58 @@ export type ScheduleSpec =
   | { name: "cosine"; decaySteps?: number; minLearningRate?: number };
 
 /**
- * A learning-rate schedule: the rate of step `t` (1-based, counted across partialFit calls), which
- * belongs to the 0-based `epoch`. Plain arguments, so asking for a rate allocates nothing.
+ * Schedule ids of the step kernels. MUST MATCH assembly/schedule.ts. 'adaptive' runs as constant:
+ * its divisions by 5 are the training loop's rate scale.
  */
-export type Schedule = (t: number, epoch: number) => number;
+export const ScheduleId = {
+  constant: 0,
+  invscaling: 1,
+  optimal: 2,
+  step: 3,
+  exponential: 4,
+  cosine: 5,
+} as const;
+
+/**
+ * A schedule as numbers, the form the step kernels read from the training plan: its id, the base
+ * rate eta and up to three parameters (see `scheduleRate` for what a, b and c mean per schedule).
+ */
+export interface ScheduleParams {
+  id: number;
+  eta: number;
+  a: number;
+  b: number;
+  c: number;
+}
+
+/**
+ * The rate of step t (1-based, counted across partialFit calls), which belongs to the 0-based
+ * `epoch`: invscaling η / t^a; optimal 1 / (a·(b + t − 1)) with a = alpha, b = t0; step
+ * η·a^⌊epoch / b⌋; exponential η·a^epoch; cosine c + (η − c)·(1 + cos(π·min(t − 1, b)/b))/2;
+ * otherwise η. Portable math only, written like assembly/schedule.ts, so both backends' kernels
+ * and the host compute the same bits.
+ */
+export function scheduleRate(
+  id: number,
+  eta: number,
+  a: number,
+  b: number,
+  c: number,
+  t: number,
+  epoch: number,
+): number {
+  if (id === ScheduleId.invscaling) return eta / portablePow(t, a);
+  if (id === ScheduleId.optimal) return 1 / (a * (b + t - 1));
+  if (id === ScheduleId.step) return eta * powInt(a, Math.floor(epoch / b));
+  if (id === ScheduleId.exponential) return eta * powInt(a, epoch);
+  if (id === ScheduleId.cosine) return c + ((eta - c) * (1 + portableCos((Math.PI * Math.min(t - 1, b)) / b))) / 2;
+  return eta;
+}
+
+/** `scheduleRate` of a ScheduleParams. */
+export function rateAt(p: ScheduleParams, t: number, epoch: number): number {
+  return scheduleRate(p.id, p.eta, p.a, p.b, p.c, t, epoch);
+}
 
 /** Context a schedule is built in. */
 export interface ScheduleContext {
@@ -106,40 +156,35 @@ export function normaliseSchedule(spec: unknown): { name: ScheduleName; params: 
   return { name, params };
 }
 
-/** Builds the schedule function for a validated spec. */
+/** The numbers of a validated spec in a context (see ScheduleParams). */
 export function makeSchedule(
   spec: { name: ScheduleName; params: Record<string, number> },
   ctx: ScheduleContext,
-): Schedule {
+): ScheduleParams {
   const eta = ctx.learningRate;
   const p = spec.params;
   switch (spec.name) {
     case "constant":
     case "adaptive":
-      return () => eta;
-    case "invscaling": {
-      const powerT = p.powerT ?? 0.25;
-      return (t) => eta / portablePow(t, powerT);
-    }
+      return { id: ScheduleId.constant, eta, a: 0, b: 0, c: 0 };
+    case "invscaling":
+      return { id: ScheduleId.invscaling, eta, a: p.powerT ?? 0.25, b: 0, c: 0 };
     case "optimal": {
       if (!(ctx.alpha > 0)) fail("'optimal' needs alpha > 0");
       const typw = Math.sqrt(1 / Math.sqrt(ctx.alpha));
-      const t0 = 1 / (typw * ctx.alpha);
-      return (t) => 1 / (ctx.alpha * (t0 + t - 1));
+      return { id: ScheduleId.optimal, eta, a: ctx.alpha, b: 1 / (typw * ctx.alpha), c: 0 };
     }
-    case "step": {
-      const gamma = p.gamma ?? 0.5;
-      const size = p.stepSize ?? 10;
-      return (_t, epoch) => eta * powInt(gamma, Math.floor(epoch / size));
-    }
-    case "exponential": {
-      const gamma = p.gamma ?? 0.95;
-      return (_t, epoch) => eta * powInt(gamma, epoch);
-    }
-    case "cosine": {
-      const total = p.decaySteps || ctx.maxEpochs * ctx.stepsPerEpoch;
-      const floor = p.minLearningRate ?? 0;
-      return (t) => floor + ((eta - floor) * (1 + portableCos((Math.PI * Math.min(t - 1, total)) / total))) / 2;
-    }
+    case "step":
+      return { id: ScheduleId.step, eta, a: p.gamma ?? 0.5, b: p.stepSize ?? 10, c: 0 };
+    case "exponential":
+      return { id: ScheduleId.exponential, eta, a: p.gamma ?? 0.95, b: 0, c: 0 };
+    case "cosine":
+      return {
+        id: ScheduleId.cosine,
+        eta,
+        a: 0,
+        b: p.decaySteps || ctx.maxEpochs * ctx.stepsPerEpoch,
+        c: p.minLearningRate ?? 0,
+      };
   }
 }

@@ -1,6 +1,6 @@
 // Optimizers as small composable gradient transformations with explicit state (optax-style).
 // A transform rewrites the update vector u in place; `chain` runs several in order; applyUpdate
-// then does w ← w − u and the L1 proximal step. The fused kernels (assembly/update.ts and
+// then does w ← w − u (w ← decay·w − u for plain SGD's L2 step) and the L1 proximal step. The fused kernels (assembly/update.ts and
 // src/backend/js-kernels.ts) are these chains written out per element, tested equal to the bit.
 import { powInt } from "../train/portable-math.js";
 import type { ResolvedOptimizer } from "./optimizer-spec.js";
@@ -155,20 +155,36 @@ export function scaleByLearningRate(): GradientTransform {
   };
 }
 
-/** w ← w − u on the active entries, then soft-thresholds the penalised ones by `l1`. */
-export function applyUpdate(params: Float64Array, u: Float64Array, ctx: TransformContext, l1: number): void {
+/**
+ * w ← decay·w − u on the penalised entries and w ← w − u on the active intercepts, then
+ * soft-thresholds the penalised ones by `l1`. `decay` is plain SGD's multiplicative L2 step
+ * (see sgdDecay); 1 for the other optimizers, whose chains add the L2 term to the gradient.
+ */
+export function applyUpdate(params: Float64Array, u: Float64Array, ctx: TransformContext, l1: number, decay = 1): void {
   for (let j = 0; j < ctx.nActive; j++) {
-    let wn = (params[j] as number) - (u[j] as number);
+    const w = params[j] as number;
+    let wn = j < ctx.nPen ? decay * w - (u[j] as number) : w - (u[j] as number);
     if (j < ctx.nPen && l1 > 0) wn = wn > l1 ? wn - l1 : wn < -l1 ? wn + l1 : 0;
     params[j] = wn;
   }
 }
 
-/** The chain each named optimizer stands for, with the coupled (or decoupled) L2 term. */
+/**
+ * The multiplicative L2 step of plain SGD at rate lr, 1 − lr·l2, as scikit-learn applies it
+ * (w ← (1 − ηλ)·w − η·g); 1 for every other optimizer.
+ */
+export function sgdDecay(opt: ResolvedOptimizer, l2: number, lr: number): number {
+  return opt.kind === "sgd" ? 1 - lr * l2 : 1;
+}
+
+/**
+ * The chain each named optimizer stands for, with the coupled (or decoupled) L2 term; plain SGD's
+ * L2 term is its decay in applyUpdate instead (see sgdDecay).
+ */
 export function optimizerChain(opt: ResolvedOptimizer, l2: number): GradientTransform {
   switch (opt.kind) {
     case "sgd":
-      return chain(addL2(l2), scaleByLearningRate());
+      return chain(scaleByLearningRate());
     case "momentum":
     case "nesterov":
       return chain(addL2(l2), traceMomentum(opt.momentum, opt.kind === "nesterov"), scaleByLearningRate());

@@ -12,10 +12,14 @@ export interface KernelExports {
   linearGradF32: LinearGrad;
   softmaxGradF64: SoftmaxGrad;
   softmaxGradF32: SoftmaxGrad;
-  linearStepF64: LinearStep;
-  linearStepF32: LinearStep;
-  optimizerStepF64: OptimizerStep;
-  optimizerStepF32: OptimizerStep;
+  linearStepsF64: LinearSteps;
+  linearStepsF32: LinearSteps;
+  softmaxStepsF64: SoftmaxSteps;
+  softmaxStepsF32: SoftmaxSteps;
+  gradientStepF64: GradientStep;
+  gradientStepF32: GradientStep;
+  finishEpochF64(plan: number, params: number, acc: number, mark: number): void;
+  finishEpochF32(plan: number, params: number, acc: number, mark: number): void;
   shuffleIndices(idx: number, n: number, state: number): void;
   firstNonFiniteF64(x: number, n: number): number;
   firstNonFiniteF32(x: number, n: number): number;
@@ -57,53 +61,31 @@ type SoftmaxGrad = (
   scratch: number,
 ) => number;
 
-type OptimizerStep = (
-  opt: number,
-  params: number,
-  grad: number,
-  s1: number,
-  s2: number,
-  nPen: number,
-  nAll: number,
-  fitIntercept: number,
-  scale: number,
-  l2: number,
-  lr: number,
-  l1: number,
-  h1: number,
-  h2: number,
-  h3: number,
-  h4: number,
-  h5: number,
-  acc: number,
-  accWeight: number,
-) => void;
+/** The trailing arguments of the step kernels: params, grad, s1, s2, acc, mark. */
+type StateArgs = [params: number, grad: number, s1: number, s2: number, acc: number, mark: number];
 
-type LinearStep = (
-  loss: number,
+type LinearSteps = (
+  plan: number,
   x: number,
   y: number,
   sw: number,
   idx: number,
   start: number,
-  count: number,
+  end: number,
   d: number,
-  params: number,
-  grad: number,
-  lossParam: number,
-  opt: number,
-  s1: number,
-  s2: number,
-  fitIntercept: number,
-  scale: number,
-  l2: number,
-  lr: number,
-  l1: number,
-  h1: number,
-  h2: number,
-  h3: number,
-  h4: number,
-  h5: number,
-  acc: number,
-  accWeight: number,
-) => number;
+  ...state: StateArgs
+) => void;
+
+type SoftmaxSteps = (
+  plan: number,
+  x: number,
+  y: number,
+  sw: number,
+  idx: number,
+  start: number,
+  end: number,
+  d: number,
+  ...rest: [...StateArgs, scratch: number]
+) => void;
+
+type GradientStep = (plan: number, count: number, batchLoss: number, ...state: StateArgs) => void;

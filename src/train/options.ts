@@ -2,15 +2,18 @@ import { BACKEND_NAMES, type BackendName } from "../backend/create-backend.js";
 import { DescentError } from "../errors.js";
 import type { DType } from "../matrix.js";
 import { type OptimizerSpec, type ResolvedOptimizer, resolveOptimizer } from "../optim/optimizer-spec.js";
-import { normaliseSchedule, type ScheduleSpec } from "../optim/schedules.js";
+import { normaliseSchedule, type ScheduleName, type ScheduleSpec } from "../optim/schedules.js";
 import type { EpochInfo } from "./history.js";
+
+/** How the rows are ordered for training (see SgdOptions.shuffle). */
+export type ShuffleMode = boolean | "once";
 
 /** Regularisation term R(w) (the intercept is never penalised). */
 export type Penalty = "l2" | "none" | "l1" | "elasticnet";
 /** Optimizer names. */
 export type OptimizerName = "sgd" | "momentum" | "nesterov" | "adagrad" | "rmsprop" | "adam" | "adamw";
-/** Learning-rate schedule names. */
-export type ScheduleName = "constant" | "invscaling" | "optimal" | "adaptive" | "step" | "exponential" | "cosine";
+/** Learning-rate schedule names (defined with the schedules). */
+export type { ScheduleName };
 
 /** Options every gradient-descent estimator takes (defaults as in the README). */
 export interface SgdOptions {
@@ -40,8 +43,11 @@ export interface SgdOptions {
   earlyStopping?: boolean;
   /** Share of rows held out for earlyStopping, in (0, 1). Default 0.1. */
   validationFraction?: number;
-  /** Reshuffle the rows every epoch. Default true. */
-  shuffle?: boolean;
+  /**
+   * Row order: true reshuffles the rows every epoch; 'once' copies them into training memory in
+   * one seeded random order and reads them in that order every epoch; false keeps the given order.
+   */
+  shuffle?: ShuffleMode;
   /** Seed of the shuffling stream (any safe integer). Default 0. */
   seed?: number;
   /** Kernel implementation. Default 'wasm'. */
@@ -73,7 +79,7 @@ export interface ResolvedSgdOptions {
   gradTol: number | null;
   earlyStopping: boolean;
   validationFraction: number;
-  shuffle: boolean;
+  shuffle: ShuffleMode;
   seed: number;
   backend: BackendName;
   dtype: DType;
@@ -190,7 +196,12 @@ export function resolveSgdOptions(options: object | undefined, extraKeys: readon
     if (v >= 1) fail("validationFraction", `must be in (0, 1) (got ${v})`);
     out.validationFraction = v;
   }
-  if (has("shuffle")) out.shuffle = bool("shuffle", o.shuffle);
+  if (has("shuffle")) {
+    if (o.shuffle !== true && o.shuffle !== false && o.shuffle !== "once") {
+      fail("shuffle", `must be true, false or 'once' (got ${JSON.stringify(o.shuffle)})`);
+    }
+    out.shuffle = o.shuffle;
+  }
   if (has("seed")) {
     if (typeof o.seed !== "number" || !Number.isSafeInteger(o.seed))
       fail("seed", `must be an integer (got ${String(o.seed)})`);

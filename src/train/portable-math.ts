@@ -29,6 +29,15 @@ export function portablePow(x: number, y: number): number {
   return ownExp(y * ownLog(x));
 }
 
+/**
+ * The integer nearest v, halves rounded up: Math.round's result, written with floor so that
+ * assembly/portable.ts can spell it the same way.
+ */
+export function roundHalfUp(v: number): number {
+  const fl = Math.floor(v);
+  return v - fl >= 0.5 ? fl + 1 : fl;
+}
+
 // π/2 split for the argument reduction: the first 33 bits, and the rest (fdlibm's pio2_1, pio2_1t).
 const PIO2_HI = 1.5707963267341256;
 const PIO2_LO = 6.077100506506192e-11;
@@ -38,7 +47,7 @@ const PIO2_LO = 6.077100506506192e-11;
  * of π/2 to |r| ≤ π/4, then the Taylor polynomials of cos and sin in r.
  */
 export function portableCos(x: number): number {
-  const k = Math.round(x / (Math.PI / 2));
+  const k = roundHalfUp(x / (Math.PI / 2));
   const r = x - k * PIO2_HI - k * PIO2_LO;
   const r2 = r * r;
   const cos =

@@ -1,47 +1,39 @@
-import type { Backend } from "../backend/backend.js";
-import type { FloatBuffer, IndexBuffer } from "../backend/buffer.js";
-import type { StepParams } from "../backend/optimizer-id.js";
+import type { Backend, StepBuffers } from "../backend/backend.js";
+import type { IndexBuffer } from "../backend/buffer.js";
+import { beginEpoch, PLAN_SLOTS, PlanSlot, type PlanSpec, writePlan } from "../backend/train-plan.js";
 import type { ResolvedOptimizer } from "../optim/optimizer-spec.js";
-import type { Schedule } from "../optim/schedules.js";
-import { type PenaltyConfig, penaltyValue, stepParams } from "../optim/step-params.js";
+import { type PenaltyConfig, penaltyValue } from "../optim/penalty.js";
+import { rateAt, type ScheduleParams } from "../optim/schedules.js";
 import type { History, StopReason } from "./history.js";
 import type { ResolvedSgdOptions } from "./options.js";
 import { Prng } from "./prng.js";
+import { SliceSize } from "./slice-size.js";
 import { YIELD_EVERY_MS, yieldToEventLoop } from "./yield.js";
 
 /**
- * A differentiable data term over n rows, already in a backend's memory: `gradient` writes the
- * unscaled batch gradient of Σ sw_i loss_i over rows idx[start .. start+count) into grad and
- * returns that loss sum. Parameters: nPen penalised weights, then nAll − nPen intercepts.
+ * A differentiable data term over n rows, already in a backend's memory, and how to train on it:
+ * `steps` runs the training steps over the positions start .. end of an epoch (rows idx[pos], or
+ * pos itself when idx is null), advancing the plan (see Backend.linearSteps). Parameters: nPen
+ * penalised weights, then nAll − nPen intercepts; `workPerRow` multiply-adds per row and step.
  */
 export interface Objective {
   n: number;
   nPen: number;
   nAll: number;
-  gradient(
-    idx: IndexBuffer,
+  workPerRow: number;
+  /** Plan fields of the loss: its id and parameter, and the classes of a softmax problem. */
+  plan: Pick<PlanSpec, "loss" | "lossParam" | "classes">;
+  steps(
+    plan: Buffer64,
+    idx: IndexBuffer | null,
     start: number,
-    count: number,
-    params: FloatBuffer,
-    grad: FloatBuffer,
-  ): number | Promise<number>;
-  /**
-   * Gradient and optimizer update as one backend call, when the objective has one (single-output
-   * linear losses off the worker path); the same result as gradient() then optimizerStep().
-   * Returns null when this batch must take the two-call path.
-   */
-  step?: (
-    idx: IndexBuffer,
-    start: number,
-    count: number,
-    params: FloatBuffer,
-    grad: FloatBuffer,
-    s1: FloatBuffer | null,
-    s2: FloatBuffer | null,
-    step: StepParams,
-    acc: FloatBuffer,
-  ) => number | null;
+    end: number,
+    state: StepBuffers,
+  ): undefined | Promise<void>;
 }
+
+/** A float64 buffer of a backend (the training plan). */
+type Buffer64 = ReturnType<Backend["allocF64"]>;
 
 /** State that carries over between fit/partialFit calls so schedules, shuffles and moments continue. */
 export interface TrainProgress {
@@ -72,7 +64,7 @@ export function newProgress(optimizer: ResolvedOptimizer, nAll: number): TrainPr
 export interface TrainConfig {
   opts: ResolvedSgdOptions;
   optimizer: ResolvedOptimizer;
-  schedule: Schedule;
+  schedule: ScheduleParams;
   adaptive: boolean;
   penalty: PenaltyConfig;
   /** Score of parameters on held-out rows (higher is better), when early stopping. */
@@ -108,9 +100,14 @@ function allFinite(a: ArrayLike<number>): boolean {
 
 /**
  * Runs up to `epochs` epochs of minibatch gradient descent, updating `params`, `history` and
- * `progress` in place. On divergence the parameters from the start of the failing epoch (the last
- * finite ones) are kept; with early stopping the best parameters on the validation rows are kept.
- * Allocates its buffers once and frees them on exit.
+ * `progress` in place. Each epoch is one or a few backend calls that run its steps (sized to about
+ * SLICE_TARGET_MS each, yielding to the event loop between them every YIELD_EVERY_MS); the host
+ * keeps the per-epoch work: the shuffle, stop rules, early stopping, onEpoch and the divergence
+ * guard. With `shuffle: true` (and batches smaller than the data) the rows are visited through a
+ * freshly shuffled index buffer every epoch; otherwise in the order they were staged (for
+ * `shuffle: 'once'` that order is itself a seeded permutation). On divergence the parameters from
+ * the start of the failing epoch (the last finite ones) are kept; with early stopping the best
+ * parameters on the validation rows are kept. Allocates its buffers once and frees them on exit.
  */
 export async function trainLoop(
   backend: Backend,
@@ -124,65 +121,90 @@ export async function trainLoop(
   const { n, nPen, nAll } = objective;
   const { opts, optimizer } = config;
   const batch = opts.batchSize === "full" ? n : Math.min(opts.batchSize, n);
-  const p = backend.allocCopy(params);
-  const g = backend.alloc(nAll);
-  const acc = backend.alloc(nAll);
-  const idx = backend.allocIndex(n);
+  const reshuffle = opts.shuffle === true && batch < n;
+  const plan = backend.allocF64(PLAN_SLOTS);
   const slots = progress.moments.map((m) => backend.allocCopy(m));
-  const s1 = slots[0] ?? null;
-  const s2 = slots[1] ?? null;
+  const state: StepBuffers = {
+    params: backend.allocCopy(params),
+    grad: backend.alloc(nAll),
+    s1: slots[0] ?? null,
+    s2: slots[1] ?? null,
+    acc: backend.alloc(nAll),
+    mark: backend.alloc(nAll),
+  };
+  const idx = reshuffle ? backend.allocIndex(n) : null;
   const start = performance.now();
   let lastYield = start;
   const best = { score: Number.NEGATIVE_INFINITY, params: params.slice() };
   try {
-    const order = idx.view;
-    for (let i = 0; i < n; i++) order[i] = i;
+    writePlan(
+      plan.view,
+      {
+        optimizer,
+        penalty: config.penalty,
+        schedule: config.schedule,
+        nPen,
+        nAll,
+        fitIntercept: opts.fitIntercept,
+        rows: n,
+        batch,
+        ...objective.plan,
+      },
+      progress.step,
+      progress.epoch,
+      progress.rateScale,
+    );
     const rng = new Prng(opts.seed);
     if (progress.rng !== null) rng.setState(progress.rng);
+    if (idx !== null) {
+      const order = idx.view;
+      for (let i = 0; i < n; i++) order[i] = i;
+    }
+    const slices = new SliceSize(n, batch, objective.workPerRow);
     const snapshot = new Float64Array(nAll);
-    let sp: StepParams | undefined;
+    const active = opts.fitIntercept ? nAll : nPen;
     const tol = opts.tol;
     let bestLoss = Number.POSITIVE_INFINITY;
     let noImprovement = 0;
     let firstLoss = Number.NaN;
     for (let e = 0; e < epochs; e++) {
-      const pv = p.view;
+      const pv = state.params.view;
       snapshot.set(pv);
       const penalty = penaltyValue(pv, nPen, config.penalty);
-      // One batch covers every row: the order only changes rounding, so keep rows in memory order.
-      if (opts.shuffle && batch < n) {
+      if (idx !== null) {
         backend.shuffle(idx, n, rng);
         progress.rng = rng.getState();
       }
-      acc.view.fill(0);
-      let lossSum = 0;
-      let lr = 0;
-      for (let off = 0; off < n; off += batch) {
-        const count = Math.min(batch, n - off);
-        const t = progress.step + 1;
-        lr = config.schedule(t, progress.epoch) * progress.rateScale;
-        sp = stepParams(optimizer, config.penalty, nPen, opts.fitIntercept, t, lr, count, n, sp);
-        const fused = objective.step?.(idx, off, count, p, g, s1, s2, sp, acc) ?? null;
-        if (fused !== null) lossSum += fused;
-        else {
-          const part = objective.gradient(idx, off, count, p, g);
-          lossSum += typeof part === "number" ? part : await part;
-          backend.optimizerStep(p, g, s1, s2, nAll, sp, acc);
+      state.acc.view.fill(0);
+      beginEpoch(plan.view, progress.epoch, progress.rateScale);
+      for (let pos = 0; pos < n; ) {
+        const end = slices.end(pos);
+        const t0 = performance.now();
+        const pending = objective.steps(plan, idx, pos, end, state);
+        if (pending !== undefined) await pending;
+        const now = performance.now();
+        slices.took(end - pos, now - t0);
+        pos = end;
+        if (pos < n && now - lastYield > YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
         }
-        progress.step = t;
       }
+      backend.finishEpoch(plan, state);
+      const pl = plan.view;
+      progress.step = pl[PlanSlot.step] as number;
       progress.epoch++;
-      const loss = lossSum / n + penalty;
-      const av = acc.view;
+      const lr = pl[PlanSlot.lastRate] as number;
+      const loss = (pl[PlanSlot.lossSum] as number) / n + penalty;
+      const av = state.acc.view;
       let sq = 0;
-      const active = opts.fitIntercept ? nAll : nPen;
       for (let j = 0; j < active; j++) sq += (av[j] as number) * (av[j] as number);
       const gradNorm = Math.sqrt(sq);
       history.loss.push(loss);
       history.gradNorm.push(gradNorm);
       history.learningRate.push(lr);
       if (Number.isNaN(firstLoss)) firstLoss = loss;
-      const current = p.view;
+      const current = state.params.view;
       const exploded =
         loss > EXPLODE_FACTOR * Math.max(1, firstLoss) ||
         loss > ZERO_MODEL_FACTOR * Math.max(config.zeroObjective, 1e-12);
@@ -233,7 +255,7 @@ export async function trainLoop(
         if (config.adaptive) {
           progress.rateScale /= 5;
           noImprovement = 0;
-          if (config.schedule(progress.step + 1, progress.epoch) * progress.rateScale < ADAPTIVE_MIN_RATE) {
+          if (rateAt(config.schedule, progress.step + 1, progress.epoch) * progress.rateScale < ADAPTIVE_MIN_RATE) {
             return { stopReason: config.validate !== null ? "earlyStopping" : "tol" };
           }
         } else {
@@ -249,12 +271,9 @@ export async function trainLoop(
   } finally {
     slots.forEach((b, i) => {
       progress.moments[i]?.set(b.view);
-      backend.free(b);
     });
     if (config.validate !== null && best.score > Number.NEGATIVE_INFINITY) params.set(best.params);
-    backend.free(p);
-    backend.free(g);
-    backend.free(acc);
-    backend.free(idx);
+    for (const b of [state.params, state.grad, state.acc, state.mark, ...slots, plan]) backend.free(b);
+    if (idx !== null) backend.free(idx);
   }
 }

@@ -1,0 +1,110 @@
+import type { ResolvedOptimizer } from "../optim/optimizer-spec.js";
+import { l1Coefficient, l2Coefficient, type PenaltyConfig } from "../optim/penalty.js";
+import type { ScheduleParams } from "../optim/schedules.js";
+import { type LinearLoss, LossId } from "./loss-id.js";
+import { OptimizerId } from "./optimizer-id.js";
+
+/**
+ * Slots of a training plan, a Float64Array the step kernels read and advance (see
+ * assembly/plan.ts for each slot's meaning). MUST MATCH assembly/plan.ts.
+ */
+export const PlanSlot = {
+  opt: 0,
+  fitIntercept: 1,
+  nPen: 2,
+  nAll: 3,
+  l2: 4,
+  l1: 5,
+  h1: 6,
+  h2: 7,
+  h3: 8,
+  schedule: 9,
+  eta: 10,
+  schedA: 11,
+  schedB: 12,
+  schedC: 13,
+  rateScale: 14,
+  epoch: 15,
+  step: 16,
+  rows: 17,
+  batch: 18,
+  loss: 19,
+  lossParam: 20,
+  classes: 21,
+  lossSum: 22,
+  lastRate: 23,
+  accRate: 24,
+} as const;
+
+/** Float64 slots a plan buffer holds. */
+export const PLAN_SLOTS = 32;
+
+/** What a plan is written from: the problem's shape, the optimizer, penalty and schedule. */
+export interface PlanSpec {
+  optimizer: ResolvedOptimizer;
+  penalty: PenaltyConfig;
+  schedule: ScheduleParams;
+  /** Penalised parameters (the weights), which come first. */
+  nPen: number;
+  /** All parameters: weights, then intercepts. */
+  nAll: number;
+  fitIntercept: boolean;
+  /** Rows of an epoch. */
+  rows: number;
+  /** Rows per step. */
+  batch: number;
+  /** The single-output loss (the softmax problem's is unused). */
+  loss: LinearLoss;
+  /** Huber's epsilon. */
+  lossParam: number;
+  /** Classes of the softmax problem (1 otherwise). */
+  classes: number;
+}
+
+/**
+ * Writes a plan for a run that has taken `step` steps so far: every slot from the spec, the rate
+ * scale, and the epoch's running state cleared.
+ */
+export function writePlan(plan: Float64Array, spec: PlanSpec, step: number, epoch: number, rateScale: number): void {
+  plan.fill(0);
+  const o = spec.optimizer;
+  plan[PlanSlot.opt] = OptimizerId[o.kind];
+  plan[PlanSlot.fitIntercept] = spec.fitIntercept ? 1 : 0;
+  plan[PlanSlot.nPen] = spec.nPen;
+  plan[PlanSlot.nAll] = spec.nAll;
+  plan[PlanSlot.l2] = l2Coefficient(spec.penalty);
+  plan[PlanSlot.l1] = l1Coefficient(spec.penalty);
+  const [h1, h2, h3] =
+    o.kind === "momentum" || o.kind === "nesterov"
+      ? [o.momentum, 0, 0]
+      : o.kind === "adagrad"
+        ? [o.epsilon, 0, 0]
+        : o.kind === "rmsprop"
+          ? [o.decay, o.momentum, o.epsilon]
+          : o.kind === "adam" || o.kind === "adamw"
+            ? [o.beta1, o.beta2, o.epsilon]
+            : [0, 0, 0];
+  plan[PlanSlot.h1] = h1;
+  plan[PlanSlot.h2] = h2;
+  plan[PlanSlot.h3] = h3;
+  plan[PlanSlot.schedule] = spec.schedule.id;
+  plan[PlanSlot.eta] = spec.schedule.eta;
+  plan[PlanSlot.schedA] = spec.schedule.a;
+  plan[PlanSlot.schedB] = spec.schedule.b;
+  plan[PlanSlot.schedC] = spec.schedule.c;
+  plan[PlanSlot.rateScale] = rateScale;
+  plan[PlanSlot.epoch] = epoch;
+  plan[PlanSlot.step] = step;
+  plan[PlanSlot.rows] = spec.rows;
+  plan[PlanSlot.batch] = spec.batch;
+  plan[PlanSlot.loss] = LossId[spec.loss];
+  plan[PlanSlot.lossParam] = spec.lossParam;
+  plan[PlanSlot.classes] = spec.classes;
+}
+
+/** Starts an epoch: its number and rate scale set, its loss sum cleared. */
+export function beginEpoch(plan: Float64Array, epoch: number, rateScale: number): void {
+  plan[PlanSlot.epoch] = epoch;
+  plan[PlanSlot.rateScale] = rateScale;
+  plan[PlanSlot.lossSum] = 0;
+}
