@@ -361,7 +361,11 @@ function applyUpdate(plan: Float64Array, count: number, t: number, lr: number, a
   );
 }
 
-/** Mirror of assembly/train.ts sgdRowStep: a plain SGD step on the row at X[ro..ro+d). */
+/**
+ * Mirror of assembly/train.ts PerSample: a plain SGD step on the row at X[ro..ro+d): its
+ * prediction by dotJs, then w ← decay·w − (rate·c)·x with the L1 step, and b ← b − rate·c.
+ * Returns the row's weighted loss.
+ */
 function sgdRowStep(
   loss: number,
   X: FloatArray,
@@ -380,22 +384,13 @@ function sgdRowStep(
   const f = dotJs(X, ro, params, 0, d) + b;
   const dl = rowSlope(loss, yi, f, eps);
   const li = rowLossValue;
-  const c = wi * dl;
-  if (c !== 0) {
-    for (let j = 0; j < d; j++) {
-      const g = 0 + c * X[ro + j];
-      let wn = decay * params[j] - lr * g;
-      if (l1 > 0) wn = softThreshold(wn, l1);
-      params[j] = wn;
-    }
-    if (fit) params[d] = b - lr * (0 + c);
-  } else {
-    for (let j = 0; j < d; j++) {
-      let wn = decay * params[j];
-      if (l1 > 0) wn = softThreshold(wn, l1);
-      params[j] = wn;
-    }
+  const a = lr * (wi * dl);
+  for (let j = 0; j < d; j++) {
+    let wn = decay * params[j] - a * X[ro + j];
+    if (l1 > 0) wn = softThreshold(wn, l1);
+    params[j] = wn;
   }
+  if (fit) params[d] = b - a;
   return wi * li;
 }
 
@@ -426,7 +421,7 @@ export function linearStepsJs(
     const count = Math.min(batch, n - off);
     const t = step + 1;
     lr = rateOf(plan, t);
-    if (opt === OptimizerId.sgd && count === 1) {
+    if (opt === OptimizerId.sgd && batch === 1) {
       sgdRun(plan, runWeight(1, n, lr), a);
       const i = idx === null ? off : idx[off];
       total += sgdRowStep(
