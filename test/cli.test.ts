@@ -261,10 +261,42 @@ describe("matrix factorisation with --validation, --plot and --dtype", () => {
     expect(wrong.stderr).toMatch(/recommend needs a matrix-factorisation model/);
   });
 
+  it("--shuffle once trains on one seeded order (saved in the model file); other values exit 2", () => {
+    const model = join(dir, "once.json");
+    const fit = run(
+      "fit",
+      data("diabetes.csv"),
+      "--target",
+      "progression",
+      "--shuffle",
+      "once",
+      "--out",
+      model,
+      "--json",
+    );
+    expect(fit.code, fit.stderr).toBe(0);
+    const saved = json<{ model: { options: { shuffle: unknown } } }>(readFileSync(model, "utf8"));
+    expect(saved.model.options.shuffle).toBe("once");
+    const off = run("fit", data("diabetes.csv"), "--target", "progression", "--shuffle", "false", "--json");
+    expect(off.code, off.stderr).toBe(0);
+    expect(json<{ objective: number }>(off.stdout).objective).not.toBe(
+      json<{ objective: number }>(fit.stdout).objective,
+    );
+    const wrong = run("fit", data("diabetes.csv"), "--target", "progression", "--shuffle", "sometimes");
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--shuffle/);
+  });
+
   it("refuses flags of the other model family instead of ignoring them", () => {
     const file = join(dir, "mf-flags.csv");
     writeFileSync(file, "user,item,rating\na,x,4\nb,y,3\n");
-    for (const extra of [["--optimizer", "adam"], ["--early-stopping"], ["--batch-size", "8"], ["--scale", "none"]]) {
+    for (const extra of [
+      ["--optimizer", "adam"],
+      ["--early-stopping"],
+      ["--batch-size", "8"],
+      ["--scale", "none"],
+      ["--shuffle", "once"],
+    ]) {
       const r = run("fit", file, "--model", "mf", "--target", "rating", ...extra);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`${extra[0]} does not apply to --model mf`));

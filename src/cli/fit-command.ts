@@ -29,6 +29,7 @@ export interface FitFlags {
   alpha?: number;
   scale: "standard" | "none";
   seed?: number;
+  shuffle?: "true" | "once" | "false";
   backend?: string;
   dtype?: string;
   threads?: number;
@@ -88,6 +89,7 @@ function modelOptions(f: FitFlags, streaming: boolean): SgdOptions & { loss?: st
   if (f.penalty !== undefined) o.penalty = f.penalty as Penalty;
   if (f.alpha !== undefined) o.alpha = f.alpha;
   if (f.seed !== undefined) o.seed = f.seed;
+  if (f.shuffle !== undefined) o.shuffle = f.shuffle === "once" ? "once" : f.shuffle === "true";
   if (f.backend !== undefined) o.backend = f.backend as BackendName;
   if (f.dtype !== undefined) o.dtype = f.dtype as "float64" | "float32";
   if (f.threads !== undefined) o.threads = f.threads;

@@ -2,7 +2,7 @@
 // The `descent` command.
 import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { formatLadder, type LadderLoss, runGradientLadder } from "../bench/gradient-ladder.js";
 import { DescentError } from "../errors.js";
 import { OPTIMIZER_NAMES } from "../optim/optimizer-spec.js";
@@ -61,6 +61,7 @@ const LINEAR_ONLY_FLAGS: ReadonlyArray<[string, string]> = [
   ["penalty", "--penalty"],
   ["alpha", "--alpha"],
   ["scale", "--scale"],
+  ["shuffle", "--shuffle"],
   ["earlyStopping", "--early-stopping"],
   ["drop", "--drop"],
   ["memory", "--memory"],
@@ -78,7 +79,10 @@ const program = new Command()
   .name("descent")
   .description("Train linear models by gradient descent (WebAssembly SIMD kernels)")
   .version(pkg.version)
-  .showHelpAfterError("(run with --help for usage)");
+  .showHelpAfterError("(run with --help for usage)")
+  // Usage errors (an unknown option, a value outside its choices) exit with 2 like every other
+  // bad option, instead of commander's own exit code 1.
+  .exitOverride();
 
 program
   .command("fit")
@@ -108,6 +112,13 @@ program
   .option("--alpha <a>", "regularisation strength", nonNegative("--alpha"))
   .addOption(new Option("--scale <how>", "feature scaling").choices(["standard", "none"]).default("standard"))
   .option("--seed <n>", "seed of shuffling and the validation split", integer("--seed"))
+  .addOption(
+    new Option("--shuffle <mode>", "row order: reshuffle every epoch, shuffle once when staged, or as given").choices([
+      "true",
+      "once",
+      "false",
+    ]),
+  )
   .addOption(new Option("--backend <name>", "kernels").choices(["wasm", "wasm-simd", "wasm-scalar", "js"]))
   .addOption(new Option("--dtype <type>", "element type").choices(["float64", "float32"]))
   .option(
@@ -253,4 +264,9 @@ program
     process.stdout.write(`${formatDemoTable(await runDiabetesDemo(opts.repeats))}\n`);
   });
 
-await program.parseAsync();
+try {
+  await program.parseAsync();
+} catch (err) {
+  if (!(err instanceof CommanderError)) throw err;
+  process.exitCode = err.exitCode === 0 ? 0 : 2;
+}
