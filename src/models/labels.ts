@@ -1,5 +1,8 @@
 import { DescentError } from "../errors.js";
 
+/** Below this many distinct labels, labels are matched by a scan rather than a hash lookup. */
+const FEW_CLASSES = 16;
+
 /** Class labels as given by the user: numbers or strings. */
 export type Label = number | string;
 
@@ -14,23 +17,48 @@ export function encodeLabels(y: ArrayLike<Label>): { classes: Label[]; index: Fl
   const n = y.length;
   if (n === 0) throw new DescentError("E_EMPTY", "y has no labels");
   const kind = typeof y[0];
-  const seen = new Set<Label>();
+  // The distinct labels in order of appearance, and each row's position among them. Most label
+  // vectors have a handful of classes, found faster by a scan of the few seen so far than by a
+  // hash lookup; past FEW_CLASSES a Map takes over.
+  const seen: Label[] = [];
+  const firstSeen = new Float64Array(n);
+  let map: Map<Label, number> | null = null;
   for (let i = 0; i < n; i++) {
-    const v = y[i];
+    const v = y[i] as Label;
     if (typeof v !== kind || (kind !== "number" && kind !== "string")) {
       throw new DescentError("E_LABELS", `y mixes label types: row ${i} is ${typeof v}, row 0 is ${kind}`);
     }
     if (typeof v === "number" && !Number.isFinite(v)) {
       throw new DescentError("E_NONFINITE", `y has a non-finite label (${v}) at row ${i}`);
     }
-    seen.add(v as Label);
+    let k = -1;
+    if (map === null) {
+      for (let c = 0; c < seen.length; c++) {
+        if (seen[c] === v) {
+          k = c;
+          break;
+        }
+      }
+    } else k = map.get(v) ?? -1;
+    if (k < 0) {
+      k = seen.length;
+      seen.push(v);
+      if (map !== null) map.set(v, k);
+      else if (seen.length > FEW_CLASSES) map = new Map(seen.map((c, j) => [c, j]));
+    }
+    firstSeen[i] = k;
   }
   const classes = [...seen].sort((a, b) =>
     typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0,
   );
-  const lookup = new Map<Label, number>(classes.map((c, k) => [c, k]));
-  const index = new Float64Array(n);
-  for (let i = 0; i < n; i++) index[i] = lookup.get(y[i] as Label) as number;
+  // Position in order of appearance → position among the sorted classes.
+  const rank = new Float64Array(seen.length);
+  const sortedAt = new Map<Label, number>(classes.map((c, k) => [c, k]));
+  seen.forEach((c, j) => {
+    rank[j] = sortedAt.get(c) as number;
+  });
+  const index = firstSeen;
+  for (let i = 0; i < n; i++) index[i] = rank[index[i] as number] as number;
   return { classes, index };
 }
 

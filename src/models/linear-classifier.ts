@@ -101,7 +101,11 @@ export abstract class LinearClassifier extends LinearModel {
     val: { m: Matrix; index: Float64Array } | null,
   ): { problems: SubProblem[]; outputs: number } {
     const lossParam = 0;
-    const binaryTargets = (k: number, idx: Float64Array): Float64Array => idx.map((c) => (c === k ? 1 : -1));
+    const binaryTargets = (k: number, idx: Float64Array): Float64Array => {
+      const t = new Float64Array(idx.length);
+      for (let i = 0; i < idx.length; i++) t[i] = idx[i] === k ? 1 : -1;
+      return t;
+    };
     const binaryValidate = (k: number): SubProblem["validate"] => {
       if (val === null) return null;
       const target = binaryTargets(k, val.index);

@@ -262,11 +262,17 @@ export abstract class LinearModel {
       const stream = new Prng(this.opts.seed);
       const saved = resume ? (this.progress[0]?.rng ?? null) : null;
       if (saved !== null) stream.setState(saved);
-      order = Int32Array.from({ length: rows }, (_, i) => i);
+      order = new Int32Array(rows);
+      for (let i = 0; i < rows; i++) order[i] = i;
       stream.shuffle(order, rows);
       rng = stream.getState();
     }
-    const ids = order === null ? rowIds : rowIds === null ? order : order.map((r) => rowIds[r] as number);
+    let ids = rowIds;
+    if (order !== null) {
+      ids = new Int32Array(rows);
+      for (let i = 0; i < rows; i++)
+        ids[i] = rowIds === null ? (order[i] as number) : (rowIds[order[i] as number] as number);
+    }
     let X: FloatBuffer | null = null;
     try {
       X = ids === null ? backend.allocCopy(m.data) : backend.allocRows(m.data, ids, cols);
@@ -468,7 +474,10 @@ function sumHistories(hs: History[]): History {
 
 /** A vector's entries in the staged order (the vector itself when staged as given). */
 function inStagedOrder(v: Float64Array, order: Int32Array | null): Float64Array {
-  return order === null ? v : Float64Array.from(order, (r) => v[r] as number);
+  if (order === null) return v;
+  const out = new Float64Array(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = v[order[i] as number] as number;
+  return out;
 }
 
 /** A sub-problem's data in a backend and the objective over it; `free` releases its buffers. */
