@@ -83,102 +83,105 @@ export class LossEval {
   }
 }
 
-/**
- * Unscaled batch gradient of sum_k sw_k * loss(y_k, x_k·w + b) over the rows idx[start .. start+count)
- * (rows start .. start+count in order when idx is 0). params = [w (d), b], grad = [gw (d), gb]
- * (overwritten). swPtr = 0 means unit weights. Shuffled rows are touched `touchRows` ahead (0: not).
- * Returns the weighted loss sum (accumulated in f64 in row order). Rows are taken two at a time
- * (twice the independent work per pass) without changing any summation order.
- */
-export function linearGradImpl<T>(
-  loss: i32,
-  x: usize,
-  y: usize,
-  sw: usize,
-  idx: usize,
-  start: i32,
-  count: i32,
-  d: i32,
-  params: usize,
-  grad: usize,
-  lossParam: f64,
-  touchRows: i32,
-): f64 {
-  const s = Simd.shiftOf<T>();
-  const stride = (<usize>d) << s;
-  Simd.zero<T>(grad, d);
-  const b = load<T>(params + ((<usize>d) << s));
-  const eps = <T>lossParam;
-  let gb: T = 0;
-  let total: f64 = 0;
-  let k = 0;
-  let touched: i32 = 0;
-  // Touching pays where rows come from memory: out of order (a shuffled batch) or more of them in
-  // order than the caches hold. A small call over rows in order reads from cache, so it skips it.
-  // Rows in order (idx 0) are left to the hardware prefetcher.
-  let ahead = touchRows > 0 && idx != 0 ? touchRows : count;
-  if (count > 0 && idx != 0) {
-    const first = load<i32>(idx + ((<usize>start) << 2));
-    const last = load<i32>(idx + ((<usize>(start + count - 1)) << 2));
-    if (last - first == count - 1 && <u64>count * <u64>stride <= TOUCH_MIN_STREAM_BYTES) ahead = count;
-  }
-  for (; k + 2 <= count; k += 2) {
-    if (k + ahead + 2 <= count) {
-      let ta = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead)) << 2)) * stride;
-      let tb = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead + 1)) << 2)) * stride;
-      const te = ta + stride;
-      while (ta < te) {
-        touched ^= load<u8>(ta);
-        touched ^= load<u8>(tb);
-        ta += 64;
-        tb += 64;
-      }
+/** The fused gradient for rows of any width. */
+class GeneralKernel {
+  /**
+   * Unscaled batch gradient of sum_k sw_k * loss(y_k, x_k·w + b) over the rows idx[start .. start+count)
+   * (rows start .. start+count in order when idx is 0). params = [w (d), b], grad = [gw (d), gb]
+   * (overwritten). swPtr = 0 means unit weights. Shuffled rows are touched `touchRows` ahead (0: not).
+   * Returns the weighted loss sum (accumulated in f64 in row order). Rows are taken two at a time
+   * (twice the independent work per pass) without changing any summation order.
+   */
+  static run<T>(
+    loss: i32,
+    x: usize,
+    y: usize,
+    sw: usize,
+    idx: usize,
+    start: i32,
+    count: i32,
+    d: i32,
+    params: usize,
+    grad: usize,
+    lossParam: f64,
+    touchRows: i32,
+  ): f64 {
+    const s = Simd.shiftOf<T>();
+    const stride = (<usize>d) << s;
+    Simd.zero<T>(grad, d);
+    const b = load<T>(params + ((<usize>d) << s));
+    const eps = <T>lossParam;
+    let gb: T = 0;
+    let total: f64 = 0;
+    let k = 0;
+    let touched: i32 = 0;
+    // Touching pays where rows come from memory: out of order (a shuffled batch) or more of them in
+    // order than the caches hold. A small call over rows in order reads from cache, so it skips it.
+    // Rows in order (idx 0) are left to the hardware prefetcher.
+    let ahead = touchRows > 0 && idx != 0 ? touchRows : count;
+    if (count > 0 && idx != 0) {
+      const first = load<i32>(idx + ((<usize>start) << 2));
+      const last = load<i32>(idx + ((<usize>(start + count - 1)) << 2));
+      if (last - first == count - 1 && <u64>count * <u64>stride <= TOUCH_MIN_STREAM_BYTES) ahead = count;
     }
-    const ia = Rows.at(idx, start + k);
-    const ib = Rows.at(idx, start + k + 1);
-    const rowA = x + ia * stride;
-    const rowB = x + ib * stride;
-    const fa = Simd.dot2<T>(rowA, rowB, params, d) + b;
-    const fb = <T>Simd.second + b;
-    const wa: T = sw != 0 ? load<T>(sw + (ia << s)) : 1;
-    const wb: T = sw != 0 ? load<T>(sw + (ib << s)) : 1;
-    const ya = load<T>(y + (ia << s));
-    const da = LossEval.slope<T>(loss, ya, fa, eps);
-    const ca = wa * da;
-    total += <f64>(wa * LossEval.value<T>(loss, ya, fa, eps, da));
-    const yb = load<T>(y + (ib << s));
-    const db = LossEval.slope<T>(loss, yb, fb, eps);
-    const cb = wb * db;
-    const lb = LossEval.value<T>(loss, yb, fb, eps, db);
-    if (ca != 0 && cb != 0) Simd.axpy2<T>(d, ca, rowA, cb, rowB, grad);
-    else if (ca != 0) Simd.axpy<T>(d, ca, rowA, grad);
-    else if (cb != 0) Simd.axpy<T>(d, cb, rowB, grad);
-    gb += ca;
-    gb += cb;
-    total += <f64>(wb * lb);
+    for (; k + 2 <= count; k += 2) {
+      if (k + ahead + 2 <= count) {
+        let ta = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead)) << 2)) * stride;
+        let tb = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead + 1)) << 2)) * stride;
+        const te = ta + stride;
+        while (ta < te) {
+          touched ^= load<u8>(ta);
+          touched ^= load<u8>(tb);
+          ta += 64;
+          tb += 64;
+        }
+      }
+      const ia = Rows.at(idx, start + k);
+      const ib = Rows.at(idx, start + k + 1);
+      const rowA = x + ia * stride;
+      const rowB = x + ib * stride;
+      const fa = Simd.dot2<T>(rowA, rowB, params, d) + b;
+      const fb = <T>Simd.second + b;
+      const wa: T = sw != 0 ? load<T>(sw + (ia << s)) : 1;
+      const wb: T = sw != 0 ? load<T>(sw + (ib << s)) : 1;
+      const ya = load<T>(y + (ia << s));
+      const da = LossEval.slope<T>(loss, ya, fa, eps);
+      const ca = wa * da;
+      total += <f64>(wa * LossEval.value<T>(loss, ya, fa, eps, da));
+      const yb = load<T>(y + (ib << s));
+      const db = LossEval.slope<T>(loss, yb, fb, eps);
+      const cb = wb * db;
+      const lb = LossEval.value<T>(loss, yb, fb, eps, db);
+      if (ca != 0 && cb != 0) Simd.axpy2<T>(d, ca, rowA, cb, rowB, grad);
+      else if (ca != 0) Simd.axpy<T>(d, ca, rowA, grad);
+      else if (cb != 0) Simd.axpy<T>(d, cb, rowB, grad);
+      gb += ca;
+      gb += cb;
+      total += <f64>(wb * lb);
+    }
+    if (k < count) {
+      const i = Rows.at(idx, start + k);
+      const row = x + i * stride;
+      const f = Simd.dot<T>(row, params, d) + b;
+      const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
+      const yi = load<T>(y + (i << s));
+      const di = LossEval.slope<T>(loss, yi, f, eps);
+      const c = wi * di;
+      if (c != 0) Simd.axpy<T>(d, c, row, grad);
+      gb += c;
+      total += <f64>(wi * LossEval.value<T>(loss, yi, f, eps, di));
+    }
+    store<T>(grad + ((<usize>d) << s), gb);
+    touchSink = touched;
+    return total;
   }
-  if (k < count) {
-    const i = Rows.at(idx, start + k);
-    const row = x + i * stride;
-    const f = Simd.dot<T>(row, params, d) + b;
-    const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
-    const yi = load<T>(y + (i << s));
-    const di = LossEval.slope<T>(loss, yi, f, eps);
-    const c = wi * di;
-    if (c != 0) Simd.axpy<T>(d, c, row, grad);
-    gb += c;
-    total += <f64>(wi * LossEval.value<T>(loss, yi, f, eps, di));
-  }
-  store<T>(grad + ((<usize>d) << s), gb);
-  touchSink = touched;
-  return total;
 }
 
 /**
- * linearGradImpl for rows of `blocks` v128 (2 or 4, a compile-time constant at every call): d = 8
+ * GeneralKernel.run for rows of `blocks` v128 (2 or 4, a compile-time constant at every call): d = 8
  * float64 or 16 float32 (4 blocks, one SIMD block of `dot`) and d = 8 float32 (2 blocks). w and the
  * gradient stay in registers for the whole batch instead of being reloaded and stored per row.
- * With 4 blocks these are the operations of linearGradImpl in the same order, so the same bits;
+ * With 4 blocks these are the operations of GeneralKernel.run in the same order, so the same bits;
  * float32 with 2 blocks sums the row's 8 products in a different order (float32 results are
  * compared within a tolerance).
  */
@@ -262,11 +265,98 @@ class RegisterKernel {
     store<T>(grad + stride, gb);
     return total;
   }
+
+  /**
+   * run() for rows of 8 v128 blocks (128 bytes: d = 16 float64 or 32 float32): too many for w, the
+   * gradient and the row to share the 16 vector registers, so the gradient stays in registers and
+   * w and the row are read from memory (L1) as they are needed. The dot product sums two SIMD
+   * blocks per partial sum in Simd.dot's order (products first added to zero, which differs only in
+   * the sign of a zero, fixed by adding +0 at the end as in run()), so the same bits.
+   */
+  @inline
+  static runWide<T>(
+    loss: i32,
+    x: usize,
+    y: usize,
+    sw: usize,
+    idx: usize,
+    start: i32,
+    count: i32,
+    params: usize,
+    grad: usize,
+    lossParam: f64,
+  ): f64 {
+    const s = Simd.shiftOf<T>();
+    const stride: usize = 128;
+    const zero = v128.splat<T>(0);
+    const b = load<T>(params + stride);
+    const eps = <T>lossParam;
+    let g0 = zero;
+    let g1 = zero;
+    let g2 = zero;
+    let g3 = zero;
+    let g4 = zero;
+    let g5 = zero;
+    let g6 = zero;
+    let g7 = zero;
+    let gb: T = 0;
+    let total: f64 = 0;
+    for (let k = 0; k < count; k++) {
+      const i = Rows.at(idx, start + k);
+      const row = x + i * stride;
+      const a0 = v128.add<T>(
+        v128.mul<T>(v128.load(row), v128.load(params)),
+        v128.mul<T>(v128.load(row, 64), v128.load(params, 64)),
+      );
+      const a1 = v128.add<T>(
+        v128.mul<T>(v128.load(row, 16), v128.load(params, 16)),
+        v128.mul<T>(v128.load(row, 80), v128.load(params, 80)),
+      );
+      const a2 = v128.add<T>(
+        v128.mul<T>(v128.load(row, 32), v128.load(params, 32)),
+        v128.mul<T>(v128.load(row, 96), v128.load(params, 96)),
+      );
+      const a3 = v128.add<T>(
+        v128.mul<T>(v128.load(row, 48), v128.load(params, 48)),
+        v128.mul<T>(v128.load(row, 112), v128.load(params, 112)),
+      );
+      const dot = Simd.lanesSum<T>(v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3))) + <T>0;
+      const f = dot + b;
+      const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
+      const yi = load<T>(y + (i << s));
+      const dl = LossEval.slope<T>(loss, yi, f, eps);
+      const li = LossEval.value<T>(loss, yi, f, eps, dl);
+      const c = wi * dl;
+      if (c != 0) {
+        const cv = v128.splat<T>(c);
+        g0 = v128.add<T>(g0, v128.mul<T>(cv, v128.load(row)));
+        g1 = v128.add<T>(g1, v128.mul<T>(cv, v128.load(row, 16)));
+        g2 = v128.add<T>(g2, v128.mul<T>(cv, v128.load(row, 32)));
+        g3 = v128.add<T>(g3, v128.mul<T>(cv, v128.load(row, 48)));
+        g4 = v128.add<T>(g4, v128.mul<T>(cv, v128.load(row, 64)));
+        g5 = v128.add<T>(g5, v128.mul<T>(cv, v128.load(row, 80)));
+        g6 = v128.add<T>(g6, v128.mul<T>(cv, v128.load(row, 96)));
+        g7 = v128.add<T>(g7, v128.mul<T>(cv, v128.load(row, 112)));
+      }
+      gb += c;
+      total += <f64>(wi * li);
+    }
+    v128.store(grad, g0);
+    v128.store(grad, g1, 16);
+    v128.store(grad, g2, 32);
+    v128.store(grad, g3, 48);
+    v128.store(grad, g4, 64);
+    v128.store(grad, g5, 80);
+    v128.store(grad, g6, 96);
+    v128.store(grad, g7, 112);
+    store<T>(grad + stride, gb);
+    return total;
+  }
 }
 
 /**
- * The fused gradient for every d: the register kernel where the row is 2 or 4 v128 blocks (SIMD
- * build only), linearGradImpl otherwise.
+ * The fused gradient for every d: the register kernels where the row is 2, 4 or 8 v128 blocks (SIMD
+ * build only), GeneralKernel.run otherwise.
  */
 export function linearGradDispatch<T>(
   loss: i32,
@@ -285,10 +375,11 @@ export function linearGradDispatch<T>(
   if (ASC_FEATURE_SIMD) {
     const rowBytes = d << (<i32>Simd.shiftOf<T>());
     if (rowBytes == 64) return RegisterKernel.run<T>(4, loss, x, y, sw, idx, start, count, params, grad, lossParam);
+    if (rowBytes == 128) return RegisterKernel.runWide<T>(loss, x, y, sw, idx, start, count, params, grad, lossParam);
     if (sizeof<T>() == 4 && rowBytes == 32)
       return RegisterKernel.run<T>(2, loss, x, y, sw, idx, start, count, params, grad, lossParam);
   }
-  return linearGradImpl<T>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam, touchRows);
+  return GeneralKernel.run<T>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam, touchRows);
 }
 
 export function linearGradF64(

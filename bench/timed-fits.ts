@@ -4,9 +4,11 @@ import { LinearRegression, type LinearRegressionOptions } from "../src/models/li
 import { MatrixFactorization, type MatrixFactorizationOptions } from "../src/models/matrix-factorization.js";
 import { collectGarbage } from "./collect-garbage.js";
 
-/** A LinearRegression fit: its wall time in ms and the fitted parameters. */
+/** A LinearRegression fit: its wall time in ms, each epoch's ms, and the fitted parameters. */
 export interface TimedLinearFit {
   ms: number;
+  /** Milliseconds of each epoch (from history.ms). */
+  epochMs: number[];
   coef: number[];
   intercept: number;
 }
@@ -23,7 +25,8 @@ export async function timeLinearFit(
   const t0 = performance.now();
   const m = await new LinearRegression(options).fit({ data: X, rows: n, cols: d }, y);
   const ms = performance.now() - t0;
-  return { ms, coef: Array.from(m.coef), intercept: m.intercept };
+  const epochMs = m.history.ms.map((v, e) => v - (e === 0 ? 0 : (m.history.ms[e - 1] as number)));
+  return { ms, epochMs, coef: Array.from(m.coef), intercept: m.intercept };
 }
 
 /**

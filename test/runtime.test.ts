@@ -155,6 +155,30 @@ describe("allocRows on every backend", () => {
   });
 });
 
+describe("allocRows in a shuffled order", () => {
+  it.each([
+    ["a permutation of every row (staged in blocks)", 5000, 5000],
+    ["a shuffled subset (rows left out, as early stopping's training rows)", 5000, 3100],
+  ])("%s gives the rows in that order on every backend and dtype", async (_what, rows, taken) => {
+    const { createBackend } = await import("../src/backend/create-backend.js");
+    const cols = 7;
+    const source = Float64Array.from({ length: rows * cols }, (_, i) => Math.sin(i) * 1000);
+    const perm = Int32Array.from({ length: rows }, (_, i) => i);
+    new Prng(9).shuffle(perm);
+    const rowIds = perm.slice(0, taken);
+    for (const dtype of ["float64", "float32"] as const) {
+      const want = Array.from(rowIds).flatMap((r) => Array.from(source.subarray(r * cols, (r + 1) * cols)));
+      const cast = dtype === "float32" ? want.map(Math.fround) : want;
+      for (const kind of ["js", "wasm-simd", "wasm-scalar"] as const) {
+        const b = await createBackend(kind, dtype);
+        const X = b.allocRows(source, rowIds, cols);
+        expect(Array.from(X.view), `${kind} ${dtype}`).toEqual(cast);
+        b.free(X);
+      }
+    }
+  });
+});
+
 describe("shuffleTriples on every backend", () => {
   it.each([
     [1, 0, 1],

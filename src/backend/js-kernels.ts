@@ -94,7 +94,7 @@ function rowSlope(loss: number, yi: number, f: number, eps: number): number {
 }
 
 /**
- * Mirror of assembly/linear.ts linearGradImpl: the unscaled gradient of the rows idx[start ..
+ * Mirror of assembly/linear.ts GeneralKernel.run: the unscaled gradient of the rows idx[start ..
  * start+count) (rows start .. start+count in order when idx is null) into grad; returns the
  * weighted loss sum.
  */

@@ -1,5 +1,5 @@
 import { DescentError } from "../errors.js";
-import { arrayTypeOf, copyRows, type DType } from "../matrix.js";
+import { arrayTypeOf, copyRows, type DType, isIncreasing, rowPlaces } from "../matrix.js";
 import type { KernelExports } from "../runtime/kernel-exports.js";
 import { Slab } from "../runtime/slab.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
@@ -16,6 +16,9 @@ export function ptrOf(b: Buffer<FloatArray | Int32Array>): number {
   if (b.isFreed) throw new DescentError("E_STATE", "a WASM kernel was given a freed buffer");
   return b.ptr;
 }
+
+/** Bytes of the block a shuffled staging copies in at a time (well within the L2 cache). */
+const STAGING_BLOCK_BYTES = 256 * 1024;
 
 /** Byte offset of an optional buffer, 0 for none (the kernels' "absent"). */
 export function ptrOrZero(b: Buffer<FloatArray | Int32Array> | null): number {
@@ -54,8 +57,52 @@ export class WasmBackend implements Backend {
 
   allocRows(source: Float64Array | Float32Array, rowIds: Int32Array, cols: number): FloatBuffer {
     const slab = this.slab<FloatArray>(rowIds.length * cols, arrayTypeOf(this.dtype));
-    copyRows(slab.view, source, rowIds, cols);
+    if (isIncreasing(rowIds) || !this.scatterInBlocks(source, rowIds, cols, slab)) {
+      copyRows(slab.view, source, rowIds, cols);
+    }
     return slab;
+  }
+
+  /**
+   * Rows in a shuffled order: the source is copied in a block at a time (one native copy each,
+   * dtype converted) into a small staging block, and a WASM kernel writes the block's rows to
+   * their places (reading the source front to back and scattering the writes: about twice as fast
+   * as a JS loop). False (nothing done) when a row is taken twice, or when the staging block and
+   * the row map do not fit in memory.
+   */
+  private scatterInBlocks(
+    source: Float64Array | Float32Array,
+    rowIds: Int32Array,
+    cols: number,
+    into: Slab<FloatArray>,
+  ): boolean {
+    const rows = Math.floor(source.length / cols);
+    const places = rowPlaces(rowIds, rows);
+    if (places === null) return false;
+    const blockRows = Math.max(1, Math.min(rows, Math.floor(STAGING_BLOCK_BYTES / (cols * 8))));
+    let block: Slab<FloatArray> | null = null;
+    let place: Slab<Int32Array> | null = null;
+    try {
+      block = this.slab<FloatArray>(blockRows * cols, arrayTypeOf(this.dtype));
+      place = this.slab(rows, Int32Array);
+    } catch (err) {
+      if (block !== null) this.free(block);
+      if (err instanceof DescentError && err.code === "E_MEMORY") return false;
+      throw err;
+    }
+    try {
+      place.view.set(places);
+      const rowBytes = cols * (this.f64 ? 8 : 4);
+      for (let r = 0; r < rows; r += blockRows) {
+        const count = Math.min(blockRows, rows - r);
+        block.view.set(source.subarray(r * cols, (r + count) * cols));
+        this.k.scatterRows(block.ptr, place.ptr + 4 * r, count, rowBytes, into.ptr);
+      }
+    } finally {
+      this.free(block);
+      this.free(place);
+    }
+    return true;
   }
 
   firstNonFinite(buffer: FloatBuffer, n: number): number {

@@ -22,6 +22,8 @@ export interface KernelExports {
   finishEpochF32(plan: number, params: number, acc: number, mark: number): void;
   shuffleIndices(idx: number, n: number, state: number): void;
   firstNonFiniteF64(x: number, n: number): number;
+  /** Writes row r of the count rows at src (rowBytes a row) to row place[r] of dst (none if negative). */
+  scatterRows(src: number, place: number, count: number, rowBytes: number, dst: number): void;
   firstNonFiniteF32(x: number, n: number): number;
   shuffleTriples(a: number, b: number, c: number, n: number, state: number): void;
   /** See assembly/mf.ts for the 20 arguments. */
