@@ -92,6 +92,7 @@ class GeneralKernel {
    * Returns the weighted loss sum (accumulated in f64 in row order). Rows are taken two at a time
    * (twice the independent work per pass) without changing any summation order.
    */
+  @inline
   static run<T>(
     loss: i32,
     x: usize,
@@ -267,6 +268,96 @@ class RegisterKernel {
   }
 
   /**
+   * run() for rows of one SIMD block of `dot` (8 float64 or 16 float32: 4 v128 blocks) and a tail
+   * of 1 to block − 1 more values: w's block and the gradient's stay in registers, the tail's
+   * products are added one by one after the block's sum as in Simd.dot, and its gradient entries
+   * accumulate in memory. The same bits as GeneralKernel.run.
+   */
+  @inline
+  static runBlockAndTail<T>(
+    loss: i32,
+    x: usize,
+    y: usize,
+    sw: usize,
+    idx: usize,
+    start: i32,
+    count: i32,
+    d: i32,
+    params: usize,
+    grad: usize,
+    lossParam: f64,
+  ): f64 {
+    const s = Simd.shiftOf<T>();
+    const stride = (<usize>d) << s;
+    const tail: usize = 64;
+    const zero = v128.splat<T>(0);
+    const w0 = v128.load(params);
+    const w1 = v128.load(params, 16);
+    const w2 = v128.load(params, 32);
+    const w3 = v128.load(params, 48);
+    const b = load<T>(params + stride);
+    const eps = <T>lossParam;
+    Simd.zero<T>(grad + tail, d - (64 >> <i32>s));
+    let g0 = zero;
+    let g1 = zero;
+    let g2 = zero;
+    let g3 = zero;
+    let gb: T = 0;
+    let total: f64 = 0;
+    for (let k = 0; k < count; k++) {
+      const i = Rows.at(idx, start + k);
+      const row = x + i * stride;
+      const x0 = v128.load(row);
+      const x1 = v128.load(row, 16);
+      const x2 = v128.load(row, 32);
+      const x3 = v128.load(row, 48);
+      // Simd.dot's block sum (see run() for the +0), then the tail's products one by one.
+      let dot =
+        Simd.lanesSum<T>(
+          v128.add<T>(
+            v128.add<T>(v128.mul<T>(x0, w0), v128.mul<T>(x1, w1)),
+            v128.add<T>(v128.mul<T>(x2, w2), v128.mul<T>(x3, w3)),
+          ),
+        ) + <T>0;
+      let o = tail;
+      if (sizeof<T>() == 8) {
+        // Two tail values a vector: their products in one multiply, added one by one.
+        for (; o + 16 <= stride; o += 16) {
+          const p = v128.mul<T>(v128.load(row + o), v128.load(params + o));
+          dot += v128.extract_lane<T>(p, 0);
+          dot += v128.extract_lane<T>(p, 1);
+        }
+      }
+      for (; o < stride; o += sizeof<T>()) dot += load<T>(row + o) * load<T>(params + o);
+      const f = dot + b;
+      const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
+      const yi = load<T>(y + (i << s));
+      const dl = LossEval.slope<T>(loss, yi, f, eps);
+      const li = LossEval.value<T>(loss, yi, f, eps, dl);
+      const c = wi * dl;
+      if (c != 0) {
+        const cv = v128.splat<T>(c);
+        g0 = v128.add<T>(g0, v128.mul<T>(cv, x0));
+        g1 = v128.add<T>(g1, v128.mul<T>(cv, x1));
+        g2 = v128.add<T>(g2, v128.mul<T>(cv, x2));
+        g3 = v128.add<T>(g3, v128.mul<T>(cv, x3));
+        let q = tail;
+        for (; q + 16 <= stride; q += 16)
+          v128.store(grad + q, v128.add<T>(v128.load(grad + q), v128.mul<T>(cv, v128.load(row + q))));
+        for (; q < stride; q += sizeof<T>()) store<T>(grad + q, load<T>(grad + q) + c * load<T>(row + q));
+      }
+      gb += c;
+      total += <f64>(wi * li);
+    }
+    v128.store(grad, g0);
+    v128.store(grad, g1, 16);
+    v128.store(grad, g2, 32);
+    v128.store(grad, g3, 48);
+    store<T>(grad + stride, gb);
+    return total;
+  }
+
+  /**
    * run() for rows of 8 v128 blocks (128 bytes: d = 16 float64 or 32 float32): too many for w, the
    * gradient and the row to share the 16 vector registers, so the gradient stays in registers and
    * w and the row are read from memory (L1) as they are needed. The dot product sums two SIMD
@@ -372,14 +463,64 @@ export function linearGradDispatch<T>(
   lossParam: f64,
   touchRows: i32,
 ): f64 {
-  if (ASC_FEATURE_SIMD) {
-    const rowBytes = d << (<i32>Simd.shiftOf<T>());
-    if (rowBytes == 64) return RegisterKernel.run<T>(4, loss, x, y, sw, idx, start, count, params, grad, lossParam);
-    if (rowBytes == 128) return RegisterKernel.runWide<T>(loss, x, y, sw, idx, start, count, params, grad, lossParam);
-    if (sizeof<T>() == 4 && rowBytes == 32)
-      return RegisterKernel.run<T>(2, loss, x, y, sw, idx, start, count, params, grad, lossParam);
+  // One copy of the loops per loss: a loop that also holds the log loss's calls (exp, log1p) has
+  // its vectors saved around them, on every path through it.
+  if (loss == LOSS_SQUARED)
+    return GradientKernels.pick<T>(LOSS_SQUARED, x, y, sw, idx, start, count, d, params, grad, lossParam, touchRows);
+  if (loss == LOSS_LOG)
+    return GradientKernels.pick<T>(LOSS_LOG, x, y, sw, idx, start, count, d, params, grad, lossParam, touchRows);
+  if (loss == LOSS_HINGE)
+    return GradientKernels.pick<T>(LOSS_HINGE, x, y, sw, idx, start, count, d, params, grad, lossParam, touchRows);
+  if (loss == LOSS_HUBER)
+    return GradientKernels.pick<T>(LOSS_HUBER, x, y, sw, idx, start, count, d, params, grad, lossParam, touchRows);
+  return GradientKernels.pick<T>(
+    LOSS_SQUARED_HINGE,
+    x,
+    y,
+    sw,
+    idx,
+    start,
+    count,
+    d,
+    params,
+    grad,
+    lossParam,
+    touchRows,
+  );
+}
+
+/** The gradient kernel for a row width. */
+class GradientKernels {
+  /**
+   * The register kernels for rows of 2, 4 or 8 v128 blocks or one SIMD block and a tail (SIMD
+   * build only), GeneralKernel.run otherwise; `loss` is a constant at every call.
+   */
+  @inline
+  static pick<T>(
+    loss: i32,
+    x: usize,
+    y: usize,
+    sw: usize,
+    idx: usize,
+    start: i32,
+    count: i32,
+    d: i32,
+    params: usize,
+    grad: usize,
+    lossParam: f64,
+    touchRows: i32,
+  ): f64 {
+    if (ASC_FEATURE_SIMD) {
+      const rowBytes = d << (<i32>Simd.shiftOf<T>());
+      if (rowBytes == 64) return RegisterKernel.run<T>(4, loss, x, y, sw, idx, start, count, params, grad, lossParam);
+      if (rowBytes == 128) return RegisterKernel.runWide<T>(loss, x, y, sw, idx, start, count, params, grad, lossParam);
+      if (rowBytes > 64 && rowBytes < 128)
+        return RegisterKernel.runBlockAndTail<T>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam);
+      if (sizeof<T>() == 4 && rowBytes == 32)
+        return RegisterKernel.run<T>(2, loss, x, y, sw, idx, start, count, params, grad, lossParam);
+    }
+    return GeneralKernel.run<T>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam, touchRows);
   }
-  return GeneralKernel.run<T>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam, touchRows);
 }
 
 export function linearGradF64(

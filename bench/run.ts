@@ -1,12 +1,16 @@
-// `npm run bench`: the gradient ladder (js, wasm-scalar, wasm-simd, TensorFlow.js wasm/cpu) and the
-// end-to-end training comparison. Prints the machine and tables; writes bench/results/latest.json.
+// `npm run bench`: the gradient ladder (js, wasm-scalar, wasm-simd, TensorFlow.js wasm/cpu), the
+// end-to-end trainings, per-sample SGD against scikit-learn, matrix factorisation, and how many
+// epochs each row order needs. Prints the machine and tables; writes bench/results/latest.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { formatLadder, runGradientLadder } from "../src/bench/gradient-ladder.js";
 import { machineInfo } from "../src/cli/machine-info.js";
 import { setWasmLocation } from "../src/runtime/wasm-location.js";
-import { formatEndToEnd, runEndToEnd } from "./end-to-end.js";
+import { benchData } from "./bench-data.js";
+import { formatDefaultTraining, formatEndToEnd, runDefaultTraining, runEndToEnd } from "./end-to-end.js";
 import { formatMf, runMfBench } from "./mf.js";
 import { tfjsGradientPeer } from "./peers/tfjs.js";
+import { formatSgdPeers, runSgdPeers } from "./sgd-peers.js";
+import { formatShuffleStudy, runShuffleStudy } from "./shuffle-study.js";
 
 // Compiled to build/tsc/bench/: the .wasm builds are in build/.
 setWasmLocation(new URL("../../", import.meta.url));
@@ -35,27 +39,68 @@ const ladder = await runGradientLadder(
   { timeMs: quick ? 200 : 500, peers: [tfjsGradientPeer("wasm"), tfjsGradientPeer("cpu")] },
 );
 console.log(formatLadder(ladder));
+const repeats = quick ? 1 : 5;
 console.log(
-  "\n2. End to end: LinearRegression, n = 100,000, d = 32, float32, batch 256, 10 epochs, plain SGD (shuffled).",
+  "\n2. End to end: LinearRegression, n = 100,000, d = 32, float32, batch 256, 10 epochs of plain SGD (rate 0.05, no penalty).",
 );
 console.log(
-  "   Median of 5 fits after a warm-up, the backends in turn, a full GC before each (tfjs-wasm: 3 fits, tfjs-cpu: 1); TensorFlow.js 4.22 with the same loss and optimizer.\n",
+  "   Whole fit calls on a { data, rows, cols } Float32Array; median of 5 after a warm-up, the backends in turn, a full GC before each",
 );
-const e2e = await runEndToEnd(quick ? 1 : 5);
+console.log("   (tfjs-wasm: 3 fits, tfjs-cpu: 1); TensorFlow.js 4.22 with the same loss and optimizer.\n");
+const e2e = await runEndToEnd(repeats);
 console.log(formatEndToEnd(e2e));
 console.log(
-  "\n3. Matrix factorisation: per-rating SGD, 200,000 ratings (1,000 users × 1,000 items), 50 factors, 5 epochs.",
+  "\n3. Default training: LinearRegression, n = 200,000, d = 32, float32, batch 256, 5 epochs, otherwise the default options",
+);
+console.log(
+  "   (rate 0.01, L2 alpha 1e-4, shuffle 'once'), and the same with shuffle true and false. Whole fit calls, median of 5;",
+);
+console.log("   epoch ms = median epoch of the fits, against one WASM pass reading the staged X.\n");
+const training = await runDefaultTraining(repeats);
+console.log(formatDefaultTraining(training));
+console.log(
+  "\n4. Per-sample SGD against scikit-learn: n = 200,000, d = 32, float64, batchSize 1, 5 epochs, constant rate 0.01, L2 alpha 1e-4.",
+);
+console.log(
+  "   Whole fit calls on the same data (scikit-learn in a Python process reading it from files); median of 5, the two in turns.\n",
+);
+const peers = await runSgdPeers(benchData(200_000, 32, "float64"), quick ? 1 : 5);
+console.log(`   peer: ${peers.peer}\n`);
+console.log(formatSgdPeers(peers.rows));
+console.log(
+  "\n5. Matrix factorisation: per-rating SGD, 200,000 ratings (1,000 users × 1,000 items), 50 factors, 5 epochs.",
 );
 console.log(
   "   Median of 5 fits after a warm-up, the tasks in turn, a full GC before each, timed over the epochs (shuffle + kernel), without id maps and copies.\n",
 );
-const mf = await runMfBench(quick ? 1 : 5);
+const mf = await runMfBench(repeats);
 console.log(formatMf(mf));
+console.log(
+  "\n6. Row order and convergence: epochs until the exact objective J has gone 99% (and 99.9%) of the way from J0 (all-zero",
+);
+console.log(
+  `   weights) to the optimum J* (full-batch GD to a gradient norm of 1e-9), median over ${quick ? 3 : 10} seeds with the range; the gap left after the last epoch.\n`,
+);
+const study = await runShuffleStudy(quick);
+console.log(formatShuffleStudy(study));
 const out = new URL("../../../bench/results/", import.meta.url);
 mkdirSync(out, { recursive: true });
 const file = new URL("latest.json", out);
 writeFileSync(
   file,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, ladder, endToEnd: e2e, matrixFactorization: mf }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine,
+      ladder,
+      endToEnd: e2e,
+      defaultTraining: training,
+      sklearn: peers,
+      matrixFactorization: mf,
+      shuffleStudy: study,
+    },
+    null,
+    2,
+  )}\n`,
 );
 console.log(`\nwrote ${file.pathname}`);

@@ -224,8 +224,9 @@ describe("float64 bit-for-bit parity between js, wasm-simd and wasm-scalar", () 
     expect(results[2]).toBe(results[0]);
   });
 
-  // d = 8 (float64) and d = 16 (float32) take the register-resident one-block kernel.
-  it.each([7, 8, 9, 16])("linearGrad with d = %i, every loss, sample weights, odd batches", (d) => {
+  // Register kernels: d = 8 float64 (one SIMD block), 9–15 (a block and a tail), 16 (two blocks);
+  // float32 d = 16, 17–31, 32 likewise (compared with float64 within the float32 tolerance).
+  it.each([7, 8, 9, 10, 15, 16, 17, 31, 32])("linearGrad with d = %i, every loss, sample weights, odd batches", (d) => {
     const n = 41;
     const rng = new Prng(d * 31);
     const X = randomArray(rng, n * d);

@@ -258,11 +258,6 @@ export class WasmBackend implements Backend {
     );
   }
 
-  /** The step kernels' trailing arguments: params, grad, s1, s2, acc, mark. */
-  protected stateArgs(s: StepBuffers): [number, number, number, number, number, number] {
-    return [ptrOf(s.params), ptrOf(s.grad), ptrOrZero(s.s1), ptrOrZero(s.s2), ptrOf(s.acc), ptrOf(s.mark)];
-  }
-
   linearSteps(
     plan: Buffer<Float64Array>,
     X: FloatBuffer,
@@ -283,7 +278,12 @@ export class WasmBackend implements Backend {
       start,
       end,
       d,
-      ...this.stateArgs(state),
+      ptrOf(state.params),
+      ptrOf(state.grad),
+      ptrOrZero(state.s1),
+      ptrOrZero(state.s2),
+      ptrOf(state.acc),
+      ptrOf(state.mark),
     );
   }
 
@@ -308,7 +308,12 @@ export class WasmBackend implements Backend {
       start,
       end,
       d,
-      ...this.stateArgs(state),
+      ptrOf(state.params),
+      ptrOf(state.grad),
+      ptrOrZero(state.s1),
+      ptrOrZero(state.s2),
+      ptrOf(state.acc),
+      ptrOf(state.mark),
       ptrOf(scratch),
     );
   }
@@ -318,7 +323,12 @@ export class WasmBackend implements Backend {
       ptrOf(plan),
       count,
       batchLoss,
-      ...this.stateArgs(state),
+      ptrOf(state.params),
+      ptrOf(state.grad),
+      ptrOrZero(state.s1),
+      ptrOrZero(state.s2),
+      ptrOf(state.acc),
+      ptrOf(state.mark),
     );
   }
 

@@ -24,10 +24,14 @@ export class Slab<A extends FloatArray | Int32Array> implements Buffer<A> {
     this.cached = new ctor(memory.buffer as ArrayBuffer, ptr, length);
   }
 
-  /** Live view of the elements. */
+  /**
+   * Live view of the elements. A shared memory grows in place, so its views stay valid; growing an
+   * unshared one detaches its buffer, and every view over it reads as empty: only then is the view
+   * rebuilt (asking the memory for its buffer costs a call into the engine every time).
+   */
   get view(): A {
     if (this.freed) throw new Error("slab used after it was freed");
-    if (this.cached.buffer !== this.memory.buffer) {
+    if (this.cached.length !== this.length) {
       this.cached = new this.ctor(this.memory.buffer as ArrayBuffer, this.ptr, this.length);
     }
     return this.cached;

@@ -177,17 +177,18 @@ export async function trainLoop(
       }
       state.acc.view.fill(0);
       beginEpoch(plan.view, progress.epoch, progress.rateScale);
+      let now = performance.now();
       for (let pos = 0; pos < n; ) {
         const end = slices.end(pos);
-        const t0 = performance.now();
+        const t0 = now;
         const pending = objective.steps(plan, idx, pos, end, state);
         if (pending !== undefined) await pending;
-        const now = performance.now();
+        now = performance.now();
         slices.took(end - pos, now - t0);
         pos = end;
         if (pos < n && now - lastYield > YIELD_EVERY_MS) {
           await yieldToEventLoop();
-          lastYield = performance.now();
+          lastYield = now = performance.now();
         }
       }
       backend.finishEpoch(plan, state);
@@ -209,7 +210,7 @@ export async function trainLoop(
         loss > EXPLODE_FACTOR * Math.max(1, firstLoss) ||
         loss > ZERO_MODEL_FACTOR * Math.max(config.zeroObjective, 1e-12);
       if (!Number.isFinite(loss) || !allFinite(current) || exploded) {
-        history.ms.push(performance.now() - start);
+        history.ms.push(now - start);
         params.set(snapshot);
         return { stopReason: "diverged", divergence: `the objective reached ${loss} at epoch ${progress.epoch}` };
       }
@@ -231,7 +232,7 @@ export async function trainLoop(
         if (loss < bestLoss) bestLoss = loss;
       }
       noImprovement = improved ? 0 : noImprovement + 1;
-      const now = performance.now();
+      if (config.validate !== null) now = performance.now();
       history.ms.push(now - start);
       if (opts.onEpoch !== null) {
         const info = {
