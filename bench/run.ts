@@ -53,7 +53,7 @@ console.log(
   "\n3. Default training: LinearRegression, n = 200,000, d = 32, float32, batch 256, 5 epochs, otherwise the default options",
 );
 console.log(
-  "   (rate 0.01, L2 alpha 1e-4, shuffle 'once'), and the same with shuffle true and false. Whole fit calls, median of 5;",
+  "   (rate 0.01, L2 alpha 1e-4, shuffle true), and the same with shuffle 'once' and false. Whole fit calls, median of 5;",
 );
 console.log("   epoch ms = median epoch of the fits, against one WASM pass reading the staged X.\n");
 const training = await runDefaultTraining(repeats);

@@ -30,6 +30,8 @@ export interface ShuffleStudyRow {
   medianEpochs: Array<number | null>;
   /** (J − J*) / (J0 − J*) after maxEpochs epochs, median over seeds. */
   finalGap: number;
+  /** The largest of those gaps over the seeds. */
+  worstGap: number;
 }
 
 interface Problem {
@@ -159,6 +161,7 @@ export async function runShuffleStudy(quick = false): Promise<ShuffleStudyRow[]>
         epochs,
         medianEpochs: epochs.map(mid),
         finalGap: median(gaps),
+        worstGap: Math.max(...gaps),
       });
     }
   }
@@ -167,7 +170,7 @@ export async function runShuffleStudy(quick = false): Promise<ShuffleStudyRow[]>
 
 /** The study as a table: epochs to 99% and 99.9% of the way (median, range) and the gap left. */
 export function formatShuffleStudy(rows: readonly ShuffleStudyRow[]): string {
-  const header = ["data and training", "shuffle", "epochs to 99%", "to 99.9%", "gap left at the end"];
+  const header = ["data and training", "shuffle", "epochs to 99%", "to 99.9%", "gap left at the end", "worst seed's"];
   const cell = (list: Array<number | null>, mid: number | null): string => {
     const got = list.map((e) => (e === null ? Number.POSITIVE_INFINITY : e));
     const lo = Math.min(...got);
@@ -182,6 +185,7 @@ export function formatShuffleStudy(rows: readonly ShuffleStudyRow[]): string {
     cell(r.epochs[0] ?? [], r.medianEpochs[0] ?? null),
     cell(r.epochs[1] ?? [], r.medianEpochs[1] ?? null),
     `${(100 * r.finalGap).toFixed(3)}%`,
+    r.epochs[0]?.length === 1 ? "" : `${(100 * r.worstGap).toFixed(3)}%`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
   const f = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ");

@@ -44,7 +44,7 @@ export interface SgdOptions {
   /** Share of rows held out for earlyStopping, in (0, 1). Default 0.1. */
   validationFraction?: number;
   /**
-   * Row order (default 'once'): true reshuffles the rows every epoch; 'once' copies them into training memory in
+   * Row order (default true): true reshuffles the rows every epoch; 'once' copies them into training memory in
    * one seeded random order and reads them in that order every epoch; false keeps the given order.
    */
   shuffle?: ShuffleMode;
@@ -104,7 +104,7 @@ export const SGD_DEFAULTS: Readonly<ResolvedSgdOptions> = {
   gradTol: null,
   earlyStopping: false,
   validationFraction: 0.1,
-  shuffle: "once",
+  shuffle: true,
   seed: 0,
   backend: "wasm",
   dtype: "float64",
