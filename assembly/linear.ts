@@ -4,6 +4,7 @@ import { LOSS_HINGE, LOSS_HUBER, LOSS_LOG, LOSS_SQUARED, LOSS_SQUARED_HINGE } fr
 import { OwnMath } from "./math";
 import { Rows } from "./rows";
 import { Simd } from "./simd";
+import { Weights } from "./weights";
 
 /** Rows ahead of the current one whose cache lines are touched (read) early. */
 const TOUCH_AHEAD_ROWS = 16;
@@ -143,8 +144,8 @@ class GeneralKernel {
       const rowB = x + ib * stride;
       const fa = Simd.dot2<T>(rowA, rowB, params, d) + b;
       const fb = <T>Simd.second + b;
-      const wa: T = sw != 0 ? load<T>(sw + (ia << s)) : 1;
-      const wb: T = sw != 0 ? load<T>(sw + (ib << s)) : 1;
+      const wa: T = Weights.at<T>(sw, ia);
+      const wb: T = Weights.at<T>(sw, ib);
       const ya = load<T>(y + (ia << s));
       const da = LossEval.slope<T>(loss, ya, fa, eps);
       const ca = wa * da;
@@ -164,7 +165,7 @@ class GeneralKernel {
       const i = Rows.at(idx, start + k);
       const row = x + i * stride;
       const f = Simd.dot<T>(row, params, d) + b;
-      const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
+      const wi: T = Weights.at<T>(sw, i);
       const yi = load<T>(y + (i << s));
       const di = LossEval.slope<T>(loss, yi, f, eps);
       const c = wi * di;
@@ -240,7 +241,7 @@ class RegisterKernel {
       let dot = Simd.lanesSum<T>(t);
       if (blocks == 4) dot += <T>0;
       const f = dot + b;
-      const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
+      const wi: T = Weights.at<T>(sw, i);
       const yi = load<T>(y + (i << s));
       const dl = LossEval.slope<T>(loss, yi, f, eps);
       const li = LossEval.value<T>(loss, yi, f, eps, dl);
@@ -330,7 +331,7 @@ class RegisterKernel {
       }
       for (; o < stride; o += sizeof<T>()) dot += load<T>(row + o) * load<T>(params + o);
       const f = dot + b;
-      const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
+      const wi: T = Weights.at<T>(sw, i);
       const yi = load<T>(y + (i << s));
       const dl = LossEval.slope<T>(loss, yi, f, eps);
       const li = LossEval.value<T>(loss, yi, f, eps, dl);
@@ -413,7 +414,7 @@ class RegisterKernel {
       );
       const dot = Simd.lanesSum<T>(v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3))) + <T>0;
       const f = dot + b;
-      const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
+      const wi: T = Weights.at<T>(sw, i);
       const yi = load<T>(y + (i << s));
       const dl = LossEval.slope<T>(loss, yi, f, eps);
       const li = LossEval.value<T>(loss, yi, f, eps, dl);

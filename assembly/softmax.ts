@@ -4,6 +4,7 @@
 import { OwnMath } from "./math";
 import { Rows } from "./rows";
 import { Simd } from "./simd";
+import { Weights } from "./weights";
 
 export function softmaxGradImpl<T>(
   x: usize,
@@ -28,7 +29,7 @@ export function softmaxGradImpl<T>(
     const i = Rows.at(idx, start + k);
     const row = x + i * stride;
     const label = <i32>load<T>(y + (i << s));
-    const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
+    const wi: T = Weights.at<T>(sw, i);
     let top: f64 = -Infinity;
     let zy: f64 = 0;
     for (let c = 0; c < classes; c++) {

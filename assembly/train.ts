@@ -47,6 +47,7 @@ import { SCHED_COSINE, SCHED_INVSCALING, SCHED_OPTIMAL, scheduleRate } from "./s
 import { Simd } from "./simd";
 import { softmaxGradImpl } from "./softmax";
 import { OPT_ADAM, OPT_ADAMW, OPT_SGD, optimizerStepImpl, Prox, sgdStepImpl } from "./update";
+import { Weights } from "./weights";
 
 /** Shuffled rows are touched (read early, all their cache lines) a chunk of this many bytes ahead. */
 const TOUCH_CHUNK_BYTES: i32 = 16384;
@@ -231,7 +232,7 @@ class PerSample {
           l1 = <T>(lr * l1c);
         }
         const yi = load<T>(y + (i << s));
-        const wi: T = sw != 0 ? load<T>(sw + (i << s)) : 1;
+        const wi: T = Weights.at<T>(sw, i);
         const dl = LossEval.slope<T>(loss, yi, f, eps);
         total += <f64>(wi * LossEval.value<T>(loss, yi, f, eps, dl));
         const a = <T>lr * (wi * dl);

@@ -35,6 +35,8 @@ export class WasmBackend implements Backend {
   protected readonly runtime: WasmRuntime;
   protected readonly k: KernelExports;
   protected readonly f64: boolean;
+  /** The runtime's generator-state words (see WasmRuntime.rngState), as a kept view. */
+  private readonly stateSlot: Slab<Int32Array>;
 
   /** `threaded` is for ThreadedBackend (kind 'wasm-threads'); otherwise the kind follows the build. */
   constructor(runtime: WasmRuntime, dtype: DType, threaded = false) {
@@ -43,6 +45,7 @@ export class WasmBackend implements Backend {
     this.kind = threaded ? "wasm-threads" : WASM_BUILDS[runtime.variant].simd ? "wasm-simd" : "wasm-scalar";
     this.dtype = dtype;
     this.f64 = dtype === "float64";
+    this.stateSlot = new Slab(runtime.memory, runtime.rngState, 4, Int32Array);
   }
 
   alloc(length: number): FloatBuffer {
@@ -169,12 +172,18 @@ export class WasmBackend implements Backend {
 
   /** Writes rng's four state words at `ptr` in WASM memory. */
   protected putRngState(rng: Prng, ptr: number): void {
-    new Uint32Array(this.runtime.memory.buffer, ptr, 4).set(rng.getState());
+    rng.writeState(this.words(ptr));
   }
 
   /** Takes the (advanced) state words at `ptr` back into rng. */
   protected takeRngState(rng: Prng, ptr: number): void {
-    rng.setState(Array.from(new Uint32Array(this.runtime.memory.buffer, ptr, 4)));
+    rng.setState(this.words(ptr));
+  }
+
+  /** The four u32 words at `ptr` (the runtime's own state slot's view is kept). */
+  private words(ptr: number): Int32Array {
+    if (ptr === this.runtime.rngState) return this.stateSlot.view;
+    return new Int32Array(this.runtime.memory.buffer, ptr, 4);
   }
 
   /** Runs `kernel` with rng's four state words in WASM memory, then takes the advanced state back. */

@@ -3,7 +3,10 @@ import { DescentError } from "../errors.js";
 /** Byte alignment of every block: a cache line, so rows of 128 bytes span two lines, not three. */
 export const ALIGN = 64;
 const PAGE = 65536;
-/** Bytes below this offset are never handed out, so pointer 0 can mean "none". */
+/**
+ * Bytes below this offset are never handed out, so pointer 0 can mean "none"; the builds' static
+ * data (a few constants, placed at byte 64 by asconfig.json's memoryBase) lives there too.
+ */
 const START = 1024;
 
 interface Block {

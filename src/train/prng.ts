@@ -111,9 +111,20 @@ export class Prng {
     return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
   }
 
-  /** Restores a state from getState(). */
-  setState(state: readonly number[]): void {
-    [this.a, this.b, this.c, this.d] = state.map((v) => v | 0) as [number, number, number, number];
+  /** Restores a state from getState() (or four words written by writeState). */
+  setState(state: ArrayLike<number>): void {
+    this.a = (state[0] as number) | 0;
+    this.b = (state[1] as number) | 0;
+    this.c = (state[2] as number) | 0;
+    this.d = (state[3] as number) | 0;
+  }
+
+  /** Writes the state's four words into `out` (a kernel's state slot), allocating nothing. */
+  writeState(out: Int32Array | Uint32Array): void {
+    out[0] = this.a;
+    out[1] = this.b;
+    out[2] = this.c;
+    out[3] = this.d;
   }
 }
 
