@@ -85,6 +85,14 @@ describe("threaded gradients", () => {
     a.coef.forEach((v, j) => {
       expect(Math.abs(v - (one.coef[j] as number))).toBeLessThan(1e-12);
     });
+    // The worker path's steps (gradientStep after the workers' gradient) keep the same history.
+    a.history.gradNorm.forEach((g, e) => {
+      const ref = one.history.gradNorm[e] as number;
+      expect(Math.abs(g - ref)).toBeLessThan(1e-10 * ref);
+    });
+    a.history.loss.forEach((l, e) => {
+      expect(Math.abs(l - (one.history.loss[e] as number))).toBeLessThan(1e-12 * l);
+    });
   });
 });
 
