@@ -39,16 +39,17 @@ export class LossEval {
   /** dl/df of row loss `loss` at prediction f for target yi (eps: Huber's threshold). */
   @inline
   static slope<T>(loss: i32, yi: T, f: T, eps: T): T {
+    // Choices by select, not by branch: whether a margin is met is a coin flip early in training,
+    // and a mispredicted branch costs more than computing both sides.
     if (loss == LOSS_SQUARED) return f - yi;
     if (loss == LOSS_HUBER) {
       const r = f - yi;
-      if (abs<T>(r) <= eps) return r;
-      return r > 0 ? eps : -eps;
+      return select<T>(r, select<T>(eps, -eps, r > 0), abs<T>(r) <= eps);
     }
-    if (loss == LOSS_HINGE) return <T>1 - yi * f > 0 ? -yi : <T>0;
+    if (loss == LOSS_HINGE) return select<T>(-yi, <T>0, <T>1 - yi * f > 0);
     if (loss == LOSS_SQUARED_HINGE) {
       const m = <T>1 - yi * f;
-      return m > 0 ? <T>-2 * yi * m : <T>0;
+      return select<T>(<T>-2 * yi * m, <T>0, m > 0);
     }
     if (loss == LOSS_LOG) {
       // log(1 + exp(-z)) = log1p(exp(-|z|)) + max(-z, 0), z = y f, and its derivative
@@ -69,15 +70,15 @@ export class LossEval {
     if (loss == LOSS_HUBER) {
       const r = f - yi;
       const a = abs<T>(r);
-      return a <= eps ? <T>0.5 * r * r : eps * a - <T>0.5 * eps * eps;
+      return select<T>(<T>0.5 * r * r, eps * a - <T>0.5 * eps * eps, a <= eps);
     }
     if (loss == LOSS_HINGE) {
       const m = <T>1 - yi * f;
-      return m > 0 ? m : <T>0;
+      return select<T>(m, <T>0, m > 0);
     }
     if (loss == LOSS_SQUARED_HINGE) {
       const m = <T>1 - yi * f;
-      return m > 0 ? m * m : <T>0;
+      return select<T>(m * m, <T>0, m > 0);
     }
     if (loss == LOSS_LOG) return <T>logLossValue;
     return 0;
@@ -246,14 +247,14 @@ class RegisterKernel {
       const dl = LossEval.slope<T>(loss, yi, f, eps);
       const li = LossEval.value<T>(loss, yi, f, eps, dl);
       const c = wi * dl;
-      if (c != 0) {
-        const cv = v128.splat<T>(c);
-        g0 = v128.add<T>(g0, v128.mul<T>(cv, x0));
-        g1 = v128.add<T>(g1, v128.mul<T>(cv, x1));
-        if (blocks == 4) {
-          g2 = v128.add<T>(g2, v128.mul<T>(cv, x2));
-          g3 = v128.add<T>(g3, v128.mul<T>(cv, x3));
-        }
+      // Accumulated whatever c is: a zero c adds ±0, which leaves the sum (never −0) as it is,
+      // and a branch on it is a coin flip for the margin losses.
+      const cv = v128.splat<T>(c);
+      g0 = v128.add<T>(g0, v128.mul<T>(cv, x0));
+      g1 = v128.add<T>(g1, v128.mul<T>(cv, x1));
+      if (blocks == 4) {
+        g2 = v128.add<T>(g2, v128.mul<T>(cv, x2));
+        g3 = v128.add<T>(g3, v128.mul<T>(cv, x3));
       }
       gb += c;
       total += <f64>(wi * li);
@@ -336,17 +337,17 @@ class RegisterKernel {
       const dl = LossEval.slope<T>(loss, yi, f, eps);
       const li = LossEval.value<T>(loss, yi, f, eps, dl);
       const c = wi * dl;
-      if (c != 0) {
-        const cv = v128.splat<T>(c);
-        g0 = v128.add<T>(g0, v128.mul<T>(cv, x0));
-        g1 = v128.add<T>(g1, v128.mul<T>(cv, x1));
-        g2 = v128.add<T>(g2, v128.mul<T>(cv, x2));
-        g3 = v128.add<T>(g3, v128.mul<T>(cv, x3));
-        let q = tail;
-        for (; q + 16 <= stride; q += 16)
-          v128.store(grad + q, v128.add<T>(v128.load(grad + q), v128.mul<T>(cv, v128.load(row + q))));
-        for (; q < stride; q += sizeof<T>()) store<T>(grad + q, load<T>(grad + q) + c * load<T>(row + q));
-      }
+      // Accumulated whatever c is: a zero c adds ±0, which leaves the sum (never −0) as it is,
+      // and a branch on it is a coin flip for the margin losses.
+      const cv = v128.splat<T>(c);
+      g0 = v128.add<T>(g0, v128.mul<T>(cv, x0));
+      g1 = v128.add<T>(g1, v128.mul<T>(cv, x1));
+      g2 = v128.add<T>(g2, v128.mul<T>(cv, x2));
+      g3 = v128.add<T>(g3, v128.mul<T>(cv, x3));
+      let q = tail;
+      for (; q + 16 <= stride; q += 16)
+        v128.store(grad + q, v128.add<T>(v128.load(grad + q), v128.mul<T>(cv, v128.load(row + q))));
+      for (; q < stride; q += sizeof<T>()) store<T>(grad + q, load<T>(grad + q) + c * load<T>(row + q));
       gb += c;
       total += <f64>(wi * li);
     }
@@ -419,17 +420,17 @@ class RegisterKernel {
       const dl = LossEval.slope<T>(loss, yi, f, eps);
       const li = LossEval.value<T>(loss, yi, f, eps, dl);
       const c = wi * dl;
-      if (c != 0) {
-        const cv = v128.splat<T>(c);
-        g0 = v128.add<T>(g0, v128.mul<T>(cv, v128.load(row)));
-        g1 = v128.add<T>(g1, v128.mul<T>(cv, v128.load(row, 16)));
-        g2 = v128.add<T>(g2, v128.mul<T>(cv, v128.load(row, 32)));
-        g3 = v128.add<T>(g3, v128.mul<T>(cv, v128.load(row, 48)));
-        g4 = v128.add<T>(g4, v128.mul<T>(cv, v128.load(row, 64)));
-        g5 = v128.add<T>(g5, v128.mul<T>(cv, v128.load(row, 80)));
-        g6 = v128.add<T>(g6, v128.mul<T>(cv, v128.load(row, 96)));
-        g7 = v128.add<T>(g7, v128.mul<T>(cv, v128.load(row, 112)));
-      }
+      // Accumulated whatever c is: a zero c adds ±0, which leaves the sum (never −0) as it is,
+      // and a branch on it is a coin flip for the margin losses.
+      const cv = v128.splat<T>(c);
+      g0 = v128.add<T>(g0, v128.mul<T>(cv, v128.load(row)));
+      g1 = v128.add<T>(g1, v128.mul<T>(cv, v128.load(row, 16)));
+      g2 = v128.add<T>(g2, v128.mul<T>(cv, v128.load(row, 32)));
+      g3 = v128.add<T>(g3, v128.mul<T>(cv, v128.load(row, 48)));
+      g4 = v128.add<T>(g4, v128.mul<T>(cv, v128.load(row, 64)));
+      g5 = v128.add<T>(g5, v128.mul<T>(cv, v128.load(row, 80)));
+      g6 = v128.add<T>(g6, v128.mul<T>(cv, v128.load(row, 96)));
+      g7 = v128.add<T>(g7, v128.mul<T>(cv, v128.load(row, 112)));
       gb += c;
       total += <f64>(wi * li);
     }
