@@ -55,8 +55,8 @@ export class LossEval {
       // log(1 + exp(-z)) = log1p(exp(-|z|)) + max(-z, 0), z = y f, and its derivative
       // -y·sigmoid(-z); branch-free (the sign of z is a coin flip on real data).
       const z = <f64>yi * <f64>f;
-      const e = OwnMath.exp(-abs<f64>(z));
-      logLossValue = <f64>(<T>(OwnMath.log1p(e) + max<f64>(-z, 0)));
+      const e = OwnMath.expNonPositive(-abs<f64>(z));
+      logLossValue = <f64>(<T>(OwnMath.log1pUnit(e) + max<f64>(-z, 0)));
       const sig = select<f64>(e, 1.0, z > 0) / (1.0 + e);
       return <T>(-(<f64>yi) * sig);
     }

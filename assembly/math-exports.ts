@@ -10,3 +10,10 @@ export function logF64(x: f64): f64 {
 export function log1pF64(x: f64): f64 {
   return OwnMath.log1p(x);
 }
+
+export function expNonPositiveF64(x: f64): f64 {
+  return OwnMath.expNonPositive(x);
+}
+export function log1pUnitF64(x: f64): f64 {
+  return OwnMath.log1pUnit(x);
+}

@@ -5,7 +5,7 @@
 import { scheduleRate } from "../optim/schedules.js";
 import { powInt } from "../train/portable-math.js";
 import type { FloatArray } from "./buffer.js";
-import { ownExp, ownLog, ownLog1p } from "./js-math.js";
+import { ownExp, ownExpNonPositive, ownLog, ownLog1pUnit } from "./js-math.js";
 import { LossId } from "./loss-id.js";
 import { OptimizerId } from "./optimizer-id.js";
 import { PlanSlot } from "./train-plan.js";
@@ -84,8 +84,8 @@ function rowSlope(loss: number, yi: number, f: number, eps: number): number {
   }
   if (loss === LossId.log) {
     const z = yi * f;
-    const e = ownExp(-Math.abs(z));
-    rowLossValue = ownLog1p(e) + Math.max(-z, 0);
+    const e = ownExpNonPositive(-Math.abs(z));
+    rowLossValue = ownLog1pUnit(e) + Math.max(-z, 0);
     const sig = (z > 0 ? e : 1.0) / (1.0 + e);
     return -yi * sig;
   }

@@ -1,7 +1,13 @@
 // exp, log and log1p mirrored operation for operation from assembly/math.ts (see there), so the
 // JS backend's logistic and softmax losses equal the WASM ones to the bit.
 
+import { EXP2_64, INV1P_64, LOG1P_64 } from "./log-loss-tables.js";
+
 const LN2_HI = 0.6931471803691238;
+/** 64/ln 2, and ln2/64 split so that k·L64_HI is exact (assembly/math.ts). */
+const INV_L64 = 92.33248261689366;
+const L64_HI = 0.010830424696223417;
+const L64_LO = 2.572804622327669e-14;
 const LN2_LO = 1.9082149292705877e-10;
 
 const f64 = new Float64Array(1);
@@ -83,4 +89,34 @@ export function ownLog1p(u: number): number {
   if (v === 1.0) return u;
   if (v === Number.POSITIVE_INFINITY) return v;
   return ownLog(v) * (u / (v - 1.0));
+}
+
+/** e^x for x ≤ 0 (or NaN), bit-identical to the WASM kernels' OwnMath.expNonPositive (see there). */
+export function ownExpNonPositive(x: number): number {
+  if (Number.isNaN(x)) return x;
+  if (x < -745.1332191019412) return 0;
+  const kf = Math.floor(x * INV_L64 + 0.5);
+  const r = x - kf * L64_HI - kf * L64_LO;
+  const k = kf | 0;
+  const r2 = r * r;
+  const p = r + r2 * (0.5 + (1.0 / 6.0) * r + r2 * (1.0 / 24.0 + (1.0 / 120.0) * r));
+  const t = EXP2_64[k & 63] as number;
+  const v = t + t * p;
+  const m = k >> 6;
+  if (m < -1021) return v * pow2(m + 1000) * pow2(-1000);
+  return v * pow2(m);
+}
+
+/** ln(1 + e) for 0 ≤ e ≤ 1, bit-identical to the WASM kernels' OwnMath.log1pUnit (see there). */
+export function ownLog1pUnit(e: number): number {
+  const j = Math.floor(e * 64);
+  const t = (e - j * (1.0 / 64.0)) * (INV1P_64[j] as number);
+  const t2 = t * t;
+  const t4 = t2 * t2;
+  const q =
+    1.0 -
+    0.5 * t +
+    t2 * (1.0 / 3.0 - 0.25 * t) +
+    t4 * (0.2 - (1.0 / 6.0) * t + t2 * (1.0 / 7.0 - 0.125 * t) + t4 * (1.0 / 9.0));
+  return (LOG1P_64[j] as number) + t * q;
 }

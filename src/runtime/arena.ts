@@ -5,9 +5,10 @@ export const ALIGN = 64;
 const PAGE = 65536;
 /**
  * Bytes below this offset are never handed out, so pointer 0 can mean "none"; the builds' static
- * data (a few constants, placed at byte 64 by asconfig.json's memoryBase) lives there too.
+ * data (constants and the log loss's tables, placed from byte 64 by asconfig.json's memoryBase)
+ * lives there too.
  */
-const START = 1024;
+const START = 4096;
 
 interface Block {
   ptr: number;

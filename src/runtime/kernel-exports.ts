@@ -33,6 +33,8 @@ export interface KernelExports {
   expF64(x: number): number;
   logF64(x: number): number;
   log1pF64(x: number): number;
+  expNonPositiveF64(x: number): number;
+  log1pUnitF64(x: number): number;
 }
 
 type LinearGrad = (
