@@ -440,12 +440,9 @@ function linearStepsImpl<T>(
   acc: usize,
   mark: usize,
 ): void {
-  const s = Simd.shiftOf<T>();
-  const stride = (<usize>d) << s;
+  const stride = (<usize>d) << Simd.shiftOf<T>();
   const n = Plan.int(plan, P_ROWS);
   const batch = Plan.int(plan, P_BATCH);
-  const loss = Plan.int(plan, P_LOSS);
-  const lossParam = Plan.get(plan, P_LOSS_PARAM);
   const opt = Plan.int(plan, P_OPT);
   const chunk = Touch.chunk(idx, n, stride, batch);
   // Shuffled rows from memory go a chunk at a time: touch the next chunk, then train on this one.
@@ -469,26 +466,7 @@ function linearStepsImpl<T>(
     Plan.set(plan, P_LOSS_SUM, sum);
     return;
   }
-  let step = Plan.get(plan, P_STEP);
-  let total = Plan.get(plan, P_LOSS_SUM);
-  let lr: f64 = Plan.get(plan, P_LAST_RATE);
-  for (let cs = start; cs < end; ) {
-    const ce = chunk > 0 ? min<i32>(end, cs + chunk) : end;
-    if (ce < end) touchRows(x, idx, ce, min<i32>(end, ce + chunk), stride);
-    for (let off = cs; off < ce; ) {
-      const count = min<i32>(batch, n - off);
-      const t = step + 1;
-      lr = StepPlan.rate(plan, t);
-      total += linearGradDispatch<T>(loss, x, y, sw, idx, off, count, d, params, grad, lossParam, 0);
-      Update.apply<T>(plan, count, t, lr, params, grad, s1, s2, acc, mark);
-      step = t;
-      off += count;
-    }
-    cs = ce;
-  }
-  Plan.set(plan, P_STEP, step);
-  Plan.set(plan, P_LOSS_SUM, total);
-  Plan.set(plan, P_LAST_RATE, lr);
+  batchSteps<T>(plan, x, y, sw, idx, start, end, d, chunk, params, grad, s1, s2, acc, mark, 0, 0);
 }
 
 /**
@@ -512,15 +490,63 @@ function softmaxStepsImpl<T>(
   mark: usize,
   scratch: usize,
 ): void {
+  const stride = (<usize>d) << Simd.shiftOf<T>();
+  const chunk = Touch.chunk(idx, Plan.int(plan, P_ROWS), stride, Plan.int(plan, P_BATCH));
+  if (chunk > 0) touchRows(x, idx, start, min<i32>(end, start + chunk), stride);
+  batchSteps<T>(
+    plan,
+    x,
+    y,
+    sw,
+    idx,
+    start,
+    end,
+    d,
+    chunk,
+    params,
+    grad,
+    s1,
+    s2,
+    acc,
+    mark,
+    Plan.int(plan, P_CLASSES),
+    scratch,
+  );
+}
+
+/**
+ * The mini-batch steps over the positions start .. end, a chunk of positions at a time (chunk 0:
+ * all at once; otherwise the next chunk's rows are touched before this one's are trained on):
+ * each batch's fused gradient, then the optimizer's update at the step's rate. classes > 0 is
+ * the softmax model (scratch holds `classes` doubles), 0 the single-output linear model.
+ */
+function batchSteps<T>(
+  plan: usize,
+  x: usize,
+  y: usize,
+  sw: usize,
+  idx: usize,
+  start: i32,
+  end: i32,
+  d: i32,
+  chunk: i32,
+  params: usize,
+  grad: usize,
+  s1: usize,
+  s2: usize,
+  acc: usize,
+  mark: usize,
+  classes: i32,
+  scratch: usize,
+): void {
   const n = Plan.int(plan, P_ROWS);
   const batch = Plan.int(plan, P_BATCH);
-  const classes = Plan.int(plan, P_CLASSES);
+  const loss = Plan.int(plan, P_LOSS);
+  const lossParam = Plan.get(plan, P_LOSS_PARAM);
   const stride = (<usize>d) << Simd.shiftOf<T>();
-  const chunk = Touch.chunk(idx, n, stride, batch);
   let step = Plan.get(plan, P_STEP);
   let total = Plan.get(plan, P_LOSS_SUM);
   let lr: f64 = Plan.get(plan, P_LAST_RATE);
-  if (chunk > 0) touchRows(x, idx, start, min<i32>(end, start + chunk), stride);
   for (let cs = start; cs < end; ) {
     const ce = chunk > 0 ? min<i32>(end, cs + chunk) : end;
     if (ce < end) touchRows(x, idx, ce, min<i32>(end, ce + chunk), stride);
@@ -528,7 +554,10 @@ function softmaxStepsImpl<T>(
       const count = min<i32>(batch, n - off);
       const t = step + 1;
       lr = StepPlan.rate(plan, t);
-      total += softmaxGradImpl<T>(x, y, sw, idx, off, count, d, classes, params, grad, scratch);
+      total +=
+        classes > 0
+          ? softmaxGradImpl<T>(x, y, sw, idx, off, count, d, classes, params, grad, scratch)
+          : linearGradDispatch<T>(loss, x, y, sw, idx, off, count, d, params, grad, lossParam, 0);
       Update.apply<T>(plan, count, t, lr, params, grad, s1, s2, acc, mark);
       step = t;
       off += count;

@@ -406,44 +406,38 @@ export function linearStepsJs(
   d: number,
   a: StepArrays,
 ): void {
+  if (plan[PlanSlot.opt] !== OptimizerId.sgd || plan[PlanSlot.batch] !== 1) {
+    batchStepsJs(plan, X, y, sw, idx, start, end, d, a, 0, null);
+    return;
+  }
   const n = plan[PlanSlot.rows];
-  const batch = plan[PlanSlot.batch];
   const loss = plan[PlanSlot.loss];
   const lossParam = plan[PlanSlot.lossParam];
-  const opt = plan[PlanSlot.opt];
   const fit = plan[PlanSlot.fitIntercept] !== 0;
   const l2 = plan[PlanSlot.l2];
   const l1c = plan[PlanSlot.l1];
   let step = plan[PlanSlot.step];
   let total = plan[PlanSlot.lossSum];
   let lr = plan[PlanSlot.lastRate];
-  for (let off = start; off < end; ) {
-    const count = Math.min(batch, n - off);
-    const t = step + 1;
-    lr = rateOf(plan, t);
-    if (opt === OptimizerId.sgd && batch === 1) {
-      sgdRun(plan, runWeight(1, n, lr), a);
-      const i = idx === null ? off : idx[off];
-      total += sgdRowStep(
-        loss,
-        X,
-        i * d,
-        y[i],
-        sw !== null ? sw[i] : 1,
-        lossParam,
-        d,
-        a.params,
-        fit,
-        1 - lr * l2,
-        lr,
-        lr * l1c,
-      );
-    } else {
-      total += linearGradJs(loss, X, y, sw, idx, off, count, d, a.params, a.grad, lossParam);
-      applyUpdate(plan, count, t, lr, a);
-    }
-    step = t;
-    off += count;
+  for (let off = start; off < end; off++) {
+    step += 1;
+    lr = rateOf(plan, step);
+    sgdRun(plan, runWeight(1, n, lr), a);
+    const i = idx === null ? off : idx[off];
+    total += sgdRowStep(
+      loss,
+      X,
+      i * d,
+      y[i],
+      sw !== null ? sw[i] : 1,
+      lossParam,
+      d,
+      a.params,
+      fit,
+      1 - lr * l2,
+      lr,
+      lr * l1c,
+    );
   }
   plan[PlanSlot.step] = step;
   plan[PlanSlot.lossSum] = total;
@@ -463,9 +457,30 @@ export function softmaxStepsJs(
   a: StepArrays,
   scratch: Float64Array,
 ): void {
+  batchStepsJs(plan, X, y, sw, idx, start, end, d, a, plan[PlanSlot.classes], scratch);
+}
+
+/**
+ * Mirror of assembly/train.ts batchSteps: each mini-batch's fused gradient, then the optimizer's
+ * update at the step's rate; classes > 0 is the softmax model, 0 the single-output linear model.
+ */
+function batchStepsJs(
+  plan: Float64Array,
+  X: FloatArray,
+  y: FloatArray,
+  sw: FloatArray | null,
+  idx: Int32Array | null,
+  start: number,
+  end: number,
+  d: number,
+  a: StepArrays,
+  classes: number,
+  scratch: Float64Array | null,
+): void {
   const n = plan[PlanSlot.rows];
   const batch = plan[PlanSlot.batch];
-  const classes = plan[PlanSlot.classes];
+  const loss = plan[PlanSlot.loss];
+  const lossParam = plan[PlanSlot.lossParam];
   let step = plan[PlanSlot.step];
   let total = plan[PlanSlot.lossSum];
   let lr = plan[PlanSlot.lastRate];
@@ -473,7 +488,10 @@ export function softmaxStepsJs(
     const count = Math.min(batch, n - off);
     const t = step + 1;
     lr = rateOf(plan, t);
-    total += softmaxGradJs(X, y, sw, idx, off, count, d, classes, a.params, a.grad, scratch);
+    total +=
+      classes > 0 && scratch !== null
+        ? softmaxGradJs(X, y, sw, idx, off, count, d, classes, a.params, a.grad, scratch)
+        : linearGradJs(loss, X, y, sw, idx, off, count, d, a.params, a.grad, lossParam);
     applyUpdate(plan, count, t, lr, a);
     step = t;
     off += count;

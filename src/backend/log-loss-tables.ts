@@ -36,6 +36,7 @@ export const EXP2_64 = Float64Array.of(
   1.3690024229745905,
   1.383909881963832,
   1.3989796725383112,
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: the table entry 2^(32/64), written like the others
   1.4142135623730951,
   1.42961333839197,
   1.4451808069770467,
@@ -136,6 +137,7 @@ export const LOG1P_64 = Float64Array.of(
   0.6694306539426292,
   0.6773988235918061,
   0.6853040030989194,
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: the table entry ln(1 + 64/64), written like the others
   0.6931471805599453,
 );
 

@@ -83,15 +83,15 @@ export async function runDiabetesDemo(repeats = 5): Promise<DemoRow[]> {
   const url = import.meta.url;
   try {
     for (const { name, options } of DEMO_CONFIGS) {
-      const fit = (b: number): Promise<DemoFit> =>
+      const timeFit = (b: number): Promise<DemoFit> =>
         (isolates[b] as CleanIsolate).run(true, url, timeDemoFit, { ...options, backend: backends[b] });
       const last: DemoFit[] = [];
-      for (const b of backends.keys()) last[b] = await fit(b);
+      for (const b of backends.keys()) last[b] = await timeFit(b);
       const times: number[][] = backends.map(() => []);
       const total = (t: number[]): number => t.reduce((a, c) => a + c, 0);
       for (let r = 0; r < MAX_ROUNDS && (r < repeats || times.some((t) => total(t) < MIN_TIMED_MS)); r++) {
         for (const b of backends.keys()) {
-          last[b] = await fit(b);
+          last[b] = await timeFit(b);
           times[b]?.push((last[b] as DemoFit).ms);
         }
       }
