@@ -175,7 +175,7 @@ export function formatShuffleStudy(rows: readonly ShuffleStudyRow[]): string {
     const got = list.map((e) => (e === null ? Number.POSITIVE_INFINITY : e));
     const lo = Math.min(...got);
     const hi = Math.max(...got);
-    const f = (v: number): string => (Number.isFinite(v) ? String(v) : "—");
+    const f = (v: number): string => (Number.isFinite(v) ? String(v) : "never");
     if (mid === null) return "not reached";
     return list.length === 1 || lo === hi ? f(mid) : `${f(mid)} (${f(lo)}–${f(hi)})`;
   };
