@@ -90,6 +90,32 @@ describe.each(KINDS)("%s kernels", (kind) => {
       b.free(clean);
     });
 
+    it("allocChecked copies exactly and finds the first bad value at the staging blocks' edges", () => {
+      const b = get(kind, dtype);
+      // The WASM backends copy and scan 256 KiB at a time: 32 Ki float64 or 64 Ki float32 values.
+      const block = dtype === "float64" ? 32_768 : 65_536;
+      const n = 2 * block + 37;
+      const source = Float64Array.from(randomArray(new Prng(77), n));
+      const clean = b.allocChecked(source);
+      expect(clean.bad).toBe(-1);
+      expect(Array.from(clean.buffer.view)).toEqual(round(Array.from(source)));
+      b.free(clean.buffer);
+      for (const at of [0, block - 1, block, block + 1, 2 * block, n - 1]) {
+        const bad = source.slice();
+        bad[at] = Number.NaN;
+        bad[Math.min(n - 1, at + block)] = Number.POSITIVE_INFINITY;
+        const got = b.allocChecked(bad);
+        expect(got.bad).toBe(at);
+        b.free(got.buffer);
+      }
+      // A value finite in float64 but out of float32's range is bad once converted.
+      const big = source.slice();
+      big[block + 5] = 1e300;
+      const got = b.allocChecked(big);
+      expect(got.bad).toBe(dtype === "float32" ? block + 5 : -1);
+      b.free(got.buffer);
+    });
+
     it.each(LENGTHS)("dot over n = %i matches the reference", (n) => {
       const b = get(kind, dtype);
       const rng = new Prng(n + 1);

@@ -41,6 +41,11 @@ export interface Backend {
   /** A float buffer holding a copy of `source`, converted to the backend's dtype. */
   allocCopy(source: Float64Array | Float32Array): FloatBuffer;
   /**
+   * allocCopy checked on the way: `bad` is the index of the copy's first NaN or ±Infinity (after
+   * the dtype conversion), or −1; the buffer is the caller's to free either way.
+   */
+  allocChecked(source: Float64Array | Float32Array): { buffer: FloatBuffer; bad: number };
+  /**
    * A float buffer holding rows `rowIds` of the row-major `source` (`cols` values a row), in that
    * order, converted to the backend's dtype (written once: no zero fill first).
    */

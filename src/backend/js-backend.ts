@@ -51,6 +51,11 @@ export class JsBackend implements Backend {
     return new HeapBuffer<FloatArray>(view);
   }
 
+  allocChecked(source: Float64Array | Float32Array): { buffer: FloatBuffer; bad: number } {
+    const buffer = this.allocCopy(source);
+    return { buffer, bad: firstNonFinite(buffer.view) };
+  }
+
   allocRows(source: Float64Array | Float32Array, rowIds: Int32Array, cols: number): FloatBuffer {
     const view = new (arrayTypeOf(this.dtype))(rowIds.length * cols);
     copyRows(view, source, rowIds, cols);

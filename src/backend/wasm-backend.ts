@@ -17,7 +17,7 @@ export function ptrOf(b: Buffer<FloatArray | Int32Array>): number {
   return b.ptr;
 }
 
-/** Bytes of the block a shuffled staging copies in at a time (well within the L2 cache). */
+/** Bytes of the blocks a staging copies in at a time (well within the L2 cache). */
 const STAGING_BLOCK_BYTES = 256 * 1024;
 
 /** Byte offset of an optional buffer, 0 for none (the kernels' "absent"). */
@@ -56,6 +56,27 @@ export class WasmBackend implements Backend {
     const slab = this.slab<FloatArray>(source.length, arrayTypeOf(this.dtype));
     slab.view.set(source);
     return slab;
+  }
+
+  /**
+   * A cache-sized block at a time (STAGING_BLOCK_BYTES): one native copy, then the WASM scan of the
+   * block just written, from cache (a copy of all and then a scan of all reads it twice from
+   * memory: 15.7 against 11 ms for 51 MB of float64 here). Stops copying at a bad block.
+   */
+  allocChecked(source: Float64Array | Float32Array): { buffer: FloatBuffer; bad: number } {
+    const slab = this.slab<FloatArray>(source.length, arrayTypeOf(this.dtype));
+    const view = slab.view;
+    const shift = this.f64 ? 3 : 2;
+    const block = STAGING_BLOCK_BYTES >> shift;
+    const base = ptrOf(slab);
+    for (let a = 0; a < source.length; a += block) {
+      const e = Math.min(source.length, a + block);
+      view.set(source.subarray(a, e), a);
+      const at = base + a * (1 << shift);
+      const k = this.f64 ? this.k.firstNonFiniteF64(at, e - a) : this.k.firstNonFiniteF32(at, e - a);
+      if (k >= 0) return { buffer: slab, bad: a + k };
+    }
+    return { buffer: slab, bad: -1 };
   }
 
   allocRows(source: Float64Array | Float32Array, rowIds: Int32Array, cols: number): FloatBuffer {

@@ -275,8 +275,15 @@ export abstract class LinearModel {
     }
     let X: FloatBuffer | null = null;
     try {
-      X = ids === null ? backend.allocCopy(m.data) : backend.allocRows(m.data, ids, cols);
-      const bad = backend.firstNonFinite(X, rows * cols);
+      let bad: number;
+      if (ids === null) {
+        const checked = backend.allocChecked(m.data);
+        X = checked.buffer;
+        bad = checked.bad;
+      } else {
+        X = backend.allocRows(m.data, ids, cols);
+        bad = backend.firstNonFinite(X, rows * cols);
+      }
       if (bad >= 0) {
         const r = Math.floor(bad / cols);
         const row = ids === null ? r : (ids[r] as number);
