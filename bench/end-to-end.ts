@@ -8,6 +8,7 @@
 import { createBackend } from "../src/backend/create-backend.js";
 import { CleanIsolate } from "../src/bench/clean-isolate.js";
 import { median } from "../src/bench/median.js";
+import { formatTable } from "../src/bench/text-table.js";
 import type { LinearRegressionOptions } from "../src/models/linear-regression.js";
 import type { ShuffleMode } from "../src/train/options.js";
 import { type BenchData, benchData } from "./bench-data.js";
@@ -192,17 +193,10 @@ export async function runDefaultTraining(repeats = 3, n = 200_000, d = 32): Prom
   return { rows, bareReadMs: median(reads.slice(1)), bytes: n * d * 4 };
 }
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
-  const fmt = (cells: string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
-  return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(fmt)].join("\n");
-}
-
 /** Task 1 as an aligned table with ratios to js and to the fastest of ours. */
 export function formatEndToEnd(results: readonly EndToEndResult[]): string {
   const simd = results.find((r) => r.task === "descent wasm-simd")?.medianMs ?? Number.NaN;
-  return table(
+  return formatTable(
     ["task", "wall ms", "× js", "wasm-simd is × faster", "objective"],
     results.map((r) => [
       r.task,
@@ -216,7 +210,7 @@ export function formatEndToEnd(results: readonly EndToEndResult[]): string {
 
 /** Task 2 as a table: wall time, × js, the median epoch and its ratio to the bare read of X. */
 export function formatDefaultTraining(t: DefaultTraining): string {
-  const body = table(
+  const body = formatTable(
     ["task", "wall ms", "× js", "epoch ms", "epoch / bare read", "objective"],
     t.rows.map((r) => [
       r.task,

@@ -5,6 +5,7 @@
 import { CleanIsolate } from "../src/bench/clean-isolate.js";
 import { median } from "../src/bench/median.js";
 import { sharedArray } from "../src/bench/shared-array.js";
+import { formatTable } from "../src/bench/text-table.js";
 import type { MatrixFactorizationOptions } from "../src/models/matrix-factorization.js";
 import { Prng } from "../src/train/prng.js";
 import { timeMfFit } from "./timed-fits.js";
@@ -81,8 +82,5 @@ export function formatMf(results: readonly MfResult[]): string {
     `${(r.ratingsPerSecond / 1e6).toFixed(2)} M`,
     `${r.vsJs.toFixed(2)}×`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
-  const fmt = (cells: string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
-  return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(fmt)].join("\n");
+  return formatTable(header, rows);
 }

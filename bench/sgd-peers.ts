@@ -4,6 +4,7 @@
 // shuffled every epoch and in order. The two sides take turns, so a slow spell of this shared
 // machine hits both.
 import { median } from "../src/bench/median.js";
+import { formatTable } from "../src/bench/text-table.js";
 import type { Matrix } from "../src/matrix.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
@@ -110,8 +111,5 @@ export function formatSgdPeers(rows: readonly SgdPeerResult[]): string {
     Number.isNaN(r.sklearnMs) ? "—" : r.sklearnMs.toFixed(1),
     Number.isNaN(r.speedup) ? "—" : `${r.speedup.toFixed(2)}×`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
-  const f = (cells: string[]): string =>
-    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
-  return [f(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(f)].join("\n");
+  return formatTable(header, lines, 2);
 }

@@ -6,6 +6,7 @@
 // (J − J*) / (J0 − J*) ≤ 1%. The median over seeds is reported with the range.
 import { readFileSync } from "node:fs";
 import { median } from "../src/bench/median.js";
+import { formatTable } from "../src/bench/text-table.js";
 import { parseCsv, toNumericDataset } from "../src/io/csv.js";
 import type { Matrix } from "../src/matrix.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
@@ -187,7 +188,5 @@ export function formatShuffleStudy(rows: readonly ShuffleStudyRow[]): string {
     `${(100 * r.finalGap).toFixed(3)}%`,
     r.epochs[0]?.length === 1 ? "" : `${(100 * r.worstGap).toFixed(3)}%`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
-  const f = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ");
-  return [f(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(f)].join("\n");
+  return formatTable(header, lines, Number.POSITIVE_INFINITY);
 }

@@ -6,6 +6,7 @@ import type { DType } from "../matrix.js";
 import { Prng } from "../train/prng.js";
 import { CleanIsolate } from "./clean-isolate.js";
 import { sharedArray } from "./shared-array.js";
+import { formatTable } from "./text-table.js";
 
 /** One problem size of the ladder. */
 export interface LadderSize {
@@ -247,7 +248,5 @@ export function formatLadder(results: readonly LadderResult[]): string {
     r.gbps.toFixed(2),
     `${r.vsJs.toFixed(2)}×`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
-  const fmt = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i] as number)).join("  ");
-  return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(fmt)].join("\n");
+  return formatTable(header, rows, 0);
 }

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { BackendName } from "../backend/create-backend.js";
 import { CleanIsolate } from "../bench/clean-isolate.js";
 import { median } from "../bench/median.js";
+import { formatTable } from "../bench/text-table.js";
 import { parseCsv, toNumericDataset } from "../io/csv.js";
 import type { Matrix } from "../matrix.js";
 import { LinearRegression, type LinearRegressionOptions } from "../models/linear-regression.js";
@@ -131,7 +132,5 @@ export function formatDemoTable(rows: DemoRow[]): string {
       ratio,
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
-  const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ");
-  return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(fmt)].join("\n");
+  return formatTable(header, lines, Number.POSITIVE_INFINITY);
 }
