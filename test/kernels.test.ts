@@ -116,6 +116,42 @@ describe.each(KINDS)("%s kernels", (kind) => {
       b.free(got.buffer);
     });
 
+    it("allocChecked with row ids equals allocRows then firstNonFinite, whatever the order", () => {
+      const b = get(kind, dtype);
+      const cols = 7;
+      const rows = 20_000; // several staging blocks of rows
+      const source = Float64Array.from(randomArray(new Prng(78), rows * cols));
+      // NaNs in two taken rows (the later one staged first) and in a row not taken at all.
+      source[15_000 * cols + 3] = Number.NaN;
+      source[400 * cols + 6] = Number.NEGATIVE_INFINITY;
+      source[7 * cols + 1] = Number.NaN;
+      const taken = Int32Array.from({ length: rows }, (_, i) => i).filter((r) => r !== 7);
+      const orders: Array<[string, Int32Array]> = [
+        ["in order", taken],
+        ["shuffled", taken.slice()],
+        ["with a row taken twice", Int32Array.from([5, 400, 5, 15_000, 9])],
+      ];
+      const shuffled = orders[1]?.[1] as Int32Array;
+      new Prng(79).shuffle(shuffled, taken.length);
+      // The later source row staged first, so "first in the copy" differs from "first in the source".
+      const p400 = shuffled.indexOf(400);
+      const p15k = shuffled.indexOf(15_000);
+      if (p15k > p400) [shuffled[p400], shuffled[p15k]] = [15_000, 400];
+      for (const [, ids] of orders) {
+        const want = b.allocRows(source, ids, cols);
+        const got = b.allocChecked(source, ids, cols);
+        expect(got.bad).toBe(b.firstNonFinite(want, ids.length * cols));
+        expect(got.bad).toBeGreaterThanOrEqual(0);
+        expect(Array.from(got.buffer.view)).toEqual(Array.from(want.view));
+        b.free(want);
+        b.free(got.buffer);
+      }
+      const clean = taken.filter((r) => r !== 400 && r !== 15_000).reverse();
+      const got = b.allocChecked(source, clean, cols);
+      expect(got.bad).toBe(-1);
+      b.free(got.buffer);
+    });
+
     it.each(LENGTHS)("dot over n = %i matches the reference", (n) => {
       const b = get(kind, dtype);
       const rng = new Prng(n + 1);

@@ -41,10 +41,15 @@ export interface Backend {
   /** A float buffer holding a copy of `source`, converted to the backend's dtype. */
   allocCopy(source: Float64Array | Float32Array): FloatBuffer;
   /**
-   * allocCopy checked on the way: `bad` is the index of the copy's first NaN or ±Infinity (after
-   * the dtype conversion), or −1; the buffer is the caller's to free either way.
+   * allocCopy (rowIds null) or allocRows, checked on the way: `bad` is the index into the copy of
+   * its first NaN or ±Infinity (after the dtype conversion), as firstNonFinite would give it, or
+   * −1. When bad ≥ 0 the copy may be incomplete; the buffer is the caller's to free either way.
    */
-  allocChecked(source: Float64Array | Float32Array): { buffer: FloatBuffer; bad: number };
+  allocChecked(
+    source: Float64Array | Float32Array,
+    rowIds?: Int32Array | null,
+    cols?: number,
+  ): { buffer: FloatBuffer; bad: number };
   /**
    * A float buffer holding rows `rowIds` of the row-major `source` (`cols` values a row), in that
    * order, converted to the backend's dtype (written once: no zero fill first).

@@ -51,8 +51,12 @@ export class JsBackend implements Backend {
     return new HeapBuffer<FloatArray>(view);
   }
 
-  allocChecked(source: Float64Array | Float32Array): { buffer: FloatBuffer; bad: number } {
-    const buffer = this.allocCopy(source);
+  allocChecked(
+    source: Float64Array | Float32Array,
+    rowIds: Int32Array | null = null,
+    cols = 1,
+  ): { buffer: FloatBuffer; bad: number } {
+    const buffer = rowIds === null ? this.allocCopy(source) : this.allocRows(source, rowIds, cols);
     return { buffer, bad: firstNonFinite(buffer.view) };
   }
 

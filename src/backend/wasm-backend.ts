@@ -59,21 +59,28 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * A cache-sized block at a time (STAGING_BLOCK_BYTES): one native copy, then the WASM scan of the
-   * block just written, from cache (a copy of all and then a scan of all reads it twice from
-   * memory: 15.7 against 11 ms for 51 MB of float64 here). Stops copying at a bad block.
+   * In order, a cache-sized block at a time (STAGING_BLOCK_BYTES): one native copy, then the WASM
+   * scan of the block just written, from cache (a copy of all and then a scan of all reads it
+   * twice from memory: 15.7 against 11 ms for 51 MB of float64 here); stops copying at a bad
+   * block. Rows in a shuffled order are scanned in the staging blocks of scatterInBlocks.
    */
-  allocChecked(source: Float64Array | Float32Array): { buffer: FloatBuffer; bad: number } {
+  allocChecked(
+    source: Float64Array | Float32Array,
+    rowIds: Int32Array | null = null,
+    cols = 1,
+  ): { buffer: FloatBuffer; bad: number } {
+    if (rowIds !== null) {
+      const slab = this.slab<FloatArray>(rowIds.length * cols, arrayTypeOf(this.dtype));
+      return { buffer: slab, bad: this.fillRows(slab, source, rowIds, cols, true) };
+    }
     const slab = this.slab<FloatArray>(source.length, arrayTypeOf(this.dtype));
     const view = slab.view;
-    const shift = this.f64 ? 3 : 2;
-    const block = STAGING_BLOCK_BYTES >> shift;
-    const base = ptrOf(slab);
+    const bytes = this.f64 ? 8 : 4;
+    const block = STAGING_BLOCK_BYTES / bytes;
     for (let a = 0; a < source.length; a += block) {
       const e = Math.min(source.length, a + block);
       view.set(source.subarray(a, e), a);
-      const at = base + a * (1 << shift);
-      const k = this.f64 ? this.k.firstNonFiniteF64(at, e - a) : this.k.firstNonFiniteF32(at, e - a);
+      const k = this.scan(slab.ptr + a * bytes, e - a);
       if (k >= 0) return { buffer: slab, bad: a + k };
     }
     return { buffer: slab, bad: -1 };
@@ -81,29 +88,47 @@ export class WasmBackend implements Backend {
 
   allocRows(source: Float64Array | Float32Array, rowIds: Int32Array, cols: number): FloatBuffer {
     const slab = this.slab<FloatArray>(rowIds.length * cols, arrayTypeOf(this.dtype));
-    if (isIncreasing(rowIds) || !this.scatterInBlocks(source, rowIds, cols, slab)) {
-      copyRows(slab.view, source, rowIds, cols);
-    }
+    this.fillRows(slab, source, rowIds, cols, false);
     return slab;
   }
 
   /**
+   * Writes rows rowIds of source into `into`, in that order; with `check`, returns the index into
+   * `into` of its first NaN or ±Infinity (−1 for none, and always without `check`).
+   */
+  private fillRows(
+    into: Slab<FloatArray>,
+    source: Float64Array | Float32Array,
+    rowIds: Int32Array,
+    cols: number,
+    check: boolean,
+  ): number {
+    const scattered = isIncreasing(rowIds) ? null : this.scatterInBlocks(source, rowIds, cols, into, check);
+    if (scattered !== null) return scattered;
+    copyRows(into.view, source, rowIds, cols);
+    return check ? this.scan(into.ptr, rowIds.length * cols) : -1;
+  }
+
+  /**
    * Rows in a shuffled order: the source is copied in a block at a time (one native copy each,
-   * dtype converted) into a small staging block, and a WASM kernel writes the block's rows to
-   * their places (reading the source front to back and scattering the writes: about twice as fast
-   * as a JS loop). False (nothing done) when a row is taken twice, or when the staging block and
-   * the row map do not fit in memory.
+   * dtype converted) into a small staging block, which `check` scans while it is in cache, and a
+   * WASM kernel writes the block's rows to their places (reading the source front to back and
+   * scattering the writes: about twice as fast as a JS loop). Returns the index into `into` of its
+   * first NaN or ±Infinity, or −1 (always −1 without `check`); null (nothing done) when a row is
+   * taken twice, or when the staging block and the row map do not fit in memory.
    */
   private scatterInBlocks(
     source: Float64Array | Float32Array,
     rowIds: Int32Array,
     cols: number,
     into: Slab<FloatArray>,
-  ): boolean {
+    check: boolean,
+  ): number | null {
     const rows = Math.floor(source.length / cols);
     const places = rowPlaces(rowIds, rows);
-    if (places === null) return false;
-    const blockRows = Math.max(1, Math.min(rows, Math.floor(STAGING_BLOCK_BYTES / (cols * 8))));
+    if (places === null) return null;
+    const bytes = this.f64 ? 8 : 4;
+    const blockRows = Math.max(1, Math.min(rows, Math.floor(STAGING_BLOCK_BYTES / (cols * bytes))));
     let block: Slab<FloatArray> | null = null;
     let place: Slab<Int32Array> | null = null;
     try {
@@ -111,26 +136,41 @@ export class WasmBackend implements Backend {
       place = this.slab(rows, Int32Array);
     } catch (err) {
       if (block !== null) this.free(block);
-      if (err instanceof DescentError && err.code === "E_MEMORY") return false;
+      if (err instanceof DescentError && err.code === "E_MEMORY") return null;
       throw err;
     }
+    let bad = -1;
     try {
       place.view.set(places);
-      const rowBytes = cols * (this.f64 ? 8 : 4);
       for (let r = 0; r < rows; r += blockRows) {
         const count = Math.min(blockRows, rows - r);
         block.view.set(source.subarray(r * cols, (r + count) * cols));
-        this.k.scatterRows(block.ptr, place.ptr + 4 * r, count, rowBytes, into.ptr);
+        // A bad value counts where its row is taken; the first in `into` is the least place.
+        for (let from = 0; check && from < count * cols; ) {
+          const k = this.scan(block.ptr + from * bytes, count * cols - from);
+          if (k < 0) break;
+          const row = Math.floor((from + k) / cols);
+          const to = places[r + row] as number;
+          const at = to * cols + ((from + k) % cols);
+          if (to >= 0 && (bad < 0 || at < bad)) bad = at;
+          from = (row + 1) * cols;
+        }
+        this.k.scatterRows(block.ptr, place.ptr + 4 * r, count, cols * bytes, into.ptr);
       }
     } finally {
       this.free(block);
       this.free(place);
     }
-    return true;
+    return bad;
+  }
+
+  /** Index of the first NaN or ±Infinity among the n values at byte `ptr`, or −1. */
+  private scan(ptr: number, n: number): number {
+    return this.f64 ? this.k.firstNonFiniteF64(ptr, n) : this.k.firstNonFiniteF32(ptr, n);
   }
 
   firstNonFinite(buffer: FloatBuffer, n: number): number {
-    return this.f64 ? this.k.firstNonFiniteF64(ptrOf(buffer), n) : this.k.firstNonFiniteF32(ptrOf(buffer), n);
+    return this.scan(ptrOf(buffer), n);
   }
 
   allocF64(length: number): Buffer<Float64Array> {

@@ -92,7 +92,11 @@ export interface StagedX {
 
 /** Entries of a vector at the given rows. */
 export function takeEntries(v: Float64Array, rows: Int32Array): Float64Array {
-  return Float64Array.from(rows, (r) => v[r] as number);
+  // A plain loop: Float64Array.from with a map function took 35–45 ms for 200,000 entries here,
+  // this loop 3.
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = v[rows[i] as number] as number;
+  return out;
 }
 
 /**
@@ -267,23 +271,14 @@ export abstract class LinearModel {
       stream.shuffle(order, rows);
       rng = stream.getState();
     }
+    // The rows of m staged in turn: rowIds (every row when null), in the drawn order if any.
     let ids = rowIds;
-    if (order !== null) {
-      ids = new Int32Array(rows);
-      for (let i = 0; i < rows; i++)
-        ids[i] = rowIds === null ? (order[i] as number) : (rowIds[order[i] as number] as number);
-    }
+    if (order !== null) ids = rowIds === null ? order : order.map((o) => rowIds[o] as number);
     let X: FloatBuffer | null = null;
     try {
-      let bad: number;
-      if (ids === null) {
-        const checked = backend.allocChecked(m.data);
-        X = checked.buffer;
-        bad = checked.bad;
-      } else {
-        X = backend.allocRows(m.data, ids, cols);
-        bad = backend.firstNonFinite(X, rows * cols);
-      }
+      const checked = backend.allocChecked(m.data, ids, cols);
+      X = checked.buffer;
+      const bad = checked.bad;
       if (bad >= 0) {
         const r = Math.floor(bad / cols);
         const row = ids === null ? r : (ids[r] as number);
@@ -481,10 +476,7 @@ function sumHistories(hs: History[]): History {
 
 /** A vector's entries in the staged order (the vector itself when staged as given). */
 function inStagedOrder(v: Float64Array, order: Int32Array | null): Float64Array {
-  if (order === null) return v;
-  const out = new Float64Array(order.length);
-  for (let i = 0; i < order.length; i++) out[i] = v[order[i] as number] as number;
-  return out;
+  return order === null ? v : takeEntries(v, order);
 }
 
 /** A sub-problem's data in a backend and the objective over it; `free` releases its buffers. */
