@@ -417,6 +417,17 @@ class Touch {
     const rows = max<i32>(1, TOUCH_CHUNK_BYTES / <i32>stride);
     return max<i32>(1, rows / batch) * batch;
   }
+
+  /**
+   * The plan's touch chunk for rows of `stride` bytes, with the first chunk of positions
+   * start .. end touched already (the steps touch each next chunk before training on this one).
+   */
+  @inline
+  static begin(plan: usize, x: usize, idx: usize, start: i32, end: i32, stride: usize): i32 {
+    const chunk = Touch.chunk(idx, Plan.int(plan, P_ROWS), stride, Plan.int(plan, P_BATCH));
+    if (chunk > 0) touchRows(x, idx, start, min<i32>(end, start + chunk), stride);
+    return chunk;
+  }
 }
 
 /**
@@ -440,14 +451,9 @@ function linearStepsImpl<T>(
   acc: usize,
   mark: usize,
 ): void {
-  const stride = (<usize>d) << Simd.shiftOf<T>();
-  const n = Plan.int(plan, P_ROWS);
-  const batch = Plan.int(plan, P_BATCH);
-  const opt = Plan.int(plan, P_OPT);
-  const chunk = Touch.chunk(idx, n, stride, batch);
   // Shuffled rows from memory go a chunk at a time: touch the next chunk, then train on this one.
-  if (chunk > 0) touchRows(x, idx, start, min<i32>(end, start + chunk), stride);
-  if (opt == OPT_SGD && batch == 1) {
+  const chunk = Touch.begin(plan, x, idx, start, end, (<usize>d) << Simd.shiftOf<T>());
+  if (Plan.int(plan, P_OPT) == OPT_SGD && Plan.int(plan, P_BATCH) == 1) {
     const sum = PerSample.steps<T>(
       plan,
       x,
@@ -490,9 +496,7 @@ function softmaxStepsImpl<T>(
   mark: usize,
   scratch: usize,
 ): void {
-  const stride = (<usize>d) << Simd.shiftOf<T>();
-  const chunk = Touch.chunk(idx, Plan.int(plan, P_ROWS), stride, Plan.int(plan, P_BATCH));
-  if (chunk > 0) touchRows(x, idx, start, min<i32>(end, start + chunk), stride);
+  const chunk = Touch.begin(plan, x, idx, start, end, (<usize>d) << Simd.shiftOf<T>());
   batchSteps<T>(
     plan,
     x,

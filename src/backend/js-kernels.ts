@@ -181,7 +181,7 @@ export function softmaxGradJs(
   return total;
 }
 
-/** Mirror of assembly/update.ts softThreshold. */
+/** Mirror of assembly/update.ts Prox.soft. */
 function softThreshold(v: number, l1: number): number {
   return v > l1 ? v - l1 : v < -l1 ? v + l1 : 0;
 }
@@ -278,7 +278,7 @@ export interface StepArrays {
   mark: FloatArray;
 }
 
-/** Mirror of assembly/train.ts rateOf. */
+/** Mirror of assembly/train.ts StepPlan.rate: the rate of step t. */
 function rateOf(plan: Float64Array, t: number): number {
   return (
     scheduleRate(
@@ -293,18 +293,18 @@ function rateOf(plan: Float64Array, t: number): number {
   );
 }
 
-/** Mirror of assembly/train.ts activeOf. */
+/** Mirror of assembly/train.ts StepPlan.active: the parameters the accumulator covers. */
 function activeOf(plan: Float64Array): number {
   return plan[PlanSlot.fitIntercept] !== 0 ? plan[PlanSlot.nAll] : plan[PlanSlot.nPen];
 }
 
-/** Mirror of assembly/train.ts closeRun: acc += k·(mark − params). */
+/** Mirror of assembly/train.ts SgdRuns.close: acc += k·(mark − params). */
 function closeRun(a: StepArrays, n: number, k: number): void {
   const { acc, mark, params } = a;
   for (let j = 0; j < n; j++) acc[j] = acc[j] + k * (mark[j] - params[j]);
 }
 
-/** Mirror of assembly/train.ts sgdRun. */
+/** Mirror of assembly/train.ts SgdRuns.before: a new run when the weight k changes. */
 function sgdRun(plan: Float64Array, k: number, a: StepArrays): void {
   const open = plan[PlanSlot.accRate];
   if (k === open) return;
@@ -314,12 +314,12 @@ function sgdRun(plan: Float64Array, k: number, a: StepArrays): void {
   plan[PlanSlot.accRate] = k;
 }
 
-/** Mirror of assembly/train.ts runWeight. */
+/** Mirror of assembly/train.ts SgdRuns.weight: |B|/(n·rate), 0 at rate 0. */
 function runWeight(count: number, n: number, lr: number): number {
   return lr > 0 ? count / n / lr : 0;
 }
 
-/** Mirror of assembly/train.ts applyUpdate. */
+/** Mirror of assembly/train.ts Update.apply: one optimizer step at rate lr. */
 function applyUpdate(plan: Float64Array, count: number, t: number, lr: number, a: StepArrays): void {
   const opt = plan[PlanSlot.opt];
   const nPen = plan[PlanSlot.nPen];
