@@ -1,6 +1,16 @@
 // One fused pass over a minibatch for every single-output linear loss: for each row, the
 // prediction f = x·w + b, the loss and its derivative, and the gradient accumulation g += c·x.
-import { LOSS_HINGE, LOSS_HUBER, LOSS_LOG, LOSS_SQUARED, LOSS_SQUARED_HINGE } from "./losses";
+import {
+  LOSS_EPSILON_INSENSITIVE,
+  LOSS_HINGE,
+  LOSS_HUBER,
+  LOSS_LOG,
+  LOSS_MODIFIED_HUBER,
+  LOSS_PERCEPTRON,
+  LOSS_SQUARED,
+  LOSS_SQUARED_EPSILON_INSENSITIVE,
+  LOSS_SQUARED_HINGE,
+} from "./losses";
 import { OwnMath } from "./math";
 import { Rows } from "./rows";
 import { Simd } from "./simd";
@@ -60,6 +70,20 @@ export class LossEval {
       const sig = select<f64>(e, 1.0, z > 0) / (1.0 + e);
       return <T>(-(<f64>yi) * sig);
     }
+    // scikit-learn's forms: z = y − f for the SVR losses, z = y·f for the others.
+    if (loss == LOSS_EPSILON_INSENSITIVE) {
+      const z = yi - f;
+      return select<T>(<T>-1, select<T>(<T>1, <T>0, -z > eps), z > eps);
+    }
+    if (loss == LOSS_SQUARED_EPSILON_INSENSITIVE) {
+      const z = yi - f;
+      return select<T>(<T>-2 * (z - eps), select<T>(<T>2 * (-z - eps), <T>0, z < -eps), z > eps);
+    }
+    if (loss == LOSS_MODIFIED_HUBER) {
+      const z = yi * f;
+      return select<T>(<T>0, select<T>(<T>2 * (<T>1 - z) * -yi, <T>-4 * yi, z >= -1), z >= 1);
+    }
+    if (loss == LOSS_PERCEPTRON) return select<T>(-yi, <T>0, yi * f <= 0);
     return 0;
   }
 
@@ -81,6 +105,23 @@ export class LossEval {
       return select<T>(m * m, <T>0, m > 0);
     }
     if (loss == LOSS_LOG) return <T>logLossValue;
+    if (loss == LOSS_EPSILON_INSENSITIVE) {
+      const r = abs<T>(yi - f) - eps;
+      return select<T>(r, <T>0, r > 0);
+    }
+    if (loss == LOSS_SQUARED_EPSILON_INSENSITIVE) {
+      const r = abs<T>(yi - f) - eps;
+      return select<T>(r * r, <T>0, r > 0);
+    }
+    if (loss == LOSS_MODIFIED_HUBER) {
+      const z = yi * f;
+      const m = <T>1 - z;
+      return select<T>(<T>0, select<T>(m * m, <T>-4 * z, z >= -1), z >= 1);
+    }
+    if (loss == LOSS_PERCEPTRON) {
+      const z = yi * f;
+      return select<T>(-z, <T>0, z <= 0);
+    }
     return 0;
   }
 }
@@ -475,27 +516,31 @@ export function linearGradDispatch<T>(
     return GradientKernels.pick<T>(LOSS_HINGE, x, y, sw, idx, start, count, d, params, grad, lossParam, touchRows);
   if (loss == LOSS_HUBER)
     return GradientKernels.pick<T>(LOSS_HUBER, x, y, sw, idx, start, count, d, params, grad, lossParam, touchRows);
-  return GradientKernels.pick<T>(
-    LOSS_SQUARED_HINGE,
-    x,
-    y,
-    sw,
-    idx,
-    start,
-    count,
-    d,
-    params,
-    grad,
-    lossParam,
-    touchRows,
-  );
+  if (loss == LOSS_SQUARED_HINGE)
+    return GradientKernels.pick<T>(
+      LOSS_SQUARED_HINGE,
+      x,
+      y,
+      sw,
+      idx,
+      start,
+      count,
+      d,
+      params,
+      grad,
+      lossParam,
+      touchRows,
+    );
+  // The rarer losses share one copy of the loops, choosing the loss row by row.
+  return GradientKernels.pick<T>(loss, x, y, sw, idx, start, count, d, params, grad, lossParam, touchRows);
 }
 
 /** The gradient kernel for a row width. */
 class GradientKernels {
   /**
    * The register kernels for rows of 2, 4 or 8 v128 blocks or one SIMD block and a tail (SIMD
-   * build only), GeneralKernel.run otherwise; `loss` is a constant at every call.
+   * build only), GeneralKernel.run otherwise; `loss` is a constant at every call but the one for the
+   * rarer losses.
    */
   @inline
   static pick<T>(

@@ -11,3 +11,11 @@ export const LOSS_HINGE: i32 = 2;
 export const LOSS_SQUARED_HINGE: i32 = 3;
 /** log(1 + exp(-y f)), y in {-1, +1} (binary logistic regression). */
 export const LOSS_LOG: i32 = 4;
+/** max(0, |y - f| - eps) (linear SVR; eps is lossParam). */
+export const LOSS_EPSILON_INSENSITIVE: i32 = 5;
+/** max(0, |y - f| - eps)^2 (eps is lossParam). */
+export const LOSS_SQUARED_EPSILON_INSENSITIVE: i32 = 6;
+/** z = y f, y in {-1, +1}: 0 for z >= 1, (1 - z)^2 for -1 <= z < 1, -4 z below. */
+export const LOSS_MODIFIED_HUBER: i32 = 7;
+/** max(0, -y f), y in {-1, +1}; its slope is -y at y f <= 0 (so the all-zero model moves). */
+export const LOSS_PERCEPTRON: i32 = 8;

@@ -51,6 +51,19 @@ export const P_LAST_RATE = 23;
  * steps of one weight add weight·(params at the run's start − params now) when the run closes.
  */
 export const P_ACC_RATE = 24;
+/**
+ * Plain SGD on batches smaller than the data takes its L1 part as the cumulative penalty of
+ * Tsuruoka, Tsujii and Ananiadou (2009) when this is 1 (the proximal step otherwise): the state
+ * slot s1 holds the penalty each weight has received so far.
+ */
+export const P_L1_CUMULATIVE = 25;
+/** The L1 penalty every weight could have received so far, Σ rate·P_L1 over the steps taken. */
+export const P_L1_TOTAL = 26;
+/**
+ * Averaged SGD from this step on (1-based; 0: off): the state slot s2 holds the mean of the
+ * parameters after each step since then.
+ */
+export const P_AVG_START = 27;
 /** Slots in a plan. */
 export const PLAN_SLOTS = 32;
 

@@ -15,6 +15,7 @@ import { LossEval, linearGradDispatch } from "./linear";
 import { LOSS_HINGE, LOSS_HUBER, LOSS_LOG, LOSS_SQUARED, LOSS_SQUARED_HINGE } from "./losses";
 import {
   P_ACC_RATE,
+  P_AVG_START,
   P_BATCH,
   P_CLASSES,
   P_EPOCH,
@@ -24,6 +25,8 @@ import {
   P_H2,
   P_H3,
   P_L1,
+  P_L1_CUMULATIVE,
+  P_L1_TOTAL,
   P_L2,
   P_LAST_RATE,
   P_LOSS,
@@ -46,7 +49,7 @@ import { Rows } from "./rows";
 import { SCHED_COSINE, SCHED_INVSCALING, SCHED_OPTIMAL, scheduleRate } from "./schedule";
 import { Simd } from "./simd";
 import { softmaxGradImpl } from "./softmax";
-import { OPT_ADAM, OPT_ADAMW, OPT_SGD, optimizerStepImpl, Prox, sgdStepImpl } from "./update";
+import { Average, L1Cumulative, OPT_ADAM, OPT_ADAMW, OPT_SGD, optimizerStepImpl, Prox, sgdStepImpl } from "./update";
 import { Weights } from "./weights";
 
 /** Shuffled rows are touched (read early, all their cache lines) a chunk of this many bytes ahead. */
@@ -115,6 +118,36 @@ class SgdRuns {
   }
 }
 
+/** What plain SGD does after a step besides the update: the cumulative L1 penalty, averaging. */
+class SgdExtras {
+  /** Whether the plan asks for either (then the step's L1 part is not the proximal step). */
+  @inline
+  static any(plan: usize): bool {
+    return Plan.int(plan, P_L1_CUMULATIVE) != 0 || Plan.get(plan, P_AVG_START) > 0;
+  }
+
+  /** The L1 coefficient of the proximal step: 0 when the penalty is taken cumulatively. */
+  @inline
+  static proxL1(plan: usize): f64 {
+    return Plan.int(plan, P_L1_CUMULATIVE) != 0 ? 0 : Plan.get(plan, P_L1);
+  }
+
+  /**
+   * After step t at rate lr: the cumulative L1 penalty (s1 holds what each weight has received),
+   * then the running mean of the parameters into s2 once averaging has begun.
+   */
+  @inline
+  static after<T>(plan: usize, t: f64, lr: f64, params: usize, s1: usize, s2: usize): void {
+    if (Plan.int(plan, P_L1_CUMULATIVE) != 0) {
+      const u = Plan.get(plan, P_L1_TOTAL) + lr * Plan.get(plan, P_L1);
+      Plan.set(plan, P_L1_TOTAL, u);
+      L1Cumulative.apply<T>(params, s1, Plan.int(plan, P_NPEN), <T>u);
+    }
+    const k = Plan.get(plan, P_AVG_START);
+    if (k > 0 && t >= k) Average.update<T>(s2, params, Plan.int(plan, P_NALL), <T>(t - k + 1));
+  }
+}
+
 /** Optimizer steps. */
 class Update {
   /**
@@ -142,8 +175,10 @@ class Update {
     const l1 = lr * Plan.get(plan, P_L1);
     if (opt == OPT_SGD) {
       SgdRuns.before<T>(plan, SgdRuns.weight(count, n, lr), params, acc, mark);
-      const decay = 1 - lr * Plan.get(plan, P_L2);
-      sgdStepImpl<T>(params, grad, nPen, nAll, fit, <T>(1 / <f64>count), <T>decay, <T>lr, <T>l1);
+      const decay = max<f64>(0, 1 - lr * Plan.get(plan, P_L2));
+      const prox = lr * SgdExtras.proxL1(plan);
+      sgdStepImpl<T>(params, grad, nPen, nAll, fit, <T>(1 / <f64>count), <T>decay, <T>lr, <T>prox);
+      if (SgdExtras.any(plan)) SgdExtras.after<T>(plan, t, lr, params, s1, s2);
       return;
     }
     let h4: f64 = 1;
@@ -198,6 +233,8 @@ class PerSample {
     end: i32,
     d: i32,
     params: usize,
+    s1: usize,
+    s2: usize,
     acc: usize,
     mark: usize,
     chunk: i32,
@@ -209,7 +246,8 @@ class PerSample {
     const fit = Plan.int(plan, P_FIT_INTERCEPT);
     const eps = <T>Plan.get(plan, P_LOSS_PARAM);
     const l2 = Plan.get(plan, P_L2);
-    const l1c = Plan.get(plan, P_L1);
+    const l1c = SgdExtras.proxL1(plan);
+    const extras = SgdExtras.any(plan);
     const kind = Plan.int(plan, P_SCHEDULE);
     // The rate changes from step to step only under these; otherwise it is fixed within an epoch.
     const perStep = kind == SCHED_INVSCALING || kind == SCHED_OPTIMAL || kind == SCHED_COSINE;
@@ -217,7 +255,7 @@ class PerSample {
     let step = Plan.get(plan, P_STEP);
     let lr = StepPlan.rate(plan, step + 1);
     if (!perStep) SgdRuns.before<T>(plan, SgdRuns.weight(1, n, lr), params, acc, mark);
-    let decay = <T>(1 - lr * l2);
+    let decay = <T>max<f64>(0, 1 - lr * l2);
     let l1 = <T>(lr * l1c);
     let i = Rows.at(idx, start);
     let f = Simd.dot<T>(x + i * stride, params, d) + load<T>(bp);
@@ -228,7 +266,7 @@ class PerSample {
         if (perStep) {
           lr = StepPlan.rate(plan, step + 1);
           SgdRuns.before<T>(plan, SgdRuns.weight(1, n, lr), params, acc, mark);
-          decay = <T>(1 - lr * l2);
+          decay = <T>max<f64>(0, 1 - lr * l2);
           l1 = <T>(lr * l1c);
         }
         const yi = load<T>(y + (i << s));
@@ -238,11 +276,20 @@ class PerSample {
         const a = <T>lr * (wi * dl);
         const row = x + i * stride;
         i = pos + 1 < end ? Rows.at(idx, pos + 1) : i;
-        f = PerSample.pass<T>(row, x + i * stride, params, d, decay, a, l1);
-        const b = load<T>(bp);
-        const bn = fit != 0 ? b - a : b;
-        store<T>(bp, bn);
-        f += bn;
+        if (extras) {
+          // The cumulative L1 penalty and averaging need the step's weights first: no pipelining.
+          PerSample.pass<T>(row, row, params, d, decay, a, l1);
+          const b = load<T>(bp);
+          store<T>(bp, fit != 0 ? b - a : b);
+          SgdExtras.after<T>(plan, step + 1, lr, params, s1, s2);
+          f = Simd.dot<T>(x + i * stride, params, d) + load<T>(bp);
+        } else {
+          f = PerSample.pass<T>(row, x + i * stride, params, d, decay, a, l1);
+          const b = load<T>(bp);
+          const bn = fit != 0 ? b - a : b;
+          store<T>(bp, bn);
+          f += bn;
+        }
         step += 1;
       }
       cs = ce;
@@ -370,6 +417,8 @@ class PerSample {
     end: i32,
     d: i32,
     params: usize,
+    s1: usize,
+    s2: usize,
     acc: usize,
     mark: usize,
     chunk: i32,
@@ -377,14 +426,51 @@ class PerSample {
   ): f64 {
     const loss = Plan.int(plan, P_LOSS);
     if (loss == LOSS_SQUARED)
-      return PerSample.run<T>(LOSS_SQUARED, plan, x, y, sw, idx, start, end, d, params, acc, mark, chunk, total);
+      return PerSample.run<T>(
+        LOSS_SQUARED,
+        plan,
+        x,
+        y,
+        sw,
+        idx,
+        start,
+        end,
+        d,
+        params,
+        s1,
+        s2,
+        acc,
+        mark,
+        chunk,
+        total,
+      );
     if (loss == LOSS_HINGE)
-      return PerSample.run<T>(LOSS_HINGE, plan, x, y, sw, idx, start, end, d, params, acc, mark, chunk, total);
+      return PerSample.run<T>(LOSS_HINGE, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, chunk, total);
     if (loss == LOSS_LOG)
-      return PerSample.run<T>(LOSS_LOG, plan, x, y, sw, idx, start, end, d, params, acc, mark, chunk, total);
+      return PerSample.run<T>(LOSS_LOG, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, chunk, total);
     if (loss == LOSS_HUBER)
-      return PerSample.run<T>(LOSS_HUBER, plan, x, y, sw, idx, start, end, d, params, acc, mark, chunk, total);
-    return PerSample.run<T>(LOSS_SQUARED_HINGE, plan, x, y, sw, idx, start, end, d, params, acc, mark, chunk, total);
+      return PerSample.run<T>(LOSS_HUBER, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, chunk, total);
+    if (loss == LOSS_SQUARED_HINGE)
+      return PerSample.run<T>(
+        LOSS_SQUARED_HINGE,
+        plan,
+        x,
+        y,
+        sw,
+        idx,
+        start,
+        end,
+        d,
+        params,
+        s1,
+        s2,
+        acc,
+        mark,
+        chunk,
+        total,
+      );
+    // The rarer losses share one loop, choosing the loss row by row.
+    return PerSample.run<T>(loss, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, chunk, total);
   }
 }
 
@@ -464,6 +550,8 @@ function linearStepsImpl<T>(
       end,
       d,
       params,
+      s1,
+      s2,
       acc,
       mark,
       chunk,

@@ -22,8 +22,47 @@ export class Prox {
 }
 
 /**
+ * The cumulative L1 penalty of Tsuruoka, Tsujii and Ananiadou (ACL 2009), as scikit-learn's SGD
+ * applies it after each step: u is the penalty any weight could have received so far (the sum of
+ * rate·alpha·l1Ratio over the steps), q[j] what weight j has received. A positive weight is pulled
+ * down by u + q[j], a negative one up by u − q[j], neither across 0; q[j] then records the pull.
+ * Weights that keep being pushed back to 0 stay exactly 0.
+ */
+export class L1Cumulative {
+  @inline
+  static apply<T>(w: usize, q: usize, n: i32, u: T): void {
+    const s = Simd.shiftOf<T>();
+    for (let j = 0; j < n; j++) {
+      const o = (<usize>j) << s;
+      const z = load<T>(w + o);
+      const qj = load<T>(q + o);
+      let wn = z;
+      if (z > 0) wn = max<T>(0, z - (u + qj));
+      else if (z < 0) wn = min<T>(0, z + (u - qj));
+      store<T>(w + o, wn);
+      store<T>(q + o, qj + (wn - z));
+    }
+  }
+}
+
+/** Averaged SGD (Polyak–Ruppert): the running mean of the parameters after each step. */
+export class Average {
+  /** avg ← avg + (w − avg)/c over n entries: the mean of c sets of parameters, w the c-th. */
+  @inline
+  static update<T>(avg: usize, w: usize, n: i32, c: T): void {
+    const s = Simd.shiftOf<T>();
+    for (let j = 0; j < n; j++) {
+      const o = (<usize>j) << s;
+      const a = load<T>(avg + o);
+      store<T>(avg + o, a + (load<T>(w + o) - a) / c);
+    }
+  }
+}
+
+/**
  * One plain SGD step, as scikit-learn's: the smooth penalty as a multiplicative decay,
- * w ← decay·w − lr·(g·scale) with decay = 1 − lr·l2, then the L1 proximal step (soft threshold by
+ * w ← decay·w − lr·(g·scale) with decay = max(0, 1 − lr·l2) (never a sign flip: a huge lr·l2
+ * zeroes the weights, as scikit-learn's), then the L1 proximal step (soft threshold by
  * l1 = lr·alpha·l1Ratio) on the penalised weights; intercepts b ← b − lr·(g·scale) when
  * fitIntercept != 0. grad holds the unscaled batch gradient and is left as it is.
  */

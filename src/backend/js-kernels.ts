@@ -89,8 +89,73 @@ function rowSlope(loss: number, yi: number, f: number, eps: number): number {
     const sig = (z > 0 ? e : 1.0) / (1.0 + e);
     return -yi * sig;
   }
+  if (loss === LossId.epsilonInsensitive) {
+    const z = yi - f;
+    const r = Math.abs(z) - eps;
+    rowLossValue = r > 0 ? r : 0;
+    return z > eps ? -1 : -z > eps ? 1 : 0;
+  }
+  if (loss === LossId.squaredEpsilonInsensitive) {
+    const z = yi - f;
+    const r = Math.abs(z) - eps;
+    rowLossValue = r > 0 ? r * r : 0;
+    return z > eps ? -2 * (z - eps) : z < -eps ? 2 * (-z - eps) : 0;
+  }
+  if (loss === LossId.modifiedHuber) {
+    const z = yi * f;
+    const m = 1 - z;
+    rowLossValue = z >= 1 ? 0 : z >= -1 ? m * m : -4 * z;
+    return z >= 1 ? 0 : z >= -1 ? 2 * (1 - z) * -yi : -4 * yi;
+  }
+  if (loss === LossId.perceptron) {
+    const z = yi * f;
+    rowLossValue = z <= 0 ? -z : 0;
+    return z <= 0 ? -yi : 0;
+  }
   rowLossValue = 0;
   return 0;
+}
+
+/** Mirror of assembly/update.ts L1Cumulative.apply: the cumulative L1 penalty u over w[0..n), q received. */
+function l1CumulativeJs(w: FloatArray, q: FloatArray, n: number, u: number): void {
+  for (let j = 0; j < n; j++) {
+    const z = w[j];
+    const qj = q[j];
+    let wn = z;
+    if (z > 0) wn = Math.max(0, z - (u + qj));
+    else if (z < 0) wn = Math.min(0, z + (u - qj));
+    w[j] = wn;
+    q[j] = qj + (wn - z);
+  }
+}
+
+/** Mirror of assembly/update.ts Average.update: avg ← avg + (w − avg)/c over n entries. */
+function averageJs(avg: FloatArray, w: FloatArray, n: number, c: number): void {
+  for (let j = 0; j < n; j++) {
+    const a = avg[j];
+    avg[j] = a + (w[j] - a) / c;
+  }
+}
+
+/** Mirror of assembly/train.ts SgdExtras.proxL1: the L1 coefficient of the proximal step. */
+function proxL1Of(plan: Float64Array): number {
+  return plan[PlanSlot.l1Cumulative] !== 0 ? 0 : plan[PlanSlot.l1];
+}
+
+/** Mirror of assembly/train.ts SgdExtras.after: the cumulative L1 penalty, then averaging. */
+function sgdExtrasAfter(plan: Float64Array, t: number, lr: number, a: StepArrays): void {
+  if (plan[PlanSlot.l1Cumulative] !== 0) {
+    const u = plan[PlanSlot.l1Total] + lr * plan[PlanSlot.l1];
+    plan[PlanSlot.l1Total] = u;
+    l1CumulativeJs(a.params, a.s1 as FloatArray, plan[PlanSlot.nPen], u);
+  }
+  const k = plan[PlanSlot.avgStart];
+  if (k > 0 && t >= k) averageJs(a.s2 as FloatArray, a.params, plan[PlanSlot.nAll], t - k + 1);
+}
+
+/** Mirror of assembly/train.ts SgdExtras.any. */
+function hasSgdExtras(plan: Float64Array): boolean {
+  return plan[PlanSlot.l1Cumulative] !== 0 || plan[PlanSlot.avgStart] > 0;
 }
 
 /**
@@ -329,7 +394,9 @@ function applyUpdate(plan: Float64Array, count: number, t: number, lr: number, a
   const l1 = lr * plan[PlanSlot.l1];
   if (opt === OptimizerId.sgd) {
     sgdRun(plan, runWeight(count, n, lr), a);
-    sgdStepJs(a.params, a.grad, nPen, nAll, fit, 1 / count, 1 - lr * plan[PlanSlot.l2], lr, l1);
+    const decay = Math.max(0, 1 - lr * plan[PlanSlot.l2]);
+    sgdStepJs(a.params, a.grad, nPen, nAll, fit, 1 / count, decay, lr, lr * proxL1Of(plan));
+    if (hasSgdExtras(plan)) sgdExtrasAfter(plan, t, lr, a);
     return;
   }
   let h4 = 1;
@@ -415,7 +482,8 @@ export function linearStepsJs(
   const lossParam = plan[PlanSlot.lossParam];
   const fit = plan[PlanSlot.fitIntercept] !== 0;
   const l2 = plan[PlanSlot.l2];
-  const l1c = plan[PlanSlot.l1];
+  const l1c = proxL1Of(plan);
+  const extras = hasSgdExtras(plan);
   let step = plan[PlanSlot.step];
   let total = plan[PlanSlot.lossSum];
   let lr = plan[PlanSlot.lastRate];
@@ -434,10 +502,11 @@ export function linearStepsJs(
       d,
       a.params,
       fit,
-      1 - lr * l2,
+      Math.max(0, 1 - lr * l2),
       lr,
       lr * l1c,
     );
+    if (extras) sgdExtrasAfter(plan, step, lr, a);
   }
   plan[PlanSlot.step] = step;
   plan[PlanSlot.lossSum] = total;

@@ -10,6 +10,14 @@ export const LossId = {
   squaredHinge: 3,
   /** log(1 + exp(-y f)), y in {-1, +1} */
   log: 4,
+  /** max(0, |y − f| − epsilon) (linear SVR) */
+  epsilonInsensitive: 5,
+  /** max(0, |y − f| − epsilon)² */
+  squaredEpsilonInsensitive: 6,
+  /** z = y f, y in {-1, +1}: 0 for z ≥ 1, (1 − z)² for −1 ≤ z < 1, −4z below */
+  modifiedHuber: 7,
+  /** max(0, −y f), y in {-1, +1} (slope −y at y f ≤ 0) */
+  perceptron: 8,
 } as const;
 
 /** Name of a single-output linear loss. */

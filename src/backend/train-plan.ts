@@ -34,6 +34,9 @@ export const PlanSlot = {
   lossSum: 22,
   lastRate: 23,
   accRate: 24,
+  l1Cumulative: 25,
+  l1Total: 26,
+  avgStart: 27,
 } as const;
 
 /** Float64 slots a plan buffer holds. */
@@ -55,10 +58,20 @@ export interface PlanSpec {
   batch: number;
   /** The single-output loss (the softmax problem's is unused). */
   loss: LinearLoss;
-  /** Huber's epsilon. */
+  /** The loss's epsilon (Huber, epsilon-insensitive). */
   lossParam: number;
   /** Classes of the softmax problem (1 otherwise). */
   classes: number;
+  /** Averaged SGD from this step on (1-based), or 0 for none. */
+  averageStart: number;
+}
+
+/**
+ * Whether plain SGD takes the L1 part as the cumulative penalty (batches smaller than the data;
+ * the state slot s1 then holds what each weight has received) rather than the proximal step.
+ */
+export function l1IsCumulative(spec: Pick<PlanSpec, "optimizer" | "penalty" | "rows" | "batch">): boolean {
+  return spec.optimizer.kind === "sgd" && spec.batch < spec.rows && l1Coefficient(spec.penalty) > 0;
 }
 
 /**
@@ -100,6 +113,8 @@ export function writePlan(plan: Float64Array, spec: PlanSpec, step: number, epoc
   plan[PlanSlot.loss] = LossId[spec.loss];
   plan[PlanSlot.lossParam] = spec.lossParam;
   plan[PlanSlot.classes] = spec.classes;
+  plan[PlanSlot.l1Cumulative] = l1IsCumulative(spec) ? 1 : 0;
+  plan[PlanSlot.avgStart] = spec.optimizer.kind === "sgd" ? spec.averageStart : 0;
 }
 
 /** Starts an epoch: its number and rate scale set, its loss sum cleared. */

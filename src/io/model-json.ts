@@ -124,6 +124,8 @@ export function readHistory(o: JsonObject, key: string): History {
 export interface SavedState {
   nOutputs: number;
   params: Float64Array;
+  /** Under averaged SGD, the last step's parameters (params holds the averages); else null. */
+  trainParams: Float64Array | null;
   history: History;
   subHistories: History[];
   stopReason: StopReason | null;
@@ -163,11 +165,13 @@ export function readState(o: JsonObject, nFeatures: number): SavedState {
         return readNumbers({ [key]: moments[i] }, key, slotSize);
       }),
       rateScale: readNumber(p, "rateScale"),
+      l1Total: field(p, "l1Total") === undefined ? 0 : readNumber(p, "l1Total"),
     };
   });
   return {
     nOutputs,
     params,
+    trainParams: field(o, "trainParams") === undefined ? null : readNumbers(o, "trainParams", size),
     history: readHistory(o, "history"),
     subHistories: subs.map((_, k) => readHistory({ [`subHistories[${k}]`]: subs[k] }, `subHistories[${k}]`)),
     stopReason: readStopReason(o, "stopReason"),

@@ -21,7 +21,7 @@ import type { PenaltyConfig } from "../optim/penalty.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
 import { formatBytes } from "../runtime/arena.js";
 import { emptyHistory, type History, type StopReason } from "../train/history.js";
-import { optimizerOf, type ResolvedSgdOptions } from "../train/options.js";
+import { averageStart, optimizerOf, type ResolvedSgdOptions } from "../train/options.js";
 import { Prng } from "../train/prng.js";
 import { newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
 
@@ -128,7 +128,10 @@ export abstract class LinearModel {
   nEpochs = 0;
 
   protected readonly opts: ResolvedSgdOptions;
+  /** The parameters the model predicts with (under averaged SGD, the averages once begun). */
   protected params: Float64Array | null = null;
+  /** Under averaged SGD, the parameters training continues from (the last step's); else null. */
+  protected trainParams: Float64Array | null = null;
   protected nOutputs = 1;
   protected progress: TrainProgress[] = [];
   protected subHistories: History[] = [];
@@ -150,6 +153,7 @@ export abstract class LinearModel {
   dispose(): void {
     this.disposed = true;
     this.params = null;
+    this.trainParams = null;
     this.progress = [];
   }
 
@@ -326,7 +330,10 @@ export abstract class LinearModel {
     const sameShape = this.params !== null && this.params.length === size && this.nOutputs === outputs;
     const keepParams = sameShape && (!fresh || this.opts.warmStart);
     const keepState = sameShape && !fresh && this.progress.length === problems.length;
-    const all = keepParams && this.params !== null ? this.params.slice() : new Float64Array(size);
+    // A warm start begins at the parameters the model predicts with (the averages, if any), as
+    // scikit-learn's; a continued run at the last step's.
+    const from = fresh ? this.params : (this.trainParams ?? this.params);
+    const all = keepParams && from !== null ? from.slice() : new Float64Array(size);
     const { optimizer, learningRate } = optimizerOf(this.opts);
     if (!keepState) {
       this.progress = problems.map((p) => newProgress(optimizer, p.kind === "softmax" ? size : d + 1));
@@ -376,7 +383,7 @@ export abstract class LinearModel {
       if (last?.stopReason === "diverged" || last?.callbackError !== undefined) break;
     }
     this.assertUsable();
-    this.params = all;
+    this.setTrained(all, problems, d, outputs);
     this.nOutputs = outputs;
     this.history = sumHistories(this.subHistories);
     this.nEpochs = Math.max(...this.progress.map((p) => p.epoch));
@@ -386,13 +393,39 @@ export abstract class LinearModel {
     // The model keeps the parameters reached so far and stays usable; the caller gets its own error.
     if (failed !== undefined) throw failed.callbackError;
     if (diverged !== undefined) {
+      // The 'optimal' schedule's rate is 1/(alpha·(t0 + t − 1)): learningRate does not enter it.
+      const advice =
+        scheduleSpec.name === "optimal"
+          ? `Under schedule 'optimal' the rate is 1/(alpha·(t0 + t)), so try a larger alpha (now ${this.opts.alpha}), another schedule`
+          : `Try a smaller learningRate (now ${learningRate})`;
       throw new DescentError(
         "E_DIVERGED",
         `${this.modelName} diverged: ${diverged.divergence ?? "the objective is not finite"}. ` +
-          `The model keeps the last finite parameters. Try a smaller learningRate (now ${learningRate}) ` +
-          "or scale the features (StandardScaler).",
+          `The model keeps the last finite parameters. ${advice} or scale the features (StandardScaler).`,
       );
     }
+  }
+
+  /**
+   * Keeps the trained parameters; under averaged SGD the model predicts with each sub-problem's
+   * averages once its averaging has begun (scikit-learn's rule), and keeps `all` to continue from.
+   */
+  private setTrained(all: Float64Array, problems: SubProblem[], d: number, outputs: number): void {
+    const start = averageStart(this.opts);
+    if (start === 0) {
+      this.params = all;
+      this.trainParams = null;
+      return;
+    }
+    const shown = all.slice();
+    problems.forEach((problem, k) => {
+      const p = this.progress[k];
+      const averaged = p?.moments[1];
+      if (p !== undefined && averaged !== undefined && p.step >= start)
+        this.storeSubParams(shown, d, outputs, k, problems.length, problem, averaged);
+    });
+    this.params = shown;
+    this.trainParams = all;
   }
 
   /** Training state for the model JSON. */
@@ -400,6 +433,7 @@ export abstract class LinearModel {
     return {
       nOutputs: this.nOutputs,
       params: Array.from(this.fitted()),
+      ...(this.trainParams === null ? {} : { trainParams: Array.from(this.trainParams) }),
       history: this.history,
       subHistories: this.subHistories,
       stopReason: this.stopReason,
@@ -412,6 +446,7 @@ export abstract class LinearModel {
   protected restoreState(s: SavedState): void {
     this.nOutputs = s.nOutputs;
     this.params = s.params;
+    this.trainParams = s.trainParams;
     this.history = s.history;
     this.subHistories = s.subHistories;
     this.stopReason = s.stopReason;
@@ -449,6 +484,9 @@ function zeroModelObjective(p: SubProblem): number {
     else if (p.loss === "huber")
       l = Math.abs(y) <= p.lossParam ? 0.5 * y * y : p.lossParam * Math.abs(y) - 0.5 * p.lossParam * p.lossParam;
     else if (p.loss === "log") l = Math.LN2;
+    else if (p.loss === "epsilonInsensitive") l = Math.max(0, Math.abs(y) - p.lossParam);
+    else if (p.loss === "squaredEpsilonInsensitive") l = Math.max(0, Math.abs(y) - p.lossParam) ** 2;
+    else if (p.loss === "perceptron") l = 0;
     else l = 1;
     total += w * l;
   }
@@ -506,6 +544,7 @@ function bindObjective(
         nAll: K * (d + 1),
         workPerRow: K * d,
         plan: { loss: "log", lossParam: 0, classes: K },
+        meanLoss: (params, grad) => backend.softmaxGrad(X, y, sw, null, 0, n, d, K, params, grad, scratch) / n,
         steps:
           threaded !== null
             ? (plan, idx, start, end, state) =>
@@ -531,6 +570,8 @@ function bindObjective(
       nAll: d + 1,
       workPerRow: d,
       plan: { loss: problem.loss, lossParam: problem.lossParam, classes: 1 },
+      meanLoss: (params, grad) =>
+        backend.linearGrad(problem.loss, X, y, sw, null, 0, n, d, params, grad, problem.lossParam) / n,
       steps:
         threaded !== null
           ? (plan, idx, start, end, state) =>

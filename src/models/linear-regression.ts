@@ -16,11 +16,27 @@ import {
 import { r2Score } from "./metrics.js";
 import { validationSplit } from "./validation-split.js";
 
+/** Losses of LinearRegression. */
+export type RegressionLoss = "squared" | "huber" | "epsilonInsensitive" | "squaredEpsilonInsensitive";
+
+const REGRESSION_LOSSES: readonly RegressionLoss[] = [
+  "squared",
+  "huber",
+  "epsilonInsensitive",
+  "squaredEpsilonInsensitive",
+];
+
 /** Options of LinearRegression: the common ones plus the loss. */
 export interface LinearRegressionOptions extends SgdOptions {
-  /** 'squared' (0.5 (y - f)^2, default) or 'huber'. */
-  loss?: "squared" | "huber";
-  /** Huber threshold on |y - f| (> 0). Default 0.1, as scikit-learn's SGDRegressor. */
+  /**
+   * 'squared' (0.5 (y − f)², default), 'huber', or the linear SVR losses 'epsilonInsensitive'
+   * max(0, |y − f| − epsilon) and 'squaredEpsilonInsensitive' (its square).
+   */
+  loss?: RegressionLoss;
+  /**
+   * Huber's threshold on |y − f|, or the width of the epsilon-insensitive tube (> 0 for Huber,
+   * >= 0 for the tube). Default 0.1, as scikit-learn's SGDRegressor.
+   */
   epsilon?: number;
 }
 
@@ -33,8 +49,8 @@ const OWN_KEYS = ["loss", "epsilon"] as const;
  */
 export class LinearRegression extends LinearModel {
   /** The loss minimised. */
-  readonly loss: "squared" | "huber";
-  /** Huber threshold. */
+  readonly loss: RegressionLoss;
+  /** Huber threshold, or the epsilon-insensitive tube's half-width. */
   readonly epsilon: number;
 
   constructor(options?: LinearRegressionOptions) {
@@ -42,12 +58,19 @@ export class LinearRegression extends LinearModel {
     super(opts);
     const o = (options ?? {}) as LinearRegressionOptions;
     const loss = o.loss ?? "squared";
-    if (loss !== "squared" && loss !== "huber") {
-      throw new DescentError("E_OPTION", `option 'loss' must be 'squared' or 'huber' (got ${JSON.stringify(loss)})`);
+    if (!REGRESSION_LOSSES.includes(loss)) {
+      throw new DescentError(
+        "E_OPTION",
+        `option 'loss' must be one of ${REGRESSION_LOSSES.map((l) => `'${l}'`).join(", ")} (got ${JSON.stringify(loss)})`,
+      );
     }
     const epsilon = o.epsilon ?? 0.1;
-    if (typeof epsilon !== "number" || !Number.isFinite(epsilon) || epsilon <= 0) {
-      throw new DescentError("E_OPTION", `option 'epsilon' must be a finite number > 0 (got ${String(epsilon)})`);
+    const tube = loss === "epsilonInsensitive" || loss === "squaredEpsilonInsensitive";
+    if (typeof epsilon !== "number" || !Number.isFinite(epsilon) || epsilon < 0 || (!tube && epsilon === 0)) {
+      throw new DescentError(
+        "E_OPTION",
+        `option 'epsilon' must be a finite number ${tube ? ">= 0" : "> 0"} (got ${String(epsilon)})`,
+      );
     }
     this.loss = loss;
     this.epsilon = epsilon;

@@ -1,26 +1,37 @@
 import { DescentError } from "../errors.js";
 import { MODEL_FORMAT, MODEL_VERSION, readEnvelope, readObject } from "../io/model-json.js";
+import type { Matrix, MatrixLike } from "../matrix.js";
 import { resolveSgdOptions, serializableOptions } from "../train/options.js";
 import { CLASSIFIER_KEYS, type ClassifierOptions, LinearClassifier } from "./linear-classifier.js";
+import { linearScores } from "./linear-model.js";
+
+/** Margin losses of LinearSVM. */
+export type MarginLoss = "hinge" | "squaredHinge" | "modifiedHuber" | "perceptron";
+
+const MARGIN_LOSSES: readonly MarginLoss[] = ["hinge", "squaredHinge", "modifiedHuber", "perceptron"];
 
 /** Options of LinearSVM. */
 export interface LinearSVMOptions extends ClassifierOptions {
-  /** 'hinge' max(0, 1 − y f) (default) or 'squaredHinge' max(0, 1 − y f)². */
-  loss?: "hinge" | "squaredHinge";
+  /**
+   * 'hinge' max(0, 1 − y f) (default), 'squaredHinge' max(0, 1 − y f)², 'modifiedHuber' (the
+   * squared hinge up to y f = −1, then linear: −4 y f; it has predictProba) or 'perceptron'
+   * max(0, −y f).
+   */
+  loss?: MarginLoss;
 }
 
 /** A linear support vector machine trained by (sub)gradient descent; 3+ classes one-vs-rest. */
 export class LinearSVM extends LinearClassifier {
   /** The margin loss. */
-  readonly loss: "hinge" | "squaredHinge";
+  readonly loss: MarginLoss;
 
   constructor(options?: LinearSVMOptions) {
     super(options, resolveSgdOptions(options, [...CLASSIFIER_KEYS, "loss"]));
     const loss = options?.loss ?? "hinge";
-    if (loss !== "hinge" && loss !== "squaredHinge") {
+    if (!MARGIN_LOSSES.includes(loss)) {
       throw new DescentError(
         "E_OPTION",
-        `option 'loss' must be 'hinge' or 'squaredHinge' (got ${JSON.stringify(loss)})`,
+        `option 'loss' must be one of ${MARGIN_LOSSES.map((l) => `'${l}'`).join(", ")} (got ${JSON.stringify(loss)})`,
       );
     }
     this.loss = loss;
@@ -30,12 +41,56 @@ export class LinearSVM extends LinearClassifier {
     return "LinearSVM";
   }
 
-  protected get binaryLoss(): "hinge" | "squaredHinge" {
+  protected get binaryLoss(): MarginLoss {
     return this.loss;
   }
 
   protected get multinomial(): boolean {
     return false;
+  }
+
+  /**
+   * Class probabilities under loss 'modifiedHuber' (scikit-learn's rule), rows × classes in the
+   * order of `classes`: for two classes p(classes[1]) = (clip(f, −1, 1) + 1)/2; for 3+ classes each
+   * one-vs-rest value (clip(f_k, −1, 1) + 1)/2 divided by their sum (uniform where all are 0).
+   * Other losses have no probabilities: E_OPTION.
+   */
+  predictProba(X: MatrixLike): Matrix {
+    if (this.loss !== "modifiedHuber") {
+      throw new DescentError(
+        "E_OPTION",
+        `LinearSVM.predictProba needs loss 'modifiedHuber' (this model's loss is '${this.loss}')`,
+      );
+    }
+    const p = this.fitted();
+    const m = this.checkX(X);
+    const K = this.nOutputs;
+    const s = linearScores(m, p, K);
+    const cols = K === 1 ? 2 : K;
+    const out = new Float64Array(m.rows * cols);
+    const half = (f: number): number => (Math.min(1, Math.max(-1, f)) + 1) / 2;
+    for (let i = 0; i < m.rows; i++) {
+      if (K === 1) {
+        const p1 = half(s[i] as number);
+        out[2 * i] = 1 - p1;
+        out[2 * i + 1] = p1;
+        continue;
+      }
+      let sum = 0;
+      for (let c = 0; c < K; c++) {
+        const v = half(s[i * K + c] as number);
+        out[i * K + c] = v;
+        sum += v;
+      }
+      for (let c = 0; c < K; c++) out[i * K + c] = sum === 0 ? 1 / K : (out[i * K + c] as number) / sum;
+    }
+    return { data: out, rows: m.rows, cols };
+  }
+
+  /** The natural log of predictProba (−Infinity where a probability is 0), as scikit-learn's. */
+  predictLogProba(X: MatrixLike): Matrix {
+    const p = this.predictProba(X);
+    return { ...p, data: p.data.map(Math.log) };
   }
 
   /** The options in force, with defaults filled in (no callback). */

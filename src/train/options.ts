@@ -62,6 +62,12 @@ export interface SgdOptions {
   fitIntercept?: boolean;
   /** Start from the current coefficients on the next fit. Default false. */
   warmStart?: boolean;
+  /**
+   * Averaged SGD (optimizer 'sgd' only): true averages the parameters after every step, an integer
+   * k from step k on (steps are rows when batchSize is 1, as scikit-learn's samples); coef and
+   * intercept are then the averages. false or 0: off. Default false.
+   */
+  average?: boolean | number;
 }
 
 /** SgdOptions with every default filled in. */
@@ -87,6 +93,7 @@ export interface ResolvedSgdOptions {
   onEpoch: ((info: EpochInfo) => boolean | undefined | Promise<boolean | undefined>) | null;
   fitIntercept: boolean;
   warmStart: boolean;
+  average: boolean | number;
 }
 
 /** The defaults of the contract (shared/API.md). */
@@ -112,6 +119,7 @@ export const SGD_DEFAULTS: Readonly<ResolvedSgdOptions> = {
   onEpoch: null,
   fitIntercept: true,
   warmStart: false,
+  average: false,
 };
 
 const PENALTIES: readonly Penalty[] = ["l2", "none", "l1", "elasticnet"];
@@ -219,10 +227,25 @@ export function resolveSgdOptions(options: object | undefined, extraKeys: readon
   }
   if (has("fitIntercept")) out.fitIntercept = bool("fitIntercept", o.fitIntercept);
   if (has("warmStart")) out.warmStart = bool("warmStart", o.warmStart);
+  if (has("average")) {
+    const a = o.average;
+    if (typeof a !== "boolean" && (typeof a !== "number" || !Number.isSafeInteger(a) || a < 0)) {
+      fail("average", `must be true, false or an integer >= 0 (got ${JSON.stringify(a)})`);
+    }
+    out.average = a;
+  }
+  if (averageStart(out) > 0 && resolveOptimizer(out.optimizer).kind !== "sgd") {
+    fail("average", "needs optimizer 'sgd' (averaging is part of plain SGD, as in scikit-learn)");
+  }
   if (out.threads > 1 && (out.backend === "js" || out.backend === "wasm-scalar")) {
     fail("threads", `needs backend 'wasm' or 'wasm-simd' (got '${out.backend}')`);
   }
   return out;
+}
+
+/** The step averaging starts at (1-based), or 0 when averaging is off. */
+export function averageStart(o: Pick<ResolvedSgdOptions, "average">): number {
+  return o.average === true ? 1 : o.average === false ? 0 : o.average;
 }
 
 /** Options of a resolved set that survive JSON (everything but the callback). */

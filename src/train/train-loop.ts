@@ -1,11 +1,11 @@
 import type { Backend, StepBuffers } from "../backend/backend.js";
-import type { IndexBuffer } from "../backend/buffer.js";
-import { beginEpoch, PLAN_SLOTS, PlanSlot, type PlanSpec, writePlan } from "../backend/train-plan.js";
+import type { FloatBuffer, IndexBuffer } from "../backend/buffer.js";
+import { beginEpoch, l1IsCumulative, PLAN_SLOTS, PlanSlot, type PlanSpec, writePlan } from "../backend/train-plan.js";
 import type { ResolvedOptimizer } from "../optim/optimizer-spec.js";
 import { type PenaltyConfig, penaltyValue } from "../optim/penalty.js";
 import { rateAt, type ScheduleParams } from "../optim/schedules.js";
 import type { History, StopReason } from "./history.js";
-import type { ResolvedSgdOptions } from "./options.js";
+import { averageStart, type ResolvedSgdOptions } from "./options.js";
 import { Prng } from "./prng.js";
 import { SliceSize } from "./slice-size.js";
 import { YIELD_EVERY_MS, yieldToEventLoop } from "./yield.js";
@@ -23,6 +23,8 @@ export interface Objective {
   workPerRow: number;
   /** Plan fields of the loss: its id and parameter, and the classes of a softmax problem. */
   plan: Pick<PlanSpec, "loss" | "lossParam" | "classes">;
+  /** The mean weighted data loss (1/n) Σ sw_i loss_i at `params` (grad is scratch). */
+  meanLoss(params: FloatBuffer, grad: FloatBuffer): number;
   steps(
     plan: Buffer64,
     idx: IndexBuffer | null,
@@ -47,6 +49,12 @@ export interface TrainProgress {
   moments: Float64Array[];
   /** Multiplier of the 'adaptive' schedule (1, then divided by 5 on each plateau). */
   rateScale: number;
+  /**
+   * Plain SGD's cumulative L1 penalty so far (Σ rate·alpha·l1Ratio over its steps; see
+   * PlanSlot.l1Total). Plain SGD keeps in moments[0] what each weight has received of it and in
+   * moments[1] the averaged parameters, when it needs them.
+   */
+  l1Total: number;
 }
 
 /** A fresh progress record for an optimizer over nAll parameters. */
@@ -57,7 +65,17 @@ export function newProgress(optimizer: ResolvedOptimizer, nAll: number): TrainPr
     if (optimizer.kind === "adagrad") slot.fill(optimizer.initialAccumulatorValue);
     moments.push(slot);
   }
-  return { step: 0, epoch: 0, rng: null, moments, rateScale: 1 };
+  return { step: 0, epoch: 0, rng: null, moments, rateScale: 1, l1Total: 0 };
+}
+
+/**
+ * The state slots a run needs: the optimizer's, or for plain SGD with the cumulative L1 penalty or
+ * averaging, two (what each weight has received of the penalty; the averaged parameters), added
+ * as zeros to a progress record that lacks them (options changed since it was saved).
+ */
+function ensureSgdSlots(progress: TrainProgress, optimizer: ResolvedOptimizer, nAll: number, needed: boolean): void {
+  if (optimizer.kind !== "sgd" || !needed) return;
+  while (progress.moments.length < 2) progress.moments.push(new Float64Array(nAll));
 }
 
 /** Everything the loop needs besides the data. */
@@ -85,17 +103,83 @@ export interface TrainOutcome {
 /** An objective this many times the first epoch's (or 1, if larger) counts as exploding. */
 export const EXPLODE_FACTOR = 1e12;
 /**
- * An epoch objective this many times that of the all-zero model counts as diverged too: losses
- * with bounded gradients (Huber, hinge, log) never overflow under a huge rate, they oscillate ever
- * further out, and no sane run is a hundred times worse than predicting zero.
+ * An epoch objective this many times the yardstick (the larger of the all-zero model's objective
+ * and that of the parameters the run started from) is enormous: diverged at once.
  */
-export const ZERO_MODEL_FACTOR = 100;
+export const ENORMOUS_FACTOR = 1e6;
+/**
+ * Sustained divergence, against SUSTAINED_FACTOR times the yardstick: an objective above it that
+ * has grown epoch on epoch for SUSTAINED_EPOCHS epochs, or a run stopping on `tol` with the
+ * objective above it in SUSTAINED_EPOCHS of the last SUSTAINED_WINDOW epochs (swinging, never
+ * settling). Losses with bounded slopes (Huber, hinge, log, ...) never overflow under a huge
+ * rate, they drift or swing ever further out; a run that is merely bad early (a large first rate,
+ * unscaled data: 100–140 times the all-zero model's hinge for a few epochs) comes back down, as
+ * scikit-learn's do, and is left to.
+ */
+export const SUSTAINED_FACTOR = 100;
+/** Epochs of growth (or of high objectives within the window, at a tol stop) that count as divergence. */
+export const SUSTAINED_EPOCHS = 3;
+/** The window of recent epochs a tol stop looks back on. */
+export const SUSTAINED_WINDOW = 5;
 /** The 'adaptive' schedule stops training once the rate falls below this (as scikit-learn). */
 export const ADAPTIVE_MIN_RATE = 1e-6;
 
 function allFinite(a: ArrayLike<number>): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i] as number)) return false;
   return true;
+}
+
+/**
+ * What the divergence guard measures epoch objectives against: the larger of the all-zero model's
+ * objective and the objective at the parameters the run starts from (a warm start or partialFit
+ * may start far from zero, and targets the all-zero model fits perfectly make its objective 0).
+ */
+function divergenceYardstick(
+  backend: Backend,
+  objective: Objective,
+  config: TrainConfig,
+  start: Float64Array,
+  nPen: number,
+): number {
+  if (start.every((v) => v === 0)) return config.zeroObjective;
+  const p = backend.allocCopy(start);
+  const g = backend.alloc(start.length);
+  try {
+    const at = objective.meanLoss(p, g) + penaltyValue(start, nPen, config.penalty);
+    return Math.max(config.zeroObjective, Number.isFinite(at) ? at : 0);
+  } finally {
+    backend.free(p);
+    backend.free(g);
+  }
+}
+
+/**
+ * The divergence guard's verdict on an epoch objective (null: carry on). `base` is the yardstick
+ * (see divergenceYardstick; the first epoch's objective when that is 0); `recent` holds the last
+ * SUSTAINED_WINDOW epoch objectives, this one included.
+ */
+function divergence(
+  loss: number,
+  paramsFinite: boolean,
+  firstLoss: number,
+  base: number,
+  recent: number[],
+): string | null {
+  if (!Number.isFinite(loss) || !paramsFinite) return `the objective reached ${loss}`;
+  if (loss > EXPLODE_FACTOR * Math.max(1, firstLoss)) return `the objective exploded to ${loss}`;
+  if (!(base > 0)) return null;
+  if (loss > ENORMOUS_FACTOR * base) {
+    return `the objective reached ${loss}, over ${ENORMOUS_FACTOR} times that of the all-zero model or of the starting point (${base})`;
+  }
+  const k = recent.length;
+  if (k <= SUSTAINED_EPOCHS || loss <= SUSTAINED_FACTOR * base) return null;
+  for (let i = k - SUSTAINED_EPOCHS; i < k; i++) if (!((recent[i] as number) > (recent[i - 1] as number))) return null;
+  return `the objective grew for ${SUSTAINED_EPOCHS} epochs in a row to ${loss}, over ${SUSTAINED_FACTOR} times that of the all-zero model or of the starting point (${base})`;
+}
+
+/** Whether SUSTAINED_EPOCHS of the recent objectives are above SUSTAINED_FACTOR·base. */
+function mostlyHigh(recent: number[], base: number): boolean {
+  return base > 0 && recent.filter((l) => l > SUSTAINED_FACTOR * base).length >= SUSTAINED_EPOCHS;
 }
 
 /**
@@ -122,6 +206,13 @@ export async function trainLoop(
   const { opts, optimizer } = config;
   const batch = opts.batchSize === "full" ? n : Math.min(opts.batchSize, n);
   const reshuffle = opts.shuffle === true && batch < n;
+  const averageFrom = averageStart(opts);
+  ensureSgdSlots(
+    progress,
+    optimizer,
+    nAll,
+    averageFrom > 0 || l1IsCumulative({ optimizer, penalty: config.penalty, rows: n, batch }),
+  );
   const plan = backend.allocF64(PLAN_SLOTS);
   const slots = progress.moments.map((m) => backend.allocCopy(m));
   const state: StepBuffers = {
@@ -135,7 +226,11 @@ export async function trainLoop(
   const idx = reshuffle ? backend.allocIndex(n) : null;
   const start = performance.now();
   let lastYield = start;
-  const best = { score: Number.NEGATIVE_INFINITY, params: params.slice() };
+  const best = {
+    score: Number.NEGATIVE_INFINITY,
+    params: params.slice(),
+    averaged: null as Float64Array | null,
+  };
   try {
     writePlan(
       plan.view,
@@ -148,12 +243,14 @@ export async function trainLoop(
         fitIntercept: opts.fitIntercept,
         rows: n,
         batch,
+        averageStart: averageFrom,
         ...objective.plan,
       },
       progress.step,
       progress.epoch,
       progress.rateScale,
     );
+    plan.view[PlanSlot.l1Total] = progress.l1Total;
     const rng = new Prng(opts.seed);
     if (progress.rng !== null) rng.setState(progress.rng);
     if (idx !== null) {
@@ -167,6 +264,10 @@ export async function trainLoop(
     let bestLoss = Number.POSITIVE_INFINITY;
     let noImprovement = 0;
     let firstLoss = Number.NaN;
+    // Measured only when an objective is high against the all-zero model's (the common case never pays).
+    let yardstick: number | null = null;
+    const startParams = params.slice();
+    const recent: number[] = [];
     for (let e = 0; e < epochs; e++) {
       const pv = state.params.view;
       snapshot.set(pv);
@@ -194,6 +295,7 @@ export async function trainLoop(
       backend.finishEpoch(plan, state);
       const pl = plan.view;
       progress.step = pl[PlanSlot.step] as number;
+      progress.l1Total = pl[PlanSlot.l1Total] as number;
       progress.epoch++;
       const lr = pl[PlanSlot.lastRate] as number;
       const loss = (pl[PlanSlot.lossSum] as number) / n + penalty;
@@ -206,19 +308,25 @@ export async function trainLoop(
       history.learningRate.push(lr);
       if (Number.isNaN(firstLoss)) firstLoss = loss;
       const current = state.params.view;
-      const exploded =
-        loss > EXPLODE_FACTOR * Math.max(1, firstLoss) ||
-        loss > ZERO_MODEL_FACTOR * Math.max(config.zeroObjective, 1e-12);
-      if (!Number.isFinite(loss) || !allFinite(current) || exploded) {
+      if (yardstick === null && !(loss <= SUSTAINED_FACTOR * config.zeroObjective))
+        yardstick = divergenceYardstick(backend, objective, config, startParams, nPen);
+      const found = yardstick ?? config.zeroObjective;
+      const base = found > 0 ? found : firstLoss;
+      recent.push(loss);
+      if (recent.length > SUSTAINED_WINDOW + 1) recent.shift();
+      const why = divergence(loss, allFinite(current), firstLoss, base, recent);
+      if (why !== null) {
         history.ms.push(now - start);
         params.set(snapshot);
-        return { stopReason: "diverged", divergence: `the objective reached ${loss} at epoch ${progress.epoch}` };
+        return { stopReason: "diverged", divergence: `${why} at epoch ${progress.epoch}` };
       }
       params.set(current);
       let improved: boolean;
       let valScore: number | undefined;
       if (config.validate !== null) {
-        const score = config.validate(params);
+        // Once averaging has begun, the averages are the model a user gets, so they are scored.
+        const averaged = averageFrom > 0 && progress.step >= averageFrom ? slots[1] : undefined;
+        const score = config.validate(averaged === undefined ? params : Float64Array.from(averaged.view));
         valScore = score;
         if (history.valScore === undefined) history.valScore = [];
         history.valScore.push(score);
@@ -226,6 +334,7 @@ export async function trainLoop(
         if (score > best.score) {
           best.score = score;
           best.params.set(params);
+          best.averaged = averaged === undefined ? null : Float64Array.from(averaged.view);
         }
       } else {
         improved = tol === null || loss <= bestLoss - tol;
@@ -253,14 +362,21 @@ export async function trainLoop(
       }
       if (opts.gradTol !== null && gradNorm < opts.gradTol) return { stopReason: "gradTol" };
       if (noImprovement >= opts.nIterNoChange && (tol !== null || config.validate !== null)) {
+        const stopped = (): TrainOutcome =>
+          config.validate === null && mostlyHigh(recent.slice(-SUSTAINED_WINDOW), base)
+            ? {
+                stopReason: "diverged",
+                divergence: `the objective stopped improving while over ${SUSTAINED_FACTOR} times that of the all-zero model or of the starting point (${base}) in ${SUSTAINED_EPOCHS} of the last ${SUSTAINED_WINDOW} epochs, at ${loss} (epoch ${progress.epoch})`,
+              }
+            : { stopReason: config.validate !== null ? "earlyStopping" : "tol" };
         if (config.adaptive) {
           progress.rateScale /= 5;
           noImprovement = 0;
           if (rateAt(config.schedule, progress.step + 1, progress.epoch) * progress.rateScale < ADAPTIVE_MIN_RATE) {
-            return { stopReason: config.validate !== null ? "earlyStopping" : "tol" };
+            return stopped();
           }
         } else {
-          return { stopReason: config.validate !== null ? "earlyStopping" : "tol" };
+          return stopped();
         }
       }
       if (now - lastYield > YIELD_EVERY_MS) {
@@ -273,7 +389,10 @@ export async function trainLoop(
     slots.forEach((b, i) => {
       progress.moments[i]?.set(b.view);
     });
-    if (config.validate !== null && best.score > Number.NEGATIVE_INFINITY) params.set(best.params);
+    if (config.validate !== null && best.score > Number.NEGATIVE_INFINITY) {
+      params.set(best.params);
+      if (best.averaged !== null) progress.moments[1]?.set(best.averaged);
+    }
     for (const b of [state.params, state.grad, state.acc, state.mark, ...slots, plan]) backend.free(b);
     if (idx !== null) backend.free(idx);
   }

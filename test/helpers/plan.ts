@@ -22,6 +22,7 @@ export interface TestPlan {
   classes?: number;
   step?: number;
   epoch?: number;
+  averageStart?: number;
 }
 
 /** A plan buffer of backend b written from `p`. */
@@ -41,6 +42,7 @@ export function testPlan(b: Backend, p: TestPlan): Buffer<Float64Array> {
       loss: p.loss ?? "squared",
       lossParam: p.lossParam ?? 0,
       classes: p.classes ?? 1,
+      averageStart: p.averageStart ?? 0,
     },
     p.step ?? 0,
     p.epoch ?? 0,
