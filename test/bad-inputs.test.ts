@@ -113,13 +113,13 @@ describe("fit refuses bad data before training", () => {
     }
   });
 
-  it("early stopping without a row to hold out is E_EMPTY, for regression and classification", async () => {
+  it("early stopping without a row to hold out is refused, for regression (E_EMPTY) and classification (E_OPTION)", async () => {
     await expectDescentError(
       new LinearRegression({ earlyStopping: true }).fit([[1, 2]], [3]),
       "E_EMPTY",
       /earlyStopping needs validation rows: 1 rows/,
     );
-    // One row per class: no class can spare one.
+    // One row per class: no class can spare one (scikit-learn refuses it too).
     await expectDescentError(
       new LogisticRegression({ earlyStopping: true }).fit(
         [
@@ -128,8 +128,8 @@ describe("fit refuses bad data before training", () => {
         ],
         [0, 1],
       ),
-      "E_EMPTY",
-      /earlyStopping needs validation rows: 2 rows/,
+      "E_OPTION",
+      /'validationFraction' .* needs a training and a validation row of every class, but class 0 has 1 row/,
     );
   });
 

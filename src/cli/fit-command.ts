@@ -51,7 +51,7 @@ export interface FitReport {
   features: number;
   target: string;
   model: string;
-  classes?: Array<number | string>;
+  classes?: Array<number | string | boolean>;
   objective: number;
   trainScore: number;
   validationScore?: number;

@@ -3,12 +3,12 @@ import { DescentError } from "../errors.js";
 /** Below this many distinct labels, labels are matched by a scan rather than a hash lookup. */
 const FEW_CLASSES = 16;
 
-/** Class labels as given by the user: numbers or strings. */
-export type Label = number | string;
+/** Class labels as given by the user: numbers, strings or booleans (one kind per y). */
+export type Label = number | string | boolean;
 
 /**
- * The sorted distinct labels of y (numbers ascending, strings in code-unit order) and each row's
- * class index. Throws E_LABELS for mixed or non-finite labels and E_EMPTY for no rows.
+ * The sorted distinct labels of y (numbers ascending, strings in code-unit order, false before
+ * true) and each row's class index. Throws E_LABELS for mixed or non-finite labels and E_EMPTY for no rows.
  */
 export function encodeLabels(y: ArrayLike<Label>): { classes: Label[]; index: Float64Array } {
   if (y === null || typeof y !== "object" || typeof y.length !== "number") {
@@ -25,7 +25,10 @@ export function encodeLabels(y: ArrayLike<Label>): { classes: Label[]; index: Fl
   let map: Map<Label, number> | null = null;
   for (let i = 0; i < n; i++) {
     const v = y[i] as Label;
-    if (typeof v !== kind || (kind !== "number" && kind !== "string")) {
+    if (kind !== "number" && kind !== "string" && kind !== "boolean") {
+      throw new DescentError("E_LABELS", `y has a ${kind} label at row 0: labels are numbers, strings or booleans`);
+    }
+    if (typeof v !== kind) {
       throw new DescentError("E_LABELS", `y mixes label types: row ${i} is ${typeof v}, row 0 is ${kind}`);
     }
     if (typeof v === "number" && !Number.isFinite(v)) {
@@ -49,7 +52,13 @@ export function encodeLabels(y: ArrayLike<Label>): { classes: Label[]; index: Fl
     firstSeen[i] = k;
   }
   const classes = [...seen].sort((a, b) =>
-    typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0,
+    typeof a === "string" || typeof b === "string"
+      ? String(a) < String(b)
+        ? -1
+        : String(a) > String(b)
+          ? 1
+          : 0
+      : Number(a) - Number(b),
   );
   // Position in order of appearance → position among the sorted classes.
   const rank = new Float64Array(seen.length);

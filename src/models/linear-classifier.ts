@@ -51,6 +51,18 @@ function argmax(a: Float64Array, off: number, k: number): number {
   return best;
 }
 
+/** The share of n rows for which `hit` holds, weighted by sw (unweighted when null). */
+function weightedHits(n: number, sw: Float64Array | null, hit: (i: number) => boolean): number {
+  let hits = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = sw === null ? 1 : (sw[i] as number);
+    total += w;
+    if (hit(i)) hits += w;
+  }
+  return total > 0 ? hits / total : 0;
+}
+
 /**
  * Shared machinery of LogisticRegression and LinearSVM: label encoding (numbers or strings),
  * class weights, binary / multinomial / one-vs-rest problems, decision values and accuracy.
@@ -98,7 +110,7 @@ export abstract class LinearClassifier extends LinearModel {
     index: Float64Array,
     sw: Float64Array | null,
     K: number,
-    val: { m: Matrix; index: Float64Array } | null,
+    val: { m: Matrix; index: Float64Array; sw: Float64Array | null } | null,
   ): { problems: SubProblem[]; outputs: number } {
     const lossParam = 0;
     const binaryTargets = (k: number, idx: Float64Array): Float64Array => {
@@ -111,11 +123,7 @@ export abstract class LinearClassifier extends LinearModel {
       const target = binaryTargets(k, val.index);
       return (p) => {
         const f = linearScores(val.m, p, 1);
-        let hits = 0;
-        f.forEach((v, i) => {
-          if ((v > 0 ? 1 : -1) === target[i]) hits++;
-        });
-        return hits / f.length;
+        return weightedHits(f.length, val.sw, (i) => ((f[i] as number) > 0 ? 1 : -1) === target[i]);
       };
     };
     if (K === 2) {
@@ -140,9 +148,7 @@ export abstract class LinearClassifier extends LinearModel {
           ? null
           : (p) => {
               const s = linearScores(val.m, p, K);
-              let hits = 0;
-              for (let i = 0; i < val.m.rows; i++) if (argmax(s, i * K, K) === val.index[i]) hits++;
-              return hits / val.m.rows;
+              return weightedHits(val.m.rows, val.sw, (i) => argmax(s, i * K, K) === val.index[i]);
             };
       return {
         outputs: K,
@@ -185,32 +191,48 @@ export abstract class LinearClassifier extends LinearModel {
         `y has one class only (${JSON.stringify(classes[0])}): a classifier needs at least two`,
       );
     }
-    const sw = this.rowWeights(this.checkWeights(options.sampleWeight, m.rows), index, classes);
+    const given = this.checkWeights(options.sampleWeight, m.rows, true);
+    const sw = this.rowWeights(given, index, classes);
     const K = classes.length;
     if (!this.opts.earlyStopping) {
       const { problems, outputs } = this.problems(index, sw, K, null);
+      const init = this.initialParams(options, outputs, m.cols);
       const staged = await this.stageX(m);
       this.classes = classes;
-      await this.trainProblems(staged, problems, outputs, this.opts.maxEpochs, true);
+      await this.trainProblems(staged, problems, outputs, this.opts.maxEpochs, true, init);
       return this;
     }
-    const { train, validation } = validationSplit(m.rows, this.opts.validationFraction, this.opts.seed, index);
-    const val = { m: takeValidationRows(m, validation), index: takeEntries(index, validation) };
+    const { train, validation } = validationSplit(m.rows, this.opts.validationFraction, this.opts.seed, index, (k) =>
+      JSON.stringify(classes[k]),
+    );
+    const val = {
+      m: takeValidationRows(m, validation),
+      index: takeEntries(index, validation),
+      sw: given === null ? null : takeEntries(given, validation),
+    };
     const { problems, outputs } = this.problems(
       takeEntries(index, train),
       sw === null ? null : takeEntries(sw, train),
       K,
       val,
     );
+    const init = this.initialParams(options, outputs, m.cols);
     const staged = await this.stageX(m, train);
     this.classes = classes;
-    await this.trainProblems(staged, problems, outputs, this.opts.maxEpochs, true);
+    await this.trainProblems(staged, problems, outputs, this.opts.maxEpochs, true, init);
     return this;
   }
 
   /** One more epoch over (X, y), continuing optimizer and schedule state; the first call fixes the classes. */
   async partialFit(X: MatrixLike, y: ArrayLike<Label>, options: PartialFitOptions = {}): Promise<this> {
     this.assertUsable();
+    this.assertPartialFitOptions(options);
+    if (this.classWeight === "balanced") {
+      throw new DescentError(
+        "E_OPTION",
+        "option 'classWeight' 'balanced' does not work with partialFit (one batch's class counts are not the data's): pass { label: weight } computed from all the data",
+      );
+    }
     this.assertFitsMemory(X);
     const m = this.checkX(X, true, false);
     if (this.classes === null || this.params === null) {
@@ -223,7 +245,7 @@ export abstract class LinearClassifier extends LinearModel {
     const index = indexLabels(y, this.classes);
     if (index.length !== m.rows)
       throw new DescentError("E_SHAPE", `y has ${index.length} values but X has ${m.rows} rows`);
-    const sw = this.rowWeights(this.checkWeights(options.sampleWeight, m.rows), index, this.classes);
+    const sw = this.rowWeights(this.checkWeights(options.sampleWeight, m.rows, true), index, this.classes);
     const { problems, outputs } = this.problems(index, sw, this.classes.length, null);
     await this.trainProblems(await this.stageX(m), problems, outputs, 1, false);
     return this;
@@ -237,8 +259,8 @@ export abstract class LinearClassifier extends LinearModel {
     return this.nOutputs === 1 ? s : { data: s, rows: m.rows, cols: this.nOutputs };
   }
 
-  /** Predicted labels: a Float64Array for numeric labels, an Array for string labels. */
-  predict(X: MatrixLike): Float64Array | string[] {
+  /** Predicted labels: a Float64Array for numeric labels, an Array for string or boolean labels. */
+  predict(X: MatrixLike): Float64Array | string[] | boolean[] {
     const classes = this.knownClasses();
     const p = this.fitted();
     const m = this.checkX(X);
@@ -248,6 +270,7 @@ export abstract class LinearClassifier extends LinearModel {
       K === 1 ? ((s[i] as number) > 0 ? 1 : 0) : argmax(s, i * K, K),
     );
     if (typeof classes[0] === "string") return picks.map((k) => classes[k] as string);
+    if (typeof classes[0] === "boolean") return picks.map((k) => classes[k] as boolean);
     return Float64Array.from(picks, (k) => classes[k] as number);
   }
 
@@ -326,13 +349,15 @@ export abstract class LinearClassifier extends LinearModel {
       !Array.isArray(classes) ||
       classes.length < 2 ||
       !(
-        classes.every((c) => typeof c === "string") || classes.every((c) => typeof c === "number" && Number.isFinite(c))
+        classes.every((c) => typeof c === "string") ||
+        classes.every((c) => typeof c === "boolean") ||
+        classes.every((c) => typeof c === "number" && Number.isFinite(c))
       ) ||
       new Set(classes).size !== classes.length
     ) {
       throw new DescentError(
         "E_FORMAT",
-        "model JSON: 'classes' must be at least two distinct labels, all numbers or all strings",
+        "model JSON: 'classes' must be at least two distinct labels, all numbers, all strings or all booleans",
       );
     }
     const d = readCount(o, "nFeatures");

@@ -29,6 +29,13 @@ import { newProgress, type Objective, type TrainProgress, trainLoop } from "../t
 export interface FitOptions {
   /** Non-negative weight per row, multiplying that row's loss. */
   sampleWeight?: ArrayLike<number>;
+  /**
+   * `fit` only: the weights to start from (scikit-learn's coef_init): d numbers for a single
+   * output, or outputs × d (rows of numbers, or a Matrix) for 3+ classes. Default zeros.
+   */
+  coefInit?: ArrayLike<number> | ArrayLike<ArrayLike<number>> | Matrix;
+  /** `fit` only: the intercept(s) to start from, one per output (a number for one). Default 0. */
+  interceptInit?: number | ArrayLike<number>;
 }
 
 /**
@@ -204,13 +211,104 @@ export abstract class LinearModel {
     return m;
   }
 
-  /** Validated sample weights (finite, >= 0), or null. */
-  protected checkWeights(sampleWeight: ArrayLike<number> | undefined, n: number): Float64Array | null {
+  /**
+   * Validated sample weights (finite, >= 0), or null. For training (`training` true) they must
+   * not all be 0, which leaves nothing to learn from (E_OPTION, as scikit-learn refuses it).
+   */
+  protected checkWeights(
+    sampleWeight: ArrayLike<number> | undefined,
+    n: number,
+    training = false,
+  ): Float64Array | null {
     if (sampleWeight === undefined) return null;
     const sw = toVector(sampleWeight, n, "sampleWeight");
     const neg = sw.findIndex((v) => v < 0);
     if (neg >= 0) throw new DescentError("E_NONFINITE", `sampleWeight is negative (${sw[neg]}) at row ${neg}`);
+    if (training && sw.every((v) => v === 0)) {
+      throw new DescentError("E_OPTION", `option 'sampleWeight' is 0 for all ${n} rows: there is nothing to train on`);
+    }
     return sw;
+  }
+
+  /**
+   * The parameter vector [W (outputs × d), b (outputs)] that `fit` starts from when options give
+   * coefInit or interceptInit (the other part zero), or null. E_SHAPE for a wrong shape,
+   * E_NONFINITE for NaN/Infinity, naming the option.
+   */
+  protected initialParams(options: FitOptions, outputs: number, d: number): Float64Array | null {
+    const { coefInit, interceptInit } = options;
+    if (coefInit === undefined && interceptInit === undefined) return null;
+    const out = new Float64Array(outputs * (d + 1));
+    const shapeName = outputs === 1 ? `${d} numbers` : `${outputs} × ${d} (classes × features)`;
+    if (coefInit !== undefined) {
+      let flat: Float64Array;
+      if (isMatrix(coefInit)) {
+        if (coefInit.rows !== outputs || coefInit.cols !== d)
+          throw new DescentError("E_SHAPE", `coefInit is ${coefInit.rows} × ${coefInit.cols}, expected ${shapeName}`);
+        flat = Float64Array.from(coefInit.data);
+      } else {
+        const first = (coefInit as ArrayLike<unknown>)[0];
+        const nested = first !== null && typeof first === "object";
+        if (nested) {
+          const m = toMatrix(coefInit as ArrayLike<ArrayLike<number>> as number[][], "coefInit");
+          if (m.rows !== outputs || m.cols !== d)
+            throw new DescentError("E_SHAPE", `coefInit is ${m.rows} × ${m.cols}, expected ${shapeName}`);
+          flat = Float64Array.from(m.data);
+        } else {
+          if (outputs !== 1)
+            throw new DescentError("E_SHAPE", `coefInit has ${coefInit.length} numbers, expected ${shapeName}`);
+          flat = toVector(coefInit as ArrayLike<number>, d, "coefInit");
+        }
+      }
+      const bad = firstNonFinite(flat);
+      if (bad >= 0) throw new DescentError("E_NONFINITE", `coefInit has ${flat[bad]} at entry ${bad}`);
+      out.set(flat);
+    }
+    if (interceptInit !== undefined) {
+      const b = toVector(typeof interceptInit === "number" ? [interceptInit] : interceptInit, outputs, "interceptInit");
+      out.set(b, outputs * d);
+    }
+    return out;
+  }
+
+  /**
+   * Changes options of this model (validated as the constructor does, E_OPTION naming a bad
+   * one); the weights, history and training state stay, so a later `fit` with warmStart or a
+   * `partialFit` continues from them under the new options. Returns the model.
+   */
+  setOptions(options: object): this {
+    this.assertUsable();
+    const merged = {
+      ...this.getOptions(),
+      ...(this.opts.onEpoch === null ? {} : { onEpoch: this.opts.onEpoch }),
+      ...options,
+    };
+    const Same = this.constructor as new (o: object) => LinearModel;
+    const next = new Same(merged) as unknown as Record<string, unknown>;
+    const self = this as unknown as Record<string, unknown>;
+    for (const key of ["opts", "loss", "epsilon", "multiClass", "classWeight"]) {
+      if (Object.hasOwn(next, key)) self[key] = next[key];
+    }
+    return this;
+  }
+
+  /** The options in force, with defaults filled in (no callback). */
+  abstract getOptions(): Record<string, unknown>;
+
+  /** E_OPTION for options a partialFit cannot honour (scikit-learn refuses them too). */
+  protected assertPartialFitOptions(options: FitOptions): void {
+    if (options.coefInit !== undefined || options.interceptInit !== undefined) {
+      throw new DescentError(
+        "E_OPTION",
+        "options 'coefInit' and 'interceptInit' are for fit; partialFit continues from the current weights",
+      );
+    }
+    if (this.opts.earlyStopping) {
+      throw new DescentError(
+        "E_OPTION",
+        "option 'earlyStopping' does not work with partialFit (there is no held-out set across calls): use fit, or set earlyStopping false",
+      );
+    }
   }
 
   /** The regulariser of the options. */
@@ -299,7 +397,8 @@ export abstract class LinearModel {
   /**
    * Trains every sub-problem for up to `epochs` epochs on the staged rows (freed at the end).
    * `outputs` is the number of rows of W. `fresh` starts from zero (unless warmStart with a
-   * matching shape) and clears history; otherwise training continues from the saved state.
+   * matching shape, or from `init` when given) and clears history; otherwise training continues
+   * from the saved state.
    */
   protected async trainProblems(
     staged: StagedX,
@@ -307,9 +406,10 @@ export abstract class LinearModel {
     outputs: number,
     epochs: number,
     fresh: boolean,
+    init: Float64Array | null = null,
   ): Promise<void> {
     try {
-      await this.trainStaged(staged, problems, outputs, epochs, fresh);
+      await this.trainStaged(staged, problems, outputs, epochs, fresh, init);
     } finally {
       staged.backend.free(staged.X);
       staged.backend.dispose();
@@ -323,6 +423,7 @@ export abstract class LinearModel {
     outputs: number,
     epochs: number,
     fresh: boolean,
+    init: Float64Array | null,
   ): Promise<void> {
     this.assertUsable();
     const { backend, rows: n, cols: d } = staged;
@@ -333,7 +434,7 @@ export abstract class LinearModel {
     // A warm start begins at the parameters the model predicts with (the averages, if any), as
     // scikit-learn's; a continued run at the last step's.
     const from = fresh ? this.params : (this.trainParams ?? this.params);
-    const all = keepParams && from !== null ? from.slice() : new Float64Array(size);
+    const all = init !== null ? init.slice() : keepParams && from !== null ? from.slice() : new Float64Array(size);
     const { optimizer, learningRate } = optimizerOf(this.opts);
     if (!keepState) {
       this.progress = problems.map((p) => newProgress(optimizer, p.kind === "softmax" ? size : d + 1));

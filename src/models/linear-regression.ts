@@ -102,9 +102,11 @@ export class LinearRegression extends LinearModel {
     // NaN/Infinity: the backend scans the rows it trains on; validation rows are scanned below.
     const m = this.checkX(X, this.opts.warmStart, false);
     const yv = toVector(y, m.rows, "y");
-    const sw = this.checkWeights(options.sampleWeight, m.rows);
+    const sw = this.checkWeights(options.sampleWeight, m.rows, true);
+    const init = this.initialParams(options, 1, m.cols);
     if (!this.opts.earlyStopping) {
-      await this.trainProblems(await this.stageX(m), [this.problem(yv, sw, null)], 1, this.opts.maxEpochs, true);
+      const problems = [this.problem(yv, sw, null)];
+      await this.trainProblems(await this.stageX(m), problems, 1, this.opts.maxEpochs, true, init);
       return this;
     }
     const { train, validation } = validationSplit(m.rows, this.opts.validationFraction, this.opts.seed, null);
@@ -113,17 +115,18 @@ export class LinearRegression extends LinearModel {
     const swv = sw === null ? null : takeEntries(sw, validation);
     const validate = (p: Float64Array): number => r2Score(yval, linearScores(mv, p, 1), swv);
     const problem = this.problem(takeEntries(yv, train), sw === null ? null : takeEntries(sw, train), validate);
-    await this.trainProblems(await this.stageX(m, train), [problem], 1, this.opts.maxEpochs, true);
+    await this.trainProblems(await this.stageX(m, train), [problem], 1, this.opts.maxEpochs, true, init);
     return this;
   }
 
   /** One more epoch over (X, y), continuing the step count, shuffle stream, optimizer state and history. */
   async partialFit(X: MatrixLike, y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
     this.assertUsable();
+    this.assertPartialFitOptions(options);
     this.assertFitsMemory(X);
     const m = this.checkX(X, true, false);
     const yv = toVector(y, m.rows, "y");
-    const sw = this.checkWeights(options.sampleWeight, m.rows);
+    const sw = this.checkWeights(options.sampleWeight, m.rows, true);
     await this.trainProblems(await this.stageX(m), [this.problem(yv, sw, null)], 1, 1, false);
     return this;
   }

@@ -1,4 +1,4 @@
-import { ownExp } from "../backend/js-math.js";
+import { ownExp, ownLog, ownLog1p } from "../backend/js-math.js";
 import { DescentError } from "../errors.js";
 import { MODEL_FORMAT, MODEL_VERSION, readEnvelope, readObject } from "../io/model-json.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
@@ -10,6 +10,11 @@ import { linearScores } from "./linear-model.js";
 export interface LogisticRegressionOptions extends ClassifierOptions {
   /** With 3+ classes: one softmax model ('multinomial', default) or one binary model per class ('ovr'). */
   multiClass?: "multinomial" | "ovr";
+}
+
+/** log(1 + e^z) without overflow. */
+function softplus(z: number): number {
+  return z > 0 ? z + ownLog1p(ownExp(-z)) : ownLog1p(ownExp(z));
 }
 
 function sigmoid(z: number): number {
@@ -85,6 +90,38 @@ export class LogisticRegression extends LinearClassifier {
         }
       }
       for (let c = 0; c < K; c++) out[i * K + c] = (out[i * K + c] as number) / sum;
+    }
+    return { data: out, rows: m.rows, cols };
+  }
+
+  /**
+   * The natural log of predictProba, computed stably: log-sigmoid −log(1 + e^(−f)) for two classes,
+   * f_k − logsumexp(f) for multinomial, log of the normalised sigmoids for one-vs-rest.
+   */
+  predictLogProba(X: MatrixLike): Matrix {
+    if (this.nOutputs > 1 && !this.multinomial) {
+      const p = this.predictProba(X);
+      return { ...p, data: p.data.map(Math.log) };
+    }
+    const p = this.fitted();
+    const m = this.checkX(X);
+    const K = this.nOutputs;
+    const s = linearScores(m, p, K);
+    const cols = K === 1 ? 2 : K;
+    const out = new Float64Array(m.rows * cols);
+    for (let i = 0; i < m.rows; i++) {
+      if (K === 1) {
+        const f = s[i] as number;
+        out[2 * i] = -softplus(f);
+        out[2 * i + 1] = -softplus(-f);
+        continue;
+      }
+      let top = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < K; c++) top = Math.max(top, s[i * K + c] as number);
+      let sum = 0;
+      for (let c = 0; c < K; c++) sum += ownExp((s[i * K + c] as number) - top);
+      const lse = top + ownLog(sum);
+      for (let c = 0; c < K; c++) out[i * K + c] = (s[i * K + c] as number) - lse;
     }
     return { data: out, rows: m.rows, cols };
   }

@@ -4,14 +4,16 @@ import { Prng } from "../train/prng.js";
 /**
  * Splits row indices 0..n-1 into training and validation rows: a `fraction` of the rows, drawn
  * with the seeded generator; when `strata` (one class index per row) is given, that fraction of
- * each class (at least one row of every class with two or more rows). E_EMPTY when that leaves
- * no validation row (early stopping needs some).
+ * each class (at least one row and at most all rows but one of every class). E_EMPTY when that
+ * leaves no validation row (early stopping needs some); E_OPTION naming validationFraction when a
+ * class has too few rows to give both sides one (`className` names class k in the message).
  */
 export function validationSplit(
   n: number,
   fraction: number,
   seed: number,
   strata: ArrayLike<number> | null,
+  className: (k: number) => string = String,
 ): { train: Int32Array; validation: Int32Array } {
   const rng = new Prng(seed ^ 0x5bd1e995);
   const groups = new Map<number, number[]>();
@@ -27,6 +29,12 @@ export function validationSplit(
   const isValidation = new Uint8Array(n);
   for (const key of [...groups.keys()].sort((a, b) => a - b)) {
     const rows = Int32Array.from(groups.get(key) ?? []);
+    if (strata !== null && rows.length < 2) {
+      throw new DescentError(
+        "E_OPTION",
+        `option 'validationFraction' (${fraction}) with earlyStopping needs a training and a validation row of every class, but class ${className(key)} has ${rows.length} row: add rows of it or set earlyStopping false`,
+      );
+    }
     rng.shuffle(rows);
     let take = Math.round(rows.length * fraction);
     if (take === 0 && rows.length >= 2) take = 1;
