@@ -57,6 +57,58 @@ describe("descent fit / predict", () => {
     expect(json<{ score: number; rows: number }>(pred.stdout)).toMatchObject({ rows: 569, score: report.trainScore });
   });
 
+  it("takes scikit-learn's SGD options: the new losses, --epsilon, --l1-ratio, --average; refuses misplaced ones", () => {
+    const model = join(dir, "mh.json");
+    const fit = run(
+      "fit",
+      data("breast_cancer.csv"),
+      "--target",
+      "benign",
+      "--model",
+      "svm",
+      "--loss",
+      "modifiedHuber",
+      "--penalty",
+      "elasticnet",
+      "--l1-ratio",
+      "0.5",
+      "--average",
+      "true",
+      "--batch-size",
+      "1",
+      "--out",
+      model,
+      "--json",
+    );
+    expect(fit.code, fit.stderr).toBe(0);
+    expect(json<{ trainScore: number }>(fit.stdout).trainScore).toBeGreaterThan(0.97);
+    const saved = json<{ model: { options: Record<string, unknown> } }>(readFileSync(model, "utf8"));
+    expect(saved.model.options).toMatchObject({
+      loss: "modifiedHuber",
+      penalty: "elasticnet",
+      l1Ratio: 0.5,
+      average: true,
+    });
+    const svr = run(
+      "fit",
+      data("diabetes.csv"),
+      "--target",
+      "progression",
+      "--loss",
+      "epsilonInsensitive",
+      "--epsilon",
+      "2",
+      "--lr",
+      "0.5",
+      "--json",
+    );
+    expect(svr.code, svr.stderr).toBe(0);
+    expect(json<{ trainScore: number }>(svr.stdout).trainScore).toBeGreaterThan(0.4);
+    const wrong = run("fit", data("iris.csv"), "--target", "species", "--model", "svm", "--epsilon", "1");
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--epsilon is for --model linear/);
+  });
+
   it("predict writes one prediction per row, with class probabilities on request", () => {
     const model = join(dir, "iris.json");
     const names = readFileSync(data("iris.csv"), "utf8")

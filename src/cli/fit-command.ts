@@ -6,7 +6,7 @@ import { type CsvChunk, type CsvLayout, readCsvAll, readCsvChunks } from "../io/
 import { lossPlotSvg } from "../io/loss-svg.js";
 import type { Matrix } from "../matrix.js";
 import { LinearRegression } from "../models/linear-regression.js";
-import { LinearSVM } from "../models/linear-svm.js";
+import { LinearSVM, type MarginLoss } from "../models/linear-svm.js";
 import { LogisticRegression } from "../models/logistic-regression.js";
 import { StandardScaler } from "../models/standard-scaler.js";
 import type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "../train/options.js";
@@ -27,6 +27,9 @@ export interface FitFlags {
   epochs?: number;
   penalty?: string;
   alpha?: number;
+  l1Ratio?: number;
+  epsilon?: number;
+  average?: string;
   scale: "standard" | "none";
   seed?: number;
   shuffle?: "true" | "once" | "false";
@@ -71,8 +74,8 @@ function bad(message: string): never {
 }
 
 /** Library options from the flags (only the ones the user gave; the library fills the rest). */
-function modelOptions(f: FitFlags, streaming: boolean): SgdOptions & { loss?: string } {
-  const o: SgdOptions & { loss?: string } = {};
+function modelOptions(f: FitFlags, streaming: boolean): SgdOptions & { loss?: string; epsilon?: number } {
+  const o: SgdOptions & { loss?: string; epsilon?: number } = {};
   if (f.optimizer !== undefined) o.optimizer = f.optimizer as OptimizerName;
   if (f.lr !== undefined) o.learningRate = f.lr;
   if (f.schedule !== undefined) o.schedule = f.schedule as ScheduleName;
@@ -88,6 +91,18 @@ function modelOptions(f: FitFlags, streaming: boolean): SgdOptions & { loss?: st
   if (f.epochs !== undefined) o.maxEpochs = f.epochs;
   if (f.penalty !== undefined) o.penalty = f.penalty as Penalty;
   if (f.alpha !== undefined) o.alpha = f.alpha;
+  if (f.l1Ratio !== undefined) o.l1Ratio = f.l1Ratio;
+  if (f.average !== undefined) {
+    const k = f.average === "true" ? true : Number(f.average);
+    if (k !== true && !(Number.isInteger(k) && k >= 1))
+      bad(`--average must be 'true' or a step number >= 1 (got '${f.average}')`);
+    o.average = k;
+  }
+  if (f.epsilon !== undefined) {
+    if (f.model !== "linear")
+      bad("--epsilon is for --model linear (huber, epsilonInsensitive, squaredEpsilonInsensitive)");
+    o.epsilon = f.epsilon;
+  }
   if (f.seed !== undefined) o.seed = f.seed;
   if (f.shuffle !== undefined) o.shuffle = f.shuffle === "once" ? "once" : f.shuffle === "true";
   if (f.backend !== undefined) o.backend = f.backend as BackendName;
@@ -100,7 +115,11 @@ function modelOptions(f: FitFlags, streaming: boolean): SgdOptions & { loss?: st
   }
   if (f.loss !== undefined) {
     const allowed =
-      f.model === "linear" ? ["squared", "huber"] : f.model === "svm" ? ["hinge", "squaredHinge"] : ["log"];
+      f.model === "linear"
+        ? ["squared", "huber", "epsilonInsensitive", "squaredEpsilonInsensitive"]
+        : f.model === "svm"
+          ? ["hinge", "squaredHinge", "modifiedHuber", "perceptron"]
+          : ["log"];
     if (!allowed.includes(f.loss))
       bad(`--loss for --model ${f.model} must be one of ${allowed.join(", ")} (got '${f.loss}')`);
     if (f.model !== "logistic") o.loss = f.loss;
@@ -108,11 +127,11 @@ function modelOptions(f: FitFlags, streaming: boolean): SgdOptions & { loss?: st
   return o;
 }
 
-function makeModel(f: FitFlags, options: SgdOptions & { loss?: string }): Model {
+function makeModel(f: FitFlags, options: SgdOptions & { loss?: string; epsilon?: number }): Model {
   if (f.model === "linear") return new LinearRegression(options as ConstructorParameters<typeof LinearRegression>[0]);
   const { loss, ...rest } = options;
   if (f.model === "logistic") return new LogisticRegression(rest);
-  return new LinearSVM({ ...rest, ...(loss === undefined ? {} : { loss: loss as "hinge" | "squaredHinge" }) });
+  return new LinearSVM({ ...rest, ...(loss === undefined ? {} : { loss: loss as MarginLoss }) });
 }
 
 /** Column count of the header line (to size chunks before reading any rows). */

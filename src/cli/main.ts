@@ -60,6 +60,9 @@ const LINEAR_ONLY_FLAGS: ReadonlyArray<[string, string]> = [
   ["batchSize", "--batch-size"],
   ["penalty", "--penalty"],
   ["alpha", "--alpha"],
+  ["l1Ratio", "--l1-ratio"],
+  ["average", "--average"],
+  ["epsilon", "--epsilon"],
   ["scale", "--scale"],
   ["shuffle", "--shuffle"],
   ["earlyStopping", "--early-stopping"],
@@ -98,7 +101,15 @@ program
   .option("--item <column>", "mf: the item id column", "item")
   .option("--factors <n>", "mf: latent factors", count("--factors"))
   .option("--regularization <r>", "mf: L2 regularisation", nonNegative("--regularization"))
-  .option("--loss <loss>", "linear: squared|huber; svm: hinge|squaredHinge")
+  .option(
+    "--loss <loss>",
+    "linear: squared|huber|epsilonInsensitive|squaredEpsilonInsensitive; svm: hinge|squaredHinge|modifiedHuber|perceptron",
+  )
+  .option(
+    "--epsilon <e>",
+    "linear: Huber's threshold or the epsilon-insensitive tube's half-width",
+    nonNegative("--epsilon"),
+  )
   .addOption(new Option("--optimizer <name>", "update rule").choices(OPTIMIZER_NAMES))
   .option("--lr <rate>", "learning rate", positive("--lr"))
   .addOption(new Option("--schedule <name>", "learning-rate schedule").choices(SCHEDULE_NAMES))
@@ -110,6 +121,8 @@ program
   )
   .addOption(new Option("--penalty <name>", "regulariser").choices(["l2", "l1", "elasticnet", "none"]))
   .option("--alpha <a>", "regularisation strength", nonNegative("--alpha"))
+  .option("--l1-ratio <r>", "share of L1 in the elasticnet penalty, in [0, 1]", nonNegative("--l1-ratio"))
+  .option("--average <true|k>", "averaged SGD (optimizer sgd): from the first step, or from step k")
   .addOption(new Option("--scale <how>", "feature scaling").choices(["standard", "none"]).default("standard"))
   .option("--seed <n>", "seed of shuffling and the validation split", integer("--seed"))
   .addOption(
