@@ -32,7 +32,24 @@ export class L1Cumulative {
   @inline
   static apply<T>(w: usize, q: usize, n: i32, u: T): void {
     const s = Simd.shiftOf<T>();
-    for (let j = 0; j < n; j++) {
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      // The same operations lane by lane, the branches as selects: the same bits as the loop below.
+      const lanes = sizeof<T>() == 8 ? 2 : 4;
+      const uv = v128.splat<T>(u);
+      const zero = v128.splat<T>(0);
+      for (; j + lanes <= n; j += lanes) {
+        const o = (<usize>j) << s;
+        const z = v128.load(w + o);
+        const qj = v128.load(q + o);
+        const down = v128.max<T>(zero, v128.sub<T>(z, v128.add<T>(uv, qj)));
+        const up = v128.min<T>(zero, v128.add<T>(z, v128.sub<T>(uv, qj)));
+        const wn = v128.bitselect(down, v128.bitselect(up, z, v128.lt<T>(z, zero)), v128.gt<T>(z, zero));
+        v128.store(w + o, wn);
+        v128.store(q + o, v128.add<T>(qj, v128.sub<T>(wn, z)));
+      }
+    }
+    for (; j < n; j++) {
       const o = (<usize>j) << s;
       const z = load<T>(w + o);
       const qj = load<T>(q + o);

@@ -70,3 +70,44 @@ describe("float32 training agrees with float64", () => {
     });
   });
 });
+
+describe("scikit-learn's SGD additions give the same bits on every backend", () => {
+  // 13 features: SIMD blocks and a scalar tail in every kernel; odd batches and a batch of one.
+  const wide = Array.from({ length: Z.rows }, (_, i) => {
+    const row = Array.from(Z.data.subarray(i * Z.cols, (i + 1) * Z.cols));
+    return [...row, (row[0] as number) * (row[1] as number), (row[2] as number) - (row[3] as number), 0.5];
+  });
+  it.each([1, 7, 32] as const)(
+    "cumulative L1, elastic net and averaging, every new loss (batchSize %s)",
+    async (batchSize) => {
+      const base = { ...common, batchSize, maxEpochs: 4 };
+      const makers: Array<(backend: (typeof BACKENDS)[number]) => Promise<LinearRegression | LinearSVM>> = [
+        (backend) => new LinearRegression({ ...base, penalty: "l1", alpha: 0.3, backend }).fit(wide, y),
+        (backend) =>
+          new LinearRegression({ ...base, penalty: "elasticnet", alpha: 0.2, average: 5, backend }).fit(wide, y),
+        (backend) =>
+          new LinearRegression({ ...base, loss: "epsilonInsensitive", epsilon: 3, average: true, backend }).fit(
+            wide,
+            y,
+          ),
+        (backend) =>
+          new LinearRegression({ ...base, loss: "squaredEpsilonInsensitive", epsilon: 3, backend }).fit(wide, y),
+        (backend) =>
+          new LinearSVM({ ...base, loss: "modifiedHuber", penalty: "l1", alpha: 0.01, backend }).fit(Zi, iris.y),
+        (backend) => new LinearSVM({ ...base, loss: "perceptron", average: 3, backend }).fit(Zi, iris.y),
+      ];
+      for (const make of makers) {
+        const fits = await Promise.all(BACKENDS.map(make));
+        const params = fits.map((m) => {
+          const c = m.coef;
+          const w = c instanceof Float64Array ? c : c.data;
+          const b = m.intercept;
+          return bits([...w, ...(typeof b === "number" ? [b] : b)]);
+        });
+        expect(params[1]).toBe(params[0]);
+        expect(params[2]).toBe(params[0]);
+        expect(fits[1]?.history.loss).toEqual(fits[0]?.history.loss);
+      }
+    },
+  );
+});

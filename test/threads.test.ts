@@ -94,6 +94,28 @@ describe("threaded gradients", () => {
       expect(Math.abs(l - (one.history.loss[e] as number))).toBeLessThan(1e-12 * l);
     });
   });
+
+  it("averaging and the epsilon-insensitive loss take the worker path too, close to one thread", async () => {
+    const X = { data: Xdata, rows: n, cols: d };
+    const opts = {
+      batchSize: 65_536,
+      learningRate: 0.3,
+      maxEpochs: 3,
+      tol: null,
+      shuffle: false,
+      average: 2,
+      penalty: "l1",
+      alpha: 1e-3,
+      loss: "epsilonInsensitive",
+      epsilon: 0.05,
+    } as const;
+    const a = await new LinearRegression({ ...opts, threads: 2 }).fit(X, ydata);
+    const one = await new LinearRegression(opts).fit(X, ydata);
+    a.coef.forEach((v, j) => {
+      expect(Math.abs(v - (one.coef[j] as number))).toBeLessThan(1e-12);
+    });
+    expect(Math.abs(a.intercept - one.intercept)).toBeLessThan(1e-12);
+  });
 });
 
 describe("worker failure", () => {
