@@ -1,8 +1,8 @@
 // Per-sample SGD against scikit-learn: LinearRegression, LinearSVM (hinge) and LogisticRegression
 // with batchSize 1, float64, a constant rate 0.01, alpha 1e-4 and 5 epochs, against SGDRegressor and
 // SGDClassifier (hinge, log_loss) with the same settings, each a whole fit call on the same data,
-// shuffled every epoch and in order. The two sides take turns, so a slow spell of this shared
-// machine hits both.
+// shuffled every epoch and in order; then the regressor under the elastic net (the cumulative L1
+// penalty) and averaged. The two sides take turns, so a slow spell of this shared machine hits both.
 import { median } from "../src/bench/median.js";
 import { formatTable } from "../src/bench/text-table.js";
 import type { Matrix } from "../src/matrix.js";
@@ -32,6 +32,8 @@ const NAMES: Record<SklearnEstimator, string> = {
   regressor: "LinearRegression vs SGDRegressor",
   hinge: "LinearSVM vs SGDClassifier(hinge)",
   log: "LogisticRegression vs SGDClassifier(log_loss)",
+  "regressor-elasticnet": "LinearRegression vs SGDRegressor, elasticnet",
+  "regressor-average": "LinearRegression vs SGDRegressor, average",
 };
 
 async function descentFit(estimator: SklearnEstimator, data: BenchData, shuffle: ShuffleMode): Promise<number> {
@@ -50,6 +52,9 @@ async function descentFit(estimator: SklearnEstimator, data: BenchData, shuffle:
   collectGarbage();
   const t0 = performance.now();
   if (estimator === "regressor") await new LinearRegression(options).fit(X, data.y);
+  else if (estimator === "regressor-elasticnet")
+    await new LinearRegression({ ...options, penalty: "elasticnet", l1Ratio: 0.15 }).fit(X, data.y);
+  else if (estimator === "regressor-average") await new LinearRegression({ ...options, average: true }).fit(X, data.y);
   else if (estimator === "hinge") await new LinearSVM({ ...options, loss: "hinge" }).fit(X, data.label);
   else await new LogisticRegression(options).fit(X, data.label);
   return performance.now() - t0;
@@ -64,8 +69,10 @@ export async function runSgdPeers(data: BenchData, rounds: number): Promise<{ ro
   const peer: SklearnPeer | null = "skip" in started ? null : started;
   const rows: SgdPeerResult[] = [];
   try {
-    for (const estimator of ["regressor", "hinge", "log"] as const) {
-      for (const shuffle of [true, false, "once"] as const) {
+    const estimators = ["regressor", "hinge", "log", "regressor-elasticnet", "regressor-average"] as const;
+    for (const estimator of estimators) {
+      const orders = estimator.startsWith("regressor-") ? ([true, false] as const) : ([true, false, "once"] as const);
+      for (const shuffle of orders) {
         const request = { estimator, shuffle: shuffle === true, epochs: EPOCHS, eta0: RATE, alpha: ALPHA };
         const withPeer = peer !== null && shuffle !== "once";
         await descentFit(estimator, data, shuffle);

@@ -9,10 +9,13 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { BenchData } from "./bench-data.js";
 
-/** Which scikit-learn estimator a request times. */
-export type SklearnEstimator = "regressor" | "hinge" | "log";
+/**
+ * Which scikit-learn estimator a request times: SGDRegressor (L2, elastic net, or L2 averaged),
+ * SGDClassifier with the hinge or the log loss.
+ */
+export type SklearnEstimator = "regressor" | "hinge" | "log" | "regressor-elasticnet" | "regressor-average";
 
-/** One timed fit request: SGD with a constant rate, L2 penalty, no stopping rule. */
+/** One timed fit request: SGD with a constant rate, no stopping rule (penalty L2 unless named). */
 export interface SklearnRequest {
   estimator: SklearnEstimator;
   shuffle: boolean;

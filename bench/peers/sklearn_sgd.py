@@ -3,8 +3,8 @@
 Reads the bench data that the Node side wrote (raw little-endian float64 files), then answers one
 request per line on stdin with one line of JSON on stdout: the wall time of one whole `fit` call
 (input checks included, as descent's `fit` is timed with its own). Requests are JSON objects
-{"estimator": "regressor" | "hinge" | "log", "shuffle": bool, "epochs": int, "eta0": float,
-"alpha": float}. A request {"quit": true} ends the process.
+{"estimator": "regressor" | "hinge" | "log" | "regressor-elasticnet" | "regressor-average",
+"shuffle": bool, "epochs": int, "eta0": float, "alpha": float}. A request {"quit": true} ends the process.
 """
 
 import json
@@ -40,6 +40,10 @@ def model(req):
     )
     if req["estimator"] == "regressor":
         return SGDRegressor(loss="squared_error", **common)
+    if req["estimator"] == "regressor-elasticnet":
+        return SGDRegressor(loss="squared_error", **{**common, "penalty": "elasticnet", "l1_ratio": 0.15})
+    if req["estimator"] == "regressor-average":
+        return SGDRegressor(loss="squared_error", average=True, **common)
     loss = "hinge" if req["estimator"] == "hinge" else "log_loss"
     return SGDClassifier(loss=loss, **common)
 
