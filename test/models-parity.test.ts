@@ -20,6 +20,17 @@ function bits(a: ArrayLike<number>): string {
   return Buffer.from(Float64Array.from(a).buffer).toString("hex");
 }
 
+/** The bits of a model's weights and intercepts. */
+function paramBits(m: {
+  coef: Float64Array | { data: Float64Array | Float32Array };
+  intercept: number | Float64Array;
+}): string {
+  const c = m.coef;
+  const w = c instanceof Float64Array ? c : c.data;
+  const b = m.intercept;
+  return bits([...w, ...(typeof b === "number" ? [b] : b)]);
+}
+
 describe.each(OPTIMIZERS)("optimizer %s", (optimizer) => {
   it("squared and huber regression give the same bits on every backend", async () => {
     for (const loss of ["squared", "huber"] as const) {
@@ -46,12 +57,7 @@ describe.each(OPTIMIZERS)("optimizer %s", (optimizer) => {
     ];
     for (const make of makers) {
       const fits = await Promise.all(BACKENDS.map(make));
-      const params = fits.map((m) => {
-        const c = m.coef;
-        const w = c instanceof Float64Array ? c : c.data;
-        const b = m.intercept;
-        return bits([...w, ...(typeof b === "number" ? [b] : b)]);
-      });
+      const params = fits.map(paramBits);
       expect(params[1]).toBe(params[0]);
       expect(params[2]).toBe(params[0]);
     }
@@ -98,12 +104,7 @@ describe("scikit-learn's SGD additions give the same bits on every backend", () 
       ];
       for (const make of makers) {
         const fits = await Promise.all(BACKENDS.map(make));
-        const params = fits.map((m) => {
-          const c = m.coef;
-          const w = c instanceof Float64Array ? c : c.data;
-          const b = m.intercept;
-          return bits([...w, ...(typeof b === "number" ? [b] : b)]);
-        });
+        const params = fits.map(paramBits);
         expect(params[1]).toBe(params[0]);
         expect(params[2]).toBe(params[0]);
         expect(fits[1]?.history.loss).toEqual(fits[0]?.history.loss);

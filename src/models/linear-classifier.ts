@@ -51,6 +51,26 @@ function argmax(a: Float64Array, off: number, k: number): number {
   return best;
 }
 
+/**
+ * out[at..at+K) ← f(s[at..at+K)) divided by their sum; a row whose values are all 0 becomes
+ * uniform (1/K each).
+ */
+export function normalisedRow(
+  s: Float64Array,
+  at: number,
+  K: number,
+  out: Float64Array,
+  f: (v: number) => number,
+): void {
+  let sum = 0;
+  for (let c = 0; c < K; c++) {
+    const v = f(s[at + c] as number);
+    out[at + c] = v;
+    sum += v;
+  }
+  for (let c = 0; c < K; c++) out[at + c] = sum === 0 ? 1 / K : (out[at + c] as number) / sum;
+}
+
 /** The share of n rows for which `hit` holds, weighted by sw (unweighted when null). */
 function weightedHits(n: number, sw: Float64Array | null, hit: (i: number) => boolean): number {
   let hits = 0;
@@ -249,6 +269,32 @@ export abstract class LinearClassifier extends LinearModel {
     const { problems, outputs } = this.problems(index, sw, this.classes.length, null);
     await this.trainProblems(await this.stageX(m), problems, outputs, 1, false);
     return this;
+  }
+
+  /**
+   * A rows × classes table (columns in the order of `classes`) from the decision values of X:
+   * `two(f)` gives a row's pair for two classes, `many(s, at, K, out)` writes a row of 3+ classes
+   * from its K values s[at..at+K) to out[at..at+K).
+   */
+  protected classTable(
+    X: MatrixLike,
+    two: (f: number) => readonly [number, number],
+    many: (s: Float64Array, at: number, K: number, out: Float64Array) => void,
+  ): Matrix {
+    const p = this.fitted();
+    const m = this.checkX(X);
+    const K = this.nOutputs;
+    const s = linearScores(m, p, K);
+    const cols = K === 1 ? 2 : K;
+    const out = new Float64Array(m.rows * cols);
+    for (let i = 0; i < m.rows; i++) {
+      if (K === 1) {
+        const [a, b] = two(s[i] as number);
+        out[2 * i] = a;
+        out[2 * i + 1] = b;
+      } else many(s, i * K, K, out);
+    }
+    return { data: out, rows: m.rows, cols };
   }
 
   /** Decision values w·x + b: one per row for two classes, else a rows × classes Matrix. */

@@ -2,8 +2,7 @@ import { DescentError } from "../errors.js";
 import { MODEL_FORMAT, MODEL_VERSION, readEnvelope, readObject } from "../io/model-json.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
 import { resolveSgdOptions, serializableOptions } from "../train/options.js";
-import { CLASSIFIER_KEYS, type ClassifierOptions, LinearClassifier } from "./linear-classifier.js";
-import { linearScores } from "./linear-model.js";
+import { CLASSIFIER_KEYS, type ClassifierOptions, LinearClassifier, normalisedRow } from "./linear-classifier.js";
 
 /** Margin losses of LinearSVM. */
 export type MarginLoss = "hinge" | "squaredHinge" | "modifiedHuber" | "perceptron";
@@ -62,29 +61,15 @@ export class LinearSVM extends LinearClassifier {
         `LinearSVM.predictProba needs loss 'modifiedHuber' (this model's loss is '${this.loss}')`,
       );
     }
-    const p = this.fitted();
-    const m = this.checkX(X);
-    const K = this.nOutputs;
-    const s = linearScores(m, p, K);
-    const cols = K === 1 ? 2 : K;
-    const out = new Float64Array(m.rows * cols);
     const half = (f: number): number => (Math.min(1, Math.max(-1, f)) + 1) / 2;
-    for (let i = 0; i < m.rows; i++) {
-      if (K === 1) {
-        const p1 = half(s[i] as number);
-        out[2 * i] = 1 - p1;
-        out[2 * i + 1] = p1;
-        continue;
-      }
-      let sum = 0;
-      for (let c = 0; c < K; c++) {
-        const v = half(s[i * K + c] as number);
-        out[i * K + c] = v;
-        sum += v;
-      }
-      for (let c = 0; c < K; c++) out[i * K + c] = sum === 0 ? 1 / K : (out[i * K + c] as number) / sum;
-    }
-    return { data: out, rows: m.rows, cols };
+    return this.classTable(
+      X,
+      (f) => {
+        const p1 = half(f);
+        return [1 - p1, p1];
+      },
+      (s, at, K, out) => normalisedRow(s, at, K, out, half),
+    );
   }
 
   /** The natural log of predictProba (−Infinity where a probability is 0), as scikit-learn's. */

@@ -3,8 +3,7 @@ import { DescentError } from "../errors.js";
 import { MODEL_FORMAT, MODEL_VERSION, readEnvelope, readObject } from "../io/model-json.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
 import { resolveSgdOptions, serializableOptions } from "../train/options.js";
-import { CLASSIFIER_KEYS, type ClassifierOptions, LinearClassifier } from "./linear-classifier.js";
-import { linearScores } from "./linear-model.js";
+import { CLASSIFIER_KEYS, type ClassifierOptions, LinearClassifier, normalisedRow } from "./linear-classifier.js";
 
 /** Options of LogisticRegression. */
 export interface LogisticRegressionOptions extends ClassifierOptions {
@@ -15,6 +14,13 @@ export interface LogisticRegressionOptions extends ClassifierOptions {
 /** log(1 + e^z) without overflow. */
 function softplus(z: number): number {
   return z > 0 ? z + ownLog1p(ownExp(-z)) : ownLog1p(ownExp(z));
+}
+
+/** The largest of s[at..at+K). */
+function rowMax(s: Float64Array, at: number, K: number): number {
+  let top = Number.NEGATIVE_INFINITY;
+  for (let c = 0; c < K; c++) top = Math.max(top, s[at + c] as number);
+  return top;
 }
 
 function sigmoid(z: number): number {
@@ -60,38 +66,19 @@ export class LogisticRegression extends LinearClassifier {
    * classes, the softmax for multinomial, normalised per-class sigmoids for one-vs-rest.
    */
   predictProba(X: MatrixLike): Matrix {
-    const p = this.fitted();
-    const m = this.checkX(X);
-    const K = this.nOutputs;
-    const s = linearScores(m, p, K);
-    const cols = K === 1 ? 2 : K;
-    const out = new Float64Array(m.rows * cols);
-    for (let i = 0; i < m.rows; i++) {
-      if (K === 1) {
-        const p1 = sigmoid(s[i] as number);
-        out[2 * i] = 1 - p1;
-        out[2 * i + 1] = p1;
-        continue;
-      }
-      let sum = 0;
-      if (this.multinomial) {
-        let top = Number.NEGATIVE_INFINITY;
-        for (let c = 0; c < K; c++) top = Math.max(top, s[i * K + c] as number);
-        for (let c = 0; c < K; c++) {
-          const e = ownExp((s[i * K + c] as number) - top);
-          out[i * K + c] = e;
-          sum += e;
-        }
-      } else {
-        for (let c = 0; c < K; c++) {
-          const v = sigmoid(s[i * K + c] as number);
-          out[i * K + c] = v;
-          sum += v;
-        }
-      }
-      for (let c = 0; c < K; c++) out[i * K + c] = (out[i * K + c] as number) / sum;
-    }
-    return { data: out, rows: m.rows, cols };
+    return this.classTable(
+      X,
+      (f) => {
+        const p1 = sigmoid(f);
+        return [1 - p1, p1];
+      },
+      this.multinomial
+        ? (s, at, K, out) => {
+            const top = rowMax(s, at, K);
+            normalisedRow(s, at, K, out, (v) => ownExp(v - top));
+          }
+        : (s, at, K, out) => normalisedRow(s, at, K, out, sigmoid),
+    );
   }
 
   /**
@@ -103,27 +90,17 @@ export class LogisticRegression extends LinearClassifier {
       const p = this.predictProba(X);
       return { ...p, data: p.data.map(Math.log) };
     }
-    const p = this.fitted();
-    const m = this.checkX(X);
-    const K = this.nOutputs;
-    const s = linearScores(m, p, K);
-    const cols = K === 1 ? 2 : K;
-    const out = new Float64Array(m.rows * cols);
-    for (let i = 0; i < m.rows; i++) {
-      if (K === 1) {
-        const f = s[i] as number;
-        out[2 * i] = -softplus(f);
-        out[2 * i + 1] = -softplus(-f);
-        continue;
-      }
-      let top = Number.NEGATIVE_INFINITY;
-      for (let c = 0; c < K; c++) top = Math.max(top, s[i * K + c] as number);
-      let sum = 0;
-      for (let c = 0; c < K; c++) sum += ownExp((s[i * K + c] as number) - top);
-      const lse = top + ownLog(sum);
-      for (let c = 0; c < K; c++) out[i * K + c] = (s[i * K + c] as number) - lse;
-    }
-    return { data: out, rows: m.rows, cols };
+    return this.classTable(
+      X,
+      (f) => [-softplus(f), -softplus(-f)],
+      (s, at, K, out) => {
+        const top = rowMax(s, at, K);
+        let sum = 0;
+        for (let c = 0; c < K; c++) sum += ownExp((s[at + c] as number) - top);
+        const lse = top + ownLog(sum);
+        for (let c = 0; c < K; c++) out[at + c] = (s[at + c] as number) - lse;
+      },
+    );
   }
 
   /** The options in force, with defaults filled in (no callback). */
