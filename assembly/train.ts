@@ -61,7 +61,7 @@ const TOUCH_MIN_DATA_BYTES: u64 = 4 << 20;
 let touchedSink: i32 = 0;
 
 /** What the plan says about a step. */
-class StepPlan {
+export class StepPlan {
   /** The rate of step t (1-based) under the plan's schedule and rate scale. */
   @inline
   static rate(plan: usize, t: f64): f64 {

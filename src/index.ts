@@ -3,13 +3,14 @@ export type { Backend, BackendKind } from "./backend/backend.js";
 export type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./backend/buffer.js";
 export { BACKEND_NAMES, type BackendName, createBackend } from "./backend/create-backend.js";
 export { type LinearLoss, LossId } from "./backend/loss-id.js";
+export type { ActivationName } from "./backend/mlp-net.js";
 export { DescentError, type DescentErrorCode } from "./errors.js";
 export { type DType, isMatrix, type Matrix, type MatrixLike, toMatrix } from "./matrix.js";
 export type { ClassWeight, Label } from "./models/labels.js";
 export { type ClassifierOptions, LinearClassifier, type PartialFitOptions } from "./models/linear-classifier.js";
 export type { FitOptions } from "./models/linear-model.js";
-export { LinearRegression, type LinearRegressionOptions } from "./models/linear-regression.js";
-export { LinearSVM, type LinearSVMOptions } from "./models/linear-svm.js";
+export { LinearRegression, type LinearRegressionOptions, type RegressionLoss } from "./models/linear-regression.js";
+export { LinearSVM, type LinearSVMOptions, type MarginLoss } from "./models/linear-svm.js";
 export { LogisticRegression, type LogisticRegressionOptions } from "./models/logistic-regression.js";
 export {
   type Id,
@@ -18,6 +19,10 @@ export {
   type RatingTriples,
 } from "./models/matrix-factorization.js";
 export { accuracy, r2Score } from "./models/metrics.js";
+export { MultiLayerPerceptron } from "./models/mlp.js";
+export { MLPClassifier } from "./models/mlp-classifier.js";
+export type { InitialWeights, MLPOptions, MlpSchedule } from "./models/mlp-options.js";
+export { MLPRegressor } from "./models/mlp-regressor.js";
 export { StandardScaler } from "./models/standard-scaler.js";
 export { type DifferentiableFunction, type MinimizeOptions, type MinimizeResult, minimize } from "./optim/minimize.js";
 export {

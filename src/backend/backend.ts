@@ -3,6 +3,13 @@ import type { Prng } from "../train/prng.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
 import type { MfStep } from "./js-kernels.js";
 import type { LinearLoss } from "./loss-id.js";
+import type { NetShape } from "./mlp-net.js";
+
+/** A network's shape, and its descriptor in the backend's memory (what the WASM kernels read). */
+export interface MlpNet {
+  shape: NetShape;
+  descriptor: IndexBuffer;
+}
 
 /**
  * The buffers a run of training steps works on, in the backend's dtype: the parameters, the
@@ -150,6 +157,40 @@ export interface Backend {
    * of `count` rows and `batchLoss` their weighted loss sum (the worker threads' path).
    */
   gradientStep(plan: Buffer<Float64Array>, count: number, batchLoss: number, state: StepBuffers): void;
+  /**
+   * The minibatch steps of a multi-layer perceptron over the positions start .. end of an epoch
+   * (rows idx[pos], or pos itself when idx is null): params packed as every W_l then every b_l
+   * (see NetShape); y holds real targets, 0/1 or class indices by the output; `scratch` holds
+   * net.shape.scratchSize(batch) elements. Adds each batch's data loss plus (alpha/2)·‖W‖² (alpha
+   * the plan's l2 slot) to the plan's loss sum, as scikit-learn's loss_.
+   */
+  mlpSteps(
+    plan: Buffer<Float64Array>,
+    net: MlpNet,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    idx: IndexBuffer | null,
+    start: number,
+    end: number,
+    state: StepBuffers,
+    scratch: FloatBuffer,
+  ): void;
+  /**
+   * The network's outputs for rows start .. start+count of X into out (count × outputs), `batch`
+   * rows at a time through `scratch` (net.shape.scratchSize(batch)); returns the data loss sum
+   * against y (0 when y is null).
+   */
+  mlpPredict(
+    net: MlpNet,
+    X: FloatBuffer,
+    y: FloatBuffer | null,
+    start: number,
+    count: number,
+    batch: number,
+    params: FloatBuffer,
+    out: FloatBuffer,
+    scratch: FloatBuffer,
+  ): number;
   /** Ends an epoch's steps: completes state.acc, the epoch's gradient accumulator. */
   finishEpoch(plan: Buffer<Float64Array>, state: StepBuffers): void;
   /**

@@ -1,9 +1,10 @@
 import { arrayTypeOf, copyRows, type DType, firstNonFinite } from "../matrix.js";
 import type { Prng } from "../train/prng.js";
-import type { Backend, StepBuffers } from "./backend.js";
+import type { Backend, MlpNet, StepBuffers } from "./backend.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
 import type { JsKernels } from "./js-kernel-instances.js";
 import type { MfStep, StepArrays } from "./js-kernels.js";
+import { mlpPredictJs, mlpStepsJs } from "./js-mlp.js";
 import { type LinearLoss, LossId } from "./loss-id.js";
 
 class HeapBuffer<A extends FloatArray | Int32Array> implements Buffer<A> {
@@ -202,6 +203,54 @@ export class JsBackend implements Backend {
       end,
       d,
       arraysOf(state),
+      scratch.view,
+    );
+  }
+
+  mlpSteps(
+    plan: Buffer<Float64Array>,
+    net: MlpNet,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    idx: IndexBuffer | null,
+    start: number,
+    end: number,
+    state: StepBuffers,
+    scratch: FloatBuffer,
+  ): void {
+    mlpStepsJs(
+      plan.view,
+      net.shape,
+      X.view,
+      y.view,
+      idx === null ? null : idx.view,
+      start,
+      end,
+      arraysOf(state),
+      scratch.view,
+    );
+  }
+
+  mlpPredict(
+    net: MlpNet,
+    X: FloatBuffer,
+    y: FloatBuffer | null,
+    start: number,
+    count: number,
+    batch: number,
+    params: FloatBuffer,
+    out: FloatBuffer,
+    scratch: FloatBuffer,
+  ): number {
+    return mlpPredictJs(
+      net.shape,
+      X.view,
+      y === null ? null : y.view,
+      start,
+      count,
+      batch,
+      params.view,
+      out.view,
       scratch.view,
     );
   }

@@ -344,7 +344,7 @@ export interface StepArrays {
 }
 
 /** Mirror of assembly/train.ts StepPlan.rate: the rate of step t. */
-function rateOf(plan: Float64Array, t: number): number {
+export function rateOf(plan: Float64Array, t: number): number {
   return (
     scheduleRate(
       plan[PlanSlot.schedule],

@@ -5,7 +5,7 @@ import { Slab } from "../runtime/slab.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
 import { WASM_BUILDS } from "../runtime/wasm-variant.js";
 import type { Prng } from "../train/prng.js";
-import type { Backend, StepBuffers } from "./backend.js";
+import type { Backend, MlpNet, StepBuffers } from "./backend.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
 import type { MfStep } from "./js-kernels.js";
 import { type LinearLoss, LossId } from "./loss-id.js";
@@ -384,6 +384,58 @@ export class WasmBackend implements Backend {
       ptrOrZero(state.s2),
       ptrOf(state.acc),
       ptrOf(state.mark),
+      ptrOf(scratch),
+    );
+  }
+
+  mlpSteps(
+    plan: Buffer<Float64Array>,
+    net: MlpNet,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    idx: IndexBuffer | null,
+    start: number,
+    end: number,
+    state: StepBuffers,
+    scratch: FloatBuffer,
+  ): void {
+    (this.f64 ? this.k.mlpStepsF64 : this.k.mlpStepsF32)(
+      ptrOf(plan),
+      ptrOf(net.descriptor),
+      ptrOf(X),
+      ptrOf(y),
+      ptrOrZero(idx),
+      start,
+      end,
+      ptrOf(state.params),
+      ptrOf(state.grad),
+      ptrOrZero(state.s1),
+      ptrOrZero(state.s2),
+      ptrOf(state.acc),
+      ptrOf(scratch),
+    );
+  }
+
+  mlpPredict(
+    net: MlpNet,
+    X: FloatBuffer,
+    y: FloatBuffer | null,
+    start: number,
+    count: number,
+    batch: number,
+    params: FloatBuffer,
+    out: FloatBuffer,
+    scratch: FloatBuffer,
+  ): number {
+    return (this.f64 ? this.k.mlpPredictF64 : this.k.mlpPredictF32)(
+      ptrOf(net.descriptor),
+      ptrOf(X),
+      ptrOrZero(y),
+      start,
+      count,
+      batch,
+      ptrOf(params),
+      ptrOf(out),
       ptrOf(scratch),
     );
   }

@@ -37,6 +37,11 @@ export const ScheduleId = {
   step: 3,
   exponential: 4,
   cosine: 5,
+  /**
+   * scikit-learn's MLP invscaling, set once an epoch from the rows seen before it:
+   * η / (b·epoch + 1)^a, b = rows per epoch (not a user-facing name: the MLP estimators' 'invscaling').
+   */
+  epochInvscaling: 6,
 } as const;
 
 /**
@@ -72,6 +77,7 @@ export function scheduleRate(
   if (id === ScheduleId.step) return eta * powInt(a, Math.floor(epoch / b));
   if (id === ScheduleId.exponential) return eta * powInt(a, epoch);
   if (id === ScheduleId.cosine) return c + ((eta - c) * (1 + portableCos((Math.PI * Math.min(t - 1, b)) / b))) / 2;
+  if (id === ScheduleId.epochInvscaling) return eta / portablePow(b * epoch + 1, a);
   return eta;
 }
 

@@ -30,6 +30,12 @@ export interface KernelExports {
   mfEpochF64(...args: number[]): number;
   /** The same over float32 factors and biases. */
   mfEpochF32(...args: number[]): number;
+  /** See assembly/mlp.ts: plan, net, x, y, idx, start, end, params, grad, s1, s2, acc, scratch. */
+  mlpStepsF64(...args: number[]): void;
+  mlpStepsF32(...args: number[]): void;
+  /** See assembly/mlp.ts: net, x, y, start, count, batch, params, out, scratch. */
+  mlpPredictF64(...args: number[]): number;
+  mlpPredictF32(...args: number[]): number;
   expF64(x: number): number;
   logF64(x: number): number;
   log1pF64(x: number): number;

@@ -25,6 +25,13 @@ export interface Objective {
   plan: Pick<PlanSpec, "loss" | "lossParam" | "classes">;
   /** The mean weighted data loss (1/n) Σ sw_i loss_i at `params` (grad is scratch). */
   meanLoss(params: FloatBuffer, grad: FloatBuffer): number;
+  /**
+   * Set when the steps add the penalty to the plan's loss sum themselves (the MLPs, as
+   * scikit-learn's loss_), so the loop adds none at the start of each epoch.
+   */
+  penaltyInLoss?: boolean;
+  /** Writes the objective's own plan slots after the loop has written the plan (the MLPs' update rule). */
+  adjustPlan?(plan: Float64Array): void;
   steps(
     plan: Buffer64,
     idx: IndexBuffer | null,
@@ -251,6 +258,7 @@ export async function trainLoop(
       progress.rateScale,
     );
     plan.view[PlanSlot.l1Total] = progress.l1Total;
+    objective.adjustPlan?.(plan.view);
     const rng = new Prng(opts.seed);
     if (progress.rng !== null) rng.setState(progress.rng);
     if (idx !== null) {
@@ -271,7 +279,7 @@ export async function trainLoop(
     for (let e = 0; e < epochs; e++) {
       const pv = state.params.view;
       snapshot.set(pv);
-      const penalty = penaltyValue(pv, nPen, config.penalty);
+      const penalty = objective.penaltyInLoss === true ? 0 : penaltyValue(pv, nPen, config.penalty);
       if (idx !== null) {
         backend.shuffle(idx, n, rng);
         progress.rng = rng.getState();

@@ -1,0 +1,697 @@
+// Multi-layer perceptrons: whole minibatch steps (gather, forward, loss, backward, update) over a
+// slice of an epoch in one call, as scikit-learn's MLPClassifier / MLPRegressor compute them.
+//
+// The network is described by an i32 array `net`: [L, hidden activation, output kind, u0, u1, …,
+// uL] (u0 inputs, uL outputs, L weight layers). Parameters are packed as every layer's weights
+// W_l (u_l × u_{l+1}, row-major, scikit-learn's coefs_[l]) in turn, then every layer's intercepts.
+// `scratch` holds, for `batch` rows, the activations A_0 … A_L and two delta buffers.
+//
+// Summation orders (mirrored operation for operation by src/backend/js-mlp.ts, so float64 results
+// are the same bits): each output of A·W (and of Aᵀ·δ) sums its products in ascending order of the
+// inner index, starting from 0, the intercept added last; δ·Wᵀ uses Simd.dot's order. No fused
+// multiply-add anywhere.
+import { OwnMath } from "./math";
+import { P_BATCH, P_H1, P_H2, P_H3, P_L2, P_LAST_RATE, P_LOSS_SUM, P_OPT, P_ROWS, P_STEP, Plan } from "./plan";
+import { Portable } from "./portable";
+import { Rows } from "./rows";
+import { Simd } from "./simd";
+import { StepPlan } from "./train";
+import { OPT_ADAM, OPT_ADAMW, optimizerStepImpl } from "./update";
+
+/** Hidden activations. MUST MATCH src/backend/mlp-net.ts. */
+export const ACT_IDENTITY: i32 = 0;
+export const ACT_LOGISTIC: i32 = 1;
+export const ACT_TANH: i32 = 2;
+export const ACT_RELU: i32 = 3;
+/** Output layers: identity + half squared error, logistic + binary log loss, softmax + log loss. */
+export const OUT_IDENTITY: i32 = 0;
+export const OUT_LOGISTIC: i32 = 1;
+export const OUT_SOFTMAX: i32 = 2;
+/** scikit-learn's SGD solver: v ← μv − rate·g, then w += v (or μv − rate·g with Nesterov). */
+export const OPT_SK_SGD: i32 = 7;
+/** scikit-learn's Adam: rate_t = rate·√(1 − β₂ᵗ)/(1 − β₁ᵗ), w −= rate_t·m/(√v + ε). */
+export const OPT_SK_ADAM: i32 = 8;
+
+/** Reads the network descriptor. */
+class Net {
+  @inline
+  static layers(net: usize): i32 {
+    return load<i32>(net);
+  }
+  @inline
+  static act(net: usize): i32 {
+    return load<i32>(net, 4);
+  }
+  @inline
+  static out(net: usize): i32 {
+    return load<i32>(net, 8);
+  }
+  /** Units of layer l (0: inputs, L: outputs). */
+  @inline
+  static units(net: usize, l: i32): i32 {
+    return load<i32>(net + 12 + ((<usize>l) << 2));
+  }
+  /** Elements before W_l in the parameters. */
+  static weightAt(net: usize, l: i32): i32 {
+    let o = 0;
+    for (let j = 0; j < l; j++) o += Net.units(net, j) * Net.units(net, j + 1);
+    return o;
+  }
+  /** Elements before b_l in the parameters. */
+  static biasAt(net: usize, l: i32): i32 {
+    let o = Net.weightAt(net, Net.layers(net));
+    for (let j = 0; j < l; j++) o += Net.units(net, j + 1);
+    return o;
+  }
+  /** Elements before A_l in the scratch, for `rows` rows. */
+  static activationAt(net: usize, l: i32, rows: i32): i32 {
+    let o = 0;
+    for (let j = 0; j < l; j++) o += rows * Net.units(net, j);
+    return o;
+  }
+  /** The widest layer. */
+  static widest(net: usize): i32 {
+    let w = 0;
+    for (let j = 0; j <= Net.layers(net); j++) w = max<i32>(w, Net.units(net, j));
+    return w;
+  }
+}
+
+/** Products of a left operand (element (i, k) at l + i·li + k·lk) and a row-major right one. */
+class Gemm {
+  /**
+   * C[i, c] = Σ_k L(i, k)·R[k, c] over k ascending (plus bias[c] when bias != 0) for i < m, c < n,
+   * C row-major with n columns; R has n columns.
+   */
+  static run<T>(l: usize, li: i32, lk: i32, r: usize, c: usize, m: i32, kk: i32, n: i32, bias: usize): void {
+    const s = Simd.shiftOf<T>();
+    const lanes = sizeof<T>() == 8 ? 2 : 4;
+    let i = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; i + 4 <= m; i += 4) {
+        let col = 0;
+        for (; col + 2 * lanes <= n; col += 2 * lanes) Gemm.tile4x2<T>(l, li, lk, r, c, i, col, kk, n, bias);
+        for (; col < n; col++) Gemm.column<T>(l, li, lk, r, c, i, 4, col, kk, n, bias);
+      }
+      for (; i < m; i++) {
+        let col = 0;
+        for (; col + lanes <= n; col += lanes) Gemm.tile1x1<T>(l, li, lk, r, c, i, col, kk, n, bias);
+        for (; col < n; col++) Gemm.column<T>(l, li, lk, r, c, i, 1, col, kk, n, bias);
+      }
+      return;
+    }
+    for (; i < m; i++) {
+      for (let col = 0; col < n; col++) Gemm.column<T>(l, li, lk, r, c, i, 1, col, kk, n, bias);
+    }
+  }
+
+  /** Rows i .. i+3, columns col .. col + 2·lanes: eight vector accumulators. */
+  @inline
+  static tile4x2<T>(
+    l: usize,
+    li: i32,
+    lk: i32,
+    r: usize,
+    c: usize,
+    i: i32,
+    col: i32,
+    kk: i32,
+    n: i32,
+    bias: usize,
+  ): void {
+    const s = Simd.shiftOf<T>();
+    const zero = v128.splat<T>(0);
+    let c00 = zero,
+      c01 = zero,
+      c10 = zero,
+      c11 = zero,
+      c20 = zero,
+      c21 = zero,
+      c30 = zero,
+      c31 = zero;
+    const l0 = l + ((<usize>(i * li)) << s);
+    const l1 = l0 + ((<usize>li) << s);
+    const l2 = l1 + ((<usize>li) << s);
+    const l3 = l2 + ((<usize>li) << s);
+    let rp = r + ((<usize>col) << s);
+    const rStep = (<usize>n) << s;
+    const kStep = (<usize>lk) << s;
+    let ko: usize = 0;
+    for (let k = 0; k < kk; k++) {
+      const r0 = v128.load(rp);
+      const r1 = v128.load(rp, 16);
+      const a0 = v128.splat<T>(load<T>(l0 + ko));
+      const a1 = v128.splat<T>(load<T>(l1 + ko));
+      const a2 = v128.splat<T>(load<T>(l2 + ko));
+      const a3 = v128.splat<T>(load<T>(l3 + ko));
+      c00 = v128.add<T>(c00, v128.mul<T>(a0, r0));
+      c01 = v128.add<T>(c01, v128.mul<T>(a0, r1));
+      c10 = v128.add<T>(c10, v128.mul<T>(a1, r0));
+      c11 = v128.add<T>(c11, v128.mul<T>(a1, r1));
+      c20 = v128.add<T>(c20, v128.mul<T>(a2, r0));
+      c21 = v128.add<T>(c21, v128.mul<T>(a2, r1));
+      c30 = v128.add<T>(c30, v128.mul<T>(a3, r0));
+      c31 = v128.add<T>(c31, v128.mul<T>(a3, r1));
+      rp += rStep;
+      ko += kStep;
+    }
+    if (bias != 0) {
+      const b0 = v128.load(bias + ((<usize>col) << s));
+      const b1 = v128.load(bias + ((<usize>col) << s), 16);
+      c00 = v128.add<T>(c00, b0);
+      c01 = v128.add<T>(c01, b1);
+      c10 = v128.add<T>(c10, b0);
+      c11 = v128.add<T>(c11, b1);
+      c20 = v128.add<T>(c20, b0);
+      c21 = v128.add<T>(c21, b1);
+      c30 = v128.add<T>(c30, b0);
+      c31 = v128.add<T>(c31, b1);
+    }
+    const out = c + ((<usize>(i * n + col)) << s);
+    const row = (<usize>n) << s;
+    v128.store(out, c00);
+    v128.store(out, c01, 16);
+    v128.store(out + row, c10);
+    v128.store(out + row, c11, 16);
+    v128.store(out + 2 * row, c20);
+    v128.store(out + 2 * row, c21, 16);
+    v128.store(out + 3 * row, c30);
+    v128.store(out + 3 * row, c31, 16);
+  }
+
+  /** Row i, one vector of columns from col. */
+  @inline
+  static tile1x1<T>(
+    l: usize,
+    li: i32,
+    lk: i32,
+    r: usize,
+    c: usize,
+    i: i32,
+    col: i32,
+    kk: i32,
+    n: i32,
+    bias: usize,
+  ): void {
+    const s = Simd.shiftOf<T>();
+    let acc = v128.splat<T>(0);
+    const l0 = l + ((<usize>(i * li)) << s);
+    let rp = r + ((<usize>col) << s);
+    for (let k = 0; k < kk; k++) {
+      acc = v128.add<T>(acc, v128.mul<T>(v128.splat<T>(load<T>(l0 + ((<usize>(k * lk)) << s))), v128.load(rp)));
+      rp += (<usize>n) << s;
+    }
+    if (bias != 0) acc = v128.add<T>(acc, v128.load(bias + ((<usize>col) << s)));
+    v128.store(c + ((<usize>(i * n + col)) << s), acc);
+  }
+
+  /** Rows i .. i+rows−1 (rows ≤ 4) of one column, scalar. */
+  @inline
+  static column<T>(
+    l: usize,
+    li: i32,
+    lk: i32,
+    r: usize,
+    c: usize,
+    i: i32,
+    rows: i32,
+    col: i32,
+    kk: i32,
+    n: i32,
+    bias: usize,
+  ): void {
+    const s = Simd.shiftOf<T>();
+    for (let q = 0; q < rows; q++) {
+      let acc: T = 0;
+      const lq = l + ((<usize>((i + q) * li)) << s);
+      for (let k = 0; k < kk; k++) {
+        acc += load<T>(lq + ((<usize>(k * lk)) << s)) * load<T>(r + ((<usize>(k * n + col)) << s));
+      }
+      if (bias != 0) acc += load<T>(bias + ((<usize>col) << s));
+      store<T>(c + ((<usize>((i + q) * n + col)) << s), acc);
+    }
+  }
+}
+
+/** Activation functions and their derivatives (computed from the activation's output, as scikit-learn). */
+class Act {
+  /** The logistic function, from exp of a non-positive argument. */
+  @inline
+  static logistic(z: f64): f64 {
+    const e = OwnMath.expNonPositive(-abs<f64>(z));
+    return z >= 0 ? 1 / (1 + e) : e / (1 + e);
+  }
+
+  /** tanh, from exp of a non-positive argument. */
+  @inline
+  static tanh(z: f64): f64 {
+    const e = OwnMath.expNonPositive(-2 * abs<f64>(z));
+    const t = (1 - e) / (1 + e);
+    return z < 0 ? -t : t;
+  }
+
+  /** Applies the hidden activation to n values in place. */
+  static apply<T>(a: usize, n: i32, act: i32): void {
+    if (act == ACT_IDENTITY) return;
+    const s = Simd.shiftOf<T>();
+    let j = 0;
+    if (act == ACT_RELU) {
+      if (ASC_FEATURE_SIMD) {
+        const lanes = sizeof<T>() == 8 ? 2 : 4;
+        const zero = v128.splat<T>(0);
+        for (; j + lanes <= n; j += lanes) {
+          const o = a + ((<usize>j) << s);
+          const v = v128.load(o);
+          v128.store(o, v128.bitselect(v, zero, v128.gt<T>(v, zero)));
+        }
+      }
+      for (; j < n; j++) {
+        const o = a + ((<usize>j) << s);
+        const v = load<T>(o);
+        store<T>(o, v > 0 ? v : <T>0);
+      }
+      return;
+    }
+    for (; j < n; j++) {
+      const o = a + ((<usize>j) << s);
+      const z = <f64>load<T>(o);
+      store<T>(o, <T>(act == ACT_LOGISTIC ? Act.logistic(z) : Act.tanh(z)));
+    }
+  }
+
+  /** δ ← δ·f'(A) for n values, f' from the activation's output A. */
+  static derive<T>(d: usize, a: usize, n: i32, act: i32): void {
+    if (act == ACT_IDENTITY) return;
+    const s = Simd.shiftOf<T>();
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      const lanes = sizeof<T>() == 8 ? 2 : 4;
+      const zero = v128.splat<T>(0);
+      const one = v128.splat<T>(1);
+      for (; j + lanes <= n; j += lanes) {
+        const o = (<usize>j) << s;
+        const dv = v128.load(d + o);
+        const av = v128.load(a + o);
+        let r: v128;
+        if (act == ACT_RELU) r = v128.bitselect(dv, zero, v128.gt<T>(av, zero));
+        else if (act == ACT_TANH) r = v128.mul<T>(dv, v128.sub<T>(one, v128.mul<T>(av, av)));
+        else r = v128.mul<T>(dv, v128.mul<T>(av, v128.sub<T>(one, av)));
+        v128.store(d + o, r);
+      }
+    }
+    for (; j < n; j++) {
+      const o = (<usize>j) << s;
+      const dv = load<T>(d + o);
+      const av = load<T>(a + o);
+      let r: T;
+      if (act == ACT_RELU) r = av > 0 ? dv : <T>0;
+      else if (act == ACT_TANH) r = dv * (<T>1 - av * av);
+      else r = dv * (av * (<T>1 - av));
+      store<T>(d + o, r);
+    }
+  }
+}
+
+/** The smallest probability the log losses take the log of (scikit-learn clips at the dtype's eps). */
+function probabilityFloor<T>(): f64 {
+  return sizeof<T>() == 8 ? 2.220446049250313e-16 : 1.1920928955078125e-7;
+}
+
+/** The output function in place over `rows` rows of u pre-activations at z. */
+function outputs<T>(out: i32, z: usize, rows: i32, u: i32): void {
+  if (out == OUT_IDENTITY) return;
+  const s = Simd.shiftOf<T>();
+  for (let r = 0; r < rows; r++) {
+    const zr = z + ((<usize>(r * u)) << s);
+    if (out == OUT_LOGISTIC) {
+      for (let c = 0; c < u; c++) {
+        const o = zr + ((<usize>c) << s);
+        store<T>(o, <T>Act.logistic(<f64>load<T>(o)));
+      }
+      continue;
+    }
+    let top: f64 = -Infinity;
+    for (let c = 0; c < u; c++) top = max<f64>(top, <f64>load<T>(zr + ((<usize>c) << s)));
+    let sum: f64 = 0;
+    for (let c = 0; c < u; c++) {
+      const o = zr + ((<usize>c) << s);
+      const e = <T>OwnMath.expNonPositive(<f64>load<T>(o) - top);
+      store<T>(o, e);
+      sum += <f64>e;
+    }
+    for (let c = 0; c < u; c++) {
+      const o = zr + ((<usize>c) << s);
+      store<T>(o, <T>(<f64>load<T>(o) / sum));
+    }
+  }
+}
+
+/**
+ * The data loss of `rows` rows of outputs p (rows × u, after the output function) against their
+ * targets, summed, and δ = p − target into d (0 skips δ). Targets y: real values (identity), 0/1
+ * (logistic) or class indices (softmax), one per row, at the rows idx[start..].
+ */
+function lossAndDelta<T>(out: i32, p: usize, d: usize, rows: i32, u: i32, y: usize, idx: usize, start: i32): f64 {
+  const s = Simd.shiftOf<T>();
+  const eps = probabilityFloor<T>();
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const yi = <f64>load<T>(y + (Rows.at(idx, start + r) << s));
+    const label = <i32>yi;
+    for (let c = 0; c < u; c++) {
+      const o = (<usize>(r * u + c)) << s;
+      const pv = load<T>(p + o);
+      let target: T;
+      if (out == OUT_SOFTMAX) {
+        target = c == label ? <T>1 : <T>0;
+        if (c == label) total -= OwnMath.log(min<f64>(max<f64>(<f64>pv, eps), 1 - eps));
+      } else if (out == OUT_LOGISTIC) {
+        target = <T>yi;
+        const q = min<f64>(max<f64>(<f64>pv, eps), 1 - eps);
+        total -= yi > 0 ? OwnMath.log(q) : OwnMath.log(1 - q);
+      } else {
+        target = <T>yi;
+        const e = <f64>pv - yi;
+        total += 0.5 * (e * e);
+      }
+      if (d != 0) store<T>(d + o, pv - target);
+    }
+  }
+  return total;
+}
+
+/** Σ w² over the first n parameters, in index order. */
+function sumOfSquares<T>(w: usize, n: i32): f64 {
+  const s = Simd.shiftOf<T>();
+  let total: f64 = 0;
+  for (let j = 0; j < n; j++) {
+    const v = <f64>load<T>(w + ((<usize>j) << s));
+    total += v * v;
+  }
+  return total;
+}
+
+/**
+ * The forward pass over `rows` rows (positions start.. through idx) into the scratch's activations;
+ * returns the address of A_L. A_0 is the gathered rows.
+ */
+function forward<T>(net: usize, x: usize, idx: usize, start: i32, rows: i32, params: usize, scratch: usize): usize {
+  const s = Simd.shiftOf<T>();
+  const L = Net.layers(net);
+  const d = Net.units(net, 0);
+  const stride = (<usize>d) << s;
+  for (let r = 0; r < rows; r++) {
+    memory.copy(scratch + <usize>r * stride, x + Rows.at(idx, start + r) * stride, stride);
+  }
+  let a = scratch;
+  for (let l = 0; l < L; l++) {
+    const fanIn = Net.units(net, l);
+    const fanOut = Net.units(net, l + 1);
+    const z = scratch + ((<usize>Net.activationAt(net, l + 1, rows)) << s);
+    const w = params + ((<usize>Net.weightAt(net, l)) << s);
+    const b = params + ((<usize>Net.biasAt(net, l)) << s);
+    Gemm.run<T>(a, fanIn, 1, w, z, rows, fanIn, fanOut, b);
+    if (l + 1 < L) Act.apply<T>(z, rows * fanOut, Net.act(net));
+    a = z;
+  }
+  return a;
+}
+
+/**
+ * The gradient of one batch of `rows` rows into grad (scikit-learn's: (Aᵀ·δ + alpha·W)/rows for the
+ * weights, the mean δ for the intercepts); returns the batch's data loss sum.
+ */
+function backprop<T>(
+  net: usize,
+  x: usize,
+  y: usize,
+  idx: usize,
+  start: i32,
+  rows: i32,
+  params: usize,
+  grad: usize,
+  alpha: f64,
+  scratch: usize,
+): f64 {
+  const s = Simd.shiftOf<T>();
+  const L = Net.layers(net);
+  const top = forward<T>(net, x, idx, start, rows, params, scratch);
+  const deltas = scratch + ((<usize>Net.activationAt(net, L + 1, rows)) << s);
+  const span = (<usize>(rows * Net.widest(net))) << s;
+  let dCur = deltas;
+  let dNext = deltas + span;
+  outputs<T>(Net.out(net), top, rows, Net.units(net, L));
+  const loss = lossAndDelta<T>(Net.out(net), top, dCur, rows, Net.units(net, L), y, idx, start);
+  const n = <T>rows;
+  const a = <T>alpha;
+  for (let l = L - 1; l >= 0; l--) {
+    const fanIn = Net.units(net, l);
+    const fanOut = Net.units(net, l + 1);
+    const aPrev = scratch + ((<usize>Net.activationAt(net, l, rows)) << s);
+    const w = params + ((<usize>Net.weightAt(net, l)) << s);
+    const gw = grad + ((<usize>Net.weightAt(net, l)) << s);
+    const gb = grad + ((<usize>Net.biasAt(net, l)) << s);
+    // Aᵀ·δ: the left operand is A_l read by columns.
+    Gemm.run<T>(aPrev, 1, fanIn, dCur, gw, fanIn, rows, fanOut, 0);
+    const count = fanIn * fanOut;
+    for (let j = 0; j < count; j++) {
+      const o = (<usize>j) << s;
+      store<T>(gw + o, (load<T>(gw + o) + a * load<T>(w + o)) / n);
+    }
+    for (let c = 0; c < fanOut; c++) {
+      let sum: T = 0;
+      for (let r = 0; r < rows; r++) sum += load<T>(dCur + ((<usize>(r * fanOut + c)) << s));
+      store<T>(gb + ((<usize>c) << s), sum / n);
+    }
+    if (l == 0) break;
+    // δ_prev = δ·Wᵀ, then the activation's derivative.
+    for (let r = 0; r < rows; r++) {
+      const dr = dCur + ((<usize>(r * fanOut)) << s);
+      for (let k = 0; k < fanIn; k++) {
+        store<T>(dNext + ((<usize>(r * fanIn + k)) << s), Simd.dot<T>(dr, w + ((<usize>(k * fanOut)) << s), fanOut));
+      }
+    }
+    Act.derive<T>(dNext, aPrev, rows * fanIn, Net.act(net));
+    const t = dCur;
+    dCur = dNext;
+    dNext = t;
+  }
+  return loss;
+}
+
+/** One optimizer step over all nAll parameters at rate lr, step t; acc += weight·g. */
+function mlpUpdate<T>(
+  plan: usize,
+  opt: i32,
+  nAll: i32,
+  t: f64,
+  lr: f64,
+  params: usize,
+  grad: usize,
+  s1: usize,
+  s2: usize,
+  acc: usize,
+  weight: f64,
+): void {
+  const s = Simd.shiftOf<T>();
+  const h1 = Plan.get(plan, P_H1);
+  const h2 = Plan.get(plan, P_H2);
+  const h3 = Plan.get(plan, P_H3);
+  if (opt == OPT_SK_SGD || opt == OPT_SK_ADAM) {
+    const k = <T>weight;
+    const rate = <T>lr;
+    const mu = <T>h1;
+    const nesterov = h2 != 0;
+    const b1 = <T>h1;
+    const b2 = <T>h2;
+    const eps = <T>h3;
+    let rateT: T = 0;
+    if (opt == OPT_SK_ADAM) rateT = <T>((lr * Math.sqrt(1 - Portable.powInt(h2, t))) / (1 - Portable.powInt(h1, t)));
+    for (let j = 0; j < nAll; j++) {
+      const o = (<usize>j) << s;
+      const g = load<T>(grad + o);
+      store<T>(acc + o, load<T>(acc + o) + k * g);
+      let u: T;
+      if (opt == OPT_SK_SGD) {
+        const v = mu * load<T>(s1 + o) - rate * g;
+        store<T>(s1 + o, v);
+        u = nesterov ? mu * v - rate * g : v;
+      } else {
+        const m = b1 * load<T>(s1 + o) + (<T>1 - b1) * g;
+        const v = b2 * load<T>(s2 + o) + (<T>1 - b2) * (g * g);
+        store<T>(s1 + o, m);
+        store<T>(s2 + o, v);
+        u = (-rateT * m) / (<T>Math.sqrt(<f64>v) + eps);
+      }
+      store<T>(params + o, load<T>(params + o) + u);
+    }
+    return;
+  }
+  let h4: f64 = 1;
+  let h5: f64 = 1;
+  if (opt == OPT_ADAM || opt == OPT_ADAMW) {
+    h4 = 1 - Portable.powInt(h1, t);
+    h5 = 1 - Portable.powInt(h2, t);
+  }
+  optimizerStepImpl<T>(
+    opt,
+    params,
+    grad,
+    s1,
+    s2,
+    nAll,
+    nAll,
+    1,
+    <T>1,
+    <T>0,
+    <T>lr,
+    <T>0,
+    <T>h1,
+    <T>h2,
+    <T>h3,
+    <T>h4,
+    <T>h5,
+    acc,
+    <T>weight,
+  );
+}
+
+/**
+ * The minibatch steps of an MLP over the positions start .. end of an epoch (rows idx[pos], or pos
+ * itself when idx is 0): each batch's gradient, the schedule's rate for its step, the update. Adds
+ * each batch's data loss plus (alpha/2)·‖W‖² (scikit-learn's loss_ terms) to the plan's running
+ * sum and advances its step count. alpha is the plan's P_L2.
+ */
+function mlpStepsImpl<T>(
+  plan: usize,
+  net: usize,
+  x: usize,
+  y: usize,
+  idx: usize,
+  start: i32,
+  end: i32,
+  params: usize,
+  grad: usize,
+  s1: usize,
+  s2: usize,
+  acc: usize,
+  scratch: usize,
+): void {
+  const n = Plan.int(plan, P_ROWS);
+  const batch = Plan.int(plan, P_BATCH);
+  const alpha = Plan.get(plan, P_L2);
+  const opt = Plan.int(plan, P_OPT);
+  const L = Net.layers(net);
+  const nW = Net.weightAt(net, L);
+  const nAll = Net.biasAt(net, L);
+  let step = Plan.get(plan, P_STEP);
+  let total = Plan.get(plan, P_LOSS_SUM);
+  let lr = Plan.get(plan, P_LAST_RATE);
+  for (let off = start; off < end; ) {
+    const count = min<i32>(batch, n - off);
+    const t = step + 1;
+    lr = StepPlan.rate(plan, t);
+    const penalty = 0.5 * alpha * sumOfSquares<T>(params, nW);
+    total += backprop<T>(net, x, y, idx, off, count, params, grad, alpha, scratch) + penalty;
+    mlpUpdate<T>(plan, opt, nAll, t, lr, params, grad, s1, s2, acc, <f64>count / <f64>n);
+    step = t;
+    off += count;
+  }
+  Plan.set(plan, P_STEP, step);
+  Plan.set(plan, P_LOSS_SUM, total);
+  Plan.set(plan, P_LAST_RATE, lr);
+}
+
+/**
+ * The network's outputs (after the output function) for rows start .. start+count in order, into
+ * out (count × uL), `batch` rows at a time through the scratch; returns the data loss sum against
+ * y when y != 0.
+ */
+function mlpPredictImpl<T>(
+  net: usize,
+  x: usize,
+  y: usize,
+  start: i32,
+  count: i32,
+  batch: i32,
+  params: usize,
+  out: usize,
+  scratch: usize,
+): f64 {
+  const s = Simd.shiftOf<T>();
+  const L = Net.layers(net);
+  const u = Net.units(net, L);
+  let total: f64 = 0;
+  for (let off = 0; off < count; off += batch) {
+    const rows = min<i32>(batch, count - off);
+    const top = forward<T>(net, x, 0, start + off, rows, params, scratch);
+    outputs<T>(Net.out(net), top, rows, u);
+    if (y != 0) total += lossAndDelta<T>(Net.out(net), top, 0, rows, u, y, 0, start + off);
+    memory.copy(out + ((<usize>(off * u)) << s), top, (<usize>(rows * u)) << s);
+  }
+  return total;
+}
+
+export function mlpStepsF64(
+  plan: usize,
+  net: usize,
+  x: usize,
+  y: usize,
+  idx: usize,
+  start: i32,
+  end: i32,
+  params: usize,
+  grad: usize,
+  s1: usize,
+  s2: usize,
+  acc: usize,
+  scratch: usize,
+): void {
+  mlpStepsImpl<f64>(plan, net, x, y, idx, start, end, params, grad, s1, s2, acc, scratch);
+}
+
+export function mlpStepsF32(
+  plan: usize,
+  net: usize,
+  x: usize,
+  y: usize,
+  idx: usize,
+  start: i32,
+  end: i32,
+  params: usize,
+  grad: usize,
+  s1: usize,
+  s2: usize,
+  acc: usize,
+  scratch: usize,
+): void {
+  mlpStepsImpl<f32>(plan, net, x, y, idx, start, end, params, grad, s1, s2, acc, scratch);
+}
+
+export function mlpPredictF64(
+  net: usize,
+  x: usize,
+  y: usize,
+  start: i32,
+  count: i32,
+  batch: i32,
+  params: usize,
+  out: usize,
+  scratch: usize,
+): f64 {
+  return mlpPredictImpl<f64>(net, x, y, start, count, batch, params, out, scratch);
+}
+
+export function mlpPredictF32(
+  net: usize,
+  x: usize,
+  y: usize,
+  start: i32,
+  count: i32,
+  batch: i32,
+  params: usize,
+  out: usize,
+  scratch: usize,
+): f64 {
+  return mlpPredictImpl<f32>(net, x, y, start, count, batch, params, out, scratch);
+}

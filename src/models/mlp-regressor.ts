@@ -1,0 +1,79 @@
+import { MlpOutput, type NetShape } from "../backend/mlp-net.js";
+import { DescentError } from "../errors.js";
+import { MODEL_FORMAT, MODEL_VERSION, readEnvelope, readObject } from "../io/model-json.js";
+import { type Matrix, type MatrixLike, toVector } from "../matrix.js";
+import { r2Score } from "./metrics.js";
+import { MultiLayerPerceptron } from "./mlp.js";
+import type { MLPOptions } from "./mlp-options.js";
+
+/** A multi-layer perceptron regressor, as scikit-learn's MLPRegressor: identity output, half squared error. */
+export class MLPRegressor extends MultiLayerPerceptron {
+  constructor(options?: MLPOptions) {
+    super(options);
+  }
+
+  protected get modelName(): string {
+    return "MLPRegressor";
+  }
+
+  private targets(y: Float64Array) {
+    return { y, outputs: 1, output: MlpOutput.identity, strata: null };
+  }
+
+  /** Trains from new weights (or the current ones with warmStart, or initialWeights) until a stop rule fires. */
+  async fit(X: MatrixLike, y: ArrayLike<number>): Promise<this> {
+    this.assertUsable();
+    const m = this.checkX(X, this.opts.warmStart);
+    await this.train(m, this.targets(toVector(y, m.rows, "y")), this.opts.maxEpochs, true);
+    return this;
+  }
+
+  /** One more epoch over (X, y), continuing the optimizer state. */
+  async partialFit(X: MatrixLike, y: ArrayLike<number>): Promise<this> {
+    this.assertUsable();
+    this.assertPartialFit();
+    const first = this.shape === null;
+    const m = this.checkX(X, !first);
+    await this.train(m, this.targets(toVector(y, m.rows, "y")), 1, first);
+    return this;
+  }
+
+  /** Predictions, one per row, in float64. */
+  predict(X: MatrixLike): Float64Array {
+    return this.outputsOf(this.checkX(X, true)).data as Float64Array;
+  }
+
+  /** R² of the predictions on (X, y). */
+  score(X: MatrixLike, y: ArrayLike<number>): number {
+    const pred = this.predict(X);
+    return r2Score(toVector(y, pred.length, "y"), pred);
+  }
+
+  protected validationScore(shape: NetShape, p: Float64Array, v: { m: Matrix; y: Float64Array }): number {
+    return r2Score(v.y, this.outputsAt(shape, p, v.m));
+  }
+
+  /** A versioned, JSON-safe snapshot: options, weights, history, optimizer state. */
+  toJSON(): Record<string, unknown> {
+    return {
+      format: MODEL_FORMAT,
+      version: MODEL_VERSION,
+      model: "MLPRegressor",
+      options: this.getOptions(),
+      ...this.stateJSON(),
+    };
+  }
+
+  /** Rebuilds a model from toJSON() output (object or string); E_FORMAT names what is wrong. */
+  static fromJSON(json: unknown): MLPRegressor {
+    const o = readEnvelope(json, "MLPRegressor");
+    let model: MLPRegressor;
+    try {
+      model = new MLPRegressor(readObject(o, "options") as MLPOptions);
+    } catch (err) {
+      throw new DescentError("E_FORMAT", `model JSON: bad 'options': ${(err as Error).message}`, { cause: err });
+    }
+    model.restoreState(o);
+    return model;
+  }
+}

@@ -1,0 +1,500 @@
+import type { Backend, MlpNet } from "../backend/backend.js";
+import type { FloatBuffer } from "../backend/buffer.js";
+import { createBackend } from "../backend/create-backend.js";
+import { ownLog } from "../backend/js-math.js";
+import { mlpPredictJs } from "../backend/js-mlp.js";
+import { MlpActivation, MlpOutput, NetShape } from "../backend/mlp-net.js";
+import { PlanSlot } from "../backend/train-plan.js";
+import { DescentError } from "../errors.js";
+import {
+  field,
+  type JsonObject,
+  readCount,
+  readHistory,
+  readNumber,
+  readNumbers,
+  readObject,
+  readStopReason,
+} from "../io/model-json.js";
+import { type Matrix, type MatrixLike, nonFiniteError, toMatrix } from "../matrix.js";
+import { ScheduleId, type ScheduleParams } from "../optim/schedules.js";
+import { emptyHistory, type History, type StopReason } from "../train/history.js";
+import { type ResolvedSgdOptions, SGD_DEFAULTS } from "../train/options.js";
+import { Prng } from "../train/prng.js";
+import { newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
+import { type MLPOptions, mlpUpdateRule, type ResolvedMlpOptions, resolveMlpOptions } from "./mlp-options.js";
+import { validationSplit } from "./validation-split.js";
+
+/** The training targets of a network and how its outputs are read. */
+export interface MlpTargets {
+  /** One target per row: a real value, 0/1 (logistic output) or a class index (softmax). */
+  y: Float64Array;
+  /** Output units. */
+  outputs: number;
+  /** The output layer (MlpOutput). */
+  output: number;
+  /** Class indices of the rows for a stratified validation split (classifiers), else null. */
+  strata: Float64Array | null;
+}
+
+/** Rows of the predictions' scratch at a time. */
+const PREDICT_ROWS = 256;
+
+/**
+ * Shared machinery of MLPClassifier and MLPRegressor: a multi-layer perceptron trained by the
+ * library's training loop on the MLP step kernels, scikit-learn's conventions throughout.
+ * Parameters are packed as in NetShape (all weights, then all intercepts), float64 between calls.
+ */
+export abstract class MultiLayerPerceptron {
+  /** Per-epoch record of the last fit and any partialFit after it (of the kept restart under nInit). */
+  history: History = emptyHistory();
+  /** Why the last fit stopped; null before the first fit. */
+  stopReason: StopReason | null = null;
+  /** Epochs run so far. */
+  nEpochs = 0;
+
+  protected opts: ResolvedMlpOptions;
+  protected params: Float64Array | null = null;
+  protected shape: NetShape | null = null;
+  protected progress: TrainProgress | null = null;
+  private disposed = false;
+
+  protected constructor(options: MLPOptions | undefined) {
+    this.opts = resolveMlpOptions(options);
+  }
+
+  /** Name in messages and model files. */
+  protected abstract get modelName(): string;
+
+  /** Units of each layer, inputs first and outputs last (empty before fit). */
+  get layerUnits(): number[] {
+    return this.shape === null ? [] : [...this.shape.units];
+  }
+
+  /** scikit-learn's coefs_: coefs[l] is the fanIn × fanOut weight matrix of layer l (copies). */
+  get coefs(): Matrix[] {
+    const { p, shape } = this.fitted();
+    return Array.from({ length: shape.layers }, (_, l) => {
+      const rows = shape.units[l] as number;
+      const cols = shape.units[l + 1] as number;
+      const at = shape.weightAt(l);
+      return { data: p.slice(at, at + rows * cols), rows, cols };
+    });
+  }
+
+  /** scikit-learn's intercepts_: one Float64Array per layer (copies). */
+  get intercepts(): Float64Array[] {
+    const { p, shape } = this.fitted();
+    return Array.from({ length: shape.layers }, (_, l) => p.slice(shape.biasAt(l), shape.biasAt(l + 1)));
+  }
+
+  /** The options in force, with defaults filled in (no callback). */
+  getOptions(): Record<string, unknown> {
+    const { onEpoch: _drop, powerT, schedule, initialWeights: _w, ...rest } = this.opts;
+    return { ...rest, schedule: schedule === "invscaling" ? { name: "invscaling", powerT } : schedule };
+  }
+
+  /** Changes options (validated as the constructor does); weights and state stay. Returns the model. */
+  setOptions(options: MLPOptions): this {
+    this.assertUsable();
+    const merged = {
+      ...this.getOptions(),
+      ...(this.opts.onEpoch === null ? {} : { onEpoch: this.opts.onEpoch }),
+      ...options,
+    } as MLPOptions;
+    this.opts = resolveMlpOptions(merged);
+    return this;
+  }
+
+  /** Frees what the model holds; any later call throws E_STATE. */
+  dispose(): void {
+    this.disposed = true;
+    this.params = null;
+    this.progress = null;
+  }
+
+  protected assertUsable(): void {
+    if (this.disposed) throw new DescentError("E_STATE", `${this.modelName} was disposed; create a new model`);
+  }
+
+  protected fitted(): { p: Float64Array; shape: NetShape } {
+    this.assertUsable();
+    if (this.params === null || this.shape === null)
+      throw new DescentError("E_STATE", `${this.modelName} is not fitted yet: call fit first`);
+    return { p: this.params, shape: this.shape };
+  }
+
+  /** Validated X; with `matchFit`, its column count must be the one seen at fit. */
+  protected checkX(X: MatrixLike, matchFit: boolean): Matrix {
+    const m = toMatrix(X, "X", true);
+    if (m.rows === 0 || m.cols === 0) throw new DescentError("E_EMPTY", "X has no rows or no columns");
+    if (matchFit && this.shape !== null && m.cols !== this.shape.units[0]) {
+      throw new DescentError(
+        "E_SHAPE",
+        `X has ${m.cols} columns but ${this.modelName} was fitted with ${this.shape.units[0]}`,
+      );
+    }
+    return m;
+  }
+
+  /** The network's outputs (after the output function) for X, rows × outputs, in float64. */
+  protected outputsOf(m: Matrix): Matrix {
+    const { p, shape } = this.fitted();
+    const u = shape.units[shape.layers] as number;
+    const out = new Float64Array(m.rows * u);
+    const data = m.data instanceof Float64Array ? m.data : Float64Array.from(m.data);
+    mlpPredictJs(shape, data, null, 0, m.rows, PREDICT_ROWS, p, out, new Float64Array(shape.scratchSize(PREDICT_ROWS)));
+    return { data: out, rows: m.rows, cols: u };
+  }
+
+  /** The all-zero network's objective, the divergence guard's yardstick. */
+  private zeroObjective(t: MlpTargets): number {
+    if (t.output === MlpOutput.softmax) return ownLog(t.outputs);
+    if (t.output === MlpOutput.logistic) return Math.LN2;
+    let s = 0;
+    for (const v of t.y) s += 0.5 * v * v;
+    return s / t.y.length;
+  }
+
+  /** The Glorot-uniform draw of scikit-learn (bound √(6/(in+out)), √(2/(in+out)) for logistic), in its order. */
+  private glorot(shape: NetShape, seed: number): Float64Array {
+    const p = new Float64Array(shape.biasAt(shape.layers));
+    const rng = new Prng(seed);
+    const factor = this.opts.activation === "logistic" ? 2 : 6;
+    for (let l = 0; l < shape.layers; l++) {
+      const fanIn = shape.units[l] as number;
+      const fanOut = shape.units[l + 1] as number;
+      const bound = Math.sqrt(factor / (fanIn + fanOut));
+      const w = shape.weightAt(l);
+      for (let j = 0; j < fanIn * fanOut; j++) p[w + j] = -bound + 2 * bound * rng.nextFloat();
+      const b = shape.biasAt(l);
+      for (let j = 0; j < fanOut; j++) p[b + j] = -bound + 2 * bound * rng.nextFloat();
+    }
+    return p;
+  }
+
+  /** initialWeights packed, shapes checked against the network (E_SHAPE / E_NONFINITE name the place). */
+  private packInitial(shape: NetShape): Float64Array {
+    const w = this.opts.initialWeights;
+    if (w === null) throw new DescentError("E_STATE", "no initial weights");
+    if (w.coefs.length !== shape.layers || w.intercepts.length !== shape.layers) {
+      throw new DescentError(
+        "E_SHAPE",
+        `initialWeights has ${w.coefs.length} coefs and ${w.intercepts.length} intercepts; the network has ${shape.layers} layers`,
+      );
+    }
+    const p = new Float64Array(shape.biasAt(shape.layers));
+    for (let l = 0; l < shape.layers; l++) {
+      const fanIn = shape.units[l] as number;
+      const fanOut = shape.units[l + 1] as number;
+      const c = w.coefs[l] as ArrayLike<ArrayLike<number>>;
+      const b = w.intercepts[l] as ArrayLike<number>;
+      if (c.length !== fanIn || b.length !== fanOut) {
+        throw new DescentError(
+          "E_SHAPE",
+          `initialWeights.coefs[${l}] must be ${fanIn} × ${fanOut} and intercepts[${l}] ${fanOut} long`,
+        );
+      }
+      for (let i = 0; i < fanIn; i++) {
+        const row = c[i] as ArrayLike<number>;
+        if (row.length !== fanOut)
+          throw new DescentError("E_SHAPE", `initialWeights.coefs[${l}][${i}] must have ${fanOut} values`);
+        for (let j = 0; j < fanOut; j++) {
+          const v = row[j] as number;
+          if (!Number.isFinite(v))
+            throw new DescentError("E_NONFINITE", `initialWeights.coefs[${l}][${i}][${j}] is ${v}`);
+          p[shape.weightAt(l) + i * fanOut + j] = v;
+        }
+      }
+      for (let j = 0; j < fanOut; j++) {
+        const v = b[j] as number;
+        if (!Number.isFinite(v)) throw new DescentError("E_NONFINITE", `initialWeights.intercepts[${l}][${j}] is ${v}`);
+        p[shape.biasAt(l) + j] = v;
+      }
+    }
+    return p;
+  }
+
+  /** The training loop's options for these MLP options on n rows (batch resolved). */
+  private loopOptions(batch: number): ResolvedSgdOptions {
+    const o = this.opts;
+    return {
+      ...SGD_DEFAULTS,
+      batchSize: batch,
+      learningRate: o.learningRate,
+      penalty: "none",
+      alpha: 0,
+      maxEpochs: o.maxEpochs,
+      tol: o.tol,
+      // scikit-learn stops once the count of epochs without improvement exceeds nIterNoChange.
+      nIterNoChange: o.nIterNoChange + 1,
+      earlyStopping: o.earlyStopping,
+      validationFraction: o.validationFraction,
+      shuffle: o.shuffle,
+      seed: o.seed,
+      backend: o.backend,
+      dtype: o.dtype,
+      threads: 1,
+      onEpoch: o.onEpoch ?? null,
+    };
+  }
+
+  /**
+   * Trains on (m, targets): `epochs` epochs, fresh (new weights, or the current ones under
+   * warmStart, or initialWeights) or continuing (partialFit). Under nInit, the fresh fit runs from
+   * each seed in turn and keeps the best.
+   */
+  protected async train(m: Matrix, t: MlpTargets, epochs: number, fresh: boolean): Promise<void> {
+    this.assertUsable();
+    const o = this.opts;
+    const units = [m.cols, ...o.hiddenLayerSizes, t.outputs];
+    const shape = new NetShape(units, MlpActivation[o.activation], t.output);
+    const sameShape = this.shape !== null && this.shape.units.join() === units.join() && this.params !== null;
+    if (!fresh && !sameShape)
+      throw new DescentError("E_SHAPE", `${this.modelName}: partialFit data does not match the network`);
+    let rows: Int32Array | null = null;
+    let validation: { m: Matrix; y: Float64Array } | null = null;
+    if (o.earlyStopping && fresh) {
+      const split = validationSplit(m.rows, o.validationFraction, o.seed, t.strata);
+      rows = split.train;
+      const vm = {
+        data: new Float64Array(split.validation.length * m.cols),
+        rows: split.validation.length,
+        cols: m.cols,
+      };
+      split.validation.forEach((r, k) => {
+        vm.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), k * m.cols);
+      });
+      validation = { m: vm, y: Float64Array.from(split.validation, (r) => t.y[r] as number) };
+    }
+    const backend = await createBackend(o.backend, o.dtype, 1);
+    const n = rows === null ? m.rows : rows.length;
+    const batch = o.batchSize === "full" ? n : o.batchSize === "auto" ? Math.min(200, n) : Math.min(o.batchSize, n);
+    let X: FloatBuffer | null = null;
+    const held: Array<FloatBuffer | MlpNet["descriptor"]> = [];
+    try {
+      const checked = backend.allocChecked(m.data, rows, m.cols);
+      X = checked.buffer;
+      if (checked.bad >= 0) {
+        const r = Math.floor(checked.bad / m.cols);
+        const row = rows === null ? r : (rows[r] as number);
+        throw nonFiniteError("X", m.data[row * m.cols + (checked.bad % m.cols)] as number, row, checked.bad % m.cols);
+      }
+      const yTrain = rows === null ? t.y : Float64Array.from(rows, (r) => t.y[r] as number);
+      const y = backend.allocCopy(yTrain);
+      const descriptor = backend.allocIndex(units.length + 3);
+      descriptor.view.set(shape.descriptor());
+      const scratch = backend.alloc(shape.scratchSize(batch));
+      held.push(y, descriptor, scratch);
+      const net: MlpNet = { shape, descriptor };
+      const objective = this.objective(backend, net, X, y, n, batch, scratch);
+      const restarts = fresh ? o.nInit : 1;
+      let best: {
+        params: Float64Array;
+        progress: TrainProgress;
+        history: History;
+        stop: StopReason;
+        score: number;
+      } | null = null;
+      let failure: unknown = null;
+      for (let r = 0; r < restarts; r++) {
+        const seed = o.seed + r;
+        const start = fresh
+          ? o.initialWeights !== null
+            ? this.packInitial(shape)
+            : o.warmStart && sameShape && this.params !== null
+              ? this.params.slice()
+              : this.glorot(shape, seed)
+          : (this.params as Float64Array).slice();
+        const rule = mlpUpdateRule(o);
+        const progress =
+          fresh || this.progress === null ? newProgress(rule.optimizer, shape.biasAt(shape.layers)) : this.progress;
+        const history = fresh ? emptyHistory() : this.history;
+        const validate =
+          validation === null
+            ? null
+            : (p: Float64Array): number => this.validationScore(shape, p, validation as { m: Matrix; y: Float64Array });
+        const outcome = await trainLoop(
+          backend,
+          objective,
+          start,
+          {
+            opts: { ...this.loopOptions(batch), seed },
+            optimizer: rule.optimizer,
+            schedule: this.schedule(n, rule.optimizer.learningRate ?? o.learningRate),
+            adaptive: o.schedule === "adaptive",
+            penalty: { penalty: "none", alpha: 0, l1Ratio: 0 },
+            validate,
+            zeroObjective: this.zeroObjective(t),
+          },
+          progress,
+          history,
+          epochs,
+        );
+        const score =
+          validate !== null && history.valScore !== undefined
+            ? -Math.max(...history.valScore)
+            : (history.loss[history.loss.length - 1] ?? Number.POSITIVE_INFINITY);
+        const stop = outcome.stopReason;
+        if (outcome.callbackError !== undefined || stop === "diverged") {
+          // The run's last finite weights are kept (the caller sees why).
+          best = { params: start, progress, history, stop, score };
+          failure =
+            outcome.callbackError !== undefined
+              ? outcome.callbackError
+              : new DescentError(
+                  "E_DIVERGED",
+                  `${this.modelName} diverged: ${outcome.divergence ?? "the loss is not finite"}. The model keeps the last finite weights. Try a smaller learningRate (now ${o.learningRate}), a larger alpha, or scale the features (StandardScaler).`,
+                );
+          break;
+        }
+        if (best === null || score < best.score) best = { params: start, progress, history, stop, score };
+      }
+      if (best !== null) {
+        this.assertUsable();
+        this.params = best.params;
+        this.shape = shape;
+        this.progress = best.progress;
+        this.history = best.history;
+        this.stopReason = best.stop;
+        this.nEpochs = best.progress.epoch;
+      }
+      if (failure !== null) throw failure;
+    } finally {
+      for (const b of held) backend.free(b);
+      if (X !== null) backend.free(X);
+      backend.dispose();
+    }
+  }
+
+  /** The schedule's numbers: scikit-learn's MLP invscaling is set per epoch from the rows seen before it. */
+  private schedule(n: number, eta: number): ScheduleParams {
+    if (this.opts.schedule === "invscaling")
+      return { id: ScheduleId.epochInvscaling, eta, a: this.opts.powerT, b: n, c: 0 };
+    return { id: ScheduleId.constant, eta, a: 0, b: 0, c: 0 };
+  }
+
+  /** The objective the training loop drives: the MLP step kernels over the staged rows. */
+  private objective(
+    backend: Backend,
+    net: MlpNet,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    n: number,
+    batch: number,
+    scratch: FloatBuffer,
+  ): Objective {
+    const { shape } = net;
+    const rule = mlpUpdateRule(this.opts);
+    const alpha = this.opts.alpha;
+    const nW = shape.weightAt(shape.layers);
+    return {
+      n,
+      nPen: nW,
+      nAll: shape.biasAt(shape.layers),
+      workPerRow: 3 * nW,
+      plan: { loss: "squared", lossParam: 0, classes: 1 },
+      penaltyInLoss: true,
+      adjustPlan: (plan) => {
+        plan[PlanSlot.opt] = rule.id;
+        [plan[PlanSlot.h1], plan[PlanSlot.h2], plan[PlanSlot.h3]] = rule.h;
+        plan[PlanSlot.l2] = alpha;
+      },
+      meanLoss: (params) => {
+        const out = backend.alloc(n * (shape.units[shape.layers] as number));
+        try {
+          return backend.mlpPredict(net, X, y, 0, n, batch, params, out, scratch) / n;
+        } finally {
+          backend.free(out);
+        }
+      },
+      steps: (plan, idx, start, end, state) => {
+        backend.mlpSteps(plan, net, X, y, idx, start, end, state, scratch);
+        return undefined;
+      },
+    };
+  }
+
+  /** The validation score of parameters p (accuracy or R², higher is better). */
+  protected abstract validationScore(shape: NetShape, p: Float64Array, v: { m: Matrix; y: Float64Array }): number;
+
+  /** The outputs of parameters p on m (for validation), rows × outputs. */
+  protected outputsAt(shape: NetShape, p: Float64Array, m: Matrix): Float64Array {
+    const u = shape.units[shape.layers] as number;
+    const out = new Float64Array(m.rows * u);
+    mlpPredictJs(
+      shape,
+      m.data,
+      null,
+      0,
+      m.rows,
+      PREDICT_ROWS,
+      p,
+      out,
+      new Float64Array(shape.scratchSize(PREDICT_ROWS)),
+    );
+    return out;
+  }
+
+  /** E_OPTION for what partialFit cannot honour. */
+  protected assertPartialFit(): void {
+    if (this.opts.earlyStopping)
+      throw new DescentError(
+        "E_OPTION",
+        "option 'earlyStopping' does not work with partialFit: use fit, or set it false",
+      );
+  }
+
+  /** The state every MLP saves. */
+  protected stateJSON(): Record<string, unknown> {
+    const { p, shape } = this.fitted();
+    const progress = this.progress as TrainProgress;
+    return {
+      units: [...shape.units],
+      output: shape.output,
+      params: Array.from(p),
+      history: this.history,
+      stopReason: this.stopReason,
+      nEpochs: this.nEpochs,
+      progress: { ...progress, moments: progress.moments.map((x) => Array.from(x)) },
+    };
+  }
+
+  /** Restores stateJSON's output (E_FORMAT names what is wrong). */
+  protected restoreState(o: JsonObject): void {
+    const unitsRaw = field(o, "units");
+    if (
+      !Array.isArray(unitsRaw) ||
+      unitsRaw.length < 2 ||
+      unitsRaw.some((u) => !Number.isSafeInteger(u) || (u as number) < 1)
+    )
+      throw new DescentError("E_FORMAT", "model JSON: 'units' must be at least two positive integers");
+    const units = unitsRaw as number[];
+    const output = readCount(o, "output");
+    if (output > 2) throw new DescentError("E_FORMAT", "model JSON: 'output' is not an output layer");
+    const shape = new NetShape(units, MlpActivation[this.opts.activation], output);
+    const size = shape.biasAt(shape.layers);
+    const params = readNumbers(o, "params", size);
+    const pr = readObject(o, "progress");
+    const moments = field(pr, "moments");
+    if (!Array.isArray(moments) || moments.length > 2)
+      throw new DescentError("E_FORMAT", "model JSON: 'progress.moments' must hold at most 2 arrays");
+    const rng = field(pr, "rng");
+    this.progress = {
+      step: readCount(pr, "step"),
+      epoch: readCount(pr, "epoch"),
+      rng:
+        rng === null || rng === undefined
+          ? null
+          : (Array.from(readNumbers(pr, "rng", 4)) as [number, number, number, number]),
+      moments: moments.map((_, i) => readNumbers({ [`moments[${i}]`]: moments[i] }, `moments[${i}]`, size)),
+      rateScale: readNumber(pr, "rateScale"),
+      l1Total: 0,
+    };
+    this.shape = shape;
+    this.params = params;
+    this.history = readHistory(o, "history");
+    this.stopReason = readStopReason(o, "stopReason");
+    this.nEpochs = readCount(o, "nEpochs");
+  }
+}
