@@ -4,12 +4,12 @@
 // The network is described by an i32 array `net`: [L, hidden activation, output kind, u0, u1, …,
 // uL] (u0 inputs, uL outputs, L weight layers). Parameters are packed as every layer's weights
 // W_l (u_l × u_{l+1}, row-major, scikit-learn's coefs_[l]) in turn, then every layer's intercepts.
-// `scratch` holds, for `batch` rows, the activations A_0 … A_L and two delta buffers.
+// `scratch` holds, for `batch` rows, the activations A_0 … A_L, two delta buffers and room for
+// the largest weight matrix transposed.
 //
 // Summation orders (mirrored operation for operation by src/backend/js-mlp.ts, so float64 results
-// are the same bits): each output of A·W (and of Aᵀ·δ) sums its products in ascending order of the
-// inner index, starting from 0, the intercept added last; δ·Wᵀ uses Simd.dot's order. No fused
-// multiply-add anywhere.
+// are the same bits): each output of A·W, Aᵀ·δ and δ·Wᵀ sums its products in ascending order of
+// the inner index, starting from 0, the intercept added last. No fused multiply-add anywhere.
 import { OwnMath } from "./math";
 import { P_BATCH, P_H1, P_H2, P_H3, P_L2, P_LAST_RATE, P_LOSS_SUM, P_OPT, P_ROWS, P_STEP, Plan } from "./plan";
 import { Portable } from "./portable";
@@ -90,6 +90,10 @@ class Gemm {
     if (ASC_FEATURE_SIMD) {
       for (; i + 4 <= m; i += 4) {
         let col = 0;
+        // Float64 vectors hold two lanes: three of them a row keep twelve accumulators busy.
+        if (sizeof<T>() == 8) {
+          for (; col + 3 * lanes <= n; col += 3 * lanes) Gemm.tile4x3<T>(l, li, lk, r, c, i, col, kk, n, bias);
+        }
         for (; col + 2 * lanes <= n; col += 2 * lanes) Gemm.tile4x2<T>(l, li, lk, r, c, i, col, kk, n, bias);
         for (; col < n; col++) Gemm.column<T>(l, li, lk, r, c, i, 4, col, kk, n, bias);
       }
@@ -103,6 +107,105 @@ class Gemm {
     for (; i < m; i++) {
       for (let col = 0; col < n; col++) Gemm.column<T>(l, li, lk, r, c, i, 1, col, kk, n, bias);
     }
+  }
+
+  /** The element of T at p in every lane, in one load. */
+  @inline
+  static splatAt<T>(p: usize): v128 {
+    return sizeof<T>() == 8 ? v128.load64_splat(p) : v128.load32_splat(p);
+  }
+
+  /** Rows i .. i+3, columns col .. col + 3·lanes: twelve vector accumulators. */
+  @inline
+  static tile4x3<T>(
+    l: usize,
+    li: i32,
+    lk: i32,
+    r: usize,
+    c: usize,
+    i: i32,
+    col: i32,
+    kk: i32,
+    n: i32,
+    bias: usize,
+  ): void {
+    const s = Simd.shiftOf<T>();
+    const zero = v128.splat<T>(0);
+    let c00 = zero,
+      c01 = zero,
+      c02 = zero,
+      c10 = zero,
+      c11 = zero,
+      c12 = zero,
+      c20 = zero,
+      c21 = zero,
+      c22 = zero,
+      c30 = zero,
+      c31 = zero,
+      c32 = zero;
+    const l0 = l + ((<usize>(i * li)) << s);
+    const l1 = l0 + ((<usize>li) << s);
+    const l2 = l1 + ((<usize>li) << s);
+    const l3 = l2 + ((<usize>li) << s);
+    let rp = r + ((<usize>col) << s);
+    const rStep = (<usize>n) << s;
+    const kStep = (<usize>lk) << s;
+    let ko: usize = 0;
+    for (let k = 0; k < kk; k++) {
+      const r0 = v128.load(rp);
+      const r1 = v128.load(rp, 16);
+      const r2 = v128.load(rp, 32);
+      let a = Gemm.splatAt<T>(l0 + ko);
+      c00 = v128.add<T>(c00, v128.mul<T>(a, r0));
+      c01 = v128.add<T>(c01, v128.mul<T>(a, r1));
+      c02 = v128.add<T>(c02, v128.mul<T>(a, r2));
+      a = Gemm.splatAt<T>(l1 + ko);
+      c10 = v128.add<T>(c10, v128.mul<T>(a, r0));
+      c11 = v128.add<T>(c11, v128.mul<T>(a, r1));
+      c12 = v128.add<T>(c12, v128.mul<T>(a, r2));
+      a = Gemm.splatAt<T>(l2 + ko);
+      c20 = v128.add<T>(c20, v128.mul<T>(a, r0));
+      c21 = v128.add<T>(c21, v128.mul<T>(a, r1));
+      c22 = v128.add<T>(c22, v128.mul<T>(a, r2));
+      a = Gemm.splatAt<T>(l3 + ko);
+      c30 = v128.add<T>(c30, v128.mul<T>(a, r0));
+      c31 = v128.add<T>(c31, v128.mul<T>(a, r1));
+      c32 = v128.add<T>(c32, v128.mul<T>(a, r2));
+      rp += rStep;
+      ko += kStep;
+    }
+    if (bias != 0) {
+      const bp = bias + ((<usize>col) << s);
+      const b0 = v128.load(bp);
+      const b1 = v128.load(bp, 16);
+      const b2 = v128.load(bp, 32);
+      c00 = v128.add<T>(c00, b0);
+      c01 = v128.add<T>(c01, b1);
+      c02 = v128.add<T>(c02, b2);
+      c10 = v128.add<T>(c10, b0);
+      c11 = v128.add<T>(c11, b1);
+      c12 = v128.add<T>(c12, b2);
+      c20 = v128.add<T>(c20, b0);
+      c21 = v128.add<T>(c21, b1);
+      c22 = v128.add<T>(c22, b2);
+      c30 = v128.add<T>(c30, b0);
+      c31 = v128.add<T>(c31, b1);
+      c32 = v128.add<T>(c32, b2);
+    }
+    const out = c + ((<usize>(i * n + col)) << s);
+    const row = (<usize>n) << s;
+    v128.store(out, c00);
+    v128.store(out, c01, 16);
+    v128.store(out, c02, 32);
+    v128.store(out + row, c10);
+    v128.store(out + row, c11, 16);
+    v128.store(out + row, c12, 32);
+    v128.store(out + 2 * row, c20);
+    v128.store(out + 2 * row, c21, 16);
+    v128.store(out + 2 * row, c22, 32);
+    v128.store(out + 3 * row, c30);
+    v128.store(out + 3 * row, c31, 16);
+    v128.store(out + 3 * row, c32, 32);
   }
 
   /** Rows i .. i+3, columns col .. col + 2·lanes: eight vector accumulators. */
@@ -140,10 +243,10 @@ class Gemm {
     for (let k = 0; k < kk; k++) {
       const r0 = v128.load(rp);
       const r1 = v128.load(rp, 16);
-      const a0 = v128.splat<T>(load<T>(l0 + ko));
-      const a1 = v128.splat<T>(load<T>(l1 + ko));
-      const a2 = v128.splat<T>(load<T>(l2 + ko));
-      const a3 = v128.splat<T>(load<T>(l3 + ko));
+      const a0 = Gemm.splatAt<T>(l0 + ko);
+      const a1 = Gemm.splatAt<T>(l1 + ko);
+      const a2 = Gemm.splatAt<T>(l2 + ko);
+      const a3 = Gemm.splatAt<T>(l3 + ko);
       c00 = v128.add<T>(c00, v128.mul<T>(a0, r0));
       c01 = v128.add<T>(c01, v128.mul<T>(a0, r1));
       c10 = v128.add<T>(c10, v128.mul<T>(a1, r0));
@@ -198,14 +301,14 @@ class Gemm {
     const l0 = l + ((<usize>(i * li)) << s);
     let rp = r + ((<usize>col) << s);
     for (let k = 0; k < kk; k++) {
-      acc = v128.add<T>(acc, v128.mul<T>(v128.splat<T>(load<T>(l0 + ((<usize>(k * lk)) << s))), v128.load(rp)));
+      acc = v128.add<T>(acc, v128.mul<T>(Gemm.splatAt<T>(l0 + ((<usize>(k * lk)) << s)), v128.load(rp)));
       rp += (<usize>n) << s;
     }
     if (bias != 0) acc = v128.add<T>(acc, v128.load(bias + ((<usize>col) << s)));
     v128.store(c + ((<usize>(i * n + col)) << s), acc);
   }
 
-  /** Rows i .. i+rows−1 (rows ≤ 4) of one column, scalar. */
+  /** Rows i .. i+rows−1 (rows is 1 or 4) of one column, scalar, the rows' sums side by side. */
   @inline
   static column<T>(
     l: usize,
@@ -221,15 +324,51 @@ class Gemm {
     bias: usize,
   ): void {
     const s = Simd.shiftOf<T>();
-    for (let q = 0; q < rows; q++) {
-      let acc: T = 0;
-      const lq = l + ((<usize>((i + q) * li)) << s);
+    const b: T = bias != 0 ? load<T>(bias + ((<usize>col) << s)) : <T>0;
+    const l0 = l + ((<usize>(i * li)) << s);
+    const kStep = (<usize>lk) << s;
+    const rStep = (<usize>n) << s;
+    let rp = r + ((<usize>col) << s);
+    if (rows == 4) {
+      const l1 = l0 + ((<usize>li) << s);
+      const l2 = l1 + ((<usize>li) << s);
+      const l3 = l2 + ((<usize>li) << s);
+      let a0: T = 0;
+      let a1: T = 0;
+      let a2: T = 0;
+      let a3: T = 0;
+      let ko: usize = 0;
       for (let k = 0; k < kk; k++) {
-        acc += load<T>(lq + ((<usize>(k * lk)) << s)) * load<T>(r + ((<usize>(k * n + col)) << s));
+        const rv = load<T>(rp);
+        a0 += load<T>(l0 + ko) * rv;
+        a1 += load<T>(l1 + ko) * rv;
+        a2 += load<T>(l2 + ko) * rv;
+        a3 += load<T>(l3 + ko) * rv;
+        rp += rStep;
+        ko += kStep;
       }
-      if (bias != 0) acc += load<T>(bias + ((<usize>col) << s));
-      store<T>(c + ((<usize>((i + q) * n + col)) << s), acc);
+      if (bias != 0) {
+        a0 += b;
+        a1 += b;
+        a2 += b;
+        a3 += b;
+      }
+      const out = c + ((<usize>(i * n + col)) << s);
+      store<T>(out, a0);
+      store<T>(out + rStep, a1);
+      store<T>(out + 2 * rStep, a2);
+      store<T>(out + 3 * rStep, a3);
+      return;
     }
+    let acc: T = 0;
+    let ko: usize = 0;
+    for (let k = 0; k < kk; k++) {
+      acc += load<T>(l0 + ko) * load<T>(rp);
+      rp += rStep;
+      ko += kStep;
+    }
+    if (bias != 0) acc += b;
+    store<T>(c + ((<usize>(i * n + col)) << s), acc);
   }
 }
 
@@ -380,6 +519,55 @@ function lossAndDelta<T>(out: i32, p: usize, d: usize, rows: i32, u: i32, y: usi
   return total;
 }
 
+/** The last touches of a layer's gradient, lane by lane (the same operations as one at a time). */
+class Grad {
+  /** g ← (g + a·w)/n over count entries. */
+  @inline
+  static finish<T>(g: usize, w: usize, count: i32, a: T, n: T): void {
+    const s = Simd.shiftOf<T>();
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      const lanes = sizeof<T>() == 8 ? 2 : 4;
+      const av = v128.splat<T>(a);
+      const nv = v128.splat<T>(n);
+      for (; j + lanes <= count; j += lanes) {
+        const o = (<usize>j) << s;
+        v128.store(g + o, v128.div<T>(v128.add<T>(v128.load(g + o), v128.mul<T>(av, v128.load(w + o))), nv));
+      }
+    }
+    for (; j < count; j++) {
+      const o = (<usize>j) << s;
+      store<T>(g + o, (load<T>(g + o) + a * load<T>(w + o)) / n);
+    }
+  }
+
+  /** out[c] ← (Σ_r d[r, c], r ascending)/n for the `cols` columns of a rows × cols matrix. */
+  @inline
+  static columnMeans<T>(d: usize, rows: i32, cols: i32, out: usize, n: T): void {
+    const s = Simd.shiftOf<T>();
+    const rowBytes = (<usize>cols) << s;
+    let c = 0;
+    if (ASC_FEATURE_SIMD) {
+      const lanes = sizeof<T>() == 8 ? 2 : 4;
+      const nv = v128.splat<T>(n);
+      for (; c + lanes <= cols; c += lanes) {
+        let sum = v128.splat<T>(0);
+        let p = d + ((<usize>c) << s);
+        for (let r = 0; r < rows; r++) {
+          sum = v128.add<T>(sum, v128.load(p));
+          p += rowBytes;
+        }
+        v128.store(out + ((<usize>c) << s), v128.div<T>(sum, nv));
+      }
+    }
+    for (; c < cols; c++) {
+      let sum: T = 0;
+      for (let r = 0; r < rows; r++) sum += load<T>(d + ((<usize>(r * cols + c)) << s));
+      store<T>(out + ((<usize>c) << s), sum / n);
+    }
+  }
+}
+
 /** Σ w² over the first n parameters, in index order. */
 function sumOfSquares<T>(w: usize, n: i32): f64 {
   const s = Simd.shiftOf<T>();
@@ -453,24 +641,17 @@ function backprop<T>(
     const gb = grad + ((<usize>Net.biasAt(net, l)) << s);
     // Aᵀ·δ: the left operand is A_l read by columns.
     Gemm.run<T>(aPrev, 1, fanIn, dCur, gw, fanIn, rows, fanOut, 0);
-    const count = fanIn * fanOut;
-    for (let j = 0; j < count; j++) {
-      const o = (<usize>j) << s;
-      store<T>(gw + o, (load<T>(gw + o) + a * load<T>(w + o)) / n);
-    }
-    for (let c = 0; c < fanOut; c++) {
-      let sum: T = 0;
-      for (let r = 0; r < rows; r++) sum += load<T>(dCur + ((<usize>(r * fanOut + c)) << s));
-      store<T>(gb + ((<usize>c) << s), sum / n);
-    }
+    Grad.finish<T>(gw, w, fanIn * fanOut, a, n);
+    Grad.columnMeans<T>(dCur, rows, fanOut, gb, n);
     if (l == 0) break;
-    // δ_prev = δ·Wᵀ, then the activation's derivative.
-    for (let r = 0; r < rows; r++) {
-      const dr = dCur + ((<usize>(r * fanOut)) << s);
-      for (let k = 0; k < fanIn; k++) {
-        store<T>(dNext + ((<usize>(r * fanIn + k)) << s), Simd.dot<T>(dr, w + ((<usize>(k * fanOut)) << s), fanOut));
+    // δ_prev = δ·Wᵀ (a product with W transposed into the scratch), then the activation's derivative.
+    const wt = deltas + 2 * span;
+    for (let k = 0; k < fanIn; k++) {
+      for (let c = 0; c < fanOut; c++) {
+        store<T>(wt + ((<usize>(c * fanIn + k)) << s), load<T>(w + ((<usize>(k * fanOut + c)) << s)));
       }
     }
+    Gemm.run<T>(dCur, fanOut, 1, wt, dNext, rows, fanOut, fanIn, 0);
     Act.derive<T>(dNext, aPrev, rows * fanIn, Net.act(net));
     const t = dCur;
     dCur = dNext;
@@ -507,7 +688,39 @@ function mlpUpdate<T>(
     const eps = <T>h3;
     let rateT: T = 0;
     if (opt == OPT_SK_ADAM) rateT = <T>((lr * Math.sqrt(1 - Portable.powInt(h2, t))) / (1 - Portable.powInt(h1, t)));
-    for (let j = 0; j < nAll; j++) {
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      // The same operations lane by lane as the loop below.
+      const lanes = sizeof<T>() == 8 ? 2 : 4;
+      const kv = v128.splat<T>(k);
+      const rv = v128.splat<T>(rate);
+      const muv = v128.splat<T>(mu);
+      const b1v = v128.splat<T>(b1);
+      const b2v = v128.splat<T>(b2);
+      const c1 = v128.splat<T>(<T>1 - b1);
+      const c2 = v128.splat<T>(<T>1 - b2);
+      const ev = v128.splat<T>(eps);
+      const nrt = v128.splat<T>(-rateT);
+      for (; j + lanes <= nAll; j += lanes) {
+        const o = (<usize>j) << s;
+        const g = v128.load(grad + o);
+        v128.store(acc + o, v128.add<T>(v128.load(acc + o), v128.mul<T>(kv, g)));
+        let u: v128;
+        if (opt == OPT_SK_SGD) {
+          const v = v128.sub<T>(v128.mul<T>(muv, v128.load(s1 + o)), v128.mul<T>(rv, g));
+          v128.store(s1 + o, v);
+          u = nesterov ? v128.sub<T>(v128.mul<T>(muv, v), v128.mul<T>(rv, g)) : v;
+        } else {
+          const m = v128.add<T>(v128.mul<T>(b1v, v128.load(s1 + o)), v128.mul<T>(c1, g));
+          const v = v128.add<T>(v128.mul<T>(b2v, v128.load(s2 + o)), v128.mul<T>(c2, v128.mul<T>(g, g)));
+          v128.store(s1 + o, m);
+          v128.store(s2 + o, v);
+          u = v128.div<T>(v128.mul<T>(nrt, m), v128.add<T>(v128.sqrt<T>(v), ev));
+        }
+        v128.store(params + o, v128.add<T>(v128.load(params + o), u));
+      }
+    }
+    for (; j < nAll; j++) {
       const o = (<usize>j) << s;
       const g = load<T>(grad + o);
       store<T>(acc + o, load<T>(acc + o) + k * g);
@@ -694,4 +907,13 @@ export function mlpPredictF32(
   scratch: usize,
 ): f64 {
   return mlpPredictImpl<f32>(net, x, y, start, count, batch, params, out, scratch);
+}
+
+/** C = L·R (+ bias) as the MLP kernels compute it (see Gemm.run), exposed for tests and the bench. */
+export function gemmF64(l: usize, li: i32, lk: i32, r: usize, c: usize, m: i32, kk: i32, n: i32, bias: usize): void {
+  Gemm.run<f64>(l, li, lk, r, c, m, kk, n, bias);
+}
+
+export function gemmF32(l: usize, li: i32, lk: i32, r: usize, c: usize, m: i32, kk: i32, n: i32, bias: usize): void {
+  Gemm.run<f32>(l, li, lk, r, c, m, kk, n, bias);
 }

@@ -2,7 +2,7 @@
 // assembly/mlp.ts, which they mirror operation for operation (see the summation orders there).
 import { powInt } from "../train/portable-math.js";
 import type { FloatArray } from "./buffer.js";
-import { dotJs, optimizerStepJs, rateOf, type StepArrays } from "./js-kernels.js";
+import { optimizerStepJs, rateOf, type StepArrays } from "./js-kernels.js";
 import { ownExpNonPositive, ownLog } from "./js-math.js";
 import { MlpActivation, MlpOptimizerId, MlpOutput, type NetShape } from "./mlp-net.js";
 import { OptimizerId } from "./optimizer-id.js";
@@ -199,11 +199,11 @@ function backprop(
       grad[gb + c] = sum / rows;
     }
     if (l === 0) break;
-    for (let r = 0; r < rows; r++) {
-      for (let k = 0; k < fanIn; k++) {
-        scratch[dNext + r * fanIn + k] = dotJs(scratch, dCur + r * fanOut, params, w + k * fanOut, fanOut);
-      }
+    const wt = deltas + 2 * span;
+    for (let k = 0; k < fanIn; k++) {
+      for (let c = 0; c < fanOut; c++) scratch[wt + c * fanIn + k] = params[w + k * fanOut + c];
     }
+    gemm(scratch, dCur, fanOut, 1, scratch, wt, scratch, dNext, rows, fanOut, fanIn, null, 0);
     deriveActivation(scratch, dNext, scratch, aPrev, rows * fanIn, net.activation);
     const t = dCur;
     dCur = dNext;

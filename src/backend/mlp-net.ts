@@ -69,9 +69,16 @@ export class NetShape {
     return o;
   }
 
-  /** Elements a training scratch of `rows` rows takes: every activation and two delta buffers. */
+  /**
+   * Elements a training scratch of `rows` rows takes: every activation, two delta buffers and the
+   * largest weight matrix (transposed there for δ·Wᵀ).
+   */
   scratchSize(rows: number): number {
-    return this.activationAt(this.layers + 1, rows) + 2 * rows * this.widest;
+    let largest = 0;
+    for (let l = 0; l < this.layers; l++) {
+      largest = Math.max(largest, (this.units[l] as number) * (this.units[l + 1] as number));
+    }
+    return this.activationAt(this.layers + 1, rows) + 2 * rows * this.widest + largest;
   }
 
   /** The i32 descriptor the WASM kernels read: [L, activation, output, u0, …, uL]. */
