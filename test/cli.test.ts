@@ -109,6 +109,67 @@ describe("descent fit / predict", () => {
     expect(wrong.stderr).toMatch(/--epsilon is for --model linear/);
   });
 
+  it("trains MLPs (--model mlp / mlp-regressor, --hidden, --activation), predicts with probabilities, refuses linear-only flags", () => {
+    const model = join(dir, "mlp.json");
+    const fit = run(
+      "fit",
+      data("iris.csv"),
+      "--target",
+      "species",
+      "--model",
+      "mlp",
+      "--hidden",
+      "16",
+      "--activation",
+      "tanh",
+      "--lr",
+      "0.01",
+      "--out",
+      model,
+      "--json",
+    );
+    expect(fit.code, fit.stderr).toBe(0);
+    const report = json<{ model: string; trainScore: number; classes: number[] }>(fit.stdout);
+    expect(report.model).toBe("MLPClassifier");
+    expect(report.trainScore).toBeGreaterThan(0.95);
+    const pred = run("predict", model, data("iris.csv"), "--proba");
+    expect(pred.code, pred.stderr).toBe(0);
+    const lines = pred.stdout.trim().split("\n");
+    expect(lines[0]).toBe("prediction,p_0,p_1,p_2");
+    expect(lines.length).toBe(151);
+    const reg = run(
+      "fit",
+      data("diabetes.csv"),
+      "--target",
+      "progression",
+      "--model",
+      "mlp-regressor",
+      "--hidden",
+      "32,16",
+      "--lr",
+      "0.01",
+      "--epochs",
+      "400",
+      "--json",
+    );
+    expect(reg.code, reg.stderr).toBe(0);
+    expect(json<{ trainScore: number }>(reg.stdout).trainScore).toBeGreaterThan(0.6);
+    const wrong = run(
+      "fit",
+      data("diabetes.csv"),
+      "--target",
+      "progression",
+      "--model",
+      "mlp-regressor",
+      "--penalty",
+      "l1",
+    );
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--penalty does not apply to --model mlp-regressor/);
+    const hiddenOnLinear = run("fit", data("diabetes.csv"), "--target", "progression", "--hidden", "4");
+    expect(hiddenOnLinear.code).toBe(2);
+  });
+
   it("predict writes one prediction per row, with class probabilities on request", () => {
     const model = join(dir, "iris.json");
     const names = readFileSync(data("iris.csv"), "utf8")

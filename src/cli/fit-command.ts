@@ -1,6 +1,7 @@
 import { open, stat, writeFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
 import type { BackendName } from "../backend/create-backend.js";
+import type { ActivationName } from "../backend/mlp-net.js";
 import { DescentError } from "../errors.js";
 import { type CsvChunk, type CsvLayout, readCsvAll, readCsvChunks } from "../io/csv-stream.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
@@ -8,6 +9,9 @@ import type { Matrix } from "../matrix.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM, type MarginLoss } from "../models/linear-svm.js";
 import { LogisticRegression } from "../models/logistic-regression.js";
+import { MLPClassifier } from "../models/mlp-classifier.js";
+import type { MLPOptions } from "../models/mlp-options.js";
+import { MLPRegressor } from "../models/mlp-regressor.js";
 import { StandardScaler } from "../models/standard-scaler.js";
 import type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "../train/options.js";
 import { defaultBudget, parseBytes } from "./memory-budget.js";
@@ -18,7 +22,10 @@ import { checkValidationFraction, isValidationRow } from "./validation-rows.js";
 /** Flags of `descent fit` as commander hands them over (strings where the user typed them). */
 export interface FitFlags {
   target: string;
-  model: "linear" | "logistic" | "svm";
+  model: "linear" | "logistic" | "svm" | "mlp" | "mlp-regressor";
+  /** Hidden layer sizes of --model mlp / mlp-regressor, e.g. "64,32". */
+  hidden?: string;
+  activation?: string;
   loss?: string;
   optimizer?: string;
   lr?: number;
@@ -67,7 +74,12 @@ export interface FitReport {
   plot?: string;
 }
 
-type Model = LinearRegression | LogisticRegression | LinearSVM;
+type Model = LinearRegression | LogisticRegression | LinearSVM | MLPClassifier | MLPRegressor;
+
+/** Whether a model kind predicts numbers (R²) rather than labels (accuracy). */
+function isRegression(kind: FitFlags["model"]): boolean {
+  return kind === "linear" || kind === "mlp-regressor";
+}
 
 function bad(message: string): never {
   throw new DescentError("E_OPTION", message);
@@ -127,7 +139,50 @@ function modelOptions(f: FitFlags, streaming: boolean): SgdOptions & { loss?: st
   return o;
 }
 
+/** The MLP options of the flags (--hidden, --activation, and the common ones that apply). */
+function mlpOptions(f: FitFlags, o: SgdOptions): MLPOptions {
+  const hidden =
+    f.hidden === undefined
+      ? undefined
+      : f.hidden.split(",").map((v) => {
+          const u = Number(v.trim());
+          if (!Number.isInteger(u) || u < 1) bad(`--hidden must be layer sizes like 64,32 (got '${f.hidden}')`);
+          return u;
+        });
+  if (o.shuffle === "once") bad("--shuffle once does not apply to --model mlp (true or false)");
+  if (o.schedule !== undefined && !["constant", "invscaling", "adaptive"].includes(o.schedule as string))
+    bad(`--schedule for an MLP must be constant, invscaling or adaptive (got '${String(o.schedule)}')`);
+  const out: MLPOptions = {
+    ...(hidden === undefined ? {} : { hiddenLayerSizes: hidden }),
+    ...(f.activation === undefined ? {} : { activation: f.activation as ActivationName }),
+    ...(o.optimizer === undefined ? {} : { solver: o.optimizer as OptimizerName }),
+  };
+  for (const key of [
+    "learningRate",
+    "batchSize",
+    "maxEpochs",
+    "alpha",
+    "seed",
+    "earlyStopping",
+    "validationFraction",
+    "backend",
+    "dtype",
+    "onEpoch",
+  ] as const) {
+    if (o[key] !== undefined) (out as Record<string, unknown>)[key] = o[key];
+  }
+  if (o.schedule !== undefined) out.schedule = o.schedule as MLPOptions["schedule"];
+  if (o.shuffle !== undefined) out.shuffle = o.shuffle as boolean;
+  return out;
+}
+
 function makeModel(f: FitFlags, options: SgdOptions & { loss?: string; epsilon?: number }): Model {
+  if (f.model === "mlp" || f.model === "mlp-regressor") {
+    const o = mlpOptions(f, options);
+    return f.model === "mlp" ? new MLPClassifier(o) : new MLPRegressor(o);
+  }
+  if (f.hidden !== undefined || f.activation !== undefined)
+    bad("--hidden and --activation are for --model mlp or mlp-regressor");
   if (f.model === "linear") return new LinearRegression(options as ConstructorParameters<typeof LinearRegression>[0]);
   const { loss, ...rest } = options;
   if (f.model === "logistic") return new LogisticRegression(rest);
@@ -185,7 +240,7 @@ class Tally {
   syy = 0;
   add(model: Model, m: Matrix, y: Array<number | string>): void {
     if (m.rows === 0) return;
-    if (model instanceof LinearRegression) {
+    if (model instanceof LinearRegression || model instanceof MLPRegressor) {
       const yn = y as number[];
       const pred = model.predict(m);
       this.objective += model.objective(m, yn) * m.rows;
@@ -220,8 +275,8 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
     if (err instanceof DescentError) throw err;
     throw new DescentError("E_FORMAT", `cannot read '${file}': no such file`);
   }
-  if (!["linear", "logistic", "svm"].includes(f.model))
-    bad(`--model must be linear, logistic or svm (got '${f.model}')`);
+  if (!["linear", "logistic", "svm", "mlp", "mlp-regressor"].includes(f.model))
+    bad(`--model must be linear, logistic, svm, mlp or mlp-regressor (got '${f.model}')`);
   if (f.scale !== "standard" && f.scale !== "none") bad(`--scale must be standard or none (got '${f.scale}')`);
   checkValidationFraction(f.validation);
   const budget = f.memory === undefined ? defaultBudget() : parseBytes(f.memory);
@@ -252,7 +307,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
   }
 
   async function fitWith(model: Model): Promise<FitReport> {
-    const regression = f.model === "linear";
+    const regression = isRegression(f.model);
     const layout: CsvLayout = { target: f.target, drop: f.drop ?? [], features: null, labels: !regression };
     const seed = f.seed ?? 0;
     const fraction = f.earlyStopping ? undefined : f.validation;
@@ -272,7 +327,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
       if (tr.rows === 0) throw new DescentError("E_EMPTY", "no training rows left after holding out --validation rows");
       if (scaler !== null) scaler.fit({ data: tr.X, rows: tr.rows, cols: featureNames.length });
       const m = asMatrix(tr, scaler);
-      if (model instanceof LinearRegression) await model.fit(m, tr.y as number[]);
+      if (model instanceof LinearRegression || model instanceof MLPRegressor) await model.fit(m, tr.y as number[]);
       else await model.fit(m, tr.y);
       progress.stop();
       train.add(model, m, tr.y);
@@ -305,7 +360,8 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
         first += chunk.rows;
         if (tr.rows === 0) continue;
         const m = asMatrix(tr, scaler);
-        if (model instanceof LinearRegression) await model.partialFit(m, tr.y as number[]);
+        if (model instanceof LinearRegression || model instanceof MLPRegressor)
+          await model.partialFit(m, tr.y as number[]);
         else {
           const y = numericLabels ? tr.y.map(Number) : tr.y;
           await model.partialFit(m, y, { classes: classes ?? [] });
@@ -348,7 +404,8 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
         seconds: (performance.now() - started) / 1000,
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
       };
-      if (!(m instanceof LinearRegression) && m.classes !== null) report.classes = m.classes;
+      if (!(m instanceof LinearRegression || m instanceof MLPRegressor) && m.classes !== null)
+        report.classes = m.classes;
       if (val.n > 0) report.validationScore = val.score(regression);
       else if (f.earlyStopping && m.history.valScore !== undefined)
         report.validationScore = Math.max(...m.history.valScore);

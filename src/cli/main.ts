@@ -70,6 +70,22 @@ const LINEAR_ONLY_FLAGS: ReadonlyArray<[string, string]> = [
   ["memory", "--memory"],
 ];
 
+/** `descent fit` flags (option key, flag) that the MLPs do not take. */
+const NOT_MLP_FLAGS: ReadonlyArray<[string, string]> = [
+  ["loss", "--loss"],
+  ["penalty", "--penalty"],
+  ["l1Ratio", "--l1-ratio"],
+  ["average", "--average"],
+  ["epsilon", "--epsilon"],
+  ["threads", "--threads"],
+];
+
+/** `descent fit` flags (option key, flag) that only the MLPs take. */
+const MLP_ONLY_FLAGS: ReadonlyArray<[string, string]> = [
+  ["hidden", "--hidden"],
+  ["activation", "--activation"],
+];
+
 /** `descent fit` flags (option key, flag) that only `--model mf` takes. */
 const MF_ONLY_FLAGS: ReadonlyArray<[string, string]> = [
   ["user", "--user"],
@@ -80,7 +96,7 @@ const MF_ONLY_FLAGS: ReadonlyArray<[string, string]> = [
 
 const program = new Command()
   .name("descent")
-  .description("Train linear models by gradient descent (WebAssembly SIMD kernels)")
+  .description("Train linear models and neural networks by gradient descent (WebAssembly SIMD kernels)")
   .version(pkg.version)
   .showHelpAfterError("(run with --help for usage)")
   // Usage errors (an unknown option, a value outside its choices) exit with 2 like every other
@@ -94,8 +110,12 @@ program
   .requiredOption("--target <column>", "the column to predict")
   .addOption(
     new Option("--model <kind>", "model (mf: matrix factorisation of a ratings CSV)")
-      .choices(["linear", "logistic", "svm", "mf"])
+      .choices(["linear", "logistic", "svm", "mlp", "mlp-regressor", "mf"])
       .default("linear"),
+  )
+  .option("--hidden <sizes>", "mlp: hidden layer sizes, e.g. 64,32 (default 100)")
+  .addOption(
+    new Option("--activation <name>", "mlp: hidden activation").choices(["relu", "tanh", "logistic", "identity"]),
   )
   .option("--user <column>", "mf: the user id column", "user")
   .option("--item <column>", "mf: the item id column", "item")
@@ -155,7 +175,13 @@ program
     ) => {
       try {
         // Flags of the other model family are refused, not ignored.
-        const foreign = flags.model === "mf" ? LINEAR_ONLY_FLAGS : MF_ONLY_FLAGS;
+        const mlp = flags.model === "mlp" || flags.model === "mlp-regressor";
+        const foreign =
+          flags.model === "mf"
+            ? [...LINEAR_ONLY_FLAGS, ...MLP_ONLY_FLAGS]
+            : mlp
+              ? [...MF_ONLY_FLAGS, ...NOT_MLP_FLAGS]
+              : [...MF_ONLY_FLAGS, ...MLP_ONLY_FLAGS];
         for (const [key, flag] of foreign) {
           if (cmd.getOptionValueSource(key) === "cli")
             throw new DescentError("E_OPTION", `${flag} does not apply to --model ${flags.model}`);
@@ -179,7 +205,7 @@ program
   .argument("<model.json>", "model file")
   .argument("<data.csv>", "rows to predict (columns by name; the target column is optional)")
   .option("--out <predictions.csv>", "write predictions here instead of stdout")
-  .option("--proba", "add class probabilities (logistic models)")
+  .option("--proba", "add class probabilities (logistic, mlp, svm with loss modifiedHuber)")
   .option("--json", "print a JSON summary (rows, score) instead of the predictions")
   .action(async (modelPath: string, file: string, flags: { out?: string; proba?: boolean; json?: boolean }) => {
     try {

@@ -4,6 +4,8 @@ import { field, type JsonObject } from "../io/model-json.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM } from "../models/linear-svm.js";
 import { LogisticRegression } from "../models/logistic-regression.js";
+import { MLPClassifier } from "../models/mlp-classifier.js";
+import { MLPRegressor } from "../models/mlp-regressor.js";
 import { StandardScaler } from "../models/standard-scaler.js";
 
 /** Format tag of the files `descent fit --out` writes. */
@@ -13,7 +15,7 @@ export const BUNDLE_VERSION = 1;
 
 /** What `descent predict` needs: the model, its scaler, and how to read the CSV. */
 export interface ModelBundle {
-  model: LinearRegression | LogisticRegression | LinearSVM;
+  model: LinearRegression | LogisticRegression | LinearSVM | MLPClassifier | MLPRegressor;
   scaler: StandardScaler | null;
   featureNames: string[];
   target: string;
@@ -85,7 +87,11 @@ export function parseBundle(obj: JsonObject, path: string): ModelBundle {
         ? LogisticRegression.fromJSON(modelJson)
         : kind === "LinearSVM"
           ? LinearSVM.fromJSON(modelJson)
-          : null;
+          : kind === "MLPClassifier"
+            ? MLPClassifier.fromJSON(modelJson)
+            : kind === "MLPRegressor"
+              ? MLPRegressor.fromJSON(modelJson)
+              : null;
   if (model === null) throw new DescentError("E_FORMAT", `model '${path}': unknown model kind ${JSON.stringify(kind)}`);
   const scalerJson = field(obj, "scaler");
   const scaler = scalerJson === null || scalerJson === undefined ? null : StandardScaler.fromJSON(scalerJson);

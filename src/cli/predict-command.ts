@@ -3,7 +3,10 @@ import { stringify } from "csv-stringify/sync";
 import { DescentError } from "../errors.js";
 import { readCsvChunks } from "../io/csv-stream.js";
 import { LinearRegression } from "../models/linear-regression.js";
+import { LinearSVM } from "../models/linear-svm.js";
 import { LogisticRegression } from "../models/logistic-regression.js";
+import { MLPClassifier } from "../models/mlp-classifier.js";
+import { MLPRegressor } from "../models/mlp-regressor.js";
 import type { ModelBundle } from "./model-bundle.js";
 
 /** Flags of `descent predict`. */
@@ -29,10 +32,17 @@ export interface PredictReport {
  */
 export async function runPredict(bundle: ModelBundle, file: string, f: PredictFlags): Promise<PredictReport> {
   const { model, scaler, featureNames, target } = bundle;
-  if (f.proba && !(model instanceof LogisticRegression)) {
-    throw new DescentError("E_OPTION", "--proba needs a logistic model");
+  const probabilistic =
+    model instanceof LogisticRegression ||
+    model instanceof MLPClassifier ||
+    (model instanceof LinearSVM && model.loss === "modifiedHuber");
+  if (f.proba && !probabilistic) {
+    throw new DescentError(
+      "E_OPTION",
+      "--proba needs a model with probabilities (logistic, mlp, or svm with loss modifiedHuber)",
+    );
   }
-  const regression = model instanceof LinearRegression;
+  const regression = model instanceof LinearRegression || model instanceof MLPRegressor;
   const classes = regression ? null : model.classes;
   const numericLabels = classes !== null && typeof classes[0] === "number";
   const header = ["prediction", ...(f.proba && classes !== null ? classes.map((c) => `p_${c}`) : [])];
@@ -50,7 +60,10 @@ export async function runPredict(bundle: ModelBundle, file: string, f: PredictFl
     const raw = { data: chunk.X, rows: chunk.rows, cols: featureNames.length };
     const m = scaler === null ? raw : scaler.transform(raw);
     const pred = model.predict(m);
-    const proba = f.proba && model instanceof LogisticRegression ? model.predictProba(m) : null;
+    const proba =
+      f.proba && (model instanceof LogisticRegression || model instanceof MLPClassifier || model instanceof LinearSVM)
+        ? model.predictProba(m)
+        : null;
     const lines: Array<Array<string | number>> = [];
     for (let i = 0; i < chunk.rows; i++) {
       const row: Array<string | number> = [pred[i] as number | string];

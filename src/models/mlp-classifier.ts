@@ -94,6 +94,15 @@ export class MLPClassifier extends MultiLayerPerceptron {
     return Float64Array.from(picks, (k) => classes[k] as number);
   }
 
+  /** The training objective on (X, y): mean log loss plus (alpha/2)·‖W‖²/n, in float64. */
+  objective(X: MatrixLike, y: ArrayLike<Label>): number {
+    const m = this.checkX(X, true);
+    const index = indexLabels(y, this.knownClasses());
+    if (index.length !== m.rows)
+      throw new DescentError("E_SHAPE", `y has ${index.length} values but X has ${m.rows} rows`);
+    return this.objectiveOf(m, this.targets(index, this.knownClasses().length));
+  }
+
   /** Accuracy of predict(X) against y. */
   score(X: MatrixLike, y: ArrayLike<Label>): number {
     const pred = this.predict(X);

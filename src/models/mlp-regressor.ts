@@ -43,6 +43,12 @@ export class MLPRegressor extends MultiLayerPerceptron {
     return this.outputsOf(this.checkX(X, true)).data as Float64Array;
   }
 
+  /** The training objective on (X, y): mean half squared error plus (alpha/2)·‖W‖²/n, in float64. */
+  objective(X: MatrixLike, y: ArrayLike<number>): number {
+    const m = this.checkX(X, true);
+    return this.objectiveOf(m, this.targets(toVector(y, m.rows, "y")));
+  }
+
   /** R² of the predictions on (X, y). */
   score(X: MatrixLike, y: ArrayLike<number>): number {
     const pred = this.predict(X);

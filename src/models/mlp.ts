@@ -66,6 +66,11 @@ export abstract class MultiLayerPerceptron {
   /** Name in messages and model files. */
   protected abstract get modelName(): string;
 
+  /** Number of features seen at fit; 0 before. */
+  get nFeatures(): number {
+    return this.shape === null ? 0 : (this.shape.units[0] as number);
+  }
+
   /** Units of each layer, inputs first and outputs last (empty before fit). */
   get layerUnits(): number[] {
     return this.shape === null ? [] : [...this.shape.units];
@@ -145,6 +150,30 @@ export abstract class MultiLayerPerceptron {
     const data = m.data instanceof Float64Array ? m.data : Float64Array.from(m.data);
     mlpPredictJs(shape, data, null, 0, m.rows, PREDICT_ROWS, p, out, new Float64Array(shape.scratchSize(PREDICT_ROWS)));
     return { data: out, rows: m.rows, cols: u };
+  }
+
+  /**
+   * The training objective on rows m with targets t, in float64: the mean data loss plus
+   * (alpha/2)·‖W‖²/n, scikit-learn's loss_ over the whole data as one batch.
+   */
+  protected objectiveOf(m: Matrix, t: MlpTargets): number {
+    const { p, shape } = this.fitted();
+    const u = shape.units[shape.layers] as number;
+    const data = m.data instanceof Float64Array ? m.data : Float64Array.from(m.data);
+    const loss = mlpPredictJs(
+      shape,
+      data,
+      t.y,
+      0,
+      m.rows,
+      PREDICT_ROWS,
+      p,
+      new Float64Array(m.rows * u),
+      new Float64Array(shape.scratchSize(PREDICT_ROWS)),
+    );
+    let sq = 0;
+    for (let j = 0; j < shape.weightAt(shape.layers); j++) sq += (p[j] as number) ** 2;
+    return loss / m.rows + (0.5 * this.opts.alpha * sq) / m.rows;
   }
 
   /** The all-zero network's objective, the divergence guard's yardstick. */
@@ -287,7 +316,7 @@ export abstract class MultiLayerPerceptron {
       const scratch = backend.alloc(shape.scratchSize(batch));
       held.push(y, descriptor, scratch);
       const net: MlpNet = { shape, descriptor };
-      const objective = this.objective(backend, net, X, y, n, batch, scratch);
+      const objective = this.stepObjective(backend, net, X, y, n, batch, scratch);
       const restarts = fresh ? o.nInit : 1;
       let best: {
         params: Float64Array;
@@ -375,7 +404,7 @@ export abstract class MultiLayerPerceptron {
   }
 
   /** The objective the training loop drives: the MLP step kernels over the staged rows. */
-  private objective(
+  private stepObjective(
     backend: Backend,
     net: MlpNet,
     X: FloatBuffer,
