@@ -1,6 +1,7 @@
 // `npm run bench`: the gradient ladder (js, wasm-scalar, wasm-simd, TensorFlow.js wasm/cpu), the
-// end-to-end trainings, per-sample SGD against scikit-learn, matrix factorisation, and how many
-// epochs each row order needs. Prints the machine and tables; writes bench/results/latest.json.
+// end-to-end trainings, per-sample SGD against scikit-learn, matrix factorisation, how many epochs
+// each row order needs, and neural networks against TensorFlow.js and scikit-learn. Prints the
+// machine and tables; writes bench/results/latest.json (`-- --mlp` runs the last section alone).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { formatLadder, runGradientLadder } from "../src/bench/gradient-ladder.js";
 import { machineInfo } from "../src/cli/machine-info.js";
@@ -8,6 +9,7 @@ import { setWasmLocation } from "../src/runtime/wasm-location.js";
 import { benchData } from "./bench-data.js";
 import { formatDefaultTraining, formatEndToEnd, runDefaultTraining, runEndToEnd } from "./end-to-end.js";
 import { formatMf, runMfBench } from "./mf.js";
+import { formatGemmBench, formatMlpBench, runGemmBench, runMlpBench } from "./mlp.js";
 import { tfjsGradientPeer } from "./peers/tfjs.js";
 import { formatSgdPeers, runSgdPeers } from "./sgd-peers.js";
 import { formatShuffleStudy, runShuffleStudy } from "./shuffle-study.js";
@@ -16,10 +18,40 @@ import { formatShuffleStudy, runShuffleStudy } from "./shuffle-study.js";
 setWasmLocation(new URL("../../", import.meta.url));
 
 const quick = process.argv.includes("--quick");
+const mlpOnly = process.argv.includes("--mlp");
 const machine = machineInfo();
 console.log(
   `descent benchmarks: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? " (quick)" : ""}\n`,
 );
+
+/** Section 7: neural networks (also alone, `npm run bench -- --mlp`). */
+async function mlpSection(): Promise<{
+  epochs: Awaited<ReturnType<typeof runMlpBench>>;
+  gemm: Awaited<ReturnType<typeof runGemmBench>>;
+}> {
+  console.log(
+    "\n7. Neural networks: one epoch of MLPClassifier, 60,000 × 64 → 128 relu → 10 softmax, Adam (rate 1e-3), shuffled batches,",
+  );
+  console.log(
+    "   against TensorFlow.js 4.22's model.fit (wasm backend, the same network, loss and optimizer) and scikit-learn's MLPClassifier",
+  );
+  console.log(
+    "   on one BLAS thread. Whole fit calls, median of 3 after a warm-up, the tasks in turn (descent js: one fit, clean isolate).",
+  );
+  console.log("   GFLOP/s counts 2 × the multiply-adds of the forward and backward passes.\n");
+  const epochs = await runMlpBench(quick ? 1 : 3);
+  console.log(`   peer: ${epochs.peer}\n`);
+  console.log(formatMlpBench(epochs.rows));
+  console.log("\n   The GEMM kernel alone at the step's shapes (rows × inner · inner × columns), in cache:\n");
+  const gemm = await runGemmBench(quick ? 100 : 300);
+  console.log(formatGemmBench(gemm));
+  return { epochs, gemm };
+}
+
+if (mlpOnly) {
+  await mlpSection();
+  process.exit(0);
+}
 console.log(
   "1. Gradient ladder: one full-batch fused gradient (prediction, loss, Xᵀ·residual) over n rows × d columns.",
 );
@@ -83,6 +115,7 @@ console.log(
 );
 const study = await runShuffleStudy(quick);
 console.log(formatShuffleStudy(study));
+const mlp = await mlpSection();
 const out = new URL("../../../bench/results/", import.meta.url);
 mkdirSync(out, { recursive: true });
 const file = new URL("latest.json", out);
@@ -98,6 +131,7 @@ writeFileSync(
       sklearn: peers,
       matrixFactorization: mf,
       shuffleStudy: study,
+      mlp,
     },
     null,
     2,

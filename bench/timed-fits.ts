@@ -2,6 +2,8 @@
 // baseline can run them in a clean isolate (src/bench/clean-isolate.ts) and the WASM backends here.
 import { LinearRegression, type LinearRegressionOptions } from "../src/models/linear-regression.js";
 import { MatrixFactorization, type MatrixFactorizationOptions } from "../src/models/matrix-factorization.js";
+import { MLPClassifier } from "../src/models/mlp-classifier.js";
+import type { MLPOptions } from "../src/models/mlp-options.js";
 import { collectGarbage } from "./collect-garbage.js";
 
 /** A LinearRegression fit: its wall time in ms, each epoch's ms, and the fitted parameters. */
@@ -44,4 +46,21 @@ export async function timeMfFit(
   collectGarbage();
   const mf = await new MatrixFactorization(options).fit(u, i, ratings);
   return mf.history.ms.at(-1) ?? Number.NaN;
+}
+
+/**
+ * Fits an MLPClassifier for its epochs after a full GC; returns the wall time in ms and the final
+ * training loss (the same work the TensorFlow.js and scikit-learn peers time).
+ */
+export async function timeMlpFit(
+  options: MLPOptions,
+  X: Float32Array | Float64Array,
+  y: Float64Array,
+  n: number,
+  d: number,
+): Promise<{ ms: number; loss: number }> {
+  collectGarbage();
+  const t0 = performance.now();
+  const m = await new MLPClassifier(options).fit({ data: X, rows: n, cols: d }, y);
+  return { ms: performance.now() - t0, loss: m.history.loss.at(-1) ?? Number.NaN };
 }

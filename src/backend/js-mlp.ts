@@ -22,7 +22,7 @@ export function tanhJs(z: number): number {
 }
 
 /** Mirror of assembly/mlp.ts Gemm.run: C[i, c] = Σ_k L(i, k)·R[k, c] (k ascending) + bias[c]. */
-function gemm(
+export function gemmJs(
   L: FloatArray,
   lo: number,
   li: number,
@@ -156,7 +156,7 @@ function forward(
     const fanIn = net.units[l] as number;
     const fanOut = net.units[l + 1] as number;
     const z = net.activationAt(l + 1, rows);
-    gemm(scratch, a, fanIn, 1, params, net.weightAt(l), scratch, z, rows, fanIn, fanOut, params, net.biasAt(l));
+    gemmJs(scratch, a, fanIn, 1, params, net.weightAt(l), scratch, z, rows, fanIn, fanOut, params, net.biasAt(l));
     if (l + 1 < net.layers) applyActivation(scratch, z, rows * fanOut, net.activation);
     a = z;
   }
@@ -191,7 +191,7 @@ function backprop(
     const w = net.weightAt(l);
     const gw = net.weightAt(l);
     const gb = net.biasAt(l);
-    gemm(scratch, aPrev, 1, fanIn, scratch, dCur, grad, gw, fanIn, rows, fanOut, null, 0);
+    gemmJs(scratch, aPrev, 1, fanIn, scratch, dCur, grad, gw, fanIn, rows, fanOut, null, 0);
     for (let j = 0; j < fanIn * fanOut; j++) grad[gw + j] = (grad[gw + j] + alpha * params[w + j]) / rows;
     for (let c = 0; c < fanOut; c++) {
       let sum = 0;
@@ -203,7 +203,7 @@ function backprop(
     for (let k = 0; k < fanIn; k++) {
       for (let c = 0; c < fanOut; c++) scratch[wt + c * fanIn + k] = params[w + k * fanOut + c];
     }
-    gemm(scratch, dCur, fanOut, 1, scratch, wt, scratch, dNext, rows, fanOut, fanIn, null, 0);
+    gemmJs(scratch, dCur, fanOut, 1, scratch, wt, scratch, dNext, rows, fanOut, fanIn, null, 0);
     deriveActivation(scratch, dNext, scratch, aPrev, rows * fanIn, net.activation);
     const t = dCur;
     dCur = dNext;

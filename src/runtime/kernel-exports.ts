@@ -36,6 +36,9 @@ export interface KernelExports {
   /** See assembly/mlp.ts: net, x, y, start, count, batch, params, out, scratch. */
   mlpPredictF64(...args: number[]): number;
   mlpPredictF32(...args: number[]): number;
+  /** See assembly/mlp.ts Gemm.run: l, li, lk, r, c, m, kk, n, bias. */
+  gemmF64(...args: number[]): void;
+  gemmF32(...args: number[]): void;
   expF64(x: number): number;
   logF64(x: number): number;
   log1pF64(x: number): number;
