@@ -368,6 +368,55 @@ describe("the lab's panels", () => {
     await page.screenshot({ path: join(artifacts, "lab-train.png") });
   });
 
+  it.each([
+    ["circle", "8", "300", 0.98],
+    ["xor", "8", "300", 0.98],
+    ["blobs", "4", "100", 0.98],
+    ["spiral", "16,16", "1500", 0.95],
+  ] as const)(
+    "playground: %s trains to its stated accuracy and the decision boundary is drawn",
+    async (name, hidden, epochs, bar) => {
+      await page.click("#tab-playground");
+      await page.selectOption("#play-dataset", name);
+      await page.fill("#play-hidden", hidden);
+      await page.selectOption("#play-activation", "tanh");
+      await page.fill("#play-lr", "0.03");
+      await page.fill("#play-epochs", epochs);
+      await page.evaluate(() => {
+        (document.getElementById("play-result") as HTMLElement).dataset.state = "";
+      });
+      await page.click("#play-train");
+      await page.waitForSelector("#play-result[data-state='done']", { timeout: 60_000 });
+      expect(Number(await page.getAttribute("#play-result", "data-accuracy"))).toBeGreaterThanOrEqual(bar);
+      expect(await page.getAttribute("#play-boundary", "data-drawn")).toBe("boundary");
+      // Both classes' colours are painted across the plane, not one flat colour.
+      const tints = await page.evaluate(() => {
+        const c = document.getElementById("play-boundary") as HTMLCanvasElement;
+        const px = (c.getContext("2d") as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
+        let orange = 0;
+        let blue = 0;
+        for (let i = 0; i < px.length; i += 4 * 97) {
+          if ((px[i] as number) > (px[i + 2] as number) + 40) orange++;
+          else if ((px[i + 2] as number) > (px[i] as number) + 40) blue++;
+        }
+        return { orange, blue };
+      });
+      expect(tints.orange).toBeGreaterThan(50);
+      expect(tints.blue).toBeGreaterThan(50);
+      if (name === "spiral") await page.screenshot({ path: join(artifacts, "lab-playground.png") });
+    },
+  );
+
+  it("playground: 20 seeds of a 2-3-1 network on XOR, 4 of them stuck in a poor local minimum, as in Node", async () => {
+    await page.selectOption("#play-dataset", "xor");
+    await page.fill("#play-hidden", "3");
+    await page.fill("#play-epochs", "300");
+    await page.click("#play-seeds-run");
+    await page.waitForSelector("#play-seeds[data-state='done']", { timeout: 60_000 });
+    expect(await page.getAttribute("#play-seeds", "data-good")).toBe("16");
+    expect(await page.textContent("#play-seeds")).toMatch(/poor local minimum\s*4 of 20/);
+  });
+
   it("the user's own CSV drives the surface and the Train panel", async () => {
     const rows = Array.from({ length: 80 }, (_, i) => {
       const x = i / 8;

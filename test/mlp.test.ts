@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ActivationName } from "../src/backend/mlp-net.js";
 import { DescentError } from "../src/errors.js";
+import { planeData } from "../src/lab/playground-data.js";
 import type { Matrix } from "../src/matrix.js";
 import type { MultiLayerPerceptron } from "../src/models/mlp.js";
 import { MLPClassifier } from "../src/models/mlp-classifier.js";
@@ -153,6 +154,29 @@ describe("what an MLP learns", () => {
       const bound = Math.sqrt((activation === "logistic" ? 2 : 6) / (10 + 5));
       for (const v of m.coefs[0]?.data ?? []) expect(Math.abs(v)).toBeLessThanOrEqual(bound + 1e-9);
     }
+  });
+
+  it("the playground's seed study: a 2-3-1 tanh network on XOR ends in a poor local minimum from 4 of 20 seeds", async () => {
+    const d = planeData("xor", 200, 0, 1);
+    const X = Array.from({ length: 200 }, (_, i) => [
+      (d.points[2 * i] as number) / 6,
+      (d.points[2 * i + 1] as number) / 6,
+    ]);
+    const scores: number[] = [];
+    for (let seed = 0; seed < 20; seed++) {
+      const m = await new MLPClassifier({
+        hiddenLayerSizes: [3],
+        activation: "tanh",
+        learningRate: 0.03,
+        batchSize: 10,
+        maxEpochs: 300,
+        tol: null,
+        seed,
+      }).fit(X, d.labels);
+      scores.push(m.score(X, d.labels));
+    }
+    expect(scores.filter((s) => s >= 0.9).length).toBe(16);
+    expect(Math.min(...scores)).toBeLessThan(0.8);
   });
 
   it("nInit keeps the restart with the lowest final loss", async () => {

@@ -1,6 +1,7 @@
-// Entry point of the browser lab (web/index.html): tabs, environment badge and the four panels.
+// Entry point of the browser lab (web/index.html): tabs, environment badge and the five panels.
 import { createBackend, threadsAvailable } from "../backend/create-backend.js";
 import { byId, parseCsvText } from "./dom.js";
+import { setupPlaygroundPanel } from "./playground-panel.js";
 import { setupRecommendPanel } from "./recommend-panel.js";
 import { setupSpeedPanel } from "./speed-panel.js";
 import { setupSurfacePanel } from "./surface-panel.js";
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const { header, rows } = await parseCsvText(text);
   setupSurfacePanel({ header, rows, target: "progression" }, "bmi");
   setupTrainPanel();
+  setupPlaygroundPanel();
   setupRecommendPanel();
   setupSpeedPanel();
   await describeEnvironment();

@@ -335,6 +335,10 @@ export abstract class MultiLayerPerceptron {
               ? this.params.slice()
               : this.glorot(shape, seed)
           : (this.params as Float64Array).slice();
+        // The model predicts with the weights being trained (trainLoop updates `start` after each
+        // epoch), so an onEpoch callback can draw them; the kept restart's are set at the end.
+        this.params = start;
+        this.shape = shape;
         const rule = mlpUpdateRule(o);
         const progress =
           fresh || this.progress === null ? newProgress(rule.optimizer, shape.biasAt(shape.layers)) : this.progress;
