@@ -282,6 +282,26 @@ describe("input checks", () => {
     );
   });
 
+  it("sample weights and coefInit are refused, not ignored; warmStart continues from the weights reached", async () => {
+    await expectDescentError(
+      () => new MLPRegressor({ hiddenLayerSizes: [2] }).fit(Zd, yd, { sampleWeight: yd.map(() => 1) }),
+      "E_OPTION",
+      /sampleWeight/,
+    );
+    await expectDescentError(
+      () => new MLPClassifier().fit(Zi, iris.y, { coefInit: [1] }),
+      "E_OPTION",
+      /initialWeights/,
+    );
+    const m = await new MLPRegressor({ hiddenLayerSizes: [8], maxEpochs: 50, learningRate: 0.01, seed: 2 }).fit(Zd, yd);
+    const after50 = m.history.loss.at(-1) as number;
+    m.setOptions({ warmStart: true, maxEpochs: 5 });
+    await m.fit(Zd, yd);
+    // A fresh start would begin near the first epoch's loss; the warm start begins where it stopped.
+    expect(m.history.loss[0] as number).toBeLessThan(after50 * 1.2);
+    expect(m.nEpochs).toBe(5);
+  });
+
   it("coefs and intercepts are scikit-learn's layout (fanIn × fanOut per layer)", async () => {
     const m = await new MLPClassifier({ hiddenLayerSizes: [7, 5], maxEpochs: 1 }).fit(Zi, iris.y);
     expect(m.coefs.map((w: Matrix) => [w.rows, w.cols])).toEqual([

@@ -33,8 +33,9 @@ export class MLPClassifier extends MultiLayerPerceptron {
   }
 
   /** Trains from new weights (or the current ones with warmStart, or initialWeights) until a stop rule fires. */
-  async fit(X: MatrixLike, y: ArrayLike<Label>): Promise<this> {
+  async fit(X: MatrixLike, y: ArrayLike<Label>, options?: object): Promise<this> {
     this.assertUsable();
+    this.checkFitOptions(options);
     const m = this.checkX(X, this.opts.warmStart);
     const { classes, index } = encodeLabels(y);
     if (index.length !== m.rows)
@@ -52,6 +53,7 @@ export class MLPClassifier extends MultiLayerPerceptron {
   /** One more epoch over (X, y), continuing the optimizer state; the first call fixes the classes (options.classes). */
   async partialFit(X: MatrixLike, y: ArrayLike<Label>, options: { classes?: ArrayLike<Label> } = {}): Promise<this> {
     this.assertUsable();
+    this.checkFitOptions(options);
     this.assertPartialFit();
     const first = this.classes === null || this.shape === null;
     const m = this.checkX(X, !first);

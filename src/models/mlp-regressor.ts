@@ -21,16 +21,18 @@ export class MLPRegressor extends MultiLayerPerceptron {
   }
 
   /** Trains from new weights (or the current ones with warmStart, or initialWeights) until a stop rule fires. */
-  async fit(X: MatrixLike, y: ArrayLike<number>): Promise<this> {
+  async fit(X: MatrixLike, y: ArrayLike<number>, options?: object): Promise<this> {
     this.assertUsable();
+    this.checkFitOptions(options);
     const m = this.checkX(X, this.opts.warmStart);
     await this.train(m, this.targets(toVector(y, m.rows, "y")), this.opts.maxEpochs, true);
     return this;
   }
 
   /** One more epoch over (X, y), continuing the optimizer state. */
-  async partialFit(X: MatrixLike, y: ArrayLike<number>): Promise<this> {
+  async partialFit(X: MatrixLike, y: ArrayLike<number>, options?: object): Promise<this> {
     this.assertUsable();
+    this.checkFitOptions(options);
     this.assertPartialFit();
     const first = this.shape === null;
     const m = this.checkX(X, !first);

@@ -18,10 +18,12 @@ import {
 } from "../io/model-json.js";
 import { type Matrix, type MatrixLike, nonFiniteError, toMatrix } from "../matrix.js";
 import { ScheduleId, type ScheduleParams } from "../optim/schedules.js";
+import { formatBytes } from "../runtime/arena.js";
 import { emptyHistory, type History, type StopReason } from "../train/history.js";
 import { type ResolvedSgdOptions, SGD_DEFAULTS } from "../train/options.js";
 import { Prng } from "../train/prng.js";
 import { newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
+import { WASM_MEMORY_LIMIT } from "./linear-model.js";
 import { type MLPOptions, mlpUpdateRule, type ResolvedMlpOptions, resolveMlpOptions } from "./mlp-options.js";
 import { validationSplit } from "./validation-split.js";
 
@@ -127,6 +129,36 @@ export abstract class MultiLayerPerceptron {
     if (this.params === null || this.shape === null)
       throw new DescentError("E_STATE", `${this.modelName} is not fitted yet: call fit first`);
     return { p: this.params, shape: this.shape };
+  }
+
+  /**
+   * E_OPTION for fit options the MLPs do not take (sample weights: scikit-learn 1.2's MLPs have
+   * none either; coefInit: use the initialWeights option), rather than ignoring them.
+   */
+  protected checkFitOptions(options: object | undefined): void {
+    if (options === undefined) return;
+    for (const key of Object.keys(options)) {
+      if ((options as Record<string, unknown>)[key] === undefined || key === "classes") continue;
+      throw new DescentError(
+        "E_OPTION",
+        key === "sampleWeight"
+          ? `${this.modelName} does not take sampleWeight (nor do scikit-learn's MLPs): repeat or drop rows instead`
+          : `${this.modelName}.fit has no option '${key}'${key === "coefInit" || key === "interceptInit" ? " (start from given weights with the initialWeights option)" : ""}`,
+      );
+    }
+  }
+
+  /** E_MEMORY before anything is copied when X cannot fit in WebAssembly memory. */
+  protected assertFitsMemory(m: Matrix): void {
+    if (this.opts.backend === "js") return;
+    const elem = this.opts.dtype === "float64" ? 8 : 4;
+    const bytes = m.rows * m.cols * elem + m.rows * elem;
+    if (bytes > WASM_MEMORY_LIMIT) {
+      throw new DescentError(
+        "E_MEMORY",
+        `${this.modelName}: ${m.rows} × ${m.cols} ${this.opts.dtype} needs ${formatBytes(bytes)} of WebAssembly memory, which holds at most 4 GiB: use dtype 'float32', a sample, or partialFit over chunks`,
+      );
+    }
   }
 
   /** Validated X; with `matchFit`, its column count must be the one seen at fit. */
@@ -296,6 +328,7 @@ export abstract class MultiLayerPerceptron {
       });
       validation = { m: vm, y: Float64Array.from(split.validation, (r) => t.y[r] as number) };
     }
+    this.assertFitsMemory(m);
     const backend = await createBackend(o.backend, o.dtype, 1);
     const n = rows === null ? m.rows : rows.length;
     const batch = o.batchSize === "full" ? n : o.batchSize === "auto" ? Math.min(200, n) : Math.min(o.batchSize, n);
