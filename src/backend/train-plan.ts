@@ -75,6 +75,18 @@ export function l1IsCumulative(spec: Pick<PlanSpec, "optimizer" | "penalty" | "r
 }
 
 /**
+ * The plan's h1..h3 slots of an optimizer (see assembly/update.ts optimizerStepImpl): momentum;
+ * adagrad's epsilon; rmsprop's decay, momentum, epsilon; adam's and adamw's beta1, beta2, epsilon.
+ */
+export function optimizerHyperParameters(o: ResolvedOptimizer): [number, number, number] {
+  if (o.kind === "momentum" || o.kind === "nesterov") return [o.momentum, 0, 0];
+  if (o.kind === "adagrad") return [o.epsilon, 0, 0];
+  if (o.kind === "rmsprop") return [o.decay, o.momentum, o.epsilon];
+  if (o.kind === "adam" || o.kind === "adamw") return [o.beta1, o.beta2, o.epsilon];
+  return [0, 0, 0];
+}
+
+/**
  * Writes a plan for a run that has taken `step` steps so far: every slot from the spec, the rate
  * scale, and the epoch's running state cleared.
  */
@@ -87,16 +99,7 @@ export function writePlan(plan: Float64Array, spec: PlanSpec, step: number, epoc
   plan[PlanSlot.nAll] = spec.nAll;
   plan[PlanSlot.l2] = l2Coefficient(spec.penalty);
   plan[PlanSlot.l1] = l1Coefficient(spec.penalty);
-  const [h1, h2, h3] =
-    o.kind === "momentum" || o.kind === "nesterov"
-      ? [o.momentum, 0, 0]
-      : o.kind === "adagrad"
-        ? [o.epsilon, 0, 0]
-        : o.kind === "rmsprop"
-          ? [o.decay, o.momentum, o.epsilon]
-          : o.kind === "adam" || o.kind === "adamw"
-            ? [o.beta1, o.beta2, o.epsilon]
-            : [0, 0, 0];
+  const [h1, h2, h3] = optimizerHyperParameters(o);
   plan[PlanSlot.h1] = h1;
   plan[PlanSlot.h2] = h2;
   plan[PlanSlot.h3] = h3;

@@ -120,6 +120,27 @@ export function readHistory(o: JsonObject, key: string): History {
   return out;
 }
 
+/** A training progress record at `path`, with optimizer slots of `slotSize` numbers. */
+export function readProgress(p: JsonObject, path: string, slotSize: number): TrainProgress {
+  const rng = field(p, "rng");
+  const moments = field(p, "moments");
+  if (!Array.isArray(moments) || moments.length > 2) bad(`'${path}.moments' must be an array of at most 2 arrays`);
+  return {
+    step: readCount(p, "step"),
+    epoch: readCount(p, "epoch"),
+    rng:
+      rng === null || rng === undefined
+        ? null
+        : (Array.from(readNumbers(p, "rng", 4)) as [number, number, number, number]),
+    moments: moments.map((_, i) => {
+      const key = `${path}.moments[${i}]`;
+      return readNumbers({ [key]: moments[i] }, key, slotSize);
+    }),
+    rateScale: readNumber(p, "rateScale"),
+    l1Total: field(p, "l1Total") === undefined ? 0 : readNumber(p, "l1Total"),
+  };
+}
+
 /** The training state every linear model saves (see LinearModel.stateJSON). */
 export interface SavedState {
   nOutputs: number;
@@ -147,26 +168,7 @@ export function readState(o: JsonObject, nFeatures: number): SavedState {
   }
   const progress = progressList.map((entry, k) => {
     if (entry === null || typeof entry !== "object" || Array.isArray(entry)) bad(`'progress[${k}]' must be an object`);
-    const p = entry as JsonObject;
-    const rng = field(p, "rng");
-    const moments = field(p, "moments");
-    if (!Array.isArray(moments) || moments.length > 2)
-      bad(`'progress[${k}].moments' must be an array of at most 2 arrays`);
-    const slotSize = subs.length === 1 ? size : nFeatures + 1;
-    return {
-      step: readCount(p, "step"),
-      epoch: readCount(p, "epoch"),
-      rng:
-        rng === null || rng === undefined
-          ? null
-          : (Array.from(readNumbers(p, "rng", 4)) as [number, number, number, number]),
-      moments: moments.map((_, i) => {
-        const key = `progress[${k}].moments[${i}]`;
-        return readNumbers({ [key]: moments[i] }, key, slotSize);
-      }),
-      rateScale: readNumber(p, "rateScale"),
-      l1Total: field(p, "l1Total") === undefined ? 0 : readNumber(p, "l1Total"),
-    };
+    return readProgress(entry as JsonObject, `progress[${k}]`, subs.length === 1 ? size : nFeatures + 1);
   });
   return {
     nOutputs,

@@ -120,3 +120,23 @@ export function classWeights(
   }
   return w;
 }
+
+/** Class labels read from a model file: at least two distinct labels of one kind, else E_FORMAT. */
+export function readLabels(value: unknown): Label[] {
+  if (
+    !Array.isArray(value) ||
+    value.length < 2 ||
+    !(
+      value.every((c) => typeof c === "string") ||
+      value.every((c) => typeof c === "boolean") ||
+      value.every((c) => typeof c === "number" && Number.isFinite(c))
+    ) ||
+    new Set(value).size !== value.length
+  ) {
+    throw new DescentError(
+      "E_FORMAT",
+      "model JSON: 'classes' must be at least two distinct labels, all numbers, all strings or all booleans",
+    );
+  }
+  return value as Label[];
+}

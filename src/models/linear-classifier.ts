@@ -5,7 +5,7 @@ import { field, type JsonObject, readCount, readState } from "../io/model-json.j
 import type { Matrix, MatrixLike } from "../matrix.js";
 import { penaltyValue } from "../optim/penalty.js";
 import type { ResolvedSgdOptions, SgdOptions } from "../train/options.js";
-import { type ClassWeight, classWeights, encodeLabels, indexLabels, type Label } from "./labels.js";
+import { type ClassWeight, classWeights, encodeLabels, indexLabels, type Label, readLabels } from "./labels.js";
 import {
   type FitOptions,
   LinearModel,
@@ -390,22 +390,7 @@ export abstract class LinearClassifier extends LinearModel {
 
   /** Restores what classifierJSON wrote; E_FORMAT names what is wrong. */
   protected restoreClassifier(o: JsonObject): void {
-    const classes = field(o, "classes");
-    if (
-      !Array.isArray(classes) ||
-      classes.length < 2 ||
-      !(
-        classes.every((c) => typeof c === "string") ||
-        classes.every((c) => typeof c === "boolean") ||
-        classes.every((c) => typeof c === "number" && Number.isFinite(c))
-      ) ||
-      new Set(classes).size !== classes.length
-    ) {
-      throw new DescentError(
-        "E_FORMAT",
-        "model JSON: 'classes' must be at least two distinct labels, all numbers, all strings or all booleans",
-      );
-    }
+    const classes = readLabels(field(o, "classes"));
     const d = readCount(o, "nFeatures");
     if (d < 1) throw new DescentError("E_FORMAT", "model JSON: 'nFeatures' must be at least 1");
     const state = readState(o, d);
@@ -416,7 +401,7 @@ export abstract class LinearClassifier extends LinearModel {
         `model JSON: 'nOutputs' is ${state.nOutputs}, expected ${expected} for ${classes.length} classes`,
       );
     }
-    this.classes = classes as Label[];
+    this.classes = classes;
     this.restoreState(state);
   }
 

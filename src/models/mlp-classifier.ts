@@ -2,7 +2,7 @@ import { MlpOutput, type NetShape } from "../backend/mlp-net.js";
 import { DescentError } from "../errors.js";
 import { field, MODEL_FORMAT, MODEL_VERSION, readEnvelope, readObject } from "../io/model-json.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
-import { encodeLabels, indexLabels, type Label } from "./labels.js";
+import { encodeLabels, indexLabels, type Label, readLabels } from "./labels.js";
 import { accuracy } from "./metrics.js";
 import { MultiLayerPerceptron } from "./mlp.js";
 import type { MLPOptions } from "./mlp-options.js";
@@ -167,19 +167,9 @@ export class MLPClassifier extends MultiLayerPerceptron {
     } catch (err) {
       throw new DescentError("E_FORMAT", `model JSON: bad 'options': ${(err as Error).message}`, { cause: err });
     }
-    const classes = field(o, "classes");
-    if (
-      !Array.isArray(classes) ||
-      classes.length < 2 ||
-      !(
-        classes.every((c) => typeof c === "string") ||
-        classes.every((c) => typeof c === "boolean") ||
-        classes.every((c) => typeof c === "number" && Number.isFinite(c))
-      )
-    )
-      throw new DescentError("E_FORMAT", "model JSON: 'classes' must be at least two labels of one kind");
+    const classes = readLabels(field(o, "classes"));
     model.restoreState(o);
-    model.classes = classes as Label[];
+    model.classes = classes;
     return model;
   }
 }

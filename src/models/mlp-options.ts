@@ -1,6 +1,7 @@
 import { BACKEND_NAMES, type BackendName } from "../backend/create-backend.js";
 import { type ActivationName, MlpActivation, MlpOptimizerId } from "../backend/mlp-net.js";
 import { OptimizerId } from "../backend/optimizer-id.js";
+import { optimizerHyperParameters } from "../backend/train-plan.js";
 import { DescentError } from "../errors.js";
 import type { DType } from "../matrix.js";
 import { type OptimizerSpec, type ResolvedOptimizer, resolveOptimizer } from "../optim/optimizer-spec.js";
@@ -286,15 +287,5 @@ export function mlpUpdateRule(o: ResolvedMlpOptions): MlpUpdateRule {
       }),
     };
   }
-  const h: [number, number, number] =
-    r.kind === "momentum" || r.kind === "nesterov"
-      ? [r.momentum, 0, 0]
-      : r.kind === "adagrad"
-        ? [r.epsilon, 0, 0]
-        : r.kind === "rmsprop"
-          ? [r.decay, r.momentum, r.epsilon]
-          : r.kind === "adam" || r.kind === "adamw"
-            ? [r.beta1, r.beta2, r.epsilon]
-            : [0, 0, 0];
-  return { id: OptimizerId[r.kind], h, optimizer: r };
+  return { id: OptimizerId[r.kind], h: optimizerHyperParameters(r), optimizer: r };
 }

@@ -11,9 +11,9 @@ import {
   type JsonObject,
   readCount,
   readHistory,
-  readNumber,
   readNumbers,
   readObject,
+  readProgress,
   readStopReason,
 } from "../io/model-json.js";
 import { type Matrix, type MatrixLike, nonFiniteError, toMatrix } from "../matrix.js";
@@ -541,22 +541,7 @@ export abstract class MultiLayerPerceptron {
     const shape = new NetShape(units, MlpActivation[this.opts.activation], output);
     const size = shape.biasAt(shape.layers);
     const params = readNumbers(o, "params", size);
-    const pr = readObject(o, "progress");
-    const moments = field(pr, "moments");
-    if (!Array.isArray(moments) || moments.length > 2)
-      throw new DescentError("E_FORMAT", "model JSON: 'progress.moments' must hold at most 2 arrays");
-    const rng = field(pr, "rng");
-    this.progress = {
-      step: readCount(pr, "step"),
-      epoch: readCount(pr, "epoch"),
-      rng:
-        rng === null || rng === undefined
-          ? null
-          : (Array.from(readNumbers(pr, "rng", 4)) as [number, number, number, number]),
-      moments: moments.map((_, i) => readNumbers({ [`moments[${i}]`]: moments[i] }, `moments[${i}]`, size)),
-      rateScale: readNumber(pr, "rateScale"),
-      l1Total: 0,
-    };
+    this.progress = readProgress(readObject(o, "progress"), "progress", size);
     this.shape = shape;
     this.params = params;
     this.history = readHistory(o, "history");
