@@ -1,5 +1,5 @@
 // The built `descent` command, run as a subprocess.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -169,6 +169,64 @@ describe("descent fit / predict", () => {
     const hiddenOnLinear = run("fit", data("diabetes.csv"), "--target", "progression", "--hidden", "4");
     expect(hiddenOnLinear.code).toBe(2);
   });
+
+  it("--checkpoint / --resume: a run killed mid-training and resumed ends on the same bits as one never interrupted", async () => {
+    const rng = new Prng(12);
+    const lines = ["a,b,c,d,e,y"];
+    for (let i = 0; i < 6000; i++) {
+      const r = Array.from({ length: 5 }, () => rng.nextFloat() * 2 - 1);
+      lines.push(
+        [...r.map((v) => v.toFixed(5)), (r[0] as number) * 3 - (r[1] as number) + 0.1 * rng.nextFloat()].join(","),
+      );
+    }
+    const csv = join(dir, "ck.csv");
+    writeFileSync(csv, `${lines.join("\n")}\n`);
+    const args = [
+      "fit",
+      csv,
+      "--target",
+      "y",
+      "--model",
+      "mlp-regressor",
+      "--hidden",
+      "24",
+      "--backend",
+      "js",
+      "--epochs",
+      "30",
+      "--quiet",
+    ];
+    const whole = run(...args, "--checkpoint", join(dir, "ck-whole.json"), "--out", join(dir, "whole.json"));
+    expect(whole.code, whole.stderr).toBe(0);
+    // The same run, killed (SIGKILL) once a few epochs are checkpointed, then resumed.
+    const ck = join(dir, "ck-killed.json");
+    const child = spawn(process.execPath, [cli, ...args, "--checkpoint", ck], { cwd: dir, stdio: "ignore" });
+    const epochOf = (): number => {
+      try {
+        return (JSON.parse(readFileSync(ck, "utf8")) as { checkpoint: { epoch: number } }).checkpoint.epoch;
+      } catch {
+        return 0;
+      }
+    };
+    const t0 = Date.now();
+    while (epochOf() < 3 && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 10));
+    child.kill("SIGKILL");
+    await new Promise((r) => child.on("exit", r));
+    const at = epochOf();
+    expect(at).toBeGreaterThanOrEqual(3);
+    expect(at).toBeLessThan(30);
+    const resumed = run(...args, "--resume", ck, "--out", join(dir, "resumed.json"));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const params = (f: string): number[] =>
+      (JSON.parse(readFileSync(join(dir, f), "utf8")) as { model: { params: number[] } }).model.params;
+    expect(params("resumed.json")).toEqual(params("whole.json"));
+    // A model file is not a checkpoint; flags that cannot go with checkpoints are refused.
+    const notCk = run(...args, "--resume", join(dir, "whole.json"));
+    expect(notCk.code).toBe(1);
+    expect(notCk.stderr).toMatch(/not a checkpoint/);
+    const every = run(...args, "--every", "2");
+    expect(every.code).toBe(2);
+  }, 120_000);
 
   it("predict writes one prediction per row, with class probabilities on request", () => {
     const model = join(dir, "iris.json");

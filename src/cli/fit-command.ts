@@ -13,9 +13,10 @@ import { MLPClassifier } from "../models/mlp-classifier.js";
 import type { MLPOptions } from "../models/mlp-options.js";
 import { MLPRegressor } from "../models/mlp-regressor.js";
 import { StandardScaler } from "../models/standard-scaler.js";
+import type { StopReason } from "../train/history.js";
 import type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "../train/options.js";
 import { defaultBudget, parseBytes } from "./memory-budget.js";
-import { writeBundle } from "./model-bundle.js";
+import { parseBundle, readModelFile, writeBundle } from "./model-bundle.js";
 import { progressReporter } from "./progress.js";
 import { checkValidationFraction, isValidationRow } from "./validation-rows.js";
 
@@ -51,6 +52,11 @@ export interface FitFlags {
   quiet?: boolean;
   drop?: string[];
   memory?: string;
+  /** Write the full training state here every `every` epochs (in memory only). */
+  checkpoint?: string;
+  every?: number;
+  /** Continue from a checkpoint written by --checkpoint. */
+  resume?: string;
 }
 
 /** What a fit reports (also the --json output). */
@@ -318,6 +324,11 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
     const val = new Tally();
     let epochs = 0;
 
+    if (f.checkpoint !== undefined || f.resume !== undefined) {
+      if (streaming) bad("--checkpoint and --resume need the data in memory: raise --memory");
+      return checkpointed();
+    }
+    if (f.every !== undefined) bad("--every needs --checkpoint");
     if (!streaming) {
       const all = await readCsvAll(file, layout);
       featureNames = all.featureNames;
@@ -388,7 +399,93 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
     }
     return finish(model);
 
-    async function finish(m: Model): Promise<FitReport> {
+    /**
+     * Training epoch by epoch (partialFit continues the step count, shuffle stream and optimizer
+     * state exactly), with the stop rule kept here and the whole state written atomically every
+     * `every` epochs, so --resume continues to the same bits as a run never interrupted, even one
+     * killed mid-epoch (the last checkpoint is whole: written to a temporary file, then renamed).
+     */
+    async function checkpointed(): Promise<FitReport> {
+      if (f.earlyStopping) bad("--checkpoint and --resume train epoch by epoch: drop --early-stopping");
+      let m = model;
+      let scaling = scaler;
+      let first = 1;
+      let best = Number.POSITIVE_INFINITY;
+      let stale = 0;
+      const all = await readCsvAll(file, layout);
+      featureNames = all.featureNames;
+      rows = all.rows;
+      if (!regression) all.y = normaliseLabels(all.y);
+      const { train: tr, val: va } = split(all, 0, seed, fraction);
+      if (tr.rows === 0) throw new DescentError("E_EMPTY", "no training rows left after holding out --validation rows");
+      if (f.resume !== undefined) {
+        const saved = await readModelFile(f.resume);
+        const bundle = parseBundle(saved, f.resume);
+        const state = saved.checkpoint as { epoch?: unknown; best?: unknown; stale?: unknown } | undefined;
+        if (state === undefined || typeof state.epoch !== "number" || typeof state.stale !== "number")
+          throw new DescentError(
+            "E_FORMAT",
+            `'${f.resume}' is a model file, not a checkpoint (write one with --checkpoint)`,
+          );
+        if (bundle.featureNames.join() !== featureNames.join() || bundle.target !== f.target)
+          throw new DescentError(
+            "E_FORMAT",
+            `checkpoint '${f.resume}' was written for other columns than '${file}' has`,
+          );
+        if (bundle.model.constructor !== m.constructor)
+          bad(`checkpoint '${f.resume}' holds a ${bundle.model.constructor.name}, not the --model asked for`);
+        m = bundle.model as Model;
+        scaling = bundle.scaler;
+        first = state.epoch + 1;
+        best = typeof state.best === "number" ? state.best : Number.POSITIVE_INFINITY;
+        stale = state.stale;
+      } else if (scaling !== null) scaling.fit({ data: tr.X, rows: tr.rows, cols: featureNames.length });
+      const o = m.getOptions() as { maxEpochs: number; tol: number | null; nIterNoChange: number };
+      // The MLPs stop once more than nIterNoChange epochs have not improved, as scikit-learn's.
+      const patience = m instanceof MLPClassifier || m instanceof MLPRegressor ? o.nIterNoChange + 1 : o.nIterNoChange;
+      const data = asMatrix(tr, scaling);
+      const classes = regression ? [] : normaliseLabels([...new Set(tr.y)]);
+      const every = f.every ?? 1;
+      const path = f.checkpoint ?? (f.resume as string);
+      let reason: StopReason = "maxEpochs";
+      epochs = first - 1;
+      for (let e = first; e <= o.maxEpochs; e++) {
+        if (m instanceof LinearRegression || m instanceof MLPRegressor) await m.partialFit(data, tr.y as number[]);
+        else await m.partialFit(data, tr.y, { classes });
+        const loss = m.history.loss.at(-1) ?? Number.NaN;
+        const improved = o.tol === null || loss <= best - o.tol;
+        if (loss < best) best = loss;
+        stale = improved ? 0 : stale + 1;
+        epochs = e;
+        progress.update({
+          epoch: e,
+          loss,
+          gradNorm: m.history.gradNorm.at(-1) ?? Number.NaN,
+          learningRate: m.history.learningRate.at(-1) ?? Number.NaN,
+          ms: performance.now() - started,
+        });
+        const done = e === o.maxEpochs || (o.tol !== null && stale >= patience);
+        if (e % every === 0 || done) {
+          await writeBundle(
+            path,
+            { model: m, scaler: scaling, featureNames, target: f.target },
+            { checkpoint: { epoch: e, best, stale } },
+          );
+        }
+        if (o.tol !== null && stale >= patience) {
+          reason = "tol";
+          break;
+        }
+      }
+      progress.stop();
+      train.add(m, data, tr.y);
+      if (va !== null) val.add(m, asMatrix(va, scaling), va.y);
+      const report = await finish(m, scaling);
+      report.stopReason = reason;
+      return report;
+    }
+
+    async function finish(m: Model, scaling: StandardScaler | null = scaler): Promise<FitReport> {
       const report: FitReport = {
         file,
         mode: streaming ? "stream" : "memory",
@@ -421,7 +518,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
         report.plot = f.plot;
       }
       if (f.out !== undefined) {
-        await writeBundle(f.out, { model: m, scaler, featureNames, target: f.target });
+        await writeBundle(f.out, { model: m, scaler: scaling, featureNames, target: f.target });
         report.out = f.out;
       }
       return report;

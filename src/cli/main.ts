@@ -68,6 +68,9 @@ const LINEAR_ONLY_FLAGS: ReadonlyArray<[string, string]> = [
   ["earlyStopping", "--early-stopping"],
   ["drop", "--drop"],
   ["memory", "--memory"],
+  ["checkpoint", "--checkpoint"],
+  ["every", "--every"],
+  ["resume", "--resume"],
 ];
 
 /** `descent fit` flags (option key, flag) that the MLPs do not take. */
@@ -164,6 +167,12 @@ program
   .option("--drop <columns>", "comma-separated columns to ignore", list)
   .option("--memory <size>", "memory budget, e.g. 512MB; larger files are streamed through partialFit")
   .option("--out <model.json>", "write the model (with its scaler and labels) here")
+  .option(
+    "--checkpoint <ck.json>",
+    "train epoch by epoch, writing the whole state here (atomically) every --every epochs",
+  )
+  .option("--every <n>", "epochs between checkpoints (default 1)", count("--every"))
+  .option("--resume <ck.json>", "continue from a checkpoint, to the same bits as a run never interrupted")
   .option("--plot <loss.svg>", "write the loss (and validation) curve as SVG")
   .option("--json", "print the result as JSON")
   .option("--quiet", "no progress output")

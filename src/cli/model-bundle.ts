@@ -21,8 +21,8 @@ export interface ModelBundle {
   target: string;
 }
 
-/** The bundle as JSON text. */
-export function bundleToJson(b: ModelBundle): string {
+/** The bundle as JSON text; `extra` fields (a checkpoint's loop state) go beside it. */
+export function bundleToJson(b: ModelBundle, extra: Record<string, unknown> = {}): string {
   return `${JSON.stringify(
     {
       format: BUNDLE_FORMAT,
@@ -31,16 +31,20 @@ export function bundleToJson(b: ModelBundle): string {
       featureNames: b.featureNames,
       scaler: b.scaler === null ? null : b.scaler.toJSON(),
       model: b.model.toJSON(),
+      ...extra,
     },
     null,
     1,
   )}\n`;
 }
 
-/** Writes the bundle atomically (temporary file, then rename), so a failure leaves no partial file. */
-export async function writeBundle(path: string, b: ModelBundle): Promise<void> {
+/**
+ * Writes the bundle atomically (a temporary file, then rename), so a failure, or a kill, leaves the
+ * previous file whole and never a partial one.
+ */
+export async function writeBundle(path: string, b: ModelBundle, extra: Record<string, unknown> = {}): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, bundleToJson(b));
+  await writeFile(tmp, bundleToJson(b, extra));
   await rename(tmp, path);
 }
 
