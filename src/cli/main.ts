@@ -9,6 +9,7 @@ import { OPTIMIZER_NAMES } from "../optim/optimizer-spec.js";
 import { SCHEDULE_NAMES } from "../optim/schedules.js";
 import { startDemoServer } from "./demo-server.js";
 import { formatDemoTable, runDiabetesDemo } from "./diabetes-demo.js";
+import { runExport } from "./export-command.js";
 import { type FitFlags, formatFitReport, runFit } from "./fit-command.js";
 import { machineInfo } from "./machine-info.js";
 import {
@@ -207,6 +208,28 @@ program
       }
     },
   );
+
+program
+  .command("export")
+  .description(
+    "write a model from `descent fit --out` as ONNX (its scaler folded in), for onnxruntime and other servers",
+  )
+  .argument("<model.json>", "model file")
+  .requiredOption("--onnx <model.onnx>", "where to write the ONNX graph")
+  .option("--float32", "a float32 graph (float64 by default)")
+  .option("--json", "print a JSON summary")
+  .action(async (modelPath: string, flags: { onnx: string; float32?: boolean; json?: boolean }) => {
+    try {
+      const r = await runExport(modelPath, flags.onnx, flags.float32 === true);
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify(r)}\n`
+          : `${r.model} written to ${r.out} as ONNX (${r.dtype}, ${r.bytes} bytes${r.scaler ? ", scaler folded in" : ""})\n`,
+      );
+    } catch (err) {
+      report(err);
+    }
+  });
 
 program
   .command("predict")

@@ -1,7 +1,8 @@
 import { linearGradJs, softmaxGradJs } from "../backend/js-kernels.js";
 import { type LinearLoss, LossId } from "../backend/loss-id.js";
 import { DescentError } from "../errors.js";
-import { field, type JsonObject, readCount, readState } from "../io/model-json.js";
+import { field, type JsonObject, MODEL_VERSION, readCount, readState } from "../io/model-json.js";
+import type { OnnxSpec, ProbabilityForm } from "../io/onnx-export.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
 import { penaltyValue } from "../optim/penalty.js";
 import type { ResolvedSgdOptions, SgdOptions } from "../train/options.js";
@@ -381,6 +382,21 @@ export abstract class LinearClassifier extends LinearModel {
       total += sum / m.rows + penaltyValue(v, d, this.penalty);
     });
     return total;
+  }
+
+  /** How this classifier's probabilities are formed, or null when it has none. */
+  protected abstract get probabilityForm(): ProbabilityForm;
+
+  protected onnxSpec(): OnnxSpec {
+    return {
+      modelName: this.modelName,
+      layers: [this.onnxLayer()],
+      classes: this.knownClasses(),
+      pick: this.nOutputs === 1 ? "sign" : "argmax",
+      probabilities: this.probabilityForm,
+      outputIsProbability: false,
+      producerVersion: String(MODEL_VERSION),
+    };
   }
 
   /** Classifier part of the model JSON. */

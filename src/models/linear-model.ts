@@ -7,6 +7,7 @@ import type { LinearLoss } from "../backend/loss-id.js";
 import { ThreadedBackend } from "../backend/threaded-backend.js";
 import { DescentError } from "../errors.js";
 import type { SavedState } from "../io/model-json.js";
+import { buildOnnx, type OnnxExportOptions, type OnnxLayer, type OnnxSpec } from "../io/onnx-export.js";
 import {
   copyRows,
   firstNonFinite,
@@ -294,6 +295,29 @@ export abstract class LinearModel {
 
   /** The options in force, with defaults filled in (no callback). */
   abstract getOptions(): Record<string, unknown>;
+
+  /** What the ONNX export writes for this model (see src/io/onnx-export.ts). */
+  protected abstract onnxSpec(): OnnxSpec;
+
+  /**
+   * The model as an ONNX graph (bytes of a ModelProto, opset 17): input "X" (rows × features),
+   * outputs "variable" for regression, "label" and (where predictProba exists) "probabilities" for
+   * classifiers, as predict and predictProba compute them; float64 unless options.dtype is
+   * 'float32'; options.scaler folds a standardisation in front.
+   */
+  toONNX(options: OnnxExportOptions = {}): Uint8Array {
+    return buildOnnx(this.onnxSpec(), options);
+  }
+
+  /** The fitted weights as ONNX layers: W transposed to features × outputs. */
+  protected onnxLayer(): OnnxLayer {
+    const p = this.fitted();
+    const K = this.nOutputs;
+    const d = this.nFeatures;
+    const W = new Float64Array(d * K);
+    for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) W[j * K + k] = p[k * d + j] as number;
+    return { W, b: p.slice(K * d), fanIn: d, fanOut: K, activation: null };
+  }
 
   /** E_OPTION for options a partialFit cannot honour (scikit-learn refuses them too). */
   protected assertPartialFitOptions(options: FitOptions): void {

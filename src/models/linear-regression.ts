@@ -2,6 +2,7 @@ import { linearGradJs } from "../backend/js-kernels.js";
 import { LossId } from "../backend/loss-id.js";
 import { DescentError } from "../errors.js";
 import { MODEL_FORMAT, MODEL_VERSION, readCount, readEnvelope, readObject, readState } from "../io/model-json.js";
+import type { OnnxSpec } from "../io/onnx-export.js";
 import { type MatrixLike, toVector } from "../matrix.js";
 import { penaltyValue } from "../optim/penalty.js";
 import { type ResolvedSgdOptions, resolveSgdOptions, type SgdOptions, serializableOptions } from "../train/options.js";
@@ -196,6 +197,18 @@ export class LinearRegression extends LinearModel {
     if (state.nOutputs !== 1) throw new DescentError("E_FORMAT", "model JSON: LinearRegression has one output");
     model.restoreState(state);
     return model;
+  }
+
+  protected onnxSpec(): OnnxSpec {
+    return {
+      modelName: "LinearRegression",
+      layers: [this.onnxLayer()],
+      classes: null,
+      pick: "sign",
+      probabilities: null,
+      outputIsProbability: false,
+      producerVersion: String(MODEL_VERSION),
+    };
   }
 
   /** The options in force, with defaults filled in (no callback). */

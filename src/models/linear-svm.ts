@@ -1,5 +1,6 @@
 import { DescentError } from "../errors.js";
 import { MODEL_FORMAT, MODEL_VERSION, readEnvelope, readObject } from "../io/model-json.js";
+import type { ProbabilityForm } from "../io/onnx-export.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
 import { resolveSgdOptions, serializableOptions } from "../train/options.js";
 import { CLASSIFIER_KEYS, type ClassifierOptions, LinearClassifier, normalisedRow } from "./linear-classifier.js";
@@ -46,6 +47,10 @@ export class LinearSVM extends LinearClassifier {
 
   protected get multinomial(): boolean {
     return false;
+  }
+
+  protected get probabilityForm(): ProbabilityForm {
+    return this.loss === "modifiedHuber" ? "modifiedHuber" : null;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { ownExp, ownLog, ownLog1p } from "../backend/js-math.js";
 import { DescentError } from "../errors.js";
 import { MODEL_FORMAT, MODEL_VERSION, readEnvelope, readObject } from "../io/model-json.js";
+import type { ProbabilityForm } from "../io/onnx-export.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
 import { resolveSgdOptions, serializableOptions } from "../train/options.js";
 import { CLASSIFIER_KEYS, type ClassifierOptions, LinearClassifier, normalisedRow } from "./linear-classifier.js";
@@ -59,6 +60,10 @@ export class LogisticRegression extends LinearClassifier {
 
   protected get multinomial(): boolean {
     return this.multiClass === "multinomial";
+  }
+
+  protected get probabilityForm(): ProbabilityForm {
+    return this.nOutputs === 1 ? "sigmoid" : this.multinomial ? "softmax" : "ovrSigmoid";
   }
 
   /**

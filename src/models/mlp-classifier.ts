@@ -23,6 +23,10 @@ export class MLPClassifier extends MultiLayerPerceptron {
     return "MLPClassifier";
   }
 
+  protected exportClasses(): Label[] | null {
+    return this.knownClasses();
+  }
+
   private targets(index: Float64Array, K: number) {
     return {
       y: index,

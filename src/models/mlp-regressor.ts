@@ -16,6 +16,10 @@ export class MLPRegressor extends MultiLayerPerceptron {
     return "MLPRegressor";
   }
 
+  protected exportClasses(): null {
+    return null;
+  }
+
   private targets(y: Float64Array) {
     return { y, outputs: 1, output: MlpOutput.identity, strata: null };
   }

@@ -16,6 +16,7 @@ import {
   readProgress,
   readStopReason,
 } from "../io/model-json.js";
+import { buildOnnx, type OnnxExportOptions, type OnnxLayer } from "../io/onnx-export.js";
 import { type Matrix, type MatrixLike, nonFiniteError, toMatrix } from "../matrix.js";
 import { ScheduleId, type ScheduleParams } from "../optim/schedules.js";
 import { formatBytes } from "../runtime/arena.js";
@@ -23,6 +24,7 @@ import { emptyHistory, type History, type StopReason } from "../train/history.js
 import { type ResolvedSgdOptions, SGD_DEFAULTS } from "../train/options.js";
 import { Prng } from "../train/prng.js";
 import { newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
+import type { Label } from "./labels.js";
 import { WASM_MEMORY_LIMIT } from "./linear-model.js";
 import { type MLPOptions, mlpUpdateRule, type ResolvedMlpOptions, resolveMlpOptions } from "./mlp-options.js";
 import { validationSplit } from "./validation-split.js";
@@ -94,6 +96,50 @@ export abstract class MultiLayerPerceptron {
     const { p, shape } = this.fitted();
     return Array.from({ length: shape.layers }, (_, l) => p.slice(shape.biasAt(l), shape.biasAt(l + 1)));
   }
+
+  /**
+   * The network as an ONNX graph (see LinearModel.toONNX for the inputs, outputs and options):
+   * each layer a MatMul, an Add and its activation, the output function last.
+   */
+  toONNX(options: OnnxExportOptions = {}): Uint8Array {
+    const { p, shape } = this.fitted();
+    const hidden = { relu: "Relu", tanh: "Tanh", logistic: "Sigmoid", identity: null } as const;
+    const out = shape.output;
+    const layers: OnnxLayer[] = Array.from({ length: shape.layers }, (_, l) => {
+      const fanIn = shape.units[l] as number;
+      const fanOut = shape.units[l + 1] as number;
+      const lastLayer = l === shape.layers - 1;
+      return {
+        W: p.subarray(shape.weightAt(l), shape.weightAt(l) + fanIn * fanOut),
+        b: p.subarray(shape.biasAt(l), shape.biasAt(l + 1)),
+        fanIn,
+        fanOut,
+        activation: !lastLayer
+          ? hidden[this.opts.activation]
+          : out === MlpOutput.softmax
+            ? "Softmax"
+            : out === MlpOutput.logistic
+              ? "Sigmoid"
+              : null,
+      };
+    });
+    const classes = this.exportClasses();
+    return buildOnnx(
+      {
+        modelName: this.modelName,
+        layers,
+        classes,
+        pick: out === MlpOutput.logistic ? "half" : "argmax",
+        probabilities: classes === null ? null : out === MlpOutput.softmax ? "softmax" : "sigmoid",
+        outputIsProbability: true,
+        producerVersion: "1",
+      },
+      options,
+    );
+  }
+
+  /** The class labels an export carries (null for regression). */
+  protected abstract exportClasses(): Label[] | null;
 
   /** The options in force, with defaults filled in (no callback). */
   getOptions(): Record<string, unknown> {
