@@ -7,8 +7,55 @@ export interface Matrix {
   cols: number;
 }
 
+/**
+ * The part of an Apache Arrow Table (or RecordBatch) the estimators read: its columns, each turned
+ * into an array by toArray() (a typed array over the column's buffer for numeric types).
+ */
+export interface ArrowTableLike {
+  numRows: number;
+  numCols: number;
+  schema: { fields: ReadonlyArray<{ name: string }> };
+  getChildAt(i: number): { toArray(): ArrayLike<unknown> } | null;
+}
+
 /** Anything the estimators accept as a design matrix. */
-export type MatrixLike = Matrix | ArrayLike<ArrayLike<number>>;
+export type MatrixLike = Matrix | ArrayLike<ArrayLike<number>> | ArrowTableLike;
+
+/** True when `x` looks like an Apache Arrow Table or RecordBatch. */
+export function isArrowTable(x: unknown): x is ArrowTableLike {
+  if (typeof x !== "object" || x === null) return false;
+  const t = x as Partial<ArrowTableLike>;
+  return typeof t.numRows === "number" && typeof t.numCols === "number" && typeof t.getChildAt === "function";
+}
+
+/**
+ * The numeric columns of an Arrow table as a row-major float64 Matrix, column by column (no row
+ * objects); E_SHAPE names a column that is not numeric, E_NONFINITE a null or non-finite value.
+ */
+function arrowToMatrix(t: ArrowTableLike, name: string): Matrix {
+  const rows = t.numRows;
+  const cols = t.numCols;
+  if (rows === 0 || cols === 0) throw new DescentError("E_EMPTY", `${name} is empty (${rows} x ${cols})`);
+  const data = new Float64Array(rows * cols);
+  for (let c = 0; c < cols; c++) {
+    const column = t.getChildAt(c)?.toArray();
+    const field = t.schema.fields[c]?.name ?? String(c);
+    if (column === undefined) throw new DescentError("E_SHAPE", `${name}: Arrow column '${field}' is missing`);
+    for (let r = 0; r < rows; r++) {
+      const v = column[r];
+      const x = typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : Number.NaN;
+      if (typeof v !== "number" && typeof v !== "bigint" && v !== null && v !== undefined) {
+        throw new DescentError(
+          "E_SHAPE",
+          `${name}: Arrow column '${field}' is not numeric (row ${r} holds ${typeof v})`,
+        );
+      }
+      if (!Number.isFinite(x)) throw nonFiniteError(name, x, r, c);
+      data[r * cols + c] = x;
+    }
+  }
+  return { data, rows, cols };
+}
 
 /** Element type used for training data and parameters. */
 export type DType = "float64" | "float32";
@@ -36,6 +83,7 @@ export function isMatrix(x: unknown): x is Matrix {
  * Infinity scan of a Matrix's data (for callers that scan their own copy of it).
  */
 export function toMatrix(X: MatrixLike, name = "X", checkFinite = true): Matrix {
+  if (isArrowTable(X)) return arrowToMatrix(X, name);
   if (isMatrix(X)) {
     const { data, rows, cols } = X;
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
@@ -183,11 +231,24 @@ export function firstNonFinite(data: Float64Array | Float32Array): number {
   return -1;
 }
 
+/** An Apache Arrow Vector's values as an array (other array-likes as they are). */
+export function arrayOf<T>(v: ArrayLike<T>): ArrayLike<T> {
+  const maybe = v as unknown as { toArray?: unknown; get?: unknown };
+  return maybe !== null &&
+    typeof maybe === "object" &&
+    typeof maybe.toArray === "function" &&
+    typeof maybe.get === "function"
+    ? ((maybe.toArray as () => ArrayLike<T>)() as ArrayLike<T>)
+    : v;
+}
+
 /**
  * Validates a numeric vector (targets or sample weights) of the expected length and returns a
  * float64 copy. Throws E_SHAPE on a length mismatch and E_NONFINITE naming the row.
  */
-export function toVector(v: ArrayLike<number>, expected: number, name: string): Float64Array {
+export function toVector(given: ArrayLike<number>, expected: number, name: string): Float64Array {
+  // An Arrow Vector (no index access) reads through toArray().
+  const v = arrayOf(given);
   if (v === null || typeof v !== "object" || typeof v.length !== "number") {
     throw new DescentError("E_SHAPE", `${name} must be an array of numbers`);
   }

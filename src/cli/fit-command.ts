@@ -5,6 +5,7 @@ import type { ActivationName } from "../backend/mlp-net.js";
 import { DescentError } from "../errors.js";
 import { type CsvChunk, type CsvLayout, readCsvAll, readCsvChunks } from "../io/csv-stream.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
+import { isTableFile, readTableFile } from "../io/table-file.js";
 import type { Matrix } from "../matrix.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM, type MarginLoss } from "../models/linear-svm.js";
@@ -195,6 +196,11 @@ function makeModel(f: FitFlags, options: SgdOptions & { loss?: string; epsilon?:
   return new LinearSVM({ ...rest, ...(loss === undefined ? {} : { loss: loss as MarginLoss }) });
 }
 
+/** A whole data file in memory: CSV, or Parquet / Arrow by extension. */
+function readAll(file: string, layout: CsvLayout): Promise<CsvChunk> {
+  return isTableFile(file) ? readTableFile(file, layout) : readCsvAll(file, layout);
+}
+
 /** Column count of the header line (to size chunks before reading any rows). */
 async function headerColumns(path: string): Promise<number> {
   const fh = await open(path, "r");
@@ -287,7 +293,8 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
   checkValidationFraction(f.validation);
   const budget = f.memory === undefined ? defaultBudget() : parseBytes(f.memory);
   const size = (await stat(file)).size;
-  const streaming = size * 4 > budget;
+  // Parquet and Arrow files are read whole (their row groups are not streamed yet).
+  const streaming = !isTableFile(file) && size * 4 > budget;
   const options = modelOptions(f, streaming);
   const progressMode = f.json || f.quiet ? "quiet" : tty ? "bar" : "lines";
   const total = (options.maxEpochs as number | undefined) ?? (streaming ? 10 : 1000);
@@ -330,7 +337,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
     }
     if (f.every !== undefined) bad("--every needs --checkpoint");
     if (!streaming) {
-      const all = await readCsvAll(file, layout);
+      const all = await readAll(file, layout);
       featureNames = all.featureNames;
       rows = all.rows;
       if (!regression) all.y = normaliseLabels(all.y);
@@ -412,7 +419,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
       let first = 1;
       let best = Number.POSITIVE_INFINITY;
       let stale = 0;
-      const all = await readCsvAll(file, layout);
+      const all = await readAll(file, layout);
       featureNames = all.featureNames;
       rows = all.rows;
       if (!regression) all.y = normaliseLabels(all.y);

@@ -1,7 +1,8 @@
 import { rename, writeFile } from "node:fs/promises";
 import { stringify } from "csv-stringify/sync";
 import { DescentError } from "../errors.js";
-import { readCsvChunks } from "../io/csv-stream.js";
+import { type CsvChunk, readCsvChunks } from "../io/csv-stream.js";
+import { isTableFile, readTableFile } from "../io/table-file.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM } from "../models/linear-svm.js";
 import { LogisticRegression } from "../models/logistic-regression.js";
@@ -23,6 +24,11 @@ export interface PredictReport {
   score?: number;
   scoreName: "r2" | "accuracy";
   out?: string;
+}
+
+/** One chunk as an async sequence. */
+async function* oneChunk(chunk: Promise<CsvChunk>): AsyncGenerator<CsvChunk> {
+  yield await chunk;
 }
 
 /**
@@ -55,7 +61,8 @@ export async function runPredict(bundle: ModelBundle, file: string, f: PredictFl
   let hasTarget = false;
   // The target column, when the file has it, gives a score.
   const layout = { target, targetOptional: true, drop: [], features: featureNames, labels: !regression };
-  for await (const chunk of readCsvChunks(file, layout, 8192)) {
+  const chunks = isTableFile(file) ? oneChunk(readTableFile(file, layout)) : readCsvChunks(file, layout, 8192);
+  for await (const chunk of chunks) {
     hasTarget = chunk.hasTarget;
     const raw = { data: chunk.X, rows: chunk.rows, cols: featureNames.length };
     const m = scaler === null ? raw : scaler.transform(raw);

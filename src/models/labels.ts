@@ -1,4 +1,5 @@
 import { DescentError } from "../errors.js";
+import { arrayOf } from "../matrix.js";
 
 /** Below this many distinct labels, labels are matched by a scan rather than a hash lookup. */
 const FEW_CLASSES = 16;
@@ -10,7 +11,8 @@ export type Label = number | string | boolean;
  * The sorted distinct labels of y (numbers ascending, strings in code-unit order, false before
  * true) and each row's class index. Throws E_LABELS for mixed or non-finite labels and E_EMPTY for no rows.
  */
-export function encodeLabels(y: ArrayLike<Label>): { classes: Label[]; index: Float64Array } {
+export function encodeLabels(given: ArrayLike<Label>): { classes: Label[]; index: Float64Array } {
+  const y = arrayOf(given);
   if (y === null || typeof y !== "object" || typeof y.length !== "number") {
     throw new DescentError("E_SHAPE", "y must be an array of labels (numbers or strings)");
   }

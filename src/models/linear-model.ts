@@ -11,6 +11,7 @@ import { buildOnnx, type OnnxExportOptions, type OnnxLayer, type OnnxSpec } from
 import {
   copyRows,
   firstNonFinite,
+  isArrowTable,
   isMatrix,
   type Matrix,
   type MatrixLike,
@@ -184,6 +185,7 @@ export abstract class LinearModel {
     let rows = 0;
     let cols = 0;
     if (isMatrix(X)) [rows, cols] = [X.rows, X.cols];
+    else if (isArrowTable(X)) [rows, cols] = [X.numRows, X.numCols];
     else if (X !== null && typeof X === "object" && typeof X.length === "number")
       [rows, cols] = [X.length, X[0]?.length ?? 0];
     const elem = this.opts.dtype === "float64" ? 8 : 4;

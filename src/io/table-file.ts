@@ -1,0 +1,123 @@
+// Parquet and Arrow files for the CLI: their numeric columns copied column by column into the
+// row-major matrix training reads (no row objects), cut into features and a target as a CSV is.
+import { readFile } from "node:fs/promises";
+import { tableFromIPC } from "apache-arrow";
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from "hyparquet";
+import { DescentError } from "../errors.js";
+import type { CsvChunk, CsvLayout } from "./csv-stream.js";
+
+/** A table as columns: names and, per column, its values (numbers, bigints, strings, booleans). */
+interface Columns {
+  names: string[];
+  values: Array<ArrayLike<unknown>>;
+  rows: number;
+}
+
+function fail(message: string): never {
+  throw new DescentError("E_FORMAT", message);
+}
+
+/** Every column of a Parquet file (hyparquet: pure JS, in Node and browsers), read column chunk by chunk. */
+async function parquetColumns(path: string): Promise<Columns> {
+  const file = await asyncBufferFromFile(path);
+  const meta = await parquetMetadataAsync(file);
+  const rows = Number(meta.num_rows);
+  const names = meta.schema.slice(1).map((s) => s.name);
+  const values: unknown[][] = names.map(() => new Array(rows));
+  await parquetRead({
+    file,
+    metadata: meta,
+    onChunk: ({ columnName, columnData, rowStart }) => {
+      const at = names.indexOf(columnName);
+      const out = values[at] as unknown[];
+      for (let i = 0; i < columnData.length; i++) out[rowStart + i] = columnData[i];
+    },
+  });
+  return { names, values, rows };
+}
+
+/** Every column of an Arrow IPC file or stream (.arrow / .arrows). */
+async function arrowColumns(path: string): Promise<Columns> {
+  const table = tableFromIPC(await readFile(path));
+  const names = table.schema.fields.map((f) => f.name);
+  const values = names.map((_, i) => {
+    const column = table.getChildAt(i);
+    if (column === null) fail(`Arrow file '${path}': column ${i} is missing`);
+    return column.toArray() as ArrayLike<unknown>;
+  });
+  return { names, values, rows: table.numRows };
+}
+
+/** A cell as a finite number, else E_FORMAT naming its row (1-based, as a CSV line without the header) and column. */
+function numberAt(v: unknown, row: number, column: string, hint: string): number {
+  const n =
+    typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : typeof v === "boolean" ? Number(v) : Number.NaN;
+  if (!Number.isFinite(n))
+    fail(
+      `row ${row + 1}, column '${column}': ${v === null || v === undefined ? "is empty" : `'${String(v)}' is not a number`}${hint}`,
+    );
+  return n;
+}
+
+/**
+ * A whole .parquet, .arrow or .arrows file as one chunk, cut as `layout` says (the same errors as
+ * the CSV reader's, naming row and column). Values are read per column into X, row-major.
+ */
+export async function readTableFile(path: string, layout: CsvLayout): Promise<CsvChunk> {
+  let cols: Columns;
+  try {
+    cols = path.endsWith(".parquet") ? await parquetColumns(path) : await arrowColumns(path);
+  } catch (err) {
+    if (err instanceof DescentError) throw err;
+    const e = err as { code?: string; message?: string };
+    if (e.code === "ENOENT") fail(`cannot read '${path}': no such file`);
+    fail(`cannot read '${path}': ${e.message ?? String(err)}`);
+  }
+  const { names, values, rows } = cols;
+  for (const dname of layout.drop)
+    if (!names.includes(dname)) fail(`--drop: '${path}' has no column '${dname}' (columns: ${names.join(", ")})`);
+  const targetIdx = layout.target === null ? -1 : names.indexOf(layout.target);
+  if (layout.target !== null && targetIdx < 0 && !layout.targetOptional)
+    fail(`'${path}' has no target column '${layout.target}' (columns: ${names.join(", ")})`);
+  const featureIdx =
+    layout.features !== null
+      ? layout.features.map((f) => {
+          const i = names.indexOf(f);
+          if (i < 0) fail(`'${path}' has no column '${f}', which the model was trained on`);
+          return i;
+        })
+      : names.map((_, i) => i).filter((i) => i !== targetIdx && !layout.drop.includes(names[i] as string));
+  if (featureIdx.length === 0) fail(`'${path}' has no feature columns besides the target`);
+  if (rows === 0) throw new DescentError("E_EMPTY", `'${path}' has no rows`);
+  const d = featureIdx.length;
+  const X = new Float64Array(rows * d);
+  featureIdx.forEach((col, j) => {
+    const v = values[col] as ArrayLike<unknown>;
+    const name = names[col] as string;
+    const hint = ` (drop a non-numeric column with --drop ${name})`;
+    if (v instanceof Float64Array || v instanceof Float32Array || v instanceof Int32Array) {
+      for (let r = 0; r < rows; r++) {
+        const x = v[r] as number;
+        X[r * d + j] = Number.isFinite(x) ? x : numberAt(x, r, name, hint);
+      }
+    } else for (let r = 0; r < rows; r++) X[r * d + j] = numberAt(v[r], r, name, hint);
+  });
+  const y: Array<number | string> = [];
+  if (targetIdx >= 0) {
+    const v = values[targetIdx] as ArrayLike<unknown>;
+    for (let r = 0; r < rows; r++) {
+      const cell = v[r];
+      if (layout.labels) {
+        if (cell === null || cell === undefined || cell === "")
+          fail(`row ${r + 1}, target column '${layout.target}': the label is empty`);
+        y.push(typeof cell === "bigint" ? String(cell) : (String(cell) as string));
+      } else y.push(numberAt(cell, r, layout.target as string, ""));
+    }
+  }
+  return { featureNames: featureIdx.map((i) => names[i] as string), X, rows, y, hasTarget: targetIdx >= 0 };
+}
+
+/** Whether the CLI reads `path` as a Parquet or Arrow file (by its extension). */
+export function isTableFile(path: string): boolean {
+  return /\.(parquet|arrow|arrows)$/i.test(path);
+}

@@ -1,0 +1,96 @@
+// Parquet and Arrow input: an Arrow Table (and Vector) given to fit, and .parquet / .arrow files
+// given to the CLI, train the same bits as the same numbers from arrays and CSV.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { tableFromArrays, tableToIPC, vectorFromArray } from "apache-arrow";
+import { parquetWriteBuffer } from "hyparquet-writer";
+import { afterAll, describe, expect, it } from "vitest";
+import { LinearRegression } from "../src/models/linear-regression.js";
+import { LogisticRegression } from "../src/models/logistic-regression.js";
+import { loadDataset } from "./helpers/datasets.js";
+
+const diabetes = loadDataset("diabetes", "progression");
+const cancer = loadDataset("breast_cancer", "benign");
+const dir = mkdtempSync(join(tmpdir(), "descent-tables-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const cli = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: dir });
+
+/** The columns of a dataset as Float64Arrays, features then target. */
+function columns(X: number[][], y: number[], names: string[], target: string): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {};
+  names.forEach((n, j) => {
+    out[n] = Float64Array.from(X, (r) => r[j] as number);
+  });
+  out[target] = Float64Array.from(y);
+  return out;
+}
+
+describe("Arrow tables in the library", () => {
+  it("fit(table, vector) trains the same bits as fit(rows, array)", async () => {
+    const cols = columns(diabetes.X, diabetes.y, diabetes.featureNames, "progression");
+    const { progression, ...features } = cols;
+    const table = tableFromArrays(features);
+    const opts = { maxEpochs: 20, tol: null, learningRate: 1e-6 };
+    const fromArrow = await new LinearRegression(opts).fit(
+      table,
+      vectorFromArray(progression as Float64Array) as never,
+    );
+    const fromRows = await new LinearRegression(opts).fit(diabetes.X, diabetes.y);
+    expect(Array.from(fromArrow.coef)).toEqual(Array.from(fromRows.coef));
+    expect(fromArrow.predict(table)).toEqual(fromRows.predict(diabetes.X));
+    const labels = vectorFromArray(cancer.y.map((v) => (v === 1 ? "benign" : "malignant")));
+    const cancerTable = tableFromArrays(
+      Object.fromEntries(cancer.featureNames.map((n, j) => [n, Float64Array.from(cancer.X, (r) => r[j] as number)])),
+    );
+    const clf = await new LogisticRegression({ maxEpochs: 5 }).fit(cancerTable, labels as never);
+    expect(clf.classes).toEqual(["benign", "malignant"]);
+  });
+});
+
+describe("Parquet and Arrow files in the CLI", () => {
+  it("CSV, Parquet and Arrow IPC files of the same numbers give the same model, and predict reads them", () => {
+    const names = diabetes.featureNames;
+    const cols = columns(diabetes.X, diabetes.y, names, "progression");
+    const csv = join(dir, "d.csv");
+    writeFileSync(
+      csv,
+      `${[...names, "progression"].join(",")}\n${diabetes.X.map((r, i) => [...r, diabetes.y[i]].join(",")).join("\n")}\n`,
+    );
+    const parquet = join(dir, "d.parquet");
+    writeFileSync(
+      parquet,
+      new Uint8Array(
+        parquetWriteBuffer({
+          columnData: Object.entries(cols).map(([name, data]) => ({
+            name,
+            data: Array.from(data),
+            type: "DOUBLE" as const,
+          })),
+        }),
+      ),
+    );
+    const arrow = join(dir, "d.arrow");
+    writeFileSync(arrow, tableToIPC(tableFromArrays(cols), "file"));
+    const params: string[] = [];
+    for (const file of [csv, parquet, arrow]) {
+      const out = `${file}.model.json`;
+      const r = run("fit", file, "--target", "progression", "--epochs", "30", "--out", out, "--json");
+      expect(r.status, r.stderr).toBe(0);
+      params.push(
+        JSON.stringify((JSON.parse(readFileSync(out, "utf8")) as { model: { params: number[] } }).model.params),
+      );
+      const p = run("predict", out, file, "--json");
+      expect(p.status, p.stderr).toBe(0);
+      expect((JSON.parse(p.stdout) as { rows: number }).rows).toBe(442);
+    }
+    expect(params[1]).toBe(params[0]);
+    expect(params[2]).toBe(params[0]);
+    const missing = run("fit", parquet, "--target", "nope");
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/no target column 'nope'/);
+  });
+});
