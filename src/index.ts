@@ -35,6 +35,7 @@ export {
   sgd,
 } from "./optim/optimizer-spec.js";
 export type { ScheduleSpec } from "./optim/schedules.js";
+export type { GradientShard, ShardGradient } from "./parallel/gradient-shard.js";
 export { setWasmLocation } from "./runtime/wasm-location.js";
 export type { EpochInfo, History, StopReason } from "./train/history.js";
 export type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "./train/options.js";

@@ -23,6 +23,7 @@ import {
 } from "./mf-command.js";
 import { parseBundle, readModelFile } from "./model-bundle.js";
 import { runPredict } from "./predict-command.js";
+import { runWorker } from "./worker-command.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -208,6 +209,23 @@ program
       }
     },
   );
+
+program
+  .command("worker")
+  .description(
+    "serve one shard of rows for sharded training: gradient requests on stdin, answers on stdout (JSON lines)",
+  )
+  .argument("<shard>", "the shard's rows: .csv, .parquet or .arrow")
+  .requiredOption("--target <column>", "the target column")
+  .option("--classes <a,b>", "binary classification: the two labels, negative first (rows of b are +1)", list)
+  .action(async (file: string, flags: { target: string; classes?: string[] }) => {
+    try {
+      await runWorker(file, flags);
+    } catch (err) {
+      process.stdout.write(`${JSON.stringify({ error: (err as Error).message })}\n`);
+      report(err);
+    }
+  });
 
 program
   .command("export")

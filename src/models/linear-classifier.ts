@@ -5,6 +5,7 @@ import { field, type JsonObject, MODEL_VERSION, readCount, readState } from "../
 import type { OnnxSpec, ProbabilityForm } from "../io/onnx-export.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
 import { penaltyValue } from "../optim/penalty.js";
+import type { GradientShard } from "../parallel/gradient-shard.js";
 import type { ResolvedSgdOptions, SgdOptions } from "../train/options.js";
 import { type ClassWeight, classWeights, encodeLabels, indexLabels, type Label, readLabels } from "./labels.js";
 import {
@@ -241,6 +242,24 @@ export abstract class LinearClassifier extends LinearModel {
     const staged = await this.stageX(m, train);
     this.classes = classes;
     await this.trainProblems(staged, problems, outputs, this.opts.maxEpochs, true, init);
+    return this;
+  }
+
+  /**
+   * Full-batch training of a binary classifier over shards of the rows held elsewhere (each shard's
+   * targets ±1: `descent worker … --classes a,b` maps b to +1): the same result as fit with
+   * batchSize 'full' on all the rows, to 1e-12. `classes` are the two labels, negative first.
+   */
+  async fitSharded(shards: readonly GradientShard[], options: { classes: readonly Label[] }): Promise<this> {
+    const classes = [...options.classes];
+    if (classes.length !== 2) {
+      throw new DescentError(
+        "E_OPTION",
+        `${this.modelName}.fitSharded trains two classes (got ${classes.length}): pass { classes: [negative, positive] }`,
+      );
+    }
+    await this.trainOnShards(shards, this.binaryLoss, 0);
+    this.classes = classes;
     return this;
   }
 

@@ -21,6 +21,7 @@ import {
 } from "../matrix.js";
 import type { PenaltyConfig } from "../optim/penalty.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
+import type { GradientShard } from "../parallel/gradient-shard.js";
 import { formatBytes } from "../runtime/arena.js";
 import { emptyHistory, type History, type StopReason } from "../train/history.js";
 import { averageStart, optimizerOf, type ResolvedSgdOptions } from "../train/options.js";
@@ -553,6 +554,97 @@ export abstract class LinearModel {
     });
     this.params = shown;
     this.trainParams = all;
+  }
+
+  /**
+   * Full-batch training over shards of rows held elsewhere (`descent worker` processes, Ray
+   * actors…): every step asks each shard for its partial loss and gradient at the current
+   * parameters, adds them in shard order and takes the optimizer's step, through the same training
+   * loop as `fit` with batchSize 'full' (stop rules, history, the divergence guard). The result
+   * equals a single-process full-batch fit on the same rows up to the order of the sums (1e-12).
+   */
+  protected async trainOnShards(shards: readonly GradientShard[], loss: LinearLoss, lossParam: number): Promise<void> {
+    this.assertUsable();
+    const first = shards[0];
+    if (first === undefined) throw new DescentError("E_EMPTY", `${this.modelName}.fitSharded needs at least one shard`);
+    const d = first.cols;
+    shards.forEach((s, k) => {
+      if (s.cols !== d) throw new DescentError("E_SHAPE", `shard ${k} has ${s.cols} columns, shard 0 has ${d}`);
+    });
+    const n = shards.reduce((t, s) => t + s.rows, 0);
+    if (n === 0) throw new DescentError("E_EMPTY", "the shards hold no rows");
+    const backend = await createBackend(this.opts.backend === "js" ? "js" : "wasm", "float64");
+    const gather = async (params: Float64Array, grad: Float64Array | null): Promise<number> => {
+      const parts = await Promise.all(shards.map((s) => s.gradient(params, loss, lossParam)));
+      let total = 0;
+      grad?.fill(0);
+      for (const part of parts) {
+        total += part.loss;
+        if (grad !== null) for (let j = 0; j <= d; j++) grad[j] = (grad[j] as number) + (part.grad[j] as number);
+      }
+      return total;
+    };
+    const objective: Objective = {
+      n,
+      nPen: d,
+      nAll: d + 1,
+      workPerRow: d,
+      plan: { loss, lossParam, classes: 1 },
+      meanLoss: () => Number.NaN,
+      steps: async (plan, _idx, _start, _end, state) => {
+        const grad = new Float64Array(d + 1);
+        const total = await gather(Float64Array.from(state.params.view), grad);
+        state.grad.view.set(grad);
+        backend.gradientStep(plan, n, total, state);
+      },
+    };
+    const opts: ResolvedSgdOptions = { ...this.opts, batchSize: "full", shuffle: false, earlyStopping: false };
+    const { optimizer, learningRate } = optimizerOf(opts);
+    const scheduleSpec = normaliseSchedule(opts.schedule);
+    const keep = this.opts.warmStart && this.params !== null && this.params.length === d + 1;
+    const params = keep ? (this.params as Float64Array).slice() : new Float64Array(d + 1);
+    this.progress = [newProgress(optimizer, d + 1)];
+    this.subHistories = [emptyHistory()];
+    const zeroObjective = (await gather(new Float64Array(d + 1), null)) / n;
+    try {
+      const outcome = await trainLoop(
+        backend,
+        objective,
+        params,
+        {
+          opts,
+          optimizer,
+          schedule: makeSchedule(scheduleSpec, {
+            learningRate,
+            alpha: opts.alpha,
+            maxEpochs: opts.maxEpochs,
+            stepsPerEpoch: 1,
+          }),
+          adaptive: scheduleSpec.name === "adaptive",
+          penalty: this.penalty,
+          validate: null,
+          zeroObjective,
+        },
+        this.progress[0] as TrainProgress,
+        this.subHistories[0] as History,
+        opts.maxEpochs,
+      );
+      this.params = params;
+      this.trainParams = null;
+      this.nOutputs = 1;
+      this.history = this.subHistories[0] as History;
+      this.nEpochs = (this.progress[0] as TrainProgress).epoch;
+      this.stopReason = outcome.stopReason;
+      if (outcome.callbackError !== undefined) throw outcome.callbackError;
+      if (outcome.stopReason === "diverged") {
+        throw new DescentError(
+          "E_DIVERGED",
+          `${this.modelName} diverged: ${outcome.divergence ?? "the objective is not finite"}. The model keeps the last finite parameters. Try a smaller learningRate (now ${learningRate}) or scale the features.`,
+        );
+      }
+    } finally {
+      backend.dispose();
+    }
   }
 
   /** Training state for the model JSON. */

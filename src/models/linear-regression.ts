@@ -5,6 +5,7 @@ import { MODEL_FORMAT, MODEL_VERSION, readCount, readEnvelope, readObject, readS
 import type { OnnxSpec } from "../io/onnx-export.js";
 import { type MatrixLike, toVector } from "../matrix.js";
 import { penaltyValue } from "../optim/penalty.js";
+import type { GradientShard } from "../parallel/gradient-shard.js";
 import { type ResolvedSgdOptions, resolveSgdOptions, type SgdOptions, serializableOptions } from "../train/options.js";
 import {
   type FitOptions,
@@ -117,6 +118,15 @@ export class LinearRegression extends LinearModel {
     const validate = (p: Float64Array): number => r2Score(yval, linearScores(mv, p, 1), swv);
     const problem = this.problem(takeEntries(yv, train), sw === null ? null : takeEntries(sw, train), validate);
     await this.trainProblems(await this.stageX(m, train), [problem], 1, this.opts.maxEpochs, true, init);
+    return this;
+  }
+
+  /**
+   * Full-batch training over shards of the rows held elsewhere (see GradientShard and `descent
+   * worker`): the same result as fit with batchSize 'full' on all the rows, to 1e-12.
+   */
+  async fitSharded(shards: readonly GradientShard[]): Promise<this> {
+    await this.trainOnShards(shards, this.loss, this.epsilon);
     return this;
   }
 

@@ -1,0 +1,65 @@
+// `descent worker <shard>`: loads one shard of rows once (CSV, Parquet or Arrow), then answers
+// gradient requests on stdin, one JSON line each, until {"op":"quit"} or the end of its input.
+import { createInterface } from "node:readline";
+import { createBackend } from "../backend/create-backend.js";
+import { type LinearLoss, LossId } from "../backend/loss-id.js";
+import { readCsvAll } from "../io/csv-stream.js";
+import { isTableFile, readTableFile } from "../io/table-file.js";
+
+/** Flags of `descent worker`. */
+export interface WorkerFlags {
+  target: string;
+  /** For binary classification, the two classes: rows of the second are +1, the others −1. */
+  classes?: string[];
+}
+
+/**
+ * Serves a shard: prints {"ready":true,"rows","cols","featureNames"}, then for each request
+ * {"op":"gradient","params":[w…, b],"loss","lossParam"} the shard's loss sum and unscaled
+ * gradient {"loss","grad":[…]} (summed in row order by the WASM kernels). Errors answer {"error"}.
+ */
+export async function runWorker(file: string, f: WorkerFlags): Promise<void> {
+  const layout = { target: f.target, drop: [], features: null, labels: f.classes !== undefined };
+  const data = isTableFile(file) ? await readTableFile(file, layout) : await readCsvAll(file, layout);
+  const d = data.featureNames.length;
+  const positive = f.classes?.[1];
+  const y = Float64Array.from(data.y, (v) => (positive === undefined ? Number(v) : String(v) === positive ? 1 : -1));
+  const backend = await createBackend("wasm", "float64");
+  const X = backend.allocCopy(data.X);
+  const Y = backend.allocCopy(y);
+  const params = backend.alloc(d + 1);
+  const grad = backend.alloc(d + 1);
+  const say = (o: unknown): void => {
+    process.stdout.write(`${JSON.stringify(o)}\n`);
+  };
+  say({ ready: true, rows: data.rows, cols: d, featureNames: data.featureNames });
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line.trim() === "") continue;
+    try {
+      const req = JSON.parse(line) as { op: string; params?: number[]; loss?: string; lossParam?: number };
+      if (req.op === "quit") break;
+      if (req.op !== "gradient" || !Array.isArray(req.params) || req.params.length !== d + 1)
+        throw new Error(`expected {"op":"gradient","params":[${d + 1} numbers],"loss"}`);
+      if (typeof req.loss !== "string" || !Object.hasOwn(LossId, req.loss))
+        throw new Error(`unknown loss ${JSON.stringify(req.loss)}`);
+      params.view.set(req.params);
+      const loss = backend.linearGrad(
+        req.loss as LinearLoss,
+        X,
+        Y,
+        null,
+        null,
+        0,
+        data.rows,
+        d,
+        params,
+        grad,
+        req.lossParam ?? 0,
+      );
+      say({ loss, grad: Array.from(grad.view) });
+    } catch (err) {
+      say({ error: (err as Error).message });
+    }
+  }
+  backend.dispose();
+}
