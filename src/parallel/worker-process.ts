@@ -44,8 +44,10 @@ export class WorkerProcess implements GradientShard {
     return { loss: Number(r.loss), grad: Float64Array.from(r.grad as number[]) };
   }
 
-  /** Asks the worker to exit. */
+  /** Asks the worker to exit, and stops waiting on it (this process may end first). */
   close(): void {
     (this.child.stdin as NonNullable<ChildProcess["stdin"]>).end(`${JSON.stringify({ op: "quit" })}\n`);
+    this.child.stdout?.destroy();
+    this.child.unref();
   }
 }

@@ -1,0 +1,89 @@
+"""Sharded training over Ray: one actor per shard, each owning one long-lived `descent worker`.
+
+Run as a bridge between descent's coordinator and Ray:
+
+    python3 python/descent_ray.py --cli dist/cli/main.js --target y shard0.csv shard1.csv [--classes a,b]
+
+It starts Ray (locally, or joins the cluster RAY_ADDRESS names), makes one ShardActor per shard,
+prints one JSON line {"ready": true, "rows", "cols", "featureNames"} for all the shards together,
+then answers each request line {"op": "gradient", "params", "loss", "lossParam"} with the shards'
+partial sums added in shard order, {"loss", "grad"}: the protocol of one `descent worker`, so the
+library's WorkerProcess drives it as one GradientShard (see the README). {"op": "quit"} ends it.
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+
+import ray
+
+
+@ray.remote
+class ShardActor:
+    """One shard: a `descent worker` process that loaded its rows once."""
+
+    def __init__(self, node, cli, shard, target, classes):
+        args = [node, cli, "worker", shard, "--target", target]
+        if classes:
+            args += ["--classes", classes]
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.hello = json.loads(self.proc.stdout.readline())
+        if "error" in self.hello:
+            raise RuntimeError(self.hello["error"])
+
+    def info(self):
+        return self.hello
+
+    def gradient(self, request):
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
+    def close(self):
+        self.proc.stdin.write(json.dumps({"op": "quit"}) + "\n")
+        self.proc.stdin.flush()
+        self.proc.wait()
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--cli", required=True, help="descent's dist/cli/main.js")
+    p.add_argument("--node", default="node", help="the Node.js executable")
+    p.add_argument("--target", required=True)
+    p.add_argument("--classes", default=None, help="binary classification: a,b (rows of b are +1)")
+    p.add_argument("shards", nargs="+")
+    a = p.parse_args()
+    ray.init(include_dashboard=False, logging_level="ERROR", log_to_driver=False)
+    actors = [ShardActor.remote(a.node, a.cli, s, a.target, a.classes) for s in a.shards]
+    infos = ray.get([x.info.remote() for x in actors])
+    cols = {i["cols"] for i in infos}
+    if len(cols) != 1:
+        print(json.dumps({"error": f"the shards have different column counts: {sorted(cols)}"}), flush=True)
+        sys.exit(1)
+    hello = {"ready": True, "rows": sum(i["rows"] for i in infos), "cols": infos[0]["cols"],
+             "featureNames": infos[0]["featureNames"], "actors": len(actors)}
+    print(json.dumps(hello), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        req = json.loads(line)
+        if req.get("op") == "quit":
+            break
+        parts = ray.get([x.gradient.remote(req) for x in actors])
+        bad = [q["error"] for q in parts if "error" in q]
+        if bad:
+            print(json.dumps({"error": bad[0]}), flush=True)
+            continue
+        # Shard order, as descent's coordinator adds local workers' sums.
+        loss = 0.0
+        grad = [0.0] * len(parts[0]["grad"])
+        for q in parts:
+            loss += q["loss"]
+            grad = [g + h for g, h in zip(grad, q["grad"])]
+        print(json.dumps({"loss": loss, "grad": grad}), flush=True)
+    ray.get([x.close.remote() for x in actors])
+    ray.shutdown()
+
+
+main()
