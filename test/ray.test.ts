@@ -16,8 +16,10 @@ const dir = mkdtempSync(join(tmpdir(), "descent-ray-"));
 const cli = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const bridge = fileURLToPath(new URL("../python/descent_ray.py", import.meta.url));
 const started: WorkerProcess[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((w) => w.close()));
+}, 60_000);
 afterAll(() => {
-  for (const w of started) w.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -16,8 +16,8 @@ import { loadDataset } from "./helpers/datasets.js";
 const dir = mkdtempSync(join(tmpdir(), "descent-shards-"));
 const cli = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const workers: WorkerProcess[] = [];
-afterAll(() => {
-  for (const w of workers) w.close();
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.close()));
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -331,18 +331,25 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
     const val = new Tally();
     let epochs = 0;
 
+    /** The whole file in memory, split into training and --validation rows. */
+    async function inMemory(): Promise<ReturnType<typeof split>> {
+      const all = await readAll(file, layout);
+      featureNames = all.featureNames;
+      rows = all.rows;
+      if (!regression) all.y = normaliseLabels(all.y);
+      const parts = split(all, 0, seed, fraction);
+      if (parts.train.rows === 0)
+        throw new DescentError("E_EMPTY", "no training rows left after holding out --validation rows");
+      return parts;
+    }
+
     if (f.checkpoint !== undefined || f.resume !== undefined) {
       if (streaming) bad("--checkpoint and --resume need the data in memory: raise --memory");
       return checkpointed();
     }
     if (f.every !== undefined) bad("--every needs --checkpoint");
     if (!streaming) {
-      const all = await readAll(file, layout);
-      featureNames = all.featureNames;
-      rows = all.rows;
-      if (!regression) all.y = normaliseLabels(all.y);
-      const { train: tr, val: va } = split(all, 0, seed, fraction);
-      if (tr.rows === 0) throw new DescentError("E_EMPTY", "no training rows left after holding out --validation rows");
+      const { train: tr, val: va } = await inMemory();
       if (scaler !== null) scaler.fit({ data: tr.X, rows: tr.rows, cols: featureNames.length });
       const m = asMatrix(tr, scaler);
       if (model instanceof LinearRegression || model instanceof MLPRegressor) await model.fit(m, tr.y as number[]);
@@ -419,12 +426,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
       let first = 1;
       let best = Number.POSITIVE_INFINITY;
       let stale = 0;
-      const all = await readAll(file, layout);
-      featureNames = all.featureNames;
-      rows = all.rows;
-      if (!regression) all.y = normaliseLabels(all.y);
-      const { train: tr, val: va } = split(all, 0, seed, fraction);
-      if (tr.rows === 0) throw new DescentError("E_EMPTY", "no training rows left after holding out --validation rows");
+      const { train: tr, val: va } = await inMemory();
       if (f.resume !== undefined) {
         const saved = await readModelFile(f.resume);
         const bundle = parseBundle(saved, f.resume);

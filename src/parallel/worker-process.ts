@@ -19,10 +19,16 @@ export class WorkerProcess implements GradientShard {
 
   /**
    * Starts `command args…` (for example `descent worker shard.csv --target y`) and waits for its
-   * ready line. E_STATE when it exits or says something else first.
+   * ready line (its stderr goes to this process's unless options.stderr is 'ignore'). E_STATE
+   * when it exits or says something else first.
    */
-  static async start(command: string, args: string[]): Promise<WorkerProcess> {
-    const child = spawn(command, args, { stdio: ["pipe", "pipe", "inherit"] });
+  static async start(
+    command: string,
+    args: string[],
+    options: { stderr?: "inherit" | "ignore" } = {},
+  ): Promise<WorkerProcess> {
+    // A Ray bridge's daemons outlive it holding whatever stderr they inherit: 'ignore' gives them none.
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", options.stderr ?? "inherit"] });
     const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> })[Symbol.asyncIterator]();
     const next = async (): Promise<Record<string, unknown>> => {
       const r = await lines.next();
@@ -44,10 +50,16 @@ export class WorkerProcess implements GradientShard {
     return { loss: Number(r.loss), grad: Float64Array.from(r.grad as number[]) };
   }
 
-  /** Asks the worker to exit, and stops waiting on it (this process may end first). */
-  close(): void {
-    (this.child.stdin as NonNullable<ChildProcess["stdin"]>).end(`${JSON.stringify({ op: "quit" })}\n`);
-    this.child.stdout?.destroy();
-    this.child.unref();
+  /** Asks the worker to exit and waits until it has (killing it after `graceMs`). */
+  close(graceMs = 20_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
+      this.child.once("exit", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      (this.child.stdin as NonNullable<ChildProcess["stdin"]>).end(`${JSON.stringify({ op: "quit" })}\n`);
+    });
   }
 }
