@@ -70,6 +70,20 @@ describe("sharded full-batch training over worker processes", () => {
     },
   );
 
+  it("local SGD with averaging over 4 workers reaches the single-process objective within 1%", async () => {
+    const four = await shards("diabetes-local", Zd, diabetes.y, 4);
+    const opts = { batchSize: 8, learningRate: 0.01, maxEpochs: 100, tol: null, seed: 1 };
+    const mixed = await new LinearRegression(opts).fitLocalSgd(four);
+    const single = await new LinearRegression(opts).fit(Zd, diabetes.y);
+    expect(mixed.nEpochs).toBe(100);
+    expect(mixed.history.loss.length).toBe(100);
+    const a = mixed.objective(Zd, diabetes.y);
+    const b = single.objective(Zd, diabetes.y);
+    expect(Math.abs(a - b)).toBeLessThanOrEqual(0.01 * b);
+    // The recorded objective is the objective on all the rows.
+    expect(Math.abs((mixed.history.loss.at(-1) as number) - a)).toBeLessThanOrEqual(1e-9 * a);
+  });
+
   it("a binary classifier over 3 workers (labels mapped to ±1 by --classes) equals the single-process fit", async () => {
     const cancer = loadDataset("breast_cancer", "benign");
     const Zc = new StandardScaler().fitTransform(cancer.X);

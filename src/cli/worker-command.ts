@@ -5,6 +5,10 @@ import { createBackend } from "../backend/create-backend.js";
 import { type LinearLoss, LossId } from "../backend/loss-id.js";
 import { readCsvAll } from "../io/csv-stream.js";
 import { isTableFile, readTableFile } from "../io/table-file.js";
+import { LinearRegression } from "../models/linear-regression.js";
+import { LinearSVM } from "../models/linear-svm.js";
+import { LogisticRegression } from "../models/logistic-regression.js";
+import type { LocalEpochRequest } from "../parallel/gradient-shard.js";
 
 /** Flags of `descent worker`. */
 export interface WorkerFlags {
@@ -14,9 +18,45 @@ export interface WorkerFlags {
 }
 
 /**
+ * One epoch of plain SGD over the shard from the given parameters, by the estimator of the loss
+ * (targets ±1 for the classification losses); returns [w…, b].
+ */
+async function localEpoch(
+  X: Float64Array,
+  rows: number,
+  d: number,
+  y: Float64Array,
+  req: LocalEpochRequest & { params: number[] },
+): Promise<Float64Array> {
+  if (!Array.isArray(req.params) || req.params.length !== d + 1) throw new Error(`params must hold ${d + 1} numbers`);
+  const opts = {
+    learningRate: req.learningRate,
+    batchSize: req.batchSize,
+    penalty: req.penalty,
+    alpha: req.alpha,
+    l1Ratio: req.l1Ratio,
+    seed: req.seed,
+    maxEpochs: 1,
+    tol: null,
+  };
+  const init = { coefInit: req.params.slice(0, d), interceptInit: req.params[d] as number };
+  const m = { data: X, rows, cols: d };
+  const loss = req.loss;
+  let model: LinearRegression | LogisticRegression | LinearSVM;
+  if (loss === "squared" || loss === "huber" || loss === "epsilonInsensitive" || loss === "squaredEpsilonInsensitive") {
+    model = await new LinearRegression({ ...opts, loss, epsilon: req.lossParam || 0.1 }).fit(m, y, init);
+  } else if (loss === "log") model = await new LogisticRegression(opts).fit(m, y, init);
+  else model = await new LinearSVM({ ...opts, loss }).fit(m, y, init);
+  const coef = model.coef as Float64Array;
+  return Float64Array.from([...coef, model.intercept as number]);
+}
+
+/**
  * Serves a shard: prints {"ready":true,"rows","cols","featureNames"}, then for each request
  * {"op":"gradient","params":[w…, b],"loss","lossParam"} the shard's loss sum and unscaled
- * gradient {"loss","grad":[…]} (summed in row order by the WASM kernels). Errors answer {"error"}.
+ * gradient {"loss","grad":[…]} (summed in row order by the WASM kernels); for {"op":"epoch",
+ * "params", …LocalEpochRequest} one local epoch of SGD from params, {"params"}. Errors answer
+ * {"error"}.
  */
 export async function runWorker(file: string, f: WorkerFlags): Promise<void> {
   const layout = { target: f.target, drop: [], features: null, labels: f.classes !== undefined };
@@ -38,6 +78,14 @@ export async function runWorker(file: string, f: WorkerFlags): Promise<void> {
     try {
       const req = JSON.parse(line) as { op: string; params?: number[]; loss?: string; lossParam?: number };
       if (req.op === "quit") break;
+      if (req.op === "epoch") {
+        say({
+          params: Array.from(
+            await localEpoch(data.X, data.rows, d, y, req as unknown as LocalEpochRequest & { params: number[] }),
+          ),
+        });
+        continue;
+      }
       if (req.op !== "gradient" || !Array.isArray(req.params) || req.params.length !== d + 1)
         throw new Error(`expected {"op":"gradient","params":[${d + 1} numbers],"loss"}`);
       if (typeof req.loss !== "string" || !Object.hasOwn(LossId, req.loss))

@@ -19,9 +19,9 @@ import {
   toMatrix,
   toVector,
 } from "../matrix.js";
-import type { PenaltyConfig } from "../optim/penalty.js";
+import { type PenaltyConfig, penaltyValue } from "../optim/penalty.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
-import type { GradientShard } from "../parallel/gradient-shard.js";
+import type { GradientShard, LocalSgdShard } from "../parallel/gradient-shard.js";
 import { formatBytes } from "../runtime/arena.js";
 import { emptyHistory, type History, type StopReason } from "../train/history.js";
 import { averageStart, optimizerOf, type ResolvedSgdOptions } from "../train/options.js";
@@ -647,6 +647,66 @@ export abstract class LinearModel {
     }
   }
 
+  /**
+   * Local SGD with averaging (iterative parameter mixing) over shards held elsewhere: each epoch
+   * every shard runs one epoch of plain SGD from the current parameters on its own rows, and the
+   * results are averaged, weighted by rows, in shard order. history.loss records the objective on
+   * all the rows after each average. Options as this model's (batchSize, learningRate, penalty;
+   * maxEpochs epochs; seed + epoch·shards + k seeds shard k's shuffle).
+   */
+  protected async mixOnShards(shards: readonly LocalSgdShard[], loss: LinearLoss, lossParam: number): Promise<void> {
+    this.assertUsable();
+    const first = shards[0];
+    if (first === undefined) throw new DescentError("E_EMPTY", `${this.modelName} needs at least one shard`);
+    const d = first.cols;
+    const n = shards.reduce((t, s) => t + s.rows, 0);
+    let params = new Float64Array(d + 1);
+    const history = emptyHistory();
+    const o = this.opts;
+    if (o.batchSize === "full")
+      throw new DescentError("E_OPTION", "local SGD needs a numeric batchSize (fitSharded trains full batch)");
+    const started = performance.now();
+    for (let e = 0; e < o.maxEpochs; e++) {
+      const parts = await Promise.all(
+        shards.map((s, k) =>
+          s.epoch(params, {
+            loss,
+            lossParam,
+            learningRate: optimizerOf(o).learningRate,
+            batchSize: o.batchSize as number,
+            penalty: o.penalty,
+            alpha: o.alpha,
+            l1Ratio: o.l1Ratio,
+            seed: o.seed + e * shards.length + k,
+          }),
+        ),
+      );
+      const mixed = new Float64Array(d + 1);
+      parts.forEach((p, k) => {
+        const w = (shards[k] as LocalSgdShard).rows / n;
+        for (let j = 0; j <= d; j++) mixed[j] = (mixed[j] as number) + w * (p[j] as number);
+      });
+      params = mixed;
+      const sums = await Promise.all(shards.map((s) => s.gradient(params, loss, lossParam)));
+      const total = sums.reduce((t, s) => t + s.loss, 0);
+      history.loss.push(total / n + penaltyValue(params, d, this.penalty));
+      history.gradNorm.push(Number.NaN);
+      history.learningRate.push(optimizerOf(o).learningRate);
+      history.ms.push(performance.now() - started);
+      if (!allFinite(params))
+        throw new DescentError("E_DIVERGED", `${this.modelName}: local SGD diverged at epoch ${e + 1}`);
+    }
+    this.params = params;
+    this.trainParams = null;
+    this.nOutputs = 1;
+    this.history = history;
+    this.subHistories = [history];
+    this.progress = [newProgress(optimizerOf(o).optimizer, d + 1)];
+    (this.progress[0] as TrainProgress).epoch = o.maxEpochs;
+    this.nEpochs = o.maxEpochs;
+    this.stopReason = "maxEpochs";
+  }
+
   /** Training state for the model JSON. */
   protected stateJSON(): Record<string, unknown> {
     return {
@@ -710,6 +770,11 @@ function zeroModelObjective(p: SubProblem): number {
     total += w * l;
   }
   return total / n;
+}
+
+function allFinite(a: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i] as number)) return false;
+  return true;
 }
 
 /** Element-wise sum of histories of different lengths (shorter ones held at their last value). */

@@ -5,7 +5,7 @@ import { MODEL_FORMAT, MODEL_VERSION, readCount, readEnvelope, readObject, readS
 import type { OnnxSpec } from "../io/onnx-export.js";
 import { type MatrixLike, toVector } from "../matrix.js";
 import { penaltyValue } from "../optim/penalty.js";
-import type { GradientShard } from "../parallel/gradient-shard.js";
+import type { GradientShard, LocalSgdShard } from "../parallel/gradient-shard.js";
 import { type ResolvedSgdOptions, resolveSgdOptions, type SgdOptions, serializableOptions } from "../train/options.js";
 import {
   type FitOptions,
@@ -127,6 +127,15 @@ export class LinearRegression extends LinearModel {
    */
   async fitSharded(shards: readonly GradientShard[]): Promise<this> {
     await this.trainOnShards(shards, this.loss, this.epsilon);
+    return this;
+  }
+
+  /**
+   * Local SGD with averaging over shards held elsewhere (see LinearModel.mixOnShards): maxEpochs
+   * rounds of one local epoch per shard, then the row-weighted average.
+   */
+  async fitLocalSgd(shards: readonly LocalSgdShard[]): Promise<this> {
+    await this.mixOnShards(shards, this.loss, this.epsilon);
     return this;
   }
 

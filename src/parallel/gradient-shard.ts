@@ -18,3 +18,21 @@ export interface GradientShard {
   readonly cols: number;
   gradient(params: Float64Array, loss: LinearLoss, lossParam: number): Promise<ShardGradient>;
 }
+
+/** What one local epoch runs: plain SGD over the shard's rows, as the estimator of `loss` would. */
+export interface LocalEpochRequest {
+  loss: LinearLoss;
+  lossParam: number;
+  learningRate: number;
+  batchSize: number;
+  penalty: "l2" | "l1" | "elasticnet" | "none";
+  alpha: number;
+  l1Ratio: number;
+  /** Seed of this epoch's shuffle on this shard. */
+  seed: number;
+}
+
+/** A shard that can also run a local epoch of SGD from given parameters (local SGD with averaging). */
+export interface LocalSgdShard extends GradientShard {
+  epoch(params: Float64Array, request: LocalEpochRequest): Promise<Float64Array>;
+}

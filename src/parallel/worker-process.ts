@@ -4,10 +4,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { LinearLoss } from "../backend/loss-id.js";
 import { DescentError } from "../errors.js";
-import type { GradientShard, ShardGradient } from "./gradient-shard.js";
+import type { LocalEpochRequest, LocalSgdShard, ShardGradient } from "./gradient-shard.js";
 
 /** A running worker process holding one shard. */
-export class WorkerProcess implements GradientShard {
+export class WorkerProcess implements LocalSgdShard {
   private constructor(
     private readonly child: ChildProcess,
     private readonly next: () => Promise<Record<string, unknown>>,
@@ -48,6 +48,14 @@ export class WorkerProcess implements GradientShard {
     );
     const r = await this.next();
     return { loss: Number(r.loss), grad: Float64Array.from(r.grad as number[]) };
+  }
+
+  async epoch(params: Float64Array, request: LocalEpochRequest): Promise<Float64Array> {
+    (this.child.stdin as NonNullable<ChildProcess["stdin"]>).write(
+      `${JSON.stringify({ op: "epoch", params: Array.from(params), ...request })}\n`,
+    );
+    const r = await this.next();
+    return Float64Array.from(r.params as number[]);
   }
 
   /** Asks the worker to exit and waits until it has (killing it after `graceMs`). */
