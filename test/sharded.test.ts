@@ -12,6 +12,7 @@ import { LogisticRegression } from "../src/models/logistic-regression.js";
 import { StandardScaler } from "../src/models/standard-scaler.js";
 import { WorkerProcess } from "../src/parallel/worker-process.js";
 import { loadDataset } from "./helpers/datasets.js";
+import { ridgeClosedForm } from "./helpers/linalg.js";
 
 const dir = mkdtempSync(join(tmpdir(), "descent-shards-"));
 const cli = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
@@ -69,6 +70,23 @@ describe("sharded full-batch training over worker processes", () => {
       });
     },
   );
+
+  it("L-BFGS over 4 workers reaches the ridge optimum (closed form) in a few dozen round trips", async () => {
+    const four = await shards("diabetes-lbfgs", Zd, diabetes.y, 4);
+    const m = await new LinearRegression({ alpha: 0.1, maxEpochs: 200, tol: null, gradTol: 1e-9 }).fitSharded(four, {
+      solver: "lbfgs",
+    });
+    const exact = ridgeClosedForm(Zd, diabetes.y, 0.1);
+    m.coef.forEach((c, j) => {
+      expect(Math.abs(c - (exact[j] as number))).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(exact[j] as number)));
+    });
+    expect(Math.abs(m.intercept - (exact[10] as number))).toBeLessThanOrEqual(1e-6 * (exact[10] as number));
+    expect(m.stopReason).toBe("gradTol");
+    expect(m.nEpochs).toBeLessThan(100);
+    await expect(new LinearRegression({ penalty: "l1" }).fitSharded(four, { solver: "lbfgs" })).rejects.toThrow(
+      /lbfgs/,
+    );
+  });
 
   it("local SGD with averaging over 4 workers reaches the single-process objective within 1%", async () => {
     const four = await shards("diabetes-local", Zd, diabetes.y, 4);

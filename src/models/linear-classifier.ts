@@ -250,7 +250,10 @@ export abstract class LinearClassifier extends LinearModel {
    * targets ±1: `descent worker … --classes a,b` maps b to +1): the same result as fit with
    * batchSize 'full' on all the rows, to 1e-12. `classes` are the two labels, negative first.
    */
-  async fitSharded(shards: readonly GradientShard[], options: { classes: readonly Label[] }): Promise<this> {
+  async fitSharded(
+    shards: readonly GradientShard[],
+    options: { classes: readonly Label[]; solver?: "gd" | "lbfgs" },
+  ): Promise<this> {
     const classes = [...options.classes];
     if (classes.length !== 2) {
       throw new DescentError(
@@ -258,7 +261,8 @@ export abstract class LinearClassifier extends LinearModel {
         `${this.modelName}.fitSharded trains two classes (got ${classes.length}): pass { classes: [negative, positive] }`,
       );
     }
-    await this.trainOnShards(shards, this.binaryLoss, 0);
+    if (options.solver === "lbfgs") await this.lbfgsOnShards(shards, this.binaryLoss, 0);
+    else await this.trainOnShards(shards, this.binaryLoss, 0);
     this.classes = classes;
     return this;
   }

@@ -19,6 +19,7 @@ import {
   toMatrix,
   toVector,
 } from "../matrix.js";
+import { lbfgs } from "../optim/lbfgs.js";
 import { type PenaltyConfig, penaltyValue } from "../optim/penalty.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
 import type { GradientShard, LocalSgdShard } from "../parallel/gradient-shard.js";
@@ -645,6 +646,65 @@ export abstract class LinearModel {
     } finally {
       backend.dispose();
     }
+  }
+
+  /**
+   * L-BFGS over shards held elsewhere (see src/optim/lbfgs.ts): the objective J = (Σ loss)/n +
+   * alpha·R(w) and its gradient from the shards' partial sums at each evaluation, maxEpochs
+   * iterations at most, stopping on gradTol (1e-10 when null) or on an improvement below tol
+   * relative. Needs a smooth penalty ('l2' or 'none'). history.loss is J after each iteration.
+   */
+  protected async lbfgsOnShards(shards: readonly GradientShard[], loss: LinearLoss, lossParam: number): Promise<void> {
+    this.assertUsable();
+    const first = shards[0];
+    if (first === undefined) throw new DescentError("E_EMPTY", `${this.modelName} needs at least one shard`);
+    if (this.opts.penalty === "l1" || this.opts.penalty === "elasticnet") {
+      throw new DescentError(
+        "E_OPTION",
+        "option 'penalty' must be 'l2' or 'none' with solver 'lbfgs' (L1 is not smooth)",
+      );
+    }
+    const d = first.cols;
+    const n = shards.reduce((t, s) => t + s.rows, 0);
+    const alpha = this.opts.penalty === "l2" ? this.opts.alpha : 0;
+    const objective = async (x: Float64Array, g: Float64Array): Promise<number> => {
+      const parts = await Promise.all(shards.map((s) => s.gradient(x, loss, lossParam)));
+      let total = 0;
+      g.fill(0);
+      for (const part of parts) {
+        total += part.loss;
+        for (let j = 0; j <= d; j++) g[j] = (g[j] as number) + (part.grad[j] as number);
+      }
+      let w2 = 0;
+      for (let j = 0; j <= d; j++) g[j] = (g[j] as number) / n;
+      for (let j = 0; j < d; j++) {
+        w2 += (x[j] as number) ** 2;
+        g[j] = (g[j] as number) + alpha * (x[j] as number);
+      }
+      if (!this.opts.fitIntercept) g[d] = 0;
+      return total / n + 0.5 * alpha * w2;
+    };
+    const started = performance.now();
+    const r = await lbfgs(objective, new Float64Array(d + 1), {
+      maxIterations: this.opts.maxEpochs,
+      gradTol: this.opts.gradTol ?? 1e-10,
+      tol: this.opts.tol,
+    });
+    const history = emptyHistory();
+    history.loss = r.values;
+    history.gradNorm = r.gradNorms;
+    history.learningRate = r.values.map(() => Number.NaN);
+    history.ms = r.values.map(() => performance.now() - started);
+    this.params = r.x;
+    this.trainParams = null;
+    this.nOutputs = 1;
+    this.history = history;
+    this.subHistories = [history];
+    this.progress = [newProgress(optimizerOf(this.opts).optimizer, d + 1)];
+    (this.progress[0] as TrainProgress).epoch = r.values.length;
+    this.nEpochs = r.values.length;
+    this.stopReason = r.stop === "lineSearch" ? "tol" : r.stop;
+    if (!allFinite(r.x)) throw new DescentError("E_DIVERGED", `${this.modelName}: L-BFGS reached non-finite weights`);
   }
 
   /**

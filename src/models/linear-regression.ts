@@ -123,10 +123,12 @@ export class LinearRegression extends LinearModel {
 
   /**
    * Full-batch training over shards of the rows held elsewhere (see GradientShard and `descent
-   * worker`): the same result as fit with batchSize 'full' on all the rows, to 1e-12.
+   * worker`): by default the optimizer's steps, the same result as fit with batchSize 'full' on
+   * all the rows to 1e-12; with `solver: 'lbfgs'` L-BFGS (far fewer round trips to the shards).
    */
-  async fitSharded(shards: readonly GradientShard[]): Promise<this> {
-    await this.trainOnShards(shards, this.loss, this.epsilon);
+  async fitSharded(shards: readonly GradientShard[], options: { solver?: "gd" | "lbfgs" } = {}): Promise<this> {
+    if (options.solver === "lbfgs") await this.lbfgsOnShards(shards, this.loss, this.epsilon);
+    else await this.trainOnShards(shards, this.loss, this.epsilon);
     return this;
   }
 
