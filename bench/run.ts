@@ -8,6 +8,7 @@ import { machineInfo } from "../src/cli/machine-info.js";
 import { setWasmLocation } from "../src/runtime/wasm-location.js";
 import { benchData } from "./bench-data.js";
 import { formatDefaultTraining, formatEndToEnd, runDefaultTraining, runEndToEnd } from "./end-to-end.js";
+import { formatReadBench, formatShardBench, runReadBench, runShardBench } from "./io.js";
 import { formatMf, runMfBench } from "./mf.js";
 import { formatGemmBench, formatMlpBench, runGemmBench, runMlpBench } from "./mlp.js";
 import { tfjsGradientPeer } from "./peers/tfjs.js";
@@ -19,6 +20,7 @@ setWasmLocation(new URL("../../", import.meta.url));
 
 const quick = process.argv.includes("--quick");
 const mlpOnly = process.argv.includes("--mlp");
+const ioOnly = process.argv.includes("--io");
 const machine = machineInfo();
 console.log(
   `descent benchmarks: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? " (quick)" : ""}\n`,
@@ -48,8 +50,35 @@ async function mlpSection(): Promise<{
   return { epochs, gemm };
 }
 
+/** Section 8: data in and training across processes (also alone, `npm run bench -- --io`). */
+async function ioSection(): Promise<{
+  reads: Awaited<ReturnType<typeof runReadBench>>;
+  shards: Awaited<ReturnType<typeof runShardBench>>;
+}> {
+  const rows = quick ? 200_000 : 1_000_000;
+  console.log(
+    `\n8. Data in: reading a ${rows.toLocaleString("en")} × 21 numeric file (6-decimal numbers) as CSV, Parquet and Arrow IPC,`,
+  );
+  console.log("   each read in a fresh process (median of 3): seconds, rows/s, peak RSS of that process.\n");
+  const reads = await runReadBench(rows, quick ? 1 : 3);
+  console.log(formatReadBench(reads));
+  console.log(
+    "\n   Full-batch training across processes: 200,000 × 20 rows in shards, one `descent worker` process each,",
+  );
+  console.log(
+    "   LinearRegression.fitSharded (every iteration a gradient round trip to every worker), 20 iterations.\n",
+  );
+  const shards = await runShardBench(200_000, 20);
+  console.log(formatShardBench(shards));
+  return { reads, shards };
+}
+
 if (mlpOnly) {
   await mlpSection();
+  process.exit(0);
+}
+if (ioOnly) {
+  await ioSection();
   process.exit(0);
 }
 console.log(
@@ -116,6 +145,7 @@ console.log(
 const study = await runShuffleStudy(quick);
 console.log(formatShuffleStudy(study));
 const mlp = await mlpSection();
+const io = await ioSection();
 const out = new URL("../../../bench/results/", import.meta.url);
 mkdirSync(out, { recursive: true });
 const file = new URL("latest.json", out);
@@ -132,6 +162,7 @@ writeFileSync(
       matrixFactorization: mf,
       shuffleStudy: study,
       mlp,
+      io,
     },
     null,
     2,
