@@ -89,6 +89,34 @@ describe("Parquet and Arrow files in the CLI", () => {
     }
     expect(params[1]).toBe(params[0]);
     expect(params[2]).toBe(params[0]);
+    // Streamed under a small --memory: row group by row group (Parquet), batch by batch (Arrow).
+    const big = join(dir, "big.parquet");
+    const n = 60_000;
+    const bigCols = { a: new Float64Array(n), b: new Float64Array(n), y: new Float64Array(n) };
+    for (let i = 0; i < n; i++) {
+      bigCols.a[i] = Math.sin(i);
+      bigCols.b[i] = Math.cos(i * 0.7);
+      bigCols.y[i] = 2 * (bigCols.a[i] as number) - (bigCols.b[i] as number);
+    }
+    writeFileSync(
+      big,
+      new Uint8Array(
+        parquetWriteBuffer({
+          columnData: Object.entries(bigCols).map(([name, data]) => ({
+            name,
+            data: Array.from(data),
+            type: "DOUBLE" as const,
+          })),
+          rowGroupSize: 10_000,
+        }),
+      ),
+    );
+    const streamed = run("fit", big, "--target", "y", "--memory", "1MiB", "--epochs", "3", "--json");
+    expect(streamed.status, streamed.stderr).toBe(0);
+    const report = JSON.parse(streamed.stdout) as { mode: string; rows: number; trainScore: number };
+    expect(report.mode).toBe("stream");
+    expect(report.rows).toBe(n);
+    expect(report.trainScore).toBeGreaterThan(0.99);
     const missing = run("fit", parquet, "--target", "nope");
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/no target column 'nope'/);

@@ -5,7 +5,7 @@ import type { ActivationName } from "../backend/mlp-net.js";
 import { DescentError } from "../errors.js";
 import { type CsvChunk, type CsvLayout, readCsvAll, readCsvChunks } from "../io/csv-stream.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
-import { isTableFile, readTableFile } from "../io/table-file.js";
+import { isTableFile, readTableChunks, readTableFile } from "../io/table-file.js";
 import type { Matrix } from "../matrix.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM, type MarginLoss } from "../models/linear-svm.js";
@@ -201,6 +201,11 @@ function readAll(file: string, layout: CsvLayout): Promise<CsvChunk> {
   return isTableFile(file) ? readTableFile(file, layout) : readCsvAll(file, layout);
 }
 
+/** A data file a chunk at a time: CSV blocks of chunkRows rows, Parquet row groups, Arrow record batches. */
+function readChunks(file: string, layout: CsvLayout, chunkRows: number): AsyncGenerator<CsvChunk> {
+  return isTableFile(file) ? readTableChunks(file, layout) : readCsvChunks(file, layout, chunkRows);
+}
+
 /** Column count of the header line (to size chunks before reading any rows). */
 async function headerColumns(path: string): Promise<number> {
   const fh = await open(path, "r");
@@ -293,8 +298,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
   checkValidationFraction(f.validation);
   const budget = f.memory === undefined ? defaultBudget() : parseBytes(f.memory);
   const size = (await stat(file)).size;
-  // Parquet and Arrow files are read whole (their row groups are not streamed yet).
-  const streaming = !isTableFile(file) && size * 4 > budget;
+  const streaming = size * 4 > budget;
   const options = modelOptions(f, streaming);
   const progressMode = f.json || f.quiet ? "quiet" : tty ? "bar" : "lines";
   const total = (options.maxEpochs as number | undefined) ?? (streaming ? 10 : 1000);
@@ -363,10 +367,13 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
 
     // Out of core: one pass for the scaler and the labels, then each epoch streams the file through
     // partialFit one chunk at a time, then one pass for the final objective and scores.
-    const chunkRows = Math.max(256, Math.floor(budget / 8 / ((await headerColumns(file)) * 96)));
+    // (Parquet and Arrow files come in their own row groups and record batches.)
+    const chunkRows = isTableFile(file)
+      ? 0
+      : Math.max(256, Math.floor(budget / 8 / ((await headerColumns(file)) * 96)));
     const labelSet = new Set<number | string>();
     let seen = 0;
-    for await (const chunk of readCsvChunks(file, layout, chunkRows)) {
+    for await (const chunk of readChunks(file, layout, chunkRows)) {
       featureNames = chunk.featureNames;
       const { train: tr } = split(chunk, seen, seed, fraction);
       seen += chunk.rows;
@@ -380,7 +387,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
     for (let e = 1; e <= total; e++) {
       let first = 0;
       let lastLoss = Number.NaN;
-      for await (const chunk of readCsvChunks(file, layout, chunkRows)) {
+      for await (const chunk of readChunks(file, layout, chunkRows)) {
         const { train: tr } = split(chunk, first, seed, fraction);
         first += chunk.rows;
         if (tr.rows === 0) continue;
@@ -404,7 +411,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
     }
     progress.stop();
     let first = 0;
-    for await (const chunk of readCsvChunks(file, layout, chunkRows)) {
+    for await (const chunk of readChunks(file, layout, chunkRows)) {
       const parts = split(chunk, first, seed, fraction);
       first += chunk.rows;
       const fix = (c: CsvChunk): Array<number | string> => (numericLabels ? c.y.map(Number) : c.y);

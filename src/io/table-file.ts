@@ -1,7 +1,7 @@
 // Parquet and Arrow files for the CLI: their numeric columns copied column by column into the
 // row-major matrix training reads (no row objects), cut into features and a target as a CSV is.
 import { readFile } from "node:fs/promises";
-import { tableFromIPC } from "apache-arrow";
+import { RecordBatchReader, tableFromIPC } from "apache-arrow";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from "hyparquet";
 import { DescentError } from "../errors.js";
 import type { CsvChunk, CsvLayout } from "./csv-stream.js";
@@ -59,20 +59,8 @@ function numberAt(v: unknown, row: number, column: string, hint: string): number
   return n;
 }
 
-/**
- * A whole .parquet, .arrow or .arrows file as one chunk, cut as `layout` says (the same errors as
- * the CSV reader's, naming row and column). Values are read per column into X, row-major.
- */
-export async function readTableFile(path: string, layout: CsvLayout): Promise<CsvChunk> {
-  let cols: Columns;
-  try {
-    cols = path.endsWith(".parquet") ? await parquetColumns(path) : await arrowColumns(path);
-  } catch (err) {
-    if (err instanceof DescentError) throw err;
-    const e = err as { code?: string; message?: string };
-    if (e.code === "ENOENT") fail(`cannot read '${path}': no such file`);
-    fail(`cannot read '${path}': ${e.message ?? String(err)}`);
-  }
+/** Columns of a table as one chunk cut as `layout` says (`firstRow`: the row number of its first row). */
+function cutColumns(cols: Columns, layout: CsvLayout, path: string, firstRow: number): CsvChunk {
   const { names, values, rows } = cols;
   for (const dname of layout.drop)
     if (!names.includes(dname)) fail(`--drop: '${path}' has no column '${dname}' (columns: ${names.join(", ")})`);
@@ -88,7 +76,6 @@ export async function readTableFile(path: string, layout: CsvLayout): Promise<Cs
         })
       : names.map((_, i) => i).filter((i) => i !== targetIdx && !layout.drop.includes(names[i] as string));
   if (featureIdx.length === 0) fail(`'${path}' has no feature columns besides the target`);
-  if (rows === 0) throw new DescentError("E_EMPTY", `'${path}' has no rows`);
   const d = featureIdx.length;
   const X = new Float64Array(rows * d);
   featureIdx.forEach((col, j) => {
@@ -98,9 +85,9 @@ export async function readTableFile(path: string, layout: CsvLayout): Promise<Cs
     if (v instanceof Float64Array || v instanceof Float32Array || v instanceof Int32Array) {
       for (let r = 0; r < rows; r++) {
         const x = v[r] as number;
-        X[r * d + j] = Number.isFinite(x) ? x : numberAt(x, r, name, hint);
+        X[r * d + j] = Number.isFinite(x) ? x : numberAt(x, firstRow + r, name, hint);
       }
-    } else for (let r = 0; r < rows; r++) X[r * d + j] = numberAt(v[r], r, name, hint);
+    } else for (let r = 0; r < rows; r++) X[r * d + j] = numberAt(v[r], firstRow + r, name, hint);
   });
   const y: Array<number | string> = [];
   if (targetIdx >= 0) {
@@ -109,12 +96,79 @@ export async function readTableFile(path: string, layout: CsvLayout): Promise<Cs
       const cell = v[r];
       if (layout.labels) {
         if (cell === null || cell === undefined || cell === "")
-          fail(`row ${r + 1}, target column '${layout.target}': the label is empty`);
-        y.push(typeof cell === "bigint" ? String(cell) : (String(cell) as string));
-      } else y.push(numberAt(cell, r, layout.target as string, ""));
+          fail(`row ${firstRow + r + 1}, target column '${layout.target}': the label is empty`);
+        y.push(String(cell));
+      } else y.push(numberAt(cell, firstRow + r, layout.target as string, ""));
     }
   }
   return { featureNames: featureIdx.map((i) => names[i] as string), X, rows, y, hasTarget: targetIdx >= 0 };
+}
+
+/** A read failure as E_FORMAT naming the file. */
+function readFailure(path: string, err: unknown): never {
+  if (err instanceof DescentError) throw err;
+  const e = err as { code?: string; message?: string };
+  if (e.code === "ENOENT") fail(`cannot read '${path}': no such file`);
+  fail(`cannot read '${path}': ${e.message ?? String(err)}`);
+}
+
+/**
+ * A whole .parquet, .arrow or .arrows file as one chunk, cut as `layout` says (the same errors as
+ * the CSV reader's, naming row and column). Values are read per column into X, row-major.
+ */
+export async function readTableFile(path: string, layout: CsvLayout): Promise<CsvChunk> {
+  let cols: Columns;
+  try {
+    cols = path.endsWith(".parquet") ? await parquetColumns(path) : await arrowColumns(path);
+  } catch (err) {
+    readFailure(path, err);
+  }
+  if (cols.rows === 0) throw new DescentError("E_EMPTY", `'${path}' has no rows`);
+  return cutColumns(cols, layout, path, 0);
+}
+
+/**
+ * A .parquet file one row group at a time, or an Arrow file one record batch at a time, each cut
+ * as `layout` says: memory bounded by the largest row group (the CLI's --memory streaming).
+ */
+export async function* readTableChunks(path: string, layout: CsvLayout): AsyncGenerator<CsvChunk> {
+  let first = 0;
+  try {
+    if (path.endsWith(".parquet")) {
+      const file = await asyncBufferFromFile(path);
+      const meta = await parquetMetadataAsync(file);
+      const names = meta.schema.slice(1).map((s) => s.name);
+      for (const group of meta.row_groups) {
+        const rows = Number(group.num_rows);
+        const values: unknown[][] = names.map(() => new Array(rows));
+        await parquetRead({
+          file,
+          metadata: meta,
+          rowStart: first,
+          rowEnd: first + rows,
+          onChunk: ({ columnName, columnData, rowStart }) => {
+            const out = values[names.indexOf(columnName)] as unknown[];
+            for (let i = 0; i < columnData.length; i++) {
+              const r = rowStart + i - first;
+              if (r >= 0 && r < rows) out[r] = columnData[i];
+            }
+          },
+        });
+        yield cutColumns({ names, values, rows }, layout, path, first);
+        first += rows;
+      }
+      return;
+    }
+    const reader = RecordBatchReader.from(await readFile(path));
+    for (const batch of reader) {
+      const names = batch.schema.fields.map((f) => f.name);
+      const values = names.map((_, i) => (batch.getChildAt(i)?.toArray() ?? []) as ArrayLike<unknown>);
+      yield cutColumns({ names, values, rows: batch.numRows }, layout, path, first);
+      first += batch.numRows;
+    }
+  } catch (err) {
+    readFailure(path, err);
+  }
 }
 
 /** Whether the CLI reads `path` as a Parquet or Arrow file (by its extension). */
