@@ -1,0 +1,3 @@
+// Node-only parts of the library (`import … from "descent/node"`): they start processes.
+export { runWorker, type WorkerFlags } from "./cli/worker-command.js";
+export { WorkerProcess } from "./parallel/worker-process.js";
