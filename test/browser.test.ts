@@ -5,6 +5,7 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parquetWriteBuffer } from "hyparquet-writer";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemoServer } from "../src/cli/demo-server.js";
@@ -435,6 +436,37 @@ describe("the lab's panels", () => {
     await page.click("#tab-train");
     await page.setInputFiles("#train-file", { name: "study.csv", mimeType: "text/csv", buffer });
     await page.waitForFunction(() => (document.getElementById("train-target") as HTMLSelectElement).value === "score");
+    await page.selectOption("#train-model", "linear");
+    await page.selectOption("#train-optimizer", "sgd");
+    await page.fill("#train-lr", "0.1");
+    await page.uncheck("#train-early");
+    await page.fill("#train-epochs", "300");
+    await page.click("#train-run");
+    await page.waitForSelector("#train-result[data-state='done']");
+    expect(Number(await page.getAttribute("#train-result", "data-score"))).toBeGreaterThan(0.95);
+  });
+
+  it("a Parquet file dropped on the Train panel trains as its CSV would", async () => {
+    const n = 80;
+    const hours = Array.from({ length: n }, (_, i) => i / 8);
+    const score = hours.map((x, i) => Number((3 * x + 2 + Math.sin(i) * 0.5).toFixed(4)));
+    const buffer = Buffer.from(
+      parquetWriteBuffer({
+        columnData: [
+          { name: "hours", data: hours, type: "DOUBLE" },
+          { name: "score", data: score, type: "DOUBLE" },
+        ],
+      }),
+    );
+    await page.click("#tab-train");
+    await page.evaluate(() => {
+      (document.getElementById("train-result") as HTMLElement).dataset.state = "";
+    });
+    await page.setInputFiles("#train-file", { name: "study.parquet", mimeType: "application/octet-stream", buffer });
+    await page.waitForFunction(() =>
+      /study\.parquet: 80 rows × 2 columns/.test(document.getElementById("train-result")?.textContent ?? ""),
+    );
+    expect(await page.inputValue("#train-target")).toBe("score");
     await page.selectOption("#train-model", "linear");
     await page.selectOption("#train-optimizer", "sgd");
     await page.fill("#train-lr", "0.1");

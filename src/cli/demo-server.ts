@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
-import { extname, normalize, sep } from "node:path";
+import { dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -26,6 +26,25 @@ const VENDOR: Record<string, string> = {
   "/vendor/csv-parse.js": createRequire(import.meta.url).resolve("csv-parse/browser/esm/sync"),
 };
 
+/** Folders of dependencies served whole (ES modules importing their siblings), by URL prefix. */
+const VENDOR_DIRS: Record<string, string> = {
+  // hyparquet's browser entry: plain ES modules, no Node built-ins.
+  "/vendor/hyparquet/": dirname(createRequire(import.meta.url).resolve("hyparquet/src/index.js")),
+};
+
+/** The file a vendor URL names, or undefined. */
+function vendorFile(path: string): string | undefined {
+  const exact = VENDOR[path];
+  if (exact !== undefined) return exact;
+  for (const [prefix, folder] of Object.entries(VENDOR_DIRS)) {
+    if (!path.startsWith(prefix)) continue;
+    const rel = normalize(path.slice(prefix.length));
+    if (rel.startsWith("..") || rel.includes(`${sep}..`) || !rel.endsWith(".js")) return undefined;
+    return join(folder, rel);
+  }
+  return undefined;
+}
+
 /**
  * Serves the lab (web/), the built library (dist/) and the bundled data (data/) on 127.0.0.1 with
  * the COOP/COEP headers that make the page cross-origin isolated (SharedArrayBuffer, so threads).
@@ -42,7 +61,7 @@ export function startDemoServer(port: number): Promise<{ server: Server; url: st
       const path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
       const rel = path === "/" ? "web/index.html" : normalize(path.slice(1));
       const top = rel.split(sep)[0] ?? "";
-      const vendor = VENDOR[path];
+      const vendor = vendorFile(path);
       if (vendor === undefined && (rel.startsWith("..") || !PUBLIC.includes(top))) throw new Error("not public");
       const file = vendor ?? root + rel;
       if (!(await stat(file)).isFile()) throw new Error("not a file");

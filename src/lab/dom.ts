@@ -21,6 +21,25 @@ export async function parseCsvText(text: string): Promise<{ header: string[]; ro
   return { header, rows };
 }
 
+/**
+ * A Parquet file's rows as header and string cells (hyparquet's browser modules, served by the lab
+ * server), so a dropped Parquet file feeds the same panels a CSV does.
+ */
+export async function parseParquetFile(file: File): Promise<{ header: string[]; rows: string[][] }> {
+  const url = "/vendor/hyparquet/index.js";
+  const mod = (await import(url)) as {
+    parquetMetadata: (b: ArrayBuffer) => { schema: Array<{ name: string }> };
+    parquetReadObjects: (o: { file: ArrayBuffer }) => Promise<Array<Record<string, unknown>>>;
+  };
+  const buffer = await file.arrayBuffer();
+  const header = mod
+    .parquetMetadata(buffer)
+    .schema.slice(1)
+    .map((s) => s.name);
+  const objects = await mod.parquetReadObjects({ file: buffer });
+  return { header, rows: objects.map((o) => header.map((h) => String(o[h]))) };
+}
+
 /** Fills a definition list with (term, value) pairs; `bad` marks the values as an error. */
 export function showPairs(list: HTMLDListElement, pairs: ReadonlyArray<[string, string]>, bad = false): void {
   list.replaceChildren(

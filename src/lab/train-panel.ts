@@ -7,7 +7,7 @@ import type { EpochInfo } from "../train/history.js";
 import type { OptimizerName, SgdOptions } from "../train/options.js";
 import { fitInWorker, type WorkerModelKind } from "../web/fit-in-worker.js";
 import { drawLines } from "./canvas-plot.js";
-import { byId, numberOf, parseCsvText, showPairs } from "./dom.js";
+import { byId, numberOf, parseCsvText, parseParquetFile, showPairs } from "./dom.js";
 
 const TARGETS: Record<string, string> = { diabetes: "progression", breast_cancer: "benign", iris: "species" };
 const MODEL_FOR: Record<string, string> = { diabetes: "linear", breast_cancer: "logistic", iris: "logistic" };
@@ -55,7 +55,10 @@ export function setupTrainPanel(): void {
   };
   const loadFile = async (file: File): Promise<void> => {
     try {
-      useTable({ ...(await parseCsvText(await file.text())), name: file.name });
+      const parsed = /\.parquet$/i.test(file.name)
+        ? await parseParquetFile(file)
+        : await parseCsvText(await file.text());
+      useTable({ ...parsed, name: file.name });
       dataset.value = "file";
     } catch (err) {
       show([["error", (err as Error).message]], true);
