@@ -125,7 +125,7 @@ describe("Parquet and Arrow files in the CLI", () => {
 
 describe("a Parquet file five times the memory budget", () => {
   it("streams row group by row group within the budget plus Node's baseline", () => {
-    // 16 MiB budget, an 88 MB file: 3,600,000 rows of 3 doubles in row groups of 50,000.
+    // 16 MiB budget, an 88 MB file: 3,600,000 rows of 3 doubles in row groups of 20,000.
     const n = 3_600_000;
     const cols = { a: new Array<number>(n), b: new Array<number>(n), y: new Array<number>(n) };
     for (let i = 0; i < n; i++) {
@@ -141,7 +141,7 @@ describe("a Parquet file five times the memory budget", () => {
       new Uint8Array(
         parquetWriteBuffer({
           columnData: Object.entries(cols).map(([name, data]) => ({ name, data, type: "DOUBLE" as const })),
-          rowGroupSize: 50_000,
+          rowGroupSize: 20_000,
         }),
       ),
     );

@@ -1,8 +1,7 @@
 // Parquet and Arrow files for the CLI: their numeric columns copied column by column into the
 // row-major matrix training reads (no row objects), cut into features and a target as a CSV is.
+// The readers are imported when a file needs them (apache-arrow alone adds tens of MB to a process).
 import { readFile } from "node:fs/promises";
-import { RecordBatchReader, tableFromIPC } from "apache-arrow";
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from "hyparquet";
 import { DescentError } from "../errors.js";
 import type { CsvChunk, CsvLayout } from "./csv-stream.js";
 
@@ -19,6 +18,7 @@ function fail(message: string): never {
 
 /** Every column of a Parquet file (hyparquet: pure JS, in Node and browsers), read column chunk by chunk. */
 async function parquetColumns(path: string): Promise<Columns> {
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetRead } = await import("hyparquet");
   const file = await asyncBufferFromFile(path);
   const meta = await parquetMetadataAsync(file);
   const rows = Number(meta.num_rows);
@@ -38,6 +38,7 @@ async function parquetColumns(path: string): Promise<Columns> {
 
 /** Every column of an Arrow IPC file or stream (.arrow / .arrows). */
 async function arrowColumns(path: string): Promise<Columns> {
+  const { tableFromIPC } = await import("apache-arrow");
   const table = tableFromIPC(await readFile(path));
   const names = table.schema.fields.map((f) => f.name);
   const values = names.map((_, i) => {
@@ -135,22 +136,33 @@ export async function* readTableChunks(path: string, layout: CsvLayout): AsyncGe
   let first = 0;
   try {
     if (path.endsWith(".parquet")) {
+      const { asyncBufferFromFile, parquetMetadataAsync, parquetRead } = await import("hyparquet");
       const file = await asyncBufferFromFile(path);
       const meta = await parquetMetadataAsync(file);
       const names = meta.schema.slice(1).map((s) => s.name);
       for (const group of meta.row_groups) {
         const rows = Number(group.num_rows);
-        const values: unknown[][] = names.map(() => new Array(rows));
+        // Numeric columns land in typed arrays (no boxed numbers to collect between row groups).
+        const values: Array<unknown[] | Float64Array> = names.map(() => new Float64Array(rows));
         await parquetRead({
           file,
           metadata: meta,
           rowStart: first,
           rowEnd: first + rows,
           onChunk: ({ columnName, columnData, rowStart }) => {
-            const out = values[names.indexOf(columnName)] as unknown[];
+            const at = names.indexOf(columnName);
+            let out = values[at] as unknown[] | Float64Array;
+            const numeric =
+              columnData instanceof Float64Array ||
+              columnData instanceof Float32Array ||
+              columnData instanceof Int32Array;
+            if (!numeric && out instanceof Float64Array) {
+              out = Array.from(out) as unknown[];
+              values[at] = out;
+            }
             for (let i = 0; i < columnData.length; i++) {
               const r = rowStart + i - first;
-              if (r >= 0 && r < rows) out[r] = columnData[i];
+              if (r >= 0 && r < rows) out[r] = columnData[i] as number;
             }
           },
         });
@@ -159,6 +171,7 @@ export async function* readTableChunks(path: string, layout: CsvLayout): AsyncGe
       }
       return;
     }
+    const { RecordBatchReader } = await import("apache-arrow");
     const reader = RecordBatchReader.from(await readFile(path));
     for (const batch of reader) {
       const names = batch.schema.fields.map((f) => f.name);
