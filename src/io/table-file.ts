@@ -16,24 +16,60 @@ function fail(message: string): never {
   throw new DescentError("E_FORMAT", message);
 }
 
-/** Every column of a Parquet file (hyparquet: pure JS, in Node and browsers), read column chunk by chunk. */
-async function parquetColumns(path: string): Promise<Columns> {
-  const { asyncBufferFromFile, parquetMetadataAsync, parquetRead } = await import("hyparquet");
-  const file = await asyncBufferFromFile(path);
-  const meta = await parquetMetadataAsync(file);
-  const rows = Number(meta.num_rows);
-  const names = meta.schema.slice(1).map((s) => s.name);
-  const values: unknown[][] = names.map(() => new Array(rows));
-  await parquetRead({
+type Hyparquet = typeof import("hyparquet");
+type ParquetFile = Awaited<ReturnType<Hyparquet["asyncBufferFromFile"]>>;
+type ParquetMeta = Awaited<ReturnType<Hyparquet["parquetMetadataAsync"]>>;
+
+/** An open Parquet file: its reader module, bytes, metadata and column names. */
+interface ParquetSource {
+  hyparquet: Hyparquet;
+  file: ParquetFile;
+  meta: ParquetMeta;
+  names: string[];
+}
+
+async function openParquet(path: string): Promise<ParquetSource> {
+  const hyparquet = await import("hyparquet");
+  const file = await hyparquet.asyncBufferFromFile(path);
+  const meta = await hyparquet.parquetMetadataAsync(file);
+  return { hyparquet, file, meta, names: meta.schema.slice(1).map((s) => s.name) };
+}
+
+/**
+ * Rows first .. first+rows of a Parquet file as columns. Numeric columns land in Float64Arrays (no
+ * boxed numbers); a column whose chunks are not typed arrays (bigints, strings, nulls) stays an
+ * ordinary array for cutColumns to check cell by cell.
+ */
+async function parquetRows(src: ParquetSource, first: number, rows: number): Promise<Columns> {
+  const { hyparquet, file, meta, names } = src;
+  const values: Array<unknown[] | Float64Array> = names.map(() => new Float64Array(rows));
+  await hyparquet.parquetRead({
     file,
     metadata: meta,
+    rowStart: first,
+    rowEnd: first + rows,
     onChunk: ({ columnName, columnData, rowStart }) => {
       const at = names.indexOf(columnName);
-      const out = values[at] as unknown[];
-      for (let i = 0; i < columnData.length; i++) out[rowStart + i] = columnData[i];
+      let out = values[at] as unknown[] | Float64Array;
+      const numeric =
+        columnData instanceof Float64Array || columnData instanceof Float32Array || columnData instanceof Int32Array;
+      if (!numeric && out instanceof Float64Array) {
+        out = Array.from(out) as unknown[];
+        values[at] = out;
+      }
+      for (let i = 0; i < columnData.length; i++) {
+        const r = rowStart + i - first;
+        if (r >= 0 && r < rows) out[r] = columnData[i] as number;
+      }
     },
   });
   return { names, values, rows };
+}
+
+/** Every column of a Parquet file (hyparquet: pure JS, in Node and browsers). */
+async function parquetColumns(path: string): Promise<Columns> {
+  const src = await openParquet(path);
+  return parquetRows(src, 0, Number(src.meta.num_rows));
 }
 
 /** Every column of an Arrow IPC file or stream (.arrow / .arrows). */
@@ -136,37 +172,10 @@ export async function* readTableChunks(path: string, layout: CsvLayout): AsyncGe
   let first = 0;
   try {
     if (path.endsWith(".parquet")) {
-      const { asyncBufferFromFile, parquetMetadataAsync, parquetRead } = await import("hyparquet");
-      const file = await asyncBufferFromFile(path);
-      const meta = await parquetMetadataAsync(file);
-      const names = meta.schema.slice(1).map((s) => s.name);
-      for (const group of meta.row_groups) {
+      const src = await openParquet(path);
+      for (const group of src.meta.row_groups) {
         const rows = Number(group.num_rows);
-        // Numeric columns land in typed arrays (no boxed numbers to collect between row groups).
-        const values: Array<unknown[] | Float64Array> = names.map(() => new Float64Array(rows));
-        await parquetRead({
-          file,
-          metadata: meta,
-          rowStart: first,
-          rowEnd: first + rows,
-          onChunk: ({ columnName, columnData, rowStart }) => {
-            const at = names.indexOf(columnName);
-            let out = values[at] as unknown[] | Float64Array;
-            const numeric =
-              columnData instanceof Float64Array ||
-              columnData instanceof Float32Array ||
-              columnData instanceof Int32Array;
-            if (!numeric && out instanceof Float64Array) {
-              out = Array.from(out) as unknown[];
-              values[at] = out;
-            }
-            for (let i = 0; i < columnData.length; i++) {
-              const r = rowStart + i - first;
-              if (r >= 0 && r < rows) out[r] = columnData[i] as number;
-            }
-          },
-        });
-        yield cutColumns({ names, values, rows }, layout, path, first);
+        yield cutColumns(await parquetRows(src, first, rows), layout, path, first);
         first += rows;
       }
       return;
