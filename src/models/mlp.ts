@@ -223,11 +223,7 @@ export abstract class MultiLayerPerceptron {
   /** The network's outputs (after the output function) for X, rows × outputs, in float64. */
   protected outputsOf(m: Matrix): Matrix {
     const { p, shape } = this.fitted();
-    const u = shape.units[shape.layers] as number;
-    const out = new Float64Array(m.rows * u);
-    const data = m.data instanceof Float64Array ? m.data : Float64Array.from(m.data);
-    mlpPredictJs(shape, data, null, 0, m.rows, PREDICT_ROWS, p, out, new Float64Array(shape.scratchSize(PREDICT_ROWS)));
-    return { data: out, rows: m.rows, cols: u };
+    return { data: this.outputsAt(shape, p, m), rows: m.rows, cols: shape.units[shape.layers] as number };
   }
 
   /**
@@ -236,19 +232,7 @@ export abstract class MultiLayerPerceptron {
    */
   protected objectiveOf(m: Matrix, t: MlpTargets): number {
     const { p, shape } = this.fitted();
-    const u = shape.units[shape.layers] as number;
-    const data = m.data instanceof Float64Array ? m.data : Float64Array.from(m.data);
-    const loss = mlpPredictJs(
-      shape,
-      data,
-      t.y,
-      0,
-      m.rows,
-      PREDICT_ROWS,
-      p,
-      new Float64Array(m.rows * u),
-      new Float64Array(shape.scratchSize(PREDICT_ROWS)),
-    );
+    const loss = this.forward(shape, p, m, t.y).loss;
     let sq = 0;
     for (let j = 0; j < shape.weightAt(shape.layers); j++) sq += (p[j] as number) ** 2;
     return loss / m.rows + (0.5 * this.opts.alpha * sq) / m.rows;
@@ -532,20 +516,23 @@ export abstract class MultiLayerPerceptron {
 
   /** The outputs of parameters p on m (for validation), rows × outputs. */
   protected outputsAt(shape: NetShape, p: Float64Array, m: Matrix): Float64Array {
-    const u = shape.units[shape.layers] as number;
-    const out = new Float64Array(m.rows * u);
-    mlpPredictJs(
-      shape,
-      m.data,
-      null,
-      0,
-      m.rows,
-      PREDICT_ROWS,
-      p,
-      out,
-      new Float64Array(shape.scratchSize(PREDICT_ROWS)),
-    );
-    return out;
+    return this.forward(shape, p, m, null).out;
+  }
+
+  /**
+   * A forward pass of parameters p over every row of m, PREDICT_ROWS at a time: the outputs (rows ×
+   * outputs) and, when y is given, the data loss sum against it.
+   */
+  private forward(
+    shape: NetShape,
+    p: Float64Array,
+    m: Matrix,
+    y: Float64Array | null,
+  ): { out: Float64Array; loss: number } {
+    const out = new Float64Array(m.rows * (shape.units[shape.layers] as number));
+    const scratch = new Float64Array(shape.scratchSize(PREDICT_ROWS));
+    const loss = mlpPredictJs(shape, m.data, y, 0, m.rows, PREDICT_ROWS, p, out, scratch);
+    return { out, loss };
   }
 
   /** E_OPTION for what partialFit cannot honour. */
