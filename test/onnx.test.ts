@@ -1,16 +1,18 @@
 // ONNX export: every model kind run by onnxruntime-web (its WebAssembly build, in Node) gives what
 // predict / predictProba give: within 1e-12 in float64 graphs, 1e-6 in float32 ones; labels equal.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-web";
 import { afterAll, describe, expect, it } from "vitest";
+import { syntheticRatings } from "../src/datasets/synthetic-ratings.js";
 import type { Matrix } from "../src/matrix.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
+import { MatrixFactorization } from "../src/models/matrix-factorization.js";
 import { MLPClassifier } from "../src/models/mlp-classifier.js";
 import { MLPRegressor } from "../src/models/mlp-regressor.js";
 import { StandardScaler } from "../src/models/standard-scaler.js";
@@ -127,6 +129,61 @@ describe("ONNX export in onnxruntime-web", () => {
   });
 });
 
+async function runRatings(
+  bytes: Uint8Array,
+  users: Array<number | string>,
+  items: Array<number | string>,
+  dtype = "float64",
+) {
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
+  const ids = (v: Array<number | string>) =>
+    typeof v[0] === "string"
+      ? new ort.Tensor("string", v as string[], [v.length])
+      : new ort.Tensor(
+          "int64",
+          BigInt64Array.from(v as number[], (x) => BigInt(x)),
+          [v.length],
+        );
+  const out = await session.run({ user: ids(users), item: ids(items) });
+  expect(session.outputNames).toEqual(["rating"]);
+  expect(out.rating?.type).toBe(dtype);
+  return Array.from(out.rating?.data as ArrayLike<number>);
+}
+
+describe("MatrixFactorization in onnxruntime-web", () => {
+  const s = syntheticRatings({ users: 40, items: 30, rank: 3, observed: 600, noise: 0.1, seed: 5 });
+  // Every fitted pair, plus pairs with an unknown user, an unknown item, and both unknown.
+  const queryUsers = [...s.users.slice(0, 200), 999, 3, 998];
+  const queryItems = [...s.items.slice(0, 200), 4, 997, 996];
+
+  it("integer ids: 'rating' is predict, unknown ids included (float64 1e-12, float32 1e-5)", async () => {
+    const m = await new MatrixFactorization({ factors: 4, epochs: 20, seed: 1 }).fit(s.users, s.items, s.ratings);
+    const expected = m.predict(queryUsers, queryItems);
+    const got = await runRatings(m.toONNX(), queryUsers, queryItems);
+    expect(worst(got, expected)).toBeLessThanOrEqual(1e-12);
+    expect(got[got.length - 1]).toBe(expected[expected.length - 1]);
+    const got32 = await runRatings(m.toONNX({ dtype: "float32" }), queryUsers, queryItems, "float32");
+    expect(worst(got32, expected)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it("string ids, including ids that look alike ('7' is not 7 once every id is a string)", async () => {
+    const name = (prefix: string) => (id: number) => (id % 2 === 0 ? `${prefix}${id}` : String(id));
+    const users = s.users.map(name("u"));
+    const items = s.items.map(name("i"));
+    const m = await new MatrixFactorization({ factors: 3, epochs: 15, seed: 2 }).fit(users, items, s.ratings);
+    const qu = [...users.slice(0, 100), "nobody", "u2"];
+    const qi = [...items.slice(0, 100), "i4", "nothing"];
+    expect(worst(await runRatings(m.toONNX(), qu, qi), m.predict(qu, qi))).toBeLessThanOrEqual(1e-12);
+  });
+
+  it("ids of mixed types or fractional ids are refused with E_OPTION naming the side", async () => {
+    const mixed = await new MatrixFactorization({ factors: 2, epochs: 2 }).fit([1, "b", 1], [1, 2, 2], [3, 4, 5]);
+    expect(() => mixed.toONNX()).toThrow(/user ids/);
+    const fractional = await new MatrixFactorization({ factors: 2, epochs: 2 }).fit([1, 2], [0.5, 2], [3, 4]);
+    expect(() => fractional.toONNX()).toThrow(/item ids mix types or include fractions/);
+  });
+});
+
 describe("descent export", () => {
   const dir = mkdtempSync(join(tmpdir(), "descent-onnx-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -148,5 +205,26 @@ describe("descent export", () => {
     expect(o.label).toEqual(labels);
     const bad = run("export", join(dir, "missing.json"), "--onnx", onnx);
     expect(bad.status).toBe(1);
+  });
+
+  it("writes a matrix-factorisation model: ids in, descent's ratings out", async () => {
+    const csv = ["who,what,stars"];
+    for (let u = 0; u < 20; u++)
+      for (let i = 0; i < 15; i += 1 + (u % 3)) csv.push(`user${u},item${i},${(u * 7 + i * 3) % 5}`);
+    const ratings = join(dir, "ratings.csv");
+    writeFileSync(ratings, `${csv.join("\n")}\n`);
+    const model = join(dir, "mf.json");
+    const fitArgs = ["--model", "mf", "--user", "who", "--item", "what", "--target", "stars", "--factors", "3"];
+    const fit = run("fit", ratings, ...fitArgs, "--epochs", "20", "--out", model, "--quiet");
+    expect(fit.status, fit.stderr).toBe(0);
+    const onnx = join(dir, "mf.onnx");
+    const r = run("export", model, "--onnx", onnx, "--json");
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ model: "MatrixFactorization", dtype: "float64", scaler: false });
+    const m = MatrixFactorization.fromJSON(JSON.parse(readFileSync(model, "utf8")).model);
+    const users = ["user0", "user5", "user19", "stranger"];
+    const items = ["item0", "item14", "item3", "item2"];
+    const got = await runRatings(new Uint8Array(readFileSync(onnx)), users, items);
+    expect(worst(got, m.predict(users, items))).toBeLessThanOrEqual(1e-12);
   });
 });

@@ -13,9 +13,18 @@ class Writer {
     this.bytes = next;
   }
 
-  /** An unsigned varint (values up to 2^53). */
+  /** A varint: values up to 2^53, negatives as 64-bit two's complement (ten bytes), as int64 fields take them. */
   varint(v: number): this {
     this.room(10);
+    if (v < 0) {
+      let x = (1n << 64n) + BigInt(v);
+      while (x >= 0x80n) {
+        this.bytes[this.length++] = Number(x & 0x7fn) | 0x80;
+        x >>= 7n;
+      }
+      this.bytes[this.length++] = Number(x);
+      return this;
+    }
     let x = v;
     while (x >= 0x80) {
       this.bytes[this.length++] = (x % 0x80) | 0x80;
@@ -79,9 +88,11 @@ export interface OnnxTensor {
 /** A node: operator, inputs, outputs and attributes (numbers are ints unless listed in `floats`). */
 export interface OnnxNode {
   op: string;
+  /** Operator set of the operator: "" (default) is ai.onnx; "ai.onnx.ml" for the classical-ML operators. */
+  domain?: string;
   inputs: string[];
   outputs: string[];
-  attributes?: Record<string, number | number[] | string>;
+  attributes?: Record<string, number | number[] | string | string[]>;
   /** Attributes whose numbers are floats. */
   floatAttributes?: Record<string, number>;
 }
@@ -101,7 +112,10 @@ export interface OnnxModel {
   outputs: OnnxValue[];
   metadata: Record<string, string>;
   producerVersion: string;
+  /** Version of the default (ai.onnx) operator set. */
   opset: number;
+  /** Further operator sets the nodes use, such as { "ai.onnx.ml": 2 }. */
+  otherOpsets?: Record<string, number>;
 }
 
 function tensor(t: OnnxTensor): Writer {
@@ -128,11 +142,15 @@ function tensor(t: OnnxTensor): Writer {
   return w;
 }
 
-function attribute(name: string, v: number | number[] | string, isFloat: boolean): Writer {
+function attribute(name: string, v: number | number[] | string | string[], isFloat: boolean): Writer {
   const w = new Writer().string(1, name);
   if (typeof v === "string") return w.bytesField(4, new TextEncoder().encode(v)).int(20, 3);
   if (Array.isArray(v)) {
-    for (const x of v) w.int(8, x);
+    if (v.length > 0 && typeof v[0] === "string") {
+      for (const x of v as string[]) w.string(9, x);
+      return w.int(20, 8);
+    }
+    for (const x of v as number[]) w.int(8, x);
     return w.int(20, 7);
   }
   if (isFloat) return w.float(2, v).int(20, 1);
@@ -159,6 +177,7 @@ export function encodeOnnx(m: OnnxModel): Uint8Array {
     for (const i of n.inputs) node.string(1, i);
     for (const o of n.outputs) node.string(2, o);
     node.string(3, `${n.op}_${k}`).string(4, n.op);
+    if (n.domain) node.string(7, n.domain);
     for (const [name, v] of Object.entries(n.attributes ?? {})) node.message(5, attribute(name, v, false));
     for (const [name, v] of Object.entries(n.floatAttributes ?? {})) node.message(5, attribute(name, v, true));
     graph.message(1, node);
@@ -173,6 +192,9 @@ export function encodeOnnx(m: OnnxModel): Uint8Array {
     .string(3, m.producerVersion)
     .message(7, graph)
     .message(8, new Writer().string(1, "").int(2, m.opset));
+  for (const [domain, version] of Object.entries(m.otherOpsets ?? {})) {
+    model.message(8, new Writer().string(1, domain).int(2, version));
+  }
   for (const [key, v] of Object.entries(m.metadata)) model.message(14, new Writer().string(1, key).string(2, v));
   return model.finish();
 }

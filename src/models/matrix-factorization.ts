@@ -14,6 +14,7 @@ import {
   readNumbers,
   readObject,
 } from "../io/model-json.js";
+import { buildRatingOnnx, type RatingOnnxOptions } from "../io/onnx-ratings.js";
 import type { DType } from "../matrix.js";
 import { type EpochInfo, emptyHistory, type History } from "../train/history.js";
 import { portableNormals } from "../train/portable-math.js";
@@ -531,6 +532,30 @@ export class MatrixFactorization {
       history: this.history,
       nEpochs: this.nEpochs,
     };
+  }
+
+  /**
+   * The model as an ONNX graph (bytes of a ModelProto, opsets ai.onnx 17 and ai.onnx.ml 2): inputs
+   * "user" and "item" (N ids each: strings, or int64 when the fitted ids are integers), output
+   * "rating" (N predictions, computed as predict computes them, unknown ids included). Ids of mixed
+   * types or fractional ids throw E_OPTION.
+   */
+  toONNX(options: RatingOnnxOptions = {}): Uint8Array {
+    this.assertFitted();
+    return buildRatingOnnx(
+      {
+        users: this.userIds,
+        items: this.itemIds,
+        factors: this.o.factors,
+        mu: this.mu,
+        P: this.P,
+        Q: this.Q,
+        bu: this.bu,
+        bi: this.bi,
+        producerVersion: String(MODEL_VERSION),
+      },
+      options,
+    );
   }
 
   /** Rebuilds a model from toJSON() output; E_FORMAT names what is wrong. */
