@@ -9,6 +9,8 @@ import { isValidationRow } from "../src/cli/validation-rows.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { StandardScaler } from "../src/models/standard-scaler.js";
 import { Prng } from "../src/train/prng.js";
+import { findLearningRate } from "../src/tuning/find-learning-rate.js";
+import { loadDataset } from "./helpers/datasets.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cli = join(root, "dist/cli/main.js");
@@ -610,7 +612,7 @@ describe("errors: one line on stderr, a non-zero exit, nothing written", () => {
 
   it("--help lists every command and option", () => {
     const top = run("--help");
-    for (const c of ["fit", "predict", "bench", "example"]) expect(top.stdout).toContain(c);
+    for (const c of ["fit", "predict", "bench", "example", "lr-find", "export"]) expect(top.stdout).toContain(c);
     const fit = run("fit", "--help");
     for (const o of [
       "--target",
@@ -639,5 +641,36 @@ describe("errors: one line on stderr, a non-zero exit, nothing written", () => {
     ]) {
       expect(fit.stdout).toContain(o);
     }
+  });
+});
+
+describe("descent lr-find", () => {
+  it("prints the suggestion, writes the curve with --plot, and its JSON is findLearningRate's on the standardised file", async () => {
+    const plot = join(dir, "lr.svg");
+    const r = run("lr-find", data("diabetes.csv"), "--target", "progression", "--plot", plot, "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const report = json<{ suggestion: number; rates: number[]; smoothed: number[]; stopReason: string; plot: string }>(
+      r.stdout,
+    );
+    const { X, y } = loadDataset("diabetes", "progression");
+    const curve = await findLearningRate(new LinearRegression(), new StandardScaler().fitTransform(X), y);
+    expect(report.suggestion).toBe(curve.suggestion);
+    expect(report.rates).toEqual(curve.rates);
+    const svg = readFileSync(plot, "utf8");
+    expect(svg).toContain("learning rate (log scale)");
+    expect(svg).toContain(`suggested ${curve.suggestion.toPrecision(2)}`);
+    expect(svg).toMatch(/>1e-7</);
+    const text = run("lr-find", data("breast_cancer.csv"), "--target", "benign", "--model", "mlp", "--hidden", "6");
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/suggested learning rate: [0-9.e-]+/);
+    expect(text.stdout).toContain("MLPClassifier");
+  });
+
+  it("refuses bad flags with exit code 2", () => {
+    const bad = run("lr-find", data("diabetes.csv"), "--target", "progression", "--steps", "3");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("'steps'");
+    expect(run("lr-find", data("diabetes.csv"), "--target", "progression", "--min", "1", "--max", "0.1").code).toBe(2);
+    expect(run("lr-find", data("diabetes.csv"), "--target", "nope").code).toBe(1);
   });
 });

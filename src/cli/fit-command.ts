@@ -84,7 +84,7 @@ export interface FitReport {
 type Model = LinearRegression | LogisticRegression | LinearSVM | MLPClassifier | MLPRegressor;
 
 /** Whether a model kind predicts numbers (R²) rather than labels (accuracy). */
-function isRegression(kind: FitFlags["model"]): boolean {
+export function isRegression(kind: FitFlags["model"]): boolean {
   return kind === "linear" || kind === "mlp-regressor";
 }
 
@@ -93,7 +93,7 @@ function bad(message: string): never {
 }
 
 /** Library options from the flags (only the ones the user gave; the library fills the rest). */
-function modelOptions(f: FitFlags, streaming: boolean): SgdOptions & { loss?: string; epsilon?: number } {
+export function modelOptions(f: FitFlags, streaming: boolean): SgdOptions & { loss?: string; epsilon?: number } {
   const o: SgdOptions & { loss?: string; epsilon?: number } = {};
   if (f.optimizer !== undefined) o.optimizer = f.optimizer as OptimizerName;
   if (f.lr !== undefined) o.learningRate = f.lr;
@@ -183,7 +183,7 @@ function mlpOptions(f: FitFlags, o: SgdOptions): MLPOptions {
   return out;
 }
 
-function makeModel(f: FitFlags, options: SgdOptions & { loss?: string; epsilon?: number }): Model {
+export function makeModel(f: FitFlags, options: SgdOptions & { loss?: string; epsilon?: number }): Model {
   if (f.model === "mlp" || f.model === "mlp-regressor") {
     const o = mlpOptions(f, options);
     return f.model === "mlp" ? new MLPClassifier(o) : new MLPRegressor(o);
@@ -197,7 +197,7 @@ function makeModel(f: FitFlags, options: SgdOptions & { loss?: string; epsilon?:
 }
 
 /** A whole data file in memory: CSV, or Parquet / Arrow by extension. */
-function readAll(file: string, layout: CsvLayout): Promise<CsvChunk> {
+export function readAll(file: string, layout: CsvLayout): Promise<CsvChunk> {
   return isTableFile(file) ? readTableFile(file, layout) : readCsvAll(file, layout);
 }
 
@@ -222,7 +222,7 @@ async function headerColumns(path: string): Promise<number> {
 }
 
 /** Numeric labels when every label reads as a finite number, else the strings. */
-function normaliseLabels(y: Array<number | string>): Array<number | string> {
+export function normaliseLabels(y: Array<number | string>): Array<number | string> {
   return y.every((v) => typeof v === "string" && v !== "" && Number.isFinite(Number(v))) ? y.map(Number) : y;
 }
 

@@ -11,6 +11,7 @@ import { startDemoServer } from "./demo-server.js";
 import { formatDemoTable, runDiabetesDemo } from "./diabetes-demo.js";
 import { runExport } from "./export-command.js";
 import { type FitFlags, formatFitReport, runFit } from "./fit-command.js";
+import { formatLrFindReport, type LrFindFlags, runLrFind } from "./lr-find-command.js";
 import { machineInfo } from "./machine-info.js";
 import {
   formatMfReport,
@@ -209,6 +210,46 @@ program
       }
     },
   );
+
+program
+  .command("lr-find")
+  .description("learning-rate range test: sweep the rate up exponentially for one short pass and suggest one")
+  .argument("<data.csv>", "training data (CSV, Parquet or Arrow)")
+  .requiredOption("--target <column>", "the column to predict")
+  .addOption(
+    new Option("--model <kind>", "model")
+      .choices(["linear", "logistic", "svm", "mlp", "mlp-regressor"])
+      .default("linear"),
+  )
+  .option("--hidden <sizes>", "mlp: hidden layer sizes, e.g. 64,32 (default 100)")
+  .addOption(
+    new Option("--activation <name>", "mlp: hidden activation").choices(["relu", "tanh", "logistic", "identity"]),
+  )
+  .option("--loss <loss>", "as for descent fit")
+  .option("--epsilon <e>", "as for descent fit", nonNegative("--epsilon"))
+  .addOption(new Option("--optimizer <name>", "update rule").choices(OPTIMIZER_NAMES))
+  .option("--batch-size <n|full>", "rows per step (the sweep takes one step per batch)")
+  .addOption(new Option("--penalty <name>", "regulariser").choices(["l2", "l1", "elasticnet", "none"]))
+  .option("--alpha <a>", "regularisation strength", nonNegative("--alpha"))
+  .option("--l1-ratio <r>", "share of L1 in the elasticnet penalty, in [0, 1]", nonNegative("--l1-ratio"))
+  .addOption(new Option("--scale <how>", "feature scaling").choices(["standard", "none"]).default("standard"))
+  .option("--drop <columns>", "comma-separated columns to ignore", list)
+  .option("--min <rate>", "first rate of the sweep (default 1e-7)", positive("--min"))
+  .option("--max <rate>", "last rate of the sweep (default 10)", positive("--max"))
+  .option("--steps <n>", "steps of the sweep (default 100)", count("--steps"))
+  .option("--seed <n>", "seed of the row order and the model's initialisation", integer("--seed"))
+  .addOption(new Option("--backend <name>", "kernels").choices(["wasm", "wasm-simd", "wasm-scalar", "js"]))
+  .addOption(new Option("--dtype <type>", "element type").choices(["float64", "float32"]))
+  .option("--plot <curve.svg>", "write the smoothed loss against the rate (log axis) as SVG, the suggestion marked")
+  .option("--json", "print the result (with the whole curve) as JSON")
+  .action(async (file: string, flags: LrFindFlags) => {
+    try {
+      const r = await runLrFind(file, flags);
+      process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatLrFindReport(r)}\n`);
+    } catch (err) {
+      report(err);
+    }
+  });
 
 program
   .command("worker")

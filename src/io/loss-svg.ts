@@ -24,18 +24,36 @@ function label(v: number): string {
   return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(1) : Number(v.toPrecision(4)).toString();
 }
 
+/** A horizontal axis other than the epoch: one x value per point, on a log scale when `log`, with a marked x. */
+export interface PlotXAxis {
+  name: string;
+  values: readonly number[];
+  log: boolean;
+  mark?: { at: number; label: string };
+}
+
 /**
  * A self-contained SVG line chart of per-epoch values (the training objective, and the validation
- * score on its own right-hand axis when given). Non-finite values are left out of the lines.
+ * score on its own right-hand axis when given), or of values against `xAxis` (a learning-rate
+ * sweep: rate on a log axis). Non-finite values are left out of the lines.
  */
-export function lossPlotSvg(title: string, loss: PlotSeries, secondary: PlotSeries | null = null): string {
+export function lossPlotSvg(
+  title: string,
+  loss: PlotSeries,
+  secondary: PlotSeries | null = null,
+  xAxis: PlotXAxis | null = null,
+): string {
   const W = 720;
   const H = 420;
   const m = { left: 80, right: secondary ? 80 : 30, top: 48, bottom: 56 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
   const n = Math.max(loss.values.length, secondary?.values.length ?? 0, 2);
-  const x = (i: number): number => m.left + (pw * i) / (n - 1);
+  const xs = xAxis === null ? null : xAxis.values.map((v) => (xAxis.log ? Math.log10(v) : v));
+  const x0 = xs === null ? 0 : Math.min(...xs);
+  const x1 = xs === null ? n - 1 : Math.max(...xs);
+  const xAt = (u: number): number => m.left + (pw * (u - x0)) / (x1 > x0 ? x1 - x0 : 1);
+  const x = (i: number): number => xAt(xs === null ? i : (xs[i] as number));
   const axis = (values: readonly number[]): { lo: number; hi: number } => {
     const finite = values.filter(Number.isFinite);
     let lo = Math.min(...finite);
@@ -76,12 +94,33 @@ export function lossPlotSvg(title: string, loss: PlotSeries, secondary: PlotSeri
       `<text x="${m.left - 8}" y="${(py + 4).toFixed(2)}" text-anchor="end" fill="${loss.color}">${label(t)}</text>`,
     );
   }
-  for (const t of niceTicks(1, n, 6)) {
-    if (!Number.isInteger(t)) continue;
-    parts.push(`<text x="${x(t - 1).toFixed(2)}" y="${m.top + ph + 20}" text-anchor="middle">${t}</text>`);
+  if (xAxis === null) {
+    for (const t of niceTicks(1, n, 6)) {
+      if (!Number.isInteger(t)) continue;
+      parts.push(`<text x="${x(t - 1).toFixed(2)}" y="${m.top + ph + 20}" text-anchor="middle">${t}</text>`);
+    }
+  } else {
+    const ticks = xAxis.log
+      ? Array.from({ length: Math.floor(x1) - Math.ceil(x0) + 1 }, (_, k) => Math.ceil(x0) + k)
+      : niceTicks(x0, x1, 6);
+    for (const t of ticks) {
+      const text = xAxis.log ? `1e${t}` : label(t);
+      parts.push(`<text x="${xAt(t).toFixed(2)}" y="${m.top + ph + 20}" text-anchor="middle">${text}</text>`);
+    }
+    if (xAxis.mark !== undefined) {
+      const px = xAt(xAxis.log ? Math.log10(xAxis.mark.at) : xAxis.mark.at).toFixed(2);
+      parts.push(
+        `<line x1="${px}" x2="${px}" y1="${m.top}" y2="${m.top + ph}" stroke="#dc2626" stroke-dasharray="4 3"/>`,
+      );
+      parts.push(
+        `<text x="${px}" y="${m.top - 6}" text-anchor="middle" fill="#dc2626">${escapeXml(xAxis.mark.label)}</text>`,
+      );
+    }
   }
   parts.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#9ca3af"/>`);
-  parts.push(`<text x="${m.left + pw / 2}" y="${H - 14}" text-anchor="middle">epoch</text>`);
+  parts.push(
+    `<text x="${m.left + pw / 2}" y="${H - 14}" text-anchor="middle">${escapeXml(xAxis === null ? "epoch" : xAxis.name)}</text>`,
+  );
   parts.push(
     `<text transform="translate(18 ${m.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="${loss.color}">${escapeXml(loss.name)}</text>`,
   );

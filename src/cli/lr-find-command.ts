@@ -1,0 +1,91 @@
+import { writeFile } from "node:fs/promises";
+import { DescentError } from "../errors.js";
+import type { CsvLayout } from "../io/csv-stream.js";
+import { lossPlotSvg } from "../io/loss-svg.js";
+import { StandardScaler } from "../models/standard-scaler.js";
+import { findLearningRate, type LearningRateCurve } from "../tuning/find-learning-rate.js";
+import { type FitFlags, isRegression, makeModel, modelOptions, normaliseLabels, readAll } from "./fit-command.js";
+
+/** Flags of `descent lr-find`: the model flags of `descent fit`, and the sweep's. */
+export interface LrFindFlags extends FitFlags {
+  min?: number;
+  max?: number;
+  steps?: number;
+}
+
+/** What `descent lr-find` reports (also its --json output). */
+export interface LrFindReport {
+  file: string;
+  model: string;
+  rows: number;
+  suggestion: number;
+  minimumRate: number;
+  steepestRate: number;
+  stopReason: LearningRateCurve["stopReason"];
+  rates: number[];
+  losses: number[];
+  smoothed: number[];
+  plot?: string;
+}
+
+/**
+ * Runs `descent lr-find data.csv --target y`: the learning-rate range test (findLearningRate) for
+ * the model the fit flags describe, on the whole file in memory, standardised unless --scale none.
+ */
+export async function runLrFind(file: string, f: LrFindFlags): Promise<LrFindReport> {
+  if (f.validation !== undefined || f.earlyStopping || f.out !== undefined) {
+    throw new DescentError("E_OPTION", "lr-find takes no --validation, --early-stopping or --out (it trains a copy)");
+  }
+  const regression = isRegression(f.model);
+  const model = makeModel(f, modelOptions(f, false));
+  const layout: CsvLayout = { target: f.target, drop: f.drop ?? [], features: null, labels: !regression };
+  const all = await readAll(file, layout);
+  const y = regression ? all.y : normaliseLabels(all.y);
+  const raw = { data: all.X, rows: all.rows, cols: all.featureNames.length };
+  const X = f.scale === "none" ? raw : new StandardScaler().fitTransform(raw);
+  const curve = await findLearningRate(model, X, y, {
+    ...(f.min === undefined ? {} : { min: f.min }),
+    ...(f.max === undefined ? {} : { max: f.max }),
+    ...(f.steps === undefined ? {} : { steps: f.steps }),
+    ...(f.seed === undefined ? {} : { seed: f.seed }),
+  });
+  const report: LrFindReport = {
+    file,
+    model: model.constructor.name,
+    rows: all.rows,
+    suggestion: curve.suggestion,
+    minimumRate: curve.minimumRate,
+    steepestRate: curve.steepestRate,
+    stopReason: curve.stopReason,
+    rates: curve.rates,
+    losses: curve.losses,
+    smoothed: curve.smoothed,
+  };
+  if (f.plot !== undefined) {
+    const svg = lossPlotSvg(
+      `learning-rate range test: ${report.model}, ${all.rows} rows`,
+      { name: "objective (smoothed)", values: curve.smoothed, color: "#2563eb" },
+      null,
+      {
+        name: "learning rate (log scale)",
+        values: curve.rates,
+        log: true,
+        mark: { at: curve.suggestion, label: `suggested ${curve.suggestion.toPrecision(2)}` },
+      },
+    );
+    await writeFile(f.plot, svg);
+    report.plot = f.plot;
+  }
+  return report;
+}
+
+/** The human-readable lr-find report. */
+export function formatLrFindReport(r: LrFindReport): string {
+  const lines = [
+    `${r.model} on ${r.file} (${r.rows} rows): ${r.rates.length} steps, rates ${r.rates[0]?.toExponential(1)} to ${r.rates[r.rates.length - 1]?.toExponential(1)} (${r.stopReason})`,
+    `lowest smoothed loss at rate ${r.minimumRate.toPrecision(3)}; steepest fall at ${r.steepestRate.toPrecision(3)}`,
+    `suggested learning rate: ${r.suggestion.toPrecision(3)}  (descent fit ... --lr ${r.suggestion.toPrecision(3)})`,
+  ];
+  if (r.plot !== undefined) lines.push(`curve written to ${r.plot}`);
+  return lines.join("\n");
+}
