@@ -311,13 +311,24 @@ describe("worker fits that stop on an error", () => {
 });
 
 describe("the lab's panels", () => {
-  it("cost surface: two starts run to the known minimum and their paths are drawn", async () => {
+  /** The tick labels plotly drew on an element's axes. */
+  const ticks = (sel: string) =>
+    page.$$eval(`${sel} .xtick text, ${sel} .ytick text`, (ts) => ts.map((t) => t.textContent ?? ""));
+  /** Clicks the contour map at fractions of its plotting area. */
+  const clickMap = async (fx: number, fy: number) => {
+    const box = await page.locator("#surface-map .nsewdrag").first().boundingBox();
+    if (box === null) throw new Error("no plotting area");
+    await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
+  };
+
+  it("cost surface: two starts clicked on the contour map run to the known minimum, drawn on both plots", async () => {
     await page.click("#tab-surface");
+    await page.waitForSelector("#surface-map .nsewdrag");
     await page.click("#surface-clear");
-    await page.click("#surface-canvas", { position: { x: 60, y: 60 } });
-    await page.click("#surface-canvas", { position: { x: 480, y: 500 } });
+    await clickMap(0.1, 0.1);
+    await clickMap(0.85, 0.9);
     await page.click("#surface-run");
-    await page.waitForSelector("#surface-canvas[data-drawn='2']");
+    await page.waitForSelector("#surface-map[data-drawn='2']", { timeout: 60_000 });
     const status = await page.$$eval("#surface-status li", (ls) =>
       ls.map((l) => ({ stop: (l as HTMLElement).dataset.stop, distance: Number((l as HTMLElement).dataset.distance) })),
     );
@@ -326,33 +337,80 @@ describe("the lab's panels", () => {
       expect(s.stop).toBe("gradTol");
       expect(s.distance).toBeLessThan(1e-4);
     }
+    // Axes with titles and ticks on the map, a 3D canvas beside it, the cost on its own chart.
+    expect((await ticks("#surface-map")).length).toBeGreaterThan(6);
+    expect(await page.textContent("#surface-map")).toContain("w");
+    expect(await page.locator("#surface-3d canvas").count()).toBeGreaterThan(0);
+    expect((await ticks("#surface-loss")).length).toBeGreaterThan(4);
     await page.screenshot({ path: join(artifacts, "lab-surface.png") });
   });
 
-  it("cost surface: the same rate on the unscaled feature diverges, and the page says so", async () => {
-    await page.uncheck("#surface-scaled");
-    await page.click("#surface-canvas", { position: { x: 100, y: 100 } });
-    await page.click("#surface-run");
-    await page.waitForSelector("#surface-canvas[data-drawn='1']");
-    const li = page.locator("#surface-status li").first();
-    expect(await li.getAttribute("data-stop")).toBe("diverged");
-    expect(await li.textContent()).toMatch(/diverged .* rate is too large/);
-    await page.screenshot({ path: join(artifacts, "lab-surface-diverged.png") });
-    await page.check("#surface-scaled");
+  it("cost surface: the 3D surface rotates under a drag", async () => {
+    const box = await page.locator("#surface-3d").boundingBox();
+    if (box === null) throw new Error("no 3D plot");
+    const before = await page.getAttribute("#surface-3d", "data-camera");
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2 + 40, { steps: 12 });
+    await page.mouse.up();
+    await page.waitForFunction(
+      (b) => (document.getElementById("surface-3d") as HTMLElement).dataset.camera !== (b ?? undefined),
+      before,
+    );
+    const eye = JSON.parse((await page.getAttribute("#surface-3d", "data-camera")) as string) as Record<string, number>;
+    expect(Math.hypot((eye.x as number) - 1.6, (eye.y as number) + 1.6)).toBeGreaterThan(0.05);
   });
 
-  it("cost surface: Rosenbrock with adam ends near (1, 1)", async () => {
-    await page.selectOption("#surface-kind", "rosenbrock");
-    await page.selectOption("#surface-optimizer", "adam");
-    await page.fill("#surface-lr", "0.02");
-    await page.fill("#surface-steps", "20000");
-    await page.click("#surface-canvas", { position: { x: 80, y: 140 } });
-    await page.click("#surface-run");
-    await page.waitForSelector("#surface-canvas[data-drawn='1']");
-    const d = Number(await page.locator("#surface-status li").first().getAttribute("data-distance"));
-    expect(d).toBeLessThan(0.05);
-    await page.screenshot({ path: join(artifacts, "lab-rosenbrock.png") });
-    await page.selectOption("#surface-kind", "regression");
+  const LESSONS = [
+    ["too-small", [61]],
+    ["just-right", [20]],
+    ["too-large", [61, 42]],
+    ["scaling", [81]],
+    ["batch-modes", [121, 121, 121]],
+    ["momentum", [3001, 3001, 2154]],
+    ["local-minima", [35, 29, 30, 34, 111]],
+  ] as const;
+  it.each(LESSONS)("lesson %s: one click sets up and runs it, paths of the expected lengths", async (id, points) => {
+    await page.click(`button[data-lesson='${id}']`);
+    await page.waitForFunction(
+      (n) => (document.getElementById("surface-map") as HTMLElement).dataset.drawn === String(n),
+      points.length,
+      { timeout: 60_000 },
+    );
+    expect(await page.getAttribute("#surface-map", "data-points")).toBe(points.join(","));
+    expect(((await page.textContent("#lesson-caption")) ?? "").length).toBeGreaterThan(100);
+    expect((await ticks("#surface-map")).length).toBeGreaterThan(6);
+    expect((await ticks("#surface-loss")).length).toBeGreaterThan(4);
+    const status = await page.$$eval("#surface-status li", (ls) =>
+      ls.map((l) => ({
+        stop: (l as HTMLElement).dataset.stop,
+        distance: Number((l as HTMLElement).dataset.distance),
+        minimum: (l as HTMLElement).dataset.minimum,
+        text: l.textContent ?? "",
+      })),
+    );
+    expect(status.length).toBe(points.length);
+    if (id === "too-small") expect(status[0]?.distance).toBeGreaterThan(0.1);
+    if (id === "just-right") expect(status[0]?.distance).toBeLessThan(1e-4);
+    if (id === "too-large") {
+      expect(status[0]?.distance).toBeLessThan(1e-3);
+      expect(status[1]?.stop).toBe("diverged");
+      expect(status[1]?.text).toMatch(/E_DIVERGED: LinearRegression diverged/);
+    }
+    if (id === "scaling") {
+      expect(status[0]?.distance).toBeGreaterThan(0.1);
+      expect(await page.isVisible("#surface-compare")).toBe(true);
+      // Standardised, the same rule for the rate converges before the 80 steps run out.
+      expect(Number(await page.getAttribute("#surface-compare", "data-points"))).toBeLessThan(81);
+    }
+    if (id === "batch-modes") expect(new Set(status.map((s) => s.distance.toFixed(6))).size).toBe(3);
+    if (id === "momentum") {
+      expect(status[0]?.distance).toBeGreaterThan(0.1);
+      expect(status[1]?.distance).toBeLessThan(0.05);
+      expect(status[2]?.distance).toBeLessThan(0.05);
+    }
+    if (id === "local-minima") expect(new Set(status.map((s) => s.minimum)).size).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: join(artifacts, `lab-lesson-${id}.png`) });
   });
 
   it("train: breast cancer with logistic regression shows its score, curves and a model download", async () => {
@@ -365,8 +423,59 @@ describe("the lab's panels", () => {
     await page.waitForSelector("#train-result[data-state='done']", { timeout: 30_000 });
     expect(Number(await page.getAttribute("#train-result", "data-score"))).toBeGreaterThan(0.95);
     expect(await page.isVisible("#train-download")).toBe(true);
-    expect(await page.locator("#train-coef li").count()).toBe(30);
-    await page.screenshot({ path: join(artifacts, "lab-train.png") });
+    // Coefficients as 30 bars, the confusion matrix over all 569 rows, curves with ticks and a right axis.
+    expect(await page.getAttribute("#train-coef-plot", "data-bars")).toBe("30");
+    expect(await page.getAttribute("#train-diagnostic", "data-cells")).toBe("4");
+    expect(await page.getAttribute("#train-diagnostic", "data-total")).toBe("569");
+    expect((await ticks("#train-chart")).length).toBeGreaterThan(4);
+    expect(await page.locator("#train-chart .y2tick").count()).toBeGreaterThan(1);
+    await page.screenshot({ path: join(artifacts, "lab-train.png"), fullPage: true });
+  });
+
+  it("train: the learning-rate finder draws loss against rate on a log axis and fills the rate", async () => {
+    await page.selectOption("#train-dataset", "diabetes");
+    await page.waitForFunction(
+      () => (document.getElementById("train-target") as HTMLSelectElement).value === "progression",
+    );
+    await page.selectOption("#train-model", "linear");
+    await page.selectOption("#train-optimizer", "sgd");
+    await page.fill("#train-batch", "32");
+    await page.click("#train-lrfind");
+    await page.waitForSelector("#train-lr-plot[data-state='done']", { timeout: 30_000 });
+    const suggestion = Number(await page.getAttribute("#train-lr-plot", "data-suggestion"));
+    // What the library gives for the same data and options.
+    const expected = await page.evaluate(async () => {
+      const lib = (globalThis as unknown as { descentLib: typeof import("../src/index.js") }).descentLib;
+      const text = await (await fetch("/data/diabetes.csv")).text();
+      const lines = text
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(",").map(Number));
+      const X = lines.map((r) => r.slice(0, -1));
+      const y = lines.map((r) => r[r.length - 1] as number);
+      const Z = new lib.StandardScaler().fitTransform(X);
+      const m = new lib.LinearRegression({
+        optimizer: "sgd",
+        learningRate: 0.1,
+        batchSize: 32,
+        maxEpochs: 60,
+        seed: 0,
+      });
+      return (await lib.findLearningRate(m, Z, y)).suggestion;
+    });
+    expect(suggestion).toBe(expected);
+    const xt = await page.$$eval("#train-lr-plot .xtick text", (ts) => ts.map((t) => t.textContent ?? ""));
+    expect(xt.length).toBeGreaterThan(3);
+    expect(xt.some((t) => /^10?[⁻−-]|^1e|μ|^0\.0*1$|^1m$/.test(t))).toBe(true);
+    expect(await page.textContent("#train-lr-plot")).toContain("suggested");
+    await page.click("#train-lr-use");
+    expect(Number(await page.inputValue("#train-lr"))).toBe(Number(suggestion.toPrecision(3)));
+    await page.click("#train-run");
+    await page.waitForSelector("#train-result[data-state='done']", { timeout: 30_000 });
+    expect(Number(await page.getAttribute("#train-result", "data-score"))).toBeGreaterThan(0.45);
+    expect(await page.getAttribute("#train-diagnostic", "data-points")).toBe("442");
+    await page.screenshot({ path: join(artifacts, "lab-lr-finder.png"), fullPage: true });
   });
 
   it.each([
@@ -390,20 +499,17 @@ describe("the lab's panels", () => {
       await page.waitForSelector("#play-result[data-state='done']", { timeout: 60_000 });
       expect(Number(await page.getAttribute("#play-result", "data-accuracy"))).toBeGreaterThanOrEqual(bar);
       expect(await page.getAttribute("#play-boundary", "data-drawn")).toBe("boundary");
-      // Both classes' colours are painted across the plane, not one flat colour.
+      // Both classes hold ground across the plane: the heatmap of P(orange) is not one flat value.
       const tints = await page.evaluate(() => {
-        const c = document.getElementById("play-boundary") as HTMLCanvasElement;
-        const px = (c.getContext("2d") as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
-        let orange = 0;
-        let blue = 0;
-        for (let i = 0; i < px.length; i += 4 * 97) {
-          if ((px[i] as number) > (px[i + 2] as number) + 40) orange++;
-          else if ((px[i + 2] as number) > (px[i] as number) + 40) blue++;
-        }
-        return { orange, blue };
+        const gd = document.getElementById("play-boundary") as unknown as {
+          data: Array<{ type: string; z?: number[][] }>;
+        };
+        const z = (gd.data.find((t) => t.type === "heatmap")?.z ?? []).flat();
+        return { orange: z.filter((p) => p > 0.7).length, blue: z.filter((p) => p < 0.3).length };
       });
-      expect(tints.orange).toBeGreaterThan(50);
-      expect(tints.blue).toBeGreaterThan(50);
+      expect(tints.orange).toBeGreaterThan(200);
+      expect(tints.blue).toBeGreaterThan(200);
+      expect((await ticks("#play-boundary")).length).toBeGreaterThan(6);
       if (name === "spiral") await page.screenshot({ path: join(artifacts, "lab-playground.png") });
     },
   );
@@ -427,9 +533,10 @@ describe("the lab's panels", () => {
     await page.click("#tab-surface");
     await page.setInputFiles("#surface-file", { name: "study.csv", mimeType: "text/csv", buffer });
     await page.selectOption("#surface-optimizer", "sgd");
-    await page.click("#surface-canvas", { position: { x: 120, y: 420 } });
+    await page.click("#surface-clear");
+    await clickMap(0.2, 0.8);
     await page.click("#surface-run");
-    await page.waitForSelector("#surface-canvas[data-drawn='1']");
+    await page.waitForSelector("#surface-map[data-drawn='1']", { timeout: 60_000 });
     const li = page.locator("#surface-status li").first();
     expect(await li.getAttribute("data-stop")).toBe("gradTol");
     expect(Number(await li.getAttribute("data-distance"))).toBeLessThan(1e-4);

@@ -24,6 +24,8 @@ const PUBLIC = ["web", "dist", "data"];
 /** Browser builds of dependencies the lab imports, by URL. */
 const VENDOR: Record<string, string> = {
   "/vendor/csv-parse.js": createRequire(import.meta.url).resolve("csv-parse/browser/esm/sync"),
+  // plotly.js's one-file browser build (sets window.Plotly): every plot of the lab.
+  "/vendor/plotly.min.js": createRequire(import.meta.url).resolve("plotly.js-dist-min"),
 };
 
 /** Folders of dependencies served whole (ES modules importing their siblings), by URL prefix. */

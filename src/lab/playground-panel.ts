@@ -5,7 +5,7 @@ import type { ActivationName } from "../backend/mlp-net.js";
 import { MLPClassifier } from "../models/mlp-classifier.js";
 import type { MLPOptions } from "../models/mlp-options.js";
 import type { EpochInfo } from "../train/history.js";
-import { drawLines } from "./canvas-plot.js";
+import { baseLayout, lineChart, PLOT_CONFIG, type PlotSpec, plotly } from "./charts.js";
 import { byId, numberOf, parseCsvText, showPairs } from "./dom.js";
 import { type PlaneData, type PlaneDataName, planeData } from "./playground-data.js";
 
@@ -24,43 +24,64 @@ function inputs(points: Float64Array): number[][] {
   return out;
 }
 
-/** Paints P(label 1) over the plane (orange for 1, blue for 0) and the points on top. */
-function drawBoundary(c: HTMLCanvasElement, model: MLPClassifier | null, data: PlaneData): void {
-  const ctx = c.getContext("2d") as CanvasRenderingContext2D;
-  const W = c.width;
-  const H = c.height;
-  ctx.fillStyle = "#ffffff";
-  ctx.fillRect(0, 0, W, H);
+/** Draws P(label 1) over the plane as a heatmap (orange for 1, blue for 0) and the points on top. */
+async function drawBoundary(el: HTMLElement, model: MLPClassifier | null, data: PlaneData): Promise<void> {
+  const axis = Array.from({ length: GRID }, (_, i) => (((i + 0.5) / GRID) * 2 - 1) * EXTENT);
+  const traces: PlotSpec[] = [];
   if (model !== null) {
     const grid: number[][] = [];
-    for (let j = 0; j < GRID; j++) {
-      for (let i = 0; i < GRID; i++) {
-        grid.push([((i + 0.5) / GRID) * 2 - 1, 1 - ((j + 0.5) / GRID) * 2]);
-      }
-    }
+    for (const y of axis) for (const x of axis) grid.push([x / EXTENT, y / EXTENT]);
     const p = model.predictProba(grid);
-    const cw = W / GRID;
-    const ch = H / GRID;
-    for (let k = 0; k < grid.length; k++) {
-      const p1 = p.data[2 * k + 1] as number;
-      const blue = [37, 99, 235];
-      const orange = [234, 88, 12];
-      const mix = (a: number, b: number): number => Math.round(255 + (p1 * b + (1 - p1) * a - 255) * 0.45);
-      ctx.fillStyle = `rgb(${mix(blue[0] as number, orange[0] as number)},${mix(blue[1] as number, orange[1] as number)},${mix(blue[2] as number, orange[2] as number)})`;
-      ctx.fillRect((k % GRID) * cw, Math.floor(k / GRID) * ch, cw + 0.5, ch + 0.5);
+    const z = axis.map((_, j) => axis.map((_, i) => p.data[2 * (j * GRID + i) + 1] as number));
+    traces.push({
+      type: "heatmap",
+      x: axis,
+      y: axis,
+      z,
+      zmin: 0,
+      zmax: 1,
+      colorscale: [
+        [0, "#bfd3f9"],
+        [0.5, "#ffffff"],
+        [1, "#f8c4a4"],
+      ],
+      colorbar: { title: { text: "P(orange)" }, thickness: 12 },
+      hovertemplate: "x₁ %{x:.2f}<br>x₂ %{y:.2f}<br>P(orange) %{z:.3f}<extra></extra>",
+      name: "P(orange)",
+    });
+  }
+  for (const [label, color, name] of [
+    [0, "#2563eb", "blue points"],
+    [1, "#ea580c", "orange points"],
+  ] as const) {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let i = 0; i < data.labels.length; i++) {
+      if (data.labels[i] !== label) continue;
+      xs.push(data.points[2 * i] as number);
+      ys.push(data.points[2 * i + 1] as number);
     }
+    traces.push({
+      type: "scatter",
+      mode: "markers",
+      x: xs,
+      y: ys,
+      name,
+      marker: { color, size: 6, line: { color: "#ffffff", width: 1 } },
+      hovertemplate: `${name}<br>x₁ %{x:.2f}<br>x₂ %{y:.2f}<extra></extra>`,
+    });
   }
-  for (let i = 0; i < data.labels.length; i++) {
-    const x = (((data.points[2 * i] as number) / EXTENT + 1) / 2) * W;
-    const y = (1 - ((data.points[2 * i + 1] as number) / EXTENT + 1) / 2) * H;
-    ctx.beginPath();
-    ctx.arc(x, y, 3.5, 0, 2 * Math.PI);
-    ctx.fillStyle = data.labels[i] === 1 ? "#ea580c" : "#2563eb";
-    ctx.fill();
-    ctx.strokeStyle = "#ffffff";
-    ctx.stroke();
-  }
-  c.dataset.drawn = model === null ? "points" : "boundary";
+  await plotly().react(
+    el,
+    traces,
+    {
+      ...baseLayout(model === null ? "the data" : "decision boundary: P(orange) over the plane"),
+      xaxis: { title: { text: "x₁" }, range: [-EXTENT, EXTENT], zeroline: false },
+      yaxis: { title: { text: "x₂" }, range: [-EXTENT, EXTENT], zeroline: false, scaleanchor: "x" },
+    },
+    PLOT_CONFIG,
+  );
+  el.dataset.drawn = model === null ? "points" : "boundary";
 }
 
 /** Wires the Playground panel. */
@@ -74,8 +95,15 @@ export function setupPlaygroundPanel(): void {
   const alpha = byId("play-alpha", HTMLInputElement);
   const batch = byId("play-batch", HTMLInputElement);
   const epochs = byId("play-epochs", HTMLInputElement);
-  const boundary = byId("play-boundary", HTMLCanvasElement);
-  const loss = byId("play-loss", HTMLCanvasElement);
+  const boundary = byId("play-boundary", HTMLDivElement);
+  const loss = byId("play-loss", HTMLDivElement);
+  const lossChart = (values: readonly number[]) =>
+    lineChart(loss, "training loss", [{ name: "log loss", y: values, color: "#2563eb" }], {
+      x: "epoch",
+      y: "log loss",
+      logY: "auto",
+    });
+  let drawingNow: Promise<unknown> | null = null;
   const result = byId("play-result", HTMLDListElement);
   const seedsOut = byId("play-seeds", HTMLDListElement);
   let data: PlaneData = planeData("circle", 200, 0, 1);
@@ -103,7 +131,7 @@ export function setupPlaygroundPanel(): void {
   };
   const reset = (): void => {
     data = current();
-    drawBoundary(boundary, null, data);
+    void drawBoundary(boundary, null, data);
     showPairs(result, [["data", `${data.labels.length} points`]]);
   };
 
@@ -146,9 +174,10 @@ export function setupPlaygroundPanel(): void {
       ...options(0),
       onEpoch: (info: EpochInfo) => {
         losses.push(info.loss);
-        if (info.epoch % 10 === 0) {
-          drawLines(loss, [{ values: losses, color: "#2563eb", label: "log loss" }]);
-          drawBoundary(boundary, model, data);
+        if (info.epoch % 10 === 0 && drawingNow === null) {
+          drawingNow = Promise.all([lossChart(losses), drawBoundary(boundary, model, data)]).finally(() => {
+            drawingNow = null;
+          });
         }
         return undefined;
       },
@@ -156,8 +185,9 @@ export function setupPlaygroundPanel(): void {
     try {
       const started = performance.now();
       await model.fit(X, data.labels);
-      drawLines(loss, [{ values: model.history.loss, color: "#2563eb", label: "log loss" }]);
-      drawBoundary(boundary, model, data);
+      await drawingNow;
+      await lossChart(model.history.loss);
+      await drawBoundary(boundary, model, data);
       const accuracy = model.score(X, data.labels);
       result.dataset.state = "done";
       result.dataset.accuracy = String(accuracy);

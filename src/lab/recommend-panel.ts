@@ -7,7 +7,7 @@ import { type Id, MatrixFactorization } from "../models/matrix-factorization.js"
 import type { EpochInfo } from "../train/history.js";
 import { Prng } from "../train/prng.js";
 import { fitMatrixFactorizationInWorker } from "../web/fit-mf-in-worker.js";
-import { drawLines } from "./canvas-plot.js";
+import { lineChart } from "./charts.js";
 import { byId, numberOf, parseCsvText, showPairs } from "./dom.js";
 
 /** Ratings to train on, and the noise-free rating of any cell when the data is synthetic. */
@@ -64,7 +64,7 @@ export function setupRecommendPanel(): void {
   const holdout = byId("recommend-holdout", HTMLInputElement);
   const threads = byId("recommend-threads", HTMLSelectElement);
   const inWorker = byId("recommend-worker", HTMLInputElement);
-  const chart = byId("recommend-chart", HTMLCanvasElement);
+  const chart = byId("recommend-chart", HTMLDivElement);
   const result = byId("recommend-result", HTMLDListElement);
   const userInput = byId("recommend-user", HTMLInputElement);
   const list = byId("recommend-list", HTMLOListElement);
@@ -134,15 +134,20 @@ export function setupRecommendPanel(): void {
           : undefined;
       const trainRmse: number[] = [];
       const heldRmse: number[] = [];
-      const draw = (): void =>
-        drawLines(
+      let drawing: Promise<void> | null = null;
+      const draw = (): void => {
+        drawing ??= lineChart(
           chart,
+          "root mean squared error by epoch",
           [
-            { values: trainRmse, color: "#2563eb", label: "training RMSE (during the epoch)" },
-            ...(heldRmse.length > 0 ? [{ values: heldRmse, color: "#ea580c", label: "held-out RMSE" }] : []),
+            { name: "training RMSE (during the epoch)", y: [...trainRmse], color: "#2563eb" },
+            ...(heldRmse.length > 0 ? [{ name: "held-out RMSE", y: [...heldRmse], color: "#ea580c" }] : []),
           ],
-          true,
-        );
+          { x: "epoch", y: "RMSE", logY: "auto" },
+        ).finally(() => {
+          drawing = null;
+        });
+      };
       const onEpoch = (info: EpochInfo): undefined => {
         trainRmse.push(Math.sqrt(info.loss));
         if (info.valScore !== undefined) heldRmse.push(info.valScore);
@@ -164,6 +169,9 @@ export function setupRecommendPanel(): void {
         : await new MatrixFactorization({ ...options, onEpoch }).fit(train.users, train.items, train.ratings);
       const ms = performance.now() - started;
       model = m;
+      await drawing;
+      draw();
+      await drawing;
       const heldScore = m.history.valScore?.at(-1);
       result.dataset.state = "done";
       result.dataset.heldRmse = String(heldScore ?? Number.NaN);

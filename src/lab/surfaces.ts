@@ -2,7 +2,14 @@
 // data (scaled or not), a bumpy function with several minima, and Rosenbrock's valley.
 import type { DifferentiableFunction } from "../optim/minimize.js";
 import { Prng } from "../train/prng.js";
-import type { View } from "./canvas-plot.js";
+
+/** A rectangle of the plane a surface is shown on. */
+export interface View {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
 
 /** How the regression gradient sees the data on each step. */
 export type BatchMode = "batch" | "minibatch" | "stochastic";
@@ -17,6 +24,12 @@ export interface Surface {
   fn(mode: BatchMode, seed: number): DifferentiableFunction;
   minima: ReadonlyArray<readonly [number, number]>;
   axes: [string, string];
+  /** Colour the plots by log10(1 + J) instead of J (a surface whose values span decades). */
+  logColour: boolean;
+  /** The one-feature regression's data (x as the surface sees it, y standardised), for an estimator to try. */
+  data?: { x: number[]; y: number[] };
+  /** Largest eigenvalue of J's Hessian where it is constant (the regression surfaces): rates above 2/λ diverge. */
+  curvature?: number;
 }
 
 /**
@@ -83,6 +96,14 @@ export function regressionSurface(
     },
     minima: [[wStar, bStar]],
     axes: ["w", "b"],
+    logColour: false,
+    data: { x, y },
+    // Hessian of J: [[mean x², mean x], [mean x, 1]].
+    curvature: (() => {
+      const a = mean(x.map((v) => v * v));
+      const c = xm;
+      return (a + 1) / 2 + Math.sqrt(((a - 1) / 2) ** 2 + c * c);
+    })(),
   };
 }
 
@@ -121,6 +142,7 @@ export function bumpySurface(): Surface {
     }),
     minima: WELLS.map((w) => [w.x, w.y] as const),
     axes: ["x", "y"],
+    logColour: false,
   };
 }
 
@@ -142,5 +164,6 @@ export function rosenbrockSurface(): Surface {
     }),
     minima: [[1, 1]],
     axes: ["x", "y"],
+    logColour: true,
   };
 }

@@ -5,9 +5,11 @@ import { LogisticRegression } from "../models/logistic-regression.js";
 import { StandardScaler } from "../models/standard-scaler.js";
 import type { EpochInfo } from "../train/history.js";
 import type { OptimizerName, SgdOptions } from "../train/options.js";
+import { findLearningRate } from "../tuning/find-learning-rate.js";
 import { fitInWorker, type WorkerModelKind } from "../web/fit-in-worker.js";
-import { drawLines } from "./canvas-plot.js";
+import { lineChart, markX } from "./charts.js";
 import { byId, numberOf, parseCsvText, parseParquetFile, showPairs } from "./dom.js";
+import { drawCoefficients, drawConfusion, drawPredictedVsActual } from "./result-plots.js";
 
 const TARGETS: Record<string, string> = { diabetes: "progression", breast_cancer: "benign", iris: "species" };
 const MODEL_FOR: Record<string, string> = { diabetes: "linear", breast_cancer: "logistic", iris: "logistic" };
@@ -27,9 +29,13 @@ export function setupTrainPanel(): void {
   const scale = byId("train-scale", HTMLInputElement);
   const early = byId("train-early", HTMLInputElement);
   const inWorker = byId("train-worker", HTMLInputElement);
-  const chart = byId("train-chart", HTMLCanvasElement);
+  const chart = byId("train-chart", HTMLDivElement);
   const result = byId("train-result", HTMLDListElement);
-  const coefList = byId("train-coef", HTMLOListElement);
+  const coefPlot = byId("train-coef-plot", HTMLDivElement);
+  const diagnostic = byId("train-diagnostic", HTMLDivElement);
+  const lrPlot = byId("train-lr-plot", HTMLDivElement);
+  const lrNote = byId("train-lr-note", HTMLParagraphElement);
+  const lrUse = byId("train-lr-use", HTMLButtonElement);
   const download = byId("train-download", HTMLAnchorElement);
   const drop = byId("train-drop", HTMLDivElement);
   let table: { header: string[]; rows: string[][]; name: string } | null = null;
@@ -84,46 +90,110 @@ export function setupTrainPanel(): void {
     if (f !== undefined) void loadFile(f);
   });
 
+  /** The table as training data and the options the controls set (throws naming a bad cell). */
+  const prepare = () => {
+    const t = table;
+    if (t === null) throw new Error("no data loaded");
+    const ti = t.header.indexOf(target.value);
+    const features = t.header.filter((_, i) => i !== ti);
+    const X = t.rows.map((r, line) =>
+      r
+        .filter((_, i) => i !== ti)
+        .map((cell, j) => {
+          const v = Number(cell);
+          if (cell === "" || !Number.isFinite(v))
+            throw new Error(`line ${line + 2}, column '${features[j]}': '${cell}' is not a number`);
+          return v;
+        }),
+    );
+    const regression = model.value === "linear";
+    const yRaw = t.rows.map((r) => r[ti] as string);
+    const y = regression || yRaw.every((v) => Number.isFinite(Number(v))) ? yRaw.map(Number) : yRaw;
+    const Z: MatrixLike = scale.checked ? new StandardScaler().fitTransform(X) : X;
+    const batchText = batch.value.trim();
+    const options: SgdOptions = {
+      optimizer: optimizer.value as OptimizerName,
+      learningRate: numberOf(lr, 0.01),
+      batchSize: batchText === "full" ? "full" : Math.max(1, Math.floor(Number(batchText) || 32)),
+      maxEpochs: Math.max(1, Math.floor(numberOf(epochs, 100))),
+      earlyStopping: early.checked,
+      seed: 0,
+    };
+    const make = (o: SgdOptions): Model =>
+      regression ? new LinearRegression(o) : model.value === "svm" ? new LinearSVM(o) : new LogisticRegression(o);
+    return { features, regression, y, Z, options, make };
+  };
+
+  lrUse.addEventListener("click", () => {
+    const v = lrUse.dataset.rate;
+    if (v !== undefined) lr.value = v;
+  });
+  byId("train-lrfind", HTMLButtonElement).addEventListener("click", async () => {
+    lrPlot.dataset.state = "running";
+    try {
+      const { y, Z, options, make } = prepare();
+      const curve = await findLearningRate(make(options), Z, y);
+      const mark = markX(curve.suggestion, `suggested ${curve.suggestion.toPrecision(2)}`);
+      lrPlot.hidden = false;
+      await lineChart(
+        lrPlot,
+        "learning-rate range test",
+        [
+          { name: "loss after the step", x: curve.rates, y: curve.losses, color: "#93c5fd" },
+          { name: "smoothed", x: curve.rates, y: curve.smoothed, color: "#1d4ed8" },
+        ],
+        {
+          x: "learning rate",
+          y: "objective J",
+          logX: true,
+          logY: "auto",
+          shapes: [mark.shape],
+          annotations: [mark.annotation],
+        },
+      );
+      const rate = Number(curve.suggestion.toPrecision(3));
+      lrUse.dataset.rate = String(rate);
+      lrUse.disabled = false;
+      lrUse.textContent = `Use this rate (${rate})`;
+      lrPlot.dataset.suggestion = String(curve.suggestion);
+      lrPlot.dataset.state = "done";
+      lrNote.textContent =
+        `The loss is lowest near η = ${curve.minimumRate.toPrecision(2)} and the sweep ended ${curve.stopReason === "completed" ? "at the last rate" : "when the loss blew up"}. ` +
+        `The suggestion is a tenth of the rate at the lowest point: fast, yet an order of magnitude below where the loss turns up.`;
+    } catch (err) {
+      lrPlot.dataset.state = "error";
+      lrNote.textContent = `cannot run the range test: ${(err as Error).message}`;
+    }
+  });
+
   byId("train-run", HTMLButtonElement).addEventListener("click", async () => {
     if (table === null) return;
     result.dataset.state = "running";
     try {
-      const t = table;
-      const ti = t.header.indexOf(target.value);
-      const features = t.header.filter((_, i) => i !== ti);
-      const X = t.rows.map((r, line) =>
-        r
-          .filter((_, i) => i !== ti)
-          .map((cell, j) => {
-            const v = Number(cell);
-            if (cell === "" || !Number.isFinite(v))
-              throw new Error(`line ${line + 2}, column '${features[j]}': '${cell}' is not a number`);
-            return v;
-          }),
-      );
-      const regression = model.value === "linear";
-      const yRaw = t.rows.map((r) => r[ti] as string);
-      const y = regression || yRaw.every((v) => Number.isFinite(Number(v))) ? yRaw.map(Number) : yRaw;
-      const Z: MatrixLike = scale.checked ? new StandardScaler().fitTransform(X) : X;
-      const batchText = batch.value.trim();
-      const options: SgdOptions = {
-        optimizer: optimizer.value as OptimizerName,
-        learningRate: numberOf(lr, 0.01),
-        batchSize: batchText === "full" ? "full" : Math.max(1, Math.floor(Number(batchText) || 32)),
-        maxEpochs: Math.max(1, Math.floor(numberOf(epochs, 100))),
-        earlyStopping: early.checked,
-        seed: 0,
-      };
+      const { features, regression, y, Z, options } = prepare();
       const losses: number[] = [];
       const vals: number[] = [];
       const valLabel = regression ? "validation R²" : "validation accuracy";
+      const curves = (loss: readonly number[]) =>
+        lineChart(
+          chart,
+          "training curves",
+          [
+            { name: "objective J", y: loss, color: "#2563eb" },
+            ...(vals.length > 0
+              ? [{ name: valLabel, y: vals, color: "#ea580c", right: true, dash: "dash" as const }]
+              : []),
+          ],
+          { x: "epoch", y: "objective J", y2: valLabel, logY: "auto" },
+        );
+      let pending: Promise<void> | null = null;
       const onEpoch = (info: EpochInfo): undefined => {
         losses.push(info.loss);
         if (info.valScore !== undefined) vals.push(info.valScore);
-        drawLines(chart, [
-          { values: losses, color: "#2563eb", label: "objective J" },
-          ...(vals.length > 0 ? [{ values: vals, color: "#ea580c", label: valLabel }] : []),
-        ]);
+        // One redraw at a time; epochs that finish meanwhile are drawn by the next one.
+        pending ??= curves(losses).finally(() => {
+          pending = null;
+        });
         return undefined;
       };
       const started = performance.now();
@@ -146,13 +216,10 @@ export function setupTrainPanel(): void {
         else await fitted.fit(Z, y);
       }
       const ms = performance.now() - started;
+      await pending;
+      vals.length = 0;
       for (const v of fitted.history.valScore ?? []) vals.push(v);
-      drawLines(chart, [
-        { values: fitted.history.loss, color: "#2563eb", label: "objective J" },
-        ...(vals.length > 0
-          ? [{ values: vals, color: "#ea580c", label: regression ? "validation R²" : "validation accuracy" }]
-          : []),
-      ]);
+      await curves(fitted.history.loss);
       const score = fitted instanceof LinearRegression ? fitted.score(Z, y as number[]) : fitted.score(Z, y);
       result.dataset.score = String(score);
       result.dataset.stop = fitted.stopReason ?? "";
@@ -165,15 +232,26 @@ export function setupTrainPanel(): void {
         ["stop", fitted.stopReason ?? "-"],
         ["time", `${ms.toFixed(0)} ms`],
       ]);
+      coefPlot.hidden = false;
+      diagnostic.hidden = false;
       const c = fitted.coef;
-      const w = c instanceof Float64Array ? c : c.data.subarray(0, c.cols);
-      coefList.replaceChildren(
-        ...Array.from(w, (v, j) => {
-          const li = document.createElement("li");
-          li.textContent = `${features[j]}: ${v.toFixed(4)}`;
-          return li;
-        }),
+      const classes = fitted instanceof LinearRegression ? null : fitted.classes;
+      await drawCoefficients(
+        coefPlot,
+        features,
+        c instanceof Float64Array
+          ? [c]
+          : Array.from({ length: c.rows }, (_, k) => c.data.subarray(k * c.cols, (k + 1) * c.cols)),
+        c instanceof Float64Array ? null : (classes ?? []).map(String),
       );
+      if (fitted instanceof LinearRegression) await drawPredictedVsActual(diagnostic, y as number[], fitted.predict(Z));
+      else
+        await drawConfusion(
+          diagnostic,
+          classes ?? [],
+          y,
+          Array.from(fitted.predict(Z) as ArrayLike<unknown>) as typeof y,
+        );
       download.href = URL.createObjectURL(
         new Blob([JSON.stringify(fitted.toJSON(), null, 1)], { type: "application/json" }),
       );
