@@ -25,9 +25,9 @@ export const PLOT_CONFIG: PlotSpec = { responsive: true, displaylogo: false, dis
 export function baseLayout(title: string): PlotSpec {
   return {
     title: { text: title, font: { size: 14 } },
-    margin: { l: 64, r: 24, t: 40, b: 52 },
+    margin: { l: 64, r: 24, t: 40, b: 96 },
     font: { family: "system-ui, sans-serif", size: 12 },
-    legend: { orientation: "h", y: -0.22 },
+    legend: { orientation: "h", y: -0.3, yanchor: "top" },
     hovermode: "closest",
     paper_bgcolor: "#ffffff",
     plot_bgcolor: "#ffffff",

@@ -129,7 +129,10 @@ export async function drawSurface3d(
   upto: number,
 ): Promise<void> {
   const [ax, ay] = surface.axes;
-  const lift = (x: number, y: number): number => colourValue(surface, x, y);
+  // Paths float just above the surface so it does not hide them.
+  const flat = grid.z.flat();
+  const above = 0.015 * (Math.max(...flat) - Math.min(...flat));
+  const lift = (x: number, y: number): number => colourValue(surface, x, y) + above;
   const data: PlotSpec[] = [
     {
       type: "surface",
