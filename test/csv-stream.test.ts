@@ -60,6 +60,25 @@ describe("readCsvChunks", () => {
     expect(rows).toEqual(ref.X);
   });
 
+  it("reads a file of several reads: lines and multi-byte UTF-8 labels split between reads stay whole", async () => {
+    const rng = new Prng(11);
+    const names = ["café", "naïve", "東京", "ß", "plain", "Ünïcödé label"];
+    const lines = ["\uFEFFx1,x2,label"];
+    // About 1 MB: the reader's 256 KB reads split lines and characters at arbitrary bytes.
+    for (let i = 0; i < 30000; i++) {
+      const label = names[Math.floor(rng.nextFloat() * names.length)] as string;
+      lines.push(`${(rng.nextFloat() * 100 - 50).toFixed(7)},${(rng.nextFloat() * 1e-3).toExponential(3)},${label}`);
+    }
+    const text = `${lines.join("\r\n")}\r\n`;
+    expect(Buffer.byteLength(text)).toBeGreaterThan(3 * 262144);
+    const p = file("utf8-reads.csv", text);
+    const got = await readCsvAll(p, { target: "label", drop: [], features: null, labels: true });
+    const ref = reference(text, "label", true);
+    expect(got.featureNames).toEqual(["x1", "x2"]);
+    expect(Array.from(got.X)).toEqual(ref.X);
+    expect(got.y).toEqual(ref.y);
+  });
+
   it("keeps CSV's meaning for a BOM, CRLF, empty lines, quotes, escaped quotes and newlines inside quotes", async () => {
     const text =
       '\uFEFFx,"z, quoted",label\r\n1.5,2,cat\r\n\r\n"3",4,"dog, big"\r\n5,6,"say ""hi"""\r\n7,8,"two\r\nlines"\r\n9,10,  fish  \r\n';

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { plainDecimal } from "../src/io/decimal.js";
 
 function read(s: string): number {
-  return plainDecimal(s, 0, s.length);
+  const bytes = new TextEncoder().encode(s);
+  return plainDecimal(bytes, 0, bytes.length);
 }
 
 describe("plainDecimal", () => {

@@ -36,37 +36,40 @@ function fail(message: string): never {
 
 /**
  * One record of a CSV file: its cells (a quoted record, split by csv-parse), or for a plain line
- * its text (cells null), split where it is read; `line` is where it starts (1-based).
+ * its bytes (cells null), split where they are read; `line` is where it starts (1-based).
  */
 interface CsvRecord {
   cells: string[] | null;
-  /** For a plain line: the text it is part of, and where it runs in it, [start, end). */
-  text: string;
+  /** For a plain line: the bytes it is part of (UTF-8), and where it runs in them, [start, end). */
+  bytes: Uint8Array;
   start: number;
   end: number;
   line: number;
 }
 
-/** The trimmed cells of a plain line (no quotes), text[start..end), split on commas. */
-function splitPlain(text: string, start: number, end: number): string[] {
-  const cells: string[] = [];
-  let a = start;
-  for (let b = text.indexOf(",", a); b >= 0 && b < end; b = text.indexOf(",", a)) {
-    cells.push(text.slice(a, b).trim());
-    a = b + 1;
-  }
-  cells.push(text.slice(a, end).trim());
-  return cells;
+const utf8 = new TextDecoder("utf-8");
+const NO_BYTES = new Uint8Array(0);
+
+/** The text of bytes[a..b) (UTF-8). */
+function textOf(bytes: Uint8Array, a: number, b: number): string {
+  return utf8.decode(bytes.subarray(a, b));
+}
+
+/** The trimmed cells of a plain line (no quotes), bytes[start..end), split on commas. */
+function splitPlain(bytes: Uint8Array, start: number, end: number): string[] {
+  return textOf(bytes, start, end)
+    .split(",")
+    .map((c) => c.trim());
 }
 
 /**
- * Reads the feature cells of a plain line, l[start..end), straight into X[at..] (columnSlot[c]: the feature
+ * Reads the feature cells of a plain line, l[start..end) (bytes), straight into X[at..] (columnSlot[c]: the feature
  * position of column c, −1 for others) when the line has exactly `columns` cells and every
  * feature cell is a plain decimal (see plainDecimal); false otherwise, leaving the line to the
  * general path (which reads what it can and names what it cannot).
  */
 function plainFeatures(
-  l: string,
+  l: Uint8Array,
   start: number,
   end: number,
   columns: number,
@@ -88,7 +91,7 @@ function plainFeatures(
       X[at + slot] = v;
       b = decimalEnd;
     } else {
-      b = l.indexOf(",", a);
+      b = l.indexOf(44 /* , */, a);
       if (b < 0 || b > end) b = end;
       if (c === target) {
         targetStart = a;
@@ -111,36 +114,36 @@ const READ_BYTES = 1 << 18;
 
 /**
  * The records of a CSV file, one array of trimmed cells per non-empty line, with the line each
- * starts on (1-based). Plain lines are split on commas by hand, which is what makes reading fast
- * (csv-parse's general state machine took 18 s for 1,000,000 × 21 numbers, this 2); a line holding
- * a double quote goes to csv-parse with the lines its quoted fields run on to, so quotes, escaped
- * quotes and newlines inside quotes keep their CSV meaning. A BOM and CRLF line ends are dropped.
+ * starts on (1-based). Plain lines stay bytes, split on commas where they are read, numbers read
+ * straight from the bytes, which is what makes reading fast (csv-parse's general state machine took
+ * 18 s for 1,000,000 × 21 numbers, this under 2); a line holding a double quote goes to csv-parse
+ * with the lines its quoted fields run on to, so quotes, escaped quotes and newlines inside quotes
+ * keep their CSV meaning. A BOM and CRLF line ends are dropped.
  */
 async function* csvRecords(path: string): AsyncGenerator<CsvRecord[]> {
-  const decoder = new TextDecoder("utf-8");
-  let rest = "";
+  let rest: Uint8Array = NO_BYTES;
   let line = 0;
   let first = true;
   let quoted: string[] = [];
   let quotedLine = 0;
   let quotes = 0;
   const stream = createReadStream(path, { highWaterMark: READ_BYTES });
-  let quoteText = "";
+  let quoteBytes: Uint8Array = NO_BYTES;
   let quoteAt = Number.POSITIVE_INFINITY;
-  const handle = (text: string, a: number, b: number, batch: CsvRecord[]): void => {
+  const handle = (bytes: Uint8Array, a: number, b: number, batch: CsvRecord[]): void => {
     line++;
-    const end = b > a && text.charCodeAt(b - 1) === 13 /* \r */ ? b - 1 : b;
-    // The next double quote of this text, searched for again only once passed (a search from
+    const end = b > a && bytes[b - 1] === 13 /* \r */ ? b - 1 : b;
+    // The next double quote of these bytes, searched for again only once passed (a search from
     // every line would scan the rest of the read each time).
-    if (text !== quoteText || quoteAt < a) {
-      const q = text.indexOf('"', a);
+    if (bytes !== quoteBytes || quoteAt < a) {
+      const q = bytes.indexOf(34 /* " */, a);
       quoteAt = q < 0 ? Number.POSITIVE_INFINITY : q;
-      quoteText = text;
+      quoteBytes = bytes;
     }
     if (quoted.length > 0 || quoteAt < b) {
       if (quoted.length === 0) quotedLine = line;
       // The raw line: a CR inside a quoted field is part of its value.
-      const raw = text.slice(a, b);
+      const raw = textOf(bytes, a, b);
       quoted.push(raw);
       for (let i = raw.indexOf('"'); i >= 0; i = raw.indexOf('"', i + 1)) quotes++;
       // An odd count of quotes so far: a quoted field runs on to the next line.
@@ -148,51 +151,54 @@ async function* csvRecords(path: string): AsyncGenerator<CsvRecord[]> {
       const parsed = parseSync(quoted.join("\n"), { trim: true, relax_column_count: true }) as string[][];
       quoted = [];
       quotes = 0;
-      for (const cells of parsed) batch.push({ cells, text: "", start: 0, end: 0, line: quotedLine });
+      for (const cells of parsed) batch.push({ cells, bytes: NO_BYTES, start: 0, end: 0, line: quotedLine });
       return;
     }
-    if (end === a || (text.charCodeAt(a) <= 32 && text.slice(a, end).trim() === "")) return;
-    batch.push({ cells: null, text, start: a, end, line });
+    if (end === a || ((bytes[a] as number) <= 32 && textOf(bytes, a, end).trim() === "")) return;
+    batch.push({ cells: null, bytes, start: a, end, line });
   };
   // Records go out a read's worth at a time: an async generator's every yield is a promise, too
   // dear to pay a line.
-  for await (const bytes of stream as AsyncIterable<Buffer>) {
-    // The decoded read stays one flat string (the lines are read in it where they are): only the
-    // line it splits with the read before is joined into a string of its own.
-    let text = decoder.decode(bytes, { stream: true });
+  for await (const read of stream as AsyncIterable<Buffer>) {
+    // A plain Uint8Array view, the type the joined lines have too: one element kind for the
+    // number reader to specialise on (a Buffer and a Uint8Array side by side slow every read).
+    let bytes = new Uint8Array(read.buffer, read.byteOffset, read.length);
     if (first) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
       first = false;
     }
     const batch: CsvRecord[] = [];
-    const nl = text.indexOf("\n");
+    const nl = bytes.indexOf(10 /* \n */);
     if (nl < 0) {
-      rest += text;
+      rest = concatBytes(rest, bytes, bytes.length);
       continue;
     }
-    // (Its cells are split out right away: a joined string is a rope, and reading numbers out of
-    // ropes and flat strings alike would slow the reading of the flat ones.)
-    const joined = rest + text.slice(0, nl);
+    // The line split between the read before and this one, joined into bytes of its own.
+    const joined = concatBytes(rest, bytes, nl);
     handle(joined, 0, joined.length, batch);
-    const last = batch[batch.length - 1];
-    if (last !== undefined && last.cells === null && last.text === joined) {
-      last.cells = splitPlain(joined, last.start, last.end);
-    }
     let a = nl + 1;
-    for (let b = text.indexOf("\n", a); b >= 0; b = text.indexOf("\n", a)) {
-      handle(text, a, b, batch);
+    for (let b = bytes.indexOf(10, a); b >= 0; b = bytes.indexOf(10, a)) {
+      handle(bytes, a, b, batch);
       a = b + 1;
     }
-    rest = text.slice(a);
+    // The stream hands over a new buffer each read, so the lines' bytes stay as they are.
+    rest = bytes.subarray(a);
     yield batch;
   }
-  rest += decoder.decode();
-  if (rest !== "") {
+  if (rest.length > 0) {
     const batch: CsvRecord[] = [];
     handle(rest, 0, rest.length, batch);
     yield batch;
   }
   if (quoted.length > 0) fail(`CSV line ${quotedLine}: a quoted field is not closed`);
+}
+
+/** a followed by b[0..n), as new bytes (a alone when n is 0 and a is whole). */
+function concatBytes(a: Uint8Array, b: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(a.length + n);
+  out.set(a);
+  out.set(b.subarray(0, n), a.length);
+  return out;
 }
 
 /**
@@ -215,7 +221,7 @@ export async function* readCsvChunks(path: string, layout: CsvLayout, chunkRows:
       for (const rec of batch) {
         const line = rec.line;
         if (header === null) {
-          header = rec.cells ?? splitPlain(rec.text, rec.start, rec.end);
+          header = rec.cells ?? splitPlain(rec.bytes, rec.start, rec.end);
           const seen = new Set<string>();
           for (const h of header) {
             if (seen.has(h)) fail(`CSV line 1: column '${h}' appears twice`);
@@ -255,11 +261,11 @@ export async function* readCsvChunks(path: string, layout: CsvLayout, chunkRows:
         let targetCell: string | null = null;
         if (
           cells === null &&
-          plainFeatures(rec.text, rec.start, rec.end, header.length, columnSlot, X, rows * d, targetIdx)
+          plainFeatures(rec.bytes, rec.start, rec.end, header.length, columnSlot, X, rows * d, targetIdx)
         ) {
           // Every feature cell was a plain decimal, read in place; only the target is left.
           if (targetIdx >= 0) {
-            const v = layout.labels ? Number.NaN : plainDecimal(rec.text, targetStart, targetEnd);
+            const v = layout.labels ? Number.NaN : plainDecimal(rec.bytes, targetStart, targetEnd);
             if (!Number.isNaN(v)) {
               y.push(v);
               rows++;
@@ -271,10 +277,10 @@ export async function* readCsvChunks(path: string, layout: CsvLayout, chunkRows:
               }
               continue;
             }
-            targetCell = rec.text.slice(targetStart, targetEnd).trim();
+            targetCell = textOf(rec.bytes, targetStart, targetEnd).trim();
           }
         } else {
-          cells ??= splitPlain(rec.text, rec.start, rec.end);
+          cells ??= splitPlain(rec.bytes, rec.start, rec.end);
           if (cells.length !== header.length) {
             fail(`CSV line ${line}: ragged row (${cells.length} fields where the header has ${header.length})`);
           }

@@ -1,4 +1,4 @@
-// Reading decimal numbers out of CSV text without making a string per cell.
+// Reading decimal numbers out of CSV bytes (UTF-8, as read from the file) without making a string per cell.
 
 /** Powers of ten that are exact doubles (10^0 .. 10^22). */
 const EXACT_POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
@@ -7,17 +7,17 @@ const EXACT_POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
 export let decimalEnd = 0;
 
 /**
- * The number written in text from `a` up to the first comma or `limit`, when it is a plain decimal
+ * The number written in the bytes from `a` up to the first comma or `limit`, when it is a plain decimal
  * (optional sign, digits, an optional point and digits, no exponent, no spaces) with at most 15
  * significant digits and at most 22 after the point; NaN otherwise (the caller then uses Number()
  * on the cell). Within those limits the digits form an exact integer m < 2^53 and the value is
  * m / 10^k with both exact: one correctly rounded division, the same double Number() gives
  * (Clinger's fast path). Sets decimalEnd to where the cell ends.
  */
-export function plainDecimalCell(text: string, a: number, limit: number): number {
+export function plainDecimalCell(bytes: Uint8Array, a: number, limit: number): number {
   let i = a;
   let negative = false;
-  const c0 = text.charCodeAt(i);
+  const c0 = i < limit ? (bytes[i] as number) : 0;
   if (c0 === 45 /* - */) {
     negative = true;
     i++;
@@ -28,7 +28,7 @@ export function plainDecimalCell(text: string, a: number, limit: number): number
   let c = 0;
   // The integer part (leading zeros are not significant).
   for (; i < limit; i++) {
-    c = text.charCodeAt(i) - 48;
+    c = (bytes[i] as number) - 48;
     if (c < 0 || c > 9) break;
     seen++;
     if (m !== 0 || c !== 0) {
@@ -39,7 +39,7 @@ export function plainDecimalCell(text: string, a: number, limit: number): number
   let fraction = 0;
   if (i < limit && c === -2 /* . */) {
     for (i++; i < limit; i++) {
-      c = text.charCodeAt(i) - 48;
+      c = (bytes[i] as number) - 48;
       if (c < 0 || c > 9) break;
       seen++;
       if (m !== 0 || c !== 0) {
@@ -56,8 +56,8 @@ export function plainDecimalCell(text: string, a: number, limit: number): number
   return negative ? -v : v;
 }
 
-/** The number text[a..b) holds when it is a plain decimal (see plainDecimalCell), else NaN. */
-export function plainDecimal(text: string, a: number, b: number): number {
-  const v = plainDecimalCell(text, a, b);
+/** The number bytes[a..b) hold when it is a plain decimal (see plainDecimalCell), else NaN. */
+export function plainDecimal(bytes: Uint8Array, a: number, b: number): number {
+  const v = plainDecimalCell(bytes, a, b);
   return decimalEnd === b ? v : Number.NaN;
 }
