@@ -40,11 +40,7 @@ export { setWasmLocation } from "./runtime/wasm-location.js";
 export type { EpochInfo, History, StopReason } from "./train/history.js";
 export type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "./train/options.js";
 export { Prng } from "./train/prng.js";
-export {
-  type FindLearningRateOptions,
-  findLearningRate,
-  type LearningRateCurve,
-  type RangeTestable,
-} from "./tuning/find-learning-rate.js";
+export { findLearningRate, type RangeTestable } from "./tuning/find-learning-rate.js";
+export type { FindLearningRateOptions, LearningRateCurve } from "./tuning/range-test.js";
 export { fitInWorker, type WorkerFitOptions, type WorkerModelKind } from "./web/fit-in-worker.js";
 export { fitMatrixFactorizationInWorker, type WorkerMfOptions } from "./web/fit-mf-in-worker.js";

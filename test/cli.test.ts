@@ -666,6 +666,31 @@ describe("descent lr-find", () => {
     expect(text.stdout).toContain("MLPClassifier");
   });
 
+  it("--model mf sweeps a ratings CSV and suggests a rate matrix factorisation trains well with", () => {
+    const rng = new Prng(21);
+    const lines = ["who,what,stars"];
+    for (let u = 0; u < 80; u++) {
+      for (let i = 0; i < 50; i++) {
+        if (rng.nextFloat() > 0.4) continue;
+        lines.push(`u${u},i${i},${(3 + Math.sin(u) * Math.cos(i) + 0.3 * Math.sin(i)).toFixed(3)}`);
+      }
+    }
+    const file = join(dir, "lr-ratings.csv");
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    const args = ["--model", "mf", "--user", "who", "--item", "what", "--target", "stars", "--factors", "4"];
+    const r = run("lr-find", file, ...args, "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const report = json<{ model: string; suggestion: number; rows: number; stopReason: string }>(r.stdout);
+    expect(report.model).toBe("MatrixFactorization");
+    expect(report.rows).toBe(lines.length - 1);
+    expect(report.suggestion).toBeGreaterThan(1e-4);
+    expect(report.suggestion).toBeLessThan(1);
+    const bad = run("lr-find", file, ...args, "--hidden", "4");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--hidden does not apply to --model mf");
+    expect(run("lr-find", data("diabetes.csv"), "--target", "progression", "--factors", "3").code).toBe(2);
+  });
+
   it("refuses bad flags with exit code 2", () => {
     const bad = run("lr-find", data("diabetes.csv"), "--target", "progression", "--steps", "3");
     expect(bad.code).toBe(2);

@@ -1,12 +1,14 @@
 // findLearningRate: the range test's suggestion trains as well as the best rate of a log grid, the
 // sweep is seeded, and the estimator it is run on is left as it was.
 import { describe, expect, it } from "vitest";
+import { syntheticRatings } from "../src/datasets/synthetic-ratings.js";
 import { DescentError } from "../src/errors.js";
 import type { Matrix } from "../src/matrix.js";
 import type { Label } from "../src/models/labels.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
+import { MatrixFactorization } from "../src/models/matrix-factorization.js";
 import { MLPClassifier } from "../src/models/mlp-classifier.js";
 import { MLPRegressor } from "../src/models/mlp-regressor.js";
 import { StandardScaler } from "../src/models/standard-scaler.js";
@@ -113,6 +115,34 @@ describe("findLearningRate", () => {
       expect(c.suggestion).toBeGreaterThan(0);
       expect(Math.min(...c.smoothed)).toBeLessThan(c.smoothed[0] as number);
     }
+  });
+
+  it("MatrixFactorization: the suggested rate trains to within 1% of the best RMSE of a log grid in 30 epochs", async () => {
+    const r = syntheticRatings({ users: 300, items: 200, rank: 4, observed: 20000, noise: 0.1, seed: 3 });
+    const triples = { users: r.users, items: r.items, ratings: r.ratings };
+    const model = new MatrixFactorization({ factors: 8 });
+    const before = JSON.stringify(model.getOptions());
+    const curve = await findLearningRate(model, triples);
+    expect(JSON.stringify(model.getOptions())).toBe(before);
+    expect(() => model.predict([0], [0])).toThrow(/not fitted/);
+    expect(await findLearningRate(new MatrixFactorization({ factors: 8 }), triples)).toEqual(curve);
+    expect(curve.stopReason).not.toBe("completed");
+    const rmse = async (rate: number): Promise<number> => {
+      try {
+        const m = await new MatrixFactorization({ factors: 8, learningRate: rate, epochs: 30 }).fit(
+          r.users,
+          r.items,
+          r.ratings,
+        );
+        return m.score(r.users, r.items, r.ratings);
+      } catch {
+        return Number.POSITIVE_INFINITY;
+      }
+    };
+    let best = Number.POSITIVE_INFINITY;
+    for (let e = -5; e <= 0.5; e += 0.25) best = Math.min(best, await rmse(10 ** e));
+    expect(await rmse(1e-5)).toBeGreaterThan(2 * best);
+    expect(await rmse(curve.suggestion)).toBeLessThanOrEqual(best * 1.01);
   });
 
   it("refuses bad options and bad data with typed errors naming them", async () => {

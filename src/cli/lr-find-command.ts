@@ -1,13 +1,23 @@
 import { writeFile } from "node:fs/promises";
+import type { BackendName } from "../backend/create-backend.js";
 import { DescentError } from "../errors.js";
 import type { CsvLayout } from "../io/csv-stream.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
+import type { DType } from "../matrix.js";
+import { MatrixFactorization } from "../models/matrix-factorization.js";
 import { StandardScaler } from "../models/standard-scaler.js";
-import { findLearningRate, type LearningRateCurve } from "../tuning/find-learning-rate.js";
+import { findLearningRate } from "../tuning/find-learning-rate.js";
+import type { LearningRateCurve } from "../tuning/range-test.js";
 import { type FitFlags, isRegression, makeModel, modelOptions, normaliseLabels, readAll } from "./fit-command.js";
+import { readTriples } from "./mf-command.js";
 
-/** Flags of `descent lr-find`: the model flags of `descent fit`, and the sweep's. */
-export interface LrFindFlags extends FitFlags {
+/** Flags of `descent lr-find`: the model flags of `descent fit` (matrix factorisation's too), and the sweep's. */
+export interface LrFindFlags extends Omit<FitFlags, "model"> {
+  model: FitFlags["model"] | "mf";
+  user?: string;
+  item?: string;
+  factors?: number;
+  regularization?: number;
   min?: number;
   max?: number;
   steps?: number;
@@ -30,29 +40,52 @@ export interface LrFindReport {
 
 /**
  * Runs `descent lr-find data.csv --target y`: the learning-rate range test (findLearningRate) for
- * the model the fit flags describe, on the whole file in memory, standardised unless --scale none.
+ * the model the fit flags describe, on the whole file in memory, standardised unless --scale none;
+ * with --model mf, on the ratings CSV's (user, item, target) columns.
  */
 export async function runLrFind(file: string, f: LrFindFlags): Promise<LrFindReport> {
   if (f.validation !== undefined || f.earlyStopping || f.out !== undefined) {
     throw new DescentError("E_OPTION", "lr-find takes no --validation, --early-stopping or --out (it trains a copy)");
   }
-  const regression = isRegression(f.model);
-  const model = makeModel(f, modelOptions(f, false));
-  const layout: CsvLayout = { target: f.target, drop: f.drop ?? [], features: null, labels: !regression };
-  const all = await readAll(file, layout);
-  const y = regression ? all.y : normaliseLabels(all.y);
-  const raw = { data: all.X, rows: all.rows, cols: all.featureNames.length };
-  const X = f.scale === "none" ? raw : new StandardScaler().fitTransform(raw);
-  const curve = await findLearningRate(model, X, y, {
+  const sweep = {
     ...(f.min === undefined ? {} : { min: f.min }),
     ...(f.max === undefined ? {} : { max: f.max }),
     ...(f.steps === undefined ? {} : { steps: f.steps }),
     ...(f.seed === undefined ? {} : { seed: f.seed }),
-  });
+  };
+  let curve: LearningRateCurve;
+  let name: string;
+  let rows: number;
+  if (f.model === "mf") {
+    const t = await readTriples(file, f.user ?? "user", f.item ?? "item", f.target);
+    if (t.ratings === null) throw new DescentError("E_FORMAT", `the CSV has no rating column '${f.target}'`);
+    const model = new MatrixFactorization({
+      ...(f.factors === undefined ? {} : { factors: f.factors }),
+      ...(f.regularization === undefined ? {} : { regularization: f.regularization }),
+      ...(f.seed === undefined ? {} : { seed: f.seed }),
+      ...(f.backend === undefined ? {} : { backend: f.backend as BackendName }),
+      ...(f.dtype === undefined ? {} : { dtype: f.dtype as DType }),
+    });
+    curve = await findLearningRate(model, { users: t.users, items: t.items, ratings: t.ratings }, sweep);
+    name = "MatrixFactorization";
+    rows = t.ratings.length;
+  } else {
+    const flags: FitFlags = { ...f, model: f.model };
+    const regression = isRegression(flags.model);
+    const model = makeModel(flags, modelOptions(flags, false));
+    const layout: CsvLayout = { target: f.target, drop: f.drop ?? [], features: null, labels: !regression };
+    const all = await readAll(file, layout);
+    const y = regression ? all.y : normaliseLabels(all.y);
+    const raw = { data: all.X, rows: all.rows, cols: all.featureNames.length };
+    const X = f.scale === "none" ? raw : new StandardScaler().fitTransform(raw);
+    curve = await findLearningRate(model, X, y, sweep);
+    name = model.constructor.name;
+    rows = all.rows;
+  }
   const report: LrFindReport = {
     file,
-    model: model.constructor.name,
-    rows: all.rows,
+    model: name,
+    rows,
     suggestion: curve.suggestion,
     minimumRate: curve.minimumRate,
     steepestRate: curve.steepestRate,
@@ -63,8 +96,12 @@ export async function runLrFind(file: string, f: LrFindFlags): Promise<LrFindRep
   };
   if (f.plot !== undefined) {
     const svg = lossPlotSvg(
-      `learning-rate range test: ${report.model}, ${all.rows} rows`,
-      { name: "objective (smoothed)", values: curve.smoothed, color: "#2563eb" },
+      `learning-rate range test: ${report.model}, ${rows} rows`,
+      {
+        name: f.model === "mf" ? "mean squared error (smoothed)" : "objective (smoothed)",
+        values: curve.smoothed,
+        color: "#2563eb",
+      },
       null,
       {
         name: "learning rate (log scale)",

@@ -100,6 +100,21 @@ const MF_ONLY_FLAGS: ReadonlyArray<[string, string]> = [
   ["regularization", "--regularization"],
 ];
 
+/** Flags of another model family given on the command line are refused (E_OPTION), not ignored. */
+function refuseForeignFlags(model: string, cmd: Command): void {
+  const mlp = model === "mlp" || model === "mlp-regressor";
+  const foreign =
+    model === "mf"
+      ? [...LINEAR_ONLY_FLAGS, ...MLP_ONLY_FLAGS]
+      : mlp
+        ? [...MF_ONLY_FLAGS, ...NOT_MLP_FLAGS]
+        : [...MF_ONLY_FLAGS, ...MLP_ONLY_FLAGS];
+  for (const [key, flag] of foreign) {
+    if (cmd.getOptionValueSource(key) === "cli")
+      throw new DescentError("E_OPTION", `${flag} does not apply to --model ${model}`);
+  }
+}
+
 const program = new Command()
   .name("descent")
   .description("Train linear models and neural networks by gradient descent (WebAssembly SIMD kernels)")
@@ -186,18 +201,7 @@ program
       cmd: Command,
     ) => {
       try {
-        // Flags of the other model family are refused, not ignored.
-        const mlp = flags.model === "mlp" || flags.model === "mlp-regressor";
-        const foreign =
-          flags.model === "mf"
-            ? [...LINEAR_ONLY_FLAGS, ...MLP_ONLY_FLAGS]
-            : mlp
-              ? [...MF_ONLY_FLAGS, ...NOT_MLP_FLAGS]
-              : [...MF_ONLY_FLAGS, ...MLP_ONLY_FLAGS];
-        for (const [key, flag] of foreign) {
-          if (cmd.getOptionValueSource(key) === "cli")
-            throw new DescentError("E_OPTION", `${flag} does not apply to --model ${flags.model}`);
-        }
+        refuseForeignFlags(flags.model, cmd);
         if (flags.model === "mf") {
           const r = await runFitMf(file, flags, Boolean(process.stderr.isTTY));
           process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatMfReport(r)}\n`);
@@ -217,10 +221,14 @@ program
   .argument("<data.csv>", "training data (CSV, Parquet or Arrow)")
   .requiredOption("--target <column>", "the column to predict")
   .addOption(
-    new Option("--model <kind>", "model")
-      .choices(["linear", "logistic", "svm", "mlp", "mlp-regressor"])
+    new Option("--model <kind>", "model (mf: matrix factorisation of a ratings CSV)")
+      .choices(["linear", "logistic", "svm", "mlp", "mlp-regressor", "mf"])
       .default("linear"),
   )
+  .option("--user <column>", "mf: the user id column", "user")
+  .option("--item <column>", "mf: the item id column", "item")
+  .option("--factors <n>", "mf: latent factors", count("--factors"))
+  .option("--regularization <r>", "mf: L2 regularisation", nonNegative("--regularization"))
   .option("--hidden <sizes>", "mlp: hidden layer sizes, e.g. 64,32 (default 100)")
   .addOption(
     new Option("--activation <name>", "mlp: hidden activation").choices(["relu", "tanh", "logistic", "identity"]),
@@ -242,8 +250,9 @@ program
   .addOption(new Option("--dtype <type>", "element type").choices(["float64", "float32"]))
   .option("--plot <curve.svg>", "write the smoothed loss against the rate (log axis) as SVG, the suggestion marked")
   .option("--json", "print the result (with the whole curve) as JSON")
-  .action(async (file: string, flags: LrFindFlags) => {
+  .action(async (file: string, flags: LrFindFlags, cmd: Command) => {
     try {
+      refuseForeignFlags(flags.model, cmd);
       const r = await runLrFind(file, flags);
       process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatLrFindReport(r)}\n`);
     } catch (err) {

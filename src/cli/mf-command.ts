@@ -51,8 +51,8 @@ export interface MfFitReport {
   plot?: string;
 }
 
-/** (user, item, rating) columns of a CSV: ids stay strings unless every id of a column is a number. */
-async function readTriples(file: string, userCol: string, itemCol: string, ratingCol: string | null) {
+/** (user, item, rating) columns of a CSV (in memory): ids stay strings unless every id of a column is a number. */
+export async function readTriples(file: string, userCol: string, itemCol: string, ratingCol: string | null) {
   let text: string;
   try {
     text = await readFile(file, "utf8");

@@ -225,7 +225,11 @@ export class MatrixFactorization {
   nEpochs = 0;
   /** Global mean rating. */
   mu = 0;
-  private readonly o: Resolved;
+  private o: Resolved;
+  /** The options as given (setOptions merges into them, so per-group rates keep following learningRate). */
+  private given: MatrixFactorizationOptions;
+  /** The seeded stream of the initial factors and the shuffles, carried on by partialFit. */
+  private rng: Prng | null = null;
   private userIndex = new Map<Id, number>();
   private itemIndex = new Map<Id, number>();
   private userIds: Id[] = [];
@@ -241,6 +245,26 @@ export class MatrixFactorization {
 
   constructor(options?: MatrixFactorizationOptions) {
     this.o = resolve(options);
+    this.given = { ...(options ?? {}) };
+  }
+
+  /** The options in force, with defaults filled in (no callback, no validation data). */
+  getOptions(): Record<string, unknown> {
+    const { onEpoch: _cb, validationData: _val, ...options } = this.o;
+    return options;
+  }
+
+  /**
+   * Changes options (validated as the constructor does, E_OPTION naming a bad one); the factors,
+   * biases, ids and history stay, so a later partialFit continues from them. Per-group rates and
+   * regularisation not given explicitly keep following learningRate and regularization. Returns the model.
+   */
+  setOptions(options: MatrixFactorizationOptions): this {
+    if (this.disposed) throw new DescentError("E_STATE", "MatrixFactorization was disposed; create a new model");
+    const given = { ...this.given, ...options };
+    this.o = resolve(given);
+    this.given = given;
+    return this;
   }
 
   /** Number of latent factors. */
@@ -255,72 +279,147 @@ export class MatrixFactorization {
 
   /** Learns biases and factors from (user, item, rating) triples given as three parallel arrays. */
   async fit(users: ArrayLike<Id>, items: ArrayLike<Id>, ratings: ArrayLike<number>): Promise<this> {
+    const r = this.checkTriples(users, items, ratings);
+    const val = this.checkValidation();
+    const n = r.length;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += r[i] as number;
+    this.rng = new Prng(this.o.seed);
+    this.userIndex = new Map<Id, number>();
+    this.itemIndex = new Map<Id, number>();
+    this.userIds = [];
+    this.itemIds = [];
+    this.P = new Float64Array(0);
+    this.Q = new Float64Array(0);
+    this.bu = new Float64Array(0);
+    this.bi = new Float64Array(0);
+    this.rated = [];
+    this.mu = sum / n;
+    this.history = emptyHistory();
+    this.nEpochs = 0;
+    this.fittedFlag = false;
+    const { u, it } = this.admit(users, items, n);
+    await this.trainAndKeep(u, it, r, val === null ? null : val(), this.o.epochs);
+    return this;
+  }
+
+  /**
+   * One more pass over (users, items, ratings), continuing from the current factors, biases and
+   * shuffle stream (options.epochs does not apply: exactly one pass). On an unfitted model it
+   * starts as fit does, with mu the mean of these ratings; later calls keep mu. Ids not seen before
+   * join with fresh parameters: factors drawn N(0, initStd²) from the seeded stream, biases 0.
+   * validationData, when set, is scored after the pass as in fit.
+   */
+  async partialFit(users: ArrayLike<Id>, items: ArrayLike<Id>, ratings: ArrayLike<number>): Promise<this> {
+    if (!this.fittedFlag) {
+      // The first call: fit for one pass, then the epochs option as the user gave it.
+      const given = this.given;
+      this.setOptions({ epochs: 1 });
+      try {
+        await this.fit(users, items, ratings);
+      } finally {
+        this.given = given;
+        this.o = resolve(given);
+      }
+      return this;
+    }
+    const r = this.checkTriples(users, items, ratings);
+    const val = this.checkValidation();
+    const { u, it } = this.admit(users, items, r.length);
+    await this.trainAndKeep(u, it, r, val === null ? null : val(), 1);
+    return this;
+  }
+
+  /** The ratings of a call, checked with their ids (E_EMPTY, E_SHAPE, E_LABELS, E_NONFINITE name the problem). */
+  private checkTriples(users: ArrayLike<Id>, items: ArrayLike<Id>, ratings: ArrayLike<number>): Float64Array {
     if (this.disposed) throw new DescentError("E_STATE", "MatrixFactorization was disposed; create a new model");
     const n = ratings?.length ?? 0;
     if (n === 0) throw new DescentError("E_EMPTY", "no ratings to fit");
     checkIds(users, n, "users");
     checkIds(items, n, "items");
-    const r = finiteRatings(ratings, n, "ratings");
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += r[i] as number;
+    return finiteRatings(ratings, n, "ratings");
+  }
+
+  /**
+   * validationData checked (before any training), or null without it: a function that resolves it
+   * against the id maps as they stand when called.
+   */
+  private checkValidation(): (() => IndexedTriples) | null {
     const val = this.o.validationData;
-    let valRatings: Float64Array | null = null;
-    if (val !== null) {
-      const nv = val.ratings?.length ?? 0;
-      if (nv === 0) throw new DescentError("E_EMPTY", "validationData has no ratings");
-      checkIds(val.users, nv, "validationData.users");
-      checkIds(val.items, nv, "validationData.items");
-      valRatings = finiteRatings(val.ratings, nv, "validationData.ratings");
-    }
-    const userIndex = new Map<Id, number>();
-    const itemIndex = new Map<Id, number>();
+    if (val === null) return null;
+    const nv = val.ratings?.length ?? 0;
+    if (nv === 0) throw new DescentError("E_EMPTY", "validationData has no ratings");
+    checkIds(val.users, nv, "validationData.users");
+    checkIds(val.items, nv, "validationData.items");
+    const ratings = finiteRatings(val.ratings, nv, "validationData.ratings");
+    return () => this.indexTriples(val.users, val.items, ratings);
+  }
+
+  /**
+   * The row indices of the call's ids, new ids added to the maps with fresh parameters (drawn in
+   * one block per call: users' factors, then items'), and the items each user rated recorded.
+   */
+  private admit(users: ArrayLike<Id>, items: ArrayLike<Id>, n: number): { u: Int32Array; it: Int32Array } {
     const u = new Int32Array(n);
     const it = new Int32Array(n);
+    const nu0 = this.userIndex.size;
     for (let i = 0; i < n; i++) {
       const uid = users[i] as Id;
       const iid = items[i] as Id;
-      let a = userIndex.get(uid);
+      let a = this.userIndex.get(uid);
       if (a === undefined) {
-        a = userIndex.size;
-        userIndex.set(uid, a);
+        a = this.userIndex.size;
+        this.userIndex.set(uid, a);
+        this.userIds.push(uid);
       }
-      let b = itemIndex.get(iid);
+      let b = this.itemIndex.get(iid);
       if (b === undefined) {
-        b = itemIndex.size;
-        itemIndex.set(iid, b);
+        b = this.itemIndex.size;
+        this.itemIndex.set(iid, b);
+        this.itemIds.push(iid);
       }
       u[i] = a;
       it[i] = b;
     }
     const k = this.o.factors;
-    const nu = userIndex.size;
-    const ni = itemIndex.size;
-    const rng = new Prng(this.o.seed);
-    this.P = portableNormals(() => rng.nextFloat(), nu * k, this.o.initStd);
-    this.Q = portableNormals(() => rng.nextFloat(), ni * k, this.o.initStd);
-    this.bu = new Float64Array(nu);
-    this.bi = new Float64Array(ni);
-    this.mu = sum / n;
-    this.userIndex = userIndex;
-    this.itemIndex = itemIndex;
-    this.userIds = [...userIndex.keys()];
-    this.itemIds = [...itemIndex.keys()];
-    this.history = emptyHistory();
-    this.nEpochs = 0;
-    this.fittedFlag = false;
-    const lists: number[][] = Array.from({ length: nu }, () => []);
+    const nu = this.userIndex.size;
+    const ni = this.itemIndex.size;
+    // A model read from JSON continues with a fresh stream from its seed.
+    this.rng ??= new Prng(this.o.seed);
+    const rng = this.rng;
+    const grow = (old: Float64Array, size: number, fill: (n: number) => Float64Array): Float64Array => {
+      if (size === old.length) return old;
+      const out = new Float64Array(size);
+      out.set(old);
+      out.set(fill(size - old.length), old.length);
+      return out;
+    };
+    this.P = grow(this.P, nu * k, (m) => portableNormals(() => rng.nextFloat(), m, this.o.initStd));
+    this.Q = grow(this.Q, ni * k, (m) => portableNormals(() => rng.nextFloat(), m, this.o.initStd));
+    this.bu = grow(this.bu, nu, (m) => new Float64Array(m));
+    this.bi = grow(this.bi, ni, (m) => new Float64Array(m));
+    const lists: number[][] = Array.from({ length: nu }, (_, a) => (a < nu0 ? Array.from(this.rated[a] ?? []) : []));
     for (let i = 0; i < n; i++) lists[u[i] as number]?.push(it[i] as number);
     this.rated = lists.map((l) => Int32Array.from(new Set(l)).sort());
-    const indexed = val === null || valRatings === null ? null : this.indexTriples(val.users, val.items, valRatings);
-    if (indexed !== null) this.history.valScore = [];
+    return { u, it };
+  }
+
+  /** Trains `epochs` passes and marks the model fitted once one has run (also after a divergence). */
+  private async trainAndKeep(
+    u: Int32Array,
+    it: Int32Array,
+    r: Float64Array,
+    validation: IndexedTriples | null,
+    epochs: number,
+  ): Promise<void> {
+    if (validation !== null) this.history.valScore ??= [];
     try {
-      await this.train(u, it, r, nu, ni, rng, indexed);
+      await this.train(u, it, r, this.userIndex.size, this.itemIndex.size, this.rng as Prng, validation, epochs);
     } finally {
       // Once an epoch has run (diverged, or stopped by a throwing onEpoch) the model stays usable
       // with the parameters of its last finite epoch, as the linear models do.
       if (this.nEpochs > 0) this.fittedFlag = true;
     }
-    return this;
   }
 
   private async train(
@@ -331,6 +430,7 @@ export class MatrixFactorization {
     nItems: number,
     rng: Prng,
     validation: IndexedTriples | null,
+    epochs: number,
   ): Promise<void> {
     const n = r.length;
     const k = this.o.factors;
@@ -371,7 +471,7 @@ export class MatrixFactorization {
     const start = performance.now();
     let lastYield = start;
     try {
-      for (let e = 0; e < this.o.epochs; e++) {
+      for (let e = 0; e < epochs; e++) {
         let sse: number;
         if (blocks === null) {
           if (this.o.shuffle) backend.shuffleTriples(users, items, ratings, 0, n, rng);
