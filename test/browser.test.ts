@@ -605,6 +605,28 @@ describe("the lab's panels", () => {
     await page.screenshot({ path: join(artifacts, "lab-recommend.png") });
   });
 
+  it("recommend: the learning-rate finder suggests a rate the recommender trains well with", async () => {
+    await page.click("#tab-recommend");
+    const before = await page.inputValue("#recommend-lr");
+    await page.click("#recommend-lrfind");
+    await page.waitForSelector("#recommend-lr-plot[data-state='done']", { timeout: 60_000 });
+    const suggestion = Number(await page.getAttribute("#recommend-lr-plot", "data-suggestion"));
+    expect(suggestion).toBeGreaterThan(1e-3);
+    expect(suggestion).toBeLessThan(1);
+    expect(await page.locator("#recommend-lr-plot .xtick").count()).toBeGreaterThan(3);
+    await page.click("#recommend-lr-use");
+    expect(Number(await page.inputValue("#recommend-lr"))).toBe(Number(suggestion.toPrecision(3)));
+    await page.selectOption("#recommend-threads", "1");
+    await page.evaluate(() => {
+      (document.getElementById("recommend-result") as HTMLElement).dataset.state = "";
+    });
+    await page.click("#recommend-run");
+    await page.waitForSelector("#recommend-result[data-state='done']", { timeout: 60_000 });
+    expect(Number(await page.getAttribute("#recommend-result", "data-held-rmse"))).toBeLessThan(0.15);
+    await page.screenshot({ path: join(artifacts, "lab-recommend-finder.png"), fullPage: true });
+    await page.fill("#recommend-lr", before);
+  });
+
   it("recommend: training in a Web Worker gives the page's result", async () => {
     await page.click("#tab-recommend");
     await page.selectOption("#recommend-data", "synthetic");

@@ -6,9 +6,11 @@ import { idColumn, idFromText } from "../io/id-column.js";
 import { type Id, MatrixFactorization } from "../models/matrix-factorization.js";
 import type { EpochInfo } from "../train/history.js";
 import { Prng } from "../train/prng.js";
+import { findLearningRate } from "../tuning/find-learning-rate.js";
 import { fitMatrixFactorizationInWorker } from "../web/fit-mf-in-worker.js";
 import { lineChart } from "./charts.js";
 import { byId, numberOf, parseCsvText, showPairs } from "./dom.js";
+import { setupRateFinder } from "./rate-finder.js";
 
 /** Ratings to train on, and the noise-free rating of any cell when the data is synthetic. */
 interface RatingSet {
@@ -115,23 +117,40 @@ export function setupRecommendPanel(): void {
   };
   byId("recommend-go", HTMLButtonElement).addEventListener("click", recommend);
 
+  /** The ratings in a seeded order: a share held out (scored after every epoch) and the rest to train on. */
+  const split = (d: RatingSet) => {
+    const n = d.ratings.length;
+    const order = Int32Array.from({ length: n }, (_, i) => i);
+    new Prng(0).shuffle(order);
+    const fraction = Math.min(0.5, Math.max(0, numberOf(holdout, 10) / 100));
+    const held = Math.floor(n * fraction);
+    const pick = <T>(a: T[], from: number, to: number): T[] => Array.from(order.subarray(from, to), (i) => a[i] as T);
+    const train = { users: pick(d.users, held, n), items: pick(d.items, held, n), ratings: pick(d.ratings, held, n) };
+    const validationData =
+      held > 0
+        ? { users: pick(d.users, 0, held), items: pick(d.items, 0, held), ratings: pick(d.ratings, 0, held) }
+        : undefined;
+    return { train, validationData, held };
+  };
+
+  setupRateFinder("recommend", lr, "mean squared error", () => {
+    const d = data ?? syntheticSet();
+    if (data === null) use(d);
+    const { train } = split(d);
+    const model = new MatrixFactorization({
+      factors: Math.max(1, Math.floor(numberOf(factors, 10))),
+      regularization: numberOf(reg, 0.02),
+      seed: 0,
+    });
+    return findLearningRate(model, train);
+  });
+
   byId("recommend-run", HTMLButtonElement).addEventListener("click", async () => {
     const d = data ?? syntheticSet();
     if (data === null) use(d);
     result.dataset.state = "running";
     try {
-      // A seeded share of the ratings held out and scored after every epoch.
-      const n = d.ratings.length;
-      const order = Int32Array.from({ length: n }, (_, i) => i);
-      new Prng(0).shuffle(order);
-      const fraction = Math.min(0.5, Math.max(0, numberOf(holdout, 10) / 100));
-      const held = Math.floor(n * fraction);
-      const pick = <T>(a: T[], from: number, to: number): T[] => Array.from(order.subarray(from, to), (i) => a[i] as T);
-      const train = { users: pick(d.users, held, n), items: pick(d.items, held, n), ratings: pick(d.ratings, held, n) };
-      const validationData =
-        held > 0
-          ? { users: pick(d.users, 0, held), items: pick(d.items, 0, held), ratings: pick(d.ratings, 0, held) }
-          : undefined;
+      const { train, validationData, held } = split(d);
       const trainRmse: number[] = [];
       const heldRmse: number[] = [];
       let drawing: Promise<void> | null = null;

@@ -7,8 +7,9 @@ import type { EpochInfo } from "../train/history.js";
 import type { OptimizerName, SgdOptions } from "../train/options.js";
 import { findLearningRate } from "../tuning/find-learning-rate.js";
 import { fitInWorker, type WorkerModelKind } from "../web/fit-in-worker.js";
-import { lineChart, markX } from "./charts.js";
+import { lineChart } from "./charts.js";
 import { byId, numberOf, parseCsvText, parseParquetFile, showPairs } from "./dom.js";
+import { setupRateFinder } from "./rate-finder.js";
 import { drawCoefficients, drawConfusion, drawPredictedVsActual } from "./result-plots.js";
 
 const TARGETS: Record<string, string> = { diabetes: "progression", breast_cancer: "benign", iris: "species" };
@@ -33,9 +34,6 @@ export function setupTrainPanel(): void {
   const result = byId("train-result", HTMLDListElement);
   const coefPlot = byId("train-coef-plot", HTMLDivElement);
   const diagnostic = byId("train-diagnostic", HTMLDivElement);
-  const lrPlot = byId("train-lr-plot", HTMLDivElement);
-  const lrNote = byId("train-lr-note", HTMLParagraphElement);
-  const lrUse = byId("train-lr-use", HTMLButtonElement);
   const download = byId("train-download", HTMLAnchorElement);
   const drop = byId("train-drop", HTMLDivElement);
   let table: { header: string[]; rows: string[][]; name: string } | null = null;
@@ -124,46 +122,9 @@ export function setupTrainPanel(): void {
     return { features, regression, y, Z, options, make };
   };
 
-  lrUse.addEventListener("click", () => {
-    const v = lrUse.dataset.rate;
-    if (v !== undefined) lr.value = v;
-  });
-  byId("train-lrfind", HTMLButtonElement).addEventListener("click", async () => {
-    lrPlot.dataset.state = "running";
-    try {
-      const { y, Z, options, make } = prepare();
-      const curve = await findLearningRate(make(options), Z, y);
-      const mark = markX(curve.suggestion, `suggested ${curve.suggestion.toPrecision(2)}`);
-      lrPlot.hidden = false;
-      await lineChart(
-        lrPlot,
-        "learning-rate range test",
-        [
-          { name: "loss after the step", x: curve.rates, y: curve.losses, color: "#93c5fd" },
-          { name: "smoothed", x: curve.rates, y: curve.smoothed, color: "#1d4ed8" },
-        ],
-        {
-          x: "learning rate",
-          y: "objective J",
-          logX: true,
-          logY: "auto",
-          shapes: [mark.shape],
-          annotations: [mark.annotation],
-        },
-      );
-      const rate = Number(curve.suggestion.toPrecision(3));
-      lrUse.dataset.rate = String(rate);
-      lrUse.disabled = false;
-      lrUse.textContent = `Use this rate (${rate})`;
-      lrPlot.dataset.suggestion = String(curve.suggestion);
-      lrPlot.dataset.state = "done";
-      lrNote.textContent =
-        `The loss is lowest near η = ${curve.minimumRate.toPrecision(2)} and the sweep ended ${curve.stopReason === "completed" ? "at the last rate" : "when the loss blew up"}. ` +
-        `The suggestion is a tenth of the rate at the lowest point: fast, yet an order of magnitude below where the loss turns up.`;
-    } catch (err) {
-      lrPlot.dataset.state = "error";
-      lrNote.textContent = `cannot run the range test: ${(err as Error).message}`;
-    }
+  setupRateFinder("train", lr, "objective J", () => {
+    const { y, Z, options, make } = prepare();
+    return findLearningRate(make(options), Z, y);
   });
 
   byId("train-run", HTMLButtonElement).addEventListener("click", async () => {
