@@ -1,7 +1,7 @@
 // findLearningRate: the learning-rate range test (see range-test.ts) for any of descent's
 // estimators, run on a fresh copy of it, so the estimator itself is left untouched.
 import { DescentError } from "../errors.js";
-import { type Matrix, type MatrixLike, toMatrix } from "../matrix.js";
+import { copyRows, type Matrix, type MatrixLike, toMatrix } from "../matrix.js";
 import { encodeLabels, type Label } from "../models/labels.js";
 import { LinearClassifier } from "../models/linear-classifier.js";
 import type { LinearRegression } from "../models/linear-regression.js";
@@ -27,16 +27,6 @@ interface Probe {
   partialFit(X: Matrix, y: ArrayLike<Label>, options?: { classes?: ArrayLike<Label> }): Promise<unknown>;
   objective(X: Matrix, y: ArrayLike<Label>): number;
   dispose(): void;
-}
-
-/** Rows of m in the order `order`, as one contiguous Matrix. */
-function reorder(m: Matrix, order: Uint32Array): Matrix {
-  const data = new Float64Array(m.rows * m.cols);
-  for (let i = 0; i < m.rows; i++) {
-    const from = (order[i] as number) * m.cols;
-    for (let j = 0; j < m.cols; j++) data[i * m.cols + j] = m.data[from + j] as number;
-  }
-  return { data, rows: m.rows, cols: m.cols };
 }
 
 /** The mini-batch size a copy of the estimator takes its steps with. */
@@ -77,7 +67,8 @@ function supervisedStepper(
   const classifier = estimator instanceof LinearClassifier || estimator instanceof MLPClassifier;
   const classes = classifier ? encodeLabels(y).classes : null;
   const order = seededOrder(m.rows, s.seed);
-  const Xs = reorder(m, order);
+  const Xs: Matrix = { data: new Float64Array(m.rows * m.cols), rows: m.rows, cols: m.cols };
+  copyRows(Xs.data, m.data, order, m.cols);
   const ys = Array.from(order, (i) => y[i] as Label);
   const rows = (a: number, count: number): { X: Matrix; y: Label[] } => ({
     X: { data: Xs.data.subarray(a * m.cols, (a + count) * m.cols), rows: count, cols: m.cols },

@@ -88,16 +88,10 @@ export function rangeTestSettings(options: FindLearningRateOptions, defaultSeed:
   };
 }
 
-/** A permutation of 0 .. n−1 drawn from the seed (Fisher–Yates). */
-export function seededOrder(n: number, seed: number): Uint32Array {
-  const rng = new Prng(seed);
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.nextInt(i + 1);
-    const t = order[i] as number;
-    order[i] = order[j] as number;
-    order[j] = t;
-  }
+/** A permutation of 0 .. n−1 drawn from the seed (the training loop's Fisher–Yates shuffle). */
+export function seededOrder(n: number, seed: number): Int32Array {
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  new Prng(seed).shuffle(order);
   return order;
 }
 
