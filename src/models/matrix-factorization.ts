@@ -279,6 +279,16 @@ export class MatrixFactorization {
 
   /** Learns biases and factors from (user, item, rating) triples given as three parallel arrays. */
   async fit(users: ArrayLike<Id>, items: ArrayLike<Id>, ratings: ArrayLike<number>): Promise<this> {
+    return this.fitFresh(users, items, ratings, this.o.epochs);
+  }
+
+  /** fit for `epochs` passes: the model starts over from these ratings. */
+  private async fitFresh(
+    users: ArrayLike<Id>,
+    items: ArrayLike<Id>,
+    ratings: ArrayLike<number>,
+    epochs: number,
+  ): Promise<this> {
     const r = this.checkTriples(users, items, ratings);
     const val = this.checkValidation();
     const n = r.length;
@@ -299,7 +309,7 @@ export class MatrixFactorization {
     this.nEpochs = 0;
     this.fittedFlag = false;
     const { u, it } = this.admit(users, items, n);
-    await this.trainAndKeep(u, it, r, val === null ? null : val(), this.o.epochs);
+    await this.trainAndKeep(u, it, r, val === null ? null : val(), epochs);
     return this;
   }
 
@@ -311,18 +321,7 @@ export class MatrixFactorization {
    * validationData, when set, is scored after the pass as in fit.
    */
   async partialFit(users: ArrayLike<Id>, items: ArrayLike<Id>, ratings: ArrayLike<number>): Promise<this> {
-    if (!this.fittedFlag) {
-      // The first call: fit for one pass, then the epochs option as the user gave it.
-      const given = this.given;
-      this.setOptions({ epochs: 1 });
-      try {
-        await this.fit(users, items, ratings);
-      } finally {
-        this.given = given;
-        this.o = resolve(given);
-      }
-      return this;
-    }
+    if (!this.fittedFlag) return this.fitFresh(users, items, ratings, 1);
     const r = this.checkTriples(users, items, ratings);
     const val = this.checkValidation();
     const { u, it } = this.admit(users, items, r.length);
@@ -398,9 +397,19 @@ export class MatrixFactorization {
     this.Q = grow(this.Q, ni * k, (m) => portableNormals(() => rng.nextFloat(), m, this.o.initStd));
     this.bu = grow(this.bu, nu, (m) => new Float64Array(m));
     this.bi = grow(this.bi, ni, (m) => new Float64Array(m));
-    const lists: number[][] = Array.from({ length: nu }, (_, a) => (a < nu0 ? Array.from(this.rated[a] ?? []) : []));
-    for (let i = 0; i < n; i++) lists[u[i] as number]?.push(it[i] as number);
-    this.rated = lists.map((l) => Int32Array.from(new Set(l)).sort());
+    // What each user rated: only the users of this call change.
+    const added = new Map<number, number[]>();
+    for (let i = 0; i < n; i++) {
+      const a = u[i] as number;
+      let l = added.get(a);
+      if (l === undefined) {
+        l = a < nu0 ? Array.from(this.rated[a] ?? []) : [];
+        added.set(a, l);
+      }
+      l.push(it[i] as number);
+    }
+    for (let a = this.rated.length; a < nu; a++) this.rated.push(new Int32Array(0));
+    for (const [a, l] of added) this.rated[a] = Int32Array.from(new Set(l)).sort();
     return { u, it };
   }
 
