@@ -1,5 +1,4 @@
 import { writeFile } from "node:fs/promises";
-import type { BackendName } from "../backend/create-backend.js";
 import { DescentError } from "../errors.js";
 import type { CsvLayout } from "../io/csv-stream.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
@@ -9,7 +8,7 @@ import { StandardScaler } from "../models/standard-scaler.js";
 import { findLearningRate } from "../tuning/find-learning-rate.js";
 import type { LearningRateCurve } from "../tuning/range-test.js";
 import { type FitFlags, isRegression, makeModel, modelOptions, normaliseLabels, readAll } from "./fit-command.js";
-import { readTriples } from "./mf-command.js";
+import { mfModelOptions, readRatings } from "./mf-command.js";
 
 /** Flags of `descent lr-find`: the model flags of `descent fit` (matrix factorisation's too), and the sweep's. */
 export interface LrFindFlags extends Omit<FitFlags, "model"> {
@@ -57,16 +56,9 @@ export async function runLrFind(file: string, f: LrFindFlags): Promise<LrFindRep
   let name: string;
   let rows: number;
   if (f.model === "mf") {
-    const t = await readTriples(file, f.user ?? "user", f.item ?? "item", f.target);
-    if (t.ratings === null) throw new DescentError("E_FORMAT", `the CSV has no rating column '${f.target}'`);
-    const model = new MatrixFactorization({
-      ...(f.factors === undefined ? {} : { factors: f.factors }),
-      ...(f.regularization === undefined ? {} : { regularization: f.regularization }),
-      ...(f.seed === undefined ? {} : { seed: f.seed }),
-      ...(f.backend === undefined ? {} : { backend: f.backend as BackendName }),
-      ...(f.dtype === undefined ? {} : { dtype: f.dtype as DType }),
-    });
-    curve = await findLearningRate(model, { users: t.users, items: t.items, ratings: t.ratings }, sweep);
+    const t = await readRatings(file, f);
+    const model = new MatrixFactorization(mfModelOptions({ ...f, dtype: f.dtype as DType | undefined }));
+    curve = await findLearningRate(model, t, sweep);
     name = "MatrixFactorization";
     rows = t.ratings.length;
   } else {

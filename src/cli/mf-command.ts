@@ -1,11 +1,17 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { stringify } from "csv-stringify/sync";
+import type { BackendName } from "../backend/create-backend.js";
 import { DescentError } from "../errors.js";
 import { numberCell, parseCsv } from "../io/csv.js";
 import { idColumn, idFromText } from "../io/id-column.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
 import type { DType } from "../matrix.js";
-import { type Id, MatrixFactorization, type RatingTriples } from "../models/matrix-factorization.js";
+import {
+  type Id,
+  MatrixFactorization,
+  type MatrixFactorizationOptions,
+  type RatingTriples,
+} from "../models/matrix-factorization.js";
 import { progressReporter } from "./progress.js";
 import { checkValidationFraction, isValidationRow } from "./validation-rows.js";
 
@@ -52,7 +58,7 @@ export interface MfFitReport {
 }
 
 /** (user, item, rating) columns of a CSV (in memory): ids stay strings unless every id of a column is a number. */
-export async function readTriples(file: string, userCol: string, itemCol: string, ratingCol: string | null) {
+async function readTriples(file: string, userCol: string, itemCol: string, ratingCol: string | null) {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -73,6 +79,31 @@ export async function readTriples(file: string, userCol: string, itemCol: string
   return { users: ids(ui), items: ids(ii), ratings };
 }
 
+/** The ratings of a CSV's --user, --item and --target columns (E_FORMAT when the target column is missing). */
+export async function readRatings(
+  file: string,
+  f: Pick<MfFitFlags, "user" | "item" | "target">,
+): Promise<{ users: Id[]; items: Id[]; ratings: number[] }> {
+  const t = await readTriples(file, f.user ?? "user", f.item ?? "item", f.target);
+  if (t.ratings === null) throw new DescentError("E_FORMAT", `the CSV has no rating column '${f.target}'`);
+  return { users: t.users, items: t.items, ratings: t.ratings };
+}
+
+/** The model options of the matrix-factorisation flags the user gave (the library fills the rest). */
+export function mfModelOptions(
+  f: Pick<MfFitFlags, "factors" | "lr" | "regularization" | "seed" | "backend" | "dtype" | "threads">,
+): MatrixFactorizationOptions {
+  return {
+    ...(f.factors === undefined ? {} : { factors: f.factors }),
+    ...(f.lr === undefined ? {} : { learningRate: f.lr }),
+    ...(f.regularization === undefined ? {} : { regularization: f.regularization }),
+    ...(f.seed === undefined ? {} : { seed: f.seed }),
+    ...(f.backend === undefined ? {} : { backend: f.backend as BackendName }),
+    ...(f.dtype === undefined ? {} : { dtype: f.dtype }),
+    ...(f.threads === undefined ? {} : { threads: f.threads }),
+  };
+}
+
 /** `descent fit --model mf`: trains on a ratings CSV (in memory) and writes the model file. */
 export async function runFitMf(file: string, f: MfFitFlags, tty: boolean): Promise<MfFitReport> {
   const started = performance.now();
@@ -81,21 +112,14 @@ export async function runFitMf(file: string, f: MfFitFlags, tty: boolean): Promi
   const itemCol = f.item ?? "item";
   const epochs = f.epochs ?? 20;
   const progress = progressReporter(epochs, f.json || f.quiet ? "quiet" : tty ? "bar" : "lines");
-  const all = await readTriples(file, userCol, itemCol, f.target);
-  if (all.ratings === null) throw new DescentError("E_FORMAT", `the CSV has no rating column '${f.target}'`);
-  const { train, validation } = splitRows({ ...all, ratings: all.ratings }, f.seed ?? 0, f.validation);
+  const all = await readRatings(file, f);
+  const { train, validation } = splitRows(all, f.seed ?? 0, f.validation);
   const { users, items, ratings } = train;
   if (ratings.length === 0)
     throw new DescentError("E_EMPTY", "no training rows left after holding out --validation rows");
   const model = new MatrixFactorization({
-    ...(f.factors === undefined ? {} : { factors: f.factors }),
+    ...mfModelOptions(f),
     epochs,
-    ...(f.lr === undefined ? {} : { learningRate: f.lr }),
-    ...(f.regularization === undefined ? {} : { regularization: f.regularization }),
-    ...(f.seed === undefined ? {} : { seed: f.seed }),
-    ...(f.backend === undefined ? {} : { backend: f.backend as "wasm" }),
-    ...(f.dtype === undefined ? {} : { dtype: f.dtype }),
-    ...(f.threads === undefined ? {} : { threads: f.threads }),
     ...(validation === null ? {} : { validationData: validation }),
     onEpoch: (info) => {
       progress.update(info);
