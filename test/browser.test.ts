@@ -524,6 +524,18 @@ describe("the lab's panels", () => {
     expect(await page.textContent("#play-seeds")).toMatch(/poor local minimum\s*4 of 20/);
   });
 
+  /** Trains the loaded hours → score study (linear, SGD, rate 0.1, 300 epochs) and checks R² > 0.95. */
+  const trainStudyHours = async () => {
+    await page.selectOption("#train-model", "linear");
+    await page.selectOption("#train-optimizer", "sgd");
+    await page.fill("#train-lr", "0.1");
+    await page.uncheck("#train-early");
+    await page.fill("#train-epochs", "300");
+    await page.click("#train-run");
+    await page.waitForSelector("#train-result[data-state='done']");
+    expect(Number(await page.getAttribute("#train-result", "data-score"))).toBeGreaterThan(0.95);
+  };
+
   it("the user's own CSV drives the surface and the Train panel", async () => {
     const rows = Array.from({ length: 80 }, (_, i) => {
       const x = i / 8;
@@ -543,14 +555,7 @@ describe("the lab's panels", () => {
     await page.click("#tab-train");
     await page.setInputFiles("#train-file", { name: "study.csv", mimeType: "text/csv", buffer });
     await page.waitForFunction(() => (document.getElementById("train-target") as HTMLSelectElement).value === "score");
-    await page.selectOption("#train-model", "linear");
-    await page.selectOption("#train-optimizer", "sgd");
-    await page.fill("#train-lr", "0.1");
-    await page.uncheck("#train-early");
-    await page.fill("#train-epochs", "300");
-    await page.click("#train-run");
-    await page.waitForSelector("#train-result[data-state='done']");
-    expect(Number(await page.getAttribute("#train-result", "data-score"))).toBeGreaterThan(0.95);
+    await trainStudyHours();
   });
 
   it("a Parquet file dropped on the Train panel trains as its CSV would", async () => {
@@ -574,14 +579,7 @@ describe("the lab's panels", () => {
       /study\.parquet: 80 rows × 2 columns/.test(document.getElementById("train-result")?.textContent ?? ""),
     );
     expect(await page.inputValue("#train-target")).toBe("score");
-    await page.selectOption("#train-model", "linear");
-    await page.selectOption("#train-optimizer", "sgd");
-    await page.fill("#train-lr", "0.1");
-    await page.uncheck("#train-early");
-    await page.fill("#train-epochs", "300");
-    await page.click("#train-run");
-    await page.waitForSelector("#train-result[data-state='done']");
-    expect(Number(await page.getAttribute("#train-result", "data-score"))).toBeGreaterThan(0.95);
+    await trainStudyHours();
   });
 
   it("recommend: synthetic ratings train to near the noise floor on 2 threads, and a user gets 10 unseen items", async () => {

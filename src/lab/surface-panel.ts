@@ -171,9 +171,9 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
     }
   });
 
-  /** Runs every descent, then animates the paths step by step on both plots. */
-  const runAll = async (runs: Run[], maxSteps: number, onSurface: Surface): Promise<RunResult[]> => {
-    const results = runs.map((run, k) => {
+  /** Runs every descent: minimize on the surface's function, one run per start. */
+  const runAll = (runs: Run[], maxSteps: number, onSurface: Surface): RunResult[] =>
+    runs.map((run, k) => {
       const r = minimize(onSurface.fn(run.mode, k + 1), [run.start[0], run.start[1]], {
         optimizer: run.optimizer,
         learningRate: run.rate,
@@ -187,8 +187,6 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
         stopReason: r.stopReason,
       };
     });
-    return results;
-  };
   const report = async (results: RunResult[], maxSteps: number): Promise<void> => {
     status.replaceChildren();
     for (const [k, r] of results.entries()) {
@@ -247,14 +245,14 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
   const execute = async (runs: Run[], maxSteps: number, lesson: Lesson | null): Promise<void> => {
     await drawing;
     map.dataset.drawn = "0";
-    const results = await runAll(runs, maxSteps, surface);
+    const results = runAll(runs, maxSteps, surface);
     await lossCurves(results);
     await report(results, maxSteps);
     if (lesson?.compareScaled) {
       // The same runs on the standardised feature, drawn beside the unscaled map.
       const round = build("regression", true);
       const roundRuns = lesson.runs.map((r) => toRun(r, round));
-      const roundResults = await runAll(roundRuns, maxSteps, round);
+      const roundResults = runAll(roundRuns, maxSteps, round);
       compare.hidden = false;
       await drawContourMap(
         compare,

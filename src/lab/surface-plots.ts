@@ -16,6 +16,8 @@ export interface SurfaceGrid {
   ys: number[];
   /** z[j][i] is the colour value at (xs[i], ys[j]): J, or log10(1 + J) for a log-coloured surface. */
   z: number[][];
+  /** The span of z (its largest value less its smallest). */
+  span: number;
 }
 
 const GRID = 61;
@@ -31,7 +33,9 @@ export function surfaceGrid(surface: Surface): SurfaceGrid {
   const { x0, x1, y0, y1 } = surface.view;
   const xs = Array.from({ length: GRID }, (_, i) => x0 + ((x1 - x0) * i) / (GRID - 1));
   const ys = Array.from({ length: GRID }, (_, j) => y0 + ((y1 - y0) * j) / (GRID - 1));
-  return { xs, ys, z: ys.map((y) => xs.map((x) => colourValue(surface, x, y))) };
+  const z = ys.map((y) => xs.map((x) => colourValue(surface, x, y)));
+  const flat = z.flat();
+  return { xs, ys, z, span: Math.max(...flat) - Math.min(...flat) };
 }
 
 /** Points drawn of a path at most (longer paths are thinned evenly, their last point kept). */
@@ -130,8 +134,7 @@ export async function drawSurface3d(
 ): Promise<void> {
   const [ax, ay] = surface.axes;
   // Paths float just above the surface so it does not hide them.
-  const flat = grid.z.flat();
-  const above = 0.015 * (Math.max(...flat) - Math.min(...flat));
+  const above = 0.015 * grid.span;
   const lift = (x: number, y: number): number => colourValue(surface, x, y) + above;
   const data: PlotSpec[] = [
     {
