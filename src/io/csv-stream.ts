@@ -35,16 +35,25 @@ function fail(message: string): never {
 }
 
 /**
- * One record of a CSV file: its cells (a quoted record, split by csv-parse), or for a plain line
- * its bytes (cells null), split where they are read; `line` is where it starts (1-based).
+ * A record that is not a plain line of its read: the cells of a quoted record (split by csv-parse),
+ * or a plain line that ran across two reads, in bytes of its own (cells null).
  */
 interface CsvRecord {
   cells: string[] | null;
-  /** For a plain line: the bytes it is part of (UTF-8), and where it runs in them, [start, end). */
+  /** For a plain line: its bytes (UTF-8), and where it runs in them, [start, end). */
   bytes: Uint8Array;
   start: number;
   end: number;
-  line: number;
+}
+
+/**
+ * A read's worth of records, in order, as three numbers each (no object per line): start, end
+ * and line (1-based) of a plain line in `bytes`; a negative start −k − 1 stands for others[k].
+ */
+interface CsvBatch {
+  bytes: Uint8Array;
+  spans: number[];
+  others: CsvRecord[];
 }
 
 const utf8 = new TextDecoder("utf-8");
@@ -120,7 +129,7 @@ const READ_BYTES = 1 << 18;
  * with the lines its quoted fields run on to, so quotes, escaped quotes and newlines inside quotes
  * keep their CSV meaning. A BOM and CRLF line ends are dropped.
  */
-async function* csvRecords(path: string): AsyncGenerator<CsvRecord[]> {
+async function* csvRecords(path: string): AsyncGenerator<CsvBatch> {
   let rest: Uint8Array = NO_BYTES;
   let line = 0;
   let first = true;
@@ -130,7 +139,11 @@ async function* csvRecords(path: string): AsyncGenerator<CsvRecord[]> {
   const stream = createReadStream(path, { highWaterMark: READ_BYTES });
   let quoteBytes: Uint8Array = NO_BYTES;
   let quoteAt = Number.POSITIVE_INFINITY;
-  const handle = (bytes: Uint8Array, a: number, b: number, batch: CsvRecord[]): void => {
+  const other = (batch: CsvBatch, rec: CsvRecord, at: number): void => {
+    batch.others.push(rec);
+    batch.spans.push(-batch.others.length, 0, at);
+  };
+  const handle = (bytes: Uint8Array, a: number, b: number, batch: CsvBatch): void => {
     line++;
     const end = b > a && bytes[b - 1] === 13 /* \r */ ? b - 1 : b;
     // The next double quote of these bytes, searched for again only once passed (a search from
@@ -151,11 +164,12 @@ async function* csvRecords(path: string): AsyncGenerator<CsvRecord[]> {
       const parsed = parseSync(quoted.join("\n"), { trim: true, relax_column_count: true }) as string[][];
       quoted = [];
       quotes = 0;
-      for (const cells of parsed) batch.push({ cells, bytes: NO_BYTES, start: 0, end: 0, line: quotedLine });
+      for (const cells of parsed) other(batch, { cells, bytes: NO_BYTES, start: 0, end: 0 }, quotedLine);
       return;
     }
     if (end === a || ((bytes[a] as number) <= 32 && textOf(bytes, a, end).trim() === "")) return;
-    batch.push({ cells: null, bytes, start: a, end, line });
+    if (bytes === batch.bytes) batch.spans.push(a, end, line);
+    else other(batch, { cells: null, bytes, start: a, end }, line);
   };
   // Records go out a read's worth at a time: an async generator's every yield is a promise, too
   // dear to pay a line.
@@ -167,7 +181,7 @@ async function* csvRecords(path: string): AsyncGenerator<CsvRecord[]> {
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
       first = false;
     }
-    const batch: CsvRecord[] = [];
+    const batch: CsvBatch = { bytes, spans: [], others: [] };
     const nl = bytes.indexOf(10 /* \n */);
     if (nl < 0) {
       rest = concatBytes(rest, bytes, bytes.length);
@@ -186,7 +200,7 @@ async function* csvRecords(path: string): AsyncGenerator<CsvRecord[]> {
     yield batch;
   }
   if (rest.length > 0) {
-    const batch: CsvRecord[] = [];
+    const batch: CsvBatch = { bytes: rest, spans: [], others: [] };
     handle(rest, 0, rest.length, batch);
     yield batch;
   }
@@ -218,10 +232,18 @@ export async function* readCsvChunks(path: string, layout: CsvLayout, chunkRows:
   let rows = 0;
   try {
     for await (const batch of csvRecords(path))
-      for (const rec of batch) {
-        const line = rec.line;
+      for (let k = 0; k < batch.spans.length; k += 3) {
+        let bytes = batch.bytes;
+        let start = batch.spans[k] as number;
+        let end = batch.spans[k + 1] as number;
+        const line = batch.spans[k + 2] as number;
+        let cells: string[] | null = null;
+        if (start < 0) {
+          const rec = batch.others[-start - 1] as CsvRecord;
+          ({ cells, bytes, start, end } = rec);
+        }
         if (header === null) {
-          header = rec.cells ?? splitPlain(rec.bytes, rec.start, rec.end);
+          header = cells ?? splitPlain(bytes, start, end);
           const seen = new Set<string>();
           for (const h of header) {
             if (seen.has(h)) fail(`CSV line 1: column '${h}' appears twice`);
@@ -257,30 +279,17 @@ export async function* readCsvChunks(path: string, layout: CsvLayout, chunkRows:
           continue;
         }
         const d = featureIdx.length;
-        let cells = rec.cells;
+        // The target: read as a number in place, or its cell's text.
+        let targetValue = Number.NaN;
         let targetCell: string | null = null;
-        if (
-          cells === null &&
-          plainFeatures(rec.bytes, rec.start, rec.end, header.length, columnSlot, X, rows * d, targetIdx)
-        ) {
+        if (cells === null && plainFeatures(bytes, start, end, header.length, columnSlot, X, rows * d, targetIdx)) {
           // Every feature cell was a plain decimal, read in place; only the target is left.
           if (targetIdx >= 0) {
-            const v = layout.labels ? Number.NaN : plainDecimal(rec.bytes, targetStart, targetEnd);
-            if (!Number.isNaN(v)) {
-              y.push(v);
-              rows++;
-              if (rows === chunkRows) {
-                yield { featureNames, X, rows, y, hasTarget: true };
-                X = new Float64Array(chunkRows * d);
-                y = [];
-                rows = 0;
-              }
-              continue;
-            }
-            targetCell = textOf(rec.bytes, targetStart, targetEnd).trim();
+            if (!layout.labels) targetValue = plainDecimal(bytes, targetStart, targetEnd);
+            if (Number.isNaN(targetValue)) targetCell = textOf(bytes, targetStart, targetEnd).trim();
           }
         } else {
-          cells ??= splitPlain(rec.bytes, rec.start, rec.end);
+          cells ??= splitPlain(bytes, start, end);
           if (cells.length !== header.length) {
             fail(`CSV line ${line}: ragged row (${cells.length} fields where the header has ${header.length})`);
           }
@@ -294,7 +303,8 @@ export async function* readCsvChunks(path: string, layout: CsvLayout, chunkRows:
             );
           }
         }
-        if (targetIdx >= 0) {
+        if (targetIdx >= 0 && !Number.isNaN(targetValue)) y.push(targetValue);
+        else if (targetIdx >= 0) {
           const cell = targetCell ?? (cells?.[targetIdx] as string);
           if (layout.labels) {
             if (cell === "") fail(`CSV line ${line}, target column '${layout.target}': the label is empty`);
