@@ -25,7 +25,7 @@ import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
 import type { GradientShard, LocalSgdShard } from "../parallel/gradient-shard.js";
 import { formatBytes } from "../runtime/arena.js";
 import { emptyHistory, type History, type StopReason } from "../train/history.js";
-import { averageStart, optimizerOf, type ResolvedSgdOptions } from "../train/options.js";
+import { averageStart, optimizerOf, type ResolvedSgdOptions, rowsPerStep } from "../train/options.js";
 import { Prng } from "../train/prng.js";
 import { newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
 
@@ -470,7 +470,7 @@ export abstract class LinearModel {
     }
     // Every sub-problem continues the one stream the staging order was drawn from.
     if (staged.rng !== null) for (const p of this.progress) p.rng = staged.rng.slice() as StagedX["rng"];
-    const batch = this.opts.batchSize === "full" ? n : Math.min(this.opts.batchSize, n);
+    const batch = rowsPerStep(this.opts.batchSize, n);
     const scheduleSpec = normaliseSchedule(this.opts.schedule);
     const schedule = makeSchedule(scheduleSpec, {
       learningRate,

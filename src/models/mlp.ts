@@ -21,7 +21,7 @@ import { type Matrix, type MatrixLike, nonFiniteError, toMatrix } from "../matri
 import { ScheduleId, type ScheduleParams } from "../optim/schedules.js";
 import { formatBytes } from "../runtime/arena.js";
 import { emptyHistory, type History, type StopReason } from "../train/history.js";
-import { type ResolvedSgdOptions, SGD_DEFAULTS } from "../train/options.js";
+import { type ResolvedSgdOptions, rowsPerStep, SGD_DEFAULTS } from "../train/options.js";
 import { Prng } from "../train/prng.js";
 import { newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
 import type { Label } from "./labels.js";
@@ -361,7 +361,7 @@ export abstract class MultiLayerPerceptron {
     this.assertFitsMemory(m);
     const backend = await createBackend(o.backend, o.dtype, 1);
     const n = rows === null ? m.rows : rows.length;
-    const batch = o.batchSize === "full" ? n : o.batchSize === "auto" ? Math.min(200, n) : Math.min(o.batchSize, n);
+    const batch = rowsPerStep(o.batchSize, n);
     let X: FloatBuffer | null = null;
     const held: Array<FloatBuffer | MlpNet["descriptor"]> = [];
     try {

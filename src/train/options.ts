@@ -259,3 +259,13 @@ export function optimizerOf(o: ResolvedSgdOptions): { optimizer: ResolvedOptimiz
   const optimizer = resolveOptimizer(o.optimizer);
   return { optimizer, learningRate: optimizer.learningRate ?? o.learningRate };
 }
+
+/**
+ * Rows per step for a batchSize option over `rows` rows: 'full' is every row, 'auto' (the MLPs')
+ * min(200, rows), a number at most every row.
+ */
+export function rowsPerStep(batchSize: number | "full" | "auto", rows: number): number {
+  if (batchSize === "full") return rows;
+  if (batchSize === "auto") return Math.min(200, rows);
+  return Math.min(batchSize, rows);
+}

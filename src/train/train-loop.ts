@@ -5,7 +5,7 @@ import type { ResolvedOptimizer } from "../optim/optimizer-spec.js";
 import { type PenaltyConfig, penaltyValue } from "../optim/penalty.js";
 import { rateAt, type ScheduleParams } from "../optim/schedules.js";
 import type { History, StopReason } from "./history.js";
-import { averageStart, type ResolvedSgdOptions } from "./options.js";
+import { averageStart, type ResolvedSgdOptions, rowsPerStep } from "./options.js";
 import { Prng } from "./prng.js";
 import { SliceSize } from "./slice-size.js";
 import { YIELD_EVERY_MS, yieldToEventLoop } from "./yield.js";
@@ -211,7 +211,7 @@ export async function trainLoop(
 ): Promise<TrainOutcome> {
   const { n, nPen, nAll } = objective;
   const { opts, optimizer } = config;
-  const batch = opts.batchSize === "full" ? n : Math.min(opts.batchSize, n);
+  const batch = rowsPerStep(opts.batchSize, n);
   const reshuffle = opts.shuffle === true && batch < n;
   const averageFrom = averageStart(opts);
   ensureSgdSlots(

@@ -8,6 +8,7 @@ import type { LinearRegression } from "../models/linear-regression.js";
 import { MatrixFactorization, type RatingTriples } from "../models/matrix-factorization.js";
 import { MLPClassifier } from "../models/mlp-classifier.js";
 import type { MLPRegressor } from "../models/mlp-regressor.js";
+import { rowsPerStep } from "../train/options.js";
 import {
   type FindLearningRateOptions,
   type LearningRateCurve,
@@ -27,14 +28,6 @@ interface Probe {
   partialFit(X: Matrix, y: ArrayLike<Label>, options?: { classes?: ArrayLike<Label> }): Promise<unknown>;
   objective(X: Matrix, y: ArrayLike<Label>): number;
   dispose(): void;
-}
-
-/** The mini-batch size a copy of the estimator takes its steps with. */
-function stepRows(options: Record<string, unknown>, rows: number): number {
-  const b = options.batchSize;
-  if (typeof b === "number") return Math.min(b, rows);
-  if (b === "auto") return Math.min(200, rows);
-  return rows;
 }
 
 /** Rows a .. a+count of the seeded order, wrapping round: the reading of the sweep's batches. */
@@ -74,7 +67,8 @@ function supervisedStepper(
     X: { data: Xs.data.subarray(a * m.cols, (a + count) * m.cols), rows: count, cols: m.cols },
     y: ys.slice(a, a + count),
   });
-  const batch = stepRows(base, m.rows);
+  const b = base.batchSize;
+  const batch = rowsPerStep(typeof b === "number" || b === "auto" ? b : "full", m.rows);
   const next = cycling(m.rows, batch);
   const evaluation = s.evaluationRows === 0 ? null : rows(0, Math.min(s.evaluationRows, m.rows));
   const { onEpoch: _cb, ...rest } = base;
