@@ -4,8 +4,8 @@
 // The network is described by an i32 array `net`: [L, hidden activation, output kind, u0, u1, …,
 // uL] (u0 inputs, uL outputs, L weight layers). Parameters are packed as every layer's weights
 // W_l (u_l × u_{l+1}, row-major, scikit-learn's coefs_[l]) in turn, then every layer's intercepts.
-// `scratch` holds, for `batch` rows, the activations A_0 … A_L, two delta buffers and room for
-// the largest weight matrix transposed.
+// `scratch` holds, for `batch` rows, the activations A_0 … A_L, two delta buffers, room for the
+// largest weight matrix transposed and a GEMM panel (four rows of the widest layer).
 //
 // Summation orders (mirrored operation for operation by src/backend/js-mlp.ts, so float64 results
 // are the same bits): each output of A·W, Aᵀ·δ and δ·Wᵀ sums its products in ascending order of
@@ -75,26 +75,67 @@ class Net {
     for (let j = 0; j <= Net.layers(net); j++) w = max<i32>(w, Net.units(net, j));
     return w;
   }
+  /**
+   * Elements before the GEMM panel (4 × the widest layer) in a scratch of `rows` rows: after the
+   * activations, the two delta buffers and the largest weight matrix. MUST MATCH mlp-net.ts's
+   * scratchSize.
+   */
+  static panelAt(net: usize, rows: i32): i32 {
+    let largest = 0;
+    for (let j = 0; j < Net.layers(net); j++) largest = max<i32>(largest, Net.units(net, j) * Net.units(net, j + 1));
+    return Net.activationAt(net, Net.layers(net) + 1, rows) + 2 * rows * Net.widest(net) + largest;
+  }
 }
 
-/** Products of a left operand (element (i, k) at l + i·li + k·lk) and a row-major right one. */
+/**
+ * Products of a left operand (element (i, k) at l + i·li + k·lk) and a row-major right one.
+ *
+ * Register tiles of four rows × one or two vectors (eight accumulators at most): V8 loads every
+ * operand of a loop iteration before its arithmetic, so a tile needs accumulators + right vectors +
+ * one splat per row + a product ≤ 15 vector registers, and larger tiles spill accumulators to the
+ * stack on every step. The four rows' k-th values are read from one pointer at fixed offsets — the
+ * left operand itself when it is stored by columns (li = 1), else a packed copy (a "panel", k-major)
+ * when enough column tiles share it — so a step spends no instructions on addresses.
+ */
 class Gemm {
   /**
    * C[i, c] = Σ_k L(i, k)·R[k, c] over k ascending (plus bias[c] when bias != 0) for i < m, c < n,
-   * C row-major with n columns; R has n columns.
+   * C row-major with n columns; R has n columns. `panel` is room for 4·kk elements of T (0: none).
    */
-  static run<T>(l: usize, li: i32, lk: i32, r: usize, c: usize, m: i32, kk: i32, n: i32, bias: usize): void {
+  static run<T>(
+    l: usize,
+    li: i32,
+    lk: i32,
+    r: usize,
+    c: usize,
+    m: i32,
+    kk: i32,
+    n: i32,
+    bias: usize,
+    panel: usize,
+  ): void {
     const s = Simd.shiftOf<T>();
     const lanes = sizeof<T>() == 8 ? 2 : 4;
     let i = 0;
     if (ASC_FEATURE_SIMD) {
+      // Packing costs about as much as one column tile; it pays from four tiles on.
+      const packs = li != 1 && panel != 0 && n >= 8 * lanes;
       for (; i + 4 <= m; i += 4) {
         let col = 0;
-        // Float64 vectors hold two lanes: three of them a row keep twelve accumulators busy.
-        if (sizeof<T>() == 8) {
-          for (; col + 3 * lanes <= n; col += 3 * lanes) Gemm.tile4x3<T>(l, li, lk, r, c, i, col, kk, n, bias);
+        if (li == 1 || packs) {
+          let p = l + ((<usize>i) << s);
+          let step = (<usize>lk) << s;
+          if (li != 1) {
+            Gemm.pack4<T>(l + ((<usize>(i * li)) << s), li, lk, kk, panel);
+            p = panel;
+            step = 4 << s;
+          }
+          for (; col + 2 * lanes <= n; col += 2 * lanes) Gemm.panel4<T>(p, step, r, c, i, col, kk, n, bias, true);
+          for (; col + lanes <= n; col += lanes) Gemm.panel4<T>(p, step, r, c, i, col, kk, n, bias, false);
+        } else {
+          for (; col + 2 * lanes <= n; col += 2 * lanes) Gemm.rows4<T>(l, li, lk, r, c, i, col, kk, n, bias, true);
+          for (; col + lanes <= n; col += lanes) Gemm.rows4<T>(l, li, lk, r, c, i, col, kk, n, bias, false);
         }
-        for (; col + 2 * lanes <= n; col += 2 * lanes) Gemm.tile4x2<T>(l, li, lk, r, c, i, col, kk, n, bias);
         for (; col < n; col++) Gemm.column<T>(l, li, lk, r, c, i, 4, col, kk, n, bias);
       }
       for (; i < m; i++) {
@@ -115,12 +156,66 @@ class Gemm {
     return sizeof<T>() == 8 ? v128.load64_splat(p) : v128.load32_splat(p);
   }
 
-  /** Rows i .. i+3, columns col .. col + 3·lanes: twelve vector accumulators. */
+  /**
+   * Copies rows l0, l0 + li, l0 + 2·li, l0 + 3·li (k-th element at + k·lk) into panel k-major:
+   * panel[4k + a] = L(a, k). Rows stored contiguously (lk = 1) are transposed a vector at a time.
+   */
   @inline
-  static tile4x3<T>(
-    l: usize,
-    li: i32,
-    lk: i32,
+  static pack4<T>(l0: usize, li: i32, lk: i32, kk: i32, panel: usize): void {
+    const s = Simd.shiftOf<T>();
+    const rs = (<usize>li) << s;
+    let k = 0;
+    if (lk == 1) {
+      if (sizeof<T>() == 8) {
+        for (; k + 2 <= kk; k += 2) {
+          const src = l0 + ((<usize>k) << 3);
+          const x0 = v128.load(src);
+          const x1 = v128.load(src + rs);
+          const x2 = v128.load(src + 2 * rs);
+          const x3 = v128.load(src + 3 * rs);
+          const p = panel + ((<usize>k) << 5);
+          v128.store(p, v128.shuffle<f64>(x0, x1, 0, 2));
+          v128.store(p, v128.shuffle<f64>(x2, x3, 0, 2), 16);
+          v128.store(p, v128.shuffle<f64>(x0, x1, 1, 3), 32);
+          v128.store(p, v128.shuffle<f64>(x2, x3, 1, 3), 48);
+        }
+      } else {
+        for (; k + 4 <= kk; k += 4) {
+          const src = l0 + ((<usize>k) << 2);
+          const x0 = v128.load(src);
+          const x1 = v128.load(src + rs);
+          const x2 = v128.load(src + 2 * rs);
+          const x3 = v128.load(src + 3 * rs);
+          const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+          const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+          const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+          const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+          const p = panel + ((<usize>k) << 4);
+          v128.store(p, v128.shuffle<i64>(t0, t2, 0, 2));
+          v128.store(p, v128.shuffle<i64>(t0, t2, 1, 3), 16);
+          v128.store(p, v128.shuffle<i64>(t1, t3, 0, 2), 32);
+          v128.store(p, v128.shuffle<i64>(t1, t3, 1, 3), 48);
+        }
+      }
+    }
+    for (; k < kk; k++) {
+      const src = l0 + ((<usize>(k * lk)) << s);
+      const p = panel + ((<usize>(4 * k)) << s);
+      store<T>(p, load<T>(src));
+      store<T>(p + (1 << s), load<T>(src + rs));
+      store<T>(p + (2 << s), load<T>(src + 2 * rs));
+      store<T>(p + (3 << s), load<T>(src + 3 * rs));
+    }
+  }
+
+  /**
+   * Rows i .. i+3, columns col .. col + lanes (two: col + 2·lanes), the rows' k-th values at
+   * p, p + 1, p + 2, p + 3 elements, p advancing `step` bytes per k.
+   */
+  @inline
+  static panel4<T>(
+    p: usize,
+    step: usize,
     r: usize,
     c: usize,
     i: i32,
@@ -128,89 +223,49 @@ class Gemm {
     kk: i32,
     n: i32,
     bias: usize,
+    two: bool,
   ): void {
     const s = Simd.shiftOf<T>();
+    const e = sizeof<T>();
     const zero = v128.splat<T>(0);
     let c00 = zero,
       c01 = zero,
-      c02 = zero,
       c10 = zero,
       c11 = zero,
-      c12 = zero,
       c20 = zero,
       c21 = zero,
-      c22 = zero,
       c30 = zero,
-      c31 = zero,
-      c32 = zero;
-    const l0 = l + ((<usize>(i * li)) << s);
-    const l1 = l0 + ((<usize>li) << s);
-    const l2 = l1 + ((<usize>li) << s);
-    const l3 = l2 + ((<usize>li) << s);
+      c31 = zero;
     let rp = r + ((<usize>col) << s);
     const rStep = (<usize>n) << s;
-    const kStep = (<usize>lk) << s;
-    let ko: usize = 0;
-    for (let k = 0; k < kk; k++) {
+    const rEnd = rp + <usize>kk * rStep;
+    let lp = p;
+    while (rp < rEnd) {
       const r0 = v128.load(rp);
-      const r1 = v128.load(rp, 16);
-      const r2 = v128.load(rp, 32);
-      let a = Gemm.splatAt<T>(l0 + ko);
-      c00 = v128.add<T>(c00, v128.mul<T>(a, r0));
-      c01 = v128.add<T>(c01, v128.mul<T>(a, r1));
-      c02 = v128.add<T>(c02, v128.mul<T>(a, r2));
-      a = Gemm.splatAt<T>(l1 + ko);
-      c10 = v128.add<T>(c10, v128.mul<T>(a, r0));
-      c11 = v128.add<T>(c11, v128.mul<T>(a, r1));
-      c12 = v128.add<T>(c12, v128.mul<T>(a, r2));
-      a = Gemm.splatAt<T>(l2 + ko);
-      c20 = v128.add<T>(c20, v128.mul<T>(a, r0));
-      c21 = v128.add<T>(c21, v128.mul<T>(a, r1));
-      c22 = v128.add<T>(c22, v128.mul<T>(a, r2));
-      a = Gemm.splatAt<T>(l3 + ko);
-      c30 = v128.add<T>(c30, v128.mul<T>(a, r0));
-      c31 = v128.add<T>(c31, v128.mul<T>(a, r1));
-      c32 = v128.add<T>(c32, v128.mul<T>(a, r2));
+      const r1 = two ? v128.load(rp, 16) : zero;
+      const a0 = e == 8 ? v128.load64_splat(lp) : v128.load32_splat(lp);
+      const a1 = e == 8 ? v128.load64_splat(lp, 8) : v128.load32_splat(lp, 4);
+      const a2 = e == 8 ? v128.load64_splat(lp, 16) : v128.load32_splat(lp, 8);
+      const a3 = e == 8 ? v128.load64_splat(lp, 24) : v128.load32_splat(lp, 12);
+      c00 = v128.add<T>(c00, v128.mul<T>(a0, r0));
+      c10 = v128.add<T>(c10, v128.mul<T>(a1, r0));
+      c20 = v128.add<T>(c20, v128.mul<T>(a2, r0));
+      c30 = v128.add<T>(c30, v128.mul<T>(a3, r0));
+      if (two) {
+        c01 = v128.add<T>(c01, v128.mul<T>(a0, r1));
+        c11 = v128.add<T>(c11, v128.mul<T>(a1, r1));
+        c21 = v128.add<T>(c21, v128.mul<T>(a2, r1));
+        c31 = v128.add<T>(c31, v128.mul<T>(a3, r1));
+      }
       rp += rStep;
-      ko += kStep;
+      lp += step;
     }
-    if (bias != 0) {
-      const bp = bias + ((<usize>col) << s);
-      const b0 = v128.load(bp);
-      const b1 = v128.load(bp, 16);
-      const b2 = v128.load(bp, 32);
-      c00 = v128.add<T>(c00, b0);
-      c01 = v128.add<T>(c01, b1);
-      c02 = v128.add<T>(c02, b2);
-      c10 = v128.add<T>(c10, b0);
-      c11 = v128.add<T>(c11, b1);
-      c12 = v128.add<T>(c12, b2);
-      c20 = v128.add<T>(c20, b0);
-      c21 = v128.add<T>(c21, b1);
-      c22 = v128.add<T>(c22, b2);
-      c30 = v128.add<T>(c30, b0);
-      c31 = v128.add<T>(c31, b1);
-      c32 = v128.add<T>(c32, b2);
-    }
-    const out = c + ((<usize>(i * n + col)) << s);
-    const row = (<usize>n) << s;
-    v128.store(out, c00);
-    v128.store(out, c01, 16);
-    v128.store(out, c02, 32);
-    v128.store(out + row, c10);
-    v128.store(out + row, c11, 16);
-    v128.store(out + row, c12, 32);
-    v128.store(out + 2 * row, c20);
-    v128.store(out + 2 * row, c21, 16);
-    v128.store(out + 2 * row, c22, 32);
-    v128.store(out + 3 * row, c30);
-    v128.store(out + 3 * row, c31, 16);
-    v128.store(out + 3 * row, c32, 32);
+    Gemm.store4<T>(c, i, col, n, bias, two, c00, c01, c10, c11, c20, c21, c30, c31);
   }
 
-  /** Rows i .. i+3, columns col .. col + 2·lanes: eight vector accumulators. */
+  /** As panel4, the rows read in place: row i + a's k-th value at l + (i + a)·li + k·lk elements. */
   @inline
-  static tile4x2<T>(
+  static rows4<T>(
     l: usize,
     li: i32,
     lk: i32,
@@ -221,6 +276,7 @@ class Gemm {
     kk: i32,
     n: i32,
     bias: usize,
+    two: bool,
   ): void {
     const s = Simd.shiftOf<T>();
     const zero = v128.splat<T>(0);
@@ -242,44 +298,73 @@ class Gemm {
     let ko: usize = 0;
     for (let k = 0; k < kk; k++) {
       const r0 = v128.load(rp);
-      const r1 = v128.load(rp, 16);
+      const r1 = two ? v128.load(rp, 16) : zero;
       const a0 = Gemm.splatAt<T>(l0 + ko);
       const a1 = Gemm.splatAt<T>(l1 + ko);
       const a2 = Gemm.splatAt<T>(l2 + ko);
       const a3 = Gemm.splatAt<T>(l3 + ko);
       c00 = v128.add<T>(c00, v128.mul<T>(a0, r0));
-      c01 = v128.add<T>(c01, v128.mul<T>(a0, r1));
       c10 = v128.add<T>(c10, v128.mul<T>(a1, r0));
-      c11 = v128.add<T>(c11, v128.mul<T>(a1, r1));
       c20 = v128.add<T>(c20, v128.mul<T>(a2, r0));
-      c21 = v128.add<T>(c21, v128.mul<T>(a2, r1));
       c30 = v128.add<T>(c30, v128.mul<T>(a3, r0));
-      c31 = v128.add<T>(c31, v128.mul<T>(a3, r1));
+      if (two) {
+        c01 = v128.add<T>(c01, v128.mul<T>(a0, r1));
+        c11 = v128.add<T>(c11, v128.mul<T>(a1, r1));
+        c21 = v128.add<T>(c21, v128.mul<T>(a2, r1));
+        c31 = v128.add<T>(c31, v128.mul<T>(a3, r1));
+      }
       rp += rStep;
       ko += kStep;
     }
+    Gemm.store4<T>(c, i, col, n, bias, two, c00, c01, c10, c11, c20, c21, c30, c31);
+  }
+
+  /** Adds the bias (bias[col ..], when bias != 0) to a 4-row tile's accumulators and stores them. */
+  @inline
+  static store4<T>(
+    c: usize,
+    i: i32,
+    col: i32,
+    n: i32,
+    bias: usize,
+    two: bool,
+    c00: v128,
+    c01: v128,
+    c10: v128,
+    c11: v128,
+    c20: v128,
+    c21: v128,
+    c30: v128,
+    c31: v128,
+  ): void {
+    const s = Simd.shiftOf<T>();
     if (bias != 0) {
-      const b0 = v128.load(bias + ((<usize>col) << s));
-      const b1 = v128.load(bias + ((<usize>col) << s), 16);
+      const bp = bias + ((<usize>col) << s);
+      const b0 = v128.load(bp);
       c00 = v128.add<T>(c00, b0);
-      c01 = v128.add<T>(c01, b1);
       c10 = v128.add<T>(c10, b0);
-      c11 = v128.add<T>(c11, b1);
       c20 = v128.add<T>(c20, b0);
-      c21 = v128.add<T>(c21, b1);
       c30 = v128.add<T>(c30, b0);
-      c31 = v128.add<T>(c31, b1);
+      if (two) {
+        const b1 = v128.load(bp, 16);
+        c01 = v128.add<T>(c01, b1);
+        c11 = v128.add<T>(c11, b1);
+        c21 = v128.add<T>(c21, b1);
+        c31 = v128.add<T>(c31, b1);
+      }
     }
     const out = c + ((<usize>(i * n + col)) << s);
     const row = (<usize>n) << s;
     v128.store(out, c00);
-    v128.store(out, c01, 16);
     v128.store(out + row, c10);
-    v128.store(out + row, c11, 16);
     v128.store(out + 2 * row, c20);
-    v128.store(out + 2 * row, c21, 16);
     v128.store(out + 3 * row, c30);
-    v128.store(out + 3 * row, c31, 16);
+    if (two) {
+      v128.store(out, c01, 16);
+      v128.store(out + row, c11, 16);
+      v128.store(out + 2 * row, c21, 16);
+      v128.store(out + 3 * row, c31, 16);
+    }
   }
 
   /** Row i, one vector of columns from col. */
@@ -591,6 +676,7 @@ function forward<T>(net: usize, x: usize, idx: usize, start: i32, rows: i32, par
   for (let r = 0; r < rows; r++) {
     memory.copy(scratch + <usize>r * stride, x + Rows.at(idx, start + r) * stride, stride);
   }
+  const panel = scratch + ((<usize>Net.panelAt(net, rows)) << s);
   let a = scratch;
   for (let l = 0; l < L; l++) {
     const fanIn = Net.units(net, l);
@@ -598,7 +684,7 @@ function forward<T>(net: usize, x: usize, idx: usize, start: i32, rows: i32, par
     const z = scratch + ((<usize>Net.activationAt(net, l + 1, rows)) << s);
     const w = params + ((<usize>Net.weightAt(net, l)) << s);
     const b = params + ((<usize>Net.biasAt(net, l)) << s);
-    Gemm.run<T>(a, fanIn, 1, w, z, rows, fanIn, fanOut, b);
+    Gemm.run<T>(a, fanIn, 1, w, z, rows, fanIn, fanOut, b, panel);
     if (l + 1 < L) Act.apply<T>(z, rows * fanOut, Net.act(net));
     a = z;
   }
@@ -626,6 +712,7 @@ function backprop<T>(
   const top = forward<T>(net, x, idx, start, rows, params, scratch);
   const deltas = scratch + ((<usize>Net.activationAt(net, L + 1, rows)) << s);
   const span = (<usize>(rows * Net.widest(net))) << s;
+  const panel = scratch + ((<usize>Net.panelAt(net, rows)) << s);
   let dCur = deltas;
   let dNext = deltas + span;
   outputs<T>(Net.out(net), top, rows, Net.units(net, L));
@@ -640,7 +727,7 @@ function backprop<T>(
     const gw = grad + ((<usize>Net.weightAt(net, l)) << s);
     const gb = grad + ((<usize>Net.biasAt(net, l)) << s);
     // Aᵀ·δ: the left operand is A_l read by columns.
-    Gemm.run<T>(aPrev, 1, fanIn, dCur, gw, fanIn, rows, fanOut, 0);
+    Gemm.run<T>(aPrev, 1, fanIn, dCur, gw, fanIn, rows, fanOut, 0, 0);
     Grad.finish<T>(gw, w, fanIn * fanOut, a, n);
     Grad.columnMeans<T>(dCur, rows, fanOut, gb, n);
     if (l == 0) break;
@@ -651,7 +738,7 @@ function backprop<T>(
         store<T>(wt + ((<usize>(c * fanIn + k)) << s), load<T>(w + ((<usize>(k * fanOut + c)) << s)));
       }
     }
-    Gemm.run<T>(dCur, fanOut, 1, wt, dNext, rows, fanOut, fanIn, 0);
+    Gemm.run<T>(dCur, fanOut, 1, wt, dNext, rows, fanOut, fanIn, 0, panel);
     Act.derive<T>(dNext, aPrev, rows * fanIn, Net.act(net));
     const t = dCur;
     dCur = dNext;
@@ -909,11 +996,36 @@ export function mlpPredictF32(
   return mlpPredictImpl<f32>(net, x, y, start, count, batch, params, out, scratch);
 }
 
-/** C = L·R (+ bias) as the MLP kernels compute it (see Gemm.run), exposed for tests and the bench. */
-export function gemmF64(l: usize, li: i32, lk: i32, r: usize, c: usize, m: i32, kk: i32, n: i32, bias: usize): void {
-  Gemm.run<f64>(l, li, lk, r, c, m, kk, n, bias);
+/**
+ * C = L·R (+ bias) as the MLP kernels compute it (see Gemm.run), exposed for tests and the bench;
+ * panel: room for 4·kk elements (0: the left operand is never packed).
+ */
+export function gemmF64(
+  l: usize,
+  li: i32,
+  lk: i32,
+  r: usize,
+  c: usize,
+  m: i32,
+  kk: i32,
+  n: i32,
+  bias: usize,
+  panel: usize,
+): void {
+  Gemm.run<f64>(l, li, lk, r, c, m, kk, n, bias, panel);
 }
 
-export function gemmF32(l: usize, li: i32, lk: i32, r: usize, c: usize, m: i32, kk: i32, n: i32, bias: usize): void {
-  Gemm.run<f32>(l, li, lk, r, c, m, kk, n, bias);
+export function gemmF32(
+  l: usize,
+  li: i32,
+  lk: i32,
+  r: usize,
+  c: usize,
+  m: i32,
+  kk: i32,
+  n: i32,
+  bias: usize,
+  panel: usize,
+): void {
+  Gemm.run<f32>(l, li, lk, r, c, m, kk, n, bias, panel);
 }

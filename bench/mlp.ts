@@ -233,6 +233,7 @@ export async function runGemmBench(timeMs: number): Promise<GemmRow[]> {
         const pr = at(R.length);
         const pc = at(C.length);
         const pb = at(B.length);
+        const pp = at(4 * s.kk);
         new Arr(rt.memory.buffer, pl, L.length).set(L);
         new Arr(rt.memory.buffer, pr, R.length).set(R);
         const fn = dtype === "float32" ? rt.exports.gemmF32 : rt.exports.gemmF64;
@@ -240,9 +241,9 @@ export async function runGemmBench(timeMs: number): Promise<GemmRow[]> {
           shape: s.shape,
           dtype,
           task: `wasm-${variant}`,
-          gflops: time(() => fn(pl, li, lk, pr, pc, s.m, s.kk, s.n, s.trans ? 0 : pb)),
+          gflops: time(() => fn(pl, li, lk, pr, pc, s.m, s.kk, s.n, s.trans ? 0 : pb, pp)),
         });
-        for (const p of [pl, pr, pc, pb]) rt.arena.release(p);
+        for (const p of [pl, pr, pc, pb, pp]) rt.arena.release(p);
       }
     }
   }

@@ -70,15 +70,16 @@ export class NetShape {
   }
 
   /**
-   * Elements a training scratch of `rows` rows takes: every activation, two delta buffers and the
-   * largest weight matrix (transposed there for δ·Wᵀ).
+   * Elements a training scratch of `rows` rows takes: every activation, two delta buffers, the
+   * largest weight matrix (transposed there for δ·Wᵀ) and the WASM GEMM's panel (four rows of the
+   * widest layer, packed k-major; assembly/mlp.ts Net.panelAt).
    */
   scratchSize(rows: number): number {
     let largest = 0;
     for (let l = 0; l < this.layers; l++) {
       largest = Math.max(largest, (this.units[l] as number) * (this.units[l + 1] as number));
     }
-    return this.activationAt(this.layers + 1, rows) + 2 * rows * this.widest + largest;
+    return this.activationAt(this.layers + 1, rows) + 2 * rows * this.widest + largest + 4 * this.widest;
   }
 
   /** The i32 descriptor the WASM kernels read: [L, activation, output, u0, …, uL]. */
