@@ -90,12 +90,13 @@ class Net {
 /**
  * Products of a left operand (element (i, k) at l + i·li + k·lk) and a row-major right one.
  *
- * Register tiles of four rows × one or two vectors (eight accumulators at most): V8 loads every
- * operand of a loop iteration before its arithmetic, so a tile needs accumulators + right vectors +
- * one splat per row + a product ≤ 15 vector registers, and larger tiles spill accumulators to the
- * stack on every step. The four rows' k-th values are read from one pointer at fixed offsets — the
- * left operand itself when it is stored by columns (li = 1), else a packed copy (a "panel", k-major)
- * when enough column tiles share it — so a step spends no instructions on addresses.
+ * Register tiles of four rows × one or two vectors (eight accumulators): V8 loads every operand of a
+ * loop iteration before its arithmetic, so a tile needs accumulators + right vectors + one splat
+ * per row + a product ≤ 15 vector registers; four rows × three vectors spill four accumulators to
+ * the stack every step (used only where it saves a whole pass, in narrow products). When four or
+ * more column tiles share a block of four rows, the rows are first packed k-major (a "panel"), so
+ * a step reads its four splats from one pointer at fixed offsets and spends no instructions on
+ * addresses; narrower products read the rows in place.
  */
 class Gemm {
   /**
@@ -119,29 +120,51 @@ class Gemm {
     let i = 0;
     if (ASC_FEATURE_SIMD) {
       // Packing costs about as much as one column tile; it pays from four tiles on.
-      const packs = li != 1 && panel != 0 && n >= 8 * lanes;
+      const packs = panel != 0 && n >= 8 * lanes;
+      // Columns go by vectors; the last one, when n is not a whole number of vectors, is the one
+      // ending at column n: the columns it shares with the tile before get the same sums in the same
+      // order, so the same values, again. Below one vector, columns are summed one by one.
+      const vectors = (n + lanes - 1) / lanes;
+      const lastPair = n - 2 * lanes;
+      const lastOne = n - lanes;
       for (; i + 4 <= m; i += 4) {
         let col = 0;
-        if (li == 1 || packs) {
+        let t = n >= lanes ? vectors : 0;
+        if (packs || li == 1) {
           let p = l + ((<usize>i) << s);
           let step = (<usize>lk) << s;
-          if (li != 1) {
+          if (packs) {
             Gemm.pack4<T>(l + ((<usize>(i * li)) << s), li, lk, kk, panel);
             p = panel;
             step = 4 << s;
           }
-          for (; col + 2 * lanes <= n; col += 2 * lanes) Gemm.panel4<T>(p, step, r, c, i, col, kk, n, bias, true);
-          for (; col + lanes <= n; col += lanes) Gemm.panel4<T>(p, step, r, c, i, col, kk, n, bias, false);
+          for (; t >= 2 && lastPair >= 0; t -= 2, col += 2 * lanes) {
+            Gemm.panel4<T>(p, step, r, c, i, min(col, lastPair), kk, n, bias, 2);
+          }
+          for (; t >= 1; t--, col += lanes) Gemm.panel4<T>(p, step, r, c, i, min(col, lastOne), kk, n, bias, 1);
         } else {
-          for (; col + 2 * lanes <= n; col += 2 * lanes) Gemm.rows4<T>(l, li, lk, r, c, i, col, kk, n, bias, true);
-          for (; col + lanes <= n; col += lanes) Gemm.rows4<T>(l, li, lk, r, c, i, col, kk, n, bias, false);
+          // Narrow products (few tiles, not worth packing): an odd count of vectors starts with
+          // three, whose accumulators spill but which saves a pass over the rows.
+          if ((t & 1) == 1 && n >= 3 * lanes) {
+            Gemm.rows4<T>(l, li, lk, r, c, i, 0, kk, n, bias, 3);
+            t -= 3;
+            col = 3 * lanes;
+          }
+          for (; t >= 2 && lastPair >= 0; t -= 2, col += 2 * lanes) {
+            Gemm.rows4<T>(l, li, lk, r, c, i, min(col, lastPair), kk, n, bias, 2);
+          }
+          for (; t >= 1; t--, col += lanes) Gemm.rows4<T>(l, li, lk, r, c, i, min(col, lastOne), kk, n, bias, 1);
         }
-        for (; col < n; col++) Gemm.column<T>(l, li, lk, r, c, i, 4, col, kk, n, bias);
+        if (n < lanes) for (let j = 0; j < n; j++) Gemm.column<T>(l, li, lk, r, c, i, 4, j, kk, n, bias);
       }
       for (; i < m; i++) {
-        let col = 0;
-        for (; col + lanes <= n; col += lanes) Gemm.tile1x1<T>(l, li, lk, r, c, i, col, kk, n, bias);
-        for (; col < n; col++) Gemm.column<T>(l, li, lk, r, c, i, 1, col, kk, n, bias);
+        if (n < lanes) {
+          for (let j = 0; j < n; j++) Gemm.column<T>(l, li, lk, r, c, i, 1, j, kk, n, bias);
+          continue;
+        }
+        for (let col = 0, t = vectors; t >= 1; t--, col += lanes) {
+          Gemm.tile1x1<T>(l, li, lk, r, c, i, min(col, lastOne), kk, n, bias);
+        }
       }
       return;
     }
@@ -158,13 +181,26 @@ class Gemm {
 
   /**
    * Copies rows l0, l0 + li, l0 + 2·li, l0 + 3·li (k-th element at + k·lk) into panel k-major:
-   * panel[4k + a] = L(a, k). Rows stored contiguously (lk = 1) are transposed a vector at a time.
+   * panel[4k + a] = L(a, k), contiguous for the tiles' loads (a left operand stored by columns,
+   * li = 1, is a strided run of those four values). Rows stored contiguously (lk = 1) are
+   * transposed a vector at a time.
    */
   @inline
   static pack4<T>(l0: usize, li: i32, lk: i32, kk: i32, panel: usize): void {
     const s = Simd.shiftOf<T>();
     const rs = (<usize>li) << s;
     let k = 0;
+    if (li == 1) {
+      // Stored by columns: the four values of a k are already side by side.
+      const ks = (<usize>lk) << s;
+      for (; k < kk; k++) {
+        const src = l0 + <usize>k * ks;
+        const p = panel + ((<usize>(4 * k)) << s);
+        v128.store(p, v128.load(src));
+        if (sizeof<T>() == 8) v128.store(p, v128.load(src, 16), 16);
+      }
+      return;
+    }
     if (lk == 1) {
       if (sizeof<T>() == 8) {
         for (; k + 2 <= kk; k += 2) {
@@ -209,8 +245,8 @@ class Gemm {
   }
 
   /**
-   * Rows i .. i+3, columns col .. col + lanes (two: col + 2·lanes), the rows' k-th values at
-   * p, p + 1, p + 2, p + 3 elements, p advancing `step` bytes per k.
+   * Rows i .. i+3 × `vecs` (1, 2 or 3, a constant) vectors of columns from col, the rows' k-th
+   * values at p, p + 1, p + 2, p + 3 elements, p advancing `step` bytes per k.
    */
   @inline
   static panel4<T>(
@@ -223,26 +259,31 @@ class Gemm {
     kk: i32,
     n: i32,
     bias: usize,
-    two: bool,
+    vecs: i32,
   ): void {
     const s = Simd.shiftOf<T>();
     const e = sizeof<T>();
     const zero = v128.splat<T>(0);
     let c00 = zero,
       c01 = zero,
+      c02 = zero,
       c10 = zero,
       c11 = zero,
+      c12 = zero,
       c20 = zero,
       c21 = zero,
+      c22 = zero,
       c30 = zero,
-      c31 = zero;
+      c31 = zero,
+      c32 = zero;
     let rp = r + ((<usize>col) << s);
     const rStep = (<usize>n) << s;
     const rEnd = rp + <usize>kk * rStep;
     let lp = p;
     while (rp < rEnd) {
       const r0 = v128.load(rp);
-      const r1 = two ? v128.load(rp, 16) : zero;
+      const r1 = vecs > 1 ? v128.load(rp, 16) : zero;
+      const r2 = vecs > 2 ? v128.load(rp, 32) : zero;
       const a0 = e == 8 ? v128.load64_splat(lp) : v128.load32_splat(lp);
       const a1 = e == 8 ? v128.load64_splat(lp, 8) : v128.load32_splat(lp, 4);
       const a2 = e == 8 ? v128.load64_splat(lp, 16) : v128.load32_splat(lp, 8);
@@ -251,16 +292,22 @@ class Gemm {
       c10 = v128.add<T>(c10, v128.mul<T>(a1, r0));
       c20 = v128.add<T>(c20, v128.mul<T>(a2, r0));
       c30 = v128.add<T>(c30, v128.mul<T>(a3, r0));
-      if (two) {
+      if (vecs > 1) {
         c01 = v128.add<T>(c01, v128.mul<T>(a0, r1));
         c11 = v128.add<T>(c11, v128.mul<T>(a1, r1));
         c21 = v128.add<T>(c21, v128.mul<T>(a2, r1));
         c31 = v128.add<T>(c31, v128.mul<T>(a3, r1));
       }
+      if (vecs > 2) {
+        c02 = v128.add<T>(c02, v128.mul<T>(a0, r2));
+        c12 = v128.add<T>(c12, v128.mul<T>(a1, r2));
+        c22 = v128.add<T>(c22, v128.mul<T>(a2, r2));
+        c32 = v128.add<T>(c32, v128.mul<T>(a3, r2));
+      }
       rp += rStep;
       lp += step;
     }
-    Gemm.store4<T>(c, i, col, n, bias, two, c00, c01, c10, c11, c20, c21, c30, c31);
+    Gemm.store4<T>(c, i, col, n, bias, vecs, c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32);
   }
 
   /** As panel4, the rows read in place: row i + a's k-th value at l + (i + a)·li + k·lk elements. */
@@ -276,18 +323,22 @@ class Gemm {
     kk: i32,
     n: i32,
     bias: usize,
-    two: bool,
+    vecs: i32,
   ): void {
     const s = Simd.shiftOf<T>();
     const zero = v128.splat<T>(0);
     let c00 = zero,
       c01 = zero,
+      c02 = zero,
       c10 = zero,
       c11 = zero,
+      c12 = zero,
       c20 = zero,
       c21 = zero,
+      c22 = zero,
       c30 = zero,
-      c31 = zero;
+      c31 = zero,
+      c32 = zero;
     const l0 = l + ((<usize>(i * li)) << s);
     const l1 = l0 + ((<usize>li) << s);
     const l2 = l1 + ((<usize>li) << s);
@@ -298,7 +349,8 @@ class Gemm {
     let ko: usize = 0;
     for (let k = 0; k < kk; k++) {
       const r0 = v128.load(rp);
-      const r1 = two ? v128.load(rp, 16) : zero;
+      const r1 = vecs > 1 ? v128.load(rp, 16) : zero;
+      const r2 = vecs > 2 ? v128.load(rp, 32) : zero;
       const a0 = Gemm.splatAt<T>(l0 + ko);
       const a1 = Gemm.splatAt<T>(l1 + ko);
       const a2 = Gemm.splatAt<T>(l2 + ko);
@@ -307,16 +359,22 @@ class Gemm {
       c10 = v128.add<T>(c10, v128.mul<T>(a1, r0));
       c20 = v128.add<T>(c20, v128.mul<T>(a2, r0));
       c30 = v128.add<T>(c30, v128.mul<T>(a3, r0));
-      if (two) {
+      if (vecs > 1) {
         c01 = v128.add<T>(c01, v128.mul<T>(a0, r1));
         c11 = v128.add<T>(c11, v128.mul<T>(a1, r1));
         c21 = v128.add<T>(c21, v128.mul<T>(a2, r1));
         c31 = v128.add<T>(c31, v128.mul<T>(a3, r1));
       }
+      if (vecs > 2) {
+        c02 = v128.add<T>(c02, v128.mul<T>(a0, r2));
+        c12 = v128.add<T>(c12, v128.mul<T>(a1, r2));
+        c22 = v128.add<T>(c22, v128.mul<T>(a2, r2));
+        c32 = v128.add<T>(c32, v128.mul<T>(a3, r2));
+      }
       rp += rStep;
       ko += kStep;
     }
-    Gemm.store4<T>(c, i, col, n, bias, two, c00, c01, c10, c11, c20, c21, c30, c31);
+    Gemm.store4<T>(c, i, col, n, bias, vecs, c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32);
   }
 
   /** Adds the bias (bias[col ..], when bias != 0) to a 4-row tile's accumulators and stores them. */
@@ -327,15 +385,19 @@ class Gemm {
     col: i32,
     n: i32,
     bias: usize,
-    two: bool,
+    vecs: i32,
     c00: v128,
     c01: v128,
+    c02: v128,
     c10: v128,
     c11: v128,
+    c12: v128,
     c20: v128,
     c21: v128,
+    c22: v128,
     c30: v128,
     c31: v128,
+    c32: v128,
   ): void {
     const s = Simd.shiftOf<T>();
     if (bias != 0) {
@@ -345,12 +407,19 @@ class Gemm {
       c10 = v128.add<T>(c10, b0);
       c20 = v128.add<T>(c20, b0);
       c30 = v128.add<T>(c30, b0);
-      if (two) {
+      if (vecs > 1) {
         const b1 = v128.load(bp, 16);
         c01 = v128.add<T>(c01, b1);
         c11 = v128.add<T>(c11, b1);
         c21 = v128.add<T>(c21, b1);
         c31 = v128.add<T>(c31, b1);
+      }
+      if (vecs > 2) {
+        const b2 = v128.load(bp, 32);
+        c02 = v128.add<T>(c02, b2);
+        c12 = v128.add<T>(c12, b2);
+        c22 = v128.add<T>(c22, b2);
+        c32 = v128.add<T>(c32, b2);
       }
     }
     const out = c + ((<usize>(i * n + col)) << s);
@@ -359,11 +428,17 @@ class Gemm {
     v128.store(out + row, c10);
     v128.store(out + 2 * row, c20);
     v128.store(out + 3 * row, c30);
-    if (two) {
+    if (vecs > 1) {
       v128.store(out, c01, 16);
       v128.store(out + row, c11, 16);
       v128.store(out + 2 * row, c21, 16);
       v128.store(out + 3 * row, c31, 16);
+    }
+    if (vecs > 2) {
+      v128.store(out, c02, 32);
+      v128.store(out + row, c12, 32);
+      v128.store(out + 2 * row, c22, 32);
+      v128.store(out + 3 * row, c32, 32);
     }
   }
 

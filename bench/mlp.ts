@@ -14,6 +14,7 @@ import { formatTable } from "../src/bench/text-table.js";
 import type { MLPOptions } from "../src/models/mlp-options.js";
 import { getRuntime } from "../src/runtime/wasm-runtime.js";
 import { benchData } from "./bench-data.js";
+import { clockGHz } from "./clock.js";
 import { tfjsMlpEpoch } from "./peers/tfjs.js";
 import { findSklearnPython, SKLEARN_HINT } from "./sklearn-peer.js";
 import { timeMlpFit } from "./timed-fits.js";
@@ -40,6 +41,8 @@ export interface GemmRow {
   dtype: string;
   task: string;
   gflops: number;
+  /** GFLOP/s over the clock measured around each slice (bench/clock.ts): flops per core cycle. */
+  flopPerCycle: number;
 }
 
 /** Ten classes: the bench target's deciles. */
@@ -183,31 +186,31 @@ export function formatMlpBench(rows: readonly MlpEpochRow[]): string {
   return formatTable(header, lines, 3);
 }
 
-/** GFLOP/s of the MLP GEMM kernel at the shapes of the bench network's steps, in cache. */
-export async function runGemmBench(timeMs: number): Promise<GemmRow[]> {
+/**
+ * GFLOP/s of the MLP GEMM kernel at the shapes of the bench network's steps, in cache: every task
+ * timed in `rounds` interleaved slices of `timeMs`/`rounds` (so a change in the machine's load
+ * falls on every task alike), the median slice reported, with the clock measured around each slice.
+ */
+export async function runGemmBench(timeMs: number, rounds = 5): Promise<GemmRow[]> {
   const shapes = [
     { shape: "A·W 128×64 · 64×128", m: 128, kk: 64, n: 128, trans: false },
     { shape: "Aᵀ·δ 64×128 · 128×128", m: 64, kk: 128, n: 128, trans: true },
     { shape: "A·W 128×128 · 128×10", m: 128, kk: 128, n: 10, trans: false },
   ];
-  const rows: GemmRow[] = [];
+  interface Task {
+    row: GemmRow;
+    flop: number;
+    fn: () => void;
+    rates: number[];
+    clocks: number[];
+  }
+  const tasks: Task[] = [];
+  const release: (() => void)[] = [];
   for (const dtype of ["float32", "float64"] as const) {
     for (const s of shapes) {
       const li = s.trans ? 1 : s.kk;
       const lk = s.trans ? s.m : 1;
       const flop = 2 * s.m * s.kk * s.n;
-      const time = (fn: () => void): number => {
-        for (let i = 0; i < 50; i++) fn();
-        let reps = 0;
-        const t0 = performance.now();
-        let t = t0;
-        while (t - t0 < timeMs) {
-          for (let i = 0; i < 20; i++) fn();
-          reps += 20;
-          t = performance.now();
-        }
-        return (flop * reps) / ((t - t0) / 1000) / 1e9;
-      };
       const Arr = dtype === "float32" ? Float32Array : Float64Array;
       const filled = (length: number, f: (i: number) => number): Float32Array | Float64Array => {
         const a = new Arr(length);
@@ -218,12 +221,16 @@ export async function runGemmBench(timeMs: number): Promise<GemmRow[]> {
       const R = filled(s.kk * s.n, (i) => ((i % 5) - 2) * 0.1);
       const C = new Arr(s.m * s.n);
       const B = new Arr(s.n);
-      rows.push({
-        shape: s.shape,
-        dtype,
-        task: "js",
-        gflops: time(() => gemmJs(L, 0, li, lk, R, 0, C, 0, s.m, s.kk, s.n, B, 0)),
-      });
+      const add = (task: string, fn: () => void): void => {
+        tasks.push({
+          row: { shape: s.shape, dtype, task, gflops: 0, flopPerCycle: 0 },
+          flop,
+          fn,
+          rates: [],
+          clocks: [],
+        });
+      };
+      add("js", () => gemmJs(L, 0, li, lk, R, 0, C, 0, s.m, s.kk, s.n, B, 0));
       for (const variant of ["scalar", "simd"] as const) {
         const rt = await getRuntime(variant);
         if (rt === null) continue;
@@ -237,22 +244,42 @@ export async function runGemmBench(timeMs: number): Promise<GemmRow[]> {
         new Arr(rt.memory.buffer, pl, L.length).set(L);
         new Arr(rt.memory.buffer, pr, R.length).set(R);
         const fn = dtype === "float32" ? rt.exports.gemmF32 : rt.exports.gemmF64;
-        rows.push({
-          shape: s.shape,
-          dtype,
-          task: `wasm-${variant}`,
-          gflops: time(() => fn(pl, li, lk, pr, pc, s.m, s.kk, s.n, s.trans ? 0 : pb, pp)),
+        add(`wasm-${variant}`, () => fn(pl, li, lk, pr, pc, s.m, s.kk, s.n, s.trans ? 0 : pb, pp));
+        release.push(() => {
+          for (const p of [pl, pr, pc, pb, pp]) rt.arena.release(p);
         });
-        for (const p of [pl, pr, pc, pb, pp]) rt.arena.release(p);
       }
     }
   }
-  return rows;
+  const slice = timeMs / rounds;
+  for (const t of tasks) for (let i = 0; i < 50; i++) t.fn();
+  for (let round = 0; round < rounds; round++) {
+    for (const t of tasks) {
+      const before = clockGHz(5);
+      let reps = 0;
+      const t0 = performance.now();
+      let now = t0;
+      while (now - t0 < slice) {
+        for (let i = 0; i < 20; i++) t.fn();
+        reps += 20;
+        now = performance.now();
+      }
+      const after = clockGHz(5);
+      t.rates.push((t.flop * reps) / ((now - t0) / 1000) / 1e9);
+      t.clocks.push((before + after) / 2);
+    }
+  }
+  for (const free of release) free();
+  return tasks.map((t) => ({
+    ...t.row,
+    gflops: median(t.rates),
+    flopPerCycle: median(t.rates.map((r, i) => r / (t.clocks[i] as number))),
+  }));
 }
 
 /** The GEMM rows as a table with × js. */
 export function formatGemmBench(rows: readonly GemmRow[]): string {
-  const header = ["product", "dtype", "task", "GFLOP/s", "× js"];
+  const header = ["product", "dtype", "task", "GFLOP/s", "flop/cycle", "× js"];
   const lines = rows.map((r) => {
     const js = rows.find((o) => o.shape === r.shape && o.dtype === r.dtype && o.task === "js");
     return [
@@ -260,6 +287,7 @@ export function formatGemmBench(rows: readonly GemmRow[]): string {
       r.dtype,
       r.task,
       r.gflops.toFixed(2),
+      r.flopPerCycle.toFixed(2),
       js === undefined ? "—" : `${(r.gflops / js.gflops).toFixed(2)}×`,
     ];
   });

@@ -11,8 +11,8 @@ import { Prng } from "../src/train/prng.js";
 const ROWS = [1, 3, 4, 5, 6, 11];
 /** Inner lengths, odd ones included (the panel's vector transpose takes 2 or 4 at a time). */
 const INNER = [1, 2, 3, 5, 8, 13];
-/** Column counts around the 1- and 2-vector tiles and the packing threshold (16 in float64, 32 in float32). */
-const COLUMNS = [1, 2, 3, 4, 5, 7, 8, 10, 15, 16, 17, 31, 32, 33, 37];
+/** Column counts around the 1-, 2- and 3-vector tiles, the overlapping last vector and the packing threshold (16 in float64, 32 in float32). */
+const COLUMNS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 15, 16, 17, 19, 26, 31, 32, 33, 37];
 
 interface Case {
   m: number;
