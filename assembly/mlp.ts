@@ -139,21 +139,25 @@ class Gemm {
             step = 4 << s;
           }
           for (; t >= 2 && lastPair >= 0; t -= 2, col += 2 * lanes) {
-            Gemm.panel4<T>(p, step, r, c, i, min(col, lastPair), kk, n, bias, 2);
+            Gemm.tile4<T>(p, 0, step, true, r, c, i, min(col, lastPair), kk, n, bias, 2);
           }
-          for (; t >= 1; t--, col += lanes) Gemm.panel4<T>(p, step, r, c, i, min(col, lastOne), kk, n, bias, 1);
+          for (; t >= 1; t--, col += lanes) Gemm.tile4<T>(p, 0, step, true, r, c, i, min(col, lastOne), kk, n, bias, 1);
         } else {
+          const rows = l + ((<usize>(i * li)) << s);
+          const rowStep = (<usize>li) << s;
+          const kStep = (<usize>lk) << s;
           // Narrow products (few tiles, not worth packing): an odd count of vectors starts with
           // three, whose accumulators spill but which saves a pass over the rows.
           if ((t & 1) == 1 && n >= 3 * lanes) {
-            Gemm.rows4<T>(l, li, lk, r, c, i, 0, kk, n, bias, 3);
+            Gemm.tile4<T>(rows, rowStep, kStep, false, r, c, i, 0, kk, n, bias, 3);
             t -= 3;
             col = 3 * lanes;
           }
           for (; t >= 2 && lastPair >= 0; t -= 2, col += 2 * lanes) {
-            Gemm.rows4<T>(l, li, lk, r, c, i, min(col, lastPair), kk, n, bias, 2);
+            Gemm.tile4<T>(rows, rowStep, kStep, false, r, c, i, min(col, lastPair), kk, n, bias, 2);
           }
-          for (; t >= 1; t--, col += lanes) Gemm.rows4<T>(l, li, lk, r, c, i, min(col, lastOne), kk, n, bias, 1);
+          for (; t >= 1; t--, col += lanes)
+            Gemm.tile4<T>(rows, rowStep, kStep, false, r, c, i, min(col, lastOne), kk, n, bias, 1);
         }
         if (n < lanes) for (let j = 0; j < n; j++) Gemm.column<T>(l, li, lk, r, c, i, 4, j, kk, n, bias);
       }
@@ -245,13 +249,16 @@ class Gemm {
   }
 
   /**
-   * Rows i .. i+3 × `vecs` (1, 2 or 3, a constant) vectors of columns from col, the rows' k-th
-   * values at p, p + 1, p + 2, p + 3 elements, p advancing `step` bytes per k.
+   * Rows i .. i+3 × `vecs` (1, 2 or 3, a constant) vectors of columns from col. Row i + a's k-th
+   * value is at p + a·rowStep + k·step bytes; `packed` (a constant) says p is a panel (rowStep is
+   * one element), read at fixed offsets from one pointer.
    */
   @inline
-  static panel4<T>(
+  static tile4<T>(
     p: usize,
+    rowStep: usize,
     step: usize,
+    packed: bool,
     r: usize,
     c: usize,
     i: i32,
@@ -279,15 +286,24 @@ class Gemm {
     let rp = r + ((<usize>col) << s);
     const rStep = (<usize>n) << s;
     const rEnd = rp + <usize>kk * rStep;
+    const row2 = 2 * rowStep;
+    const row3 = 3 * rowStep;
     let lp = p;
     while (rp < rEnd) {
       const r0 = v128.load(rp);
       const r1 = vecs > 1 ? v128.load(rp, 16) : zero;
       const r2 = vecs > 2 ? v128.load(rp, 32) : zero;
-      const a0 = e == 8 ? v128.load64_splat(lp) : v128.load32_splat(lp);
-      const a1 = e == 8 ? v128.load64_splat(lp, 8) : v128.load32_splat(lp, 4);
-      const a2 = e == 8 ? v128.load64_splat(lp, 16) : v128.load32_splat(lp, 8);
-      const a3 = e == 8 ? v128.load64_splat(lp, 24) : v128.load32_splat(lp, 12);
+      const a0 = Gemm.splatAt<T>(lp);
+      let a1: v128, a2: v128, a3: v128;
+      if (packed) {
+        a1 = e == 8 ? v128.load64_splat(lp, 8) : v128.load32_splat(lp, 4);
+        a2 = e == 8 ? v128.load64_splat(lp, 16) : v128.load32_splat(lp, 8);
+        a3 = e == 8 ? v128.load64_splat(lp, 24) : v128.load32_splat(lp, 12);
+      } else {
+        a1 = Gemm.splatAt<T>(lp + rowStep);
+        a2 = Gemm.splatAt<T>(lp + row2);
+        a3 = Gemm.splatAt<T>(lp + row3);
+      }
       c00 = v128.add<T>(c00, v128.mul<T>(a0, r0));
       c10 = v128.add<T>(c10, v128.mul<T>(a1, r0));
       c20 = v128.add<T>(c20, v128.mul<T>(a2, r0));
@@ -306,73 +322,6 @@ class Gemm {
       }
       rp += rStep;
       lp += step;
-    }
-    Gemm.store4<T>(c, i, col, n, bias, vecs, c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32);
-  }
-
-  /** As panel4, the rows read in place: row i + a's k-th value at l + (i + a)·li + k·lk elements. */
-  @inline
-  static rows4<T>(
-    l: usize,
-    li: i32,
-    lk: i32,
-    r: usize,
-    c: usize,
-    i: i32,
-    col: i32,
-    kk: i32,
-    n: i32,
-    bias: usize,
-    vecs: i32,
-  ): void {
-    const s = Simd.shiftOf<T>();
-    const zero = v128.splat<T>(0);
-    let c00 = zero,
-      c01 = zero,
-      c02 = zero,
-      c10 = zero,
-      c11 = zero,
-      c12 = zero,
-      c20 = zero,
-      c21 = zero,
-      c22 = zero,
-      c30 = zero,
-      c31 = zero,
-      c32 = zero;
-    const l0 = l + ((<usize>(i * li)) << s);
-    const l1 = l0 + ((<usize>li) << s);
-    const l2 = l1 + ((<usize>li) << s);
-    const l3 = l2 + ((<usize>li) << s);
-    let rp = r + ((<usize>col) << s);
-    const rStep = (<usize>n) << s;
-    const kStep = (<usize>lk) << s;
-    let ko: usize = 0;
-    for (let k = 0; k < kk; k++) {
-      const r0 = v128.load(rp);
-      const r1 = vecs > 1 ? v128.load(rp, 16) : zero;
-      const r2 = vecs > 2 ? v128.load(rp, 32) : zero;
-      const a0 = Gemm.splatAt<T>(l0 + ko);
-      const a1 = Gemm.splatAt<T>(l1 + ko);
-      const a2 = Gemm.splatAt<T>(l2 + ko);
-      const a3 = Gemm.splatAt<T>(l3 + ko);
-      c00 = v128.add<T>(c00, v128.mul<T>(a0, r0));
-      c10 = v128.add<T>(c10, v128.mul<T>(a1, r0));
-      c20 = v128.add<T>(c20, v128.mul<T>(a2, r0));
-      c30 = v128.add<T>(c30, v128.mul<T>(a3, r0));
-      if (vecs > 1) {
-        c01 = v128.add<T>(c01, v128.mul<T>(a0, r1));
-        c11 = v128.add<T>(c11, v128.mul<T>(a1, r1));
-        c21 = v128.add<T>(c21, v128.mul<T>(a2, r1));
-        c31 = v128.add<T>(c31, v128.mul<T>(a3, r1));
-      }
-      if (vecs > 2) {
-        c02 = v128.add<T>(c02, v128.mul<T>(a0, r2));
-        c12 = v128.add<T>(c12, v128.mul<T>(a1, r2));
-        c22 = v128.add<T>(c22, v128.mul<T>(a2, r2));
-        c32 = v128.add<T>(c32, v128.mul<T>(a3, r2));
-      }
-      rp += rStep;
-      ko += kStep;
     }
     Gemm.store4<T>(c, i, col, n, bias, vecs, c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32);
   }
