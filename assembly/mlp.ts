@@ -118,23 +118,26 @@ class Gemm {
     const s = Simd.shiftOf<T>();
     const lanes = sizeof<T>() == 8 ? 2 : 4;
     let i = 0;
-    if (ASC_FEATURE_SIMD) {
+    if (ASC_FEATURE_SIMD && n >= lanes) {
       // Packing costs about as much as one column tile; it pays from four tiles on.
       const packs = panel != 0 && n >= 8 * lanes;
       // Columns go by vectors; the last one, when n is not a whole number of vectors, is the one
       // ending at column n: the columns it shares with the tile before get the same sums in the same
-      // order, so the same values, again. Below one vector, columns are summed one by one.
+      // order, so the same values, again.
       const vectors = (n + lanes - 1) / lanes;
       const lastPair = n - 2 * lanes;
       const lastOne = n - lanes;
+      const rowStep = (<usize>li) << s;
+      const kStep = (<usize>lk) << s;
       for (; i + 4 <= m; i += 4) {
         let col = 0;
-        let t = n >= lanes ? vectors : 0;
+        let t = vectors;
         if (packs || li == 1) {
+          // The four rows' k-th values side by side: the panel, or the operand itself when stored by columns.
           let p = l + ((<usize>i) << s);
-          let step = (<usize>lk) << s;
+          let step = kStep;
           if (packs) {
-            Gemm.pack4<T>(l + ((<usize>(i * li)) << s), li, lk, kk, panel);
+            Gemm.pack4<T>(l + <usize>i * rowStep, li, lk, kk, panel);
             p = panel;
             step = 4 << s;
           }
@@ -142,35 +145,33 @@ class Gemm {
             Gemm.tile4<T>(p, 0, step, true, r, c, i, min(col, lastPair), kk, n, bias, 2);
           }
           for (; t >= 1; t--, col += lanes) Gemm.tile4<T>(p, 0, step, true, r, c, i, min(col, lastOne), kk, n, bias, 1);
-        } else {
-          const rows = l + ((<usize>(i * li)) << s);
-          const rowStep = (<usize>li) << s;
-          const kStep = (<usize>lk) << s;
-          // Narrow products (few tiles, not worth packing): an odd count of vectors starts with
-          // three, whose accumulators spill but which saves a pass over the rows.
-          if ((t & 1) == 1 && n >= 3 * lanes) {
-            Gemm.tile4<T>(rows, rowStep, kStep, false, r, c, i, 0, kk, n, bias, 3);
-            t -= 3;
-            col = 3 * lanes;
-          }
-          for (; t >= 2 && lastPair >= 0; t -= 2, col += 2 * lanes) {
-            Gemm.tile4<T>(rows, rowStep, kStep, false, r, c, i, min(col, lastPair), kk, n, bias, 2);
-          }
-          for (; t >= 1; t--, col += lanes)
-            Gemm.tile4<T>(rows, rowStep, kStep, false, r, c, i, min(col, lastOne), kk, n, bias, 1);
-        }
-        if (n < lanes) for (let j = 0; j < n; j++) Gemm.column<T>(l, li, lk, r, c, i, 4, j, kk, n, bias);
-      }
-      for (; i < m; i++) {
-        if (n < lanes) {
-          for (let j = 0; j < n; j++) Gemm.column<T>(l, li, lk, r, c, i, 1, j, kk, n, bias);
           continue;
         }
+        const rows = l + <usize>i * rowStep;
+        // Narrow products (few tiles, not worth packing): an odd count of vectors starts with
+        // three, whose accumulators spill but which saves a pass over the rows.
+        if ((t & 1) == 1 && n >= 3 * lanes) {
+          Gemm.tile4<T>(rows, rowStep, kStep, false, r, c, i, 0, kk, n, bias, 3);
+          t -= 3;
+          col = 3 * lanes;
+        }
+        for (; t >= 2 && lastPair >= 0; t -= 2, col += 2 * lanes) {
+          Gemm.tile4<T>(rows, rowStep, kStep, false, r, c, i, min(col, lastPair), kk, n, bias, 2);
+        }
+        for (; t >= 1; t--, col += lanes) {
+          Gemm.tile4<T>(rows, rowStep, kStep, false, r, c, i, min(col, lastOne), kk, n, bias, 1);
+        }
+      }
+      for (; i < m; i++) {
         for (let col = 0, t = vectors; t >= 1; t--, col += lanes) {
           Gemm.tile1x1<T>(l, li, lk, r, c, i, min(col, lastOne), kk, n, bias);
         }
       }
       return;
+    }
+    // Scalar builds, and products narrower than one vector: columns one by one, four rows side by side.
+    for (; i + 4 <= m; i += 4) {
+      for (let col = 0; col < n; col++) Gemm.column<T>(l, li, lk, r, c, i, 4, col, kk, n, bias);
     }
     for (; i < m; i++) {
       for (let col = 0; col < n; col++) Gemm.column<T>(l, li, lk, r, c, i, 1, col, kk, n, bias);
