@@ -36,7 +36,38 @@ export {
 } from "./optim/optimizer-spec.js";
 export type { ScheduleSpec } from "./optim/schedules.js";
 export type { GradientShard, ShardGradient } from "./parallel/gradient-shard.js";
+export {
+  type ColumnPart,
+  type ColumnSelector,
+  type ColumnSelectorOptions,
+  type ColumnSpec,
+  ColumnTransformer,
+  type ColumnTransformerOptions,
+  makeColumnSelector,
+} from "./preprocess/column-transformer.js";
+export { DateFeatures } from "./preprocess/date-features.js";
+export { MinMaxScaler, type MinMaxScalerOptions } from "./preprocess/min-max-scaler.js";
+export {
+  type Category,
+  type HandleUnknown,
+  OneHotEncoder,
+  type OneHotEncoderOptions,
+} from "./preprocess/one-hot-encoder.js";
+export { makePipeline, Pipeline, type PipelineEstimator, type PipelineStep } from "./preprocess/pipeline.js";
+export { PolynomialFeatures, type PolynomialFeaturesOptions } from "./preprocess/polynomial-features.js";
+export { type ImputeStrategy, SimpleImputer, type SimpleImputerOptions } from "./preprocess/simple-imputer.js";
+export type { FloatOutput, TableStep, TableTransformer } from "./preprocess/transformer.js";
 export { setWasmLocation } from "./runtime/wasm-location.js";
+export { DEFAULT_MISSING, typeRows } from "./table/column-builder.js";
+export {
+  type ArrowTableView,
+  type Column,
+  type ColumnKind,
+  type ColumnTable,
+  type TableLike,
+  type TableRecord,
+  toColumnTable,
+} from "./table/column-table.js";
 export type { EpochInfo, History, StopReason } from "./train/history.js";
 export type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "./train/options.js";
 export { Prng } from "./train/prng.js";

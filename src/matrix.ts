@@ -15,7 +15,7 @@ export interface ArrowTableLike {
   numRows: number;
   numCols: number;
   schema: { fields: ReadonlyArray<{ name: string }> };
-  getChildAt(i: number): { toArray(): ArrayLike<unknown> } | null;
+  getChildAt(i: number): { toArray(): ArrayLike<unknown>; nullCount?: number; get?(i: number): unknown } | null;
 }
 
 /** Anything the estimators accept as a design matrix. */
@@ -38,11 +38,20 @@ function arrowToMatrix(t: ArrowTableLike, name: string): Matrix {
   if (rows === 0 || cols === 0) throw new DescentError("E_EMPTY", `${name} is empty (${rows} x ${cols})`);
   const data = new Float64Array(rows * cols);
   for (let c = 0; c < cols; c++) {
-    const column = t.getChildAt(c)?.toArray();
+    const vector = t.getChildAt(c);
     const field = t.schema.fields[c]?.name ?? String(c);
-    if (column === undefined) throw new DescentError("E_SHAPE", `${name}: Arrow column '${field}' is missing`);
+    if (vector === null) throw new DescentError("E_SHAPE", `${name}: Arrow column '${field}' is missing`);
+    // toArray() hands back the values buffer without its validity bitmap (a null reads as 0 there):
+    // a column with nulls is read cell by cell, a null becoming a missing cell.
+    const withNulls = (vector.nullCount ?? 0) > 0 && typeof vector.get === "function";
+    const column = withNulls ? null : vector.toArray();
     for (let r = 0; r < rows; r++) {
-      const v = column[r];
+      const v = column === null ? (vector.get as (i: number) => unknown)(r) : column[r];
+      if (v === null || v === undefined)
+        throw new DescentError(
+          "E_NONFINITE",
+          `${name}: Arrow column '${field}' has a missing cell (null) at row ${r}; impute it first (SimpleImputer in a Pipeline)`,
+        );
       const x = typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : Number.NaN;
       if (typeof v !== "number" && typeof v !== "bigint" && v !== null && v !== undefined) {
         throw new DescentError(

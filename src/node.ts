@@ -1,3 +1,4 @@
 // Node-only parts of the library (`import … from "descent/node"`): they start processes.
 export { runWorker, type WorkerFlags } from "./cli/worker-command.js";
+export { type CsvTableOptions, readCsvTable, readCsvTableChunks } from "./io/csv-table.js";
 export { WorkerProcess } from "./parallel/worker-process.js";

@@ -38,7 +38,7 @@ function fail(message: string): never {
  * A record that is not a plain line of its read: the cells of a quoted record (split by csv-parse),
  * or a plain line that ran across two reads, in bytes of its own (cells null).
  */
-interface CsvRecord {
+export interface CsvRecord {
   cells: string[] | null;
   /** For a plain line: its bytes (UTF-8), and where it runs in them, [start, end). */
   bytes: Uint8Array;
@@ -50,7 +50,7 @@ interface CsvRecord {
  * A read's worth of records, in order, as three numbers each (no object per line): start, end
  * and line (1-based) of a plain line in `bytes`; a negative start −k − 1 stands for others[k].
  */
-interface CsvBatch {
+export interface CsvBatch {
   bytes: Uint8Array;
   spans: number[];
   others: CsvRecord[];
@@ -60,7 +60,7 @@ const utf8 = new TextDecoder("utf-8");
 const NO_BYTES = new Uint8Array(0);
 
 /** The text of bytes[a..b) (UTF-8). */
-function textOf(bytes: Uint8Array, a: number, b: number): string {
+export function textOf(bytes: Uint8Array, a: number, b: number): string {
   return utf8.decode(bytes.subarray(a, b));
 }
 
@@ -129,7 +129,7 @@ const READ_BYTES = 1 << 18;
  * with the lines its quoted fields run on to, so quotes, escaped quotes and newlines inside quotes
  * keep their CSV meaning. A BOM and CRLF line ends are dropped.
  */
-async function* csvRecords(path: string): AsyncGenerator<CsvBatch> {
+export async function* csvRecords(path: string): AsyncGenerator<CsvBatch> {
   let rest: Uint8Array = NO_BYTES;
   let line = 0;
   let first = true;

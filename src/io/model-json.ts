@@ -81,6 +81,13 @@ export function readNumbers(o: JsonObject, key: string, length?: number): Float6
   return out;
 }
 
+/** An array of strings at `key`. */
+export function readStrings(o: JsonObject, key: string): string[] {
+  const v = field(o, key);
+  if (!Array.isArray(v) || !v.every((s) => typeof s === "string")) bad(`'${key}' must be an array of strings`);
+  return v as string[];
+}
+
 /** An object at `key`. */
 export function readObject(o: JsonObject, key: string): JsonObject {
   const v = field(o, key);

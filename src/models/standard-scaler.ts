@@ -1,12 +1,39 @@
 import { DescentError } from "../errors.js";
-import { MODEL_FORMAT, MODEL_VERSION, readCount, readEnvelope, readNumbers } from "../io/model-json.js";
-import { type Matrix, type MatrixLike, toMatrix } from "../matrix.js";
+import {
+  field,
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  readCount,
+  readEnvelope,
+  readNumbers,
+  readStrings,
+} from "../io/model-json.js";
+import type { Matrix } from "../matrix.js";
+import type { FloatOutput, TableTransformer } from "../preprocess/transformer.js";
+import {
+  type ColumnTable,
+  isArrowTableView,
+  isColumnTable,
+  isRecords,
+  matrixColumns,
+  type TableLike,
+  toColumnTable,
+  toNumericMatrix,
+} from "../table/column-table.js";
+
+/** Column names of a table input (x0, x1, … for a matrix or nested arrays). */
+function namesOf(X: TableLike, cols: number): string[] {
+  if (isColumnTable(X) || isRecords(X) || isArrowTableView(X)) return toColumnTable(X).columns.map((c) => c.name);
+  return Array.from({ length: cols }, (_, j) => `x${j}`);
+}
 
 /**
  * Standardises each column to zero mean and unit variance: z = (x - mean) / scale, where scale is
  * the population standard deviation (ddof 0) and 1 for a zero-variance column.
  */
-export class StandardScaler {
+export class StandardScaler implements TableTransformer {
+  /** Names of the columns seen at fit (x0, x1, … for a matrix); null before fit. */
+  featureNamesIn: string[] | null = null;
   /** Column means; null before fit. */
   mean: Float64Array | null = null;
   /** Column scales (population std, 1 where the std is 0); null before fit. */
@@ -19,8 +46,9 @@ export class StandardScaler {
    * Updates the means and scales with one more block of rows (streaming), combining running sums of
    * squared deviations pairwise (Chan et al.), so the result equals fit on all rows up to rounding.
    */
-  partialFit(X: MatrixLike): this {
-    const m = toMatrix(X);
+  partialFit(X: TableLike): this {
+    const m = toNumericMatrix(X);
+    if (this.featureNamesIn === null) this.featureNamesIn = namesOf(X, m.cols);
     const { rows, cols, data } = m;
     if (this.mean !== null && this.mean.length !== cols) this.checkCols(cols, this.mean.length);
     const bMean = new Float64Array(cols);
@@ -56,8 +84,9 @@ export class StandardScaler {
   }
 
   /** Learns the column means and scales of X. */
-  fit(X: MatrixLike): this {
-    const m = toMatrix(X);
+  fit(X: TableLike, _y?: unknown): this {
+    const m = toNumericMatrix(X);
+    this.featureNamesIn = namesOf(X, m.cols);
     const { rows, cols, data } = m;
     const mean = new Float64Array(cols);
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] += data[r * cols + c] as number;
@@ -82,29 +111,68 @@ export class StandardScaler {
   }
 
   /** Returns the standardised copy of X as a float64 Matrix. */
-  transform(X: MatrixLike): Matrix {
-    const { mean, scale } = this.state();
-    const m = toMatrix(X);
+  transform(X: TableLike): Matrix {
+    const { mean } = this.state();
+    const m = toNumericMatrix(X);
     this.checkCols(m.cols, mean.length);
     const out = new Float64Array(m.data.length);
-    for (let r = 0; r < m.rows; r++) {
-      for (let c = 0; c < m.cols; c++) {
-        const i = r * m.cols + c;
-        out[i] = ((m.data[i] as number) - (mean[c] as number)) / (scale[c] as number);
-      }
-    }
+    this.write(m, out, m.cols, 0);
     return { data: out, rows: m.rows, cols: m.cols };
   }
 
+  /** Writes (x − mean) / scale of each cell of m into out[r * stride + offset + c]. */
+  private write(m: Matrix, out: FloatOutput, stride: number, offset: number): void {
+    const { mean, scale } = this.state();
+    for (let r = 0; r < m.rows; r++) {
+      for (let c = 0; c < m.cols; c++) {
+        out[r * stride + offset + c] =
+          ((m.data[r * m.cols + c] as number) - (mean[c] as number)) / (scale[c] as number);
+      }
+    }
+  }
+
+  /** Learns from typed columns (the step contract of pipelines). */
+  fitTable(t: ColumnTable): void {
+    this.fit(t);
+  }
+
   /** fit(X) then transform(X). */
-  fitTransform(X: MatrixLike): Matrix {
+  fitTransform(X: TableLike, _y?: unknown): Matrix {
     return this.fit(X).transform(X);
   }
 
+  /** The standardised columns as typed (number) columns, named as getFeatureNamesOut says. */
+  transformTable(X: TableLike): ColumnTable {
+    return matrixColumns(this.transform(X), this.getFeatureNamesOut());
+  }
+
+  /** Writes the standardised columns of t into out (row-major, `stride` a row) from column `offset`. */
+  transformInto(t: ColumnTable, out: FloatOutput, stride: number, offset: number): void {
+    const m = toNumericMatrix(t);
+    this.checkCols(m.cols, this.state().mean.length);
+    this.write(m, out, stride, offset);
+  }
+
+  /** Output column count (the input's). */
+  get nFeaturesOut(): number {
+    return this.state().mean.length;
+  }
+
+  /** The input names: standardising keeps each column's name. */
+  getFeatureNamesOut(inputFeatures?: readonly string[]): string[] {
+    const d = this.state().mean.length;
+    if (inputFeatures !== undefined && inputFeatures.length !== d)
+      throw new DescentError(
+        "E_SHAPE",
+        `StandardScaler.getFeatureNamesOut: ${inputFeatures.length} names for ${d} columns`,
+      );
+    return [...(inputFeatures ?? this.featureNamesIn ?? Array.from({ length: d }, (_, j) => `x${j}`))];
+  }
+
   /** Maps standardised values back: x = z · scale + mean. */
-  inverseTransform(Z: MatrixLike): Matrix {
+  inverseTransform(Z: TableLike): Matrix {
     const { mean, scale } = this.state();
-    const m = toMatrix(Z, "Z");
+    const m = toNumericMatrix(Z, "Z");
     this.checkCols(m.cols, mean.length);
     const out = new Float64Array(m.data.length);
     for (let r = 0; r < m.rows; r++) {
@@ -124,6 +192,7 @@ export class StandardScaler {
       version: MODEL_VERSION,
       model: "StandardScaler",
       nFeatures: mean.length,
+      ...(this.featureNamesIn === null ? {} : { featureNamesIn: this.featureNamesIn }),
       mean: Array.from(mean),
       scale: Array.from(scale),
     };
@@ -136,6 +205,11 @@ export class StandardScaler {
     const s = new StandardScaler();
     s.mean = readNumbers(o, "mean", d);
     s.scale = readNumbers(o, "scale", d);
+    if (field(o, "featureNamesIn") !== undefined) {
+      s.featureNamesIn = readStrings(o, "featureNamesIn");
+      if (s.featureNamesIn.length !== d)
+        throw new DescentError("E_FORMAT", "model JSON: 'featureNamesIn' must name every column");
+    }
     if (s.scale.some((v) => v <= 0)) throw new DescentError("E_FORMAT", "model JSON: every 'scale' must be > 0");
     return s;
   }

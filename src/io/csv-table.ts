@@ -1,0 +1,169 @@
+// A CSV file as typed columns (numbers, text, booleans, dates, missing cells), for the
+// preprocessing path: the CLI's fit and predict, and the library's readCsvTable. Lines come from
+// the byte-level reader of csv-stream.ts; numeric cells are read straight from the bytes.
+import { DescentError } from "../errors.js";
+import { ColumnBuilder, DEFAULT_MISSING, missingSet } from "../table/column-builder.js";
+import { type ColumnKind, type ColumnTable, missingCount } from "../table/column-table.js";
+import { type CsvRecord, csvRecords, textOf } from "./csv-stream.js";
+import { decimalEnd, plainDecimalCell } from "./decimal.js";
+
+/** How to read a CSV file into typed columns. */
+export interface CsvTableOptions {
+  /** Cell texts that mean "missing" (case-insensitive); default empty, NA, NaN, null, N/A. */
+  missing?: readonly string[];
+  /** Read only these columns (in file order); default every column. */
+  columns?: readonly string[];
+  /** Fixed kinds by column name (from an earlier pass); other columns are typed by their cells. */
+  kinds?: Readonly<Record<string, ColumnKind>>;
+  /** Rows per chunk of readCsvTableChunks (default 65,536). */
+  chunkRows?: number;
+}
+
+function fail(message: string): never {
+  throw new DescentError("E_FORMAT", message);
+}
+
+/**
+ * A CSV file with a header row as typed columns, in chunks of at most `chunkRows` rows. Column
+ * kinds are settled by the first chunk unless `kinds` fixes them; a later cell that does not fit
+ * its column's kind is an E_FORMAT naming line and column. Errors name the line (the header is 1).
+ */
+export async function* readCsvTableChunks(path: string, options: CsvTableOptions = {}): AsyncGenerator<ColumnTable> {
+  const missing = missingSet(options.missing ?? DEFAULT_MISSING);
+  const chunkRows = options.chunkRows ?? 65536;
+  let header: string[] | null = null;
+  // Per file column: its builder, or null when the column is not read.
+  let slots: Array<ColumnBuilder | null> = [];
+  let kinds: Record<string, ColumnKind> = { ...(options.kinds ?? {}) };
+  let rows = 0;
+  const fresh = (): Array<ColumnBuilder | null> =>
+    (header as string[]).map((h) =>
+      options.columns === undefined || options.columns.includes(h)
+        ? new ColumnBuilder(h, missing, kinds[h] ?? null, Math.min(chunkRows, 1 << 16))
+        : null,
+    );
+  const flush = (): ColumnTable => {
+    const columns = slots.flatMap((b) => (b === null ? [] : [b.finish()]));
+    // Later chunks keep the kinds the first one settled.
+    for (const c of columns) if (missingCount(c) < c.values.length) kinds[c.name] ??= c.kind;
+    slots = fresh();
+    const t = { columns, rows };
+    rows = 0;
+    return t;
+  };
+  try {
+    for await (const batch of csvRecords(path)) {
+      for (let k = 0; k < batch.spans.length; k += 3) {
+        let bytes = batch.bytes;
+        let start = batch.spans[k] as number;
+        let end = batch.spans[k + 1] as number;
+        const line = batch.spans[k + 2] as number;
+        let cells: string[] | null = null;
+        if (start < 0) {
+          const rec = batch.others[-start - 1] as CsvRecord;
+          ({ cells, bytes, start, end } = rec);
+        }
+        if (header === null) {
+          header =
+            cells ??
+            textOf(bytes, start, end)
+              .split(",")
+              .map((c) => c.trim());
+          const seen = new Set<string>();
+          for (const h of header) {
+            if (seen.has(h)) fail(`CSV line 1: column '${h}' appears twice`);
+            seen.add(h);
+          }
+          for (const c of options.columns ?? [])
+            if (!seen.has(c)) fail(`the CSV has no column '${c}' (columns: ${header.join(", ")})`);
+          kinds = { ...kinds };
+          slots = fresh();
+          continue;
+        }
+        if (cells !== null) {
+          if (cells.length !== header.length)
+            fail(`CSV line ${line}: ragged row (${cells.length} fields where the header has ${header.length})`);
+          for (let c = 0; c < cells.length; c++) slots[c]?.pushText(cells[c] as string, line);
+        } else readPlainLine(bytes, start, end, slots, line, header.length);
+        rows++;
+        if (rows === chunkRows) yield flush();
+      }
+    }
+  } catch (err) {
+    if (err instanceof DescentError) throw err;
+    const e = err as { code?: string; message?: string };
+    if (e.code === "ENOENT") fail(`cannot read '${path}': no such file`);
+    fail(`cannot read '${path}': ${e.message ?? String(err)}`);
+  }
+  if (header === null) fail(`'${path}' is empty: expected a header row`);
+  if (rows > 0) yield flush();
+}
+
+/** The cells of a plain line bytes[start..end) into their columns' builders. */
+function readPlainLine(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  slots: Array<ColumnBuilder | null>,
+  line: number,
+  columns: number,
+): void {
+  let a = start;
+  let c = 0;
+  while (true) {
+    if (c >= columns) fail(`CSV line ${line}: ragged row (more fields than the header's ${columns})`);
+    const b0 = slots[c] ?? null;
+    let b: number;
+    if (b0?.takesNumbers) {
+      const v = plainDecimalCell(bytes, a, end);
+      if (Number.isNaN(v)) {
+        b = bytes.indexOf(44 /* , */, a);
+        if (b < 0 || b > end) b = end;
+        b0.pushText(textOf(bytes, a, b), line);
+      } else {
+        b0.pushNumber(v);
+        b = decimalEnd;
+      }
+    } else {
+      b = bytes.indexOf(44 /* , */, a);
+      if (b < 0 || b > end) b = end;
+      if (b0 !== null) b0.pushText(textOf(bytes, a, b), line);
+    }
+    c++;
+    if (b >= end) break;
+    a = b + 1;
+  }
+  if (c !== columns) fail(`CSV line ${line}: ragged row (${c} fields where the header has ${columns})`);
+}
+
+/** A whole CSV file as typed columns (chunks joined; kinds settled on the first chunk, then kept). */
+export async function readCsvTable(path: string, options: CsvTableOptions = {}): Promise<ColumnTable> {
+  const parts: ColumnTable[] = [];
+  for await (const t of readCsvTableChunks(path, { ...options, chunkRows: options.chunkRows ?? 1 << 20 }))
+    parts.push(t);
+  if (parts.length === 0) throw new DescentError("E_EMPTY", `'${path}' has a header but no rows`);
+  return concatTables(parts);
+}
+
+/** Tables of the same columns, one after another. */
+export function concatTables(parts: readonly ColumnTable[]): ColumnTable {
+  const first = parts[0] as ColumnTable;
+  if (parts.length === 1) return first;
+  const rows = parts.reduce((s, p) => s + p.rows, 0);
+  const columns = first.columns.map((c, j) => {
+    if (c.kind === "string") {
+      const values: Array<string | null> = [];
+      for (const p of parts) for (const v of (p.columns[j] as typeof c).values) values.push(v);
+      return { ...c, values };
+    }
+    const values = new Float64Array(rows);
+    let at = 0;
+    for (const p of parts) {
+      const v = (p.columns[j] as typeof c).values;
+      values.set(v, at);
+      at += v.length;
+    }
+    return { ...c, values };
+  });
+  return { columns, rows };
+}
