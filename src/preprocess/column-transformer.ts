@@ -164,6 +164,12 @@ export class ColumnTransformer implements TableStep {
       const rest = columnNames(t).filter((c) => !used.has(c));
       if (rest.length > 0) fitted.push({ name: "remainder", step: "passthrough", columns: rest, width: rest.length });
     }
+    // Text cannot pass through into a matrix of numbers: say so now rather than at transform.
+    for (const p of fitted)
+      if (p.step === "passthrough") {
+        const text = this.columnsOf(t, p.columns, p.name).columns.find((c) => c.kind === "string");
+        if (text !== undefined) throw textPassThrough(p.name, text.name);
+      }
     this.fitted = fitted;
     this.featureNamesIn = columnNames(t);
   }
@@ -290,11 +296,14 @@ export class ColumnTransformer implements TableStep {
 /** Copies numeric columns into out as they are; E_SHAPE for a text column. */
 function passThrough(t: ColumnTable, out: FloatOutput, stride: number, offset: number, part: string): void {
   t.columns.forEach((c, j) => {
-    if (c.kind === "string")
-      throw new DescentError(
-        "E_SHAPE",
-        `ColumnTransformer part '${part}': column '${c.name}' holds text and cannot pass through as a number; encode it (OneHotEncoder)`,
-      );
+    if (c.kind === "string") throw textPassThrough(part, c.name);
     for (let r = 0; r < t.rows; r++) out[r * stride + offset + j] = c.values[r] as number;
   });
+}
+
+function textPassThrough(part: string, column: string): DescentError {
+  return new DescentError(
+    "E_SHAPE",
+    `ColumnTransformer part '${part}': column '${column}' holds text and cannot pass through as a number; encode it (OneHotEncoder)`,
+  );
 }
