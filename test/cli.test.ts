@@ -555,9 +555,14 @@ describe("errors: one line on stderr, a non-zero exit, nothing written", () => {
     ],
     ["ragged row", () => ["fit", ragged(), "--target", "y"], /CSV line 3: ragged row/],
     [
-      "non-numeric value",
-      () => ["fit", text(), "--target", "y"],
-      /CSV line 3, column 'name': 'foo' is not a number \(drop .* --drop name\)/,
+      "text target of a regression",
+      () => ["fit", text(), "--target", "name"],
+      /target column 'name' holds text \('foo'\): a regression predicts numbers; to predict classes use --model logistic/,
+    ],
+    [
+      "--numeric on a text column",
+      () => ["fit", text(), "--target", "y", "--numeric", "name"],
+      /--numeric: column 'name' has 'foo' at row 2, not a number/,
     ],
     ["bad --lr", () => ["fit", data("iris.csv"), "--target", "species", "--lr", "fast"], /--lr must be a number > 0/],
     [

@@ -19,7 +19,7 @@ import { PolynomialFeatures } from "../src/preprocess/polynomial-features.js";
 import { SimpleImputer } from "../src/preprocess/simple-imputer.js";
 import { stepFromJSON, type TableTransformer } from "../src/preprocess/transformer.js";
 import { dateOf } from "../src/table/column-builder.js";
-import { type Column, toColumnTable } from "../src/table/column-table.js";
+import { type ArrowTableView, type Column, toColumnTable } from "../src/table/column-table.js";
 
 const dir = mkdtempSync(join(tmpdir(), "descent-preprocess-"));
 function csv(name: string, text: string): string {
@@ -106,7 +106,8 @@ describe("records and Arrow tables as typed columns", () => {
       { x: null, s: null, b: null },
       { x: 3, s: "c", b: false },
     ]);
-    const t = toColumnTable(table);
+    // tableFromJSON types its result as a union with an all-null schema; it is one table.
+    const t = toColumnTable(table as unknown as ArrowTableView);
     expect(t.columns.map((c) => c.kind)).toEqual(["number", "string", "boolean"]);
     expect(Array.from(t.columns[0]?.values as Float64Array)).toEqual([1.5, Number.NaN, 3]);
     expect(t.columns[1]?.values).toEqual(["a", null, "c"]);
@@ -117,17 +118,26 @@ describe("records and Arrow tables as typed columns", () => {
 
   it("an estimator refuses an Arrow null instead of reading it as 0", async () => {
     const table = tableFromJSON([{ x: 1 }, { x: null }, { x: 3 }]);
-    await expect(new LinearRegression({ maxEpochs: 2 }).fit(table, [1, 2, 3])).rejects.toThrow(/missing cell \(null\) at row 1/);
+    await expect(
+      new LinearRegression({ maxEpochs: 2 }).fit(table as unknown as ArrowTableView, [1, 2, 3]),
+    ).rejects.toThrow(/missing cell \(null\) at row 1/);
   });
 });
 
 describe("transformers refuse what they cannot do, naming the column", () => {
   it("SimpleImputer: a column with no value at all", () => {
-    const e = caught(() => new SimpleImputer().fit([{ a: 1, b: null }, { a: 2, b: null }]));
+    const e = caught(() =>
+      new SimpleImputer().fit([
+        { a: 1, b: null },
+        { a: 2, b: null },
+      ]),
+    );
     expect(e.code).toBe("E_EMPTY");
     expect(e.message).toMatch(/column 'b' has no value/);
     // 'constant' fills it.
-    expect(Array.from(new SimpleImputer({ strategy: "constant", fillValue: 7 }).fitTransform([{ b: null }]).data)).toEqual([7]);
+    expect(
+      Array.from(new SimpleImputer({ strategy: "constant", fillValue: 7 }).fitTransform([{ b: null }]).data),
+    ).toEqual([7]);
   });
 
   it("SimpleImputer: mean of text", () => {
@@ -148,7 +158,15 @@ describe("transformers refuse what they cannot do, naming the column", () => {
     expect(caught(() => new OneHotEncoder({ minFrequency: 1.5 })).message).toMatch(/'minFrequency'/);
     expect(caught(() => new MinMaxScaler({ featureRange: [1, 0] })).message).toMatch(/'featureRange'/);
     expect(caught(() => new PolynomialFeatures({ degree: 0 })).message).toMatch(/'degree'/);
-    expect(caught(() => new ColumnTransformer([["a", "drop", []], ["a", "drop", []]])).message).toMatch(/'a' is used twice/);
+    expect(
+      caught(
+        () =>
+          new ColumnTransformer([
+            ["a", "drop", []],
+            ["a", "drop", []],
+          ]),
+      ).message,
+    ).toMatch(/'a' is used twice/);
   });
 
   it("a ColumnTransformer names a column the table lacks; a text column cannot pass through", () => {
@@ -196,11 +214,18 @@ describe("steps saved and read back", () => {
   });
 
   it("a pipeline of a ColumnTransformer and a classifier, on records, saved and read back", async () => {
-    const X = Array.from({ length: 40 }, (_, i) => ({ x: i % 7 === 0 ? null : i / 10, colour: ["red", "green", "blue"][i % 3] ?? null }));
+    const X = Array.from({ length: 40 }, (_, i) => ({
+      x: i % 7 === 0 ? null : i / 10,
+      colour: ["red", "green", "blue"][i % 3] ?? null,
+    }));
     const y = X.map((r, i) => (r.colour === "red" || i > 30 ? "yes" : "no"));
     const p = makePipeline(
       new ColumnTransformer([
-        ["num", makePipeline(new SimpleImputer(), new StandardScaler()), makeColumnSelector({ dtypeInclude: "number" })],
+        [
+          "num",
+          makePipeline(new SimpleImputer(), new StandardScaler()),
+          makeColumnSelector({ dtypeInclude: "number" }),
+        ],
         ["cat", new OneHotEncoder(), makeColumnSelector({ dtypeInclude: "string" })],
       ]),
       new LogisticRegression({ maxEpochs: 50, seed: 1 }),
@@ -211,5 +236,34 @@ describe("steps saved and read back", () => {
     const back = Pipeline.fromJSON(JSON.stringify(p.toJSON()));
     expect(back.predict(X)).toEqual(p.predict(X));
     expect(back.getFeatureNamesOut()).toEqual(["num__x", "cat__colour_blue", "cat__colour_green", "cat__colour_red"]);
+  });
+});
+
+describe("DateFeatures' calendar arithmetic agrees with Date", () => {
+  it("on instants across four centuries, before 1970 included", () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => ({ d: new Date(-7e12 + i * 7.3e9 + (i % 24) * 3.6e6) }));
+    const m = new DateFeatures().fitTransform(rows);
+    rows.forEach(({ d }, r) => {
+      const got = Array.from(m.data.slice(r * 5 + 1, r * 5 + 5));
+      expect(got, d.toISOString()).toEqual([
+        d.getUTCFullYear(),
+        d.getUTCMonth() + 1,
+        (d.getUTCDay() + 6) % 7,
+        d.getUTCHours(),
+      ]);
+    });
+  });
+});
+
+describe("SimpleImputer's median", () => {
+  it("is numpy's median on odd and even counts, ties and duplicates", () => {
+    for (const values of [[3, 1, 2], [4, 1, 3, 2], [5, 5, 5, 1], [2, 2], [7], [-1, 10, 3, 3, 3, 8]]) {
+      const sorted = [...values].sort((a, b) => a - b);
+      const n = sorted.length;
+      const expected =
+        n % 2 ? (sorted[n >> 1] as number) : ((sorted[n / 2 - 1] as number) + (sorted[n / 2] as number)) / 2;
+      const imp = new SimpleImputer({ strategy: "median" }).fit(values.map((v) => ({ v })));
+      expect(imp.statistics).toEqual([expected]);
+    }
   });
 });

@@ -3,9 +3,9 @@ import { parse } from "csv-parse/sync";
 import type { BackendName } from "../backend/create-backend.js";
 import type { ActivationName } from "../backend/mlp-net.js";
 import { DescentError } from "../errors.js";
-import { type CsvChunk, type CsvLayout, readCsvAll, readCsvChunks } from "../io/csv-stream.js";
+import { type CsvChunk, type CsvLayout, readCsvAll } from "../io/csv-stream.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
-import { isTableFile, readTableChunks, readTableFile } from "../io/table-file.js";
+import { isTableFile, readTableFile } from "../io/table-file.js";
 import type { Matrix } from "../matrix.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM, type MarginLoss } from "../models/linear-svm.js";
@@ -16,6 +16,9 @@ import { MLPRegressor } from "../models/mlp-regressor.js";
 import { StandardScaler } from "../models/standard-scaler.js";
 import type { StopReason } from "../train/history.js";
 import type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "../train/options.js";
+import type { ColumnNote } from "./column-plan.js";
+import { loadFitData, openFitStream, type Preprocessing } from "./fit-data.js";
+import { fitScalerStreamed, trainStreamed } from "./fit-stream.js";
 import { defaultBudget, parseBytes } from "./memory-budget.js";
 import { parseBundle, readModelFile, writeBundle } from "./model-bundle.js";
 import { progressReporter } from "./progress.js";
@@ -52,6 +55,15 @@ export interface FitFlags {
   json?: boolean;
   quiet?: boolean;
   drop?: string[];
+  /** Columns read as categories / as numbers, whatever their cells look like. */
+  categorical?: string[];
+  numeric?: string[];
+  /** How missing feature cells are filled: median (default), mean, mostFrequent, or drop-rows. */
+  impute?: string;
+  /** At most this many one-hot columns per text column. */
+  maxCategories?: number;
+  /** Cell texts read as missing (default: empty, NA, NaN, null, N/A). */
+  missing?: string[];
   memory?: string;
   /** Write the full training state here every `every` epochs (in memory only). */
   checkpoint?: string;
@@ -79,6 +91,11 @@ export interface FitReport {
   maxRssBytes: number;
   out?: string;
   plot?: string;
+  /** What was done with each feature column. */
+  columns: ColumnNote[];
+  /** Rows left out: a missing target, or (--impute drop-rows) a missing feature. */
+  droppedRows: { missingTarget: number; missingFeature: number };
+  warnings: string[];
 }
 
 type Model = LinearRegression | LogisticRegression | LinearSVM | MLPClassifier | MLPRegressor;
@@ -201,11 +218,6 @@ export function readAll(file: string, layout: CsvLayout): Promise<CsvChunk> {
   return isTableFile(file) ? readTableFile(file, layout) : readCsvAll(file, layout);
 }
 
-/** A data file a chunk at a time: CSV blocks of chunkRows rows, Parquet row groups, Arrow record batches. */
-function readChunks(file: string, layout: CsvLayout, chunkRows: number): AsyncGenerator<CsvChunk> {
-  return isTableFile(file) ? readTableChunks(file, layout) : readCsvChunks(file, layout, chunkRows);
-}
-
 /** Column count of the header line (to size chunks before reading any rows). */
 async function headerColumns(path: string): Promise<number> {
   const fh = await open(path, "r");
@@ -325,22 +337,39 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
 
   async function fitWith(model: Model): Promise<FitReport> {
     const regression = isRegression(f.model);
-    const layout: CsvLayout = { target: f.target, drop: f.drop ?? [], features: null, labels: !regression };
     const seed = f.seed ?? 0;
     const fraction = f.earlyStopping ? undefined : f.validation;
     const scaler = f.scale === "standard" ? new StandardScaler() : null;
     let featureNames: string[] = [];
+    let preprocessing: Preprocessing | null = null;
+    let notes: ColumnNote[] = [];
     let rows = 0;
+    let dropped = { target: 0, incomplete: 0 };
     const train = new Tally();
     const val = new Tally();
     let epochs = 0;
+    const warnings: string[] = [];
 
-    /** The whole file in memory, split into training and --validation rows. */
+    /** A warning when a classifier's numeric target has very many values (likely a regression target). */
+    function warnManyClasses(y: ReadonlyArray<number | string>): void {
+      if (typeof y[0] !== "number") return;
+      const distinct = new Set(y).size;
+      if (distinct > 50)
+        warnings.push(
+          `target '${f.target}' has ${distinct} distinct numbers: a classifier makes each one a class; to predict a number use --model linear (or mlp-regressor)`,
+        );
+    }
+
+    /** The whole file in memory, planned, split into training and --validation rows. */
     async function inMemory(): Promise<ReturnType<typeof split>> {
-      const all = await readAll(file, layout);
+      const data = await loadFitData(file, f, regression);
+      const all = data.chunk;
       featureNames = all.featureNames;
+      preprocessing = data.preprocessing;
+      notes = data.notes;
+      dropped = { target: data.droppedTarget, incomplete: data.droppedIncomplete };
       rows = all.rows;
-      if (!regression) all.y = normaliseLabels(all.y);
+      if (!regression) warnManyClasses(all.y);
       const parts = split(all, 0, seed, fraction);
       if (parts.train.rows === 0)
         throw new DescentError("E_EMPTY", "no training rows left after holding out --validation rows");
@@ -365,55 +394,45 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
       return finish(model);
     }
 
-    // Out of core: one pass for the scaler and the labels, then each epoch streams the file through
-    // partialFit one chunk at a time, then one pass for the final objective and scores.
-    // (Parquet and Arrow files come in their own row groups and record batches.)
-    const chunkRows = isTableFile(file)
-      ? 0
-      : Math.max(256, Math.floor(budget / 8 / ((await headerColumns(file)) * 96)));
-    const labelSet = new Set<number | string>();
-    let seen = 0;
-    for await (const chunk of readChunks(file, layout, chunkRows)) {
-      featureNames = chunk.featureNames;
-      const { train: tr } = split(chunk, seen, seed, fraction);
-      seen += chunk.rows;
-      if (tr.rows > 0) scaler?.partialFit({ data: tr.X, rows: tr.rows, cols: featureNames.length });
-      if (!regression) for (const v of tr.y) labelSet.add(v);
-    }
-    rows = seen;
-    if (rows === 0) throw new DescentError("E_EMPTY", `'${file}' has a header but no rows`);
-    const classes = regression ? null : normaliseLabels([...labelSet]);
-    const numericLabels = classes !== null && typeof classes[0] === "number";
-    for (let e = 1; e <= total; e++) {
-      let first = 0;
-      let lastLoss = Number.NaN;
-      for await (const chunk of readChunks(file, layout, chunkRows)) {
-        const { train: tr } = split(chunk, first, seed, fraction);
-        first += chunk.rows;
-        if (tr.rows === 0) continue;
-        const m = asMatrix(tr, scaler);
-        if (model instanceof LinearRegression || model instanceof MLPRegressor)
-          await model.partialFit(m, tr.y as number[]);
-        else {
-          const y = numericLabels ? tr.y.map(Number) : tr.y;
-          await model.partialFit(m, y, { classes: classes ?? [] });
-        }
-        lastLoss = model.history.loss.at(-1) ?? Number.NaN;
-      }
-      epochs = e;
-      progress.update({
-        epoch: e,
-        loss: lastLoss,
-        gradNorm: Number.NaN,
-        learningRate: model.history.learningRate.at(-1) ?? Number.NaN,
-        ms: performance.now() - started,
-      });
-    }
+    // Out of core: a first pass learns the column plan on a seeded sample, one pass fits the
+    // scaler, then each epoch trains on the chunks in a random order through a shuffle buffer
+    // (fit-stream.ts), and a last pass gives the final objective and scores.
+    const columns = isTableFile(file) ? 8 : await headerColumns(file);
+    const chunkBytes = Math.max(1 << 16, Math.floor(budget / 16));
+    const chunkRows = Math.max(256, Math.floor(budget / 8 / (columns * 96)));
+    const sampleRows = Math.max(1000, Math.min(200_000, Math.floor(budget / 16 / (columns * 48))));
+    const stream = await openFitStream(file, f, regression, { rows: chunkRows, bytes: chunkBytes }, sampleRows, seed);
+    preprocessing = stream.preprocessing;
+    notes = stream.notes;
+    featureNames = stream.preprocessing.preprocessor.getFeatureNamesOut();
+    rows = stream.rows;
+    dropped = { target: stream.droppedTarget, incomplete: 0 };
+    const classes = regression ? null : stream.labels;
+    if (classes !== null) warnManyClasses(classes);
+    const training = {
+      epochs: total,
+      seed,
+      fraction,
+      scaler,
+      bufferRows: Math.max(256, Math.floor(budget / 4 / (featureNames.length * 8 + 64))),
+      regression,
+      onEpoch: (e: number, objective: number, learningRate: number) => {
+        epochs = e;
+        progress.update({
+          epoch: e,
+          loss: objective,
+          gradNorm: Number.NaN,
+          learningRate,
+          ms: performance.now() - started,
+        });
+      },
+    };
+    await fitScalerStreamed(stream, training);
+    await trainStreamed(model, stream, training, classes);
     progress.stop();
-    let first = 0;
-    for await (const chunk of readChunks(file, layout, chunkRows)) {
+    const numericLabels = classes !== null && typeof classes[0] === "number";
+    for await (const { chunk, first } of stream.chunks()) {
       const parts = split(chunk, first, seed, fraction);
-      first += chunk.rows;
       const fix = (c: CsvChunk): Array<number | string> => (numericLabels ? c.y.map(Number) : c.y);
       train.add(model, asMatrix(parts.train, scaler), fix(parts.train));
       if (parts.val !== null) val.add(model, asMatrix(parts.val, scaler), fix(parts.val));
@@ -484,7 +503,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
         if (e % every === 0 || done) {
           await writeBundle(
             path,
-            { model: m, scaler: scaling, featureNames, target: f.target },
+            { model: m, scaler: scaling, featureNames, target: f.target, preprocessing },
             { checkpoint: { epoch: e, best, stale } },
           );
         }
@@ -516,6 +535,9 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
         stopReason: streaming ? "maxEpochs" : m.stopReason,
         seconds: (performance.now() - started) / 1000,
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        columns: notes,
+        droppedRows: { missingTarget: dropped.target, missingFeature: dropped.incomplete },
+        warnings,
       };
       if (!(m instanceof LinearRegression || m instanceof MLPRegressor) && m.classes !== null)
         report.classes = m.classes;
@@ -534,7 +556,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
         report.plot = f.plot;
       }
       if (f.out !== undefined) {
-        await writeBundle(f.out, { model: m, scaler: scaling, featureNames, target: f.target });
+        await writeBundle(f.out, { model: m, scaler: scaling, featureNames, target: f.target, preprocessing });
         report.out = f.out;
       }
       return report;
@@ -550,7 +572,20 @@ export function formatFitReport(r: FitReport): string {
     `objective ${Number(r.objective.toPrecision(8))}  train ${score} ${r.trainScore.toFixed(6)}${r.validationScore === undefined ? "" : `  validation ${score} ${r.validationScore.toFixed(6)}`}`,
     `epochs ${r.epochs}  stop ${r.stopReason ?? "-"}  time ${r.seconds.toFixed(2)} s`,
   ];
+  lines.splice(1, 0, ...columnLines(r));
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
   if (r.out) lines.push(`model written to ${r.out}`);
   if (r.plot) lines.push(`loss plot written to ${r.plot}`);
   return lines.join("\n");
+}
+
+/** The column report: one line per feature column, then the rows left out. */
+function columnLines(r: FitReport): string[] {
+  if (r.columns.length === 0) return [];
+  const width = Math.min(28, Math.max(...r.columns.map((c) => c.name.length)));
+  const lines = ["columns:", ...r.columns.map((c) => `  ${c.name.padEnd(width)}  ${c.treatment}`)];
+  const { missingTarget, missingFeature } = r.droppedRows;
+  if (missingTarget > 0) lines.push(`  ${missingTarget} rows with a missing target '${r.target}' left out`);
+  if (missingFeature > 0) lines.push(`  ${missingFeature} rows with a missing feature left out (--impute drop-rows)`);
+  return lines;
 }

@@ -1,13 +1,13 @@
 import { writeFile } from "node:fs/promises";
 import { DescentError } from "../errors.js";
-import type { CsvLayout } from "../io/csv-stream.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
 import type { DType } from "../matrix.js";
 import { MatrixFactorization } from "../models/matrix-factorization.js";
 import { StandardScaler } from "../models/standard-scaler.js";
 import { findLearningRate } from "../tuning/find-learning-rate.js";
 import type { LearningRateCurve } from "../tuning/range-test.js";
-import { type FitFlags, isRegression, makeModel, modelOptions, normaliseLabels, readAll } from "./fit-command.js";
+import { type FitFlags, isRegression, makeModel, modelOptions } from "./fit-command.js";
+import { loadFitData } from "./fit-data.js";
 import { mfModelOptions, readRatings } from "./mf-command.js";
 
 /** Flags of `descent lr-find`: the model flags of `descent fit` (matrix factorisation's too), and the sweep's. */
@@ -65,9 +65,9 @@ export async function runLrFind(file: string, f: LrFindFlags): Promise<LrFindRep
     const flags: FitFlags = { ...f, model: f.model };
     const regression = isRegression(flags.model);
     const model = makeModel(flags, modelOptions(flags, false));
-    const layout: CsvLayout = { target: f.target, drop: f.drop ?? [], features: null, labels: !regression };
-    const all = await readAll(file, layout);
-    const y = regression ? all.y : normaliseLabels(all.y);
+    // The same column plan as descent fit (text one-hot, missing cells imputed, dates expanded).
+    const all = (await loadFitData(file, flags, regression)).chunk;
+    const y = all.y;
     const raw = { data: all.X, rows: all.rows, cols: all.featureNames.length };
     const X = f.scale === "none" ? raw : new StandardScaler().fitTransform(raw);
     curve = await findLearningRate(model, X, y, sweep);

@@ -7,6 +7,7 @@ import { formatLadder, type LadderLoss, runGradientLadder } from "../bench/gradi
 import { DescentError } from "../errors.js";
 import { OPTIMIZER_NAMES } from "../optim/optimizer-spec.js";
 import { SCHEDULE_NAMES } from "../optim/schedules.js";
+import { DEFAULT_MAX_CATEGORIES } from "./column-plan.js";
 import { startDemoServer } from "./demo-server.js";
 import { formatDemoTable, runDiabetesDemo } from "./diabetes-demo.js";
 import { runExport } from "./export-command.js";
@@ -70,6 +71,11 @@ const LINEAR_ONLY_FLAGS: ReadonlyArray<[string, string]> = [
   ["shuffle", "--shuffle"],
   ["earlyStopping", "--early-stopping"],
   ["drop", "--drop"],
+  ["categorical", "--categorical"],
+  ["numeric", "--numeric"],
+  ["impute", "--impute"],
+  ["maxCategories", "--max-categories"],
+  ["missing", "--missing"],
   ["memory", "--memory"],
   ["checkpoint", "--checkpoint"],
   ["every", "--every"],
@@ -183,6 +189,22 @@ program
   .option("--validation <fraction>", "hold out this fraction of rows and report their score", positive("--validation"))
   .option("--early-stopping", "stop when the validation score stops improving (in memory only)")
   .option("--drop <columns>", "comma-separated columns to ignore", list)
+  .option("--categorical <columns>", "comma-separated columns to one-hot encode whatever they hold", list)
+  .option("--numeric <columns>", "comma-separated columns to read as numbers (a text cell is an error)", list)
+  .addOption(
+    new Option("--impute <how>", "fill missing feature cells (default median), or drop their rows").choices([
+      "median",
+      "mean",
+      "mostFrequent",
+      "drop-rows",
+    ]),
+  )
+  .option(
+    "--max-categories <n>",
+    `one-hot columns per text column at most; rarer categories share one 'infrequent' column (default ${DEFAULT_MAX_CATEGORIES})`,
+    count("--max-categories"),
+  )
+  .option("--missing <texts>", "comma-separated cell texts read as missing (default: empty, NA, NaN, null, N/A)", list)
   .option("--memory <size>", "memory budget, e.g. 512MB; larger files are streamed through partialFit")
   .option("--out <model.json>", "write the model (with its scaler and labels) here")
   .option(

@@ -1,6 +1,7 @@
 // A CSV file as typed columns (numbers, text, booleans, dates, missing cells), for the
 // preprocessing path: the CLI's fit and predict, and the library's readCsvTable. Lines come from
 // the byte-level reader of csv-stream.ts; numeric cells are read straight from the bytes.
+import { parse } from "csv-parse/sync";
 import { DescentError } from "../errors.js";
 import { ColumnBuilder, DEFAULT_MISSING, missingSet } from "../table/column-builder.js";
 import { type ColumnKind, type ColumnTable, missingCount } from "../table/column-table.js";
@@ -13,10 +14,17 @@ export interface CsvTableOptions {
   missing?: readonly string[];
   /** Read only these columns (in file order); default every column. */
   columns?: readonly string[];
+  /** Leave these columns unread (each must exist). */
+  drop?: readonly string[];
   /** Fixed kinds by column name (from an earlier pass); other columns are typed by their cells. */
   kinds?: Readonly<Record<string, ColumnKind>>;
   /** Rows per chunk of readCsvTableChunks (default 65,536). */
   chunkRows?: number;
+  /**
+   * Read bytes [start, end) of the file only, `header` standing for its header line (a range starts
+   * at a line start after the header; see csvByteRanges). Lines in errors count from the range's start.
+   */
+  range?: { start: number; end: number; header: readonly string[] };
 }
 
 function fail(message: string): never {
@@ -31,14 +39,18 @@ function fail(message: string): never {
 export async function* readCsvTableChunks(path: string, options: CsvTableOptions = {}): AsyncGenerator<ColumnTable> {
   const missing = missingSet(options.missing ?? DEFAULT_MISSING);
   const chunkRows = options.chunkRows ?? 65536;
-  let header: string[] | null = null;
   // Per file column: its builder, or null when the column is not read.
   let slots: Array<ColumnBuilder | null> = [];
+  let header: string[] | null = null;
+  if (options.range !== undefined) {
+    header = [...options.range.header];
+    slots = [];
+  }
   let kinds: Record<string, ColumnKind> = { ...(options.kinds ?? {}) };
   let rows = 0;
   const fresh = (): Array<ColumnBuilder | null> =>
     (header as string[]).map((h) =>
-      options.columns === undefined || options.columns.includes(h)
+      (options.columns === undefined || options.columns.includes(h)) && !(options.drop ?? []).includes(h)
         ? new ColumnBuilder(h, missing, kinds[h] ?? null, Math.min(chunkRows, 1 << 16))
         : null,
     );
@@ -52,7 +64,9 @@ export async function* readCsvTableChunks(path: string, options: CsvTableOptions
     return t;
   };
   try {
-    for await (const batch of csvRecords(path)) {
+    if (header !== null) slots = fresh();
+    const range = options.range === undefined ? null : ([options.range.start, options.range.end] as const);
+    for await (const batch of csvRecords(path, range)) {
       for (let k = 0; k < batch.spans.length; k += 3) {
         let bytes = batch.bytes;
         let start = batch.spans[k] as number;
@@ -74,17 +88,18 @@ export async function* readCsvTableChunks(path: string, options: CsvTableOptions
             if (seen.has(h)) fail(`CSV line 1: column '${h}' appears twice`);
             seen.add(h);
           }
-          for (const c of options.columns ?? [])
+          for (const c of [...(options.columns ?? []), ...(options.drop ?? [])])
             if (!seen.has(c)) fail(`the CSV has no column '${c}' (columns: ${header.join(", ")})`);
           kinds = { ...kinds };
           slots = fresh();
           continue;
         }
+        const where = range === null ? `CSV line ${line}` : `CSV line ${line} after byte ${range[0]}`;
         if (cells !== null) {
           if (cells.length !== header.length)
-            fail(`CSV line ${line}: ragged row (${cells.length} fields where the header has ${header.length})`);
+            fail(`${where}: ragged row (${cells.length} fields where the header has ${header.length})`);
           for (let c = 0; c < cells.length; c++) slots[c]?.pushText(cells[c] as string, line);
-        } else readPlainLine(bytes, start, end, slots, line, header.length);
+        } else readPlainLine(bytes, start, end, slots, line, header.length, where);
         rows++;
         if (rows === chunkRows) yield flush();
       }
@@ -107,11 +122,12 @@ function readPlainLine(
   slots: Array<ColumnBuilder | null>,
   line: number,
   columns: number,
+  where: string,
 ): void {
   let a = start;
   let c = 0;
   while (true) {
-    if (c >= columns) fail(`CSV line ${line}: ragged row (more fields than the header's ${columns})`);
+    if (c >= columns) fail(`${where}: ragged row (more fields than the header's ${columns})`);
     const b0 = slots[c] ?? null;
     let b: number;
     if (b0?.takesNumbers) {
@@ -133,7 +149,7 @@ function readPlainLine(
     if (b >= end) break;
     a = b + 1;
   }
-  if (c !== columns) fail(`CSV line ${line}: ragged row (${c} fields where the header has ${columns})`);
+  if (c !== columns) fail(`${where}: ragged row (${c} fields where the header has ${columns})`);
 }
 
 /** A whole CSV file as typed columns (chunks joined; kinds settled on the first chunk, then kept). */
@@ -166,4 +182,43 @@ export function concatTables(parts: readonly ColumnTable[]): ColumnTable {
     return { ...c, values };
   });
   return { columns, rows };
+}
+
+/**
+ * The file cut into byte ranges of about `bytes` each, every range starting at a line start after
+ * the header (the first newline at or after its nominal start), with the header's cells: for
+ * reading a large CSV's chunks in any order. A quoted cell holding a line break can straddle a
+ * cut; reading such a range fails (E_FORMAT), and the caller reads the file in order instead.
+ */
+export async function csvByteRanges(
+  path: string,
+  bytes: number,
+): Promise<Array<{ start: number; end: number; header: string[] }>> {
+  const { open } = await import("node:fs/promises");
+  const fh = await open(path, "r");
+  try {
+    const size = (await fh.stat()).size;
+    const buf = Buffer.alloc(1 << 16);
+    /** The offset just past the first newline at or after `at` (size when there is none). */
+    const lineStart = async (at: number): Promise<number> => {
+      for (let pos = at; pos < size; pos += buf.length) {
+        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+        const nl = buf.subarray(0, bytesRead).indexOf(10);
+        if (nl >= 0) return pos + nl + 1;
+      }
+      return size;
+    };
+    const bodyStart = await lineStart(0);
+    const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, bodyStart), 0);
+    const headText = buf.subarray(0, bytesRead).toString("utf8");
+    const header = ((parse(headText, { bom: true, trim: true }) as string[][])[0] ?? []).map(String);
+    const starts = [bodyStart];
+    for (let at = bodyStart + bytes; at < size; at += bytes) {
+      const s = await lineStart(at - 1);
+      if (s > (starts.at(-1) as number) && s < size) starts.push(s);
+    }
+    return starts.map((start, i) => ({ start, end: starts[i + 1] ?? size, header }));
+  } finally {
+    await fh.close();
+  }
 }

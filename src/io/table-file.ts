@@ -1,15 +1,27 @@
-// Parquet and Arrow files for the CLI: their numeric columns copied column by column into the
-// row-major matrix training reads (no row objects), cut into features and a target as a CSV is.
-// The readers are imported when a file needs them (apache-arrow alone adds tens of MB to a process).
+// Parquet and Arrow files as typed columns: Parquet through hyparquet with every codec writers use
+// (snappy, gzip, brotli, ZSTD, LZ4: hyparquet-compressors) and only the columns asked for decoded;
+// Arrow through apache-arrow with its validity bitmaps honoured. Both are imported when a file
+// needs them (apache-arrow alone adds tens of MB to a process). The numeric cut (features and a
+// target as a CSV is cut) is built on the typed columns, so every reader types cells one way.
 import { readFile } from "node:fs/promises";
 import { DescentError } from "../errors.js";
+import {
+  type Column,
+  type ColumnTable,
+  columnNames,
+  columnOfCells,
+  isMissing,
+  toColumnTable,
+} from "../table/column-table.js";
 import type { CsvChunk, CsvLayout } from "./csv-stream.js";
+import { concatTables } from "./csv-table.js";
 
-/** A table as columns: names and, per column, its values (numbers, bigints, strings, booleans). */
-interface Columns {
-  names: string[];
-  values: Array<ArrayLike<unknown>>;
-  rows: number;
+/** Which columns of a table file to read. */
+export interface TableFileOptions {
+  /** Read only these columns, in file order (Parquet decodes no others); default every column. */
+  columns?: readonly string[];
+  /** Leave these columns unread (each must exist). */
+  drop?: readonly string[];
 }
 
 function fail(message: string): never {
@@ -19,86 +31,174 @@ function fail(message: string): never {
 type Hyparquet = typeof import("hyparquet");
 type ParquetFile = Awaited<ReturnType<Hyparquet["asyncBufferFromFile"]>>;
 type ParquetMeta = Awaited<ReturnType<Hyparquet["parquetMetadataAsync"]>>;
+type Compressors = NonNullable<Parameters<Hyparquet["parquetRead"]>[0]["compressors"]>;
 
-/** An open Parquet file: its reader module, bytes, metadata and column names. */
+/** An open Parquet file: its reader module, bytes, metadata, column names and decompressors. */
 interface ParquetSource {
   hyparquet: Hyparquet;
   file: ParquetFile;
   meta: ParquetMeta;
   names: string[];
+  compressors: Compressors;
 }
 
 async function openParquet(path: string): Promise<ParquetSource> {
   const hyparquet = await import("hyparquet");
+  const { compressors } = await import("hyparquet-compressors");
   const file = await hyparquet.asyncBufferFromFile(path);
   const meta = await hyparquet.parquetMetadataAsync(file);
-  return { hyparquet, file, meta, names: meta.schema.slice(1).map((s) => s.name) };
+  // Top-level columns only: nested fields are not features.
+  const names: string[] = [];
+  let i = 1;
+  while (i < meta.schema.length) {
+    const s = meta.schema[i] as { name: string; num_children?: number };
+    names.push(s.name);
+    i += 1 + (s.num_children ?? 0);
+  }
+  return { hyparquet, file, meta, names, compressors: compressors as Compressors };
+}
+
+/** The columns to read: those `options` asks for (checked against the file), in file order. */
+function pickColumns(names: readonly string[], options: TableFileOptions, path: string): string[] {
+  const { columns: wanted, drop = [] } = options;
+  for (const w of [...(wanted ?? []), ...drop])
+    if (!names.includes(w)) fail(`'${path}' has no column '${w}' (columns: ${names.join(", ")})`);
+  return names.filter((n) => (wanted === undefined || wanted.includes(n)) && !drop.includes(n));
 }
 
 /**
- * Rows first .. first+rows of a Parquet file as columns. Numeric columns land in Float64Arrays (no
- * boxed numbers); a column whose chunks are not typed arrays (bigints, strings, nulls) stays an
- * ordinary array for cutColumns to check cell by cell.
+ * Rows first .. first+rows of a Parquet file, the `columns` only, as typed columns. Numeric pages
+ * land straight in Float64Arrays; other pages (text, booleans, timestamps, nulls) are typed cell
+ * by cell as records are.
  */
-async function parquetRows(src: ParquetSource, first: number, rows: number): Promise<Columns> {
-  const { hyparquet, file, meta, names } = src;
-  const values: Array<unknown[] | Float64Array> = names.map(() => new Float64Array(rows));
+async function parquetRows(src: ParquetSource, columns: string[], first: number, rows: number): Promise<ColumnTable> {
+  const { hyparquet, file, meta, compressors } = src;
+  const numeric: Array<Float64Array | null> = columns.map(() => new Float64Array(rows));
+  const cells: Array<unknown[] | null> = columns.map(() => null);
   await hyparquet.parquetRead({
     file,
     metadata: meta,
+    columns,
+    compressors,
     rowStart: first,
     rowEnd: first + rows,
     onChunk: ({ columnName, columnData, rowStart }) => {
-      const at = names.indexOf(columnName);
-      let out = values[at] as unknown[] | Float64Array;
-      const numeric =
+      const at = columns.indexOf(columnName);
+      if (at < 0) return;
+      const typed =
         columnData instanceof Float64Array || columnData instanceof Float32Array || columnData instanceof Int32Array;
-      if (!numeric && out instanceof Float64Array) {
-        out = Array.from(out) as unknown[];
-        values[at] = out;
+      let num = numeric[at] ?? null;
+      if (!typed && num !== null) {
+        cells[at] = Array.from(num);
+        numeric[at] = null;
+        num = null;
       }
+      const out = num ?? (cells[at] as unknown[]);
       for (let i = 0; i < columnData.length; i++) {
         const r = rowStart + i - first;
         if (r >= 0 && r < rows) out[r] = columnData[i] as number;
       }
     },
   });
-  return { names, values, rows };
+  return {
+    rows,
+    columns: columns.map((name, j): Column => {
+      const num = numeric[j];
+      return num !== null && num !== undefined
+        ? { kind: "number", name, values: num }
+        : columnOfCells(name, cells[j] as unknown[]);
+    }),
+  };
 }
 
-/** Every column of a Parquet file (hyparquet: pure JS, in Node and browsers). */
-async function parquetColumns(path: string): Promise<Columns> {
-  const src = await openParquet(path);
-  return parquetRows(src, 0, Number(src.meta.num_rows));
+/** A read failure as E_FORMAT naming the file. */
+function readFailure(path: string, err: unknown): never {
+  if (err instanceof DescentError) throw err;
+  const e = err as { code?: string; message?: string };
+  if (e.code === "ENOENT") fail(`cannot read '${path}': no such file`);
+  fail(`cannot read '${path}': ${e.message ?? String(err)}`);
 }
 
-/** Every column of an Arrow IPC file or stream (.arrow / .arrows). */
-async function arrowColumns(path: string): Promise<Columns> {
-  const { tableFromIPC } = await import("apache-arrow");
-  const table = tableFromIPC(await readFile(path));
-  const names = table.schema.fields.map((f) => f.name);
-  const values = names.map((_, i) => {
-    const column = table.getChildAt(i);
-    if (column === null) fail(`Arrow file '${path}': column ${i} is missing`);
-    return column.toArray() as ArrayLike<unknown>;
-  });
-  return { names, values, rows: table.numRows };
+/**
+ * A .parquet file one row group at a time, or an Arrow file (.arrow, .arrows) one record batch at a
+ * time, as typed columns: memory bounded by the largest row group (the CLI's --memory streaming).
+ */
+export async function* readTableFileChunks(path: string, options: TableFileOptions = {}): AsyncGenerator<ColumnTable> {
+  try {
+    if (/\.parquet$/i.test(path)) {
+      const src = await openParquet(path);
+      const columns = pickColumns(src.names, options, path);
+      let first = 0;
+      for (const group of src.meta.row_groups) {
+        const rows = Number(group.num_rows);
+        yield await parquetRows(src, columns, first, rows);
+        first += rows;
+      }
+      return;
+    }
+    const { RecordBatchReader } = await import("apache-arrow");
+    const reader = RecordBatchReader.from(await readFile(path));
+    for (const batch of reader) {
+      const t = toColumnTable(batch as unknown as Parameters<typeof toColumnTable>[0], path);
+      const names = columnNames(t);
+      const keep = pickColumns(names, options, path);
+      yield { columns: t.columns.filter((c) => keep.includes(c.name)), rows: t.rows };
+    }
+  } catch (err) {
+    readFailure(path, err);
+  }
+}
+
+/** The row groups of a Parquet file, as [first row, row count] (for reading them in any order). */
+export async function parquetRowGroups(path: string): Promise<Array<[number, number]>> {
+  try {
+    const src = await openParquet(path);
+    let first = 0;
+    return src.meta.row_groups.map((g) => {
+      const span: [number, number] = [first, Number(g.num_rows)];
+      first += span[1];
+      return span;
+    });
+  } catch (err) {
+    readFailure(path, err);
+  }
+}
+
+/** Rows first .. first+rows of a Parquet file as typed columns (one row group, read out of order). */
+export async function readParquetRows(
+  path: string,
+  first: number,
+  rows: number,
+  options: TableFileOptions = {},
+): Promise<ColumnTable> {
+  try {
+    const src = await openParquet(path);
+    return await parquetRows(src, pickColumns(src.names, options, path), first, rows);
+  } catch (err) {
+    readFailure(path, err);
+  }
+}
+
+/** A whole .parquet, .arrow or .arrows file as typed columns. */
+export async function readTableFileTable(path: string, options: TableFileOptions = {}): Promise<ColumnTable> {
+  const parts: ColumnTable[] = [];
+  for await (const t of readTableFileChunks(path, options)) if (t.rows > 0) parts.push(t);
+  if (parts.length === 0) throw new DescentError("E_EMPTY", `'${path}' has no rows`);
+  return concatTables(parts);
 }
 
 /** A cell as a finite number, else E_FORMAT naming its row (1-based, as a CSV line without the header) and column. */
-function numberAt(v: unknown, row: number, column: string, hint: string): number {
-  const n =
-    typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : typeof v === "boolean" ? Number(v) : Number.NaN;
-  if (!Number.isFinite(n))
-    fail(
-      `row ${row + 1}, column '${column}': ${v === null || v === undefined ? "is empty" : `'${String(v)}' is not a number`}${hint}`,
-    );
+function numberAt(c: Column, r: number, row: number): number {
+  if (isMissing(c, r)) fail(`row ${row + 1}, column '${c.name}': is empty (missing)`);
+  const v = c.values[r];
+  const n = typeof v === "number" ? v : Number.NaN;
+  if (!Number.isFinite(n)) fail(`row ${row + 1}, column '${c.name}': '${String(v)}' is not a number`);
   return n;
 }
 
-/** Columns of a table as one chunk cut as `layout` says (`firstRow`: the row number of its first row). */
-function cutColumns(cols: Columns, layout: CsvLayout, path: string, firstRow: number): CsvChunk {
-  const { names, values, rows } = cols;
+/** Typed columns cut into numeric features and a target as `layout` says (`firstRow`: the row number of the first row). */
+function cutColumns(t: ColumnTable, layout: CsvLayout, path: string, firstRow: number): CsvChunk {
+  const names = columnNames(t);
   for (const dname of layout.drop)
     if (!names.includes(dname)) fail(`--drop: '${path}' has no column '${dname}' (columns: ${names.join(", ")})`);
   const targetIdx = layout.target === null ? -1 : names.indexOf(layout.target);
@@ -114,83 +214,31 @@ function cutColumns(cols: Columns, layout: CsvLayout, path: string, firstRow: nu
       : names.map((_, i) => i).filter((i) => i !== targetIdx && !layout.drop.includes(names[i] as string));
   if (featureIdx.length === 0) fail(`'${path}' has no feature columns besides the target`);
   const d = featureIdx.length;
+  const rows = t.rows;
   const X = new Float64Array(rows * d);
   featureIdx.forEach((col, j) => {
-    const v = values[col] as ArrayLike<unknown>;
-    const name = names[col] as string;
-    const hint = ` (drop a non-numeric column with --drop ${name})`;
-    if (v instanceof Float64Array || v instanceof Float32Array || v instanceof Int32Array) {
-      for (let r = 0; r < rows; r++) {
-        const x = v[r] as number;
-        X[r * d + j] = Number.isFinite(x) ? x : numberAt(x, firstRow + r, name, hint);
-      }
-    } else for (let r = 0; r < rows; r++) X[r * d + j] = numberAt(v[r], firstRow + r, name, hint);
+    const c = t.columns[col] as Column;
+    for (let r = 0; r < rows; r++) X[r * d + j] = numberAt(c, r, firstRow + r);
   });
   const y: Array<number | string> = [];
   if (targetIdx >= 0) {
-    const v = values[targetIdx] as ArrayLike<unknown>;
+    const c = t.columns[targetIdx] as Column;
     for (let r = 0; r < rows; r++) {
-      const cell = v[r];
       if (layout.labels) {
-        if (cell === null || cell === undefined || cell === "")
-          fail(`row ${firstRow + r + 1}, target column '${layout.target}': the label is empty`);
-        y.push(String(cell));
-      } else y.push(numberAt(cell, firstRow + r, layout.target as string, ""));
+        if (isMissing(c, r)) fail(`row ${firstRow + r + 1}, target column '${layout.target}': the label is empty`);
+        y.push(c.kind === "string" ? (c.values[r] as string) : String(c.values[r]));
+      } else y.push(numberAt(c, r, firstRow + r));
     }
   }
   return { featureNames: featureIdx.map((i) => names[i] as string), X, rows, y, hasTarget: targetIdx >= 0 };
 }
 
-/** A read failure as E_FORMAT naming the file. */
-function readFailure(path: string, err: unknown): never {
-  if (err instanceof DescentError) throw err;
-  const e = err as { code?: string; message?: string };
-  if (e.code === "ENOENT") fail(`cannot read '${path}': no such file`);
-  fail(`cannot read '${path}': ${e.message ?? String(err)}`);
-}
-
 /**
- * A whole .parquet, .arrow or .arrows file as one chunk, cut as `layout` says (the same errors as
- * the CSV reader's, naming row and column). Values are read per column into X, row-major.
+ * A whole .parquet, .arrow or .arrows file as one numeric chunk, cut as `layout` says (the same
+ * errors as the CSV reader's, naming row and column).
  */
 export async function readTableFile(path: string, layout: CsvLayout): Promise<CsvChunk> {
-  let cols: Columns;
-  try {
-    cols = path.endsWith(".parquet") ? await parquetColumns(path) : await arrowColumns(path);
-  } catch (err) {
-    readFailure(path, err);
-  }
-  if (cols.rows === 0) throw new DescentError("E_EMPTY", `'${path}' has no rows`);
-  return cutColumns(cols, layout, path, 0);
-}
-
-/**
- * A .parquet file one row group at a time, or an Arrow file one record batch at a time, each cut
- * as `layout` says: memory bounded by the largest row group (the CLI's --memory streaming).
- */
-export async function* readTableChunks(path: string, layout: CsvLayout): AsyncGenerator<CsvChunk> {
-  let first = 0;
-  try {
-    if (path.endsWith(".parquet")) {
-      const src = await openParquet(path);
-      for (const group of src.meta.row_groups) {
-        const rows = Number(group.num_rows);
-        yield cutColumns(await parquetRows(src, first, rows), layout, path, first);
-        first += rows;
-      }
-      return;
-    }
-    const { RecordBatchReader } = await import("apache-arrow");
-    const reader = RecordBatchReader.from(await readFile(path));
-    for (const batch of reader) {
-      const names = batch.schema.fields.map((f) => f.name);
-      const values = names.map((_, i) => (batch.getChildAt(i)?.toArray() ?? []) as ArrayLike<unknown>);
-      yield cutColumns({ names, values, rows: batch.numRows }, layout, path, first);
-      first += batch.numRows;
-    }
-  } catch (err) {
-    readFailure(path, err);
-  }
+  return cutColumns(await readTableFileTable(path), layout, path, 0);
 }
 
 /** Whether the CLI reads `path` as a Parquet or Arrow file (by its extension). */

@@ -10,7 +10,14 @@ import {
   type TableLike,
   toColumnTable,
 } from "../table/column-table.js";
-import { type FloatOutput, isTableStep, notFitted, stepFromJSON, type TableStep } from "./transformer.js";
+import {
+  type FloatOutput,
+  isTableStep,
+  notFitted,
+  stepFromJSON,
+  type TableStep,
+  transformBlocked,
+} from "./transformer.js";
 
 /** A function choosing columns by what they hold (see makeColumnSelector). */
 export type ColumnSelector = (t: ColumnTable) => string[];
@@ -231,7 +238,7 @@ export class ColumnTransformer implements TableStep {
     const t = toColumnTable(X);
     const cols = this.nFeaturesOut;
     const data = new Float64Array(t.rows * cols);
-    this.transformInto(t, data, cols, 0);
+    transformBlocked(this, t, data, cols, 0);
     return { data, rows: t.rows, cols };
   }
 

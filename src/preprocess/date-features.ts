@@ -43,12 +43,8 @@ export class DateFeatures extends ColumnTransformerBase {
           for (let k = 0; k < DATE_PARTS.length; k++) out[o + k] = Number.NaN;
           continue;
         }
-        const d = new Date(ms);
         out[o] = ms / 1000;
-        out[o + 1] = d.getUTCFullYear();
-        out[o + 2] = d.getUTCMonth() + 1;
-        out[o + 3] = (d.getUTCDay() + 6) % 7;
-        out[o + 4] = d.getUTCHours();
+        calendarParts(ms, out, o + 1);
       }
     });
   }
@@ -66,4 +62,28 @@ export class DateFeatures extends ColumnTransformerBase {
     d.width = d.featureNamesIn.length * DATE_PARTS.length;
     return d;
   }
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Year, month (1–12), day of week (0 = Monday) and hour of an instant (UTC), written at out[at..],
+ * by integer arithmetic on the day count (the proleptic Gregorian calendar, as Date's getUTC*
+ * give; no Date object per cell).
+ */
+function calendarParts(ms: number, out: Float64Array | Float32Array, at: number): void {
+  const days = Math.floor(ms / DAY_MS);
+  // Howard Hinnant's days-to-civil: eras of 400 years, days counted from 0000-03-01.
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  out[at] = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  out[at + 1] = month;
+  // 1970-01-01 was a Thursday (3 when Monday is 0).
+  out[at + 2] = (((days + 3) % 7) + 7) % 7;
+  out[at + 3] = Math.floor((ms - days * DAY_MS) / 3_600_000);
 }

@@ -118,6 +118,12 @@ export class OneHotEncoder extends ColumnTransformerBase {
     return this.codes.map((f) => (f.infrequent.length === 0 ? null : f.infrequent.map((i) => f.categories[i] ?? null)));
   }
 
+  /** Output columns of each feature (after grouping and drop). */
+  get outputWidths(): number[] {
+    if (this.codes === null) throw notFitted("OneHotEncoder");
+    return this.codes.map((f) => f.width);
+  }
+
   protected learn(t: ColumnTable): void {
     this.codes = t.columns.map((c) => {
       const counts = new Map<Category, number>();
@@ -199,25 +205,39 @@ export class OneHotEncoder extends ColumnTransformerBase {
   protected writeColumns(t: ColumnTable, out: FloatOutput, stride: number, offset: number): void {
     const codes = this.codes as FeatureCode[];
     let at = offset;
-    t.columns.forEach((c, j) => {
+    for (let j = 0; j < t.columns.length; j++) {
+      const c = t.columns[j] as Column;
       const f = codes[j] as FeatureCode;
+      const slots = this.slotsOf(c, f);
+      const width = f.width;
       for (let r = 0; r < t.rows; r++) {
         const row = r * stride + at;
-        for (let k = 0; k < f.width; k++) out[row + k] = 0;
-        const k = cellOf(c, r);
-        let s = f.slot.get(k);
-        if (s === undefined) {
-          if (this.handleUnknown === "error")
-            throw new DescentError(
-              "E_LABELS",
-              `OneHotEncoder: column '${c.name}' has the category ${JSON.stringify(categoryName(f.kind, k))} at row ${r}, not seen at fit (handleUnknown 'error'; use 'ignore' to encode it as all zeros)`,
-            );
-          s = f.unknownSlot;
-        }
+        for (let k = 0; k < width; k++) out[row + k] = 0;
+        const s = slots[r] as number;
         if (s >= 0) out[row + s] = 1;
       }
-      at += f.width;
-    });
+      at += width;
+    }
+  }
+
+  /** The output column of each cell of c (−1: none), unknown categories handled as handleUnknown says. */
+  private slotsOf(c: Column, f: FeatureCode): Int32Array {
+    const slots = new Int32Array(c.values.length);
+    const map = f.slot;
+    for (let r = 0; r < slots.length; r++) {
+      const k = cellOf(c, r);
+      let s = map.get(k);
+      if (s === undefined) {
+        if (this.handleUnknown === "error")
+          throw new DescentError(
+            "E_LABELS",
+            `OneHotEncoder: column '${c.name}' has the category ${JSON.stringify(categoryName(f.kind, k))} at row ${r}, not seen at fit (handleUnknown 'error'; use 'ignore' to encode it as all zeros)`,
+          );
+        s = f.unknownSlot;
+      }
+      slots[r] = s;
+    }
+    return slots;
   }
 
   toJSON(): Record<string, unknown> {

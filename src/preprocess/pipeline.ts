@@ -9,7 +9,14 @@ import {
   toColumnTable,
 } from "../table/column-table.js";
 import "./known-steps.js";
-import { type FloatOutput, isTableStep, registerStep, stepFromJSON, type TableStep } from "./transformer.js";
+import {
+  type FloatOutput,
+  isTableStep,
+  registerStep,
+  stepFromJSON,
+  type TableStep,
+  transformBlocked,
+} from "./transformer.js";
 
 /**
  * The estimator at the end of a pipeline: anything that fits a matrix and predicts (every model of
@@ -108,7 +115,7 @@ export class Pipeline implements TableStep {
   private lastOutput(t: ColumnTable, step: TableStep): Matrix {
     const cols = step.nFeaturesOut;
     const data = new Float64Array(t.rows * cols);
-    step.transformInto(t, data, cols, 0);
+    transformBlocked(step, t, data, cols, 0);
     return { data, rows: t.rows, cols };
   }
 

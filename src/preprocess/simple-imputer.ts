@@ -1,6 +1,6 @@
 import { DescentError } from "../errors.js";
 import { field, MODEL_FORMAT, MODEL_VERSION, readEnvelope, readStrings } from "../io/model-json.js";
-import { type Column, type ColumnTable, isMissing, type TableLike } from "../table/column-table.js";
+import { type Column, type ColumnTable, isMissing, missingCount, type TableLike } from "../table/column-table.js";
 import { ColumnTransformerBase, type FloatOutput, notFitted } from "./transformer.js";
 
 /** How SimpleImputer fills a missing cell (scikit-learn's strategies, camelCase). */
@@ -75,15 +75,14 @@ export class SimpleImputer extends ColumnTransformerBase {
     this.kinds = t.columns.map((c) => c.kind);
     this.indicated = [];
     this.statistics = t.columns.map((c, j) => {
-      const present: Array<number | string> = [];
-      for (let r = 0; r < t.rows; r++) if (!isMissing(c, r)) present.push(c.values[r] as number | string);
-      if (present.length < t.rows) this.indicated.push(j);
-      return this.fillOf(c, present);
+      const missing = missingCount(c);
+      if (missing > 0) this.indicated.push(j);
+      return this.fillOf(c, t.rows - missing);
     });
   }
 
-  /** The fill of column `c` from its present values. */
-  private fillOf(c: Column, present: Array<number | string>): Fill {
+  /** The fill of column `c`, which has `present` non-missing cells. */
+  private fillOf(c: Column, present: number): Fill {
     const text = c.kind === "string";
     if (this.strategy === "constant") {
       const v = this.fillValue ?? (text ? "missing_value" : 0);
@@ -94,28 +93,28 @@ export class SimpleImputer extends ColumnTransformerBase {
         );
       return text ? String(v) : v;
     }
-    if (present.length === 0)
+    if (present === 0)
       throw new DescentError(
         "E_EMPTY",
         `SimpleImputer: column '${c.name}' has no value (every cell is missing); drop it or use strategy 'constant'`,
       );
-    if (this.strategy === "mostFrequent") return mostFrequent(present);
-    if (text)
+    if (c.kind === "string") {
+      if (this.strategy === "mostFrequent") return mostFrequent(c.values.filter((v): v is string => v !== null));
       throw new DescentError(
         "E_OPTION",
         `SimpleImputer strategy '${this.strategy}' needs numbers, but column '${c.name}' holds text: use 'mostFrequent' or 'constant'`,
       );
-    const nums = present as number[];
+    }
+    const nums = new Float64Array(present);
+    let k = 0;
+    for (const v of c.values) if (!Number.isNaN(v)) nums[k++] = v;
+    if (this.strategy === "mostFrequent") return mostFrequent(Array.from(nums));
     if (this.strategy === "mean") {
       let s = 0;
       for (const v of nums) s += v;
       return s / nums.length;
     }
-    const sorted = Float64Array.from(nums).sort();
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 === 1
-      ? (sorted[mid] as number)
-      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+    return median(nums);
   }
 
   get nFeaturesOut(): number {
@@ -232,4 +231,41 @@ export class SimpleImputer extends ColumnTransformerBase {
     imp.indicated = indicated as number[];
     return imp;
   }
+}
+
+/** The k-th smallest of a[lo..hi] (0-based k), reordering a (Hoare's quickselect, middle pivot). */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i] = a[j] as number;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k] as number;
+}
+
+/** The median of a (the mean of the two middle values for an even count, as numpy's), reordering a. */
+function median(a: Float64Array): number {
+  const mid = a.length >> 1;
+  if (a.length % 2 === 1) return select(a, mid);
+  const upper = select(a, mid);
+  // After selecting the upper middle, everything before it is no larger: the lower middle is their maximum.
+  let lower = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < mid; i++) if ((a[i] as number) > lower) lower = a[i] as number;
+  return (lower + upper) / 2;
 }

@@ -4,7 +4,14 @@
 // its column offset in the final matrix, so nothing is built twice.
 import { DescentError } from "../errors.js";
 import type { Matrix } from "../matrix.js";
-import { type ColumnTable, columnNames, matrixColumns, type TableLike, toColumnTable } from "../table/column-table.js";
+import {
+  type ColumnTable,
+  columnNames,
+  matrixColumns,
+  sliceRows,
+  type TableLike,
+  toColumnTable,
+} from "../table/column-table.js";
 
 /** Float output of a transformer: a row-major matrix's data. */
 export type FloatOutput = Float64Array | Float32Array;
@@ -123,7 +130,7 @@ export abstract class ColumnTransformerBase implements TableTransformer {
     const t = this.checked(X);
     const cols = this.nFeaturesOut;
     const data = new Float64Array(t.rows * cols);
-    this.writeColumns(t, data, cols, 0);
+    transformBlocked(this, t, data, cols, 0);
     return { data, rows: t.rows, cols };
   }
 
@@ -162,5 +169,30 @@ export abstract class ColumnTransformerBase implements TableTransformer {
         `X has ${t.columns.length} columns but ${this.kind} was fitted with ${seen.length} (${seen.join(", ")})`,
       );
     return t;
+  }
+}
+
+/** Rows per block when a step writes a large matrix (its rows then stay in cache while every column is written). */
+const BLOCK_ROWS = 2048;
+
+/**
+ * step.transformInto over t block by block of rows: each step writes its columns for a few
+ * thousand rows at a time, so the row-major output is filled while it is in cache (column by
+ * column over millions of rows, every write would miss it).
+ */
+export function transformBlocked(
+  step: TableStep,
+  t: ColumnTable,
+  out: FloatOutput,
+  stride: number,
+  offset: number,
+): void {
+  if (t.rows <= BLOCK_ROWS) {
+    step.transformInto(t, out, stride, offset);
+    return;
+  }
+  for (let from = 0; from < t.rows; from += BLOCK_ROWS) {
+    const to = Math.min(t.rows, from + BLOCK_ROWS);
+    step.transformInto(sliceRows(t, from, to), out.subarray(from * stride, to * stride), stride, offset);
   }
 }

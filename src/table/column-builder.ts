@@ -102,7 +102,7 @@ export class ColumnBuilder {
       if (this.fixed === "number")
         throw new DescentError(
           "E_FORMAT",
-          `line ${line}, column '${this.name}': '${t}' is not a number (the column held numbers until here)`,
+          `line ${line}, column '${this.name}': '${t}' is not a number, though the rows read before held numbers (name the column in --categorical to read it as text)`,
         );
       // The first text of the column: its numbers so far become texts.
       const texts: Array<string | null> = new Array(this.n);

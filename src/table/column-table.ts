@@ -368,3 +368,16 @@ export function matrixColumns(m: Matrix, names: readonly string[]): ColumnTable 
   });
   return { columns, rows: m.rows };
 }
+
+/** Rows [from, to) of a table: views of the numeric columns, a slice of the text ones. */
+export function sliceRows(t: ColumnTable, from: number, to: number): ColumnTable {
+  return {
+    rows: to - from,
+    columns: t.columns.map(
+      (c): Column =>
+        c.kind === "string"
+          ? { kind: "string", name: c.name, values: c.values.slice(from, to) }
+          : ({ kind: c.kind, name: c.name, values: c.values.subarray(from, to) } as Column),
+    ),
+  };
+}

@@ -1,0 +1,214 @@
+// `descent fit` and `predict` on tables as they come: text, dates, booleans, missing cells, every
+// Parquet codec; one line per column, rows with a missing target dropped, shell-safe hints.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const cli = join(root, "dist/cli/main.js");
+const dir = mkdtempSync(join(tmpdir(), "descent-cli-tables-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: dir, timeout: 120_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface Report {
+  rows: number;
+  features: number;
+  trainScore: number;
+  classes?: string[];
+  columns: Array<{ name: string; kind: string; missing: number; treatment: string; outputs: number }>;
+  droppedRows: { missingTarget: number; missingFeature: number };
+  warnings: string[];
+}
+
+describe("fit on a table with text and missing cells, predict on its raw rows", () => {
+  it("penguins: text one-hot, numbers imputed, each column reported; predict repeats it from the model file", () => {
+    const out = join(dir, "penguins.json");
+    const r = run(
+      "fit",
+      join(root, "data/penguins.csv"),
+      "--target",
+      "Species",
+      "--model",
+      "logistic",
+      "--epochs",
+      "30",
+      "--out",
+      out,
+      "--json",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.classes).toEqual(["Adelie", "Chinstrap", "Gentoo"]);
+    expect(report.columns.map((c) => [c.name, c.kind, c.missing, c.outputs])).toEqual([
+      ["Island", "string", 0, 3],
+      ["Beak Length (mm)", "number", 2, 1],
+      ["Beak Depth (mm)", "number", 2, 1],
+      ["Flipper Length (mm)", "number", 2, 1],
+      ["Body Mass (g)", "number", 2, 1],
+      ["Sex", "string", 10, 4],
+    ]);
+    expect(report.columns[1]?.treatment).toBe("number, 2 missing → median imputed");
+    expect(report.trainScore).toBeGreaterThan(0.97);
+    const p = run("predict", out, join(root, "data/penguins.csv"), "--json");
+    expect(p.code, p.stderr).toBe(0);
+    expect(JSON.parse(p.stdout).score).toBeCloseTo(report.trainScore, 12);
+    // The human summary names every column once.
+    const text = run(
+      "fit",
+      join(root, "data/penguins.csv"),
+      "--target",
+      "Species",
+      "--model",
+      "logistic",
+      "--epochs",
+      "3",
+      "--quiet",
+    );
+    for (const c of ["Island", "Beak Length (mm)", "Sex"])
+      expect(text.stdout).toMatch(new RegExp(`^  ${c.replace(/[()]/g, "\\$&")}\\s+`, "m"));
+  });
+
+  it("cars: rows with a missing target dropped and counted, a date expanded, a wide text column capped", () => {
+    const r = run("fit", join(root, "data/cars.csv"), "--target", "Miles_per_Gallon", "--epochs", "20", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.rows).toBe(398);
+    expect(report.droppedRows.missingTarget).toBe(8);
+    const year = report.columns.find((c) => c.name === "Year");
+    expect(year?.kind).toBe("date");
+    expect(year?.outputs).toBe(5);
+    const name = report.columns.find((c) => c.name === "Name");
+    expect(name?.treatment).toMatch(
+      /^text, \d+ categories → one-hot, the 19 most frequent \+ infrequent \(20 columns\)$/,
+    );
+    const capped = run(
+      "fit",
+      join(root, "data/cars.csv"),
+      "--target",
+      "Miles_per_Gallon",
+      "--epochs",
+      "2",
+      "--max-categories",
+      "5",
+      "--json",
+    );
+    expect((JSON.parse(capped.stdout) as Report).columns.find((c) => c.name === "Name")?.outputs).toBe(5);
+  });
+
+  it("--categorical, --numeric, --impute drop-rows and --missing override the typing", () => {
+    const p = join(dir, "override.csv");
+    writeFileSync(p, "zip,score,flag,y\n01,1.5,yes,1\n02,?,no,2\n01,2.5,yes,3\n03,3,no,4\n02,2,yes,5\n");
+    const r = run(
+      "fit",
+      p,
+      "--target",
+      "y",
+      "--categorical",
+      "zip",
+      "--missing",
+      "?",
+      "--impute",
+      "drop-rows",
+      "--epochs",
+      "2",
+      "--json",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.columns.map((c) => [c.name, c.kind, c.outputs])).toEqual([
+      ["zip", "string", 3],
+      ["score", "number", 1],
+      ["flag", "string", 2],
+    ]);
+    expect(report.droppedRows.missingFeature).toBe(1);
+    expect(report.rows).toBe(4);
+  });
+
+  it("a classifier on a numeric target with more than 50 values warns", () => {
+    const p = join(dir, "many.csv");
+    writeFileSync(p, `x,y\n${Array.from({ length: 120 }, (_, i) => `${i},${i * 1.5}`).join("\n")}\n`);
+    const r = run("fit", p, "--target", "y", "--model", "logistic", "--epochs", "1", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as Report).warnings[0]).toMatch(/target 'y' has 120 distinct numbers.*--model linear/);
+  });
+
+  it("predict on a file without a column the model uses names it quoted and suggests no flag predict lacks", () => {
+    const out = join(dir, "p2.json");
+    expect(
+      run(
+        "fit",
+        join(root, "data/penguins.csv"),
+        "--target",
+        "Species",
+        "--model",
+        "logistic",
+        "--epochs",
+        "2",
+        "--out",
+        out,
+      ).code,
+    ).toBe(0);
+    const p = join(dir, "partial.csv");
+    writeFileSync(p, "Island,Sex\nDream,MALE\n");
+    const r = run("predict", out, p);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/has no column 'Beak Length \(mm\)', 'Beak Depth \(mm\)'/);
+    expect(r.stderr).not.toMatch(/--drop/);
+  });
+
+  it.each(["zstd", "gzip", "brotli", "snappy", "lz4"])("fits a %s Parquet file with text, dates and nulls", (codec) => {
+    const r = run(
+      "fit",
+      join(root, `test/fixtures/parquet/penguins-${codec}.parquet`),
+      "--target",
+      "Species",
+      "--model",
+      "logistic",
+      "--epochs",
+      "20",
+      "--json",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.columns.find((c) => c.name === "observed")?.kind).toBe("date");
+    expect(report.columns.find((c) => c.name === "tagged")?.kind).toBe("boolean");
+    expect(report.trainScore).toBeGreaterThan(0.95);
+  });
+
+  it("a model file keeps its preprocessing (version 2) and a version 1 file still predicts", () => {
+    const out = join(dir, "v2.json");
+    expect(
+      run(
+        "fit",
+        join(root, "data/iris.csv"),
+        "--target",
+        "species",
+        "--model",
+        "logistic",
+        "--epochs",
+        "5",
+        "--out",
+        out,
+      ).code,
+    ).toBe(0);
+    const bundle = JSON.parse(readFileSync(out, "utf8"));
+    expect(bundle.version).toBe(2);
+    expect(bundle.preprocessor.model).toBe("ColumnTransformer");
+    // The same model as version 1 (numeric columns only, no preprocessor) still reads the file.
+    const v1 = { ...bundle, version: 1 };
+    for (const k of ["preprocessor", "inputColumns", "columnFlags", "missing"]) delete v1[k];
+    const old = join(dir, "v1.json");
+    writeFileSync(old, JSON.stringify(v1));
+    const a = run("predict", out, join(root, "data/iris.csv"), "--json");
+    const b = run("predict", old, join(root, "data/iris.csv"), "--json");
+    expect(b.code, b.stderr).toBe(0);
+    expect(JSON.parse(b.stdout).score).toBe(JSON.parse(a.stdout).score);
+  });
+});
