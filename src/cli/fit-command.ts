@@ -5,7 +5,7 @@ import type { ActivationName } from "../backend/mlp-net.js";
 import { DescentError } from "../errors.js";
 import { type CsvChunk, type CsvLayout, readCsvAll } from "../io/csv-stream.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
-import { isTableFile, readTableFile } from "../io/table-file.js";
+import { inMemoryBytes, isTableFile, readTableFile } from "../io/table-file.js";
 import type { Matrix } from "../matrix.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM, type MarginLoss } from "../models/linear-svm.js";
@@ -18,7 +18,7 @@ import type { StopReason } from "../train/history.js";
 import type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "../train/options.js";
 import type { ColumnNote } from "./column-plan.js";
 import { loadFitData, openFitStream, type Preprocessing } from "./fit-data.js";
-import { fitScalerStreamed, trainStreamed } from "./fit-stream.js";
+import { bucketSlices, removeBuckets, stageBuckets, trainOnBuckets } from "./fit-stream.js";
 import { defaultBudget, parseBytes } from "./memory-budget.js";
 import { parseBundle, readModelFile, writeBundle } from "./model-bundle.js";
 import { progressReporter } from "./progress.js";
@@ -65,6 +65,8 @@ export interface FitFlags {
   /** Cell texts read as missing (default: empty, NA, NaN, null, N/A). */
   missing?: string[];
   memory?: string;
+  /** Rows shuffled together in memory when streaming (default: what a quarter of --memory holds). */
+  shuffleBuffer?: number;
   /** Write the full training state here every `every` epochs (in memory only). */
   checkpoint?: string;
   every?: number;
@@ -310,7 +312,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
   checkValidationFraction(f.validation);
   const budget = f.memory === undefined ? defaultBudget() : parseBytes(f.memory);
   const size = (await stat(file)).size;
-  const streaming = size * 4 > budget;
+  const streaming = (await inMemoryBytes(file, size)) > budget;
   const options = modelOptions(f, streaming);
   const progressMode = f.json || f.quiet ? "quiet" : tty ? "bar" : "lines";
   const total = (options.maxEpochs as number | undefined) ?? (streaming ? 10 : 1000);
@@ -409,12 +411,16 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
     dropped = { target: stream.droppedTarget, incomplete: 0 };
     const classes = regression ? null : stream.labels;
     if (classes !== null) warnManyClasses(classes);
+    const width = featureNames.length + 1;
     const training = {
       epochs: total,
       seed,
       fraction,
       scaler,
-      bufferRows: Math.max(256, Math.floor(budget / 4 / (featureNames.length * 8 + 64))),
+      // Rows shuffled together in memory: a bucket read whole, its shuffled copy and the slices
+      // trained on take about three times its bytes; a quarter of the budget for that.
+      bucketRows: f.shuffleBuffer ?? Math.max(1024, Math.floor(budget / 4 / 3 / (width * 8))),
+      writeBytes: Math.floor(budget / 16),
       regression,
       onEpoch: (e: number, objective: number, learningRate: number) => {
         epochs = e;
@@ -427,15 +433,20 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
         });
       },
     };
-    await fitScalerStreamed(stream, training);
-    await trainStreamed(model, stream, training, classes);
-    progress.stop();
-    const numericLabels = classes !== null && typeof classes[0] === "number";
-    for await (const { chunk, first } of stream.chunks()) {
-      const parts = split(chunk, first, seed, fraction);
-      const fix = (c: CsvChunk): Array<number | string> => (numericLabels ? c.y.map(Number) : c.y);
-      train.add(model, asMatrix(parts.train, scaler), fix(parts.train));
-      if (parts.val !== null) val.add(model, asMatrix(parts.val, scaler), fix(parts.val));
+    const buckets = await stageBuckets(stream, training, classes);
+    try {
+      await trainOnBuckets(model, buckets, training, classes, stream.sliceRows);
+      progress.stop();
+      // The scores come from the staged rows (no third read of the file).
+      for (const [files, tally] of [
+        [buckets.files, train],
+        [buckets.heldOut === null ? [] : [buckets.heldOut], val],
+      ] as const)
+        for (const bucket of files)
+          for await (const { X, y } of bucketSlices(bucket, buckets.width, classes, stream.sliceRows, null))
+            tally.add(model, scaler === null ? X : scaler.transform(X), y);
+    } finally {
+      await removeBuckets(buckets);
     }
     return finish(model);
 

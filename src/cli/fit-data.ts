@@ -6,7 +6,7 @@ import type { CsvChunk } from "../io/csv-stream.js";
 import { concatTables, csvByteRanges, readCsvTableChunks } from "../io/csv-table.js";
 import { isTableFile, parquetRowGroups, readParquetRows } from "../io/table-file.js";
 import type { ColumnTransformer } from "../preprocess/column-transformer.js";
-import { type Column, type ColumnKind, type ColumnTable, missingCount } from "../table/column-table.js";
+import { type Column, type ColumnKind, type ColumnTable, missingCount, sliceRows } from "../table/column-table.js";
 import { Prng } from "../train/prng.js";
 import { type ColumnFlags, type ColumnNote, castColumns, planColumns, prepareChunk } from "./column-plan.js";
 import { readTypedChunks, readTypedTable, splitTarget, type TableRead } from "./table-input.js";
@@ -103,6 +103,10 @@ export interface FitStream {
    * each with the row number (in file order, among rows with a target) of its first row.
    */
   chunks(order?: readonly number[]): AsyncGenerator<{ chunk: CsvChunk; first: number }>;
+  /** The chunks as prepared typed columns (cast as the plan says), with their targets and first row number. */
+  tables(order?: readonly number[]): AsyncGenerator<{ table: ColumnTable; y: Array<number | string>; first: number }>;
+  /** Rows per numeric slice (the budget's). */
+  sliceRows: number;
 }
 
 /** A file's chunks, read by index: Parquet row groups, Arrow record batches, CSV byte ranges. */
@@ -258,6 +262,20 @@ export async function openFitStream(
   const plan = planColumns(sample, f);
   const pre = plan.preprocessor;
   const src = source;
+  async function* tables(
+    order?: readonly number[],
+  ): AsyncGenerator<{ table: ColumnTable; y: Array<number | string>; first: number }> {
+    const ids = order === undefined || !src.anyOrder ? Array.from({ length: src.count }, (_, i) => i) : order;
+    for (const i of ids) {
+      const t = await src.read(i, fixed);
+      if (t.rows === 0) continue;
+      const split = splitTarget(t, f.target, regression, file, true);
+      if (split.X.rows === 0) continue;
+      const prepared = prepareChunk(conform(known, split.X), f, true);
+      const y = prepared.keptRows === null ? split.y : prepared.keptRows.map((r) => split.y[r] as number | string);
+      yield { table: prepared.table, y, first: firstRows[i] as number };
+    }
+  }
   return {
     preprocessing: { preprocessor: pre, inputColumns: known, flags: columnFlags(f), missing: f.missing ?? null },
     notes: plan.notes,
@@ -267,18 +285,18 @@ export async function openFitStream(
     labels: [...labels],
     chunkCount: src.count,
     anyOrder: src.anyOrder,
+    tables,
     async *chunks(order) {
-      const ids = order === undefined || !src.anyOrder ? Array.from({ length: src.count }, (_, i) => i) : order;
-      for (const i of ids) {
-        const t = await src.read(i, fixed);
-        if (t.rows === 0) continue;
-        const split = splitTarget(t, f.target, regression, file, true);
-        if (split.X.rows === 0) continue;
-        const prepared = prepareChunk(conform(known, split.X), f, true);
-        const y = prepared.keptRows === null ? split.y : prepared.keptRows.map((r) => split.y[r] as number | string);
-        yield { chunk: numericChunk(pre, prepared.table, y), first: firstRows[i] as number };
+      for await (const { table, y, first } of tables(order)) {
+        // A row group can hold hundreds of thousands of rows: its numeric features go out in
+        // slices of at most chunk.rows rows, so the matrix in memory stays within the budget.
+        for (let from = 0; from < table.rows; from += chunk.rows) {
+          const to = Math.min(table.rows, from + chunk.rows);
+          yield { chunk: numericChunk(pre, sliceRows(table, from, to), y.slice(from, to)), first: first + from };
+        }
       }
     },
+    sliceRows: chunk.rows,
   };
 }
 

@@ -14,6 +14,7 @@ import { runExport } from "./export-command.js";
 import { type FitFlags, formatFitReport, runFit } from "./fit-command.js";
 import { formatLrFindReport, type LrFindFlags, runLrFind } from "./lr-find-command.js";
 import { machineInfo } from "./machine-info.js";
+import { relaunchUnderBudget } from "./memory-budget.js";
 import {
   formatMfReport,
   formatRecommendations,
@@ -77,6 +78,7 @@ const LINEAR_ONLY_FLAGS: ReadonlyArray<[string, string]> = [
   ["maxCategories", "--max-categories"],
   ["missing", "--missing"],
   ["memory", "--memory"],
+  ["shuffleBuffer", "--shuffle-buffer"],
   ["checkpoint", "--checkpoint"],
   ["every", "--every"],
   ["resume", "--resume"],
@@ -206,6 +208,11 @@ program
   )
   .option("--missing <texts>", "comma-separated cell texts read as missing (default: empty, NA, NaN, null, N/A)", list)
   .option("--memory <size>", "memory budget, e.g. 512MB; larger files are streamed through partialFit")
+  .option(
+    "--shuffle-buffer <rows>",
+    "streaming: rows shuffled together in memory (default: what a quarter of --memory holds)",
+    count("--shuffle-buffer"),
+  )
   .option("--out <model.json>", "write the model (with its scaler and labels) here")
   .option(
     "--checkpoint <ck.json>",
@@ -425,9 +432,12 @@ program
     process.stdout.write(`${formatDemoTable(await runDiabetesDemo(opts.repeats))}\n`);
   });
 
-try {
-  await program.parseAsync();
-} catch (err) {
-  if (!(err instanceof CommanderError)) throw err;
-  process.exitCode = err.exitCode === 0 ? 0 : 2;
-}
+const relaunched = await relaunchUnderBudget(process.argv);
+if (relaunched !== null) process.exitCode = relaunched;
+else
+  try {
+    await program.parseAsync();
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  }

@@ -16,3 +16,52 @@ export function parseBytes(text: string, flag = "--memory"): number {
 export function defaultBudget(): number {
   return Math.min(Math.floor(totalmem() / 4), 4 * 1024 ** 3);
 }
+
+/** Set in the environment of a `descent fit` that runs under the heap limit its --memory asks for. */
+const HEAP_SET = "DESCENT_HEAP_LIMITED";
+
+/**
+ * Runs `descent fit … --memory SIZE` again in a child Node whose heap fits the budget: an old
+ * generation of the budget plus 64 MB and small young semi-spaces (4 MB). V8 sizes its heap
+ * by the machine's memory, not the budget, and lets garbage pile up to hundreds of MB before it
+ * collects; under the limit it collects sooner, and the peak stays near the budget. Returns the
+ * child's exit code, or null when this process is to run the command itself (no --memory, an
+ * unreadable size left for the command to report, or already the child). A child that still runs
+ * out of heap exits with a clear E_MEMORY line rather than V8's report.
+ */
+export async function relaunchUnderBudget(argv: readonly string[]): Promise<number | null> {
+  if (process.env[HEAP_SET] !== undefined || argv[2] !== "fit") return null;
+  const at = argv.findIndex((a) => a === "--memory" || a.startsWith("--memory="));
+  if (at < 0) return null;
+  const text = argv[at]?.includes("=") ? argv[at]?.slice("--memory=".length) : argv[at + 1];
+  let budget: number;
+  try {
+    budget = parseBytes(text ?? "");
+  } catch {
+    return null;
+  }
+  const heapMb = Math.ceil(budget / 2 ** 20) + 64;
+  const { spawn } = await import("node:child_process");
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, `--max-old-space-size=${heapMb}`, "--max-semi-space-size=4", ...argv.slice(1)],
+    { stdio: ["inherit", "inherit", "pipe"], env: { ...process.env, [HEAP_SET]: "1" } },
+  );
+  let stderr = "";
+  child.stderr.on("data", (b: Buffer) => {
+    const text = b.toString();
+    // V8's out-of-memory report is replaced by one line below; everything else passes through.
+    if (/heap limit|JavaScript heap out of memory|FATAL ERROR|^\s*\d+: 0x|<--- /m.test(text)) stderr += text;
+    else process.stderr.write(b);
+  });
+  const code = await new Promise<number>((resolve) => {
+    child.on("close", (c, signal) => resolve(c ?? (signal === null ? 1 : 128 + 6)));
+  });
+  if (code !== 0 && /heap/i.test(stderr)) {
+    process.stderr.write(
+      `descent: the fit needed more memory than --memory ${text} allows (a ${heapMb} MB heap); raise --memory\n`,
+    );
+    return 1;
+  }
+  return code;
+}

@@ -164,6 +164,21 @@ export async function parquetRowGroups(path: string): Promise<Array<[number, num
   }
 }
 
+/**
+ * About how many bytes a file takes once read into memory as typed columns and a float64 matrix:
+ * 32 a cell for Parquet (its compressed size says little: a dictionary-coded text column of
+ * millions of rows takes a few kilobytes on disk), four times the file's size otherwise.
+ */
+export async function inMemoryBytes(path: string, fileSize: number): Promise<number> {
+  if (!/\.parquet$/i.test(path)) return fileSize * 4;
+  try {
+    const src = await openParquet(path);
+    return Number(src.meta.num_rows) * src.names.length * 32;
+  } catch (err) {
+    readFailure(path, err);
+  }
+}
+
 /** Rows first .. first+rows of a Parquet file as typed columns (one row group, read out of order). */
 export async function readParquetRows(
   path: string,
