@@ -20,7 +20,7 @@ interface Report {
   validationScore: number;
   maxRssBytes: number;
 }
-function fit(...args: string[]): Report {
+function fitFile(...args: string[]): Report {
   const r = spawnSync(process.execPath, [cli, "fit", ...args, "--json"], {
     encoding: "utf8",
     cwd: dir,
@@ -57,8 +57,8 @@ describe("a file sorted by time, streamed, gives the in-memory score", () => {
 
   it("regression: validation R² within 0.005 of the in-memory fit's", () => {
     const common = [csv, "--target", "y", "--drop", "label", "--epochs", "4", "--validation", "0.2", "--seed", "5"];
-    const memory = fit(...common);
-    const streamed = fit(...common, "--memory", "2MiB");
+    const memory = fitFile(...common);
+    const streamed = fitFile(...common, "--memory", "2MiB");
     expect(memory.mode).toBe("memory");
     expect(streamed.mode).toBe("stream");
     expect(streamed.rows).toBe(60_000);
@@ -85,8 +85,8 @@ describe("a file sorted by time, streamed, gives the in-memory score", () => {
       "--validation",
       "0.2",
     ];
-    const memory = fit(...common);
-    const streamed = fit(...common, "--memory", "2MiB");
+    const memory = fitFile(...common);
+    const streamed = fitFile(...common, "--memory", "2MiB");
     expect(streamed.mode).toBe("stream");
     expect(memory.validationScore).toBeGreaterThan(0.85);
     expect(Math.abs(streamed.validationScore - memory.validationScore)).toBeLessThanOrEqual(0.005);
@@ -132,14 +132,14 @@ describe("peak memory of a 3-million-row Parquet file", () => {
   const MiB = 1024 * 1024;
 
   it("streamed under --memory 64MiB: peak RSS within the budget + 160 MiB", () => {
-    const r = fit(file, "--target", "delay", "--drop", "unused", "--memory", "64MiB", "--epochs", "1");
+    const r = fitFile(file, "--target", "delay", "--drop", "unused", "--memory", "64MiB", "--epochs", "1");
     expect(r.mode).toBe("stream");
     expect(r.rows).toBe(n);
     expect(r.maxRssBytes).toBeLessThan(64 * MiB + 160 * MiB);
   }, 300_000);
 
   it("in memory, a one-feature fit decodes only its two columns", () => {
-    const r = fit(file, "--target", "delay", "--drop", "date,origin,destination,unused", "--epochs", "1");
+    const r = fitFile(file, "--target", "delay", "--drop", "date,origin,destination,unused", "--epochs", "1");
     expect(r.mode).toBe("memory");
     // Two float64 columns of 3M rows are 48 MB; the dropped text and dates are never decoded.
     expect(r.maxRssBytes).toBeLessThan(400 * MiB);
