@@ -1,5 +1,8 @@
 import { rename, writeFile } from "node:fs/promises";
 import { MatrixFactorization } from "../models/matrix-factorization.js";
+import { preprocessingOnnx } from "../preprocess/preprocess-onnx.js";
+import type { ColumnKind } from "../table/column-table.js";
+import type { Preprocessing } from "./fit-data.js";
 import { MF_BUNDLE_FORMAT } from "./mf-command.js";
 import { parseBundle, readModelFile } from "./model-bundle.js";
 
@@ -28,10 +31,12 @@ export async function runExport(modelPath: string, out: string, float32: boolean
     bytes = model.toONNX({ dtype });
     name = "MatrixFactorization";
   } else {
-    const { model, scaler } = parseBundle(obj, modelPath);
+    const { model, scaler, preprocessing } = parseBundle(obj, modelPath);
     bytes = model.toONNX({
       dtype,
       scaler: scaler === null ? null : { mean: scaler.mean as Float64Array, scale: scaler.scale as Float64Array },
+      prelude:
+        preprocessing === null ? null : preprocessingOnnx(preprocessing.preprocessor, onnxColumns(preprocessing)),
     });
     name = model.constructor.name;
     scaled = scaler !== null;
@@ -40,4 +45,12 @@ export async function runExport(modelPath: string, out: string, float32: boolean
   await writeFile(tmp, bytes);
   await rename(tmp, out);
   return { model: name, out, bytes: bytes.length, dtype, scaler: scaled };
+}
+
+/** The ONNX inputs of a saved plan: each column as the preprocessing reads it (--categorical ones as text, --numeric ones as numbers). */
+export function onnxColumns(p: Preprocessing): Array<{ name: string; kind: ColumnKind }> {
+  return p.inputColumns.map((c) => ({
+    name: c.name,
+    kind: p.flags.categorical?.includes(c.name) ? "string" : p.flags.numeric?.includes(c.name) ? "number" : c.kind,
+  }));
 }

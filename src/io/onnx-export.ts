@@ -2,7 +2,20 @@
 // or "label" and, where the model has them, "probabilities" (classifiers), computed as descent's
 // predict / predictProba compute them. float64 graphs by default, float32 on request.
 import type { Label } from "../models/labels.js";
-import { encodeOnnx, type OnnxNode, type OnnxTensor, OnnxType } from "./onnx-proto.js";
+import { encodeOnnx, type OnnxNode, type OnnxTensor, OnnxType, type OnnxValue } from "./onnx-proto.js";
+
+/**
+ * Nodes, constants and graph inputs that compute `output`, the model's X (double, rows ×
+ * features), from raw columns (a pipeline's preprocessing: see preprocess/preprocess-onnx.ts).
+ */
+export interface OnnxPrelude {
+  nodes: OnnxNode[];
+  initializers: OnnxTensor[];
+  inputs: OnnxValue[];
+  output: string;
+  /** Operator sets beyond the default one (ai.onnx.ml for LabelEncoder). */
+  opsets: Record<string, number>;
+}
 
 /** Options of toONNX. */
 export interface OnnxExportOptions {
@@ -10,6 +23,8 @@ export interface OnnxExportOptions {
   dtype?: "float64" | "float32";
   /** A standardisation applied to X first, (x − mean)/scale, folded into the graph (the CLI's scaler). */
   scaler?: { mean: ArrayLike<number>; scale: ArrayLike<number> } | null;
+  /** Raw columns in, through a pipeline's preprocessing, instead of the input X (see OnnxPrelude). */
+  prelude?: OnnxPrelude | null;
 }
 
 /** How a classifier's probabilities are formed from its decision values. */
@@ -56,6 +71,16 @@ export function buildOnnx(spec: OnnxSpec, options: OnnxExportOptions = {}): Uint
     return name;
   };
   let x = "X";
+  const prelude = options.prelude ?? null;
+  if (prelude !== null) {
+    nodes.push(...prelude.nodes);
+    inits.push(...prelude.initializers);
+    x = prelude.output;
+    if (f32) {
+      nodes.push({ op: "Cast", inputs: [x], outputs: ["X_float"], attributes: { to: OnnxType.float } });
+      x = "X_float";
+    }
+  }
   if (options.scaler) {
     nodes.push({ op: "Sub", inputs: [x, constant("scaler_mean", [d], options.scaler.mean)], outputs: ["X_centred"] });
     nodes.push({
@@ -152,7 +177,7 @@ export function buildOnnx(spec: OnnxSpec, options: OnnxExportOptions = {}): Uint
   return encodeOnnx({
     nodes,
     initializers: inits,
-    inputs: [{ name: "X", type: T, shape: ["N", d] }],
+    inputs: prelude === null ? [{ name: "X", type: T, shape: ["N", d] }] : prelude.inputs,
     outputs,
     metadata: {
       format: "descent-model",
@@ -163,5 +188,6 @@ export function buildOnnx(spec: OnnxSpec, options: OnnxExportOptions = {}): Uint
     },
     producerVersion: spec.producerVersion,
     opset: ONNX_OPSET,
+    ...(prelude === null ? {} : { otherOpsets: prelude.opsets }),
   });
 }

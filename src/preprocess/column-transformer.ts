@@ -74,7 +74,7 @@ export function makeColumnSelector(options: ColumnSelectorOptions = {}): ColumnS
 }
 
 /** A fitted part: its step and the names of the columns it reads. */
-interface FittedPart {
+export interface FittedPart {
   name: string;
   step: TableStep | "passthrough";
   columns: string[];
@@ -207,6 +207,11 @@ export class ColumnTransformer implements TableStep {
   private parts(): FittedPart[] {
     if (this.fitted === null) throw notFitted("ColumnTransformer");
     return this.fitted;
+  }
+
+  /** The fitted parts in output order: name, step (or 'passthrough'), the columns it reads, its output width. */
+  get fittedParts(): ReadonlyArray<Readonly<FittedPart>> {
+    return this.parts();
   }
 
   /** Output column count. */

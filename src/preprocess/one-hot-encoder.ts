@@ -118,6 +118,27 @@ export class OneHotEncoder extends ColumnTransformerBase {
     return this.codes.map((f) => (f.infrequent.length === 0 ? null : f.infrequent.map((i) => f.categories[i] ?? null)));
   }
 
+  /**
+   * Each feature's encoding as a lookup: every category seen, the output column it sets (−1: the
+   * dropped column), the column an unseen category sets (−1: none), and the column count.
+   */
+  get encodings(): Array<{
+    kind: Column["kind"];
+    keys: Category[];
+    slots: number[];
+    unknownSlot: number;
+    width: number;
+  }> {
+    if (this.codes === null) throw notFitted("OneHotEncoder");
+    return this.codes.map((f) => ({
+      kind: f.kind,
+      keys: [...f.slot.keys()],
+      slots: [...f.slot.values()],
+      unknownSlot: this.handleUnknown === "error" ? -1 : f.unknownSlot,
+      width: f.width,
+    }));
+  }
+
   /** Output columns of each feature (after grouping and drop). */
   get outputWidths(): number[] {
     if (this.codes === null) throw notFitted("OneHotEncoder");

@@ -1,7 +1,9 @@
 import { DescentError } from "../errors.js";
 import { field, MODEL_FORMAT, MODEL_VERSION, readEnvelope } from "../io/model-json.js";
+import type { OnnxExportOptions } from "../io/onnx-export.js";
 import type { Matrix } from "../matrix.js";
 import {
+  type ColumnKind,
   type ColumnTable,
   matrixColumns,
   numericMatrix,
@@ -9,6 +11,7 @@ import {
   toColumnTable,
 } from "../table/column-table.js";
 import "./known-steps.js";
+import { preprocessingOnnx } from "./preprocess-onnx.js";
 import {
   type FloatOutput,
   isTableStep,
@@ -58,6 +61,8 @@ function methodOf<T>(est: PipelineEstimator | null, name: string): (X: Matrix) =
 export class Pipeline implements TableStep {
   /** The steps, [name, step] in order. */
   readonly steps: ReadonlyArray<readonly [string, PipelineStep]>;
+  /** The columns fit saw, with their kinds (the raw inputs of toONNX); null before fit. */
+  inputColumns: Array<{ name: string; kind: ColumnKind }> | null = null;
 
   constructor(steps: ReadonlyArray<readonly [string, PipelineStep]>) {
     if (!Array.isArray(steps) || steps.length === 0)
@@ -133,7 +138,9 @@ export class Pipeline implements TableStep {
    * estimator's fit: sampleWeight, coefInit …). Resolves to the pipeline.
    */
   async fit(X: TableLike, y?: ArrayLike<unknown>, options?: unknown): Promise<this> {
-    const out = this.fitTransformers(toColumnTable(X));
+    const t = toColumnTable(X);
+    this.inputColumns = t.columns.map((c) => ({ name: c.name, kind: c.kind }));
+    const out = this.fitTransformers(t);
     const est = this.estimator;
     if (est !== null) {
       if (y === undefined)
@@ -147,6 +154,7 @@ export class Pipeline implements TableStep {
   fitTable(t: ColumnTable): void {
     if (this.estimator !== null)
       throw new DescentError("E_STATE", "Pipeline: a pipeline ending in an estimator is fitted with fit(X, y)");
+    this.inputColumns = t.columns.map((c) => ({ name: c.name, kind: c.kind }));
     this.fitTransformers(t);
   }
 
@@ -227,6 +235,21 @@ export class Pipeline implements TableStep {
     return c ?? null;
   }
 
+  /**
+   * The whole pipeline as one ONNX graph: one input per raw column (text as strings, an empty string
+   * missing; numbers, booleans and dates — epoch milliseconds — as doubles, NaN missing; each
+   * N × 1), the preprocessing, then the estimator's outputs (see its toONNX).
+   */
+  toONNX(options: Omit<OnnxExportOptions, "prelude"> = {}): Uint8Array {
+    const est = this.estimator as (PipelineEstimator & { toONNX?: (o: OnnxExportOptions) => Uint8Array }) | null;
+    if (est === null || typeof est.toONNX !== "function")
+      throw new DescentError("E_STATE", "Pipeline.toONNX needs a fitted pipeline ending in an estimator");
+    if (this.inputColumns === null) throw new DescentError("E_STATE", "Pipeline is not fitted yet: call fit first");
+    const ts = this.transformers;
+    const pre = ts.length === 1 ? (ts[0] as TableStep) : new Pipeline(this.steps.filter(([, s]) => isTableStep(s)));
+    return est.toONNX({ ...options, prelude: preprocessingOnnx(pre, this.inputColumns) });
+  }
+
   /** A versioned JSON snapshot of every step (fitted state included). */
   toJSON(): Record<string, unknown> {
     return {
@@ -234,6 +257,7 @@ export class Pipeline implements TableStep {
       version: MODEL_VERSION,
       model: "Pipeline",
       steps: this.steps.map(([name, step]) => ({ name, step: step.toJSON() })),
+      ...(this.inputColumns === null ? {} : { inputColumns: this.inputColumns }),
     };
   }
 

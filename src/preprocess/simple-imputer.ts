@@ -117,6 +117,11 @@ export class SimpleImputer extends ColumnTransformerBase {
     return median(nums);
   }
 
+  /** The columns (indices) that get a missing-indicator column, in output order. */
+  get indicatorColumns(): number[] {
+    return this.addIndicator ? [...this.indicated] : [];
+  }
+
   get nFeaturesOut(): number {
     if (this.statistics === null) throw notFitted("SimpleImputer");
     return this.statistics.length + (this.addIndicator ? this.indicated.length : 0);
