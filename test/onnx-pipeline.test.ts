@@ -32,9 +32,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function feeds(t: ColumnTable, stringColumns: ReadonlySet<string> = new Set()): Record<string, ort.Tensor> {
   const out: Record<string, ort.Tensor> = {};
   for (const c of t.columns) {
-    if (c.kind === "string") out[c.name] = new ort.Tensor("string", c.values.map((v) => v ?? ""), [t.rows, 1]);
+    if (c.kind === "string")
+      out[c.name] = new ort.Tensor(
+        "string",
+        c.values.map((v) => v ?? ""),
+        [t.rows, 1],
+      );
     else if (stringColumns.has(c.name))
-      out[c.name] = new ort.Tensor("string", Array.from(c.values, (v) => (Number.isNaN(v) ? "" : String(v))), [t.rows, 1]);
+      out[c.name] = new ort.Tensor(
+        "string",
+        Array.from(c.values, (v) => (Number.isNaN(v) ? "" : String(v))),
+        [t.rows, 1],
+      );
     else out[c.name] = new ort.Tensor("float64", Float64Array.from(c.values), [t.rows, 1]);
   }
   return out;
@@ -59,9 +68,21 @@ describe("Pipeline.toONNX on raw rows", () => {
     const X: ColumnTable = { columns: t.columns.slice(1), rows: t.rows };
     const p = makePipeline(
       new ColumnTransformer([
-        ["num", makePipeline(new SimpleImputer({ strategy: "median", addIndicator: true }), new StandardScaler()), makeColumnSelector({ dtypeInclude: ["number", "boolean"] })],
-        ["when", makePipeline(new DateFeatures(), new SimpleImputer(), new MinMaxScaler()), makeColumnSelector({ dtypeInclude: "date" })],
-        ["cat", makePipeline(new SimpleImputer({ strategy: "mostFrequent" }), new OneHotEncoder({ handleUnknown: "ignore" })), makeColumnSelector({ dtypeInclude: "string" })],
+        [
+          "num",
+          makePipeline(new SimpleImputer({ strategy: "median", addIndicator: true }), new StandardScaler()),
+          makeColumnSelector({ dtypeInclude: ["number", "boolean"] }),
+        ],
+        [
+          "when",
+          makePipeline(new DateFeatures(), new SimpleImputer(), new MinMaxScaler()),
+          makeColumnSelector({ dtypeInclude: "date" }),
+        ],
+        [
+          "cat",
+          makePipeline(new SimpleImputer({ strategy: "mostFrequent" }), new OneHotEncoder({ handleUnknown: "ignore" })),
+          makeColumnSelector({ dtypeInclude: "string" }),
+        ],
       ]),
       new LogisticRegression({ maxEpochs: 30, seed: 3 }),
     );
@@ -71,12 +92,24 @@ describe("Pipeline.toONNX on raw rows", () => {
     expect(worst(out.probabilities?.data as Float64Array, p.predictProba(X).data)).toBeLessThanOrEqual(1e-12);
     // Unknown categories and missing cells at prediction time.
     const odd = feeds(X);
-    odd.Island = new ort.Tensor("string", Array.from({ length: X.rows }, (_, i) => (i % 3 === 0 ? "Atlantis" : i % 3 === 1 ? "" : "Dream")), [X.rows, 1]);
+    odd.Island = new ort.Tensor(
+      "string",
+      Array.from({ length: X.rows }, (_, i) => (i % 3 === 0 ? "Atlantis" : i % 3 === 1 ? "" : "Dream")),
+      [X.rows, 1],
+    );
     const island = X.columns.findIndex((c) => c.name === "Island");
     const changed: ColumnTable = {
       rows: X.rows,
       columns: X.columns.map((c, j) =>
-        j === island ? { kind: "string", name: c.name, values: Array.from({ length: X.rows }, (_, i) => (i % 3 === 0 ? "Atlantis" : i % 3 === 1 ? null : "Dream")) } : c,
+        j === island
+          ? {
+              kind: "string",
+              name: c.name,
+              values: Array.from({ length: X.rows }, (_, i) =>
+                i % 3 === 0 ? "Atlantis" : i % 3 === 1 ? null : "Dream",
+              ),
+            }
+          : c,
       ),
     };
     const o2 = await run(p.toONNX(), odd);
@@ -89,7 +122,11 @@ describe("Pipeline.toONNX on raw rows", () => {
     const X: ColumnTable = { columns: t.columns.slice(1), rows: t.rows };
     const p = makePipeline(
       new ColumnTransformer([
-        ["num", makePipeline(new SimpleImputer(), new StandardScaler()), makeColumnSelector({ dtypeInclude: "number" })],
+        [
+          "num",
+          makePipeline(new SimpleImputer(), new StandardScaler()),
+          makeColumnSelector({ dtypeInclude: "number" }),
+        ],
         ["cat", new OneHotEncoder({ handleUnknown: "ignore" }), makeColumnSelector({ dtypeInclude: "string" })],
       ]),
       new MLPClassifier({ hiddenLayerSizes: [8], maxEpochs: 20, seed: 1 }),
@@ -108,7 +145,10 @@ describe("descent export of a fitted table model", () => {
     const preds = join(dir, "cars-pred.csv");
     const sh = (...a: string[]) => spawnSync(process.execPath, [cli, ...a], { encoding: "utf8" });
     const cars = join(root, "data/cars.csv");
-    expect(sh("fit", cars, "--target", "Miles_per_Gallon", "--categorical", "Cylinders", "--epochs", "20", "--out", model).status).toBe(0);
+    expect(
+      sh("fit", cars, "--target", "Miles_per_Gallon", "--categorical", "Cylinders", "--epochs", "20", "--out", model)
+        .status,
+    ).toBe(0);
     const e = sh("export", model, "--onnx", onnx);
     expect(e.status, e.stderr).toBe(0);
     expect(sh("predict", model, cars, "--out", preds).status).toBe(0);
@@ -121,19 +161,33 @@ describe("descent export of a fitted table model", () => {
 
   it("a regression pipeline in the library matches to 1e-12", async () => {
     const t = await readCsvTable(join(root, "data/cars.csv"));
-    const keep = Array.from({ length: t.rows }, (_, i) => i).filter((i) => !Number.isNaN(t.columns[1]?.values[i] as number));
+    const keep = Array.from({ length: t.rows }, (_, i) => i).filter(
+      (i) => !Number.isNaN(t.columns[1]?.values[i] as number),
+    );
     const X: ColumnTable = {
       rows: keep.length,
-      columns: t.columns.filter((c) => c.name !== "Miles_per_Gallon").map((c) =>
-        c.kind === "string" ? { ...c, values: keep.map((i) => c.values[i] ?? null) } : { ...c, values: Float64Array.from(keep, (i) => c.values[i] as number) },
-      ),
+      columns: t.columns
+        .filter((c) => c.name !== "Miles_per_Gallon")
+        .map((c) =>
+          c.kind === "string"
+            ? { ...c, values: keep.map((i) => c.values[i] ?? null) }
+            : { ...c, values: Float64Array.from(keep, (i) => c.values[i] as number) },
+        ),
     } as ColumnTable;
     const y = keep.map((i) => t.columns[1]?.values[i] as number);
     const p = makePipeline(
       new ColumnTransformer([
-        ["num", makePipeline(new SimpleImputer(), new StandardScaler()), makeColumnSelector({ dtypeInclude: "number" })],
+        [
+          "num",
+          makePipeline(new SimpleImputer(), new StandardScaler()),
+          makeColumnSelector({ dtypeInclude: "number" }),
+        ],
         ["year", makePipeline(new DateFeatures(), new StandardScaler()), ["Year"]],
-        ["cat", new OneHotEncoder({ maxCategories: 6, handleUnknown: "infrequentIfExist", drop: "first" }), ["Name", "Origin"]],
+        [
+          "cat",
+          new OneHotEncoder({ maxCategories: 6, handleUnknown: "infrequentIfExist", drop: "first" }),
+          ["Name", "Origin"],
+        ],
       ]),
       new LinearRegression({ maxEpochs: 20 }),
     );

@@ -37,7 +37,7 @@ describe.each(["none", "snappy", "gzip", "brotli", "zstd", "lz4", "arrow"])("pen
     expect(observed[0]).toBe(Date.UTC(2007, 10, 1));
     expect(observed[10]).toBe(Date.UTC(2007, 10, 1, 10));
     expect(Number.isNaN(observed[5] as number)).toBe(true);
-    expect(Array.from((t.columns[8]?.values ?? []).slice(0, 4))).toEqual([1, 0, 0, 1]);
+    expect(Array.from((t.columns[8]?.values ?? []) as ArrayLike<unknown>).slice(0, 4)).toEqual([1, 0, 0, 1]);
   });
 
   it("reads only the columns asked for", async () => {
