@@ -582,6 +582,72 @@ describe("the lab's panels", () => {
     await trainStudyHours();
   });
 
+  it("train: a table with text, empty cells and a ZSTD Parquet twin lists each column's type and treatment, changeable", async () => {
+    const csv = readFileSync(new URL("../data/penguins.csv", import.meta.url));
+    await page.click("#tab-train");
+    await page.setInputFiles("#train-file", { name: "penguins.csv", mimeType: "text/csv", buffer: csv });
+    await page.waitForFunction(() =>
+      /penguins\.csv: 344 rows × 7 columns/.test(document.getElementById("train-result")?.textContent ?? ""),
+    );
+    await page.selectOption("#train-target", "Species");
+    await page.selectOption("#train-model", "logistic");
+    const rows = () =>
+      page.$$eval("#train-columns tbody tr", (trs) =>
+        trs.map((tr) =>
+          Array.from(tr.querySelectorAll("td")).map((td) => td.querySelector("select")?.value ?? td.textContent ?? ""),
+        ),
+      );
+    const listed = await rows();
+    expect(listed.map((r) => r.slice(0, 3))).toEqual([
+      ["Island", "text", "0"],
+      ["Beak Length (mm)", "number", "2"],
+      ["Beak Depth (mm)", "number", "2"],
+      ["Flipper Length (mm)", "number", "2"],
+      ["Body Mass (g)", "number", "2"],
+      ["Sex", "text", "10"],
+    ]);
+    expect(listed[0]?.[4]).toBe("text, 3 categories → one-hot (3 columns)");
+    expect(listed[1]?.[4]).toBe("number, 2 missing → median imputed");
+    // Body mass read as a category instead: the list says so at once.
+    await page.selectOption("#train-columns tr[data-column='Body Mass (g)'] select", "category");
+    expect((await rows())[4]?.[4]).toMatch(/^text, \d+ categories .*→ one-hot/);
+    await page.selectOption("#train-columns tr[data-column='Body Mass (g)'] select", "drop");
+    expect((await rows())[4]?.[4]).toBe("left out");
+    await page.evaluate(() => {
+      (document.getElementById("train-result") as HTMLElement).dataset.state = "";
+    });
+    await page.fill("#train-epochs", "30");
+    await page.click("#train-run");
+    await page.waitForSelector("#train-result[data-state='done'], #train-result[data-state='error']", {
+      timeout: 60_000,
+    });
+    expect(await page.getAttribute("#train-result", "data-state")).toBe("done");
+    expect(Number(await page.getAttribute("#train-result", "data-score"))).toBeGreaterThan(0.95);
+    // The same table as a ZSTD-compressed Parquet file (pyarrow), a date and a boolean column with it.
+    const parquet = readFileSync(new URL("./fixtures/parquet/penguins-zstd.parquet", import.meta.url));
+    await page.setInputFiles("#train-file", {
+      name: "penguins.parquet",
+      mimeType: "application/octet-stream",
+      buffer: parquet,
+    });
+    await page.waitForFunction(() =>
+      /penguins\.parquet: 344 rows × 9 columns/.test(document.getElementById("train-result")?.textContent ?? ""),
+    );
+    await page.selectOption("#train-target", "Species");
+    const kinds = (await rows()).map((r) => [r[0], r[1]]);
+    expect(kinds).toContainEqual(["observed", "date"]);
+    expect(kinds).toContainEqual(["tagged", "boolean"]);
+    await page.evaluate(() => {
+      (document.getElementById("train-result") as HTMLElement).dataset.state = "";
+    });
+    await page.click("#train-run");
+    await page.waitForSelector("#train-result[data-state='done'], #train-result[data-state='error']", {
+      timeout: 60_000,
+    });
+    expect(await page.getAttribute("#train-result", "data-state")).toBe("done");
+    expect(Number(await page.getAttribute("#train-result", "data-score"))).toBeGreaterThan(0.95);
+  });
+
   it("recommend: synthetic ratings train to near the noise floor on 2 threads, and a user gets 10 unseen items", async () => {
     await page.click("#tab-recommend");
     await page.selectOption("#recommend-threads", "2");

@@ -9,6 +9,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
   ".json": "application/json; charset=utf-8",
   ".csv": "text/csv; charset=utf-8",
@@ -32,6 +33,11 @@ const VENDOR: Record<string, string> = {
 const VENDOR_DIRS: Record<string, string> = {
   // hyparquet's browser entry: plain ES modules, no Node built-ins.
   "/vendor/hyparquet/": dirname(createRequire(import.meta.url).resolve("hyparquet/src/index.js")),
+  // Parquet's codecs (ZSTD, gzip, brotli, LZ4, snappy) and the two packages they import, which the
+  // page's import map names.
+  "/vendor/hyparquet-compressors/": dirname(createRequire(import.meta.url).resolve("hyparquet-compressors")),
+  "/vendor/fzstd/": join(dirname(dirname(createRequire(import.meta.url).resolve("fzstd"))), "esm"),
+  "/vendor/hysnappy/": dirname(createRequire(import.meta.url).resolve("hysnappy")),
 };
 
 /** The file a vendor URL names, or undefined. */
@@ -41,7 +47,7 @@ function vendorFile(path: string): string | undefined {
   for (const [prefix, folder] of Object.entries(VENDOR_DIRS)) {
     if (!path.startsWith(prefix)) continue;
     const rel = normalize(path.slice(prefix.length));
-    if (rel.startsWith("..") || rel.includes(`${sep}..`) || !rel.endsWith(".js")) return undefined;
+    if (rel.startsWith("..") || rel.includes(`${sep}..`) || !/\.m?js$/.test(rel)) return undefined;
     return join(folder, rel);
   }
   return undefined;

@@ -7,11 +7,12 @@ import { formatLadder, type LadderLoss, runGradientLadder } from "../bench/gradi
 import { DescentError } from "../errors.js";
 import { OPTIMIZER_NAMES } from "../optim/optimizer-spec.js";
 import { SCHEDULE_NAMES } from "../optim/schedules.js";
-import { DEFAULT_MAX_CATEGORIES } from "./column-plan.js";
+import { DEFAULT_MAX_CATEGORIES } from "../preprocess/column-plan.js";
 import { startDemoServer } from "./demo-server.js";
 import { formatDemoTable, runDiabetesDemo } from "./diabetes-demo.js";
 import { runExport } from "./export-command.js";
-import { type FitFlags, formatFitReport, runFit } from "./fit-command.js";
+import { type FitFlags, runFit } from "./fit-command.js";
+import { formatFitReport } from "./fit-report.js";
 import { formatLrFindReport, type LrFindFlags, runLrFind } from "./lr-find-command.js";
 import { machineInfo } from "./machine-info.js";
 import { relaunchUnderBudget } from "./memory-budget.js";

@@ -8,10 +8,11 @@ import { LinearSVM } from "../models/linear-svm.js";
 import { LogisticRegression } from "../models/logistic-regression.js";
 import { MLPClassifier } from "../models/mlp-classifier.js";
 import { MLPRegressor } from "../models/mlp-regressor.js";
+import { shellWord } from "../preprocess/column-plan.js";
 import type { Column } from "../table/column-table.js";
 import { type Preprocessing, preparePredictTable } from "./fit-data.js";
 import type { ModelBundle } from "./model-bundle.js";
-import { readTypedChunks, shellWord } from "./table-input.js";
+import { readTypedChunks } from "./table-input.js";
 
 /** Flags of `descent predict`. */
 export interface PredictFlags {

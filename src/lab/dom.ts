@@ -22,22 +22,17 @@ export async function parseCsvText(text: string): Promise<{ header: string[]; ro
 }
 
 /**
- * A Parquet file's rows as header and string cells (hyparquet's browser modules, served by the lab
- * server), so a dropped Parquet file feeds the same panels a CSV does.
+ * A Parquet file's rows as records (hyparquet's browser modules, served by the lab server): numbers,
+ * text, booleans, dates and nulls as hyparquet reads them, typed by the same rules as a CSV's.
  */
-export async function parseParquetFile(file: File): Promise<{ header: string[]; rows: string[][] }> {
+export async function parseParquetRecords(file: File): Promise<Array<Record<string, unknown>>> {
   const url = "/vendor/hyparquet/index.js";
   const mod = (await import(url)) as {
-    parquetMetadata: (b: ArrayBuffer) => { schema: Array<{ name: string }> };
-    parquetReadObjects: (o: { file: ArrayBuffer }) => Promise<Array<Record<string, unknown>>>;
+    parquetReadObjects: (o: { file: ArrayBuffer; compressors: unknown }) => Promise<Array<Record<string, unknown>>>;
   };
-  const buffer = await file.arrayBuffer();
-  const header = mod
-    .parquetMetadata(buffer)
-    .schema.slice(1)
-    .map((s) => s.name);
-  const objects = await mod.parquetReadObjects({ file: buffer });
-  return { header, rows: objects.map((o) => header.map((h) => String(o[h]))) };
+  const codecs = "/vendor/hyparquet-compressors/index.js";
+  const { compressors } = (await import(codecs)) as { compressors: unknown };
+  return mod.parquetReadObjects({ file: await file.arrayBuffer(), compressors });
 }
 
 /** Fills a definition list with (term, value) pairs; `bad` marks the values as an error. */

@@ -1,14 +1,18 @@
-import type { MatrixLike } from "../matrix.js";
+import type { Matrix } from "../matrix.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM } from "../models/linear-svm.js";
 import { LogisticRegression } from "../models/logistic-regression.js";
 import { StandardScaler } from "../models/standard-scaler.js";
+import { type ColumnFlags, type ColumnNote, planColumns } from "../preprocess/column-plan.js";
+import { typeRows } from "../table/column-builder.js";
+import { type ColumnTable, missingCount, type TableRecord, toColumnTable } from "../table/column-table.js";
+import { splitTarget } from "../table/target-column.js";
 import type { EpochInfo } from "../train/history.js";
 import type { OptimizerName, SgdOptions } from "../train/options.js";
 import { findLearningRate } from "../tuning/find-learning-rate.js";
 import { fitInWorker, type WorkerModelKind } from "../web/fit-in-worker.js";
 import { lineChart } from "./charts.js";
-import { byId, numberOf, parseCsvText, parseParquetFile, showPairs } from "./dom.js";
+import { byId, numberOf, parseCsvText, parseParquetRecords, showPairs } from "./dom.js";
 import { setupRateFinder } from "./rate-finder.js";
 import { drawCoefficients, drawConfusion, drawPredictedVsActual } from "./result-plots.js";
 
@@ -16,6 +20,15 @@ const TARGETS: Record<string, string> = { diabetes: "progression", breast_cancer
 const MODEL_FOR: Record<string, string> = { diabetes: "linear", breast_cancer: "logistic", iris: "logistic" };
 
 type Model = LinearRegression | LogisticRegression | LinearSVM;
+
+/** What the user picked for a column in the column list. */
+type Treatment = "auto" | "number" | "category" | "drop";
+
+/** The column flags of the treatments picked (auto columns are typed by their cells). */
+function flagsOf(treatments: ReadonlyMap<string, Treatment>): ColumnFlags {
+  const pick = (t: Treatment) => [...treatments].filter(([, v]) => v === t).map(([k]) => k);
+  return { categorical: pick("category"), numeric: pick("number") };
+}
 
 /** Wires the Train panel: dataset or dropped CSV, options, live curves, result and download. */
 export function setupTrainPanel(): void {
@@ -36,33 +49,95 @@ export function setupTrainPanel(): void {
   const diagnostic = byId("train-diagnostic", HTMLDivElement);
   const download = byId("train-download", HTMLAnchorElement);
   const drop = byId("train-drop", HTMLDivElement);
-  let table: { header: string[]; rows: string[][]; name: string } | null = null;
+  const columnList = byId("train-columns", HTMLTableElement);
+  let table: { data: ColumnTable; name: string } | null = null;
+  const treatments = new Map<string, Treatment>();
 
   const show = (pairs: Array<[string, string]>, bad = false): void => showPairs(result, pairs, bad);
-  const useTable = (t: { header: string[]; rows: string[][]; name: string }, preferred?: string): void => {
-    table = t;
+
+  /** The feature columns with their types, missing counts, treatment pickers and what the plan does. */
+  const renderColumns = (): void => {
+    const body = columnList.tBodies[0] as HTMLTableSectionElement;
+    if (table === null) return;
+    const features = table.data.columns.filter((c) => c.name !== target.value);
+    let notes: ColumnNote[] = [];
+    try {
+      notes = planColumns(
+        { columns: features.filter((c) => treatments.get(c.name) !== "drop"), rows: table.data.rows },
+        flagsOf(treatments),
+      ).notes;
+    } catch (err) {
+      show([["error", (err as Error).message]], true);
+    }
+    body.replaceChildren(
+      ...features.map((c) => {
+        const tr = document.createElement("tr");
+        tr.dataset.column = c.name;
+        const cell = (text: string, cls?: string) => {
+          const td = document.createElement("td");
+          td.textContent = text;
+          if (cls !== undefined) td.className = cls;
+          return td;
+        };
+        const select = document.createElement("select");
+        for (const t of ["auto", "number", "category", "drop"] as const) {
+          const o = document.createElement("option");
+          o.value = t;
+          o.textContent = t;
+          select.append(o);
+        }
+        select.value = treatments.get(c.name) ?? "auto";
+        select.addEventListener("change", () => {
+          treatments.set(c.name, select.value as Treatment);
+          renderColumns();
+        });
+        const pickCell = document.createElement("td");
+        pickCell.append(select);
+        const note =
+          treatments.get(c.name) === "drop" ? "left out" : (notes.find((n) => n.name === c.name)?.treatment ?? "");
+        tr.append(
+          cell(c.name),
+          cell(c.kind === "string" ? "text" : c.kind),
+          cell(String(missingCount(c))),
+          pickCell,
+          cell(note, "note"),
+        );
+        return tr;
+      }),
+    );
+  };
+
+  const useTable = (data: ColumnTable, name: string, preferred?: string): void => {
+    table = { data, name };
+    treatments.clear();
+    const names = data.columns.map((c) => c.name);
     target.replaceChildren(
-      ...t.header.map((h) => {
+      ...names.map((h) => {
         const o = document.createElement("option");
         o.value = h;
         o.textContent = h;
         return o;
       }),
     );
-    target.value = preferred ?? (t.header[t.header.length - 1] as string);
-    show([["data", `${t.name}: ${t.rows.length} rows × ${t.header.length} columns`]]);
+    target.value = preferred ?? (names[names.length - 1] as string);
+    show([["data", `${name}: ${data.rows} rows × ${names.length} columns`]]);
+    renderColumns();
   };
+  target.addEventListener("change", renderColumns);
   const loadBundled = async (name: string): Promise<void> => {
-    const text = await (await fetch(`/data/${name}.csv`)).text();
-    useTable({ ...(await parseCsvText(text)), name }, TARGETS[name]);
+    const { header, rows } = await parseCsvText(await (await fetch(`/data/${name}.csv`)).text());
+    useTable({ columns: typeRows(header, rows), rows: rows.length }, name, TARGETS[name]);
     model.value = MODEL_FOR[name] ?? "linear";
   };
   const loadFile = async (file: File): Promise<void> => {
     try {
-      const parsed = /\.parquet$/i.test(file.name)
-        ? await parseParquetFile(file)
-        : await parseCsvText(await file.text());
-      useTable({ ...parsed, name: file.name });
+      if (/\.parquet$/i.test(file.name)) {
+        const records = await parseParquetRecords(file);
+        useTable(toColumnTable(records as TableRecord[], file.name), file.name);
+      } else {
+        const { header, rows } = await parseCsvText(await file.text());
+        useTable({ columns: typeRows(header, rows), rows: rows.length }, file.name);
+      }
       dataset.value = "file";
     } catch (err) {
       show([["error", (err as Error).message]], true);
@@ -88,26 +163,22 @@ export function setupTrainPanel(): void {
     if (f !== undefined) void loadFile(f);
   });
 
-  /** The table as training data and the options the controls set (throws naming a bad cell). */
+  /**
+   * The table as training data and the options the controls set: the target taken out, the
+   * columns planned as the list says (text one-hot, missing cells imputed, dates expanded, as
+   * descent fit does), then standardised when asked.
+   */
   const prepare = () => {
     const t = table;
     if (t === null) throw new Error("no data loaded");
-    const ti = t.header.indexOf(target.value);
-    const features = t.header.filter((_, i) => i !== ti);
-    const X = t.rows.map((r, line) =>
-      r
-        .filter((_, i) => i !== ti)
-        .map((cell, j) => {
-          const v = Number(cell);
-          if (cell === "" || !Number.isFinite(v))
-            throw new Error(`line ${line + 2}, column '${features[j]}': '${cell}' is not a number`);
-          return v;
-        }),
-    );
     const regression = model.value === "linear";
-    const yRaw = t.rows.map((r) => r[ti] as string);
-    const y = regression || yRaw.every((v) => Number.isFinite(Number(v))) ? yRaw.map(Number) : yRaw;
-    const Z: MatrixLike = scale.checked ? new StandardScaler().fitTransform(X) : X;
+    const kept = { columns: t.data.columns.filter((c) => treatments.get(c.name) !== "drop"), rows: t.data.rows };
+    const split = splitTarget(kept, target.value, regression, t.name);
+    const plan = planColumns(split.X, flagsOf(treatments));
+    const y = plan.keptRows === null ? split.y : plan.keptRows.map((r) => split.y[r] as number | string);
+    const features = plan.preprocessor.getFeatureNamesOut();
+    const raw = plan.preprocessor.transform(plan.table);
+    const Z: Matrix = scale.checked ? new StandardScaler().fitTransform(raw) : raw;
     const batchText = batch.value.trim();
     const options: SgdOptions = {
       optimizer: optimizer.value as OptimizerName,

@@ -1,4 +1,4 @@
-// What `descent fit` does with each column of a table as it comes: numbers imputed, dates
+// What `descent fit` (and the lab's Train tab) does with each column of a table as it comes: numbers imputed, dates
 // expanded, text one-hot encoded (wide columns capped), empty columns left out; the flags
 // --categorical, --numeric and --impute override. The plan is a fitted ColumnTransformer (saved in
 // the model, so predict and the ONNX export repeat it) and one note per column for the report.
@@ -17,9 +17,16 @@ import {
   missingCount,
   takeRows,
 } from "../table/column-table.js";
-import { shellWord } from "./table-input.js";
 
-/** The column flags of `descent fit`. */
+/**
+ * A word as a shell reads it back: as it is when it is plain, else in single quotes (so a hint
+ * such as --drop 'Beak Length (mm)' pastes without a syntax error).
+ */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9_.,:/=+@%-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+/** The column flags of `descent fit` (and the lab's column list). */
 export interface ColumnFlags {
   /** Columns read as categories (one-hot) whatever they hold. */
   categorical?: string[];
