@@ -14,6 +14,7 @@ import { formatGemmBench, formatMlpBench, runGemmBench, runMlpBench } from "./ml
 import { tfjsGradientPeer } from "./peers/tfjs.js";
 import { formatSgdPeers, runSgdPeers } from "./sgd-peers.js";
 import { formatShuffleStudy, runShuffleStudy } from "./shuffle-study.js";
+import { formatTableReadBench, runTableReadBench } from "./table-read.js";
 
 // Compiled to build/tsc/bench/: the .wasm builds are in build/.
 setWasmLocation(new URL("../../", import.meta.url));
@@ -58,6 +59,7 @@ async function mlpSection(): Promise<{
 /** Section 8: data in and training across processes (also alone, `npm run bench -- --io`). */
 async function ioSection(): Promise<{
   reads: Awaited<ReturnType<typeof runReadBench>>;
+  tables: Awaited<ReturnType<typeof runTableReadBench>>;
   shards: Awaited<ReturnType<typeof runShardBench>>;
 }> {
   const rows = quick ? 200_000 : 1_000_000;
@@ -67,6 +69,16 @@ async function ioSection(): Promise<{
   console.log("   each read in a fresh process (median of 3): seconds, rows/s, peak RSS of that process.\n");
   const reads = await runReadBench(rows, quick ? 1 : 3);
   console.log(formatReadBench(reads));
+  const tableRows = quick ? 300_000 : 3_000_000;
+  console.log(
+    `\n   A table as it comes: ${tableRows.toLocaleString("en")} rows of a ZSTD Parquet file written by DuckDB (a timestamp, two numbers,`,
+  );
+  console.log(
+    "   two text columns of ~230 airport codes each), read in a fresh process (median of 3) by descent and by DuckDB's own reader.\n",
+  );
+  const tables = await runTableReadBench(tableRows, quick ? 1 : 3);
+  console.log(`   file: ${tables.megabytes.toFixed(1)} MB\n`);
+  console.log(formatTableReadBench(tables.rows));
   console.log(
     "\n   Full-batch training across processes: 200,000 × 20 rows in shards, one `descent worker` process each,",
   );
@@ -75,7 +87,7 @@ async function ioSection(): Promise<{
   );
   const shards = await runShardBench(200_000, 20);
   console.log(formatShardBench(shards));
-  return { reads, shards };
+  return { reads, tables, shards };
 }
 
 if (mlpOnly) {

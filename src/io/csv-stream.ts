@@ -303,12 +303,7 @@ export async function* readCsvChunks(path: string, layout: CsvLayout, chunkRows:
           }
           for (let j = 0; j < d; j++) {
             const col = featureIdx[j] as number;
-            X[rows * d + j] = numberCell(
-              cells[col] as string,
-              line,
-              header[col] as string,
-              ` (drop a non-numeric column with --drop ${header[col]})`,
-            );
+            X[rows * d + j] = numberCell(cells[col] as string, line, header[col] as string);
           }
         }
         if (targetIdx >= 0 && !Number.isNaN(targetValue)) y.push(targetValue);

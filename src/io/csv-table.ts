@@ -168,8 +168,12 @@ export function concatTables(parts: readonly ColumnTable[]): ColumnTable {
   const rows = parts.reduce((s, p) => s + p.rows, 0);
   const columns = first.columns.map((c, j) => {
     if (c.kind === "string") {
-      const values: Array<string | null> = [];
-      for (const p of parts) for (const v of (p.columns[j] as typeof c).values) values.push(v);
+      const values: Array<string | null> = new Array(rows);
+      let at = 0;
+      for (const p of parts) {
+        const v = (p.columns[j] as typeof c).values;
+        for (let i = 0; i < v.length; i++) values[at++] = v[i] ?? null;
+      }
       return { ...c, values };
     }
     const values = new Float64Array(rows);

@@ -39,8 +39,18 @@ interface ParquetSource {
   file: ParquetFile;
   meta: ParquetMeta;
   names: string[];
+  /** Columns holding dates or timestamps (read as epoch milliseconds). */
+  dates: Set<string>;
   compressors: Compressors;
 }
+
+/** Dates and timestamps as epoch milliseconds (numbers), not a Date object a cell. */
+const PARSERS = {
+  timestampFromMilliseconds: (v: bigint) => Number(v),
+  timestampFromMicroseconds: (v: bigint) => Number(v) / 1e3,
+  timestampFromNanoseconds: (v: bigint) => Number(v) / 1e6,
+  dateFromDays: (d: number) => d * 86_400_000,
+};
 
 async function openParquet(path: string): Promise<ParquetSource> {
   const hyparquet = await import("hyparquet");
@@ -49,13 +59,22 @@ async function openParquet(path: string): Promise<ParquetSource> {
   const meta = await hyparquet.parquetMetadataAsync(file);
   // Top-level columns only: nested fields are not features.
   const names: string[] = [];
+  const dates = new Set<string>();
   let i = 1;
   while (i < meta.schema.length) {
-    const s = meta.schema[i] as { name: string; num_children?: number };
+    const s = meta.schema[i] as {
+      name: string;
+      num_children?: number;
+      logical_type?: { type?: string };
+      converted_type?: string;
+    };
     names.push(s.name);
+    const logical = s.logical_type?.type;
+    if (logical === "TIMESTAMP" || logical === "DATE" || /^(DATE|TIMESTAMP_)/.test(s.converted_type ?? ""))
+      dates.add(s.name);
     i += 1 + (s.num_children ?? 0);
   }
-  return { hyparquet, file, meta, names, compressors: compressors as Compressors };
+  return { hyparquet, file, meta, names, dates, compressors: compressors as Compressors };
 }
 
 /** The columns to read: those `options` asks for (checked against the file), in file order. */
@@ -73,40 +92,61 @@ function pickColumns(names: readonly string[], options: TableFileOptions, path: 
  */
 async function parquetRows(src: ParquetSource, columns: string[], first: number, rows: number): Promise<ColumnTable> {
   const { hyparquet, file, meta, compressors } = src;
-  const numeric: Array<Float64Array | null> = columns.map(() => new Float64Array(rows));
-  const cells: Array<unknown[] | null> = columns.map(() => null);
+  // Per column: the page data as hyparquet hands it over when one chunk covers the rows asked for
+  // (the usual case: no copy), else the cells gathered into an array.
+  const data: Array<ArrayLike<unknown> | null> = columns.map(() => null);
   await hyparquet.parquetRead({
     file,
     metadata: meta,
     columns,
     compressors,
+    parsers: PARSERS,
     rowStart: first,
     rowEnd: first + rows,
     onChunk: ({ columnName, columnData, rowStart }) => {
       const at = columns.indexOf(columnName);
       if (at < 0) return;
-      const typed =
-        columnData instanceof Float64Array || columnData instanceof Float32Array || columnData instanceof Int32Array;
-      let num = numeric[at] ?? null;
-      if (!typed && num !== null) {
-        cells[at] = Array.from(num);
-        numeric[at] = null;
-        num = null;
+      if (data[at] === null && rowStart === first && columnData.length === rows) {
+        data[at] = columnData;
+        return;
       }
-      const out = num ?? (cells[at] as unknown[]);
+      let out = data[at];
+      if (out === null || !Array.isArray(out)) {
+        const cells: unknown[] = new Array(rows).fill(null);
+        if (out !== null) for (let r = 0; r < rows; r++) cells[r] = out[r];
+        data[at] = cells;
+        out = cells;
+      }
+      const cells = out as unknown[];
       for (let i = 0; i < columnData.length; i++) {
         const r = rowStart + i - first;
-        if (r >= 0 && r < rows) out[r] = columnData[i] as number;
+        if (r >= 0 && r < rows) cells[r] = columnData[i];
       }
     },
   });
   return {
     rows,
     columns: columns.map((name, j): Column => {
-      const num = numeric[j];
-      return num !== null && num !== undefined
-        ? { kind: "number", name, values: num }
-        : columnOfCells(name, cells[j] as unknown[]);
+      const v = data[j] ?? new Array(rows).fill(null);
+      if (src.dates.has(name)) {
+        const values = new Float64Array(rows);
+        for (let r = 0; r < rows; r++) {
+          const x = v[r];
+          values[r] =
+            typeof x === "number"
+              ? x
+              : x instanceof Date
+                ? x.getTime()
+                : typeof x === "bigint"
+                  ? Number(x)
+                  : Number.NaN;
+        }
+        return { kind: "date", name, values };
+      }
+      if (v instanceof Float64Array) return { kind: "number", name, values: v };
+      if (v instanceof Float32Array || v instanceof Int32Array)
+        return { kind: "number", name, values: Float64Array.from(v) };
+      return columnOfCells(name, v);
     }),
   };
 }
