@@ -267,3 +267,45 @@ describe("SimpleImputer's median", () => {
     }
   });
 });
+
+describe("the README's Real tables example", () => {
+  it("trains on the penguins records and predicts a label per row, with an ONNX graph", async () => {
+    const t = await readCsvTable("data/penguins.csv");
+    const col = (name: string) => t.columns.find((c) => c.name === name)?.values as ArrayLike<unknown>;
+    const penguins = Array.from({ length: t.rows }, (_, i) => ({
+      island: col("Island")[i] as string,
+      bill: Number.isNaN(col("Beak Length (mm)")[i]) ? null : (col("Beak Length (mm)")[i] as number),
+      flipper: Number.isNaN(col("Flipper Length (mm)")[i]) ? null : (col("Flipper Length (mm)")[i] as number),
+      sex: col("Sex")[i] as string | null,
+      species: col("Species")[i] as string,
+    }));
+    const model = makePipeline(
+      new ColumnTransformer([
+        [
+          "num",
+          makePipeline(new SimpleImputer({ strategy: "median" }), new StandardScaler()),
+          makeColumnSelector({ dtypeInclude: "number" }),
+        ],
+        [
+          "cat",
+          makePipeline(new SimpleImputer({ strategy: "mostFrequent" }), new OneHotEncoder({ handleUnknown: "ignore" })),
+          ["island", "sex"],
+        ],
+      ]),
+      new LogisticRegression(),
+    );
+    const X = penguins.map(({ species: _, ...rest }) => rest);
+    await model.fit(
+      X,
+      penguins.map((p) => p.species),
+    );
+    expect(
+      model.score(
+        X,
+        penguins.map((p) => p.species),
+      ),
+    ).toBeGreaterThan(0.95);
+    expect(model.predict([{ island: "Dream", bill: 41, flipper: 190, sex: null }])).toEqual(["Adelie"]);
+    expect(model.toONNX().length).toBeGreaterThan(100);
+  });
+});

@@ -5,6 +5,7 @@ import {
   type ColumnKind,
   type ColumnTable,
   columnNames,
+  conformKinds,
   matrixColumns,
   selectColumns,
   type TableLike,
@@ -97,6 +98,8 @@ export class ColumnTransformer implements TableStep {
   /** Names of the columns seen at fit; null before fit. */
   featureNamesIn: string[] | null = null;
   private fitted: FittedPart[] | null = null;
+  /** Kinds of the columns seen at fit, by name (a column with no value at transform takes its kind). */
+  private kindsIn = new Map<string, ColumnKind>();
 
   constructor(transformers: readonly ColumnPart[], options: ColumnTransformerOptions = {}) {
     if (!Array.isArray(transformers) || transformers.length === 0)
@@ -179,6 +182,7 @@ export class ColumnTransformer implements TableStep {
       }
     this.fitted = fitted;
     this.featureNamesIn = columnNames(t);
+    this.kindsIn = new Map(t.columns.map((c) => [c.name, c.kind]));
   }
 
   /** Learns every part from X. */
@@ -228,7 +232,8 @@ export class ColumnTransformer implements TableStep {
   }
 
   /** Writes every part's output for t into out (row-major, `stride` a row) from column `offset`. */
-  transformInto(t: ColumnTable, out: FloatOutput, stride: number, offset: number): void {
+  transformInto(table: ColumnTable, out: FloatOutput, stride: number, offset: number): void {
+    const t = conformKinds(table, this.kindsIn);
     let at = offset;
     for (const p of this.parts()) {
       const sub = this.columnsOf(t, p.columns, p.name);
@@ -267,6 +272,7 @@ export class ColumnTransformer implements TableStep {
       remainder: this.remainder,
       verboseFeatureNamesOut: this.verboseFeatureNamesOut,
       featureNamesIn: this.featureNamesIn,
+      featureKinds: Object.fromEntries(this.kindsIn),
       parts: this.parts().map((p) => ({
         name: p.name,
         step: p.step === "passthrough" ? "passthrough" : p.step.toJSON(),
@@ -301,6 +307,10 @@ export class ColumnTransformer implements TableStep {
     );
     ct.fitted = fitted;
     ct.featureNamesIn = readStrings(o, "featureNamesIn");
+    const kinds = field(o, "featureKinds");
+    if (kinds !== null && typeof kinds === "object" && !Array.isArray(kinds))
+      for (const [name, kind] of Object.entries(kinds))
+        if (["number", "string", "boolean", "date"].includes(kind as string)) ct.kindsIn.set(name, kind as ColumnKind);
     return ct;
   }
 }

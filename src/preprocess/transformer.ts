@@ -5,8 +5,10 @@
 import { DescentError } from "../errors.js";
 import type { Matrix } from "../matrix.js";
 import {
+  type ColumnKind,
   type ColumnTable,
   columnNames,
+  conformKinds,
   matrixColumns,
   sliceRows,
   type TableLike,
@@ -99,6 +101,8 @@ export function notFitted(kind: string): DescentError {
 export abstract class ColumnTransformerBase implements TableTransformer {
   /** Names of the columns seen at fit (x0, x1, … for a matrix); null before fit. */
   featureNamesIn: string[] | null = null;
+  /** Kinds of the columns seen at fit, by name. */
+  private kindsIn = new Map<string, ColumnKind>();
 
   /** Learns from typed columns (already checked to be non-empty). */
   protected abstract learn(t: ColumnTable): void;
@@ -124,6 +128,7 @@ export abstract class ColumnTransformerBase implements TableTransformer {
   fitTable(t: ColumnTable): void {
     this.learn(t);
     this.featureNamesIn = columnNames(t);
+    this.kindsIn = new Map(t.columns.map((c) => [c.name, c.kind]));
   }
 
   transform(X: TableLike): Matrix {
@@ -162,7 +167,7 @@ export abstract class ColumnTransformerBase implements TableTransformer {
   protected checked(X: TableLike): ColumnTable {
     const seen = this.featureNamesIn;
     if (seen === null) throw notFitted(this.kind);
-    const t = toColumnTable(X);
+    const t = conformKinds(toColumnTable(X), this.kindsIn);
     if (t.columns.length !== seen.length)
       throw new DescentError(
         "E_SHAPE",

@@ -381,3 +381,21 @@ export function sliceRows(t: ColumnTable, from: number, to: number): ColumnTable
     ),
   };
 }
+
+/**
+ * t with each column whose kind differs from the one `kinds` names for it but which holds no value
+ * (every cell missing, as in a record with a null) made a missing column of that kind: one row to
+ * predict with a null types its column as numbers, whatever the column held at fit.
+ */
+export function conformKinds(t: ColumnTable, kinds: ReadonlyMap<string, ColumnKind>): ColumnTable {
+  let changed = false;
+  const columns = t.columns.map((c): Column => {
+    const want = kinds.get(c.name);
+    if (want === undefined || want === c.kind || missingCount(c) < t.rows) return c;
+    changed = true;
+    return want === "string"
+      ? { kind: "string", name: c.name, values: new Array<string | null>(t.rows).fill(null) }
+      : ({ kind: want, name: c.name, values: new Float64Array(t.rows).fill(Number.NaN) } as Column);
+  });
+  return changed ? { columns, rows: t.rows } : t;
+}
