@@ -11,14 +11,7 @@ import {
   type TableLike,
   toColumnTable,
 } from "../table/column-table.js";
-import {
-  type FloatOutput,
-  isTableStep,
-  notFitted,
-  stepFromJSON,
-  type TableStep,
-  transformBlocked,
-} from "./transformer.js";
+import { type FloatOutput, isTableStep, notFitted, outputMatrix, stepFromJSON, type TableStep } from "./transformer.js";
 
 /** A function choosing columns by what they hold (see makeColumnSelector). */
 export type ColumnSelector = (t: ColumnTable) => string[];
@@ -245,11 +238,7 @@ export class ColumnTransformer implements TableStep {
 
   /** X transformed, as a float64 row-major Matrix. */
   transform(X: TableLike): Matrix {
-    const t = toColumnTable(X);
-    const cols = this.nFeaturesOut;
-    const data = new Float64Array(t.rows * cols);
-    transformBlocked(this, t, data, cols, 0);
-    return { data, rows: t.rows, cols };
+    return outputMatrix(this, toColumnTable(X));
   }
 
   /** fit(X) then transform(X). */

@@ -15,10 +15,10 @@ import { preprocessingOnnx } from "./preprocess-onnx.js";
 import {
   type FloatOutput,
   isTableStep,
+  outputMatrix,
   registerStep,
   stepFromJSON,
   type TableStep,
-  transformBlocked,
 } from "./transformer.js";
 
 /**
@@ -113,15 +113,7 @@ export class Pipeline implements TableStep {
       step.fitTable(cur);
       if (i < ts.length - 1) cur = step.transformTable(cur);
     }
-    return ts.length === 0 ? cur : this.lastOutput(cur, ts.at(-1) as TableStep);
-  }
-
-  /** The last transformer's output for its input t, as a new float64 matrix. */
-  private lastOutput(t: ColumnTable, step: TableStep): Matrix {
-    const cols = step.nFeaturesOut;
-    const data = new Float64Array(t.rows * cols);
-    transformBlocked(step, t, data, cols, 0);
-    return { data, rows: t.rows, cols };
+    return ts.length === 0 ? cur : outputMatrix(ts.at(-1) as TableStep, cur);
   }
 
   /** X through every transformer: the matrix the estimator reads. */
@@ -130,7 +122,7 @@ export class Pipeline implements TableStep {
     let cur = toColumnTable(X);
     if (ts.length === 0) return asMatrix(cur);
     for (let i = 0; i < ts.length - 1; i++) cur = (ts[i] as TableStep).transformTable(cur);
-    return this.lastOutput(cur, ts.at(-1) as TableStep);
+    return outputMatrix(ts.at(-1) as TableStep, cur);
   }
 
   /**

@@ -132,11 +132,7 @@ export abstract class ColumnTransformerBase implements TableTransformer {
   }
 
   transform(X: TableLike): Matrix {
-    const t = this.checked(X);
-    const cols = this.nFeaturesOut;
-    const data = new Float64Array(t.rows * cols);
-    transformBlocked(this, t, data, cols, 0);
-    return { data, rows: t.rows, cols };
+    return outputMatrix(this, this.checked(X));
   }
 
   fitTransform(X: TableLike, y?: unknown): Matrix {
@@ -200,4 +196,12 @@ export function transformBlocked(
     const to = Math.min(t.rows, from + BLOCK_ROWS);
     step.transformInto(sliceRows(t, from, to), out.subarray(from * stride, to * stride), stride, offset);
   }
+}
+
+/** A step's output for t as a new float64 row-major matrix (written block by block). */
+export function outputMatrix(step: TableStep, t: ColumnTable): Matrix {
+  const cols = step.nFeaturesOut;
+  const data = new Float64Array(t.rows * cols);
+  transformBlocked(step, t, data, cols, 0);
+  return { data, rows: t.rows, cols };
 }
