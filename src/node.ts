@@ -1,4 +1,6 @@
 // Node-only parts of the library (`import … from "descent/node"`): they start processes.
 export { runWorker, type WorkerFlags } from "./cli/worker-command.js";
+export { toArrowTable } from "./io/arrow-table.js";
 export { type CsvTableOptions, readCsvTable, readCsvTableChunks } from "./io/csv-table.js";
+export { readTable, type TableRead } from "./io/read-table.js";
 export { WorkerProcess } from "./parallel/worker-process.js";

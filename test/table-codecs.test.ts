@@ -47,3 +47,20 @@ describe.each(["none", "snappy", "gzip", "brotli", "zstd", "lz4", "arrow"])("pen
     expect(dropped.columns.map((c) => c.name)).toEqual(csv.columns.slice(1).map((c) => c.name));
   });
 });
+
+describe("readTable: a file as an Apache Arrow Table", () => {
+  it("keeps every column's type and its missing cells as nulls, and reads back as the same typed columns", async () => {
+    const { readTable } = await import("../src/io/read-table.js");
+    const { toColumnTable } = await import("../src/table/column-table.js");
+    const direct = await readTableFileTable(fixture("penguins-zstd.parquet"));
+    const arrow = await readTable(fixture("penguins-zstd.parquet"));
+    expect(arrow.numRows).toBe(344);
+    expect(arrow.getChild("Sex")?.nullCount).toBe(10);
+    expect(arrow.getChild("Beak Length (mm)")?.nullCount).toBe(2);
+    const back = toColumnTable(arrow as unknown as Parameters<typeof toColumnTable>[0]);
+    expect(back.columns.map((c) => [c.name, c.kind])).toEqual(direct.columns.map((c) => [c.name, c.kind]));
+    back.columns.forEach((c, j) => {
+      sameColumn(c, direct.columns[j]);
+    });
+  });
+});

@@ -4,6 +4,7 @@
 import { DescentError } from "../errors.js";
 import type { CsvChunk } from "../io/csv-stream.js";
 import { concatTables, csvByteRanges, readCsvTableChunks } from "../io/csv-table.js";
+import { readTypedChunks, readTypedTable, type TableRead } from "../io/read-table.js";
 import { isTableFile, parquetRowGroups, readParquetRows } from "../io/table-file.js";
 import {
   type ColumnFlags,
@@ -16,7 +17,6 @@ import type { ColumnTransformer } from "../preprocess/column-transformer.js";
 import { type Column, type ColumnKind, type ColumnTable, missingCount, sliceRows } from "../table/column-table.js";
 import { splitTarget } from "../table/target-column.js";
 import { Prng } from "../train/prng.js";
-import { readTypedChunks, readTypedTable, type TableRead } from "./table-input.js";
 
 /** What a model file keeps to repeat the preprocessing at predict and in the ONNX export. */
 export interface Preprocessing {

@@ -2,6 +2,7 @@ import { rename, writeFile } from "node:fs/promises";
 import { stringify } from "csv-stringify/sync";
 import { DescentError } from "../errors.js";
 import { type CsvChunk, readCsvChunks } from "../io/csv-stream.js";
+import { readTypedChunks } from "../io/read-table.js";
 import { isTableFile, readTableFile } from "../io/table-file.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM } from "../models/linear-svm.js";
@@ -12,7 +13,6 @@ import { shellWord } from "../preprocess/column-plan.js";
 import type { Column } from "../table/column-table.js";
 import { type Preprocessing, preparePredictTable } from "./fit-data.js";
 import type { ModelBundle } from "./model-bundle.js";
-import { readTypedChunks } from "./table-input.js";
 
 /** Flags of `descent predict`. */
 export interface PredictFlags {
