@@ -36,7 +36,9 @@ export async function runExport(modelPath: string, out: string, float32: boolean
       dtype,
       scaler: scaler === null ? null : { mean: scaler.mean as Float64Array, scale: scaler.scale as Float64Array },
       prelude:
-        preprocessing === null ? null : preprocessingOnnx(preprocessing.preprocessor, onnxColumns(preprocessing)),
+        preprocessing === null
+          ? null
+          : preprocessingOnnx(preprocessing.preprocessor, onnxColumns(preprocessing), dtype),
     });
     name = model.constructor.name;
     scaled = scaler !== null;

@@ -239,7 +239,7 @@ export class Pipeline implements TableStep {
     if (this.inputColumns === null) throw new DescentError("E_STATE", "Pipeline is not fitted yet: call fit first");
     const ts = this.transformers;
     const pre = ts.length === 1 ? (ts[0] as TableStep) : new Pipeline(this.steps.filter(([, s]) => isTableStep(s)));
-    return est.toONNX({ ...options, prelude: preprocessingOnnx(pre, this.inputColumns) });
+    return est.toONNX({ ...options, prelude: preprocessingOnnx(pre, this.inputColumns, options.dtype) });
   }
 
   /** A versioned JSON snapshot of every step (fitted state included). */

@@ -240,15 +240,35 @@ function stepBlocks(step: TableStep | "passthrough", blocks: Block[], g: Graph):
 }
 
 /**
- * The prelude of a fitted preprocessing step: graph inputs named as `columns` (each with the kind
- * the step reads it as), output "X" (double, N × nFeaturesOut).
+ * The prelude of a fitted preprocessing step, output "X_prepared" (double, N × nFeaturesOut). Its
+ * inputs: when every column is numeric (numbers, booleans), one input "X" (N × columns, in `dtype`,
+ * NaN missing), as the models' own graphs take; otherwise one input per column, named as
+ * `columns` (text as strings, '' missing; the rest double, NaN missing), each N × 1.
  */
 export function preprocessingOnnx(
   step: TableStep,
   columns: ReadonlyArray<{ name: string; kind: ColumnKind }>,
+  dtype: "float64" | "float32" = "float64",
 ): OnnxPrelude {
   const g = new Graph();
-  const input = new Map(columns.map((c) => [c.name, { name: c.name, width: 1, text: c.kind === "string" } as Block]));
+  // All numeric (numbers, booleans): one input X, rows × columns, as the models' own graphs take,
+  // each column a slice of it. Otherwise one input per column.
+  const matrixInput = columns.every((c) => c.kind === "number" || c.kind === "boolean");
+  // A float32 graph's X is float32; the preprocessing computes in float64.
+  const raw = matrixInput && dtype === "float32" ? g.op("Cast", ["X"], { to: OnnxType.double }) : "X";
+  const input = new Map(
+    columns.map((c, j) => {
+      if (!matrixInput) return [c.name, { name: c.name, width: 1, text: c.kind === "string" } as Block];
+      const at = g.constant([j], [1], OnnxType.int64);
+      const slice = g.op("Slice", [
+        raw,
+        at,
+        g.constant([j + 1], [1], OnnxType.int64),
+        g.constant([1], [1], OnnxType.int64),
+      ]);
+      return [c.name, { name: slice, width: 1, text: false } as Block];
+    }),
+  );
   const blockOf = (name: string): Block =>
     input.get(name) ?? refuse(`the preprocessing reads column '${name}', not an input`);
   let parts: Block[];
@@ -261,16 +281,18 @@ export function preprocessingOnnx(
       g,
     );
   if (widthOf(parts) !== step.nFeaturesOut) refuse("the exported preprocessing does not give every output column");
-  g.nodes.push({ op: "Concat", inputs: parts.map((b) => b.name), outputs: ["X"], attributes: { axis: 1 } });
+  g.nodes.push({ op: "Concat", inputs: parts.map((b) => b.name), outputs: ["X_prepared"], attributes: { axis: 1 } });
   return {
     nodes: g.nodes,
     initializers: g.inits,
-    inputs: columns.map((c) => ({
-      name: c.name,
-      type: c.kind === "string" ? OnnxType.string : OnnxType.double,
-      shape: ["N", 1],
-    })),
-    output: "X",
+    inputs: matrixInput
+      ? [{ name: "X", type: dtype === "float32" ? OnnxType.float : OnnxType.double, shape: ["N", columns.length] }]
+      : columns.map((c) => ({
+          name: c.name,
+          type: c.kind === "string" ? OnnxType.string : OnnxType.double,
+          shape: ["N", 1],
+        })),
+    output: "X_prepared",
     opsets: { "ai.onnx.ml": 2 },
   };
 }
