@@ -397,6 +397,8 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
       bucketRows: f.shuffleBuffer ?? Math.max(1024, Math.floor(budget / 4 / 3 / (width * 8))),
       writeBytes: Math.floor(budget / 16),
       regression,
+      onProgress: (done: number, objective: number, learningRate: number) =>
+        progress.running(done, objective, learningRate),
       onEpoch: (e: number, objective: number, learningRate: number) => {
         epochs = e;
         progress.update({

@@ -39,6 +39,8 @@ export interface StreamTraining {
   regression: boolean;
   /** Called after each epoch with the epoch's running objective (mean over its rows) and the last rate. */
   onEpoch(epoch: number, objective: number, learningRate: number): void;
+  /** Called after each bucket with the epoch's running objective over its rows so far. */
+  onProgress?(epochsDone: number, objective: number, learningRate: number): void;
 }
 
 /** Whether row r of a chunk starting at row `first` is held out for validation. */
@@ -201,6 +203,7 @@ export async function trainOnBuckets(
         sum += loss * m.rows;
         count += m.rows;
       }
+      t.onProgress?.(e - 1, sum / Math.max(1, count), model.history.learningRate.at(-1) ?? Number.NaN);
     }
     t.onEpoch(e, count > 0 ? sum / count : Number.NaN, model.history.learningRate.at(-1) ?? Number.NaN);
   }

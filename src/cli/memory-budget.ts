@@ -27,7 +27,7 @@ const HEAP_SET = "DESCENT_HEAP_LIMITED";
  * collects; under the limit it collects sooner, and the peak stays near the budget. Returns the
  * child's exit code, or null when this process is to run the command itself (no --memory, an
  * unreadable size left for the command to report, or already the child). A child that still runs
- * out of heap exits with a clear E_MEMORY line rather than V8's report.
+ * out of heap is followed by one line saying to raise --memory (after V8's own report).
  */
 export async function relaunchUnderBudget(argv: readonly string[]): Promise<number | null> {
   if (process.env[HEAP_SET] !== undefined || argv[2] !== "fit") return null;
@@ -42,26 +42,29 @@ export async function relaunchUnderBudget(argv: readonly string[]): Promise<numb
   }
   const heapMb = Math.ceil(budget / 2 ** 20) + 64;
   const { spawn } = await import("node:child_process");
+  // stdio inherited: the child draws its progress bar on this terminal.
   const child = spawn(
     process.execPath,
     [...process.execArgv, `--max-old-space-size=${heapMb}`, "--max-semi-space-size=4", ...argv.slice(1)],
-    { stdio: ["inherit", "inherit", "pipe"], env: { ...process.env, [HEAP_SET]: "1" } },
+    { stdio: "inherit", env: { ...process.env, [HEAP_SET]: "1" } },
   );
-  let stderr = "";
-  child.stderr.on("data", (b: Buffer) => {
-    const text = b.toString();
-    // V8's out-of-memory report is replaced by one line below; everything else passes through.
-    if (/heap limit|JavaScript heap out of memory|FATAL ERROR|^\s*\d+: 0x|<--- /m.test(text)) stderr += text;
-    else process.stderr.write(b);
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const onInt = forward("SIGINT");
+  const onTerm = forward("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on("close", (c, sig) => resolve({ code: c, signal: sig }));
   });
-  const code = await new Promise<number>((resolve) => {
-    child.on("close", (c, signal) => resolve(c ?? (signal === null ? 1 : 128 + 6)));
-  });
-  if (code !== 0 && /heap/i.test(stderr)) {
+  process.off("SIGINT", onInt);
+  process.off("SIGTERM", onTerm);
+  // V8 aborts a process that runs out of heap (SIGABRT, or exit code 134).
+  if (signal === "SIGABRT" || code === 134) {
     process.stderr.write(
       `descent: the fit needed more memory than --memory ${text} allows (a ${heapMb} MB heap); raise --memory\n`,
     );
     return 1;
   }
-  return code;
+  if (signal !== null) return 128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1);
+  return code ?? 1;
 }

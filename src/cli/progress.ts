@@ -4,6 +4,11 @@ import type { EpochInfo } from "../train/history.js";
 /** Reports training progress: a bar on a terminal, a few plain lines otherwise, nothing when quiet. */
 export interface ProgressReporter {
   update(info: EpochInfo): void;
+  /**
+   * Within an epoch (after `done` whole epochs): the epoch's running objective so far. The bar
+   * shows it; plain lines wait for the epoch's end.
+   */
+  running(done: number, loss: number, learningRate: number): void;
   stop(): void;
 }
 
@@ -18,7 +23,7 @@ function validation(info: EpochInfo): string {
 
 /** A reporter on stderr for `total` epochs. */
 export function progressReporter(total: number, mode: "bar" | "lines" | "quiet"): ProgressReporter {
-  if (mode === "quiet") return { update: () => undefined, stop: () => undefined };
+  if (mode === "quiet") return { update: () => undefined, running: () => undefined, stop: () => undefined };
   if (mode === "lines") {
     const every = Math.max(1, Math.ceil(total / 20));
     return {
@@ -29,12 +34,17 @@ export function progressReporter(total: number, mode: "bar" | "lines" | "quiet")
           );
         }
       },
+      running: () => undefined,
       stop: () => undefined,
     };
   }
   // Started on the first epoch, so a fit that fails while reading its input draws no bar.
   let bar: cliProgress.SingleBar | null = null;
-  return {
+  const reporter: ProgressReporter = {
+    running(done, loss, learningRate) {
+      reporter.update({ epoch: done, loss, gradNorm: Number.NaN, learningRate, ms: 0 });
+      bar?.update(done, { loss: `${fmt(loss)} (this epoch so far)` });
+    },
     update(info) {
       if (bar === null) {
         bar = new cliProgress.SingleBar(
@@ -55,4 +65,5 @@ export function progressReporter(total: number, mode: "bar" | "lines" | "quiet")
       bar = null;
     },
   };
+  return reporter;
 }
