@@ -110,6 +110,17 @@ describe("bad inputs through every estimator", () => {
     for (const [f, pattern] of cases) await expectDescentError(f, "E_FORMAT", pattern);
     expect(({} as Record<string, unknown>).hacked).toBeUndefined();
   });
+
+  it("model JSON nested 8,000 levels deep is checked (typed error), not a stack overflow", async () => {
+    const clf = (await new LinearSVM({ maxEpochs: 2 }).fit(Zi, iris.y)).toJSON();
+    const deep = `${"[".repeat(8000)}${"]".repeat(8000)}`;
+    const text = JSON.stringify({ ...clf, options: "DEEP" }).replace('"DEEP"', deep);
+    await expectDescentError(() => LinearSVM.fromJSON(text), "E_FORMAT", /options/);
+    // A forbidden key deep down is found and named by its path.
+    const hidden = `${'{"a":'.repeat(5000)}{"__proto__":1}${"}".repeat(5000)}`;
+    const withKey = JSON.stringify({ ...clf, extra: "HIDDEN" }).replace('"HIDDEN"', hidden);
+    await expectDescentError(() => LinearSVM.fromJSON(withKey), "E_FORMAT", /forbidden key '__proto__' at \$\.extra(\.a){5000}$/);
+  });
 });
 
 describe("memory", () => {

@@ -36,16 +36,48 @@ function parseText(text: string): unknown {
   }
 }
 
-/** Refuses `__proto__`, `constructor` and `prototype` keys anywhere (no prototype pollution). */
-function assertPlain(v: unknown, path: string): void {
-  if (v === null || typeof v !== "object") return;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) assertPlain(v[i], `${path}[${i}]`);
-    return;
-  }
-  for (const key of Object.keys(v)) {
-    if (key === "__proto__" || key === "constructor" || key === "prototype") bad(`forbidden key '${key}' at ${path}`);
-    assertPlain((v as JsonObject)[key], `${path}.${key}`);
+/**
+ * Refuses `__proto__`, `constructor` and `prototype` keys anywhere (no prototype pollution). Walks
+ * the tree with a stack of its own, so JSON nested thousands of levels deep is checked rather than
+ * overflowing the call stack; a path is spelled out only for the error.
+ */
+function assertPlain(root: unknown, rootPath: string): void {
+  // Each entry: a value, the entry of its parent (−1 for the root) and its key there.
+  const values: unknown[] = [root];
+  const parents: number[] = [-1];
+  const keys: Array<string | number> = [""];
+  const pathOf = (at: number): string => {
+    const parts: string[] = [];
+    for (let i = at; i > 0; i = parents[i] as number) {
+      const k = keys[i] as string | number;
+      parts.push(typeof k === "number" ? `[${k}]` : `.${k}`);
+    }
+    return rootPath + parts.reverse().join("");
+  };
+  for (let at = 0; at < values.length; at++) {
+    const v = values[at];
+    if (v === null || typeof v !== "object") continue;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (x !== null && typeof x === "object") {
+          values.push(x);
+          parents.push(at);
+          keys.push(i);
+        }
+      }
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      if (key === "__proto__" || key === "constructor" || key === "prototype")
+        bad(`forbidden key '${key}' at ${pathOf(at)}`);
+      const x = (v as JsonObject)[key];
+      if (x !== null && typeof x === "object") {
+        values.push(x);
+        parents.push(at);
+        keys.push(key);
+      }
+    }
   }
 }
 
