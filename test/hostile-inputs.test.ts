@@ -119,7 +119,11 @@ describe("bad inputs through every estimator", () => {
     // A forbidden key deep down is found and named by its path.
     const hidden = `${'{"a":'.repeat(5000)}{"__proto__":1}${"}".repeat(5000)}`;
     const withKey = JSON.stringify({ ...clf, extra: "HIDDEN" }).replace('"HIDDEN"', hidden);
-    await expectDescentError(() => LinearSVM.fromJSON(withKey), "E_FORMAT", /forbidden key '__proto__' at \$\.extra(\.a){5000}$/);
+    await expectDescentError(
+      () => LinearSVM.fromJSON(withKey),
+      "E_FORMAT",
+      /forbidden key '__proto__' at \$\.extra(\.a){5000}$/,
+    );
   });
 });
 

@@ -29,17 +29,60 @@ export class WorkerProcess implements LocalSgdShard {
   ): Promise<WorkerProcess> {
     // A Ray bridge's daemons outlive it holding whatever stderr they inherit: 'ignore' gives them none.
     const child = spawn(command, args, { stdio: ["pipe", "pipe", options.stderr ?? "inherit"] });
+    const name = [command, ...args].join(" ");
+    // A command that cannot start (no such file, no permission) is an 'error' event: without a
+    // listener it would crash this process. It ends the line stream, so next() then names it.
+    let failure: Error | null = null;
+    child.on("error", (err) => {
+      failure = err;
+    });
+    // A write to a worker that has gone is an EPIPE on its stdin: the next read reports the exit.
+    child.stdin?.on("error", () => undefined);
     const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> })[Symbol.asyncIterator]();
     const next = async (): Promise<Record<string, unknown>> => {
       const r = await lines.next();
-      if (r.done === true) throw new DescentError("E_STATE", `worker '${args.join(" ")}' exited`);
-      const o = JSON.parse(r.value) as Record<string, unknown>;
-      if (typeof o.error === "string") throw new DescentError("E_STATE", `worker: ${o.error}`);
-      return o;
+      if (r.done === true) {
+        const why = failure === null ? "exited" : `could not be started (${(failure as Error).message})`;
+        throw new DescentError("E_STATE", `worker '${name}' ${why}`);
+      }
+      let o: unknown;
+      try {
+        o = JSON.parse(r.value);
+      } catch {
+        throw new DescentError("E_FORMAT", `worker '${name}' answered a line that is not JSON: ${r.value.slice(0, 80)}`);
+      }
+      if (o === null || typeof o !== "object" || Array.isArray(o))
+        throw new DescentError("E_FORMAT", `worker '${name}' answered ${r.value.slice(0, 80)}, not a JSON object`);
+      const rec = o as Record<string, unknown>;
+      if (typeof rec.error === "string") throw new DescentError("E_STATE", `worker: ${rec.error}`);
+      return rec;
     };
     const hello = await next();
     if (hello.ready !== true) throw new DescentError("E_STATE", "worker did not say it was ready");
     return new WorkerProcess(child, next, Number(hello.rows), Number(hello.cols), hello.featureNames as string[]);
+  }
+
+  /** The numbers of an answer's field, exactly `length` of them; E_FORMAT naming what is wrong. */
+  private static numbers(r: Record<string, unknown>, key: string, length: number): Float64Array {
+    const v = r[key];
+    if (!Array.isArray(v))
+      throw new DescentError("E_FORMAT", `worker answered without '${key}' (an array of ${length} numbers)`);
+    if (v.length !== length)
+      throw new DescentError("E_FORMAT", `worker answered ${v.length} values of '${key}', expected ${length}`);
+    const out = new Float64Array(length);
+    for (let i = 0; i < length; i++) {
+      const x = v[i];
+      // JSON has no NaN or Infinity: JSON.stringify writes them as null, so null is non-finite here
+      // (and the fit's divergence guard sees it), never 0.
+      if (x === null) {
+        out[i] = Number.NaN;
+        continue;
+      }
+      if (typeof x !== "number")
+        throw new DescentError("E_FORMAT", `worker answered '${key}[${i}]' = ${JSON.stringify(x)}, not a number`);
+      out[i] = x;
+    }
+    return out;
   }
 
   async gradient(params: Float64Array, loss: LinearLoss, lossParam: number): Promise<ShardGradient> {
@@ -47,15 +90,16 @@ export class WorkerProcess implements LocalSgdShard {
       `${JSON.stringify({ op: "gradient", params: Array.from(params), loss, lossParam })}\n`,
     );
     const r = await this.next();
-    return { loss: Number(r.loss), grad: Float64Array.from(r.grad as number[]) };
+    if (typeof r.loss !== "number" && r.loss !== null)
+      throw new DescentError("E_FORMAT", "worker answered without a numeric 'loss'");
+    return { loss: r.loss ?? Number.NaN, grad: WorkerProcess.numbers(r, "grad", params.length) };
   }
 
   async epoch(params: Float64Array, request: LocalEpochRequest): Promise<Float64Array> {
     (this.child.stdin as NonNullable<ChildProcess["stdin"]>).write(
       `${JSON.stringify({ op: "epoch", params: Array.from(params), ...request })}\n`,
     );
-    const r = await this.next();
-    return Float64Array.from(r.params as number[]);
+    return WorkerProcess.numbers(await this.next(), "params", params.length);
   }
 
   /** Asks the worker to exit and waits until it has (killing it after `graceMs`). */
