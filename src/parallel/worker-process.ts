@@ -49,7 +49,10 @@ export class WorkerProcess implements LocalSgdShard {
       try {
         o = JSON.parse(r.value);
       } catch {
-        throw new DescentError("E_FORMAT", `worker '${name}' answered a line that is not JSON: ${r.value.slice(0, 80)}`);
+        throw new DescentError(
+          "E_FORMAT",
+          `worker '${name}' answered a line that is not JSON: ${r.value.slice(0, 80)}`,
+        );
       }
       if (o === null || typeof o !== "object" || Array.isArray(o))
         throw new DescentError("E_FORMAT", `worker '${name}' answered ${r.value.slice(0, 80)}, not a JSON object`);
