@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFile, realpath, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, extname, join, normalize, sep } from "node:path";
@@ -58,13 +58,26 @@ function vendorFile(path: string): string | undefined {
  * the COOP/COEP headers that make the page cross-origin isolated (SharedArrayBuffer, so threads).
  */
 export function startDemoServer(port: number): Promise<{ server: Server; url: string }> {
+  let bound = port;
   const server = createServer(async (req, res) => {
     const headers = {
       "Cross-Origin-Opener-Policy": "same-origin",
       "Cross-Origin-Embedder-Policy": "require-corp",
       "Cross-Origin-Resource-Policy": "same-origin",
       "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
     };
+    const refuse = (status: number, text: string, extra: Record<string, string> = {}): void => {
+      res.writeHead(status, { ...headers, ...extra, "Content-Type": "text/plain; charset=utf-8" });
+      res.end(req.method === "HEAD" ? undefined : `${text}\n`);
+    };
+    // Files only: GET and HEAD.
+    if (req.method !== "GET" && req.method !== "HEAD") return refuse(405, "method not allowed", { Allow: "GET, HEAD" });
+    // Only this machine's names for this server: a page on another origin that rebinds its name to
+    // 127.0.0.1 sends its own Host, and is refused.
+    const host = (req.headers.host ?? "").toLowerCase();
+    if (![`127.0.0.1:${bound}`, `localhost:${bound}`, `[::1]:${bound}`].includes(host))
+      return refuse(421, "misdirected request: this server answers as 127.0.0.1 or localhost only");
     try {
       const path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
       const rel = path === "/" ? "web/index.html" : normalize(path.slice(1));
@@ -72,13 +85,16 @@ export function startDemoServer(port: number): Promise<{ server: Server; url: st
       const vendor = vendorFile(path);
       if (vendor === undefined && (rel.startsWith("..") || !PUBLIC.includes(top))) throw new Error("not public");
       const file = vendor ?? root + rel;
-      if (!(await stat(file)).isFile()) throw new Error("not a file");
-      const body = await readFile(file);
-      res.writeHead(200, { ...headers, "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" });
-      res.end(body);
+      // A regular file whose real path (links followed) is still under its folder: a link planted
+      // in web/, dist/ or data/ that points elsewhere is not served.
+      const real = await realpath(file);
+      if (vendor === undefined && !real.startsWith((await realpath(join(root, top))) + sep)) throw new Error("outside");
+      if (!(await stat(real)).isFile()) throw new Error("not a file");
+      const body = await readFile(real);
+      res.writeHead(200, { ...headers, "Content-Type": TYPES[extname(real)] ?? "application/octet-stream" });
+      res.end(req.method === "HEAD" ? undefined : body);
     } catch {
-      res.writeHead(404, { ...headers, "Content-Type": "text/plain; charset=utf-8" });
-      res.end("not found\n");
+      refuse(404, "not found");
     }
   });
   return new Promise((resolve, reject) => {
@@ -86,6 +102,7 @@ export function startDemoServer(port: number): Promise<{ server: Server; url: st
     server.listen(port, "127.0.0.1", () => {
       const addr = server.address();
       const actual = typeof addr === "object" && addr !== null ? addr.port : port;
+      bound = actual;
       resolve({ server, url: `http://127.0.0.1:${actual}/` });
     });
   });
