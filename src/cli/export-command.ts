@@ -1,7 +1,7 @@
-import { rename, writeFile } from "node:fs/promises";
 import { MatrixFactorization } from "../models/matrix-factorization.js";
 import { preprocessingOnnx } from "../preprocess/preprocess-onnx.js";
 import type { ColumnKind } from "../table/column-table.js";
+import { writeFileAtomic } from "./atomic-write.js";
 import type { Preprocessing } from "./fit-data.js";
 import { MF_BUNDLE_FORMAT } from "./mf-command.js";
 import { parseBundle, readModelFile } from "./model-bundle.js";
@@ -43,9 +43,7 @@ export async function runExport(modelPath: string, out: string, float32: boolean
     name = model.constructor.name;
     scaled = scaler !== null;
   }
-  const tmp = `${out}.tmp-${process.pid}`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, out);
+  await writeFileAtomic(out, bytes);
   return { model: name, out, bytes: bytes.length, dtype, scaler: scaled };
 }
 

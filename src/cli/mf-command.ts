@@ -1,4 +1,4 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { stringify } from "csv-stringify/sync";
 import type { BackendName } from "../backend/create-backend.js";
 import { DescentError } from "../errors.js";
@@ -12,6 +12,7 @@ import {
   type MatrixFactorizationOptions,
   type RatingTriples,
 } from "../models/matrix-factorization.js";
+import { writeFileAtomic } from "./atomic-write.js";
 import { progressReporter } from "./progress.js";
 import { checkValidationFraction, isValidationRow } from "./validation-rows.js";
 
@@ -156,7 +157,6 @@ export async function runFitMf(file: string, f: MfFitFlags, tty: boolean): Promi
     report.plot = f.plot;
   }
   if (f.out !== undefined) {
-    const tmp = `${f.out}.tmp-${process.pid}`;
     const bundle = {
       format: MF_BUNDLE_FORMAT,
       version: 1,
@@ -165,8 +165,7 @@ export async function runFitMf(file: string, f: MfFitFlags, tty: boolean): Promi
       target: f.target,
       model: model.toJSON(),
     };
-    await writeFile(tmp, `${JSON.stringify(bundle)}\n`);
-    await rename(tmp, f.out);
+    await writeFileAtomic(f.out, `${JSON.stringify(bundle)}\n`);
     report.out = f.out;
   }
   return report;

@@ -1,4 +1,4 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { DescentError } from "../errors.js";
 import { field, type JsonObject } from "../io/model-json.js";
 import { LinearRegression } from "../models/linear-regression.js";
@@ -10,6 +10,7 @@ import { StandardScaler } from "../models/standard-scaler.js";
 import type { ColumnFlags } from "../preprocess/column-plan.js";
 import { ColumnTransformer } from "../preprocess/column-transformer.js";
 import type { ColumnKind } from "../table/column-table.js";
+import { writeFileAtomic } from "./atomic-write.js";
 import type { Preprocessing } from "./fit-data.js";
 
 /** Format tag of the files `descent fit --out` writes. */
@@ -54,13 +55,11 @@ export function bundleToJson(b: ModelBundle, extra: Record<string, unknown> = {}
 }
 
 /**
- * Writes the bundle atomically (a temporary file, then rename), so a failure, or a kill, leaves the
- * previous file whole and never a partial one.
+ * Writes the bundle atomically (writeFileAtomic: an exclusive temporary file, fsync, rename), so a
+ * failure, or a kill, leaves the previous file whole and never a partial one.
  */
 export async function writeBundle(path: string, b: ModelBundle, extra: Record<string, unknown> = {}): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, bundleToJson(b, extra));
-  await rename(tmp, path);
+  await writeFileAtomic(path, bundleToJson(b, extra));
 }
 
 /** Reads a model file written by `descent fit --out` as a JSON object; E_FORMAT when it is not one. */

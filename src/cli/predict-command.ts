@@ -1,4 +1,3 @@
-import { rename, writeFile } from "node:fs/promises";
 import { stringify } from "csv-stringify/sync";
 import { DescentError } from "../errors.js";
 import { type CsvChunk, readCsvChunks } from "../io/csv-stream.js";
@@ -11,6 +10,7 @@ import { MLPClassifier } from "../models/mlp-classifier.js";
 import { MLPRegressor } from "../models/mlp-regressor.js";
 import { shellWord } from "../preprocess/column-plan.js";
 import type { Column } from "../table/column-table.js";
+import { writeFileAtomic } from "./atomic-write.js";
 import { type Preprocessing, preparePredictTable } from "./fit-data.js";
 import type { ModelBundle } from "./model-bundle.js";
 
@@ -153,9 +153,7 @@ export async function runPredict(bundle: ModelBundle, file: string, f: PredictFl
   }
   const text = out.join("");
   if (f.out !== undefined) {
-    const tmp = `${f.out}.tmp-${process.pid}`;
-    await writeFile(tmp, text);
-    await rename(tmp, f.out);
+    await writeFileAtomic(f.out, text);
     report.out = f.out;
   } else if (!f.json) {
     process.stdout.write(text);
