@@ -212,3 +212,26 @@ describe("fit on a table with text and missing cells, predict on its raw rows", 
     expect(JSON.parse(b.stdout).score).toBe(JSON.parse(a.stdout).score);
   });
 });
+
+describe("wide files", () => {
+  it("65,536 columns train (chunks sized by the width), the report lists the first columns", () => {
+    const n = 65_536;
+    const p = join(dir, "wide.csv");
+    const header = `${Array.from({ length: n }, (_, i) => `c${i}`).join(",")},y\n`;
+    const rows = [0, 1, 2, 3].map((r) => `${Array.from({ length: n }, (_, i) => (i * r) % 7).join(",")},${r}`);
+    writeFileSync(p, `${header}${rows.join("\n")}\n`);
+    const r = run("fit", p, "--target", "y", "--epochs", "1", "--lr", "1e-6");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/4 rows × 65536 features/);
+    expect(r.stdout).toMatch(/… and 65,496 more columns \(all of them in --json\)/);
+  }, 60_000);
+
+  it("more columns than the documented limit is E_MEMORY, not an allocation failure", () => {
+    const p = join(dir, "too-wide.csv");
+    const n = 2 ** 20 + 1;
+    writeFileSync(p, `${Array.from({ length: n }, (_, i) => `c${i}`).join(",")},y\n1\n`);
+    const r = run("fit", p, "--target", "y");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the CSV has 1,048,578 columns; descent reads at most 1,048,576/);
+  }, 60_000);
+});

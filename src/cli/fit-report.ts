@@ -46,7 +46,13 @@ export function formatFitReport(r: FitReport): string {
 function columnLines(r: FitReport): string[] {
   if (r.columns.length === 0) return [];
   const width = Math.min(28, Math.max(...r.columns.map((c) => c.name.length)));
-  const lines = ["columns:", ...r.columns.map((c) => `  ${c.name.padEnd(width)}  ${c.treatment}`)];
+  // A wide file lists its first columns; --json has them all.
+  const shown = r.columns.slice(0, 40);
+  const lines = ["columns:", ...shown.map((c) => `  ${c.name.padEnd(width)}  ${c.treatment}`)];
+  if (r.columns.length > shown.length)
+    lines.push(
+      `  … and ${(r.columns.length - shown.length).toLocaleString("en")} more columns (all of them in --json)`,
+    );
   const { missingTarget, missingFeature } = r.droppedRows;
   if (missingTarget > 0) lines.push(`  ${missingTarget} rows with a missing target '${r.target}' left out`);
   if (missingFeature > 0) lines.push(`  ${missingFeature} rows with a missing feature left out (--impute drop-rows)`);

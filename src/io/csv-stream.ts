@@ -118,6 +118,21 @@ function plainFeatures(
 let targetStart = 0;
 let targetEnd = 0;
 
+/** The most columns a CSV may have (a wider file is refused with E_MEMORY). */
+export const MAX_CSV_COLUMNS = 1 << 20;
+
+/** Values a chunk's matrix holds at most (64 MB of float64): a wide file gets fewer rows a chunk. */
+export const CHUNK_VALUES = 1 << 23;
+
+/** E_MEMORY for a header wider than MAX_CSV_COLUMNS. */
+export function checkWidth(columns: number): void {
+  if (columns > MAX_CSV_COLUMNS)
+    throw new DescentError(
+      "E_MEMORY",
+      `the CSV has ${columns.toLocaleString("en")} columns; descent reads at most ${MAX_CSV_COLUMNS.toLocaleString("en")} (select the columns you need first)`,
+    );
+}
+
 /** Bytes read from the file at a time. */
 const READ_BYTES = 1 << 18;
 
@@ -228,7 +243,8 @@ function concatBytes(a: Uint8Array, b: Uint8Array, n: number): Uint8Array {
  * and empty lines handled; see csvRecords). Every error names the line (1-based, the header is
  * line 1) and the column: ragged rows, non-numeric or missing feature values, unknown columns.
  */
-export async function* readCsvChunks(path: string, layout: CsvLayout, chunkRows: number): AsyncGenerator<CsvChunk> {
+export async function* readCsvChunks(path: string, layout: CsvLayout, rowsPerChunk: number): AsyncGenerator<CsvChunk> {
+  let chunkRows = rowsPerChunk;
   let header: string[] | null = null;
   let featureIdx: number[] = [];
   let featureNames: string[] = [];
@@ -279,6 +295,9 @@ export async function* readCsvChunks(path: string, layout: CsvLayout, chunkRows:
             featureNames = featureIdx.map((i) => (header as string[])[i] as string);
           }
           if (featureIdx.length === 0) fail("the CSV has no feature columns besides the target");
+          checkWidth(header.length);
+          // A wide file takes fewer rows a chunk, so a chunk's matrix stays near CHUNK_VALUES.
+          chunkRows = Math.max(1, Math.min(chunkRows, Math.floor(CHUNK_VALUES / featureIdx.length)));
           columnSlot = new Int32Array(header.length).fill(-1);
           featureIdx.forEach((col, j) => {
             columnSlot[col] = j;

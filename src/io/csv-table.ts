@@ -5,7 +5,7 @@ import { parse } from "csv-parse/sync";
 import { DescentError } from "../errors.js";
 import { ColumnBuilder, DEFAULT_MISSING, missingSet } from "../table/column-builder.js";
 import { type ColumnKind, type ColumnTable, missingCount } from "../table/column-table.js";
-import { type CsvRecord, csvRecords, textOf } from "./csv-stream.js";
+import { CHUNK_VALUES, type CsvRecord, checkWidth, csvRecords, textOf } from "./csv-stream.js";
 import { decimalEnd, plainDecimalCell } from "./decimal.js";
 
 /** How to read a CSV file into typed columns. */
@@ -51,7 +51,12 @@ export async function* readCsvTableChunks(path: string, options: CsvTableOptions
   const fresh = (): Array<ColumnBuilder | null> =>
     (header as string[]).map((h) =>
       (options.columns === undefined || options.columns.includes(h)) && !(options.drop ?? []).includes(h)
-        ? new ColumnBuilder(h, missing, kinds[h] ?? null, Math.min(chunkRows, 1 << 16))
+        ? new ColumnBuilder(
+            h,
+            missing,
+            kinds[h] ?? null,
+            Math.min(chunkRows, 1 << 16, Math.floor(CHUNK_VALUES / (header as string[]).length)),
+          )
         : null,
     );
   const flush = (): ColumnTable => {
@@ -88,6 +93,7 @@ export async function* readCsvTableChunks(path: string, options: CsvTableOptions
             if (seen.has(h)) fail(`CSV line 1: column '${h}' appears twice`);
             seen.add(h);
           }
+          checkWidth(header.length);
           for (const c of [...(options.columns ?? []), ...(options.drop ?? [])])
             if (!seen.has(c)) fail(`the CSV has no column '${c}' (columns: ${header.join(", ")})`);
           kinds = { ...kinds };
