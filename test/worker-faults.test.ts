@@ -1,6 +1,12 @@
 // WorkerProcess against workers that fail: a missing executable, answers that are not JSON or lack
 // their fields, short gradients, and non-finite values (JSON's null), each a typed error or the
 // fit's divergence, never a crash, a TypeError or a silent 0.
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DescentError } from "../src/errors.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
@@ -61,4 +67,51 @@ describe("a worker that fails", () => {
       await w.close(2000);
     }
   });
+});
+
+describe("descent worker and long lines", () => {
+  const cli = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), "descent-worker-faults-"));
+  const shard = join(dir, "shard.csv");
+  writeFileSync(shard, "a,b,y\n1,2,3\n4,5,6\n7,8,10\n");
+
+  /** A real worker whose request lines may be `maxLine` bytes at most; the lines it answers, one at a time. */
+  function start(maxLine?: number) {
+    const child = spawn(process.execPath, [cli, "worker", shard, "--target", "y"], {
+      stdio: ["pipe", "pipe", "ignore"],
+      env: { ...process.env, ...(maxLine === undefined ? {} : { DESCENT_MAX_LINE_BYTES: String(maxLine) }) },
+    });
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const next = async () => JSON.parse((await lines.next()).value as string) as Record<string, unknown>;
+    return { child, next };
+  }
+
+  it("exits on {op: quit} while its stdin stays open", async () => {
+    const { child, next } = start();
+    expect((await next()).ready).toBe(true);
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    child.stdin.write(`${JSON.stringify({ op: "quit" })}\n`);
+    const code = await Promise.race([exited, new Promise<"hung">((r) => setTimeout(() => r("hung"), 10_000))]);
+    expect(code).toBe(0);
+  }, 20_000);
+
+  it("answers an over-long request line with an error and goes on serving", async () => {
+    const { child, next } = start(1000);
+    expect((await next()).ready).toBe(true);
+    child.stdin.write(`${JSON.stringify({ op: "gradient", params: new Array(500).fill(0.5), loss: "squared" })}\n`);
+    expect(String((await next()).error)).toMatch(/request line of \d+ bytes is longer than the 1000/);
+    child.stdin.write(`${JSON.stringify({ op: "gradient", params: [0, 0, 0], loss: "squared", lossParam: 0 })}\n`);
+    expect((await next()).grad).toHaveLength(3);
+    child.stdin.end(`${JSON.stringify({ op: "quit" })}\n`);
+  }, 20_000);
+
+  it("the coordinator refuses an answer line over its limit as E_FORMAT", async () => {
+    const w = await WorkerProcess.start(process.execPath, [cli, "worker", shard, "--target", "y"], {
+      stderr: "ignore",
+      maxLineBytes: 30,
+    }).catch((e: unknown) => e);
+    // The ready line itself is longer than 30 bytes.
+    expect(w).toBeInstanceOf(DescentError);
+    expect((w as DescentError).message).toMatch(/answered a line of \d+ bytes, longer than the 30 read/);
+  }, 20_000);
 });

@@ -1,6 +1,5 @@
 // `descent worker <shard>`: loads one shard of rows once (CSV, Parquet or Arrow), then answers
 // gradient requests on stdin, one JSON line each, until {"op":"quit"} or the end of its input.
-import { createInterface } from "node:readline";
 import { createBackend } from "../backend/create-backend.js";
 import { type LinearLoss, LossId } from "../backend/loss-id.js";
 import { readCsvAll } from "../io/csv-stream.js";
@@ -8,6 +7,7 @@ import { isTableFile, readTableFile } from "../io/table-file.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM } from "../models/linear-svm.js";
 import { LogisticRegression } from "../models/logistic-regression.js";
+import { boundedLines, MAX_LINE_BYTES } from "../parallel/bounded-lines.js";
 import type { LocalEpochRequest } from "../parallel/gradient-shard.js";
 
 /** Flags of `descent worker`. */
@@ -73,7 +73,12 @@ export async function runWorker(file: string, f: WorkerFlags): Promise<void> {
     process.stdout.write(`${JSON.stringify(o)}\n`);
   };
   say({ ready: true, rows: data.rows, cols: d, featureNames: data.featureNames });
-  for await (const line of createInterface({ input: process.stdin })) {
+  for await (const got of boundedLines(process.stdin)) {
+    if ("tooLong" in got) {
+      say({ error: `a request line of ${got.tooLong} bytes is longer than the ${MAX_LINE_BYTES} the worker reads` });
+      continue;
+    }
+    const line = got.text;
     if (line.trim() === "") continue;
     try {
       const req = JSON.parse(line) as { op: string; params?: number[]; loss?: string; lossParam?: number };
@@ -110,4 +115,6 @@ export async function runWorker(file: string, f: WorkerFlags): Promise<void> {
     }
   }
   backend.dispose();
+  // Done (a quit, or stdin closed): stop reading even if the other end keeps stdin open.
+  process.stdin.destroy();
 }

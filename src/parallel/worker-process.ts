@@ -1,9 +1,9 @@
 // A `descent worker` process as a GradientShard: requests and answers as JSON lines over its
 // stdin and stdout (numbers survive JSON exactly: shortest round-trip decimal forms).
 import { type ChildProcess, spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import type { LinearLoss } from "../backend/loss-id.js";
 import { DescentError } from "../errors.js";
+import { boundedLines, MAX_LINE_BYTES } from "./bounded-lines.js";
 import type { LocalEpochRequest, LocalSgdShard, ShardGradient } from "./gradient-shard.js";
 
 /** A running worker process holding one shard. */
@@ -20,12 +20,13 @@ export class WorkerProcess implements LocalSgdShard {
   /**
    * Starts `command args…` (for example `descent worker shard.csv --target y`) and waits for its
    * ready line (its stderr goes to this process's unless options.stderr is 'ignore'). E_STATE
-   * when it exits or says something else first.
+   * when it exits or says something else first. An answer line longer than options.maxLineBytes
+   * (default MAX_LINE_BYTES, 256 MiB) is E_FORMAT.
    */
   static async start(
     command: string,
     args: string[],
-    options: { stderr?: "inherit" | "ignore" } = {},
+    options: { stderr?: "inherit" | "ignore"; maxLineBytes?: number } = {},
   ): Promise<WorkerProcess> {
     // A Ray bridge's daemons outlive it holding whatever stderr they inherit: 'ignore' gives them none.
     const child = spawn(command, args, { stdio: ["pipe", "pipe", options.stderr ?? "inherit"] });
@@ -38,24 +39,28 @@ export class WorkerProcess implements LocalSgdShard {
     });
     // A write to a worker that has gone is an EPIPE on its stdin: the next read reports the exit.
     child.stdin?.on("error", () => undefined);
-    const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> })[Symbol.asyncIterator]();
+    const limit = options.maxLineBytes ?? MAX_LINE_BYTES;
+    const lines = boundedLines(child.stdout as NonNullable<typeof child.stdout>, limit);
     const next = async (): Promise<Record<string, unknown>> => {
       const r = await lines.next();
       if (r.done === true) {
         const why = failure === null ? "exited" : `could not be started (${(failure as Error).message})`;
         throw new DescentError("E_STATE", `worker '${name}' ${why}`);
       }
-      let o: unknown;
-      try {
-        o = JSON.parse(r.value);
-      } catch {
+      if ("tooLong" in r.value)
         throw new DescentError(
           "E_FORMAT",
-          `worker '${name}' answered a line that is not JSON: ${r.value.slice(0, 80)}`,
+          `worker '${name}' answered a line of ${r.value.tooLong} bytes, longer than the ${limit} read`,
         );
+      const text = r.value.text;
+      let o: unknown;
+      try {
+        o = JSON.parse(text);
+      } catch {
+        throw new DescentError("E_FORMAT", `worker '${name}' answered a line that is not JSON: ${text.slice(0, 80)}`);
       }
       if (o === null || typeof o !== "object" || Array.isArray(o))
-        throw new DescentError("E_FORMAT", `worker '${name}' answered ${r.value.slice(0, 80)}, not a JSON object`);
+        throw new DescentError("E_FORMAT", `worker '${name}' answered ${text.slice(0, 80)}, not a JSON object`);
       const rec = o as Record<string, unknown>;
       if (typeof rec.error === "string") throw new DescentError("E_STATE", `worker: ${rec.error}`);
       return rec;
