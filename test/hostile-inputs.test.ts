@@ -111,6 +111,52 @@ describe("bad inputs through every estimator", () => {
     expect(({} as Record<string, unknown>).hacked).toBeUndefined();
   });
 
+  it("MLP model JSON whose classes, output kind or units do not fit together is refused", async () => {
+    const { MLPClassifier } = await import("../src/models/mlp-classifier.js");
+    const { MLPRegressor } = await import("../src/models/mlp-regressor.js");
+    const clf = JSON.parse(
+      JSON.stringify((await new MLPClassifier({ hiddenLayerSizes: [4], maxEpochs: 3 }).fit(Zi, iris.y)).toJSON()),
+    );
+    // The iris classifier with one class lost: 3 softmax units for 2 labels.
+    await expectDescentError(
+      () => MLPClassifier.fromJSON({ ...clf, classes: clf.classes.slice(0, 2) }),
+      "E_FORMAT",
+      /2 classes need a logistic output of 1 unit, but the network has 3 softmax/,
+    );
+    // An identity output on a classifier: its "probabilities" would leave [0, 1].
+    await expectDescentError(
+      () => MLPClassifier.fromJSON({ ...clf, output: 0 }),
+      "E_FORMAT",
+      /3 classes need a softmax output of 3 units, but the network has 3 identity/,
+    );
+    const Zd = new StandardScaler().fitTransform(loadDataset("diabetes", "progression").X);
+    const reg = JSON.parse(
+      JSON.stringify(
+        (
+          await new MLPRegressor({ hiddenLayerSizes: [3], maxEpochs: 2 }).fit(
+            Zd,
+            loadDataset("diabetes", "progression").y,
+          )
+        ).toJSON(),
+      ),
+    );
+    // A regressor with 5 output units (15 values for 3 rows before).
+    const units = [...reg.units.slice(0, -1), 5];
+    const size = units.reduce((s: number, u: number, l: number) => (l === 0 ? 0 : s + (units[l - 1] + 1) * u), 0);
+    const params = new Array(size).fill(0.1);
+    await expectDescentError(
+      () =>
+        MLPRegressor.fromJSON({
+          ...reg,
+          units,
+          params,
+          progress: { ...reg.progress, moments: reg.progress.moments.map(() => params) },
+        }),
+      "E_FORMAT",
+      /one identity output unit, but the network has 5 identity/,
+    );
+  });
+
   it("model JSON nested 8,000 levels deep is checked (typed error), not a stack overflow", async () => {
     const clf = (await new LinearSVM({ maxEpochs: 2 }).fit(Zi, iris.y)).toJSON();
     const deep = `${"[".repeat(8000)}${"]".repeat(8000)}`;

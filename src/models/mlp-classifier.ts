@@ -173,6 +173,20 @@ export class MLPClassifier extends MultiLayerPerceptron {
     }
     const classes = readLabels(field(o, "classes"));
     model.restoreState(o);
+    // The output layer must be the one fit makes for these classes: a logistic unit for two, a
+    // softmax unit per class for more (else predict would read labels that do not exist, and an
+    // identity output would give "probabilities" outside [0, 1]).
+    const { units, output } = model.savedShape();
+    const k = classes.length;
+    const last = units[units.length - 1] as number;
+    const expected = k === 2 ? { output: MlpOutput.logistic, units: 1 } : { output: MlpOutput.softmax, units: k };
+    if (k < 2)
+      throw new DescentError("E_FORMAT", `model JSON: an MLPClassifier needs at least 2 classes (has ${k})`);
+    if (output !== expected.output || last !== expected.units)
+      throw new DescentError(
+        "E_FORMAT",
+        `model JSON: ${k} classes need a ${k === 2 ? "logistic output of 1 unit" : `softmax output of ${k} units`}, but the network has ${last} ${["identity", "logistic", "softmax"][output] ?? "unknown"} output unit(s)`,
+      );
     model.classes = classes;
     return model;
   }

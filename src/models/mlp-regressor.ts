@@ -86,6 +86,14 @@ export class MLPRegressor extends MultiLayerPerceptron {
       throw new DescentError("E_FORMAT", `model JSON: bad 'options': ${(err as Error).message}`, { cause: err });
     }
     model.restoreState(o);
+    // A regressor predicts one number a row through an identity output.
+    const { units, output } = model.savedShape();
+    const last = units[units.length - 1] as number;
+    if (output !== MlpOutput.identity || last !== 1)
+      throw new DescentError(
+        "E_FORMAT",
+        `model JSON: an MLPRegressor has one identity output unit, but the network has ${last} ${["identity", "logistic", "softmax"][output] ?? "unknown"} output unit(s)`,
+      );
     return model;
   }
 }

@@ -559,6 +559,12 @@ export abstract class MultiLayerPerceptron {
     };
   }
 
+  /** The layer sizes and output kind of a fitted (or restored) network. */
+  protected savedShape(): { units: readonly number[]; output: number } {
+    const shape = this.fitted().shape;
+    return { units: shape.units, output: shape.output };
+  }
+
   /** Restores stateJSON's output (E_FORMAT names what is wrong). */
   protected restoreState(o: JsonObject): void {
     const unitsRaw = field(o, "units");
