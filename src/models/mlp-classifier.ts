@@ -180,8 +180,7 @@ export class MLPClassifier extends MultiLayerPerceptron {
     const k = classes.length;
     const last = units[units.length - 1] as number;
     const expected = k === 2 ? { output: MlpOutput.logistic, units: 1 } : { output: MlpOutput.softmax, units: k };
-    if (k < 2)
-      throw new DescentError("E_FORMAT", `model JSON: an MLPClassifier needs at least 2 classes (has ${k})`);
+    if (k < 2) throw new DescentError("E_FORMAT", `model JSON: an MLPClassifier needs at least 2 classes (has ${k})`);
     if (output !== expected.output || last !== expected.units)
       throw new DescentError(
         "E_FORMAT",
