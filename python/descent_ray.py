@@ -13,10 +13,21 @@ library's WorkerProcess drives it as one GradientShard (see the README). {"op": 
 
 import argparse
 import json
+import math
 import subprocess
 import sys
 
 import ray
+
+
+def number(v):
+    """A JSON number, null standing for a non-finite one."""
+    return math.nan if v is None else v
+
+
+def finite(v):
+    """A number for JSON: null when it is not finite."""
+    return v if math.isfinite(v) else None
 
 
 @ray.remote
@@ -54,6 +65,10 @@ def main():
     p.add_argument("--classes", default=None, help="binary classification: a,b (rows of b are +1)")
     p.add_argument("shards", nargs="+")
     a = p.parse_args()
+    # Joining a cluster: RAY_ADDRESS names it (and Ray's token authentication, if the cluster has
+    # it on, comes from its environment). Starting one here: Ray 2.58's servers listen on every
+    # interface whatever ray.init is told (checked with ss -ltnp), so keep Ray's ports closed to
+    # other machines (see the README).
     ray.init(include_dashboard=False, logging_level="ERROR", log_to_driver=False)
     actors = [ShardActor.remote(a.node, a.cli, s, a.target, a.classes) for s in a.shards]
     infos = ray.get([x.info.remote() for x in actors])
@@ -76,12 +91,14 @@ def main():
             print(json.dumps({"error": bad[0]}), flush=True)
             continue
         # Shard order, as descent's coordinator adds local workers' sums.
+        # A worker's non-finite numbers arrive as null (JSON has no NaN) and leave as null again, so
+        # the coordinator's divergence guard sees them (Python's json would write a bare NaN).
         loss = 0.0
         grad = [0.0] * len(parts[0]["grad"])
         for q in parts:
-            loss += q["loss"]
-            grad = [g + h for g, h in zip(grad, q["grad"])]
-        print(json.dumps({"loss": loss, "grad": grad}), flush=True)
+            loss += number(q["loss"])
+            grad = [g + number(h) for g, h in zip(grad, q["grad"])]
+        print(json.dumps({"loss": finite(loss), "grad": [finite(g) for g in grad]}), flush=True)
     ray.get([x.close.remote() for x in actors])
     ray.shutdown()
 
