@@ -69,6 +69,25 @@ describe("a worker that fails", () => {
   });
 });
 
+describe("L-BFGS over shards that give non-finite or overflowing gradients", () => {
+  it.each([
+    ["NaN gradients (JSON null)", JSON.stringify({ loss: null, grad: [null, null, null] })],
+    ["a gradient whose squared norm overflows", JSON.stringify({ loss: 1, grad: [1e200, 1e200, 0] })],
+  ])("%s end in E_DIVERGED, not the all-zero start reported as converged", async (_, answer) => {
+    const w = await fake(answer);
+    try {
+      const model = new LinearRegression({ maxEpochs: 20 });
+      const e = await caught(model.fitSharded([w], { solver: "lbfgs" }));
+      expect(e.code).toBe("E_DIVERGED");
+      expect(e.message).toMatch(/L-BFGS met a non-finite objective or gradient/);
+      expect(model.stopReason).toBe("diverged");
+      expect(Array.from(model.coef).every(Number.isFinite)).toBe(true);
+    } finally {
+      await w.close(2000);
+    }
+  });
+});
+
 describe("descent worker and long lines", () => {
   const cli = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), "descent-worker-faults-"));

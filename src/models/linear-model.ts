@@ -703,8 +703,18 @@ export abstract class LinearModel {
     this.progress = [newProgress(optimizerOf(this.opts).optimizer, d + 1)];
     (this.progress[0] as TrainProgress).epoch = r.values.length;
     this.nEpochs = r.values.length;
-    this.stopReason = r.stop === "lineSearch" ? "tol" : r.stop;
-    if (!allFinite(r.x)) throw new DescentError("E_DIVERGED", `${this.modelName}: L-BFGS reached non-finite weights`);
+    // A line search that finds no decrease at the rounding floor of a minimum has converged; one
+    // that finds none with a gradient far from zero, or non-finite values, has failed: the model
+    // keeps the last point with a finite objective and the fit ends with E_DIVERGED.
+    const lastNorm = r.gradNorms.at(-1) ?? Number.POSITIVE_INFINITY;
+    const lastValue = r.values.at(-1) ?? Number.NaN;
+    const stalled = r.stop === "lineSearch" && !(lastNorm <= 1e-6 * Math.max(1, Math.abs(lastValue)));
+    this.stopReason = r.stop === "nonFinite" || stalled ? "diverged" : r.stop === "lineSearch" ? "tol" : r.stop;
+    if (r.stop === "nonFinite" || stalled || !allFinite(r.x))
+      throw new DescentError(
+        "E_DIVERGED",
+        `${this.modelName}: L-BFGS ${r.stop === "nonFinite" ? "met a non-finite objective or gradient (overflow: scale the features)" : "found no step that lowers the objective"} after ${r.values.length} iterations; the model keeps the last finite weights`,
+      );
   }
 
   /**

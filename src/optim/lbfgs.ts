@@ -24,7 +24,13 @@ export interface LbfgsResult {
   values: number[];
   gradNorms: number[];
   evaluations: number;
-  stop: "gradTol" | "tol" | "maxEpochs" | "lineSearch";
+  /**
+   * Why it stopped: 'lineSearch' when no step along the direction decreased f (a stall at the
+   * rounding floor near a minimum, or worse: see the caller), 'nonFinite' when f or its gradient at
+   * the current point is not finite or the gradient's squared norm overflows, or when every trial
+   * point of a line search gave a non-finite f. x is always the last point with a finite f.
+   */
+  stop: "gradTol" | "tol" | "maxEpochs" | "lineSearch" | "nonFinite";
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -47,7 +53,9 @@ export async function lbfgs(f: ValueAndGradient, x0: Float64Array, o: LbfgsOptio
   const gradNorms: number[] = [];
   const alphaK = new Float64Array(m);
   for (let it = 0; it < o.maxIterations; it++) {
-    if (Math.sqrt(dot(g, g)) < o.gradTol) return { x, values, gradNorms, evaluations, stop: "gradTol" };
+    const g2 = dot(g, g);
+    if (!Number.isFinite(fx) || !Number.isFinite(g2)) return { x, values, gradNorms, evaluations, stop: "nonFinite" };
+    if (Math.sqrt(g2) < o.gradTol) return { x, values, gradNorms, evaluations, stop: "gradTol" };
     // Two-loop recursion: d = −H·g.
     const q = g.slice();
     for (let k = S.length - 1; k >= 0; k--) {
@@ -81,10 +89,12 @@ export async function lbfgs(f: ValueAndGradient, x0: Float64Array, o: LbfgsOptio
     const gn = new Float64Array(n);
     let fn = Number.POSITIVE_INFINITY;
     let accepted = false;
+    let anyFinite = false;
     for (let tries = 0; tries < 40; tries++) {
       for (let i = 0; i < n; i++) xn[i] = (x[i] as number) + t * (d[i] as number);
       fn = await f(xn, gn);
       evaluations++;
+      if (Number.isFinite(fn)) anyFinite = true;
       // Near the minimum f changes by less than its own rounding: a step that leaves f flat to
       // 1e-12 but shrinks the gradient is taken too (otherwise the gradient stalls near √(ε·|f|)).
       const flat = Math.abs(fn - fx) <= 1e-12 * Math.max(1, Math.abs(fx)) && dot(gn, gn) < dot(g, g);
@@ -94,7 +104,7 @@ export async function lbfgs(f: ValueAndGradient, x0: Float64Array, o: LbfgsOptio
       }
       t /= 2;
     }
-    if (!accepted) return { x, values, gradNorms, evaluations, stop: "lineSearch" };
+    if (!accepted) return { x, values, gradNorms, evaluations, stop: anyFinite ? "lineSearch" : "nonFinite" };
     const s = new Float64Array(n);
     const y = new Float64Array(n);
     for (let i = 0; i < n; i++) {
