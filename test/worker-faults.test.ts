@@ -134,3 +134,53 @@ describe("descent worker and long lines", () => {
     expect((w as DescentError).message).toMatch(/answered a line of \d+ bytes, longer than the 30 read/);
   }, 20_000);
 });
+
+describe("shards cross-checked", () => {
+  const cli = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), "descent-shard-checks-"));
+  const write = (name: string, text: string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  const start = (file: string, ...extra: string[]) =>
+    WorkerProcess.start(process.execPath, [cli, "worker", file, "--target", "y", ...extra], { stderr: "ignore" });
+
+  it("a shard with its columns permuted is refused, naming both orders", async () => {
+    const a = await start(write("a.csv", "x1,x2,y\n1,2,3\n4,5,6\n"));
+    const b = await start(write("b.csv", "x2,x1,y\n2,1,3\n5,4,6\n"));
+    try {
+      for (const fit of [
+        () => new LinearRegression({ batchSize: "full", maxEpochs: 2 }).fitSharded([a, b]),
+        () => new LinearRegression({ maxEpochs: 2 }).fitSharded([a, b], { solver: "lbfgs" }),
+        () => new LinearRegression({ batchSize: 1, maxEpochs: 2 }).fitLocalSgd([a, b]),
+      ]) {
+        const e = await caught(fit());
+        expect(e.code).toBe("E_SHAPE");
+        expect(e.message).toMatch(/shard 1's columns are x2, x1, shard 0's are x1, x2/);
+      }
+    } finally {
+      await Promise.all([a.close(2000), b.close(2000)]);
+    }
+  }, 30_000);
+
+  it("a worker given --classes that its labels are not is E_LABELS, not every row −1", async () => {
+    const e = await caught(start(write("c.csv", "x,y\n1,0\n2,1\n"), "--classes", "no,yes"));
+    expect(e.message).toMatch(/row 1 of .* has the label '0', not one of --classes no,yes/);
+  }, 30_000);
+
+  it("shards claiming no rows, or differing column counts, are refused for every solver", async () => {
+    const shard = (rows: number, cols: number) => ({
+      rows,
+      cols,
+      gradient: async () => ({ loss: 0, grad: new Float64Array(cols + 1) }),
+      epoch: async (p: Float64Array) => p,
+    });
+    const model = () => new LinearRegression({ batchSize: 1, maxEpochs: 1 });
+    expect((await caught(model().fitSharded([shard(0, 2)]))).message).toMatch(/shard 0 claims 0 rows/);
+    expect((await caught(model().fitSharded([shard(3, 2), shard(3, 3)], { solver: "lbfgs" }))).message).toMatch(
+      /shard 1 has 3 columns, shard 0 has 2/,
+    );
+    expect((await caught(model().fitLocalSgd([shard(3, 2), shard(3, 3)]))).message).toMatch(/shard 1 has 3 columns/);
+  });
+});

@@ -2,6 +2,7 @@
 // gradient requests on stdin, one JSON line each, until {"op":"quit"} or the end of its input.
 import { createBackend } from "../backend/create-backend.js";
 import { type LinearLoss, LossId } from "../backend/loss-id.js";
+import { DescentError } from "../errors.js";
 import { readCsvAll } from "../io/csv-stream.js";
 import { isTableFile, readTableFile } from "../io/table-file.js";
 import { LinearRegression } from "../models/linear-regression.js";
@@ -63,6 +64,20 @@ export async function runWorker(file: string, f: WorkerFlags): Promise<void> {
   const data = isTableFile(file) ? await readTableFile(file, layout) : await readCsvAll(file, layout);
   const d = data.featureNames.length;
   const positive = f.classes?.[1];
+  if (f.classes !== undefined) {
+    if (f.classes.length !== 2 || f.classes[0] === f.classes[1])
+      throw new DescentError(
+        "E_OPTION",
+        `--classes must name two different labels, negative first (got ${f.classes.join(",")})`,
+      );
+    // Every row's label must be one of the two: a label neither would silently become −1.
+    const at = data.y.findIndex((v) => !f.classes?.includes(String(v)));
+    if (at >= 0)
+      throw new DescentError(
+        "E_LABELS",
+        `row ${at + 1} of '${file}' has the label '${String(data.y[at])}', not one of --classes ${f.classes.join(",")}`,
+      );
+  }
   const y = Float64Array.from(data.y, (v) => (positive === undefined ? Number(v) : String(v) === positive ? 1 : -1));
   const backend = await createBackend("wasm", "float64");
   const X = backend.allocCopy(data.X);

@@ -22,6 +22,7 @@ import {
 import { lbfgs } from "../optim/lbfgs.js";
 import { type PenaltyConfig, penaltyValue } from "../optim/penalty.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
+import { checkShards } from "../parallel/check-shards.js";
 import type { GradientShard, LocalSgdShard } from "../parallel/gradient-shard.js";
 import { formatBytes } from "../runtime/arena.js";
 import { emptyHistory, type History, type StopReason } from "../train/history.js";
@@ -566,14 +567,7 @@ export abstract class LinearModel {
    */
   protected async trainOnShards(shards: readonly GradientShard[], loss: LinearLoss, lossParam: number): Promise<void> {
     this.assertUsable();
-    const first = shards[0];
-    if (first === undefined) throw new DescentError("E_EMPTY", `${this.modelName}.fitSharded needs at least one shard`);
-    const d = first.cols;
-    shards.forEach((s, k) => {
-      if (s.cols !== d) throw new DescentError("E_SHAPE", `shard ${k} has ${s.cols} columns, shard 0 has ${d}`);
-    });
-    const n = shards.reduce((t, s) => t + s.rows, 0);
-    if (n === 0) throw new DescentError("E_EMPTY", "the shards hold no rows");
+    const { cols: d, rows: n } = checkShards(shards, `${this.modelName}.fitSharded`);
     const backend = await createBackend(this.opts.backend === "js" ? "js" : "wasm", "float64");
     const gather = async (params: Float64Array, grad: Float64Array | null): Promise<number> => {
       const parts = await Promise.all(shards.map((s) => s.gradient(params, loss, lossParam)));
@@ -656,16 +650,13 @@ export abstract class LinearModel {
    */
   protected async lbfgsOnShards(shards: readonly GradientShard[], loss: LinearLoss, lossParam: number): Promise<void> {
     this.assertUsable();
-    const first = shards[0];
-    if (first === undefined) throw new DescentError("E_EMPTY", `${this.modelName} needs at least one shard`);
+    const { cols: d, rows: n } = checkShards(shards, this.modelName);
     if (this.opts.penalty === "l1" || this.opts.penalty === "elasticnet") {
       throw new DescentError(
         "E_OPTION",
         "option 'penalty' must be 'l2' or 'none' with solver 'lbfgs' (L1 is not smooth)",
       );
     }
-    const d = first.cols;
-    const n = shards.reduce((t, s) => t + s.rows, 0);
     const alpha = this.opts.penalty === "l2" ? this.opts.alpha : 0;
     const objective = async (x: Float64Array, g: Float64Array): Promise<number> => {
       const parts = await Promise.all(shards.map((s) => s.gradient(x, loss, lossParam)));
@@ -726,10 +717,7 @@ export abstract class LinearModel {
    */
   protected async mixOnShards(shards: readonly LocalSgdShard[], loss: LinearLoss, lossParam: number): Promise<void> {
     this.assertUsable();
-    const first = shards[0];
-    if (first === undefined) throw new DescentError("E_EMPTY", `${this.modelName} needs at least one shard`);
-    const d = first.cols;
-    const n = shards.reduce((t, s) => t + s.rows, 0);
+    const { cols: d, rows: n } = checkShards(shards, this.modelName);
     let params = new Float64Array(d + 1);
     const history = emptyHistory();
     const o = this.opts;

@@ -16,6 +16,8 @@ export interface ShardGradient {
 export interface GradientShard {
   readonly rows: number;
   readonly cols: number;
+  /** The shard's column names in its order, when it knows them (checked to agree across shards). */
+  readonly featureNames?: readonly string[];
   gradient(params: Float64Array, loss: LinearLoss, lossParam: number): Promise<ShardGradient>;
 }
 
