@@ -150,12 +150,12 @@ describe("shards cross-checked", () => {
     const a = await start(write("a.csv", "x1,x2,y\n1,2,3\n4,5,6\n"));
     const b = await start(write("b.csv", "x2,x1,y\n2,1,3\n5,4,6\n"));
     try {
-      for (const fit of [
+      for (const train of [
         () => new LinearRegression({ batchSize: "full", maxEpochs: 2 }).fitSharded([a, b]),
         () => new LinearRegression({ maxEpochs: 2 }).fitSharded([a, b], { solver: "lbfgs" }),
         () => new LinearRegression({ batchSize: 1, maxEpochs: 2 }).fitLocalSgd([a, b]),
       ]) {
-        const e = await caught(fit());
+        const e = await caught(train());
         expect(e.code).toBe("E_SHAPE");
         expect(e.message).toMatch(/shard 1's columns are x2, x1, shard 0's are x1, x2/);
       }
