@@ -442,3 +442,11 @@ else
     if (!(err instanceof CommanderError)) throw err;
     process.exitCode = err.exitCode === 0 ? 0 : 2;
   }
+
+// Every command but the lab's server is done here: exit once stdout and stderr are flushed rather
+// than wait for Node's own shutdown, which can deadlock with a background compile waiting for a
+// garbage collection (nodejs/node#54918; seen as an error printed and a process that never exited).
+if (process.argv[2] !== "demo") {
+  const code = typeof process.exitCode === "number" ? process.exitCode : 0;
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
