@@ -124,6 +124,27 @@ describe("descent worker and long lines", () => {
     child.stdin.end(`${JSON.stringify({ op: "quit" })}\n`);
   }, 20_000);
 
+  it.each([
+    [{ params: ["1e3", 0, 0] }, /params\[0\] is "1e3", not a finite number/],
+    [{ params: [null, 0, 0] }, /params\[0\] is null, not a finite number/],
+    [{ params: [0, 0] }, /params must hold 3 numbers/],
+    [{ params: [0, 0, 0], loss: "huber", lossParam: -1 }, /lossParam is -1: it must be a finite number >= 0/],
+  ])(
+    "refuses a request with bad params or lossParam (%j)",
+    async (req, pattern) => {
+      const { child, next } = start();
+      expect((await next()).ready).toBe(true);
+      child.stdin.write(`${JSON.stringify({ op: "gradient", loss: "squared", ...req })}\n`);
+      expect(String((await next()).error)).toMatch(pattern);
+      child.stdin.write(
+        `${JSON.stringify({ op: "epoch", params: ["x", 0, 0], loss: "squared", lossParam: 0, learningRate: 0.1, batchSize: 1, penalty: "none", alpha: 0, l1Ratio: 0, seed: 0 })}\n`,
+      );
+      expect(String((await next()).error)).toMatch(/params\[0\] is "x"/);
+      child.stdin.end(`${JSON.stringify({ op: "quit" })}\n`);
+    },
+    20_000,
+  );
+
   it("the coordinator refuses an answer line over its limit as E_FORMAT", async () => {
     const w = await WorkerProcess.start(process.execPath, [cli, "worker", shard, "--target", "y"], {
       stderr: "ignore",

@@ -19,6 +19,27 @@ export interface WorkerFlags {
 }
 
 /**
+ * A request's parameters: exactly `size` finite numbers (a text such as "1e3", null or NaN is
+ * refused, never converted), else an Error naming the first bad one.
+ */
+function checkParams(params: unknown, size: number): number[] {
+  if (!Array.isArray(params) || params.length !== size) throw new Error(`params must hold ${size} numbers`);
+  params.forEach((v, i) => {
+    if (typeof v !== "number" || !Number.isFinite(v))
+      throw new Error(`params[${i}] is ${JSON.stringify(v)}, not a finite number`);
+  });
+  return params as number[];
+}
+
+/** A loss parameter (Huber's or the insensitive losses' epsilon): absent (0), or a finite number >= 0. */
+function checkLossParam(v: unknown): number {
+  if (v === undefined) return 0;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+    throw new Error(`lossParam is ${JSON.stringify(v)}: it must be a finite number >= 0`);
+  return v;
+}
+
+/**
  * One epoch of plain SGD over the shard from the given parameters, by the estimator of the loss
  * (targets ±1 for the classification losses); returns [w…, b].
  */
@@ -29,7 +50,8 @@ async function localEpoch(
   y: Float64Array,
   req: LocalEpochRequest & { params: number[] },
 ): Promise<Float64Array> {
-  if (!Array.isArray(req.params) || req.params.length !== d + 1) throw new Error(`params must hold ${d + 1} numbers`);
+  checkParams(req.params, d + 1);
+  checkLossParam(req.lossParam);
   const opts = {
     learningRate: req.learningRate,
     batchSize: req.batchSize,
@@ -106,11 +128,12 @@ export async function runWorker(file: string, f: WorkerFlags): Promise<void> {
         });
         continue;
       }
-      if (req.op !== "gradient" || !Array.isArray(req.params) || req.params.length !== d + 1)
-        throw new Error(`expected {"op":"gradient","params":[${d + 1} numbers],"loss"}`);
+      if (req.op !== "gradient") throw new Error(`expected {"op":"gradient","params":[${d + 1} numbers],"loss"}`);
+      const values = checkParams(req.params, d + 1);
+      const lossParam = checkLossParam(req.lossParam);
       if (typeof req.loss !== "string" || !Object.hasOwn(LossId, req.loss))
         throw new Error(`unknown loss ${JSON.stringify(req.loss)}`);
-      params.view.set(req.params);
+      params.view.set(values);
       const loss = backend.linearGrad(
         req.loss as LinearLoss,
         X,
@@ -122,7 +145,7 @@ export async function runWorker(file: string, f: WorkerFlags): Promise<void> {
         d,
         params,
         grad,
-        req.lossParam ?? 0,
+        lossParam,
       );
       say({ loss, grad: Array.from(grad.view) });
     } catch (err) {
