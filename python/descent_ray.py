@@ -87,8 +87,10 @@ def main():
             break
         parts = ray.get([x.gradient.remote(req) for x in actors])
         bad = [q["error"] for q in parts if "error" in q]
+        # The request's number goes back with its answer, as a descent worker does.
+        echo = {} if req.get("id") is None else {"id": req["id"]}
         if bad:
-            print(json.dumps({"error": bad[0]}), flush=True)
+            print(json.dumps({"error": bad[0], **echo}), flush=True)
             continue
         # Shard order, as descent's coordinator adds local workers' sums.
         # A worker's non-finite numbers arrive as null (JSON has no NaN) and leave as null again, so
@@ -98,7 +100,7 @@ def main():
         for q in parts:
             loss += number(q["loss"])
             grad = [g + number(h) for g, h in zip(grad, q["grad"])]
-        print(json.dumps({"loss": finite(loss), "grad": [finite(g) for g in grad]}), flush=True)
+        print(json.dumps({"loss": finite(loss), "grad": [finite(g) for g in grad], **echo}), flush=True)
     ray.get([x.close.remote() for x in actors])
     ray.shutdown()
 

@@ -57,6 +57,27 @@ describe("a worker that fails", () => {
     }
   });
 
+  it("an extra answer line is caught by the request number, not paired with the next request", async () => {
+    // Answers every request twice, echoing its number.
+    const script = `
+      process.stdout.write(JSON.stringify({ ready: true, rows: 10, cols: 2, featureNames: ["a", "b"] }) + "\\n");
+      require("node:readline").createInterface({ input: process.stdin }).on("line", (l) => {
+        const req = JSON.parse(l);
+        if (req.op === "quit") process.exit(0);
+        const a = JSON.stringify({ loss: 1, grad: [0, 0, 0], id: req.id }) + "\\n";
+        process.stdout.write(a + a);
+      });`;
+    const w = await WorkerProcess.start(process.execPath, ["-e", script]);
+    try {
+      await w.gradient(new Float64Array(3), "squared", 0);
+      const e = await caught(w.gradient(new Float64Array(3), "squared", 0));
+      expect(e.code).toBe("E_FORMAT");
+      expect(e.message).toMatch(/answered request 1 where request 2's answer was due/);
+    } finally {
+      await w.close(2000);
+    }
+  });
+
   it("non-finite results (JSON null) make a sharded fit diverge instead of reading 0 and converging", async () => {
     const w = await fake(JSON.stringify({ loss: null, grad: [null, null, null] }));
     try {

@@ -117,11 +117,21 @@ export async function runWorker(file: string, f: WorkerFlags): Promise<void> {
     }
     const line = got.text;
     if (line.trim() === "") continue;
+    // The request's number, echoed in its answer so the coordinator can pair them.
+    let id: unknown;
+    const answer = (o: Record<string, unknown>): void => say(id === undefined ? o : { ...o, id });
     try {
-      const req = JSON.parse(line) as { op: string; params?: number[]; loss?: string; lossParam?: number };
+      const req = JSON.parse(line) as {
+        op: string;
+        id?: unknown;
+        params?: number[];
+        loss?: string;
+        lossParam?: number;
+      };
+      id = req !== null && typeof req === "object" ? req.id : undefined;
       if (req.op === "quit") break;
       if (req.op === "epoch") {
-        say({
+        answer({
           params: Array.from(
             await localEpoch(data.X, data.rows, d, y, req as unknown as LocalEpochRequest & { params: number[] }),
           ),
@@ -147,9 +157,9 @@ export async function runWorker(file: string, f: WorkerFlags): Promise<void> {
         grad,
         lossParam,
       );
-      say({ loss, grad: Array.from(grad.view) });
+      answer({ loss, grad: Array.from(grad.view) });
     } catch (err) {
-      say({ error: (err as Error).message });
+      answer({ error: (err as Error).message });
     }
   }
   backend.dispose();

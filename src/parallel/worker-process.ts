@@ -93,21 +93,37 @@ export class WorkerProcess implements LocalSgdShard {
     return out;
   }
 
-  async gradient(params: Float64Array, loss: LinearLoss, lossParam: number): Promise<ShardGradient> {
-    (this.child.stdin as NonNullable<ChildProcess["stdin"]>).write(
-      `${JSON.stringify({ op: "gradient", params: Array.from(params), loss, lossParam })}\n`,
-    );
+  /** Numbers the requests; a worker echoes the number in its answer (descent worker and the Ray bridge do). */
+  private sent = 0;
+
+  /** Sends a request with the next number and reads its answer, checking the number it echoes. */
+  private async ask(request: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const id = ++this.sent;
+    (this.child.stdin as NonNullable<ChildProcess["stdin"]>).write(`${JSON.stringify({ ...request, id })}\n`);
     const r = await this.next();
+    // An answer for another request (a line too many or too few) would pair every later answer
+    // with the wrong request: refused instead.
+    if (r.id !== undefined && r.id !== id)
+      throw new DescentError(
+        "E_FORMAT",
+        `worker answered request ${JSON.stringify(r.id)} where request ${id}'s answer was due (a line too many or too few)`,
+      );
+    return r;
+  }
+
+  async gradient(params: Float64Array, loss: LinearLoss, lossParam: number): Promise<ShardGradient> {
+    const r = await this.ask({ op: "gradient", params: Array.from(params), loss, lossParam });
     if (typeof r.loss !== "number" && r.loss !== null)
       throw new DescentError("E_FORMAT", "worker answered without a numeric 'loss'");
     return { loss: r.loss ?? Number.NaN, grad: WorkerProcess.numbers(r, "grad", params.length) };
   }
 
   async epoch(params: Float64Array, request: LocalEpochRequest): Promise<Float64Array> {
-    (this.child.stdin as NonNullable<ChildProcess["stdin"]>).write(
-      `${JSON.stringify({ op: "epoch", params: Array.from(params), ...request })}\n`,
+    return WorkerProcess.numbers(
+      await this.ask({ op: "epoch", params: Array.from(params), ...request }),
+      "params",
+      params.length,
     );
-    return WorkerProcess.numbers(await this.next(), "params", params.length);
   }
 
   /** Asks the worker to exit and waits until it has (killing it after `graceMs`). */
