@@ -17,6 +17,7 @@ import { StandardScaler } from "../models/standard-scaler.js";
 import type { ColumnNote } from "../preprocess/column-plan.js";
 import type { StopReason } from "../train/history.js";
 import type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "../train/options.js";
+import { changedOnResume, checkpointState } from "./checkpoint-state.js";
 import { loadFitData, openFitStream, type Preprocessing } from "./fit-data.js";
 import type { FitReport } from "./fit-report.js";
 import { bucketSlices, removeBuckets, stageBuckets, trainOnBuckets } from "./fit-stream.js";
@@ -444,12 +445,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
       if (f.resume !== undefined) {
         const saved = await readModelFile(f.resume);
         const bundle = parseBundle(saved, f.resume);
-        const state = saved.checkpoint as { epoch?: unknown; best?: unknown; stale?: unknown } | undefined;
-        if (state === undefined || typeof state.epoch !== "number" || typeof state.stale !== "number")
-          throw new DescentError(
-            "E_FORMAT",
-            `'${f.resume}' is a model file, not a checkpoint (write one with --checkpoint)`,
-          );
+        const state = checkpointState(saved, f.resume, bundle.model.nEpochs);
         if (bundle.featureNames.join() !== featureNames.join() || bundle.target !== f.target)
           throw new DescentError(
             "E_FORMAT",
@@ -457,13 +453,25 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
           );
         if (bundle.model.constructor !== m.constructor)
           bad(`checkpoint '${f.resume}' holds a ${bundle.model.constructor.name}, not the --model asked for`);
+        // The checkpoint's model goes on with its own options: a flag that would change them is
+        // refused rather than ignored (--epochs sets where the run ends).
+        const changed = changedOnResume(
+          f as unknown as Record<string, unknown>,
+          m.getOptions() as Record<string, unknown>,
+          bundle.model.getOptions() as Record<string, unknown>,
+        );
+        if (changed.length > 0)
+          bad(
+            `--resume continues the checkpoint's model with its own options: ${changed.join(", ")} would change it (give the checkpoint's values, or none; --epochs sets where the run ends)`,
+          );
         m = bundle.model as Model;
         scaling = bundle.scaler;
+        ({ best, stale } = state);
         first = state.epoch + 1;
-        best = typeof state.best === "number" ? state.best : Number.POSITIVE_INFINITY;
-        stale = state.stale;
       } else if (scaling !== null) scaling.fit({ data: tr.X, rows: tr.rows, cols: featureNames.length });
       const o = m.getOptions() as { maxEpochs: number; tol: number | null; nIterNoChange: number };
+      // On --resume, --epochs sets how many epochs the run ends at (the checkpoint's count otherwise).
+      const maxEpochs = f.resume !== undefined && f.epochs !== undefined ? f.epochs : o.maxEpochs;
       // The MLPs stop once more than nIterNoChange epochs have not improved, as scikit-learn's.
       const patience = m instanceof MLPClassifier || m instanceof MLPRegressor ? o.nIterNoChange + 1 : o.nIterNoChange;
       const data = asMatrix(tr, scaling);
@@ -472,7 +480,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
       const path = f.checkpoint ?? (f.resume as string);
       let reason: StopReason = "maxEpochs";
       epochs = first - 1;
-      for (let e = first; e <= o.maxEpochs; e++) {
+      for (let e = first; e <= maxEpochs; e++) {
         if (m instanceof LinearRegression || m instanceof MLPRegressor) await m.partialFit(data, tr.y as number[]);
         else await m.partialFit(data, tr.y, { classes });
         const loss = m.history.loss.at(-1) ?? Number.NaN;
@@ -487,7 +495,10 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
           learningRate: m.history.learningRate.at(-1) ?? Number.NaN,
           ms: performance.now() - started,
         });
-        const done = e === o.maxEpochs || (o.tol !== null && stale >= patience);
+        const settled = o.tol !== null && stale >= patience;
+        const done = e === maxEpochs || settled;
+        // The model file says why the run stopped, as the report does.
+        if (done) m.stopReason = settled ? "tol" : "maxEpochs";
         if (e % every === 0 || done) {
           await writeBundle(
             path,
@@ -495,7 +506,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
             { checkpoint: { epoch: e, best, stale } },
           );
         }
-        if (o.tol !== null && stale >= patience) {
+        if (settled) {
           reason = "tol";
           break;
         }
