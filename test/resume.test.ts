@@ -80,3 +80,28 @@ describe("--resume", () => {
     expect(JSON.parse(readFileSync(tolCk, "utf8")).model.stopReason).toBe("tol");
   });
 });
+
+describe("checkpointing does not change the result", () => {
+  it("fit --checkpoint gives plain fit's model, to the bit (shuffled epochs included)", () => {
+    const args = ["fit", diabetes, "--target", "progression", "--epochs", "6", "--quiet"];
+    const plain = join(dir, "plain.json");
+    const checked = join(dir, "checked.json");
+    expect(run(...args, "--out", plain).code).toBe(0);
+    expect(run(...args, "--checkpoint", join(dir, "ck-same-bits.json"), "--out", checked).code).toBe(0);
+    const params = (f: string) => JSON.parse(readFileSync(f, "utf8")).model.params as number[];
+    expect(params(checked)).toEqual(params(plain));
+  });
+
+  it("a run checkpointed at epoch 3 and resumed to 6 in another process gives plain fit's 6 epochs (the row order rebuilt)", () => {
+    const args = ["fit", diabetes, "--target", "progression", "--quiet"];
+    const plain = join(dir, "plain6.json");
+    const ck3 = join(dir, "ck3.json");
+    expect(run(...args, "--epochs", "6", "--out", plain).code).toBe(0);
+    expect(run(...args, "--epochs", "3", "--checkpoint", ck3).code).toBe(0);
+    const resumed = join(dir, "resumed6.json");
+    const r = run(...args, "--epochs", "6", "--resume", ck3, "--out", resumed);
+    expect(r.code, r.stderr).toBe(0);
+    const params = (f: string) => JSON.parse(readFileSync(f, "utf8")).model.params as number[];
+    expect(params(resumed)).toEqual(params(plain));
+  });
+});

@@ -97,3 +97,19 @@ describe("stop rules and history", () => {
     expect(h.score(Z, y)).toBeGreaterThan(0.3);
   });
 });
+
+describe("epochs split over partialFit calls", () => {
+  it("visit the rows in the order one fit does, shuffled or not: the same bits", async () => {
+    const { LinearRegression } = await import("../src/models/linear-regression.js");
+    const { loadDataset } = await import("./helpers/datasets.js");
+    const { StandardScaler } = await import("../src/models/standard-scaler.js");
+    const { X, y } = loadDataset("diabetes", "progression");
+    const Z = new StandardScaler().fitTransform(X);
+    for (const shuffle of [true, false, "once"] as const) {
+      const whole = await new LinearRegression({ maxEpochs: 4, shuffle, tol: null, seed: 3 }).fit(Z, y);
+      const split = new LinearRegression({ maxEpochs: 4, shuffle, tol: null, seed: 3 });
+      for (let e = 0; e < 4; e++) await split.partialFit(Z, y);
+      expect(Array.from(split.coef), String(shuffle)).toEqual(Array.from(whole.coef));
+    }
+  });
+});

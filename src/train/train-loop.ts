@@ -44,6 +44,32 @@ export interface Objective {
 /** A float64 buffer of a backend (the training plan). */
 type Buffer64 = ReturnType<Backend["allocF64"]>;
 
+/**
+ * The row order each run's last epoch left, by its progress record: a run's every epoch shuffles
+ * the order of the epoch before, so a partialFit call (or a resumed checkpoint) must start from it
+ * for its epochs to visit the rows as one fit's would.
+ */
+const rowOrders = new WeakMap<TrainProgress, Int32Array>();
+
+/**
+ * The row order a call of a run starts from: the order its previous call left (same row count);
+ * for a run read back from JSON, the order rebuilt by replaying its shuffles from the seed, used
+ * when the generator then stands where the saved state says; else the rows in order.
+ */
+function rowOrder(progress: TrainProgress, n: number, seed: number): Int32Array {
+  const kept = rowOrders.get(progress);
+  if (kept !== undefined && kept.length === n) return kept;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const saved = progress.rng;
+  if (saved === null || progress.epoch === 0) return order;
+  const replay = new Prng(seed);
+  const replayed = order.slice();
+  for (let e = 0; e < progress.epoch; e++) replay.shuffle(replayed, n);
+  const state = replay.getState();
+  return state.every((v, i) => v === saved[i]) ? replayed : order;
+}
+
 /** State that carries over between fit/partialFit calls so schedules, shuffles and moments continue. */
 export interface TrainProgress {
   /** Optimizer steps taken so far. */
@@ -261,10 +287,7 @@ export async function trainLoop(
     objective.adjustPlan?.(plan.view);
     const rng = new Prng(opts.seed);
     if (progress.rng !== null) rng.setState(progress.rng);
-    if (idx !== null) {
-      const order = idx.view;
-      for (let i = 0; i < n; i++) order[i] = i;
-    }
+    if (idx !== null) idx.view.set(rowOrder(progress, n, opts.seed));
     const slices = new SliceSize(n, batch, objective.workPerRow);
     const snapshot = new Float64Array(nAll);
     const active = opts.fitIntercept ? nAll : nPen;
@@ -402,6 +425,10 @@ export async function trainLoop(
       if (best.averaged !== null) progress.moments[1]?.set(best.averaged);
     }
     for (const b of [state.params, state.grad, state.acc, state.mark, ...slots, plan]) backend.free(b);
-    if (idx !== null) backend.free(idx);
+    if (idx !== null) {
+      // The next call of the same run goes on from this order (each epoch shuffles the one before).
+      rowOrders.set(progress, Int32Array.from(idx.view));
+      backend.free(idx);
+    }
   }
 }
