@@ -226,3 +226,52 @@ describe("shards cross-checked", () => {
     expect((await caught(model().fitLocalSgd([shard(3, 2), shard(3, 3)]))).message).toMatch(/shard 1 has 3 columns/);
   });
 });
+
+describe("workers that stall", () => {
+  const cli = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), "descent-stall-"));
+  const shard = join(dir, "shard.csv");
+  writeFileSync(shard, "a,b,y\n1,2,3\n4,5,6\n7,8,10\n");
+
+  it("a worker that never answers is E_STATE after the deadline, and is not asked again", async () => {
+    const script = `
+      process.stdout.write(JSON.stringify({ ready: true, rows: 3, cols: 2, featureNames: ["a", "b"] }) + "\\n");
+      process.stdin.resume();`;
+    const w = await WorkerProcess.start(process.execPath, ["-e", script], { timeoutMs: 2000 });
+    const t0 = Date.now();
+    const e = await caught(w.gradient(new Float64Array(3), "squared", 0));
+    expect(e.code).toBe("E_STATE");
+    expect(e.message).toMatch(/did not answer within 2000 ms/);
+    expect(Date.now() - t0).toBeLessThan(8000);
+    expect((await caught(w.gradient(new Float64Array(3), "squared", 0))).message).toMatch(/did not answer/);
+    await w.close(1000);
+  });
+
+  it("a real worker stopped with SIGSTOP makes fitSharded fail at the deadline instead of waiting forever", async () => {
+    const w = await WorkerProcess.start(process.execPath, [cli, "worker", shard, "--target", "y"], {
+      stderr: "ignore",
+      timeoutMs: 3000,
+    });
+    const pid = (w as unknown as { child: { pid: number } }).child.pid;
+    process.kill(pid, "SIGSTOP");
+    try {
+      const e = await caught(new LinearRegression({ batchSize: "full", maxEpochs: 3 }).fitSharded([w]));
+      expect(e.code).toBe("E_STATE");
+      expect(e.message).toMatch(/did not answer within 3000 ms/);
+    } finally {
+      try {
+        process.kill(pid, "SIGCONT");
+      } catch {
+        // already gone
+      }
+      await w.close(1000);
+    }
+  }, 20_000);
+
+  it("a worker that never says it is ready is E_STATE at the deadline", async () => {
+    const e = await caught(
+      WorkerProcess.start(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { timeoutMs: 300 }),
+    );
+    expect(e.message).toMatch(/did not answer within 300 ms/);
+  });
+});

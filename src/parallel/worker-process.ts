@@ -6,6 +6,9 @@ import { DescentError } from "../errors.js";
 import { boundedLines, MAX_LINE_BYTES } from "./bounded-lines.js";
 import type { LocalEpochRequest, LocalSgdShard, ShardGradient } from "./gradient-shard.js";
 
+/** How long an answer may take by default: 10 minutes (a gradient over a very large shard). */
+export const DEFAULT_TIMEOUT_MS = 600_000;
+
 /** A running worker process holding one shard. */
 export class WorkerProcess implements LocalSgdShard {
   private constructor(
@@ -15,7 +18,33 @@ export class WorkerProcess implements LocalSgdShard {
     readonly cols: number,
     /** The shard's feature names, in its column order. */
     readonly featureNames: string[],
+    /** Milliseconds an answer may take. */
+    private readonly timeoutMs: number,
   ) {}
+
+  /** Set when an answer did not come in time: the stream is out of step, and the worker is stopped. */
+  private broken: DescentError | null = null;
+
+  /** `promise`, or E_STATE naming the worker and the wait when it takes longer than `ms`. */
+  private static within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new DescentError("E_STATE", `${what} did not answer within ${ms} ms (stopped, hung or overloaded)`)),
+        ms,
+      );
+      promise.then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+  }
 
   /**
    * Starts `command args…` (for example `descent worker shard.csv --target y`) and waits for its
@@ -26,7 +55,7 @@ export class WorkerProcess implements LocalSgdShard {
   static async start(
     command: string,
     args: string[],
-    options: { stderr?: "inherit" | "ignore"; maxLineBytes?: number } = {},
+    options: { stderr?: "inherit" | "ignore"; maxLineBytes?: number; timeoutMs?: number } = {},
   ): Promise<WorkerProcess> {
     // A Ray bridge's daemons outlive it holding whatever stderr they inherit: 'ignore' gives them none.
     const child = spawn(command, args, { stdio: ["pipe", "pipe", options.stderr ?? "inherit"] });
@@ -65,9 +94,23 @@ export class WorkerProcess implements LocalSgdShard {
       if (typeof rec.error === "string") throw new DescentError("E_STATE", `worker: ${rec.error}`);
       return rec;
     };
-    const hello = await next();
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let hello: Record<string, unknown>;
+    try {
+      hello = await WorkerProcess.within(next(), timeoutMs, `worker '${name}'`);
+    } catch (err) {
+      child.kill("SIGKILL");
+      throw err;
+    }
     if (hello.ready !== true) throw new DescentError("E_STATE", "worker did not say it was ready");
-    return new WorkerProcess(child, next, Number(hello.rows), Number(hello.cols), hello.featureNames as string[]);
+    return new WorkerProcess(
+      child,
+      next,
+      Number(hello.rows),
+      Number(hello.cols),
+      hello.featureNames as string[],
+      timeoutMs,
+    );
   }
 
   /** The numbers of an answer's field, exactly `length` of them; E_FORMAT naming what is wrong. */
@@ -98,9 +141,20 @@ export class WorkerProcess implements LocalSgdShard {
 
   /** Sends a request with the next number and reads its answer, checking the number it echoes. */
   private async ask(request: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (this.broken !== null) throw this.broken;
     const id = ++this.sent;
     (this.child.stdin as NonNullable<ChildProcess["stdin"]>).write(`${JSON.stringify({ ...request, id })}\n`);
-    const r = await this.next();
+    let r: Record<string, unknown>;
+    try {
+      r = await WorkerProcess.within(this.next(), this.timeoutMs, `worker (request ${id})`);
+    } catch (err) {
+      // A late answer would pair with the next request: the worker is stopped and not asked again.
+      if (err instanceof DescentError && err.code === "E_STATE" && /did not answer/.test(err.message)) {
+        this.broken = err;
+        this.child.kill("SIGKILL");
+      }
+      throw err;
+    }
     // An answer for another request (a line too many or too few) would pair every later answer
     // with the wrong request: refused instead.
     if (r.id !== undefined && r.id !== id)
