@@ -1,25 +1,16 @@
 // The one way into a data file (CSV, Parquet, Arrow) as typed columns, whole or in chunks, and
 // as an Apache Arrow Table.
-
 import type { Table } from "apache-arrow";
-import type { ColumnKind, ColumnTable } from "../table/column-table.js";
+import type { ColumnTable } from "../table/column-table.js";
 import { toArrowTable } from "./arrow-table.js";
-import { readCsvTable, readCsvTableChunks } from "./csv-table.js";
+import { type CsvTableOptions, readCsvTable, readCsvTableChunks } from "./csv-table.js";
 import { isTableFile, readTableFileChunks, readTableFileTable } from "./table-file.js";
 
-/** What to read of a file. */
-export interface TableRead {
-  /** Only these columns (in file order). */
-  columns?: readonly string[];
-  /** Not these columns. */
-  drop?: readonly string[];
-  /** Missing-cell spellings of a CSV (default: empty, NA, NaN, null, N/A). */
-  missing?: readonly string[];
-  /** Fixed kinds of CSV columns (from a first pass, or a saved model). */
-  kinds?: Readonly<Record<string, ColumnKind>>;
-  /** Rows per CSV chunk when streaming. */
-  chunkRows?: number;
-}
+/**
+ * What to read of a file: the columns (`columns`, `drop`), and for a CSV the missing-cell
+ * spellings, fixed kinds and rows per chunk (Parquet and Arrow files take the columns only).
+ */
+export type TableRead = Omit<CsvTableOptions, "range">;
 
 /** A whole data file as typed columns. */
 export function readTypedTable(file: string, r: TableRead = {}): Promise<ColumnTable> {
