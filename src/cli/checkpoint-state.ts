@@ -7,7 +7,7 @@ import type { JsonObject } from "../io/model-json.js";
  * Flags a --resume checks against the checkpoint's model: (flag key, flag, the model options it
  * sets). Given with another value than the checkpoint's, they are refused rather than ignored.
  */
-export const RESUME_FIXED: ReadonlyArray<[string, string, readonly string[]]> = [
+const RESUME_FIXED: ReadonlyArray<[string, string, readonly string[]]> = [
   ["hidden", "--hidden", ["hiddenLayerSizes"]],
   ["activation", "--activation", ["activation"]],
   ["loss", "--loss", ["loss"]],

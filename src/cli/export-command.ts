@@ -48,7 +48,7 @@ export async function runExport(modelPath: string, out: string, float32: boolean
 }
 
 /** The ONNX inputs of a saved plan: each column as the preprocessing reads it (--categorical ones as text, --numeric ones as numbers). */
-export function onnxColumns(p: Preprocessing): Array<{ name: string; kind: ColumnKind }> {
+function onnxColumns(p: Preprocessing): Array<{ name: string; kind: ColumnKind }> {
   return p.inputColumns.map((c) => ({
     name: c.name,
     kind: p.flags.categorical?.includes(c.name) ? "string" : p.flags.numeric?.includes(c.name) ? "number" : c.kind,

@@ -3,9 +3,9 @@ import { parse } from "csv-parse/sync";
 import type { BackendName } from "../backend/create-backend.js";
 import type { ActivationName } from "../backend/mlp-net.js";
 import { DescentError } from "../errors.js";
-import { type CsvChunk, type CsvLayout, readCsvAll } from "../io/csv-stream.js";
+import type { CsvChunk } from "../io/csv-stream.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
-import { inMemoryBytes, isTableFile, readTableFile } from "../io/table-file.js";
+import { inMemoryBytes, isTableFile } from "../io/table-file.js";
 import type { Matrix } from "../matrix.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM, type MarginLoss } from "../models/linear-svm.js";
@@ -189,11 +189,6 @@ export function makeModel(f: FitFlags, options: SgdOptions & { loss?: string; ep
   const { loss, ...rest } = options;
   if (f.model === "logistic") return new LogisticRegression(rest);
   return new LinearSVM({ ...rest, ...(loss === undefined ? {} : { loss: loss as MarginLoss }) });
-}
-
-/** A whole data file in memory: CSV, or Parquet / Arrow by extension. */
-export function readAll(file: string, layout: CsvLayout): Promise<CsvChunk> {
-  return isTableFile(file) ? readTableFile(file, layout) : readCsvAll(file, layout);
 }
 
 /** Column count of the header line (to size chunks before reading any rows). */

@@ -54,13 +54,6 @@ export interface TableStep {
   toJSON(): Record<string, unknown>;
 }
 
-/** True when `x` keeps the TableTransformer contract. */
-export function isTransformer(x: unknown): x is TableTransformer {
-  if (typeof x !== "object" || x === null) return false;
-  const t = x as Partial<TableTransformer>;
-  return typeof t.transformInto === "function" && typeof t.transformTable === "function" && typeof t.fit === "function";
-}
-
 /** True when `x` can be a step of a ColumnTransformer (a transformer, or a pipeline of them). */
 export function isTableStep(x: unknown): x is TableStep {
   if (typeof x !== "object" || x === null) return false;
@@ -181,13 +174,7 @@ const BLOCK_ROWS = 2048;
  * thousand rows at a time, so the row-major output is filled while it is in cache (column by
  * column over millions of rows, every write would miss it).
  */
-export function transformBlocked(
-  step: TableStep,
-  t: ColumnTable,
-  out: FloatOutput,
-  stride: number,
-  offset: number,
-): void {
+function transformBlocked(step: TableStep, t: ColumnTable, out: FloatOutput, stride: number, offset: number): void {
   if (t.rows <= BLOCK_ROWS) {
     step.transformInto(t, out, stride, offset);
     return;
