@@ -1,4 +1,4 @@
-/** Every error code a `DescentError` can carry (see the README's error table). */
+/** Every error code a `DescentError` can carry (see the error table in docs/command-line.md). */
 export type DescentErrorCode =
   | "E_SHAPE"
   | "E_NONFINITE"

@@ -17,7 +17,7 @@ export interface InitialWeights {
 /** Learning-rate schedules of the MLP estimators (scikit-learn's `learning_rate`). */
 export type MlpSchedule = "constant" | "invscaling" | "adaptive" | { name: "invscaling"; powerT?: number };
 
-/** Options of MLPClassifier and MLPRegressor: scikit-learn's, in camelCase (defaults in the README). */
+/** Options of MLPClassifier and MLPRegressor: scikit-learn's, in camelCase (defaults in docs/neural-networks.md). */
 export interface MLPOptions {
   /** Units of each hidden layer. Default [100]. */
   hiddenLayerSizes?: number[];
@@ -157,7 +157,8 @@ export function resolveMlpOptions(options: MLPOptions | undefined): ResolvedMlpO
   if (options === null || typeof options !== "object") fail("options", "must be an object");
   const o = options as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!KEYS.includes(key)) fail(key, "is unknown (see the README's MLP option table; names are camelCase)");
+    if (!KEYS.includes(key))
+      fail(key, "is unknown (see the MLP option table in docs/neural-networks.md; names are camelCase)");
   }
   const has = (k: string): boolean => Object.hasOwn(o, k) && o[k] !== undefined;
   if (has("hiddenLayerSizes")) {

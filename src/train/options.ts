@@ -15,7 +15,7 @@ export type OptimizerName = "sgd" | "momentum" | "nesterov" | "adagrad" | "rmspr
 /** Learning-rate schedule names (defined with the schedules). */
 export type { ScheduleName };
 
-/** Options every gradient-descent estimator takes (defaults as in the README). */
+/** Options every gradient-descent estimator takes (defaults in docs/options.md). */
 export interface SgdOptions {
   /** Rows per step: 1 = stochastic, k = mini-batch, 'full' = batch gradient descent. Default 32. */
   batchSize?: number | "full";
@@ -174,7 +174,7 @@ export function resolveSgdOptions(options: object | undefined, extraKeys: readon
   const o = options as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!(key in SGD_DEFAULTS) && !extraKeys.includes(key)) {
-      fail(key, "is unknown (see the README's option table; names are camelCase)");
+      fail(key, "is unknown (see the option table in docs/options.md; names are camelCase)");
     }
   }
   const has = (k: keyof ResolvedSgdOptions): boolean => Object.hasOwn(o, k) && o[k] !== undefined;
