@@ -10,6 +10,7 @@ import sys
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.feather  # noqa: F401 (pa.feather)
 import pyarrow.parquet as pq
 
 out = sys.argv[1]
@@ -25,3 +26,19 @@ for codec in ["none", "snappy", "gzip", "brotli", "zstd", "lz4"]:
 with pa.OSFile(f"{out}/penguins.arrow", "wb") as sink:
     with pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table, max_chunksize=200)
+
+# The fuzz seeds of test/table-decode-faults.test.ts (written to test/fixtures/hostile/): a small
+# table with a null in each column, two row groups or record batches, as Parquet (snappy), an Arrow
+# file and an Arrow stream. The hostile fixtures beside them are byte mutations of these seeds.
+seed = pa.table(
+    {
+        "x": [1.5, 2.0, None, 4.0, 5.5, 6.0, 7.0, 8.0] * 4,
+        "s": ["a", "b", None, "a", "c", "b", "a", "a"] * 4,
+        "n": pa.array([1, 2, 3, 4, 5, 6, 7, None] * 4, pa.int32()),
+    }
+)
+hostile = f"{out}/../hostile"
+pq.write_table(seed, f"{hostile}/fuzz-seed.parquet", compression="snappy", row_group_size=16)
+pa.feather.write_feather(seed, f"{hostile}/fuzz-seed.arrow", compression="uncompressed")
+with pa.ipc.new_stream(f"{hostile}/fuzz-seed.arrows", seed.schema) as writer:
+    writer.write_table(seed, max_chunksize=16)

@@ -5,7 +5,8 @@ import { DescentError } from "../errors.js";
 import type { CsvChunk } from "../io/csv-stream.js";
 import { concatTables, csvByteRanges, readCsvTableChunks } from "../io/csv-table.js";
 import { readTypedChunks, readTypedTable, type TableRead } from "../io/read-table.js";
-import { isTableFile, parquetRowGroups, readParquetRows } from "../io/table-file.js";
+import { TableFileDecoder } from "../io/table-decoder.js";
+import { isTableFile } from "../io/table-file.js";
 import {
   type ColumnFlags,
   type ColumnNote,
@@ -126,11 +127,13 @@ interface ChunkSource {
 /** The chunk source of a file; a CSV is cut into byte ranges of about `chunkBytes`. */
 async function chunkSource(file: string, read: TableRead, chunkBytes: number): Promise<ChunkSource> {
   if (/\.parquet$/i.test(file)) {
-    const groups = await parquetRowGroups(file);
+    // One decode worker serves every pass (it holds no process open while idle).
+    const decoder = await TableFileDecoder.open(file);
+    const groups = await decoder.groups();
     return {
       count: groups.length,
       anyOrder: true,
-      read: (i) => readParquetRows(file, ...(groups[i] as [number, number]), read),
+      read: (i) => decoder.rows(...(groups[i] as [number, number]), read),
     };
   }
   if (isTableFile(file)) {

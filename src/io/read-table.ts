@@ -4,13 +4,15 @@ import type { Table } from "apache-arrow";
 import type { ColumnTable } from "../table/column-table.js";
 import { toArrowTable } from "./arrow-table.js";
 import { type CsvTableOptions, readCsvTable, readCsvTableChunks } from "./csv-table.js";
+import type { DecodeLimits } from "./table-decoder.js";
 import { isTableFile, readTableFileChunks, readTableFileTable } from "./table-file.js";
 
 /**
- * What to read of a file: the columns (`columns`, `drop`), and for a CSV the missing-cell
- * spellings, fixed kinds and rows per chunk (Parquet and Arrow files take the columns only).
+ * What to read of a file: the columns (`columns`, `drop`); for a CSV the missing-cell spellings,
+ * fixed kinds and rows per chunk; for Parquet and Arrow files the decoder's deadline and heap
+ * limit (`deadlineMs`, `heapMb`).
  */
-export type TableRead = Omit<CsvTableOptions, "range">;
+export type TableRead = Omit<CsvTableOptions, "range"> & DecodeLimits;
 
 /** A whole data file as typed columns. */
 export function readTypedTable(file: string, r: TableRead = {}): Promise<ColumnTable> {
