@@ -237,7 +237,7 @@ describe("workers that stall", () => {
     const script = `
       process.stdout.write(JSON.stringify({ ready: true, rows: 3, cols: 2, featureNames: ["a", "b"] }) + "\\n");
       process.stdin.resume();`;
-    const w = await WorkerProcess.start(process.execPath, ["-e", script], { timeoutMs: 2000 });
+    const w = await WorkerProcess.start(process.execPath, ["-e", script], { timeoutMs: 2000, retries: 0 });
     const t0 = Date.now();
     const e = await caught(w.gradient(new Float64Array(3), "squared", 0));
     expect(e.code).toBe("E_STATE");
@@ -247,10 +247,11 @@ describe("workers that stall", () => {
     await w.close(1000);
   });
 
-  it("a real worker stopped with SIGSTOP makes fitSharded fail at the deadline instead of waiting forever", async () => {
+  it("a real worker stopped with SIGSTOP, no retries left, makes fitSharded fail at the deadline instead of waiting forever", async () => {
     const w = await WorkerProcess.start(process.execPath, [cli, "worker", shard, "--target", "y"], {
       stderr: "ignore",
       timeoutMs: 3000,
+      retries: 0,
     });
     const pid = (w as unknown as { child: { pid: number } }).child.pid;
     process.kill(pid, "SIGSTOP");
@@ -273,5 +274,83 @@ describe("workers that stall", () => {
       WorkerProcess.start(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { timeoutMs: 300 }),
     );
     expect(e.message).toMatch(/did not answer within 300 ms/);
+  });
+
+  it("a real worker stopped with SIGSTOP is restarted and asked again: the fit ends with an unbroken run's model", async () => {
+    const start = (): Promise<WorkerProcess> =>
+      WorkerProcess.start(process.execPath, [cli, "worker", shard, "--target", "y"], {
+        stderr: "ignore",
+        timeoutMs: 3000,
+      });
+    const plain = await start();
+    const stopped = await start();
+    try {
+      const reference = await new LinearRegression({ batchSize: "full", maxEpochs: 5, tol: null }).fitSharded([plain]);
+      let requests = 0;
+      const original = stopped.gradient.bind(stopped);
+      stopped.gradient = (params, loss, lossParam) => {
+        // Stopped before its third request: that request overruns the deadline, is retried on a new worker.
+        if (++requests === 3) process.kill((stopped as unknown as { child: { pid: number } }).child.pid, "SIGSTOP");
+        return original(params, loss, lossParam);
+      };
+      const model = await new LinearRegression({ batchSize: "full", maxEpochs: 5, tol: null }).fitSharded([stopped]);
+      expect(stopped.restarts).toBe(1);
+      expect(Array.from(model.coef)).toEqual(Array.from(reference.coef));
+      expect(model.intercept).toEqual(reference.intercept);
+    } finally {
+      await plain.close(1000);
+      await stopped.close(1000);
+    }
+  }, 30_000);
+
+  it("a worker that exits mid-fit is started again; one that comes back with another shard is E_STATE", async () => {
+    // Exits at its second request the first time it runs (a marker file says it ran), then serves.
+    const marker = join(dir, "ran-once");
+    const flaky = `
+      const fs = require("node:fs");
+      const first = !fs.existsSync(${JSON.stringify(marker)});
+      fs.writeFileSync(${JSON.stringify(marker)}, "");
+      process.stdout.write(JSON.stringify({ ready: true, rows: 3, cols: 2, featureNames: ["a", "b"] }) + "\\n");
+      let n = 0;
+      require("node:readline").createInterface({ input: process.stdin }).on("line", (l) => {
+        const req = JSON.parse(l);
+        if (req.op === "quit") process.exit(0);
+        if (first && ++n === 2) process.exit(3);
+        process.stdout.write(JSON.stringify({ id: req.id, loss: 1, grad: [0.5, 0.25, 0.125] }) + "\\n");
+      });`;
+    const w = await WorkerProcess.start(process.execPath, ["-e", flaky]);
+    try {
+      await w.gradient(new Float64Array(3), "squared", 0);
+      const g = await w.gradient(new Float64Array(3), "squared", 0);
+      expect(Array.from(g.grad)).toEqual([0.5, 0.25, 0.125]);
+      expect(w.restarts).toBe(1);
+    } finally {
+      await w.close(1000);
+    }
+    // Comes back with 4 rows where it had 3.
+    const counter = join(dir, "starts");
+    writeFileSync(counter, "");
+    const shifty = `
+      const fs = require("node:fs");
+      fs.appendFileSync(${JSON.stringify(counter)}, "x");
+      const rows = fs.readFileSync(${JSON.stringify(counter)}, "utf8").length === 1 ? 3 : 4;
+      process.stdout.write(JSON.stringify({ ready: true, rows, cols: 2, featureNames: ["a", "b"] }) + "\\n");
+      require("node:readline").createInterface({ input: process.stdin }).on("line", () => process.exit(3));`;
+    const s = await WorkerProcess.start(process.execPath, ["-e", shifty]);
+    const e = await caught(s.gradient(new Float64Array(3), "squared", 0));
+    expect(e.code).toBe("E_STATE");
+    expect(e.message).toMatch(/came back holding another shard \(4 rows × 2 columns, was 3 × 2\)/);
+    await s.close(1000);
+  }, 30_000);
+
+  it("a worker's own error is not retried", async () => {
+    const w = await fake(JSON.stringify({ error: "no such column 'y'" }));
+    try {
+      const e = await caught(w.gradient(new Float64Array(3), "squared", 0));
+      expect(e.message).toBe("worker: no such column 'y'");
+      expect(w.restarts).toBe(0);
+    } finally {
+      await w.close(1000);
+    }
   });
 });
