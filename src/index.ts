@@ -36,6 +36,7 @@ export {
 } from "./optim/optimizer-spec.js";
 export type { ScheduleSpec } from "./optim/schedules.js";
 export type { GradientShard, ShardGradient } from "./parallel/gradient-shard.js";
+export type { ShardedCheckpoint, ShardedFitOptions } from "./parallel/sharded-checkpoint.js";
 export {
   type ColumnPart,
   type ColumnSelector,

@@ -14,7 +14,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeFileAtomic } from "../src/cli/atomic-write.js";
+import { writeFileAtomic } from "../src/io/atomic-write.js";
 import { writeBundle } from "../src/cli/model-bundle.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 

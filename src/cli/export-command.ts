@@ -1,7 +1,7 @@
+import { writeFileAtomic } from "../io/atomic-write.js";
 import { MatrixFactorization } from "../models/matrix-factorization.js";
 import { preprocessingOnnx } from "../preprocess/preprocess-onnx.js";
 import type { ColumnKind } from "../table/column-table.js";
-import { writeFileAtomic } from "./atomic-write.js";
 import type { Preprocessing } from "./fit-data.js";
 import { MF_BUNDLE_FORMAT } from "./mf-command.js";
 import { parseBundle, readModelFile } from "./model-bundle.js";

@@ -2,6 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { stringify } from "csv-stringify/sync";
 import type { BackendName } from "../backend/create-backend.js";
 import { DescentError } from "../errors.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
 import { numberCell, parseCsv } from "../io/csv.js";
 import { idColumn, idFromText } from "../io/id-column.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
@@ -12,7 +13,6 @@ import {
   type MatrixFactorizationOptions,
   type RatingTriples,
 } from "../models/matrix-factorization.js";
-import { writeFileAtomic } from "./atomic-write.js";
 import { progressReporter } from "./progress.js";
 import { checkValidationFraction, isValidationRow } from "./validation-rows.js";
 

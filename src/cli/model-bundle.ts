@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { DescentError } from "../errors.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
 import { field, type JsonObject } from "../io/model-json.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM } from "../models/linear-svm.js";
@@ -10,7 +11,6 @@ import { StandardScaler } from "../models/standard-scaler.js";
 import type { ColumnFlags } from "../preprocess/column-plan.js";
 import { ColumnTransformer } from "../preprocess/column-transformer.js";
 import type { ColumnKind } from "../table/column-table.js";
-import { writeFileAtomic } from "./atomic-write.js";
 import type { Preprocessing } from "./fit-data.js";
 
 /** Format tag of the files `descent fit --out` writes. */

@@ -1,5 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import { DescentError } from "../errors.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
 import { type CsvChunk, readCsvChunks } from "../io/csv-stream.js";
 import { readTypedChunks } from "../io/read-table.js";
 import { isTableFile, readTableFile } from "../io/table-file.js";
@@ -10,7 +11,6 @@ import { MLPClassifier } from "../models/mlp-classifier.js";
 import { MLPRegressor } from "../models/mlp-regressor.js";
 import { shellWord } from "../preprocess/column-plan.js";
 import type { Column } from "../table/column-table.js";
-import { writeFileAtomic } from "./atomic-write.js";
 import { type Preprocessing, preparePredictTable } from "./fit-data.js";
 import type { ModelBundle } from "./model-bundle.js";
 

@@ -6,6 +6,7 @@ import type { OnnxSpec, ProbabilityForm } from "../io/onnx-export.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
 import { penaltyValue } from "../optim/penalty.js";
 import type { GradientShard } from "../parallel/gradient-shard.js";
+import { type ShardedFitOptions, shardedSolver } from "../parallel/sharded-checkpoint.js";
 import type { ResolvedSgdOptions, SgdOptions } from "../train/options.js";
 import { type ClassWeight, classWeights, encodeLabels, indexLabels, type Label, readLabels } from "./labels.js";
 import {
@@ -249,10 +250,11 @@ export abstract class LinearClassifier extends LinearModel {
    * Full-batch training of a binary classifier over shards of the rows held elsewhere (each shard's
    * targets ±1: `descent worker … --classes a,b` maps b to +1): the same result as fit with
    * batchSize 'full' on all the rows, to 1e-12. `classes` are the two labels, negative first.
+   * With `checkpoint`, the coordinator's state is saved after every epoch and a stopped fit resumes.
    */
   async fitSharded(
     shards: readonly GradientShard[],
-    options: { classes: readonly Label[]; solver?: "gd" | "lbfgs" },
+    options: ShardedFitOptions & { classes: readonly Label[] },
   ): Promise<this> {
     const classes = [...options.classes];
     if (classes.length !== 2) {
@@ -261,8 +263,9 @@ export abstract class LinearClassifier extends LinearModel {
         `${this.modelName}.fitSharded trains two classes (got ${classes.length}): pass { classes: [negative, positive] }`,
       );
     }
-    if (options.solver === "lbfgs") await this.lbfgsOnShards(shards, this.binaryLoss, 0);
-    else await this.trainOnShards(shards, this.binaryLoss, 0);
+    if (shardedSolver(options, `${this.modelName}.fitSharded`) === "lbfgs")
+      await this.lbfgsOnShards(shards, this.binaryLoss, 0);
+    else await this.trainOnShards(shards, this.binaryLoss, 0, options.checkpoint);
     this.classes = classes;
     return this;
   }

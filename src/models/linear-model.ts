@@ -24,6 +24,13 @@ import { type PenaltyConfig, penaltyValue } from "../optim/penalty.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
 import { checkShards } from "../parallel/check-shards.js";
 import type { GradientShard, LocalSgdShard } from "../parallel/gradient-shard.js";
+import {
+  optionsIdentity,
+  readShardedState,
+  type ShardedCheckpoint,
+  type ShardedFitIdentity,
+  writeShardedState,
+} from "../parallel/sharded-checkpoint.js";
 import { formatBytes } from "../runtime/arena.js";
 import { emptyHistory, type History, type StopReason } from "../train/history.js";
 import { averageStart, optimizerOf, type ResolvedSgdOptions, rowsPerStep } from "../train/options.js";
@@ -565,9 +572,16 @@ export abstract class LinearModel {
    * loop as `fit` with batchSize 'full' (stop rules, history, the divergence guard). The result
    * equals a single-process full-batch fit on the same rows up to the order of the sums (1e-12).
    */
-  protected async trainOnShards(shards: readonly GradientShard[], loss: LinearLoss, lossParam: number): Promise<void> {
+  protected async trainOnShards(
+    shards: readonly GradientShard[],
+    loss: LinearLoss,
+    lossParam: number,
+    checkpoint?: ShardedCheckpoint,
+  ): Promise<void> {
     this.assertUsable();
     const { cols: d, rows: n } = checkShards(shards, `${this.modelName}.fitSharded`);
+    const identity = this.shardedIdentity(shards, "gd", loss, lossParam);
+    const saved = checkpoint === undefined ? null : readShardedState(await checkpoint.load(), identity, d + 1);
     const backend = await createBackend(this.opts.backend === "js" ? "js" : "wasm", "float64");
     const gather = async (params: Float64Array, grad: Float64Array | null): Promise<number> => {
       const parts = await Promise.all(shards.map((s) => s.gradient(params, loss, lossParam)));
@@ -597,49 +611,90 @@ export abstract class LinearModel {
     const { optimizer, learningRate } = optimizerOf(opts);
     const scheduleSpec = normaliseSchedule(opts.schedule);
     const keep = this.opts.warmStart && this.params !== null && this.params.length === d + 1;
-    const params = keep ? (this.params as Float64Array).slice() : new Float64Array(d + 1);
-    this.progress = [newProgress(optimizer, d + 1)];
-    this.subHistories = [emptyHistory()];
-    const zeroObjective = (await gather(new Float64Array(d + 1), null)) / n;
-    try {
-      const outcome = await trainLoop(
-        backend,
-        objective,
-        params,
-        {
-          opts,
-          optimizer,
-          schedule: makeSchedule(scheduleSpec, {
-            learningRate,
-            alpha: opts.alpha,
-            maxEpochs: opts.maxEpochs,
-            stepsPerEpoch: 1,
-          }),
-          adaptive: scheduleSpec.name === "adaptive",
-          penalty: this.penalty,
-          validate: null,
+    const params = saved?.params ?? (keep ? (this.params as Float64Array).slice() : new Float64Array(d + 1));
+    const startParams = saved?.startParams ?? params.slice();
+    this.progress = [saved?.progress ?? newProgress(optimizer, d + 1)];
+    this.subHistories = [saved?.history ?? emptyHistory()];
+    const zeroObjective = saved?.zeroObjective ?? (await gather(new Float64Array(d + 1), null)) / n;
+    // The state after an epoch (or at the end, with how the run ended), for the checkpoint.
+    const save = (progress: TrainProgress, at: Float64Array, stopReason?: string): Promise<void> =>
+      (checkpoint as ShardedCheckpoint).save(
+        writeShardedState({
+          identity,
+          params: at,
+          startParams,
           zeroObjective,
-        },
-        this.progress[0] as TrainProgress,
-        this.subHistories[0] as History,
-        opts.maxEpochs,
+          progress,
+          history: this.subHistories[0] as History,
+          ...(stopReason === undefined ? {} : { stopReason }),
+        }),
       );
+    try {
+      const done = saved?.stopReason;
+      const outcome =
+        done !== undefined
+          ? { stopReason: done as StopReason }
+          : await trainLoop(
+              backend,
+              objective,
+              params,
+              {
+                opts,
+                optimizer,
+                schedule: makeSchedule(scheduleSpec, {
+                  learningRate,
+                  alpha: opts.alpha,
+                  maxEpochs: opts.maxEpochs,
+                  stepsPerEpoch: 1,
+                }),
+                adaptive: scheduleSpec.name === "adaptive",
+                penalty: this.penalty,
+                validate: null,
+                zeroObjective,
+                ...(saved === null ? {} : { resumed: { startParams } }),
+                ...(checkpoint === undefined ? {} : { afterEpoch: save }),
+              },
+              this.progress[0] as TrainProgress,
+              this.subHistories[0] as History,
+              Math.max(0, opts.maxEpochs - (saved?.progress.epoch ?? 0)),
+            );
       this.params = params;
       this.trainParams = null;
       this.nOutputs = 1;
       this.history = this.subHistories[0] as History;
       this.nEpochs = (this.progress[0] as TrainProgress).epoch;
       this.stopReason = outcome.stopReason;
-      if (outcome.callbackError !== undefined) throw outcome.callbackError;
+      if ("callbackError" in outcome && outcome.callbackError !== undefined) throw outcome.callbackError;
       if (outcome.stopReason === "diverged") {
         throw new DescentError(
           "E_DIVERGED",
-          `${this.modelName} diverged: ${outcome.divergence ?? "the objective is not finite"}. The model keeps the last finite parameters. Try a smaller learningRate (now ${learningRate}) or scale the features.`,
+          `${this.modelName} diverged: ${("divergence" in outcome ? outcome.divergence : undefined) ?? "the objective is not finite"}. The model keeps the last finite parameters. Try a smaller learningRate (now ${learningRate}) or scale the features.`,
         );
       }
+      if (checkpoint !== undefined && done === undefined)
+        await save(this.progress[0] as TrainProgress, params, outcome.stopReason);
     } finally {
       backend.dispose();
     }
+  }
+
+  /** Which sharded fit this is, for its checkpoint. */
+  private shardedIdentity(
+    shards: readonly GradientShard[],
+    solver: ShardedFitIdentity["solver"],
+    loss: LinearLoss,
+    lossParam: number,
+  ): ShardedFitIdentity {
+    return {
+      model: this.modelName,
+      solver,
+      loss: String(loss),
+      lossParam,
+      shardRows: shards.map((s) => s.rows),
+      cols: (shards[0] as GradientShard).cols,
+      featureNames: shards[0]?.featureNames === undefined ? null : [...shards[0].featureNames],
+      options: optionsIdentity(this.opts),
+    };
   }
 
   /**
@@ -715,16 +770,37 @@ export abstract class LinearModel {
    * all the rows after each average. Options as this model's (batchSize, learningRate, penalty;
    * maxEpochs epochs; seed + epoch·shards + k seeds shard k's shuffle).
    */
-  protected async mixOnShards(shards: readonly LocalSgdShard[], loss: LinearLoss, lossParam: number): Promise<void> {
+  protected async mixOnShards(
+    shards: readonly LocalSgdShard[],
+    loss: LinearLoss,
+    lossParam: number,
+    checkpoint?: ShardedCheckpoint,
+  ): Promise<void> {
     this.assertUsable();
     const { cols: d, rows: n } = checkShards(shards, this.modelName);
-    let params = new Float64Array(d + 1);
-    const history = emptyHistory();
     const o = this.opts;
     if (o.batchSize === "full")
       throw new DescentError("E_OPTION", "local SGD needs a numeric batchSize (fitSharded trains full batch)");
+    const identity = this.shardedIdentity(shards, "localSgd", loss, lossParam);
+    const saved = checkpoint === undefined ? null : readShardedState(await checkpoint.load(), identity, d + 1);
+    let params = saved?.params ?? new Float64Array(d + 1);
+    const history = saved?.history ?? emptyHistory();
+    const progress = saved?.progress ?? newProgress(optimizerOf(o).optimizer, d + 1);
+    const save = (stopReason?: string): Promise<void> =>
+      (checkpoint as ShardedCheckpoint).save(
+        writeShardedState({
+          identity,
+          params,
+          startParams: new Float64Array(d + 1),
+          zeroObjective: 0,
+          progress,
+          history,
+          ...(stopReason === undefined ? {} : { stopReason }),
+        }),
+      );
     const started = performance.now();
-    for (let e = 0; e < o.maxEpochs; e++) {
+    const first = saved?.stopReason === undefined ? progress.epoch : o.maxEpochs;
+    for (let e = first; e < o.maxEpochs; e++) {
       const parts = await Promise.all(
         shards.map((s, k) =>
           s.epoch(params, {
@@ -753,16 +829,18 @@ export abstract class LinearModel {
       history.ms.push(performance.now() - started);
       if (!allFinite(params))
         throw new DescentError("E_DIVERGED", `${this.modelName}: local SGD diverged at epoch ${e + 1}`);
+      progress.epoch = e + 1;
+      if (checkpoint !== undefined) await save();
     }
     this.params = params;
     this.trainParams = null;
     this.nOutputs = 1;
     this.history = history;
     this.subHistories = [history];
-    this.progress = [newProgress(optimizerOf(o).optimizer, d + 1)];
-    (this.progress[0] as TrainProgress).epoch = o.maxEpochs;
-    this.nEpochs = o.maxEpochs;
+    this.progress = [progress];
+    this.nEpochs = progress.epoch;
     this.stopReason = "maxEpochs";
+    if (checkpoint !== undefined && saved?.stopReason === undefined) await save("maxEpochs");
   }
 
   /** Training state for the model JSON. */

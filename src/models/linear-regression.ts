@@ -6,6 +6,7 @@ import type { OnnxSpec } from "../io/onnx-export.js";
 import { type MatrixLike, toVector } from "../matrix.js";
 import { penaltyValue } from "../optim/penalty.js";
 import type { GradientShard, LocalSgdShard } from "../parallel/gradient-shard.js";
+import { type ShardedCheckpoint, type ShardedFitOptions, shardedSolver } from "../parallel/sharded-checkpoint.js";
 import { type ResolvedSgdOptions, resolveSgdOptions, type SgdOptions, serializableOptions } from "../train/options.js";
 import {
   type FitOptions,
@@ -125,19 +126,22 @@ export class LinearRegression extends LinearModel {
    * Full-batch training over shards of the rows held elsewhere (see GradientShard and `descent
    * worker`): by default the optimizer's steps, the same result as fit with batchSize 'full' on
    * all the rows to 1e-12; with `solver: 'lbfgs'` L-BFGS (far fewer round trips to the shards).
+   * With `checkpoint`, the coordinator's state is saved after every epoch and a stopped fit resumes.
    */
-  async fitSharded(shards: readonly GradientShard[], options: { solver?: "gd" | "lbfgs" } = {}): Promise<this> {
-    if (options.solver === "lbfgs") await this.lbfgsOnShards(shards, this.loss, this.epsilon);
-    else await this.trainOnShards(shards, this.loss, this.epsilon);
+  async fitSharded(shards: readonly GradientShard[], options: ShardedFitOptions = {}): Promise<this> {
+    if (shardedSolver(options, `${this.modelName}.fitSharded`) === "lbfgs")
+      await this.lbfgsOnShards(shards, this.loss, this.epsilon);
+    else await this.trainOnShards(shards, this.loss, this.epsilon, options.checkpoint);
     return this;
   }
 
   /**
    * Local SGD with averaging over shards held elsewhere (see LinearModel.mixOnShards): maxEpochs
-   * rounds of one local epoch per shard, then the row-weighted average.
+   * rounds of one local epoch per shard, then the row-weighted average. With `checkpoint`, the
+   * coordinator's state is saved after every round and a stopped fit resumes.
    */
-  async fitLocalSgd(shards: readonly LocalSgdShard[]): Promise<this> {
-    await this.mixOnShards(shards, this.loss, this.epsilon);
+  async fitLocalSgd(shards: readonly LocalSgdShard[], options: { checkpoint?: ShardedCheckpoint } = {}): Promise<this> {
+    await this.mixOnShards(shards, this.loss, this.epsilon, options.checkpoint);
     return this;
   }
 

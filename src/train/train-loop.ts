@@ -122,6 +122,35 @@ export interface TrainConfig {
   validate: ((params: Float64Array) => number) | null;
   /** The objective of the all-zero model (predicting f = 0), the yardstick of the divergence guard. */
   zeroObjective: number;
+  /**
+   * Set when `history` holds earlier epochs of this same run (a run resumed from a checkpoint):
+   * the stop rules and the divergence guard carry on from those epochs, and `startParams` are the
+   * parameters the run first started from, so the run ends as it would have without the break.
+   */
+  resumed?: { startParams: Float64Array };
+  /**
+   * Called after every epoch's bookkeeping, with `progress` (its optimizer slots up to date) and
+   * the parameters: where a coordinator saves its checkpoint. A throw ends the run with it.
+   */
+  afterEpoch?: (progress: TrainProgress, params: Float64Array) => Promise<void>;
+}
+
+/** The stop rules' memory after the epoch objectives `losses` of a run (see TrainConfig.resumed). */
+function carriedStopState(
+  losses: readonly number[],
+  tol: number | null,
+  nIterNoChange: number,
+): { bestLoss: number; noImprovement: number; firstLoss: number; recent: number[] } {
+  let bestLoss = Number.POSITIVE_INFINITY;
+  let noImprovement = 0;
+  for (const loss of losses) {
+    const improved = tol === null || loss <= bestLoss - tol;
+    if (loss < bestLoss) bestLoss = loss;
+    noImprovement = improved ? 0 : noImprovement + 1;
+    // The run went on past a plateau: only the adaptive schedule does, starting its count afresh.
+    if (tol !== null && noImprovement >= nIterNoChange) noImprovement = 0;
+  }
+  return { bestLoss, noImprovement, firstLoss: losses[0] ?? Number.NaN, recent: losses.slice(-(SUSTAINED_WINDOW + 1)) };
 }
 
 /** How a run ended. */
@@ -292,13 +321,15 @@ export async function trainLoop(
     const snapshot = new Float64Array(nAll);
     const active = opts.fitIntercept ? nAll : nPen;
     const tol = opts.tol;
-    let bestLoss = Number.POSITIVE_INFINITY;
-    let noImprovement = 0;
-    let firstLoss = Number.NaN;
+    const carried =
+      config.resumed === undefined
+        ? { bestLoss: Number.POSITIVE_INFINITY, noImprovement: 0, firstLoss: Number.NaN, recent: [] }
+        : carriedStopState(history.loss, tol, opts.nIterNoChange);
+    let { bestLoss, noImprovement, firstLoss } = carried;
+    const recent: number[] = carried.recent;
     // Measured only when an objective is high against the all-zero model's (the common case never pays).
     let yardstick: number | null = null;
-    const startParams = params.slice();
-    const recent: number[] = [];
+    const startParams = config.resumed?.startParams.slice() ?? params.slice();
     for (let e = 0; e < epochs; e++) {
       const pv = state.params.view;
       snapshot.set(pv);
@@ -374,6 +405,16 @@ export async function trainLoop(
       noImprovement = improved ? 0 : noImprovement + 1;
       if (config.validate !== null) now = performance.now();
       history.ms.push(now - start);
+      if (config.afterEpoch !== undefined) {
+        slots.forEach((b, i) => {
+          progress.moments[i]?.set(b.view);
+        });
+        try {
+          await config.afterEpoch(progress, params);
+        } catch (err) {
+          return { stopReason: "callback", callbackError: err };
+        }
+      }
       if (opts.onEpoch !== null) {
         const info = {
           epoch: progress.epoch,
