@@ -5,7 +5,8 @@ Run as a bridge between descent's coordinator and Ray:
     python3 python/descent_ray.py --cli dist/cli/main.js --target y shard0.csv shard1.csv [--classes a,b]
 
 It starts Ray (locally, or joins the cluster RAY_ADDRESS names), makes one ShardActor per shard,
-prints one JSON line {"ready": true, "rows", "cols", "featureNames"} for all the shards together,
+prints one JSON line {"ready": true, "rows", "cols", "featureNames", "actors", "auth"} for all the
+shards together (auth: "token" when it started a local cluster with token authentication),
 then answers each request line {"op": "gradient", "params", "loss", "lossParam"} with the shards'
 partial sums added in shard order, {"loss", "grad"}: the protocol of one `descent worker`, so the
 library's WorkerProcess drives it as one GradientShard (see the README). {"op": "quit"} ends it.
@@ -14,10 +15,25 @@ library's WorkerProcess drives it as one GradientShard (see the README). {"op": 
 import argparse
 import json
 import math
+import os
+import secrets
 import subprocess
 import sys
 
-import ray
+# Joining a cluster: RAY_ADDRESS names it (and Ray's token authentication, if the cluster has it on,
+# comes from its environment). Starting one here: Ray 2.58's servers listen on every interface
+# whatever ray.init is told (checked with ss -ltnp), so the local cluster gets token authentication
+# with a fresh random token only this process and its workers know: another machine reaching its
+# ports cannot join it (checked: a client without the token is refused). Ray reads these settings
+# when it is imported, so they are set before.
+AUTH = "the cluster's"
+if not os.environ.get("RAY_ADDRESS"):
+    if not os.environ.get("RAY_AUTH_MODE"):
+        os.environ["RAY_AUTH_MODE"] = "token"
+        os.environ["RAY_AUTH_TOKEN"] = secrets.token_hex(32)
+    AUTH = os.environ["RAY_AUTH_MODE"]
+
+import ray  # noqa: E402 (after its settings)
 
 
 def number(v):
@@ -65,10 +81,6 @@ def main():
     p.add_argument("--classes", default=None, help="binary classification: a,b (rows of b are +1)")
     p.add_argument("shards", nargs="+")
     a = p.parse_args()
-    # Joining a cluster: RAY_ADDRESS names it (and Ray's token authentication, if the cluster has
-    # it on, comes from its environment). Starting one here: Ray 2.58's servers listen on every
-    # interface whatever ray.init is told (checked with ss -ltnp), so keep Ray's ports closed to
-    # other machines (see the README).
     ray.init(include_dashboard=False, logging_level="ERROR", log_to_driver=False)
     actors = [ShardActor.remote(a.node, a.cli, s, a.target, a.classes) for s in a.shards]
     infos = ray.get([x.info.remote() for x in actors])
@@ -77,7 +89,7 @@ def main():
         print(json.dumps({"error": f"the shards have different column counts: {sorted(cols)}"}), flush=True)
         sys.exit(1)
     hello = {"ready": True, "rows": sum(i["rows"] for i in infos), "cols": infos[0]["cols"],
-             "featureNames": infos[0]["featureNames"], "actors": len(actors)}
+             "featureNames": infos[0]["featureNames"], "actors": len(actors), "auth": AUTH}
     print(json.dumps(hello), flush=True)
     for line in sys.stdin:
         if not line.strip():

@@ -53,6 +53,8 @@ describe("Ray", () => {
     ]);
     started.push(onRay);
     expect(onRay.rows).toBe(442);
+    // The local cluster it started requires a token that only it holds (its ports face every interface).
+    expect(onRay.readyLine.auth).toBe("token");
     const a = await new LinearRegression(opts).fitSharded(local);
     const b = await new LinearRegression(opts).fitSharded([onRay]);
     expect(Array.from(b.coef)).toEqual(Array.from(a.coef));

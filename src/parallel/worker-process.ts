@@ -65,6 +65,11 @@ export class WorkerProcess implements LocalSgdShard {
   /** How many times the worker was started again after a failure. */
   restarts = 0;
 
+  /** The worker's ready line as it sent it (rows, cols, featureNames and whatever else it says). */
+  get readyLine(): Readonly<Record<string, unknown>> {
+    return this.launched.hello;
+  }
+
   private get child(): ChildProcess {
     return this.launched.child;
   }
