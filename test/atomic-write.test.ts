@@ -14,8 +14,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeFileAtomic } from "../src/io/atomic-write.js";
 import { writeBundle } from "../src/cli/model-bundle.js";
+import { writeFileAtomic } from "../src/io/atomic-write.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 
 const dir = mkdtempSync(join(tmpdir(), "descent-atomic-"));
