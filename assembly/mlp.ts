@@ -287,8 +287,8 @@ class Gemm {
     let rp = r + ((<usize>col) << s);
     const rStep = (<usize>n) << s;
     const rEnd = rp + <usize>kk * rStep;
-    const row2 = 2 * rowStep;
-    const row3 = 3 * rowStep;
+    const row2 = rowStep << 1;
+    const row3 = rowStep * <usize>3;
     let lp = p;
     while (rp < rEnd) {
       const r0 = v128.load(rp);
