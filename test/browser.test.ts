@@ -453,7 +453,11 @@ describe("the lab's panels", () => {
         .slice(1)
         .map((l) => l.split(",").map(Number));
       const X = lines.map((r) => r.slice(0, -1));
-      const y = lines.map((r) => r[r.length - 1] as number);
+      const raw = lines.map((r) => r[r.length - 1] as number);
+      // The Train tab standardises a regression target (population std) before it trains or sweeps.
+      const mean = raw.reduce((t, v) => t + v, 0) / raw.length;
+      const std = Math.sqrt(raw.reduce((t, v) => t + (v - mean) ** 2, 0) / raw.length);
+      const y = raw.map((v) => (v - mean) / std);
       const Z = new lib.StandardScaler().fitTransform(X);
       const m = new lib.LinearRegression({
         optimizer: "sgd",

@@ -60,11 +60,49 @@ export interface LineAxes {
   annotations?: PlotSpec[];
 }
 
+/**
+ * The smallest and largest finite values of `lists`, by a loop: spreading a per-row array into
+ * Math.min's arguments overflows the call stack past about 100,000 values. [NaN, NaN] when none.
+ */
+export function extent(...lists: ReadonlyArray<ArrayLike<number>>): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const list of lists)
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i] as number;
+      if (!Number.isFinite(v)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  return lo <= hi ? [lo, hi] : [Number.NaN, Number.NaN];
+}
+
 /** Whether values span more than two decades (all positive), so a log axis reads better. */
 export function spansDecades(values: readonly number[]): boolean {
   const finite = values.filter((v) => Number.isFinite(v) && v > 0);
   if (finite.length < 2 || finite.length < values.filter(Number.isFinite).length) return false;
-  return Math.max(...finite) / Math.min(...finite) > 100;
+  const [lo, hi] = extent(finite);
+  return hi / lo > 100;
+}
+
+/** A tick label: plain for everyday magnitudes, 1e-5 style beyond them. */
+function tickText(v: number): string {
+  return v >= 1e5 || v < 1e-3 ? v.toExponential(0).replace("e+", "e") : String(Number(v.toPrecision(3)));
+}
+
+/**
+ * A log axis's ticks, written out in full: 1, 10, 100 … when the values span two decades or more,
+ * else 1, 2, 5, 10, 20, 50 … (plotly's own minor labels are bare digits, so a "5" sat below a "1"
+ * that meant 10).
+ */
+export function logTicks(values: ReadonlyArray<ArrayLike<number>>): PlotSpec {
+  const [lo, hi] = extent(...values);
+  if (!(lo > 0) || !(hi > 0)) return {};
+  const steps = hi / lo >= 100 ? [1] : [1, 2, 5];
+  const tickvals: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)) - 1; e <= Math.ceil(Math.log10(hi)) + 1; e++)
+    for (const m of steps) tickvals.push(m * 10 ** e);
+  return { tickvals, ticktext: tickvals.map(tickText) };
 }
 
 /**
@@ -87,8 +125,19 @@ export async function lineChart(el: HTMLElement, title: string, series: LineSeri
   }));
   const layout: PlotSpec = {
     ...baseLayout(title),
-    xaxis: { title: { text: axes.x }, type: axes.logX ? "log" : "linear", showgrid: true, zeroline: false },
-    yaxis: { title: { text: logY ? `${axes.y} (log scale)` : axes.y }, type: logY ? "log" : "linear", zeroline: false },
+    xaxis: {
+      title: { text: axes.x },
+      type: axes.logX ? "log" : "linear",
+      showgrid: true,
+      zeroline: false,
+      ...(axes.logX ? logTicks(series.map((s) => (s.x ?? []).filter((v) => v > 0))) : {}),
+    },
+    yaxis: {
+      title: { text: logY ? `${axes.y} (log scale)` : axes.y },
+      type: logY ? "log" : "linear",
+      zeroline: false,
+      ...(logY ? logTicks(series.filter((s) => !s.right).map((s) => s.y.filter((v) => v > 0))) : {}),
+    },
     shapes: axes.shapes ?? [],
     annotations: axes.annotations ?? [],
   };

@@ -11,6 +11,32 @@ export function numberOf(input: HTMLInputElement, fallback: number): number {
   return input.value.trim() !== "" && Number.isFinite(v) ? v : fallback;
 }
 
+/** What a number field accepts. */
+export interface NumberRule {
+  /** Values must be above this (exclusive). */
+  above?: number;
+  /** Values must be at least this. */
+  atLeast?: number;
+  /** Values must be whole numbers. */
+  whole?: boolean;
+}
+
+/**
+ * The number in a form field, or an Error naming the field and what it holds: a malformed entry
+ * ("64a", or what a number input refuses) is never replaced by a default silently.
+ */
+export function readNumber(input: HTMLInputElement, label: string, rule: NumberRule = {}): number {
+  const text = input.value.trim();
+  const v = Number(text);
+  if (input.validity.badInput || text === "" || !Number.isFinite(v))
+    throw new Error(`${label}: '${input.validity.badInput ? "(not a number)" : text}' is not a number`);
+  if (rule.whole === true && !Number.isInteger(v)) throw new Error(`${label}: ${text} is not a whole number`);
+  if (rule.above !== undefined && !(v > rule.above)) throw new Error(`${label}: ${text} must be above ${rule.above}`);
+  if (rule.atLeast !== undefined && !(v >= rule.atLeast))
+    throw new Error(`${label}: ${text} must be at least ${rule.atLeast}`);
+  return v;
+}
+
 /** Parses CSV text with csv-parse's browser build (served by the lab server) into header and rows. */
 export async function parseCsvText(text: string): Promise<{ header: string[]; rows: string[][] }> {
   const url = "/vendor/csv-parse.js";

@@ -3,15 +3,26 @@
 // of the curve, and "Use this rate", which puts the suggestion in the form's rate field.
 import type { LearningRateCurve } from "../tuning/range-test.js";
 import { lineChart, markX } from "./charts.js";
-import { byId } from "./dom.js";
+import { byId, readNumber } from "./dom.js";
 
-/** The ids of a finder's elements: `${prefix}-lrfind`, `-lr-use`, `-lr-plot`, `-lr-note`. */
+/** The rates a range test sweeps. */
+export interface RateRange {
+  min: number;
+  max: number;
+}
+
+/**
+ * The ids of a finder's elements: `${prefix}-lrfind`, `-lr-use`, `-lr-plot`, `-lr-note`, and the
+ * sweep's range `-lr-min`, `-lr-max` (passed to `run`).
+ */
 export function setupRateFinder(
   prefix: string,
   rateInput: HTMLInputElement,
   lossName: string,
-  run: () => Promise<LearningRateCurve>,
+  run: (range: RateRange) => Promise<LearningRateCurve>,
 ): void {
+  const minInput = byId(`${prefix}-lr-min`, HTMLInputElement);
+  const maxInput = byId(`${prefix}-lr-max`, HTMLInputElement);
   const plot = byId(`${prefix}-lr-plot`, HTMLDivElement);
   const note = byId(`${prefix}-lr-note`, HTMLParagraphElement);
   const use = byId(`${prefix}-lr-use`, HTMLButtonElement);
@@ -22,7 +33,9 @@ export function setupRateFinder(
   byId(`${prefix}-lrfind`, HTMLButtonElement).addEventListener("click", async () => {
     plot.dataset.state = "running";
     try {
-      const curve = await run();
+      const min = readNumber(minInput, "Range test: from", { above: 0 });
+      const max = readNumber(maxInput, "Range test: to", { above: min });
+      const curve = await run({ min, max });
       const mark = markX(curve.suggestion, `suggested ${curve.suggestion.toPrecision(2)}`);
       plot.hidden = false;
       await lineChart(

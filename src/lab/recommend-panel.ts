@@ -133,7 +133,7 @@ export function setupRecommendPanel(): void {
     return { train, validationData, held };
   };
 
-  setupRateFinder("recommend", lr, "mean squared error", () => {
+  setupRateFinder("recommend", lr, "mean squared error", (range) => {
     const d = data ?? syntheticSet();
     if (data === null) use(d);
     const { train } = split(d);
@@ -142,7 +142,7 @@ export function setupRecommendPanel(): void {
       regularization: numberOf(reg, 0.02),
       seed: 0,
     });
-    return findLearningRate(model, train);
+    return findLearningRate(model, train, range);
   });
 
   byId("recommend-run", HTMLButtonElement).addEventListener("click", async () => {

@@ -1,7 +1,26 @@
 // What the Train panel shows of a fitted model: its coefficients as bars with the feature names, a
 // confusion matrix for classifiers, predicted against actual for regression.
 import type { Label } from "../models/labels.js";
-import { baseLayout, PLOT_CONFIG, plotly } from "./charts.js";
+import { Prng } from "../train/prng.js";
+import { baseLayout, extent, PLOT_CONFIG, plotly } from "./charts.js";
+
+/** The most points a scatter of rows draws; larger data is sampled (seeded, so a redraw is the same). */
+export const MAX_PLOTTED_ROWS = 5_000;
+
+/** Up to `max` row indices of `n`, in order: all of them, or a seeded uniform sample. */
+export function sampleRows(n: number, max = MAX_PLOTTED_ROWS, seed = 0): Int32Array {
+  if (n <= max) return Int32Array.from({ length: n }, (_, i) => i);
+  // A partial Fisher–Yates shuffle: the first `max` places of a shuffled 0..n−1.
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const rng = new Prng(seed);
+  for (let i = 0; i < max; i++) {
+    const j = i + Math.floor(rng.nextFloat() * (n - i));
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+  return order.subarray(0, max).sort();
+}
 
 const CLASS_COLORS = ["#2563eb", "#ea580c", "#16a34a", "#a855f7", "#e11d48", "#0891b2"];
 
@@ -15,26 +34,40 @@ export async function drawCoefficients(
   rows: ReadonlyArray<ArrayLike<number>>,
   classNames: readonly string[] | null,
 ): Promise<void> {
+  // Many features: horizontal bars, one row a feature, so every name is readable.
+  const across = features.length > 12;
   const data = rows.map((w, k) => ({
     type: "bar",
-    x: [...features],
-    y: Array.from(w),
+    orientation: across ? "h" : "v",
+    [across ? "y" : "x"]: [...features],
+    [across ? "x" : "y"]: Array.from(w),
     name: classNames === null ? "coefficient" : `class ${classNames[k]}`,
     marker: { color: CLASS_COLORS[k % CLASS_COLORS.length] },
-    hovertemplate: `%{x}: %{y:.4g}<extra>${classNames === null ? "" : `class ${classNames[k]}`}</extra>`,
+    hovertemplate: `${across ? "%{y}: %{x:.4g}" : "%{x}: %{y:.4g}"}<extra>${classNames === null ? "" : `class ${classNames[k]}`}</extra>`,
   }));
+  const names = { title: { text: "feature" }, automargin: true, type: "category" };
+  const values = { title: { text: "w" }, zeroline: true };
   await plotly().react(
     el,
     data,
     {
       ...baseLayout("coefficients w by feature"),
       barmode: "group",
-      xaxis: { title: { text: "feature" }, tickangle: -40, automargin: true },
-      yaxis: { title: { text: "w" }, zeroline: true },
+      // The legend above the plot, clear of the axis titles and the feature names.
+      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
+      margin: { l: 64, r: 24, t: classNames === null ? 40 : 72, b: 64 },
+      ...(across
+        ? {
+            xaxis: values,
+            yaxis: { ...names, autorange: "reversed" },
+            height: Math.max(360, 22 * features.length * Math.max(1, rows.length / 2) + 140),
+          }
+        : { xaxis: { ...names, tickangle: -40 }, yaxis: values }),
       showlegend: classNames !== null,
     },
     PLOT_CONFIG,
   );
+  el.dataset.orientation = across ? "h" : "v";
   el.dataset.bars = String(features.length * rows.length);
 }
 
@@ -62,7 +95,12 @@ export async function drawConfusion(
         x: names,
         y: names,
         z: counts,
-        colorscale: "Blues",
+        // Few rows light, many dark: the diagonal of a good model stands out.
+        colorscale: [
+          [0, "#f8fafc"],
+          [1, "#1e40af"],
+        ],
+        zmin: 0,
         text: counts.map((r) => r.map(String)),
         texttemplate: "%{text}",
         hovertemplate: "true %{y}, predicted %{x}: %{z} rows<extra></extra>",
@@ -86,10 +124,11 @@ export async function drawPredictedVsActual(
   actual: ArrayLike<number>,
   predicted: ArrayLike<number>,
 ): Promise<void> {
-  const a = Array.from(actual);
-  const p = Array.from(predicted);
-  const lo = Math.min(...a, ...p);
-  const hi = Math.max(...a, ...p);
+  const rows = sampleRows(actual.length);
+  const a = Array.from(rows, (r) => actual[r] as number);
+  const p = Array.from(rows, (r) => predicted[r] as number);
+  const [lo, hi] = extent(actual, predicted);
+  const sampled = rows.length < actual.length;
   await plotly().react(
     el,
     [
@@ -112,11 +151,16 @@ export async function drawPredictedVsActual(
       },
     ],
     {
-      ...baseLayout("predicted against actual (training rows)"),
+      ...baseLayout(
+        sampled
+          ? `predicted against actual (${rows.length.toLocaleString("en")} of ${actual.length.toLocaleString("en")} training rows, sampled)`
+          : "predicted against actual (training rows)",
+      ),
       xaxis: { title: { text: "actual" } },
       yaxis: { title: { text: "predicted" } },
     },
     PLOT_CONFIG,
   );
   el.dataset.points = String(a.length);
+  el.dataset.rows = String(actual.length);
 }

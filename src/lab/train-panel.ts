@@ -11,10 +11,17 @@ import type { EpochInfo } from "../train/history.js";
 import type { OptimizerName, SgdOptions } from "../train/options.js";
 import { findLearningRate } from "../tuning/find-learning-rate.js";
 import { fitInWorker, type WorkerModelKind } from "../web/fit-in-worker.js";
-import { lineChart } from "./charts.js";
-import { byId, numberOf, parseCsvText, parseParquetRecords, showPairs } from "./dom.js";
+import { lineChart, plotly } from "./charts.js";
+import { byId, parseCsvText, parseParquetRecords, readNumber, showPairs } from "./dom.js";
 import { setupRateFinder } from "./rate-finder.js";
 import { drawCoefficients, drawConfusion, drawPredictedVsActual } from "./result-plots.js";
+import { inTargetUnits, standardiseTarget, type TargetScale, targetScale } from "./target-scaling.js";
+
+/** The most classes the Train tab fits a classifier to (more: a numeric target, for linear regression). */
+const MAX_CLASSES = 50;
+
+/** The rate the form starts with, and goes back to when the data changes. */
+const DEFAULT_RATE = "0.01";
 
 const TARGETS: Record<string, string> = { diabetes: "progression", breast_cancer: "benign", iris: "species" };
 const MODEL_FOR: Record<string, string> = { diabetes: "linear", breast_cancer: "logistic", iris: "logistic" };
@@ -107,9 +114,29 @@ export function setupTrainPanel(): void {
     );
   };
 
+  /** Clears what the last dataset left on screen: its charts, result, download, rate and finder. */
+  const resetResults = (): void => {
+    for (const el of [chart, coefPlot, diagnostic, byId("train-lr-plot", HTMLDivElement)]) {
+      plotly().purge(el);
+      delete el.dataset.points;
+    }
+    coefPlot.hidden = true;
+    diagnostic.hidden = true;
+    byId("train-lr-plot", HTMLDivElement).hidden = true;
+    byId("train-lr-note", HTMLParagraphElement).textContent = "";
+    const use = byId("train-lr-use", HTMLButtonElement);
+    use.disabled = true;
+    use.textContent = "Use this rate";
+    download.hidden = true;
+    lr.value = DEFAULT_RATE;
+    delete result.dataset.score;
+    delete result.dataset.state;
+  };
+
   const useTable = (data: ColumnTable, name: string, preferred?: string): void => {
     table = { data, name };
     treatments.clear();
+    resetResults();
     const names = data.columns.map((c) => c.name);
     target.replaceChildren(
       ...names.map((h) => {
@@ -121,9 +148,19 @@ export function setupTrainPanel(): void {
     );
     target.value = preferred ?? (names[names.length - 1] as string);
     show([["data", `${name}: ${data.rows} rows × ${names.length} columns`]]);
+    modelForTarget();
     renderColumns();
   };
-  target.addEventListener("change", renderColumns);
+  /** The model a target calls for: linear for a numeric column of many values, else a classifier. */
+  const modelForTarget = (): void => {
+    const c = table?.data.columns.find((col) => col.name === target.value);
+    if (c === undefined) return;
+    model.value = c.kind === "number" && new Set(c.values).size > MAX_CLASSES ? "linear" : "logistic";
+  };
+  target.addEventListener("change", () => {
+    modelForTarget();
+    renderColumns();
+  });
   const loadBundled = async (name: string): Promise<void> => {
     const { header, rows } = await parseCsvText(await (await fetch(`/data/${name}.csv`)).text());
     useTable({ columns: typeRows(header, rows), rows: rows.length }, name, TARGETS[name]);
@@ -176,47 +213,59 @@ export function setupTrainPanel(): void {
     const split = splitTarget(kept, target.value, regression, t.name);
     const plan = planColumns(split.X, flagsOf(treatments));
     const y = plan.keptRows === null ? split.y : plan.keptRows.map((r) => split.y[r] as number | string);
+    if (!regression) {
+      const distinct = new Set(y).size;
+      if (distinct > MAX_CLASSES)
+        throw new Error(
+          `'${target.value}' holds ${distinct} distinct values: a classifier needs a few classes; pick the linear model for a numeric target`,
+        );
+    }
     const features = plan.preprocessor.getFeatureNamesOut();
     const raw = plan.preprocessor.transform(plan.table);
     const Z: Matrix = scale.checked ? new StandardScaler().fitTransform(raw) : raw;
+    // A regression target is standardised for training; the model is handed back in its units.
+    const yScale: TargetScale | null = regression ? targetScale(y as number[]) : null;
+    const yTrain = yScale === null ? y : standardiseTarget(y as number[], yScale);
     const batchText = batch.value.trim();
     const options: SgdOptions = {
       optimizer: optimizer.value as OptimizerName,
-      learningRate: numberOf(lr, 0.01),
-      batchSize: batchText === "full" ? "full" : Math.max(1, Math.floor(Number(batchText) || 32)),
-      maxEpochs: Math.max(1, Math.floor(numberOf(epochs, 100))),
+      learningRate: readNumber(lr, "Learning rate", { above: 0 }),
+      batchSize:
+        batchText === "full" ? "full" : readNumber(batch, "Batch (a row count or 'full')", { whole: true, atLeast: 1 }),
+      maxEpochs: readNumber(epochs, "Epochs", { whole: true, atLeast: 1 }),
       earlyStopping: early.checked,
       seed: 0,
     };
     const make = (o: SgdOptions): Model =>
       regression ? new LinearRegression(o) : model.value === "svm" ? new LinearSVM(o) : new LogisticRegression(o);
-    return { features, regression, y, Z, options, make };
+    return { features, regression, y, yTrain, yScale, Z, options, make };
   };
 
-  setupRateFinder("train", lr, "objective J", () => {
-    const { y, Z, options, make } = prepare();
-    return findLearningRate(make(options), Z, y);
+  setupRateFinder("train", lr, "objective J", (range) => {
+    const { yTrain, Z, options, make } = prepare();
+    return findLearningRate(make(options), Z, yTrain, range);
   });
 
   byId("train-run", HTMLButtonElement).addEventListener("click", async () => {
     if (table === null) return;
     result.dataset.state = "running";
     try {
-      const { features, regression, y, Z, options } = prepare();
+      const { features, regression, y, yTrain, yScale, Z, options } = prepare();
       const losses: number[] = [];
       const vals: number[] = [];
       const valLabel = regression ? "validation R²" : "validation accuracy";
+      const lossName = regression ? "objective J (standardised target)" : "objective J";
       const curves = (loss: readonly number[]) =>
         lineChart(
           chart,
           "training curves",
           [
-            { name: "objective J", y: loss, color: "#2563eb" },
+            { name: lossName, y: loss, color: "#2563eb" },
             ...(vals.length > 0
               ? [{ name: valLabel, y: vals, color: "#ea580c", right: true, dash: "dash" as const }]
               : []),
           ],
-          { x: "epoch", y: "objective J", y2: valLabel, logY: "auto" },
+          { x: "epoch", y: lossName, y2: valLabel, logY: "auto" },
         );
       let pending: Promise<void> | null = null;
       const onEpoch = (info: EpochInfo): undefined => {
@@ -236,7 +285,7 @@ export function setupTrainPanel(): void {
           : model.value === "svm"
             ? "LinearSVM"
             : "LogisticRegression";
-        fitted = await fitInWorker(kind, options, Z, y, onEpoch);
+        fitted = await fitInWorker(kind, options, Z, yTrain, onEpoch);
       } else {
         const withCallback = { ...options, onEpoch };
         fitted = regression
@@ -244,9 +293,10 @@ export function setupTrainPanel(): void {
           : model.value === "svm"
             ? new LinearSVM(withCallback)
             : new LogisticRegression(withCallback);
-        if (fitted instanceof LinearRegression) await fitted.fit(Z, y as number[]);
+        if (fitted instanceof LinearRegression) await fitted.fit(Z, yTrain as number[]);
         else await fitted.fit(Z, y);
       }
+      if (fitted instanceof LinearRegression && yScale !== null) fitted = inTargetUnits(fitted, yScale);
       const ms = performance.now() - started;
       await pending;
       vals.length = 0;
@@ -262,32 +312,52 @@ export function setupTrainPanel(): void {
         ["objective", (fitted.history.loss.at(-1) ?? Number.NaN).toPrecision(6)],
         ["epochs", String(fitted.nEpochs)],
         ["stop", fitted.stopReason ?? "-"],
+        ...(yScale === null
+          ? []
+          : ([
+              [
+                "target",
+                `standardised for training (mean ${yScale.mean.toPrecision(4)}, std ${yScale.std.toPrecision(4)}); the model predicts in its units`,
+              ],
+            ] as Array<[string, string]>)),
         ["time", `${ms.toFixed(0)} ms`],
       ]);
-      coefPlot.hidden = false;
-      diagnostic.hidden = false;
-      const c = fitted.coef;
-      const classes = fitted instanceof LinearRegression ? null : fitted.classes;
-      await drawCoefficients(
-        coefPlot,
-        features,
-        c instanceof Float64Array
-          ? [c]
-          : Array.from({ length: c.rows }, (_, k) => c.data.subarray(k * c.cols, (k + 1) * c.cols)),
-        c instanceof Float64Array ? null : (classes ?? []).map(String),
-      );
-      if (fitted instanceof LinearRegression) await drawPredictedVsActual(diagnostic, y as number[], fitted.predict(Z));
-      else
-        await drawConfusion(
-          diagnostic,
-          classes ?? [],
-          y,
-          Array.from(fitted.predict(Z) as ArrayLike<unknown>) as typeof y,
-        );
       download.href = URL.createObjectURL(
         new Blob([JSON.stringify(fitted.toJSON(), null, 1)], { type: "application/json" }),
       );
       download.hidden = false;
+      // The model trained: a plot that fails says so beside the score, never in its place.
+      try {
+        coefPlot.hidden = false;
+        diagnostic.hidden = false;
+        const c = fitted.coef;
+        const classes = fitted instanceof LinearRegression ? null : fitted.classes;
+        await drawCoefficients(
+          coefPlot,
+          features,
+          c instanceof Float64Array
+            ? [c]
+            : Array.from({ length: c.rows }, (_, k) => c.data.subarray(k * c.cols, (k + 1) * c.cols)),
+          c instanceof Float64Array ? null : (classes ?? []).map(String),
+        );
+        if (fitted instanceof LinearRegression)
+          await drawPredictedVsActual(diagnostic, y as number[], fitted.predict(Z));
+        else
+          await drawConfusion(
+            diagnostic,
+            classes ?? [],
+            y,
+            Array.from(fitted.predict(Z) as ArrayLike<unknown>) as typeof y,
+          );
+      } catch (err) {
+        result.dataset.plotError = (err as Error).message;
+        const dt = document.createElement("dt");
+        dt.textContent = "plots";
+        const dd = document.createElement("dd");
+        dd.className = "bad";
+        dd.textContent = `could not be drawn: ${(err as Error).message}`;
+        result.append(dt, dd);
+      }
     } catch (err) {
       result.dataset.state = "error";
       show([["error", (err as Error).message]], true);
