@@ -1,5 +1,6 @@
 // The cost-surface lessons: each one click that sets the surface, the rate, the optimizer and the
-// starts, then runs, with a caption saying what to look at in the articles' terms.
+// starts, then runs. Each caption is written from what the runs did (steps to the minimum, the
+// distance left, divergence), so it says what the chart shows, in the articles' terms.
 import type { OptimizerName } from "../train/options.js";
 import type { BatchMode, Surface } from "./surfaces.js";
 
@@ -9,12 +10,34 @@ export interface LessonRun {
   at: readonly [number, number];
   mode: BatchMode;
   optimizer: OptimizerName;
-  /** The learning rate, or how to pick it from the surface (its curvature, say). */
+  /** The learning rate, or how to pick it from the surface (its curvature, say); rounded to 3 digits. */
   rate: number | ((s: Surface) => number);
   name: string;
 }
 
-/** A lesson: the surface, the runs, the step budget and the caption. */
+/** How close to a minimum counts as at it (in the surface's units). */
+export const AT_MINIMUM = 0.01;
+
+/** What one run did, as the captions and the status list report it. */
+export interface RunFacts {
+  name: string;
+  rate: number;
+  /** Steps taken (the path's points less the start). */
+  steps: number;
+  diverged: boolean;
+  /** The first step from which the path stays within AT_MINIMUM of a minimum to its end; null if it never does. */
+  settledAt: number | null;
+  /** The minimum (index into Surface.minima) nearest the end. */
+  minimum: number;
+  /** How far the end is from that minimum. */
+  distance: number;
+  /** Whether the cost was still falling over the last steps (by more than 0.1% over 5 steps). */
+  stillFalling: boolean;
+  /** The median factor the gap J − J* shrank by per step while the run approached the minimum. */
+  gapRatio: number;
+}
+
+/** A lesson: the surface, the runs, the step budget and the caption written from the runs' facts. */
 export interface Lesson {
   id: string;
   title: string;
@@ -25,7 +48,20 @@ export interface Lesson {
   runs: LessonRun[];
   /** Also draw the standardised surface beside the unscaled one, with the same runs on it. */
   compareScaled?: boolean;
-  caption: string;
+  /** The caption: `facts` of the runs in order, `compare` those on the standardised surface. */
+  caption(facts: RunFacts[], surface: Surface, compare: RunFacts[] | null): string;
+}
+
+/** A number as a caption prints it: 2 significant digits. */
+export function short(x: number): string {
+  return String(Number(x.toPrecision(2)));
+}
+
+/** "settles at the × after k steps", or where it stopped. */
+function arrival(f: RunFacts, budget: number): string {
+  if (f.diverged) return `diverges after ${f.steps} steps`;
+  if (f.settledAt !== null) return `settles at the × after ${f.settledAt} steps`;
+  return `is still ${short(f.distance)} from the × after ${budget} steps`;
 }
 
 const CORNER = [0.08, 0.92] as const;
@@ -39,8 +75,8 @@ export const LESSONS: readonly Lesson[] = [
     scaled: true,
     steps: 60,
     runs: [{ at: CORNER, mode: "batch", optimizer: "sgd", rate: 0.02, name: "η = 0.02" }],
-    caption:
-      "Baby steps downhill: each step moves only 2% of the way the gradient points, so after 60 steps the ball is still on the slope, far from the × at the bottom of the bowl, and the cost curve is still falling when the steps run out. Too small a rate is safe but slow.",
+    caption: ([f]) =>
+      `Baby steps downhill: each step moves only 2% of the way the gradient points, so the ball ${arrival(f as RunFacts, 60)}${(f as RunFacts).stillFalling ? ", and the cost curve is still falling when the steps run out" : ""}. Too small a rate is safe but slow.`,
   },
   {
     id: "just-right",
@@ -49,8 +85,8 @@ export const LESSONS: readonly Lesson[] = [
     scaled: true,
     steps: 60,
     runs: [{ at: CORNER, mode: "batch", optimizer: "sgd", rate: 0.6, name: "η = 0.6" }],
-    caption:
-      "A rate matched to the surface: the steps are long on the steep slope and shrink by themselves as the gradient flattens near the minimum, so the ball settles at the × within a few dozen steps and the cost drops by decades (log axis).",
+    caption: ([f]) =>
+      `A rate matched to the surface (η = 0.6): the steps are long on the steep slope and shrink by themselves as the slope flattens, so the ball ${arrival(f as RunFacts, 60)}. Each step leaves about ${short((f as RunFacts).gapRatio)} of the gap to the lowest cost, J − J*: the same factor every step, so the gap falls as a straight line on the log axis.`,
   },
   {
     id: "too-large",
@@ -62,8 +98,8 @@ export const LESSONS: readonly Lesson[] = [
       { at: CORNER, mode: "batch", optimizer: "sgd", rate: (s) => 1.8 / (s.curvature ?? 1), name: "η just under 2/λ" },
       { at: [0.2, 0.8], mode: "batch", optimizer: "sgd", rate: (s) => 2.4 / (s.curvature ?? 1), name: "η over 2/λ" },
     ],
-    caption:
-      "Too large a step overshoots the minimum to the far side of the valley. Just under 2/λ (λ the surface's steepest curvature) the zig-zag still narrows and ends at the ×; just over it every step lands higher than the last, the cost grows without bound, and descent's estimators stop such a run with E_DIVERGED (the message is in the list below).",
+    caption: ([under, over], s) =>
+      `Too large a step overshoots the minimum to the far side of the valley. Here 2/λ = ${short(2 / (s.curvature ?? 1))} (λ the surface's steepest curvature). At η = ${short((under as RunFacts).rate)}, just under it, the zig-zag still narrows: the ball ${arrival(under as RunFacts, 60)}. At η = ${short((over as RunFacts).rate)}, over it, ${(over as RunFacts).diverged ? `every step lands farther out than the last and the run diverges after ${(over as RunFacts).steps} steps` : `the run ${arrival(over as RunFacts, 60)}`}. An estimator started at w = b = 0 stops such a rate with E_DIVERGED (in the list below).`,
   },
   {
     id: "scaling",
@@ -73,8 +109,8 @@ export const LESSONS: readonly Lesson[] = [
     steps: 80,
     compareScaled: true,
     runs: [{ at: CORNER, mode: "batch", optimizer: "sgd", rate: (s) => 1.6 / (s.curvature ?? 1), name: "η = 1.6/λ" }],
-    caption:
-      "Features on different scales stretch the bowl into a long, narrow valley. The rate has to suit the steepest direction (here 1.6/λ, λ its curvature), so the path zig-zags across the valley and then crawls along its flat floor, far from the × after 80 steps. Beside it, the same feature standardised (mean 0, variance 1) gives round contours, and the same rule for the rate walks to the minimum in a few steps.",
+    caption: ([f], _s, compare) =>
+      `Features on different scales stretch the bowl into a long, narrow valley. The rate has to suit the steepest direction (here 1.6/λ), so the path zig-zags across the valley and then crawls along its flat floor: it ${arrival(f as RunFacts, 80)}. Beside it, the same feature standardised (mean 0, variance 1) gives round contours, and the same rule for the rate ${compare?.[0] === undefined ? "walks to the minimum" : arrival(compare[0], 80)}.`,
   },
   {
     id: "batch-modes",
@@ -87,8 +123,8 @@ export const LESSONS: readonly Lesson[] = [
       { at: CORNER, mode: "minibatch", optimizer: "sgd", rate: 0.1, name: "mini-batch (32 rows)" },
       { at: CORNER, mode: "stochastic", optimizer: "sgd", rate: 0.1, name: "stochastic (1 row)" },
     ],
-    caption:
-      "Three ways to estimate the gradient from the same start. The batch gradient uses every row: a smooth path. A mini-batch of 32 rows is a noisy estimate: the path wanders a little. One row per step is noisier still: the path jitters around the minimum instead of settling, which is why a constant rate never lets stochastic descent stop exactly at the ×.",
+    caption: ([batch, mini, one]) =>
+      `Three ways to estimate the gradient from the same start. The batch gradient uses every row: a smooth path that ${arrival(batch as RunFacts, 120)}. A mini-batch of 32 rows is a noisy estimate: the path wanders and ${arrival(mini as RunFacts, 120)}. One row per step is noisier still: it ${arrival(one as RunFacts, 120)}${(one as RunFacts).settledAt === null ? ", jittering around the minimum: a constant rate never lets stochastic descent stop exactly at the ×" : ""}.`,
   },
   {
     id: "momentum",
@@ -101,8 +137,8 @@ export const LESSONS: readonly Lesson[] = [
       { at: [0.12, 0.85], mode: "batch", optimizer: "momentum", rate: 0.001, name: "momentum η = 0.001" },
       { at: [0.12, 0.85], mode: "batch", optimizer: "adam", rate: 0.02, name: "adam η = 0.02" },
     ],
-    caption:
-      "Rosenbrock's banana-shaped valley: the floor is almost flat along the curve and very steep across it. Plain gradient descent drops into the valley and then inches along it; momentum keeps a running velocity so it builds up speed along the floor; Adam scales each coordinate's step by its own gradient history and heads for the minimum at (1, 1).",
+    caption: ([sgd, momentum, adam]) =>
+      `Rosenbrock's banana-shaped valley: the floor is almost flat along the curve and very steep across it. Plain gradient descent drops into the valley and then inches along it (${(sgd as RunFacts).settledAt === null ? `${short((sgd as RunFacts).distance)} from (1, 1) after 3000 steps` : `at (1, 1) only after ${(sgd as RunFacts).settledAt} steps`}); momentum keeps a running velocity, so it builds up speed along the floor (${(momentum as RunFacts).settledAt === null ? `${short((momentum as RunFacts).distance)} from it` : `at it after ${(momentum as RunFacts).settledAt} steps`}); Adam scales each coordinate's step by its own gradient history (${(adam as RunFacts).settledAt === null ? `${short((adam as RunFacts).distance)} from it` : `at it after ${(adam as RunFacts).settledAt} steps`}).`,
   },
   {
     id: "local-minima",
@@ -117,7 +153,10 @@ export const LESSONS: readonly Lesson[] = [
       { at: [0.5, 0.55], mode: "batch", optimizer: "sgd", rate: 0.1, name: "start 4" },
       { at: [0.2, 0.9], mode: "batch", optimizer: "sgd", rate: 0.1, name: "start 5" },
     ],
-    caption:
-      "A surface with three wells. Gradient descent only knows the slope where it stands, so each start rolls into the nearest valley: different starts end in different minima, and only one of them is the deepest. On a non-convex cost the starting point decides the answer.",
+    caption: (facts, s) => {
+      const ended = new Set(facts.filter((f) => f.settledAt !== null).map((f) => f.minimum));
+      const deepest = facts.filter((f) => f.settledAt !== null && f.minimum === 0).length;
+      return `A surface with ${s.minima.length} wells; their minima, found by a solver, are marked ×. Gradient descent only knows the slope where it stands, so each start rolls into the valley it starts in: the ${facts.length} starts end in ${ended.size} different minima, ${deepest} of them in the deepest (J = ${short(s.lowest)}). On a non-convex cost the starting point decides the answer.`;
+    },
   },
 ];

@@ -135,7 +135,10 @@ export function setupPlaygroundPanel(): void {
     showPairs(result, [["data", `${data.labels.length} points`]]);
   };
 
+  const hint = byId("play-hint", HTMLParagraphElement);
   dataset.addEventListener("change", () => {
+    // The spiral needs more than the defaults give: the page says what does.
+    hint.hidden = dataset.value !== "spiral";
     if (dataset.value === "file") fileInput.click();
     else reset();
   });

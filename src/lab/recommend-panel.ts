@@ -73,6 +73,8 @@ export function setupRecommendPanel(): void {
   const download = byId("recommend-download", HTMLAnchorElement);
   let data: RatingSet | null = null;
   let model: MatrixFactorization | null = null;
+  /** The users the model was trained on (a user outside it gets no personal picks). */
+  let trainedUsers: Set<Id> = new Set();
 
   const show = (pairs: Array<[string, string]>, bad = false): void => showPairs(result, pairs, bad);
   // null: the synthetic set, drawn when training starts rather than at page load.
@@ -99,18 +101,37 @@ export function setupRecommendPanel(): void {
     }
   });
 
+  /** One line in the list: a notice rather than an item. */
+  const notice = (text: string): void => {
+    const li = document.createElement("li");
+    li.className = "notice";
+    li.textContent = text;
+    list.replaceChildren(li);
+    list.dataset.notice = text;
+  };
   const recommend = (): void => {
-    if (model === null || data === null) return;
+    delete list.dataset.notice;
+    if (model === null || data === null) {
+      notice("Train a model first: the top 10 come from its factors.");
+      return;
+    }
     const raw = userInput.value.trim();
     const user = idFromText(raw, typeof data.users[0] === "number");
     const expected = data.expected;
-    const top = model.recommend(user, 10);
     list.dataset.user = raw;
+    if (!trainedUsers.has(user)) {
+      notice(
+        `User '${raw}' has no ratings in the training share, so the model knows nothing of their taste: pick a user from the data (for example ${String(data.users[0])}).`,
+      );
+      return;
+    }
+    const top = model.recommend(user, 10);
     list.replaceChildren(
       ...top.map(({ item, score }) => {
         const li = document.createElement("li");
         li.dataset.score = String(score);
-        li.textContent = `item ${item}: ${score.toFixed(3)}${expected === null ? "" : ` (true ${expected(user, item).toFixed(3)})`}`;
+        const truth = expected === null ? Number.NaN : expected(user, item);
+        li.textContent = `item ${item}: ${score.toFixed(3)}${Number.isFinite(truth) ? ` (true ${truth.toFixed(3)})` : ""}`;
         return li;
       }),
     );
@@ -188,6 +209,7 @@ export function setupRecommendPanel(): void {
         : await new MatrixFactorization({ ...options, onEpoch }).fit(train.users, train.items, train.ratings);
       const ms = performance.now() - started;
       model = m;
+      trainedUsers = new Set(Array.from(train.users));
       await drawing;
       draw();
       await drawing;

@@ -2,9 +2,9 @@ import { DescentError } from "../errors.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { minimize } from "../optim/minimize.js";
 import type { OptimizerName } from "../train/options.js";
-import { lineChart } from "./charts.js";
-import { byId, numberOf, parseCsvText } from "./dom.js";
-import { LESSONS, type Lesson, type LessonRun } from "./lessons.js";
+import { lineChart, plotly } from "./charts.js";
+import { byId, parseCsvText, readNumber } from "./dom.js";
+import { AT_MINIMUM, LESSONS, type Lesson, type LessonRun, type RunFacts, short } from "./lessons.js";
 import { type DrawnPath, drawContourMap, drawSurface3d, surfaceGrid } from "./surface-plots.js";
 import { type BatchMode, bumpySurface, regressionSurface, rosenbrockSurface, type Surface } from "./surfaces.js";
 
@@ -32,6 +32,101 @@ interface RunResult {
   path: Array<readonly [number, number]>;
   losses: number[];
   stopReason: string;
+  /** J − J* at each point of the path (the gap to the lowest cost). */
+  gaps: number[];
+  facts: RunFacts;
+}
+
+/** The facts of a run on `surface`: where it ended, whether and when it settled at a minimum. */
+export function runFacts(
+  surface: Surface,
+  run: { name: string; rate: number },
+  path: ReadonlyArray<readonly [number, number]>,
+  gaps: readonly number[],
+  diverged: boolean,
+): RunFacts {
+  const nearest = (p: readonly [number, number]): [number, number] => {
+    let best = 0;
+    let dist = Number.POSITIVE_INFINITY;
+    surface.minima.forEach((m, k) => {
+      const d = Math.hypot(m[0] - p[0], m[1] - p[1]);
+      if (d < dist) {
+        dist = d;
+        best = k;
+      }
+    });
+    return [best, dist];
+  };
+  const last = path[path.length - 1] as readonly [number, number];
+  const [minimum, distance] = nearest(last);
+  let settledAt: number | null = null;
+  if (!diverged && distance <= AT_MINIMUM) {
+    let t = path.length - 1;
+    while (t > 0 && (nearest(path[t - 1] as readonly [number, number])[1] as number) <= AT_MINIMUM) t--;
+    settledAt = t;
+  }
+  const n = gaps.length;
+  const stillFalling = n > 6 && (gaps[n - 1] as number) < 0.999 * (gaps[n - 6] as number);
+  const ratios: number[] = [];
+  for (let t = 0; t + 1 < (settledAt ?? n) && t + 1 < n; t++) {
+    const a = gaps[t] as number;
+    const b = gaps[t + 1] as number;
+    if (a > 1e-12 && b > 0) ratios.push(b / a);
+  }
+  ratios.sort((a, b) => a - b);
+  const gapRatio = ratios.length === 0 ? Number.NaN : (ratios[Math.floor(ratios.length / 2)] as number);
+  return {
+    name: run.name,
+    rate: run.rate,
+    steps: path.length - 1,
+    diverged,
+    settledAt,
+    minimum,
+    distance,
+    stillFalling,
+    gapRatio,
+  };
+}
+
+/** Dashes and step markers that keep overlapping paths apart (Adam over momentum, mini-batch over batch). */
+const DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "solid"] as const;
+const SYMBOLS = ["circle", "diamond", "square", "cross", "x", "circle-open"] as const;
+
+/** The runs as paths to draw: a diverged run first, so a converging zig-zag is drawn over it. */
+function drawnPaths(results: RunResult[]): DrawnPath[] {
+  const paths = results.map((r, k) => ({
+    points: r.path,
+    color: COLORS[k % COLORS.length] as string,
+    name: r.run.name,
+    dash: DASHES[k % DASHES.length] as string,
+    symbol: SYMBOLS[k % SYMBOLS.length] as string,
+    diverged: r.facts.diverged,
+  }));
+  return [...paths.filter((p) => p.diverged), ...paths.filter((p) => !p.diverged)];
+}
+
+/** Long decimals in a message (0.5000000000000001) to 4 significant digits. */
+function roundNumbers(text: string): string {
+  return text.replace(/-?\d+\.\d{5,}(e[-+]?\d+)?/g, (m) => String(Number(Number(m).toPrecision(4))));
+}
+
+/** The data coordinates under a mouse event in a 2D plotly chart's plotting area, or null outside it. */
+function plotPoint(el: HTMLElement, ev: MouseEvent): [number, number] | null {
+  // plotly keeps the axes' pixel-to-data maps and the plotting area's box on the element.
+  const layout = (el as unknown as { _fullLayout?: PlotlyLayout })._fullLayout;
+  if (layout === undefined) return null;
+  const box = el.getBoundingClientRect();
+  const px = ev.clientX - box.left - layout._size.l;
+  const py = ev.clientY - box.top - layout._size.t;
+  if (px < 0 || py < 0 || px > layout._size.w || py > layout._size.h) return null;
+  return [layout.xaxis.p2l(px), layout.yaxis.p2l(py)];
+}
+
+/** The parts of plotly's full layout plotPoint reads. */
+interface PlotlyLayout {
+  _size: { l: number; t: number; w: number; h: number };
+  xaxis: { p2l(px: number): number };
+  yaxis: { p2l(px: number): number };
 }
 
 /** plotly's event hook on a plotted element. */
@@ -121,6 +216,12 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
     starts = [];
     status.replaceChildren();
     compare.hidden = true;
+    // What the last surface or lesson left: its cost chart, highlighted button and caption.
+    plotly().purge(lossPlot);
+    delete lossPlot.dataset.points;
+    for (const b of lessonBar.querySelectorAll("button")) b.classList.remove("active");
+    caption.textContent = "";
+    delete caption.dataset.lesson;
     map.dataset.ready = "true";
     drawing = draw([], 1);
   };
@@ -180,11 +281,15 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
         maxEpochs: maxSteps,
         gradTol: 1e-7,
       });
+      const path = r.path.map((p) => [p[0] as number, p[1] as number] as const);
+      const gaps = path.map((p) => onSurface.value(p[0], p[1]) - onSurface.lowest);
       return {
         run,
-        path: r.path.map((p) => [p[0] as number, p[1] as number] as const),
+        path,
         losses: r.history.loss,
         stopReason: r.stopReason,
+        gaps,
+        facts: runFacts(onSurface, run, path, gaps, r.stopReason === "diverged"),
       };
     });
   const report = async (results: RunResult[], maxSteps: number): Promise<void> => {
@@ -192,38 +297,35 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
     for (const [k, r] of results.entries()) {
       const color = COLORS[k % COLORS.length] as string;
       const [fx, fy] = r.path[r.path.length - 1] as readonly [number, number];
-      const nearest = surface.minima.reduce((best, m) =>
-        Math.hypot(m[0] - fx, m[1] - fy) < Math.hypot(best[0] - fx, best[1] - fy) ? m : best,
-      );
+      const f = r.facts;
       const li = document.createElement("li");
       li.style.color = color;
       li.dataset.stop = r.stopReason;
       li.dataset.x = String(fx);
       li.dataset.y = String(fy);
       li.dataset.points = String(r.path.length);
-      li.dataset.distance = String(Math.hypot(nearest[0] - fx, nearest[1] - fy));
-      li.dataset.minimum = String(surface.minima.indexOf(nearest));
+      li.dataset.steps = String(f.steps);
+      li.dataset.distance = String(f.distance);
+      li.dataset.minimum = String(f.minimum);
+      li.dataset.settled = f.settledAt === null ? "" : String(f.settledAt);
       const [ax, ay] = surface.axes;
-      if (r.stopReason === "diverged") {
+      const which = surface.minima.length > 1 ? `minimum ${f.minimum + 1}` : "the minimum";
+      if (f.diverged) {
         li.className = "diverged";
         const message = await divergenceMessage(surface, r.run.rate, maxSteps);
         li.textContent =
-          `${r.run.name}: diverged after ${r.losses.length} steps; the rate is too large for this surface` +
+          `${r.run.name}: diverged after ${f.steps} steps; the rate is too large for this surface` +
           (message === null
             ? " (try a smaller one, or scale the feature)"
-            : `. An estimator says: E_DIVERGED: ${message}`);
+            : `. An estimator started at w = b = 0 says: E_DIVERGED: ${roundNumbers(message)}`);
       } else {
-        li.textContent = `${r.run.name}: ${ax} = ${fx.toFixed(4)}, ${ay} = ${fy.toFixed(4)}, J = ${surface.value(fx, fy).toPrecision(5)} after ${r.losses.length} steps (${r.stopReason}), ${Math.hypot(nearest[0] - fx, nearest[1] - fy) < 0.05 ? "at" : "away from"} ${surface.minima.length > 1 ? `minimum ${surface.minima.indexOf(nearest) + 1}` : "the minimum"}`;
+        li.textContent = `${r.run.name}: ${ax} = ${fx.toFixed(4)}, ${ay} = ${fy.toFixed(4)}, J = ${surface.value(fx, fy).toPrecision(5)} after ${f.steps} steps (${r.stopReason}), ${f.settledAt !== null ? `at ${which} from step ${f.settledAt}` : `${short(f.distance)} from ${which}`}`;
       }
       status.append(li);
     }
   };
   const animate = async (results: RunResult[]): Promise<void> => {
-    const paths: DrawnPath[] = results.map((r, k) => ({
-      points: r.path,
-      color: COLORS[k % COLORS.length] as string,
-      name: r.run.name,
-    }));
+    const paths = drawnPaths(results);
     const longest = Math.max(...paths.map((p) => p.points.length));
     const frames = Math.min(longest, 20);
     map.dataset.drawn = "0";
@@ -235,11 +337,17 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
     map.dataset.drawn = String(paths.length);
   };
   const lossCurves = async (results: RunResult[]): Promise<void> => {
+    // The gap to the lowest cost: it falls by decades on a log axis where J itself levels off at J*.
     await lineChart(
       lossPlot,
-      "cost J after each step",
-      results.map((r, k) => ({ name: r.run.name, y: r.losses, color: COLORS[k % COLORS.length] as string })),
-      { x: "step", y: "J", logY: "auto" },
+      "J − J* after each step: the cost above the lowest",
+      results.map((r, k) => ({
+        name: r.run.name,
+        x: r.gaps.map((_, t) => t),
+        y: r.gaps.map((g) => (g > 0 ? g : Number.NaN)),
+        color: COLORS[k % COLORS.length] as string,
+      })),
+      { x: "step", y: "J − J*", logY: "auto" },
     );
   };
   const execute = async (runs: Run[], maxSteps: number, lesson: Lesson | null): Promise<void> => {
@@ -248,6 +356,7 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
     const results = runAll(runs, maxSteps, surface);
     await lossCurves(results);
     await report(results, maxSteps);
+    let compareFacts: RunFacts[] | null = null;
     if (lesson?.compareScaled) {
       // The same runs on the standardised feature, drawn beside the unscaled map.
       const round = build("regression", true);
@@ -266,12 +375,23 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
         maxSteps + 1,
       );
       compare.dataset.points = roundResults.map((r) => r.path.length).join(",");
+      compareFacts = roundResults.map((r) => r.facts);
+    }
+    if (lesson !== null) {
+      caption.textContent = lesson.caption(
+        results.map((r) => r.facts),
+        surface,
+        compareFacts,
+      );
+      caption.dataset.lesson = lesson.id;
+      caption.dataset.facts = JSON.stringify(results.map((r) => r.facts));
     }
     await animate(results);
   };
   const toRun = (r: LessonRun, s: Surface): Run => ({
     start: [s.view.x0 + r.at[0] * (s.view.x1 - s.view.x0), s.view.y0 + r.at[1] * (s.view.y1 - s.view.y0)],
-    rate: typeof r.rate === "number" ? r.rate : r.rate(s),
+    // Rounded: a rate read off the curvature prints as 2.4, not 2.3999999999999897.
+    rate: Number((typeof r.rate === "number" ? r.rate : r.rate(s)).toPrecision(3)),
     optimizer: r.optimizer,
     mode: r.mode,
     name: r.name,
@@ -288,8 +408,18 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
         surface.view.x0 + 0.1 * (surface.view.x1 - surface.view.x0),
         surface.view.y0 + 0.9 * (surface.view.y1 - surface.view.y0),
       ]);
-    const rate = numberOf(lr, 0.1);
-    const maxSteps = Math.max(1, Math.floor(numberOf(steps, 300)));
+    let rate: number;
+    let maxSteps: number;
+    try {
+      rate = readNumber(lr, "Learning rate", { above: 0 });
+      maxSteps = readNumber(steps, "Steps", { whole: true, atLeast: 1 });
+    } catch (err) {
+      const li = document.createElement("li");
+      li.className = "diverged";
+      li.textContent = (err as Error).message;
+      status.replaceChildren(li);
+      return;
+    }
     compare.hidden = true;
     const runs = starts.map((start, k) => ({
       start,
@@ -309,19 +439,18 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
       b.dataset.lesson = lesson.id;
       b.textContent = lesson.title;
       b.addEventListener("click", () => {
-        for (const other of lessonBar.querySelectorAll("button")) other.classList.toggle("active", other === b);
         kind.value = lesson.kind;
         scaled.checked = lesson.scaled;
         defaultsFor(lesson.kind);
         choose();
+        for (const other of lessonBar.querySelectorAll("button")) other.classList.toggle("active", other === b);
         const runs = lesson.runs.map((r) => toRun(r, surface));
         starts = runs.map((r) => [r.start[0], r.start[1]]);
         lr.value = runs[0] === undefined ? lr.value : String(Number(runs[0].rate.toPrecision(4)));
         optimizer.value = runs[0]?.optimizer ?? optimizer.value;
         mode.value = runs[0]?.mode ?? mode.value;
         steps.value = String(lesson.steps);
-        caption.textContent = lesson.caption;
-        caption.dataset.lesson = lesson.id;
+        caption.textContent = "running…";
         void execute(runs, lesson.steps, lesson);
       });
       return b;
@@ -330,10 +459,12 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
   choose();
   // plotly's event hooks exist once it has drawn into an element.
   void drawing.then(() => {
-    map.on("plotly_click", (e) => {
-      const point = (e.points as Array<{ x: number; y: number }> | undefined)?.[0];
-      if (point === undefined) return;
-      starts.push([point.x, point.y]);
+    // A click anywhere in the plotting area places a start there (plotly_click fires only near a
+    // grid point, so clicks by the edges were lost).
+    map.addEventListener("click", (ev) => {
+      const at = plotPoint(map, ev);
+      if (at === null) return;
+      starts.push(at);
       drawing = draw(startPaths(), 1);
     });
     view3d.on("plotly_relayout", (e) => {

@@ -1,6 +1,6 @@
 // The cost surface drawn two ways at once: a contour map J(w, b) and the same surface in 3D (the
 // user rotates it by dragging), with every descent path on both, the minima marked.
-import { baseLayout, PLOT_CONFIG, type PlotSpec, plotly } from "./charts.js";
+import { baseLayout, extent, PLOT_CONFIG, type PlotSpec, plotly } from "./charts.js";
 import type { Surface } from "./surfaces.js";
 
 /** One descent path to draw: its points (first the start), colour and legend name. */
@@ -8,6 +8,11 @@ export interface DrawnPath {
   points: ReadonlyArray<readonly [number, number]>;
   color: string;
   name: string;
+  /** Line dash and step-marker symbol (plotly's names), to tell overlapping paths apart. */
+  dash?: string;
+  symbol?: string;
+  /** A diverged run (drawn underneath the others). */
+  diverged?: boolean;
 }
 
 /** The value grid of a surface over its view: GRID × GRID points. */
@@ -16,11 +21,15 @@ export interface SurfaceGrid {
   ys: number[];
   /** z[j][i] is the colour value at (xs[i], ys[j]): J, or log10(1 + J) for a log-coloured surface. */
   z: number[][];
-  /** The span of z (its largest value less its smallest). */
+  /** The span of z (its largest value less its smallest), and its ends. */
   span: number;
+  lo: number;
+  hi: number;
 }
 
 const GRID = 61;
+/** A finer grid for surfaces whose walls are steep (Rosenbrock's): a coarse one draws them as a sawtooth. */
+const FINE_GRID = 121;
 
 /** The colour value of J at a point (see Surface.logColour). */
 export function colourValue(surface: Surface, x: number, y: number): number {
@@ -31,11 +40,12 @@ export function colourValue(surface: Surface, x: number, y: number): number {
 /** Samples a surface on its view. */
 export function surfaceGrid(surface: Surface): SurfaceGrid {
   const { x0, x1, y0, y1 } = surface.view;
-  const xs = Array.from({ length: GRID }, (_, i) => x0 + ((x1 - x0) * i) / (GRID - 1));
-  const ys = Array.from({ length: GRID }, (_, j) => y0 + ((y1 - y0) * j) / (GRID - 1));
+  const size = surface.logColour ? FINE_GRID : GRID;
+  const xs = Array.from({ length: size }, (_, i) => x0 + ((x1 - x0) * i) / (size - 1));
+  const ys = Array.from({ length: size }, (_, j) => y0 + ((y1 - y0) * j) / (size - 1));
   const z = ys.map((y) => xs.map((x) => colourValue(surface, x, y)));
-  const flat = z.flat();
-  return { xs, ys, z, span: Math.max(...flat) - Math.min(...flat) };
+  const [lo, hi] = extent(...z);
+  return { xs, ys, z, span: hi - lo, lo, hi };
 }
 
 /** Points drawn of a path at most (longer paths are thinned evenly, their last point kept). */
@@ -103,8 +113,8 @@ export async function drawContourMap(
         mode: "lines+markers",
         x: pts.map((q) => q[0]),
         y: pts.map((q) => q[1]),
-        line: { color: p.color, width: 2 },
-        marker: { color: p.color, size: 4 },
+        line: { color: p.color, width: 2.5, dash: p.dash ?? "solid" },
+        marker: { color: p.color, size: 6, symbol: p.symbol ?? "circle", line: { color: "#111827", width: 0.5 } },
         name: p.name,
         hovertemplate: `${p.name}<br>step %{pointNumber}<br>${ax} %{x:.4g}<br>${ay} %{y:.4g}<extra></extra>`,
       };
@@ -157,24 +167,44 @@ export async function drawSurface3d(
       marker: { symbol: "x", size: 5, color: "#ffffff", line: { color: "#111827", width: 1 } },
       name: surface.minima.length > 1 ? "minima" : "minimum",
     },
-    ...paths.map((p) => {
-      const pts = visible(surface, p.points.slice(0, upto));
+    ...paths.flatMap((p) => {
+      const pts = visible(surface, p.points.slice(0, upto)).filter(
+        (q) => colourValue(surface, q[0], q[1]) <= grid.hi + 0.1 * grid.span,
+      );
       const last = pts[pts.length - 1];
-      return {
+      const trace = {
         type: "scatter3d",
         mode: "lines+markers",
         x: pts.map((q) => q[0]),
         y: pts.map((q) => q[1]),
         z: pts.map((q) => lift(q[0], q[1])),
-        line: { color: p.color, width: 5 },
-        // The ball: a large marker on the latest point only.
+        // A wide line on the surface with a marker at every step.
+        line: { color: p.color, width: 7, dash: p.dash ?? "solid" },
         marker: {
           color: p.color,
-          size: pts.map((q) => (q === last ? 7 : 2)),
+          size: 3.5,
+          symbol: p.symbol === "diamond" || p.symbol === "square" ? p.symbol : "circle",
         },
         name: p.name,
         showlegend: false,
       };
+      // The ball: where the run has got to, rolling along as the animation draws more steps.
+      const ball =
+        last === undefined
+          ? []
+          : [
+              {
+                type: "scatter3d",
+                mode: "markers",
+                x: [last[0]],
+                y: [last[1]],
+                z: [lift(last[0], last[1])],
+                marker: { color: p.color, size: 9, line: { color: "#111827", width: 2 } },
+                name: `${p.name} (ball)`,
+                showlegend: false,
+              },
+            ];
+      return [trace, ...ball];
     }),
   ];
   const { x0, x1, y0, y1 } = surface.view;
@@ -185,10 +215,19 @@ export async function drawSurface3d(
       ...baseLayout(`the surface ${zTitle(surface)}(${ax}, ${ay}): drag to rotate`),
       margin: { l: 0, r: 0, t: 40, b: 0 },
       scene: {
-        xaxis: { title: { text: ax }, range: [x0, x1] },
-        yaxis: { title: { text: ay }, range: [y0, y1] },
-        zaxis: { title: { text: zTitle(surface) } },
-        camera: { eye: { x: 1.6, y: -1.6, z: 1.1 } },
+        // Few ticks in a small font: labels no longer collide at the corners.
+        xaxis: { title: { text: ax }, range: [x0, x1], nticks: 5, tickfont: { size: 10 } },
+        yaxis: { title: { text: ay }, range: [y0, y1], nticks: 5, tickfont: { size: 10 } },
+        // The surface's own range: a diverging run leaves the box instead of flattening the bowl.
+        zaxis: {
+          title: { text: zTitle(surface) },
+          range: [grid.lo, grid.hi + 0.1 * grid.span],
+          nticks: 5,
+          tickfont: { size: 10 },
+        },
+        // Looking along the view's other diagonal: paths from the top-left corner to the minimum
+        // (where the lessons start) are seen from the side, not end-on.
+        camera: { eye: { x: -1.5, y: -1.7, z: 1.2 } },
         aspectmode: "cube",
       },
       uirevision: surface.name,

@@ -1,6 +1,6 @@
 // The functions the cost-surface panel can show: a one-feature regression's J(w, b) on bundled
 // data (scaled or not), a bumpy function with several minima, and Rosenbrock's valley.
-import type { DifferentiableFunction } from "../optim/minimize.js";
+import { type DifferentiableFunction, minimize } from "../optim/minimize.js";
 import { Prng } from "../train/prng.js";
 
 /** A rectangle of the plane a surface is shown on. */
@@ -22,7 +22,10 @@ export interface Surface {
   value(x: number, y: number): number;
   /** The function minimize() runs on (stochastic for regression mini-batches). */
   fn(mode: BatchMode, seed: number): DifferentiableFunction;
+  /** The local minima in the view, computed (closed form, or a solver from a grid of starts), deepest first. */
   minima: ReadonlyArray<readonly [number, number]>;
+  /** J at the deepest minimum: the cost curves show J − lowest, the gap to it. */
+  lowest: number;
   axes: [string, string];
   /** Colour the plots by log10(1 + J) instead of J (a surface whose values span decades). */
   logColour: boolean;
@@ -95,6 +98,7 @@ export function regressionSurface(
       };
     },
     minima: [[wStar, bStar]],
+    lowest: value(wStar, bStar),
     axes: ["w", "b"],
     logColour: false,
     data: { x, y },
@@ -113,6 +117,24 @@ const WELLS = [
   { x: 1.4, y: -1.6, depth: 1.2, width: 0.5 },
 ] as const;
 
+/**
+ * The local minima of `fn` in `view`: gradient descent from a 9 × 9 grid of starts to a gradient
+ * below 1e-10, the end points that stay in the view merged when within 1e-4; deepest first.
+ */
+export function solvedMinima(fn: DifferentiableFunction, view: View): Array<readonly [number, number]> {
+  const found: Array<readonly [number, number]> = [];
+  for (let i = 0; i < 9; i++)
+    for (let j = 0; j < 9; j++) {
+      const start = [view.x0 + ((view.x1 - view.x0) * (i + 0.5)) / 9, view.y0 + ((view.y1 - view.y0) * (j + 0.5)) / 9];
+      const r = minimize(fn, start, { optimizer: "sgd", learningRate: 0.05, maxEpochs: 20_000, gradTol: 1e-10 });
+      const [x, y] = [r.x[0] as number, r.x[1] as number];
+      if (r.stopReason !== "gradTol" || x < view.x0 || x > view.x1 || y < view.y0 || y > view.y1) continue;
+      if (!found.some((m) => Math.hypot(m[0] - x, m[1] - y) < 1e-4)) found.push([x, y]);
+    }
+  const f = (m: readonly [number, number]): number => fn.f(Float64Array.from(m));
+  return found.sort((a, b) => f(a) - f(b));
+}
+
 /** A bowl with three Gaussian wells: several local minima, so the start decides where you end. */
 export function bumpySurface(): Surface {
   const value = (x: number, y: number): number => {
@@ -120,31 +142,39 @@ export function bumpySurface(): Surface {
     for (const w of WELLS) f -= w.depth * Math.exp(-((x - w.x) ** 2 + (y - w.y) ** 2) / w.width);
     return f;
   };
+  const fn: DifferentiableFunction = {
+    f: (t) => value(t[0] as number, t[1] as number),
+    grad(t, g) {
+      const x = t[0] as number;
+      const y = t[1] as number;
+      let gx = 0.16 * x;
+      let gy = 0.16 * y;
+      for (const w of WELLS) {
+        const e = w.depth * Math.exp(-((x - w.x) ** 2 + (y - w.y) ** 2) / w.width);
+        gx += (e * 2 * (x - w.x)) / w.width;
+        gy += (e * 2 * (y - w.y)) / w.width;
+      }
+      g[0] = gx;
+      g[1] = gy;
+    },
+  };
+  const view = { x0: -3, x1: 3, y0: -3, y1: 3 };
+  // The wells' centres are not the minima: the bowl and the other wells pull each minimum aside.
+  const minima = (bumpyMinima ??= solvedMinima(fn, view));
   return {
     name: "three wells (non-convex)",
-    view: { x0: -3, x1: 3, y0: -3, y1: 3 },
+    view,
     value,
-    fn: () => ({
-      f: (t) => value(t[0] as number, t[1] as number),
-      grad(t, g) {
-        const x = t[0] as number;
-        const y = t[1] as number;
-        let gx = 0.16 * x;
-        let gy = 0.16 * y;
-        for (const w of WELLS) {
-          const e = w.depth * Math.exp(-((x - w.x) ** 2 + (y - w.y) ** 2) / w.width);
-          gx += (e * 2 * (x - w.x)) / w.width;
-          gy += (e * 2 * (y - w.y)) / w.width;
-        }
-        g[0] = gx;
-        g[1] = gy;
-      },
-    }),
-    minima: WELLS.map((w) => [w.x, w.y] as const),
+    fn: () => fn,
+    minima,
+    lowest: value(...(minima[0] as [number, number])),
     axes: ["x", "y"],
     logColour: false,
   };
 }
+
+/** The three-wells surface's minima, solved once. */
+let bumpyMinima: Array<readonly [number, number]> | undefined;
 
 /** Rosenbrock's function (1 − x)² + 100 (y − x²)², minimum at (1, 1). */
 export function rosenbrockSurface(): Surface {
@@ -163,6 +193,7 @@ export function rosenbrockSurface(): Surface {
       },
     }),
     minima: [[1, 1]],
+    lowest: 0,
     axes: ["x", "y"],
     logColour: true,
   };
