@@ -164,6 +164,87 @@ describe("each lesson's caption is true of its charts", () => {
   });
 });
 
+describe("the lessons the articles teach", () => {
+  it("one parameter: the tangent's slope is dJ/dw, the step goes against it, and the steps shrink at a fixed rate", async () => {
+    const { caption, status } = await runLesson("one-parameter");
+    expect(await lab.page.isVisible("#surface-1d")).toBe(true);
+    const plot = await lab.page.$eval("#surface-1d", (el) => {
+      const e = el as unknown as { data: Array<{ name: string; x: number[]; y: number[] }> };
+      return e.data.map((t) => ({ name: t.name, x: Array.from(t.x), y: Array.from(t.y) }));
+    });
+    const curve = plot[0] as { x: number[]; y: number[] };
+    // J(w) at a point of the curve, interpolated, for a numerical slope.
+    const J = (w: number) => {
+      const i = curve.x.findIndex((x) => x >= w);
+      const t = (w - (curve.x[i - 1] as number)) / ((curve.x[i] as number) - (curve.x[i - 1] as number));
+      return (curve.y[i - 1] as number) + t * ((curve.y[i] as number) - (curve.y[i - 1] as number));
+    };
+    for (const name of ["from the right", "from the left"]) {
+      const path = plot.find((t) => t.name === name) as { x: number[] };
+      const tangent = plot.find((t) => t.name === `${name}: tangent`) as { x: number[]; y: number[] };
+      const slope =
+        ((tangent.y[1] as number) - (tangent.y[0] as number)) / ((tangent.x[1] as number) - (tangent.x[0] as number));
+      const w = path.x.at(-1) as number;
+      const h = 1e-2;
+      expect(Math.abs(slope - (J(w + h) - J(w - h)) / (2 * h))).toBeLessThan(2e-3);
+      // Right of the minimum the slope is positive and w moves left; left of it, the reverse.
+      const moves = path.x.slice(1).map((x, t) => x - (path.x[t] as number));
+      if (name === "from the right") expect(moves.every((m) => m <= 0)).toBe(true);
+      else expect(moves.every((m) => m >= 0)).toBe(true);
+      const sizes = moves.map(Math.abs).filter((m) => m > 1e-12);
+      for (let t = 1; t < sizes.length; t++)
+        expect(sizes[t] as number).toBeLessThanOrEqual((sizes[t - 1] as number) * (1 + 1e-9));
+    }
+    for (const s of status) expect(s.settled).not.toBeNull();
+    expect(caption).toMatch(/the slope is \+[\d.]+, so w moves left/);
+    expect(caption).toMatch(/it is -[\d.]+, so w moves right/);
+    expect(caption).toContain("shrink by themselves");
+    expect(lab.errors).toEqual([]);
+  });
+
+  it("a saddle: plain descent crawls near the flat point, momentum and Adam get through sooner", async () => {
+    const { caption } = await runLesson("saddle");
+    const facts = JSON.parse((await lab.page.getAttribute("#lesson-caption", "data-facts")) as string) as Array<{
+      nearSaddle: number;
+    }>;
+    // Counted again from the drawn paths: points within 0.25 of (0, 0).
+    const traces = (await mapTraces()).filter((t) => / η = 0\.05$/.test(t.name));
+    const near = (name: string) => {
+      const t = traces.find((x) => x.name === name) as { x: number[]; y: number[] };
+      return t.x.filter((x, i) => Math.hypot(x, t.y[i] as number) < 0.25).length;
+    };
+    const [sgd, momentum, adam] = facts as [{ nearSaddle: number }, { nearSaddle: number }, { nearSaddle: number }];
+    expect(near("sgd η = 0.05")).toBe(sgd.nearSaddle);
+    expect(momentum.nearSaddle).toBeLessThan(sgd.nearSaddle);
+    expect(adam.nearSaddle).toBeLessThan(sgd.nearSaddle);
+    expect(caption).toContain(`it spends ${sgd.nearSaddle} steps within 0.25 of the saddle`);
+    expect(caption).toContain(`(${momentum.nearSaddle} steps near the saddle)`);
+    expect(caption).toContain(
+      adam.nearSaddle === 0 ? "it never comes near the saddle" : `${adam.nearSaddle} steps near`,
+    );
+  });
+
+  it("house prices: J(w, b) of size → price, from w = b = 0 to the least-squares line", async () => {
+    const { caption, status } = await runLesson("house");
+    const [s] = status as [Status];
+    const traces = await mapTraces();
+    const path = traces.find((t) => t.name.startsWith("α = 0.3")) as { x: number[]; y: number[] };
+    expect([path.x[0], path.y[0]]).toEqual([0, 0]);
+    // The least-squares line of the ten houses, by the normal equations.
+    const size = [0.85, 1.1, 1.25, 1.4, 1.6, 1.75, 1.9, 2.1, 2.4, 2.7];
+    const price = [180, 215, 240, 260, 300, 315, 340, 365, 410, 450];
+    const mx = size.reduce((a, b) => a + b) / 10;
+    const my = price.reduce((a, b) => a + b) / 10;
+    const w =
+      size.reduce((t, x, i) => t + (x - mx) * ((price[i] as number) - my), 0) /
+      size.reduce((t, x) => t + (x - mx) ** 2, 0);
+    const b = my - w * mx;
+    expect(Math.hypot(s.x - w, s.y - b)).toBeLessThan(0.01);
+    expect(caption).toContain(`w = ${Number(w.toPrecision(3))}, b = ${Number(b.toPrecision(3))}`);
+    expect(caption).toContain(`from step ${s.settled} on`);
+  });
+});
+
 describe("the 3D view", () => {
   it("draws each path wide, with a marker a step and a ball, in a box that keeps the bowl's shape", async () => {
     await runLesson("too-large");

@@ -99,9 +99,12 @@ export function logTicks(values: ReadonlyArray<ArrayLike<number>>): PlotSpec {
   const [lo, hi] = extent(...values);
   if (!(lo > 0) || !(hi > 0)) return {};
   const steps = hi / lo >= 100 ? [1] : [1, 2, 5];
+  const e0 = Math.floor(Math.log10(lo)) - 1;
+  const e1 = Math.ceil(Math.log10(hi)) + 1;
+  // At most about 8 labelled decades: every second or third one on a long axis.
+  const stride = Math.max(1, Math.ceil((e1 - e0 - 2) / 8));
   const tickvals: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)) - 1; e <= Math.ceil(Math.log10(hi)) + 1; e++)
-    for (const m of steps) tickvals.push(m * 10 ** e);
+  for (let e = e0; e <= e1; e++) if ((e - e0) % stride === 0) for (const m of steps) tickvals.push(m * 10 ** e);
   return { tickvals, ticktext: tickvals.map(tickText) };
 }
 

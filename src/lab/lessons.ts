@@ -7,7 +7,7 @@ import type { BatchMode, Surface } from "./surfaces.js";
 /** One descent of a lesson: where it starts (as fractions of the view), how it steps, its legend name. */
 export interface LessonRun {
   /** Start as fractions of the view: [0, 0] is the bottom-left corner, [1, 1] the top-right. */
-  at: readonly [number, number];
+  at: readonly [number, number] | ((s: Surface) => readonly [number, number]);
   mode: BatchMode;
   optimizer: OptimizerName;
   /** The learning rate, or how to pick it from the surface (its curvature, say); rounded to 3 digits. */
@@ -35,13 +35,25 @@ export interface RunFacts {
   stillFalling: boolean;
   /** The median factor the gap J − J* shrank by per step while the run approached the minimum. */
   gapRatio: number;
+  /** Where the run started, the gradient there, and its first move (end of step 1 less the start). */
+  start: readonly [number, number];
+  slope0: readonly [number, number];
+  move0: readonly [number, number];
+  /** The lengths of the first and the last step, and whether no step was longer than the one before. */
+  stepFirst: number;
+  stepLast: number;
+  shrinking: boolean;
+  /** Points of the path within 0.25 of the surface's saddle point (null: the surface has none). */
+  nearSaddle: number | null;
 }
 
 /** A lesson: the surface, the runs, the step budget and the caption written from the runs' facts. */
 export interface Lesson {
   id: string;
   title: string;
-  kind: "regression" | "bumpy" | "rosenbrock";
+  kind: "regression" | "bumpy" | "rosenbrock" | "saddle" | "house";
+  /** Only w moves, b stays at its best value: the one-parameter picture J(w) with the tangent. */
+  oneParameter?: boolean;
   /** Regression surfaces: whether the feature is standardised. */
   scaled: boolean;
   steps: number;
@@ -57,6 +69,11 @@ export function short(x: number): string {
   return String(Number(x.toPrecision(2)));
 }
 
+/** A number to 3 significant digits (prices in the house example). */
+function three(x: number): string {
+  return String(Number(x.toPrecision(3)));
+}
+
 /** "settles at the × after k steps", or where it stopped. */
 function arrival(f: RunFacts, budget: number): string {
   if (f.diverged) return `diverges after ${f.steps} steps`;
@@ -68,6 +85,36 @@ const CORNER = [0.08, 0.92] as const;
 
 /** The lessons, in the order the panel lists them. */
 export const LESSONS: readonly Lesson[] = [
+  {
+    id: "one-parameter",
+    title: "One parameter: the slope decides the step",
+    kind: "regression",
+    scaled: true,
+    steps: 40,
+    oneParameter: true,
+    runs: [
+      {
+        at: (s) => [(s.minima[0]?.[0] ?? 0) + 1.2, s.minima[0]?.[1] ?? 0],
+        mode: "batch",
+        optimizer: "sgd",
+        rate: 0.3,
+        name: "from the right",
+      },
+      {
+        at: (s) => [(s.minima[0]?.[0] ?? 0) - 1.2, s.minima[0]?.[1] ?? 0],
+        mode: "batch",
+        optimizer: "sgd",
+        rate: 0.3,
+        name: "from the left",
+      },
+    ],
+    caption: ([right, left], s) => {
+      const r = right as RunFacts;
+      const l = left as RunFacts;
+      const sign = (v: number) => (v > 0 ? `+${short(v)}` : short(v));
+      return `J(w) for one weight, b held at its best value. The dashed tangent at the current w has the slope dJ/dw, and the step w − α·dJ/dw goes against it: from w = ${short(r.start[0])} the slope is ${sign(r.slope0[0])}, so w moves ${r.move0[0] < 0 ? "left" : "right"}; from w = ${short(l.start[0])} it is ${sign(l.slope0[0])}, so w moves ${l.move0[0] < 0 ? "left" : "right"}. α stays 0.3, yet the steps ${r.shrinking ? "shrink by themselves" : "change"}, from ${short(r.stepFirst)} to ${short(r.stepLast)}, because the slope flattens near the minimum: the runs end at w* = ${short(s.minima[0]?.[0] ?? 0)}${r.settledAt !== null && l.settledAt !== null ? ` (at it from steps ${r.settledAt} and ${l.settledAt})` : ""}.`;
+    },
+  },
   {
     id: "too-small",
     title: "Rate too small",
@@ -139,6 +186,35 @@ export const LESSONS: readonly Lesson[] = [
     ],
     caption: ([sgd, momentum, adam]) =>
       `Rosenbrock's banana-shaped valley: the floor is almost flat along the curve and very steep across it. Plain gradient descent drops into the valley and then inches along it (${(sgd as RunFacts).settledAt === null ? `${short((sgd as RunFacts).distance)} from (1, 1) after 3000 steps` : `at (1, 1) only after ${(sgd as RunFacts).settledAt} steps`}); momentum keeps a running velocity, so it builds up speed along the floor (${(momentum as RunFacts).settledAt === null ? `${short((momentum as RunFacts).distance)} from it` : `at it after ${(momentum as RunFacts).settledAt} steps`}); Adam scales each coordinate's step by its own gradient history (${(adam as RunFacts).settledAt === null ? `${short((adam as RunFacts).distance)} from it` : `at it after ${(adam as RunFacts).settledAt} steps`}).`,
+  },
+  {
+    id: "saddle",
+    title: "Flat regions: a saddle",
+    kind: "saddle",
+    scaled: true,
+    steps: 300,
+    runs: [
+      { at: [0.05, (1.6 + 0.002) / 3.2], mode: "batch", optimizer: "sgd", rate: 0.05, name: "sgd η = 0.05" },
+      { at: [0.05, (1.6 + 0.002) / 3.2], mode: "batch", optimizer: "momentum", rate: 0.05, name: "momentum η = 0.05" },
+      { at: [0.05, (1.6 + 0.002) / 3.2], mode: "batch", optimizer: "adam", rate: 0.05, name: "adam η = 0.05" },
+    ],
+    caption: ([sgd, momentum, adam]) => {
+      const [g, m, a] = [sgd, momentum, adam] as [RunFacts, RunFacts, RunFacts];
+      return `All three start just off the ridge line y = 0, where the slope towards the two valleys is almost nil. Plain gradient descent follows the slope down to the saddle point (0, 0), where the gradient is zero and the surface flat in every direction, and crawls there: it spends ${g.nearSaddle} steps within 0.25 of the saddle before the slope towards a valley builds up, and ${arrival(g, 300)}. Momentum carries its speed through the flat stretch (${m.nearSaddle} steps near the saddle) and ${arrival(m, 300)}. Adam divides each coordinate's step by that coordinate's recent gradient size, so the tiny slope in y moves it as fast as the steep one in x: ${a.nearSaddle === 0 ? "it never comes near the saddle" : `${a.nearSaddle} steps near the saddle`}, and it ${arrival(a, 300)}.`;
+    },
+  },
+  {
+    id: "house",
+    title: "House prices: J(w, b) from w = b = 0",
+    kind: "house",
+    scaled: false,
+    steps: 600,
+    runs: [{ at: () => [0, 0] as const, mode: "batch", optimizer: "sgd", rate: 0.3, name: "α = 0.3 from w = b = 0" }],
+    caption: ([f], s) => {
+      const r = f as RunFacts;
+      const [w, b] = s.minima[0] ?? [0, 0];
+      return `The articles' example: a house's price from its size, price ≈ w·size + b (size in 1,000 sq ft, price in $1,000), and the cost J(w, b) = (1/2m)·Σ(w·size + b − price)² over ten houses. Its surface is a long, tilted valley: its contours are stretched ellipses, tilted because w and b trade off (a steeper line with a lower intercept fits almost as well). Starting from w = b = 0, where J = ${short(s.value(0, 0))}, gradient descent with α = 0.3 ${r.settledAt !== null ? `reaches the best line, w = ${three(w)}, b = ${three(b)} (J = ${short(s.lowest)}), from step ${r.settledAt} on` : `is ${short(r.distance)} from the best line (w = ${three(w)}, b = ${three(b)}) after 600 steps`}.`;
+    },
   },
   {
     id: "local-minima",

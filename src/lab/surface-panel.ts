@@ -1,12 +1,21 @@
 import { DescentError } from "../errors.js";
 import { LinearRegression } from "../models/linear-regression.js";
-import { minimize } from "../optim/minimize.js";
+import { type DifferentiableFunction, minimize } from "../optim/minimize.js";
 import type { OptimizerName } from "../train/options.js";
 import { lineChart, plotly } from "./charts.js";
 import { byId, parseCsvText, readNumber } from "./dom.js";
 import { AT_MINIMUM, LESSONS, type Lesson, type LessonRun, type RunFacts, short } from "./lessons.js";
+import { drawOneParameter } from "./one-parameter-plot.js";
 import { type DrawnPath, drawContourMap, drawSurface3d, surfaceGrid } from "./surface-plots.js";
-import { type BatchMode, bumpySurface, regressionSurface, rosenbrockSurface, type Surface } from "./surfaces.js";
+import {
+  type BatchMode,
+  bumpySurface,
+  houseSurface,
+  regressionSurface,
+  rosenbrockSurface,
+  type Surface,
+  saddleSurface,
+} from "./surfaces.js";
 
 const COLORS = ["#f97316", "#22c55e", "#e11d48", "#a855f7", "#eab308", "#06b6d4"];
 
@@ -44,6 +53,7 @@ export function runFacts(
   path: ReadonlyArray<readonly [number, number]>,
   gaps: readonly number[],
   diverged: boolean,
+  fn: DifferentiableFunction,
 ): RunFacts {
   const nearest = (p: readonly [number, number]): [number, number] => {
     let best = 0;
@@ -75,7 +85,27 @@ export function runFacts(
   }
   ratios.sort((a, b) => a - b);
   const gapRatio = ratios.length === 0 ? Number.NaN : (ratios[Math.floor(ratios.length / 2)] as number);
+  const start = path[0] as readonly [number, number];
+  const g = new Float64Array(2);
+  fn.grad(Float64Array.from(start), g);
+  const second = path[1] ?? start;
+  const lengths: number[] = [];
+  for (let t = 1; t < path.length; t++) {
+    const a = path[t - 1] as readonly [number, number];
+    const b = path[t] as readonly [number, number];
+    lengths.push(Math.hypot(b[0] - a[0], b[1] - a[1]));
+  }
+  const moving = lengths.filter((l) => l > 1e-12);
+  const saddle = surface.saddle;
   return {
+    start: [start[0], start[1]],
+    slope0: [g[0] as number, g[1] as number],
+    move0: [second[0] - start[0], second[1] - start[1]],
+    stepFirst: moving[0] ?? 0,
+    stepLast: moving[moving.length - 1] ?? 0,
+    shrinking: lengths.every((l, t) => t === 0 || l <= (lengths[t - 1] as number) * (1 + 1e-9)),
+    nearSaddle:
+      saddle === undefined ? null : path.filter((p) => Math.hypot(p[0] - saddle[0], p[1] - saddle[1]) < 0.25).length,
     name: run.name,
     rate: run.rate,
     steps: path.length - 1,
@@ -181,6 +211,7 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
   const view3d = byId("surface-3d", HTMLDivElement) as unknown as PlotlyElement;
   const compare = byId("surface-compare", HTMLDivElement);
   const lossPlot = byId("surface-loss", HTMLDivElement);
+  const onePlot = byId("surface-1d", HTMLDivElement);
   const caption = byId("lesson-caption", HTMLParagraphElement);
   const kind = byId("surface-kind", HTMLSelectElement);
   const scaled = byId("surface-scaled", HTMLInputElement);
@@ -200,7 +231,11 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
       ? regressionSurface(regressionData.x, regressionData.y, isScaled, regressionData.feature)
       : k === "bumpy"
         ? bumpySurface()
-        : rosenbrockSurface();
+        : k === "saddle"
+          ? saddleSurface()
+          : k === "house"
+            ? houseSurface()
+            : rosenbrockSurface();
   const startPaths = (): DrawnPath[] =>
     starts.map((p, k) => ({ points: [p], color: COLORS[k % COLORS.length] as string, name: `start ${k + 1}` }));
   const draw = async (paths: DrawnPath[], upto: number): Promise<void> => {
@@ -219,6 +254,7 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
     // What the last surface or lesson left: its cost chart, highlighted button and caption.
     plotly().purge(lossPlot);
     delete lossPlot.dataset.points;
+    onePlot.hidden = true;
     for (const b of lessonBar.querySelectorAll("button")) b.classList.remove("active");
     caption.textContent = "";
     delete caption.dataset.lesson;
@@ -232,6 +268,12 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
     } else if (k === "bumpy") {
       lr.value = "0.1";
       steps.value = "400";
+    } else if (k === "saddle") {
+      lr.value = "0.05";
+      steps.value = "300";
+    } else if (k === "house") {
+      lr.value = "0.3";
+      steps.value = "600";
     } else {
       lr.value = "0.3";
       steps.value = "300";
@@ -273,9 +315,20 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
   });
 
   /** Runs every descent: minimize on the surface's function, one run per start. */
-  const runAll = (runs: Run[], maxSteps: number, onSurface: Surface): RunResult[] =>
+  const runAll = (runs: Run[], maxSteps: number, onSurface: Surface, oneParameter = false): RunResult[] =>
     runs.map((run, k) => {
-      const r = minimize(onSurface.fn(run.mode, k + 1), [run.start[0], run.start[1]], {
+      const full = onSurface.fn(run.mode, k + 1);
+      // The one-parameter picture: only the first coordinate (w) moves; b stays where it starts.
+      const fn: DifferentiableFunction = oneParameter
+        ? {
+            f: full.f,
+            grad(t, g) {
+              full.grad(t, g);
+              g[1] = 0;
+            },
+          }
+        : full;
+      const r = minimize(fn, [run.start[0], run.start[1]], {
         optimizer: run.optimizer,
         learningRate: run.rate,
         maxEpochs: maxSteps,
@@ -289,7 +342,7 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
         losses: r.history.loss,
         stopReason: r.stopReason,
         gaps,
-        facts: runFacts(onSurface, run, path, gaps, r.stopReason === "diverged"),
+        facts: runFacts(onSurface, run, path, gaps, r.stopReason === "diverged", fn),
       };
     });
   const report = async (results: RunResult[], maxSteps: number): Promise<void> => {
@@ -324,13 +377,15 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
       status.append(li);
     }
   };
-  const animate = async (results: RunResult[]): Promise<void> => {
+  const animate = async (results: RunResult[], oneParameter = false): Promise<void> => {
     const paths = drawnPaths(results);
+    const b = results[0]?.run.start[1] ?? 0;
     const longest = Math.max(...paths.map((p) => p.points.length));
     const frames = Math.min(longest, 20);
     map.dataset.drawn = "0";
     for (let f = 1; f <= frames; f++) {
       await draw(paths, Math.ceil((f / frames) * longest));
+      if (oneParameter) await drawOneParameter(onePlot, surface, b, paths, Math.ceil((f / frames) * longest));
       await new Promise((r) => requestAnimationFrame(() => r(undefined)));
     }
     map.dataset.points = results.map((r) => r.path.length).join(",");
@@ -346,6 +401,8 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
         x: r.gaps.map((_, t) => t),
         y: r.gaps.map((g) => (g > 0 ? g : Number.NaN)),
         color: COLORS[k % COLORS.length] as string,
+        // Runs whose curves coincide (two mirror-image starts) stay visible as dashes over a line.
+        dash: (["solid", "dash", "dot"] as const)[k % 3],
       })),
       { x: "step", y: "J − J*", logY: "auto" },
     );
@@ -353,7 +410,9 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
   const execute = async (runs: Run[], maxSteps: number, lesson: Lesson | null): Promise<void> => {
     await drawing;
     map.dataset.drawn = "0";
-    const results = runAll(runs, maxSteps, surface);
+    const oneParameter = lesson?.oneParameter === true;
+    onePlot.hidden = !oneParameter;
+    const results = runAll(runs, maxSteps, surface, oneParameter);
     await lossCurves(results);
     await report(results, maxSteps);
     let compareFacts: RunFacts[] | null = null;
@@ -386,10 +445,13 @@ export function setupSurfacePanel(table: NumericTable, initialFeature: string): 
       caption.dataset.lesson = lesson.id;
       caption.dataset.facts = JSON.stringify(results.map((r) => r.facts));
     }
-    await animate(results);
+    await animate(results, oneParameter);
   };
   const toRun = (r: LessonRun, s: Surface): Run => ({
-    start: [s.view.x0 + r.at[0] * (s.view.x1 - s.view.x0), s.view.y0 + r.at[1] * (s.view.y1 - s.view.y0)],
+    start:
+      typeof r.at === "function"
+        ? [r.at(s)[0], r.at(s)[1]]
+        : [s.view.x0 + r.at[0] * (s.view.x1 - s.view.x0), s.view.y0 + r.at[1] * (s.view.y1 - s.view.y0)],
     // Rounded: a rate read off the curvature prints as 2.4, not 2.3999999999999897.
     rate: Number((typeof r.rate === "number" ? r.rate : r.rate(s)).toPrecision(3)),
     optimizer: r.optimizer,

@@ -29,10 +29,12 @@ export interface Surface {
   axes: [string, string];
   /** Colour the plots by log10(1 + J) instead of J (a surface whose values span decades). */
   logColour: boolean;
-  /** The one-feature regression's data (x as the surface sees it, y standardised), for an estimator to try. */
+  /** The one-feature regression's data (x and y as the surface sees them), for an estimator to try. */
   data?: { x: number[]; y: number[] };
   /** Largest eigenvalue of J's Hessian where it is constant (the regression surfaces): rates above 2/λ diverge. */
   curvature?: number;
+  /** A saddle point, where the gradient is zero but J is no minimum (the saddle surface). */
+  saddle?: readonly [number, number];
 }
 
 /**
@@ -196,5 +198,97 @@ export function rosenbrockSurface(): Surface {
     lowest: 0,
     axes: ["x", "y"],
     logColour: true,
+  };
+}
+
+/**
+ * A saddle between two valleys: J(x, y) = x² + y⁴/4 − y²/2. Along x it is a bowl; along y it
+ * curves down from the saddle point (0, 0), where the gradient is zero, to the two minima
+ * (0, ±1) (∂J/∂y = y³ − y = 0), J = −1/4. A start just off the line y = 0 meets a flat stretch
+ * around the saddle where plain gradient descent crawls.
+ */
+export function saddleSurface(): Surface {
+  const value = (x: number, y: number): number => x * x + (y * y * y * y) / 4 - (y * y) / 2;
+  return {
+    name: "a saddle between two valleys",
+    view: { x0: -2, x1: 2, y0: -1.6, y1: 1.6 },
+    value,
+    fn: () => ({
+      f: (t) => value(t[0] as number, t[1] as number),
+      grad(t, g) {
+        const x = t[0] as number;
+        const y = t[1] as number;
+        g[0] = 2 * x;
+        g[1] = y * y * y - y;
+      },
+    }),
+    minima: [
+      [0, 1],
+      [0, -1],
+    ],
+    lowest: -0.25,
+    axes: ["x", "y"],
+    logColour: false,
+    saddle: [0, 0],
+  };
+}
+
+/**
+ * The articles' own example: a house's price from its size, J(w, b) = (1/2m) Σ (w·size + b − price)²
+ * in the data's units (size in 1,000 sq ft, price in $1,000), not standardised, viewed so that the
+ * start w = b = 0 is in sight. The ten houses are a small illustrative table, not a survey.
+ */
+export function houseSurface(): Surface {
+  const size = [0.85, 1.1, 1.25, 1.4, 1.6, 1.75, 1.9, 2.1, 2.4, 2.7];
+  const price = [180, 215, 240, 260, 300, 315, 340, 365, 410, 450];
+  const m = size.length;
+  const value = (w: number, b: number): number => {
+    let s = 0;
+    for (let i = 0; i < m; i++) s += (w * (size[i] as number) + b - (price[i] as number)) ** 2;
+    return s / (2 * m);
+  };
+  const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+  const mx = mean(size);
+  const my = mean(price);
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < m; i++) {
+    sxy += ((size[i] as number) - mx) * ((price[i] as number) - my);
+    sxx += ((size[i] as number) - mx) ** 2;
+  }
+  const wStar = sxy / sxx;
+  const bStar = my - wStar * mx;
+  const a = mean(size.map((v) => v * v));
+  return {
+    name: "house price from size (w: $1,000 per 1,000 sq ft, b: $1,000)",
+    view: {
+      x0: -0.1 * wStar,
+      x1: 1.6 * wStar,
+      y0: Math.min(-0.2 * Math.abs(bStar), bStar - 150),
+      y1: Math.max(bStar + 150, 120),
+    },
+    value,
+    fn: () => ({
+      f: (t) => value(t[0] as number, t[1] as number),
+      grad(t, g) {
+        const w = t[0] as number;
+        const b = t[1] as number;
+        let gw = 0;
+        let gb = 0;
+        for (let i = 0; i < m; i++) {
+          const r = w * (size[i] as number) + b - (price[i] as number);
+          gw += r * (size[i] as number);
+          gb += r;
+        }
+        g[0] = gw / m;
+        g[1] = gb / m;
+      },
+    }),
+    minima: [[wStar, bStar]],
+    lowest: value(wStar, bStar),
+    axes: ["w", "b"],
+    logColour: true,
+    data: { x: size, y: price },
+    curvature: (a + 1) / 2 + Math.sqrt(((a - 1) / 2) ** 2 + mx * mx),
   };
 }
