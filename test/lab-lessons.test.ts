@@ -368,3 +368,9 @@ describe("a phone-width screen", () => {
     }
   }, 60_000);
 });
+
+describe("the whole visit", () => {
+  it("left no page error and no console error, on any lesson or tab", () => {
+    expect(lab.errors).toEqual([]);
+  });
+});
