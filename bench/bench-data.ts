@@ -3,7 +3,7 @@
 // of the target around its mean, flipped by the same noise). Built from our seeded generator, in
 // shared memory so a clean isolate reads it in place.
 import { sharedArray } from "../src/bench/shared-array.js";
-import { Prng } from "../src/train/prng.js";
+import { Prng } from "../src/kernels/prng.js";
 
 /** One bench data set. */
 export interface BenchData {

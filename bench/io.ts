@@ -10,9 +10,9 @@ import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { median } from "../src/bench/median.js";
 import { formatTable } from "../src/bench/text-table.js";
+import { Prng } from "../src/kernels/prng.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { WorkerProcess } from "../src/parallel/worker-process.js";
-import { Prng } from "../src/train/prng.js";
 
 /** One read: format, reader, seconds, rows/s, peak RSS. */
 export interface ReadRow {

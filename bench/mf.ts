@@ -6,8 +6,8 @@ import { CleanIsolate } from "../src/bench/clean-isolate.js";
 import { median } from "../src/bench/median.js";
 import { sharedArray } from "../src/bench/shared-array.js";
 import { formatTable } from "../src/bench/text-table.js";
+import { Prng } from "../src/kernels/prng.js";
 import type { MatrixFactorizationOptions } from "../src/models/matrix-factorization.js";
-import { Prng } from "../src/train/prng.js";
 import { timeMfFit } from "./timed-fits.js";
 
 const TIMED_FITS = new URL("./timed-fits.js", import.meta.url).href;

@@ -11,7 +11,7 @@ import { parseCsv, toNumericDataset } from "../src/io/csv.js";
 import type { Matrix } from "../src/matrix.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import type { SgdOptions, ShuffleMode } from "../src/train/options.js";
 import { benchData } from "./bench-data.js";
 

@@ -1,10 +1,10 @@
 // Public entry point of `descent`.
 export type { Backend, BackendKind } from "./backend/backend.js";
-export type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./backend/buffer.js";
 export { BACKEND_NAMES, type BackendName, createBackend } from "./backend/create-backend.js";
-export { type LinearLoss, LossId } from "./backend/loss-id.js";
-export type { ActivationName } from "./backend/mlp-net.js";
 export { DescentError, type DescentErrorCode } from "./errors.js";
+export { type LinearLoss, LossId } from "./kernels/losses.js";
+export type { ActivationName } from "./kernels/mlp-net.js";
+export { Prng } from "./kernels/prng.js";
 export { type DType, isMatrix, type Matrix, type MatrixLike, toMatrix } from "./matrix.js";
 export type { ClassWeight, Label } from "./models/labels.js";
 export { type ClassifierOptions, LinearClassifier, type PartialFitOptions } from "./models/linear-classifier.js";
@@ -23,8 +23,6 @@ export { MultiLayerPerceptron } from "./models/mlp.js";
 export { MLPClassifier } from "./models/mlp-classifier.js";
 export type { InitialWeights, MLPOptions, MlpSchedule } from "./models/mlp-options.js";
 export { MLPRegressor } from "./models/mlp-regressor.js";
-export { StandardScaler } from "./models/standard-scaler.js";
-export { type DifferentiableFunction, type MinimizeOptions, type MinimizeResult, minimize } from "./optim/minimize.js";
 export {
   adagrad,
   adam,
@@ -57,7 +55,9 @@ export {
 export { makePipeline, Pipeline, type PipelineEstimator, type PipelineStep } from "./preprocess/pipeline.js";
 export { PolynomialFeatures, type PolynomialFeaturesOptions } from "./preprocess/polynomial-features.js";
 export { type ImputeStrategy, SimpleImputer, type SimpleImputerOptions } from "./preprocess/simple-imputer.js";
+export { StandardScaler } from "./preprocess/standard-scaler.js";
 export type { FloatOutput, TableStep, TableTransformer } from "./preprocess/transformer.js";
+export type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./runtime/buffer.js";
 export { setWasmLocation } from "./runtime/wasm-location.js";
 export { DEFAULT_MISSING, typeRows } from "./table/column-builder.js";
 export {
@@ -70,8 +70,8 @@ export {
   toColumnTable,
 } from "./table/column-table.js";
 export type { EpochInfo, History, StopReason } from "./train/history.js";
+export { type DifferentiableFunction, type MinimizeOptions, type MinimizeResult, minimize } from "./train/minimize.js";
 export type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "./train/options.js";
-export { Prng } from "./train/prng.js";
 export { findLearningRate, type RangeTestable } from "./tuning/find-learning-rate.js";
 export type { FindLearningRateOptions, LearningRateCurve } from "./tuning/range-test.js";
 export { fitInWorker, type WorkerFitOptions, type WorkerModelKind } from "./web/fit-in-worker.js";

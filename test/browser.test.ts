@@ -10,7 +10,7 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemoServer } from "../src/cli/demo-server.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 
 const artifacts = fileURLToPath(new URL("./artifacts/", import.meta.url));
 mkdirSync(artifacts, { recursive: true });

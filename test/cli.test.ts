@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { isValidationRow } from "../src/cli/validation-rows.js";
+import { Prng } from "../src/kernels/prng.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
-import { Prng } from "../src/train/prng.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { findLearningRate } from "../src/tuning/find-learning-rate.js";
 import { loadDataset } from "./helpers/datasets.js";
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, describe, expect, it } from "vitest";
 import { readCsvAll, readCsvChunks } from "../src/io/csv-stream.js";
-import { Prng } from "../src/train/prng.js";
+import { Prng } from "../src/kernels/prng.js";
 import { expectDescentError } from "./helpers/expect-error.js";
 
 const dir = mkdtempSync(join(tmpdir(), "descent-csv-"));

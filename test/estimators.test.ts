@@ -5,7 +5,7 @@ import { DescentError } from "../src/errors.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { loadDataset, standardisedDiabetes } from "./helpers/datasets.js";
 
 const diabetes = loadDataset("diabetes", "progression");

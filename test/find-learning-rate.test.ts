@@ -11,7 +11,7 @@ import { LogisticRegression } from "../src/models/logistic-regression.js";
 import { MatrixFactorization } from "../src/models/matrix-factorization.js";
 import { MLPClassifier } from "../src/models/mlp-classifier.js";
 import { MLPRegressor } from "../src/models/mlp-regressor.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { findLearningRate } from "../src/tuning/find-learning-rate.js";
 import { loadDataset } from "./helpers/datasets.js";
 

@@ -3,9 +3,9 @@
 // against a reference that sums in the same order: the JS backend's gemmJs (the float64 oracle, so
 // the same bits) and, for float32, the same loop rounding every product and sum to float32.
 import { describe, expect, it } from "vitest";
-import { gemmJs } from "../src/backend/js-mlp.js";
+import { gemmJs } from "../src/kernels/mlp.js";
+import { Prng } from "../src/kernels/prng.js";
 import { getRuntime, type WasmRuntime } from "../src/runtime/wasm-runtime.js";
-import { Prng } from "../src/train/prng.js";
 
 /** Row counts: whole 4-row blocks and every remainder. */
 const ROWS = [1, 3, 4, 5, 6, 11];

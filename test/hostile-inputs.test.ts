@@ -7,7 +7,7 @@ import { LinearRegression } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
 import { MatrixFactorization } from "../src/models/matrix-factorization.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { getRuntime } from "../src/runtime/wasm-runtime.js";
 import { loadDataset, standardisedDiabetes } from "./helpers/datasets.js";
 import { expectDescentError } from "./helpers/expect-error.js";

@@ -2,15 +2,15 @@
 // float64 results identical to the bit between the JS and both WASM builds (same summation order).
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Backend } from "../src/backend/backend.js";
-import type { FloatBuffer } from "../src/backend/buffer.js";
 import { type BackendName, createBackend } from "../src/backend/create-backend.js";
-import type { LinearLoss } from "../src/backend/loss-id.js";
-import { PlanSlot } from "../src/backend/train-plan.js";
 import { WasmBackend } from "../src/backend/wasm-backend.js";
+import type { LinearLoss } from "../src/kernels/losses.js";
+import { PlanSlot } from "../src/kernels/plan.js";
+import { Prng } from "../src/kernels/prng.js";
 import type { DType } from "../src/matrix.js";
 import { ScheduleId } from "../src/optim/schedules.js";
+import type { FloatBuffer } from "../src/runtime/buffer.js";
 import { getRuntime } from "../src/runtime/wasm-runtime.js";
-import { Prng } from "../src/train/prng.js";
 import { testPlan, testState } from "./helpers/plan.js";
 
 /** Lengths that exercise every SIMD block and tail (blocks of 8 for f64, 16 for f32). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { loadDataset } from "./helpers/datasets.js";
 import { acceleratedDescent, softmaxObjective } from "./helpers/references.js";
 

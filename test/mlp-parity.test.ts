@@ -4,13 +4,13 @@
 // test/fixtures/sklearn-mlp.json, written by scripts/sklearn-mlp-fixtures.py.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { ActivationName } from "../src/backend/mlp-net.js";
+import type { ActivationName } from "../src/kernels/mlp-net.js";
 import type { Matrix } from "../src/matrix.js";
 import type { MultiLayerPerceptron } from "../src/models/mlp.js";
 import { MLPClassifier } from "../src/models/mlp-classifier.js";
 import type { MLPOptions } from "../src/models/mlp-options.js";
 import { MLPRegressor } from "../src/models/mlp-regressor.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { loadDataset } from "./helpers/datasets.js";
 
 interface Case {

@@ -5,16 +5,16 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { ActivationName } from "../src/backend/mlp-net.js";
 import { DescentError } from "../src/errors.js";
+import type { ActivationName } from "../src/kernels/mlp-net.js";
+import { Prng } from "../src/kernels/prng.js";
 import { planeData } from "../src/lab/playground-data.js";
 import type { Matrix } from "../src/matrix.js";
 import type { MultiLayerPerceptron } from "../src/models/mlp.js";
 import { MLPClassifier } from "../src/models/mlp-classifier.js";
 import { MLPRegressor } from "../src/models/mlp-regressor.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
 import { validationSplit } from "../src/models/validation-split.js";
-import { Prng } from "../src/train/prng.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { loadDataset } from "./helpers/datasets.js";
 import { expectDescentError } from "./helpers/expect-error.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DescentError } from "../src/errors.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { standardisedDiabetes } from "./helpers/datasets.js";
 
 const { Z, y } = standardisedDiabetes();

@@ -5,7 +5,7 @@ import type { LinearClassifier } from "../src/models/linear-classifier.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import type { OptimizerName } from "../src/train/options.js";
 import { loadDataset, standardisedDiabetes } from "./helpers/datasets.js";
 

@@ -12,13 +12,13 @@ import { readTableFileTable } from "../src/io/table-file.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
 import { MLPClassifier } from "../src/models/mlp-classifier.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
 import { ColumnTransformer, makeColumnSelector } from "../src/preprocess/column-transformer.js";
 import { DateFeatures } from "../src/preprocess/date-features.js";
 import { MinMaxScaler } from "../src/preprocess/min-max-scaler.js";
 import { OneHotEncoder } from "../src/preprocess/one-hot-encoder.js";
 import { makePipeline } from "../src/preprocess/pipeline.js";
 import { SimpleImputer } from "../src/preprocess/simple-imputer.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import type { ColumnTable } from "../src/table/column-table.js";
 
 ort.env.wasm.numThreads = 1;

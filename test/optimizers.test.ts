@@ -3,13 +3,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Backend } from "../src/backend/backend.js";
 import { createBackend } from "../src/backend/create-backend.js";
-import { minimize } from "../src/optim/minimize.js";
+import { l1Coefficient } from "../src/kernels/penalty.js";
+import { Prng } from "../src/kernels/prng.js";
 import { type OptimizerSpec, resolveOptimizer } from "../src/optim/optimizer-spec.js";
-import { l1Coefficient } from "../src/optim/penalty.js";
 import { ScheduleId } from "../src/optim/schedules.js";
 import { applyUpdate, optimizerChain, sgdDecay } from "../src/optim/transforms.js";
+import { minimize } from "../src/train/minimize.js";
 import type { Penalty } from "../src/train/options.js";
-import { Prng } from "../src/train/prng.js";
 import { testPlan, testState } from "./helpers/plan.js";
 
 const parabola = {

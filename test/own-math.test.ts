@@ -1,8 +1,8 @@
 // Our exp/log/log1p: the same bits in JS and in both WASM builds, and within a few ulp of V8's.
 import { describe, expect, it } from "vitest";
-import { ownExp, ownExpNonPositive, ownLog, ownLog1p, ownLog1pUnit } from "../src/backend/js-math.js";
+import { ownExp, ownExpNonPositive, ownLog, ownLog1p, ownLog1pUnit } from "../src/kernels/math.js";
+import { Prng } from "../src/kernels/prng.js";
 import { getRuntime } from "../src/runtime/wasm-runtime.js";
-import { Prng } from "../src/train/prng.js";
 
 /** Relative error allowed against Math.exp / Math.log (a few ulp). */
 const REL = 4e-16;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { portableCos, portableNormals, portablePow, powInt } from "../src/train/portable-math.js";
-import { Prng } from "../src/train/prng.js";
+import { portableCos, portableNormals, portablePow, powInt } from "../src/kernels/portable.js";
+import { Prng } from "../src/kernels/prng.js";
 
 const relClose = (a: number, b: number, tol: number): boolean => Math.abs(a - b) <= tol * Math.max(Math.abs(b), 1e-300);
 

@@ -6,13 +6,13 @@ import { readCsvTable } from "../src/io/csv-table.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
 import { ColumnTransformer, makeColumnSelector } from "../src/preprocess/column-transformer.js";
 import { MinMaxScaler } from "../src/preprocess/min-max-scaler.js";
 import { OneHotEncoder } from "../src/preprocess/one-hot-encoder.js";
 import { Pipeline } from "../src/preprocess/pipeline.js";
 import { PolynomialFeatures } from "../src/preprocess/polynomial-features.js";
 import { SimpleImputer } from "../src/preprocess/simple-imputer.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import type { TableTransformer } from "../src/preprocess/transformer.js";
 import { type ColumnTable, selectColumns, takeRows } from "../src/table/column-table.js";
 

@@ -2,12 +2,12 @@
 // dtypes, losses, optimizers and batch sizes.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { Prng } from "../src/kernels/prng.js";
 import type { LinearClassifier } from "../src/models/linear-classifier.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
 import type { OptimizerName } from "../src/train/options.js";
-import { Prng } from "../src/train/prng.js";
 
 /** float32 training may differ from float64 by this much relative to the objective's scale. */
 const F32_OBJECTIVE_REL = 1e-3;

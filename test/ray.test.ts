@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { LinearRegression } from "../src/models/linear-regression.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
 import { WorkerProcess } from "../src/parallel/worker-process.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { loadDataset } from "./helpers/datasets.js";
 
 const dir = mkdtempSync(join(tmpdir(), "descent-ray-"));

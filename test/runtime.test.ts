@@ -1,10 +1,10 @@
 // The arena and slabs under the WASM backend: alignment, reuse, coalescing, growth.
 import { describe, expect, it } from "vitest";
 import { createBackend } from "../src/backend/create-backend.js";
+import { Prng } from "../src/kernels/prng.js";
 import { Arena } from "../src/runtime/arena.js";
 import { Slab } from "../src/runtime/slab.js";
 import { getRuntime } from "../src/runtime/wasm-runtime.js";
-import { Prng } from "../src/train/prng.js";
 
 describe("Arena", () => {
   it("hands out cache-line aligned, non-overlapping blocks and reuses freed ones", () => {

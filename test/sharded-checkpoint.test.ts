@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DescentError } from "../src/errors.js";
 import { fileCheckpoint } from "../src/io/file-checkpoint.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
 import type { GradientShard, LocalSgdShard } from "../src/parallel/gradient-shard.js";
 import type { ShardedCheckpoint } from "../src/parallel/sharded-checkpoint.js";
 import { WorkerProcess } from "../src/parallel/worker-process.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { loadDataset } from "./helpers/datasets.js";
 
 const dir = mkdtempSync(join(tmpdir(), "descent-coordinator-"));

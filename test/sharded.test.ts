@@ -9,8 +9,8 @@ import { DescentError } from "../src/errors.js";
 import type { Matrix } from "../src/matrix.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
 import { WorkerProcess } from "../src/parallel/worker-process.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { loadDataset } from "./helpers/datasets.js";
 import { ridgeClosedForm } from "./helpers/linalg.js";
 

@@ -2,9 +2,9 @@
 // staged, then rows in that order every epoch) and false (the given order).
 import { describe, expect, it } from "vitest";
 import { DescentError } from "../src/errors.js";
+import { Prng } from "../src/kernels/prng.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
-import { Prng } from "../src/train/prng.js";
 import { loadDataset, standardisedDiabetes } from "./helpers/datasets.js";
 
 const BACKENDS = ["js", "wasm-simd", "wasm-scalar"] as const;

@@ -4,13 +4,13 @@
 // SGD saved and resumed, starting weights, setOptions, predictLogProba.
 import { describe, expect, it } from "vitest";
 import { DescentError } from "../src/errors.js";
+import { Prng } from "../src/kernels/prng.js";
 import type { Matrix } from "../src/matrix.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
 import { validationSplit } from "../src/models/validation-split.js";
-import { Prng } from "../src/train/prng.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { loadDataset } from "./helpers/datasets.js";
 import { expectDescentError } from "./helpers/expect-error.js";
 

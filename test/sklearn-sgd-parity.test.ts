@@ -8,7 +8,7 @@ import type { Matrix } from "../src/matrix.js";
 import { LinearRegression, type LinearRegressionOptions } from "../src/models/linear-regression.js";
 import { LinearSVM, type MarginLoss } from "../src/models/linear-svm.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
-import { StandardScaler } from "../src/models/standard-scaler.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import type { SgdOptions } from "../src/train/options.js";
 import { loadDataset } from "./helpers/datasets.js";
 

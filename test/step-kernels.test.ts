@@ -2,10 +2,10 @@
 // the kernel, with the bits of the host's scheduleRate; the epoch's gradient norm; the threaded path.
 import { describe, expect, it } from "vitest";
 import { createBackend } from "../src/backend/create-backend.js";
-import { PlanSlot } from "../src/backend/train-plan.js";
+import { PlanSlot } from "../src/kernels/plan.js";
+import { Prng } from "../src/kernels/prng.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { ScheduleId, type ScheduleParams, scheduleRate } from "../src/optim/schedules.js";
-import { Prng } from "../src/train/prng.js";
 import { standardisedDiabetes } from "./helpers/datasets.js";
 import { testPlan, testState } from "./helpers/plan.js";
 

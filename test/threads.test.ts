@@ -4,11 +4,11 @@ import { createBackend } from "../src/backend/create-backend.js";
 import { PARALLEL_MIN_WORK, ThreadedBackend } from "../src/backend/threaded-backend.js";
 import { WasmBackend } from "../src/backend/wasm-backend.js";
 import { DescentError } from "../src/errors.js";
+import { Prng } from "../src/kernels/prng.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
 import { getPool } from "../src/parallel/worker-pool.js";
 import { getRuntime } from "../src/runtime/wasm-runtime.js";
-import { Prng } from "../src/train/prng.js";
 
 /** Threaded and single-thread gradients differ only by the order of the partial sums. */
 const REL_TOL = 1e-12;

@@ -102,7 +102,7 @@ describe("epochs split over partialFit calls", () => {
   it("visit the rows in the order one fit does, shuffled or not: the same bits", async () => {
     const { LinearRegression } = await import("../src/models/linear-regression.js");
     const { loadDataset } = await import("./helpers/datasets.js");
-    const { StandardScaler } = await import("../src/models/standard-scaler.js");
+    const { StandardScaler } = await import("../src/preprocess/standard-scaler.js");
     const { X, y } = loadDataset("diabetes", "progression");
     const Z = new StandardScaler().fitTransform(X);
     for (const shuffle of [true, false, "once"] as const) {

@@ -1,9 +1,9 @@
+import type { MfStep } from "../kernels/js-kernels.js";
+import type { LinearLoss } from "../kernels/losses.js";
+import type { NetShape } from "../kernels/mlp-net.js";
+import type { Prng } from "../kernels/prng.js";
 import type { DType } from "../matrix.js";
-import type { Prng } from "../train/prng.js";
-import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
-import type { MfStep } from "./js-kernels.js";
-import type { LinearLoss } from "./loss-id.js";
-import type { NetShape } from "./mlp-net.js";
+import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "../runtime/buffer.js";
 
 /** A network's shape, and its descriptor in the backend's memory (what the WASM kernels read). */
 export interface MlpNet {

@@ -1,11 +1,11 @@
+import type { MfStep, StepArrays } from "../kernels/js-kernels.js";
+import { type LinearLoss, LossId } from "../kernels/losses.js";
+import { mlpPredictJs, mlpStepsJs } from "../kernels/mlp.js";
+import type { Prng } from "../kernels/prng.js";
 import { arrayTypeOf, copyRows, type DType, firstNonFinite } from "../matrix.js";
-import type { Prng } from "../train/prng.js";
+import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "../runtime/buffer.js";
 import type { Backend, MlpNet, StepBuffers } from "./backend.js";
-import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
 import type { JsKernels } from "./js-kernel-instances.js";
-import type { MfStep, StepArrays } from "./js-kernels.js";
-import { mlpPredictJs, mlpStepsJs } from "./js-mlp.js";
-import { type LinearLoss, LossId } from "./loss-id.js";
 
 class HeapBuffer<A extends FloatArray | Int32Array> implements Buffer<A> {
   readonly view: A;

@@ -1,14 +1,13 @@
+import type { MfStep, RatingRange } from "../kernels/js-kernels.js";
+import type { LinearLoss } from "../kernels/losses.js";
+import { LossId } from "../kernels/losses.js";
+import { PlanSlot } from "../kernels/plan.js";
+import type { Prng } from "../kernels/prng.js";
 import type { DType } from "../matrix.js";
-import type { RatingRange } from "../models/rating-blocks.js";
 import type { KernelCall, WorkerPool } from "../parallel/worker-pool.js";
+import type { Buffer, FloatBuffer, IndexBuffer } from "../runtime/buffer.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
-import type { Prng } from "../train/prng.js";
 import type { StepBuffers } from "./backend.js";
-import type { Buffer, FloatBuffer, IndexBuffer } from "./buffer.js";
-import type { MfStep } from "./js-kernels.js";
-import type { LinearLoss } from "./loss-id.js";
-import { LossId } from "./loss-id.js";
-import { PlanSlot } from "./train-plan.js";
 import { ptrOf, ptrOrZero, WasmBackend } from "./wasm-backend.js";
 
 /**

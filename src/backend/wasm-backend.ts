@@ -1,14 +1,14 @@
 import { DescentError } from "../errors.js";
+import type { MfStep } from "../kernels/js-kernels.js";
+import { type LinearLoss, LossId } from "../kernels/losses.js";
+import type { Prng } from "../kernels/prng.js";
 import { arrayTypeOf, copyRows, type DType, isIncreasing, rowPlaces } from "../matrix.js";
+import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "../runtime/buffer.js";
 import type { KernelExports } from "../runtime/kernel-exports.js";
 import { Slab } from "../runtime/slab.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
 import { WASM_BUILDS } from "../runtime/wasm-variant.js";
-import type { Prng } from "../train/prng.js";
 import type { Backend, MlpNet, StepBuffers } from "./backend.js";
-import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./buffer.js";
-import type { MfStep } from "./js-kernels.js";
-import { type LinearLoss, LossId } from "./loss-id.js";
 
 /** Byte offset of a buffer this WASM backend allocated (E_STATE for foreign or freed buffers). */
 export function ptrOf(b: Buffer<FloatArray | Int32Array>): number {

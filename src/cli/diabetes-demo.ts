@@ -6,7 +6,7 @@ import { formatTable } from "../bench/text-table.js";
 import { parseCsv, toNumericDataset } from "../io/csv.js";
 import type { Matrix } from "../matrix.js";
 import { LinearRegression, type LinearRegressionOptions } from "../models/linear-regression.js";
-import { StandardScaler } from "../models/standard-scaler.js";
+import { StandardScaler } from "../preprocess/standard-scaler.js";
 
 /** One row of the demo table: a configuration trained on one backend. */
 export interface DemoRow {

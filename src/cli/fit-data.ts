@@ -7,6 +7,7 @@ import { concatTables, csvByteRanges, readCsvTableChunks } from "../io/csv-table
 import { readTypedChunks, readTypedTable, type TableRead } from "../io/read-table.js";
 import { TableFileDecoder } from "../io/table-decoder.js";
 import { isTableFile } from "../io/table-file.js";
+import { Prng } from "../kernels/prng.js";
 import {
   type ColumnFlags,
   type ColumnNote,
@@ -17,7 +18,6 @@ import {
 import type { ColumnTransformer } from "../preprocess/column-transformer.js";
 import { type Column, type ColumnKind, type ColumnTable, missingCount, sliceRows } from "../table/column-table.js";
 import { splitTarget } from "../table/target-column.js";
-import { Prng } from "../train/prng.js";
 
 /** What a model file keeps to repeat the preprocessing at predict and in the ONNX export. */
 export interface Preprocessing {

@@ -12,14 +12,14 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Prng } from "../kernels/prng.js";
 import type { Matrix } from "../matrix.js";
 import type { LinearRegression } from "../models/linear-regression.js";
 import type { LinearSVM } from "../models/linear-svm.js";
 import type { LogisticRegression } from "../models/logistic-regression.js";
 import type { MLPClassifier } from "../models/mlp-classifier.js";
 import type { MLPRegressor } from "../models/mlp-regressor.js";
-import type { StandardScaler } from "../models/standard-scaler.js";
-import { Prng } from "../train/prng.js";
+import type { StandardScaler } from "../preprocess/standard-scaler.js";
 import type { FitStream } from "./fit-data.js";
 import { isValidationRow } from "./validation-rows.js";
 

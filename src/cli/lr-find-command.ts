@@ -3,7 +3,7 @@ import { DescentError } from "../errors.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
 import type { DType } from "../matrix.js";
 import { MatrixFactorization } from "../models/matrix-factorization.js";
-import { StandardScaler } from "../models/standard-scaler.js";
+import { StandardScaler } from "../preprocess/standard-scaler.js";
 import { findLearningRate } from "../tuning/find-learning-rate.js";
 import type { LearningRateCurve } from "../tuning/range-test.js";
 import { type FitFlags, isRegression, makeModel, modelOptions } from "./fit-command.js";

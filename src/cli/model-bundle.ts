@@ -7,9 +7,9 @@ import { LinearSVM } from "../models/linear-svm.js";
 import { LogisticRegression } from "../models/logistic-regression.js";
 import { MLPClassifier } from "../models/mlp-classifier.js";
 import { MLPRegressor } from "../models/mlp-regressor.js";
-import { StandardScaler } from "../models/standard-scaler.js";
 import type { ColumnFlags } from "../preprocess/column-plan.js";
 import { ColumnTransformer } from "../preprocess/column-transformer.js";
+import { StandardScaler } from "../preprocess/standard-scaler.js";
 import type { ColumnKind } from "../table/column-table.js";
 import type { Preprocessing } from "./fit-data.js";
 

@@ -1,10 +1,10 @@
 // `descent worker <shard>`: loads one shard of rows once (CSV, Parquet or Arrow), then answers
 // gradient requests on stdin, one JSON line each, until {"op":"quit"} or the end of its input.
 import { createBackend } from "../backend/create-backend.js";
-import { type LinearLoss, LossId } from "../backend/loss-id.js";
 import { DescentError } from "../errors.js";
 import { readCsvAll } from "../io/csv-stream.js";
 import { isTableFile, readTableFile } from "../io/table-file.js";
+import { type LinearLoss, LossId } from "../kernels/losses.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM } from "../models/linear-svm.js";
 import { LogisticRegression } from "../models/logistic-regression.js";

@@ -1,7 +1,7 @@
 // A seeded low-rank rating matrix to try matrix factorisation on (the lab's Recommend panel, the
 // tests): rating(u, i) = mean + b_u + b_i + p_u·q_i + noise, observed on distinct random cells.
-import { portableNormals } from "../train/portable-math.js";
-import { Prng } from "../train/prng.js";
+import { portableNormals } from "../kernels/portable.js";
+import { Prng } from "../kernels/prng.js";
 
 /** The shape of a synthetic rating set. */
 export interface SyntheticRatingsOptions {

@@ -1,4 +1,4 @@
-import type { Id } from "../models/matrix-factorization.js";
+import type { Id } from "../table/label-types.js";
 
 /**
  * A CSV column of user or item ids: numbers when every cell reads as a finite number (so "7" and

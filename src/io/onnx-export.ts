@@ -1,7 +1,7 @@
 // ONNX graphs of descent's models: inputs "X" (rows × features), outputs "variable" (regression)
 // or "label" and, where the model has them, "probabilities" (classifiers), computed as descent's
 // predict / predictProba compute them. float64 graphs by default, float32 on request.
-import type { Label } from "../models/labels.js";
+import type { Label } from "../table/label-types.js";
 import { encodeOnnx, type OnnxNode, type OnnxTensor, OnnxType, type OnnxValue } from "./onnx-proto.js";
 
 /**

@@ -1,7 +1,7 @@
 // The one-parameter picture: J(w) as a curve (b held at its best value), each run's steps as points
 // on it, and at the latest point the tangent line whose slope dJ/dw the step w − α·dJ/dw goes
 // against — left on a positive slope, right on a negative one.
-import type { DifferentiableFunction } from "../optim/minimize.js";
+import type { DifferentiableFunction } from "../train/minimize.js";
 import { baseLayout, PLOT_CONFIG, type PlotSpec, plotly } from "./charts.js";
 import type { DrawnPath } from "./surface-plots.js";
 import type { Surface } from "./surfaces.js";

@@ -1,6 +1,6 @@
 // The playground's 2-D data sets, in the spirit of TensorFlow Playground's: points in [−5, 5]² with
 // a 0/1 label, drawn from our seeded generator so a page shows the same points every time.
-import { Prng } from "../train/prng.js";
+import { Prng } from "../kernels/prng.js";
 
 /** A 2-D classification data set. */
 export interface PlaneData {

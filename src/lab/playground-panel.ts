@@ -1,7 +1,7 @@
 // The Playground panel: a small network learning a 2-D data set (or two columns of a CSV) with its
 // decision boundary and loss drawn live, and a "try 20 seeds" button that shows how often an
 // architecture ends in a poor local minimum.
-import type { ActivationName } from "../backend/mlp-net.js";
+import type { ActivationName } from "../kernels/mlp-net.js";
 import { MLPClassifier } from "../models/mlp-classifier.js";
 import type { MLPOptions } from "../models/mlp-options.js";
 import type { EpochInfo } from "../train/history.js";

@@ -3,9 +3,9 @@
 // top-k recommendations for any user (next to the true rating when the data is synthetic).
 import { syntheticRatings } from "../datasets/synthetic-ratings.js";
 import { idColumn, idFromText } from "../io/id-column.js";
+import { Prng } from "../kernels/prng.js";
 import { type Id, MatrixFactorization } from "../models/matrix-factorization.js";
 import type { EpochInfo } from "../train/history.js";
-import { Prng } from "../train/prng.js";
 import { findLearningRate } from "../tuning/find-learning-rate.js";
 import { fitMatrixFactorizationInWorker } from "../web/fit-mf-in-worker.js";
 import { lineChart } from "./charts.js";

@@ -1,7 +1,8 @@
 // What the Train panel shows of a fitted model: its coefficients as bars with the feature names, a
 // confusion matrix for classifiers, predicted against actual for regression.
+
+import { Prng } from "../kernels/prng.js";
 import type { Label } from "../models/labels.js";
-import { Prng } from "../train/prng.js";
 import { baseLayout, extent, PLOT_CONFIG, plotly } from "./charts.js";
 
 /** The most points a scatter of rows draws; larger data is sampled (seeded, so a redraw is the same). */

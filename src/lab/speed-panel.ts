@@ -2,8 +2,8 @@ import type { Backend } from "../backend/backend.js";
 import { createBackend, threadsAvailable } from "../backend/create-backend.js";
 import { ThreadedBackend } from "../backend/threaded-backend.js";
 import { median } from "../bench/median.js";
+import { Prng } from "../kernels/prng.js";
 import type { DType } from "../matrix.js";
-import { Prng } from "../train/prng.js";
 import { byId, numberOf } from "./dom.js";
 
 async function timeKernel(backend: Backend, n: number, d: number): Promise<number> {

@@ -1,6 +1,6 @@
 import { DescentError } from "../errors.js";
 import { LinearRegression } from "../models/linear-regression.js";
-import { type DifferentiableFunction, minimize } from "../optim/minimize.js";
+import { type DifferentiableFunction, minimize } from "../train/minimize.js";
 import type { OptimizerName } from "../train/options.js";
 import { lineChart, plotly } from "./charts.js";
 import { byId, parseCsvText, readNumber } from "./dom.js";

@@ -1,7 +1,8 @@
 // The functions the cost-surface panel can show: a one-feature regression's J(w, b) on bundled
 // data (scaled or not), a bumpy function with several minima, and Rosenbrock's valley.
-import { type DifferentiableFunction, minimize } from "../optim/minimize.js";
-import { Prng } from "../train/prng.js";
+
+import { Prng } from "../kernels/prng.js";
+import { type DifferentiableFunction, minimize } from "../train/minimize.js";
 
 /** A rectangle of the plane a surface is shown on. */
 export interface View {

@@ -1,11 +1,11 @@
 import { DescentError } from "../errors.js";
 import { arrayOf } from "../matrix.js";
+import type { Label } from "../table/label-types.js";
 
 /** Below this many distinct labels, labels are matched by a scan rather than a hash lookup. */
 const FEW_CLASSES = 16;
 
-/** Class labels as given by the user: numbers, strings or booleans (one kind per y). */
-export type Label = number | string | boolean;
+export type { Label } from "../table/label-types.js";
 
 /**
  * The sorted distinct labels of y (numbers ascending, strings in code-unit order, false before

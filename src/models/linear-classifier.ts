@@ -1,10 +1,10 @@
-import { linearGradJs, softmaxGradJs } from "../backend/js-kernels.js";
-import { type LinearLoss, LossId } from "../backend/loss-id.js";
 import { DescentError } from "../errors.js";
 import { field, type JsonObject, MODEL_VERSION, readCount, readState } from "../io/model-json.js";
 import type { OnnxSpec, ProbabilityForm } from "../io/onnx-export.js";
+import { linearGradJs, softmaxGradJs } from "../kernels/js-kernels.js";
+import { type LinearLoss, LossId } from "../kernels/losses.js";
+import { penaltyValue } from "../kernels/penalty.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
-import { penaltyValue } from "../optim/penalty.js";
 import type { GradientShard } from "../parallel/gradient-shard.js";
 import { type ShardedFitOptions, shardedSolver } from "../parallel/sharded-checkpoint.js";
 import type { ResolvedSgdOptions, SgdOptions } from "../train/options.js";

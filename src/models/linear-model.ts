@@ -1,13 +1,14 @@
 import type { Backend } from "../backend/backend.js";
-import type { FloatBuffer } from "../backend/buffer.js";
 import { createBackend } from "../backend/create-backend.js";
-import { dotJs } from "../backend/js-kernels.js";
-import { ownLog } from "../backend/js-math.js";
-import type { LinearLoss } from "../backend/loss-id.js";
 import { ThreadedBackend } from "../backend/threaded-backend.js";
 import { DescentError } from "../errors.js";
 import type { SavedState } from "../io/model-json.js";
 import { buildOnnx, type OnnxExportOptions, type OnnxLayer, type OnnxSpec } from "../io/onnx-export.js";
+import { dotJs } from "../kernels/js-kernels.js";
+import type { LinearLoss } from "../kernels/losses.js";
+import { ownLog } from "../kernels/math.js";
+import { type PenaltyConfig, penaltyValue } from "../kernels/penalty.js";
+import { Prng } from "../kernels/prng.js";
 import {
   copyRows,
   firstNonFinite,
@@ -20,7 +21,6 @@ import {
   toVector,
 } from "../matrix.js";
 import { lbfgs } from "../optim/lbfgs.js";
-import { type PenaltyConfig, penaltyValue } from "../optim/penalty.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
 import { checkShards } from "../parallel/check-shards.js";
 import type { GradientShard, LocalSgdShard } from "../parallel/gradient-shard.js";
@@ -32,9 +32,9 @@ import {
   writeShardedState,
 } from "../parallel/sharded-checkpoint.js";
 import { formatBytes } from "../runtime/arena.js";
+import type { FloatBuffer } from "../runtime/buffer.js";
 import { emptyHistory, type History, type StopReason } from "../train/history.js";
 import { averageStart, optimizerOf, type ResolvedSgdOptions, rowsPerStep } from "../train/options.js";
-import { Prng } from "../train/prng.js";
 import { newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
 
 /** Options of `fit` and `partialFit`. */

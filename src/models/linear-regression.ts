@@ -1,10 +1,10 @@
-import { linearGradJs } from "../backend/js-kernels.js";
-import { LossId } from "../backend/loss-id.js";
 import { DescentError } from "../errors.js";
 import { MODEL_FORMAT, MODEL_VERSION, readCount, readEnvelope, readObject, readState } from "../io/model-json.js";
 import type { OnnxSpec } from "../io/onnx-export.js";
+import { linearGradJs } from "../kernels/js-kernels.js";
+import { LossId } from "../kernels/losses.js";
+import { penaltyValue } from "../kernels/penalty.js";
 import { type MatrixLike, toVector } from "../matrix.js";
-import { penaltyValue } from "../optim/penalty.js";
 import type { GradientShard, LocalSgdShard } from "../parallel/gradient-shard.js";
 import { type ShardedCheckpoint, type ShardedFitOptions, shardedSolver } from "../parallel/sharded-checkpoint.js";
 import { type ResolvedSgdOptions, resolveSgdOptions, type SgdOptions, serializableOptions } from "../train/options.js";

@@ -1,7 +1,7 @@
-import { ownExp, ownLog, ownLog1p } from "../backend/js-math.js";
 import { DescentError } from "../errors.js";
 import { MODEL_FORMAT, MODEL_VERSION, readEnvelope, readObject } from "../io/model-json.js";
 import type { ProbabilityForm } from "../io/onnx-export.js";
+import { ownExp, ownLog, ownLog1p } from "../kernels/math.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
 import { resolveSgdOptions, serializableOptions } from "../train/options.js";
 import { CLASSIFIER_KEYS, type ClassifierOptions, LinearClassifier, normalisedRow } from "./linear-classifier.js";

@@ -1,6 +1,5 @@
 import type { Backend } from "../backend/backend.js";
 import { BACKEND_NAMES, type BackendName, createBackend } from "../backend/create-backend.js";
-import { dotJs, type MfStep } from "../backend/js-kernels.js";
 import { DescentError } from "../errors.js";
 import {
   field,
@@ -15,15 +14,16 @@ import {
   readObject,
 } from "../io/model-json.js";
 import { buildRatingOnnx, type RatingOnnxOptions } from "../io/onnx-ratings.js";
+import { dotJs, type MfStep } from "../kernels/js-kernels.js";
+import { portableNormals } from "../kernels/portable.js";
+import { Prng } from "../kernels/prng.js";
 import type { DType } from "../matrix.js";
+import type { Id } from "../table/label-types.js";
 import { type EpochInfo, emptyHistory, type History } from "../train/history.js";
-import { portableNormals } from "../train/portable-math.js";
-import { Prng } from "../train/prng.js";
 import { YIELD_EVERY_MS, yieldToEventLoop } from "../train/yield.js";
 import { blockEpoch, groupRatings } from "./rating-blocks.js";
 
-/** A user or item id: numbers and strings are both fine (and never confused: 1 ≠ "1"). */
-export type Id = number | string;
+export type { Id } from "../table/label-types.js";
 
 /** (user, item, rating) triples as three parallel arrays. */
 export interface RatingTriples {

@@ -1,6 +1,6 @@
-import { MlpOutput, type NetShape } from "../backend/mlp-net.js";
 import { DescentError } from "../errors.js";
 import { field, MODEL_FORMAT, MODEL_VERSION, readEnvelope, readObject } from "../io/model-json.js";
+import { MlpOutput, type NetShape } from "../kernels/mlp-net.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
 import { encodeLabels, indexLabels, type Label, readLabels } from "./labels.js";
 import { accuracy } from "./metrics.js";

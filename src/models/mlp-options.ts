@@ -1,8 +1,8 @@
 import { BACKEND_NAMES, type BackendName } from "../backend/create-backend.js";
-import { type ActivationName, MlpActivation, MlpOptimizerId } from "../backend/mlp-net.js";
-import { OptimizerId } from "../backend/optimizer-id.js";
-import { optimizerHyperParameters } from "../backend/train-plan.js";
 import { DescentError } from "../errors.js";
+import { type ActivationName, MlpActivation, MlpOptimizerId } from "../kernels/mlp-net.js";
+import { optimizerHyperParameters } from "../kernels/plan.js";
+import { OptimizerId } from "../kernels/update.js";
 import type { DType } from "../matrix.js";
 import { type OptimizerSpec, type ResolvedOptimizer, resolveOptimizer } from "../optim/optimizer-spec.js";
 import type { EpochInfo } from "../train/history.js";

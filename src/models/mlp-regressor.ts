@@ -1,6 +1,6 @@
-import { MlpOutput, type NetShape } from "../backend/mlp-net.js";
 import { DescentError } from "../errors.js";
 import { MODEL_FORMAT, MODEL_VERSION, readEnvelope, readObject } from "../io/model-json.js";
+import { MlpOutput, type NetShape } from "../kernels/mlp-net.js";
 import { type Matrix, type MatrixLike, toVector } from "../matrix.js";
 import { r2Score } from "./metrics.js";
 import { MultiLayerPerceptron } from "./mlp.js";

@@ -1,10 +1,5 @@
 import type { Backend, MlpNet } from "../backend/backend.js";
-import type { FloatBuffer } from "../backend/buffer.js";
 import { createBackend } from "../backend/create-backend.js";
-import { ownLog } from "../backend/js-math.js";
-import { mlpPredictJs } from "../backend/js-mlp.js";
-import { MlpActivation, MlpOutput, NetShape } from "../backend/mlp-net.js";
-import { PlanSlot } from "../backend/train-plan.js";
 import { DescentError } from "../errors.js";
 import {
   field,
@@ -17,12 +12,17 @@ import {
   readStopReason,
 } from "../io/model-json.js";
 import { buildOnnx, type OnnxExportOptions, type OnnxLayer } from "../io/onnx-export.js";
+import { ownLog } from "../kernels/math.js";
+import { mlpPredictJs } from "../kernels/mlp.js";
+import { MlpActivation, MlpOutput, NetShape } from "../kernels/mlp-net.js";
+import { PlanSlot } from "../kernels/plan.js";
+import { Prng } from "../kernels/prng.js";
 import { type Matrix, type MatrixLike, nonFiniteError, toMatrix } from "../matrix.js";
 import { ScheduleId, type ScheduleParams } from "../optim/schedules.js";
 import { formatBytes } from "../runtime/arena.js";
+import type { FloatBuffer } from "../runtime/buffer.js";
 import { emptyHistory, type History, type StopReason } from "../train/history.js";
 import { type ResolvedSgdOptions, rowsPerStep, SGD_DEFAULTS } from "../train/options.js";
-import { Prng } from "../train/prng.js";
 import { newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
 import type { Label } from "./labels.js";
 import { WASM_MEMORY_LIMIT } from "./linear-model.js";

@@ -6,10 +6,14 @@
 // timing. It equals running the same blocks one after another on one thread, bit for bit.
 
 import type { Backend } from "../backend/backend.js";
-import type { Buffer, FloatBuffer, IndexBuffer } from "../backend/buffer.js";
-import type { MfStep } from "../backend/js-kernels.js";
 import { ThreadedBackend } from "../backend/threaded-backend.js";
-import { Prng } from "../train/prng.js";
+import type { RatingRange } from "../kernels/js-kernels.js";
+
+export type { RatingRange } from "../kernels/js-kernels.js";
+
+import type { MfStep } from "../kernels/js-kernels.js";
+import { Prng } from "../kernels/prng.js";
+import type { Buffer, FloatBuffer, IndexBuffer } from "../runtime/buffer.js";
 
 /** Rating triples grouped by block, with where each block starts. */
 export interface RatingBlocks {
@@ -23,12 +27,6 @@ export interface RatingBlocks {
   readonly ratings: Float64Array;
   /** Block a·w + b holds ratings offsets[a·w + b] .. offsets[a·w + b + 1] (w² + 1 entries). */
   readonly offsets: Int32Array;
-}
-
-/** A run of ratings [start, start + count) in the grouped order. */
-export interface RatingRange {
-  start: number;
-  count: number;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { DescentError } from "../errors.js";
-import { Prng } from "../train/prng.js";
+import { Prng } from "../kernels/prng.js";
 
 /**
  * Splits row indices 0..n-1 into training and validation rows: a `fraction` of the rows, drawn

@@ -1,4 +1,7 @@
-import type { OptimizerKind } from "../backend/optimizer-id.js";
+import type { OptimizerKind, ResolvedOptimizer } from "../kernels/update.js";
+
+export type { ResolvedOptimizer } from "../kernels/update.js";
+
 import { DescentError } from "../errors.js";
 
 /**
@@ -13,20 +16,6 @@ export type OptimizerSpec =
   | { name: "rmsprop"; learningRate?: number; decay?: number; momentum?: number; epsilon?: number }
   | { name: "adam"; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number }
   | { name: "adamw"; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number };
-
-/** An optimizer spec with every hyper-parameter filled in. */
-export interface ResolvedOptimizer {
-  kind: OptimizerKind;
-  learningRate: number | null;
-  momentum: number;
-  initialAccumulatorValue: number;
-  decay: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  /** Slots of per-parameter state the optimizer keeps (0, 1 or 2). */
-  slots: 0 | 1 | 2;
-}
 
 /** TensorFlow.js's defaults (its epsilon is 1e-7). */
 export const OPTIMIZER_DEFAULTS = {

@@ -2,7 +2,7 @@
 // A transform rewrites the update vector u in place; `chain` runs several in order; applyUpdate
 // then does w ← w − u (w ← decay·w − u for plain SGD's L2 step) and the L1 proximal step. The fused kernels (assembly/update.ts and
 // src/backend/js-kernels.ts) are these chains written out per element, tested equal to the bit.
-import { powInt } from "../train/portable-math.js";
+import { powInt } from "../kernels/portable.js";
 import type { ResolvedOptimizer } from "./optimizer-spec.js";
 
 /** What a transform may read besides the update vector. */

@@ -1,6 +1,6 @@
 // Training across processes and machines: a shard of the rows somewhere else answers with the
 // exact partial gradient and loss at given parameters; the coordinator adds them in shard order.
-import type { LinearLoss } from "../backend/loss-id.js";
+import type { LinearLoss } from "../kernels/losses.js";
 
 /** One shard's answer: its rows' loss sum and unscaled gradient [Σ ∂w (d), Σ ∂b] at the parameters asked about. */
 export interface ShardGradient {

@@ -1,8 +1,8 @@
 // A `descent worker` process as a GradientShard: requests and answers as JSON lines over its
 // stdin and stdout (numbers survive JSON exactly: shortest round-trip decimal forms).
 import { type ChildProcess, spawn } from "node:child_process";
-import type { LinearLoss } from "../backend/loss-id.js";
 import { DescentError } from "../errors.js";
+import type { LinearLoss } from "../kernels/losses.js";
 import { boundedLines, MAX_LINE_BYTES } from "./bounded-lines.js";
 import type { LocalEpochRequest, LocalSgdShard, ShardGradient } from "./gradient-shard.js";
 

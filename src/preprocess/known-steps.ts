@@ -5,13 +5,13 @@ import { LinearSVM } from "../models/linear-svm.js";
 import { LogisticRegression } from "../models/logistic-regression.js";
 import { MLPClassifier } from "../models/mlp-classifier.js";
 import { MLPRegressor } from "../models/mlp-regressor.js";
-import { StandardScaler } from "../models/standard-scaler.js";
 import { ColumnTransformer } from "./column-transformer.js";
 import { DateFeatures } from "./date-features.js";
 import { MinMaxScaler } from "./min-max-scaler.js";
 import { OneHotEncoder } from "./one-hot-encoder.js";
 import { PolynomialFeatures } from "./polynomial-features.js";
 import { SimpleImputer } from "./simple-imputer.js";
+import { StandardScaler } from "./standard-scaler.js";
 import { registerStep } from "./transformer.js";
 
 for (const [kind, fromJSON] of [

@@ -8,13 +8,13 @@
 import { DescentError } from "../errors.js";
 import type { OnnxPrelude } from "../io/onnx-export.js";
 import { type OnnxNode, type OnnxTensor, OnnxType } from "../io/onnx-proto.js";
-import { StandardScaler } from "../models/standard-scaler.js";
 import type { ColumnKind } from "../table/column-table.js";
 import { ColumnTransformer } from "./column-transformer.js";
 import { DateFeatures } from "./date-features.js";
 import { MinMaxScaler } from "./min-max-scaler.js";
 import { OneHotEncoder } from "./one-hot-encoder.js";
 import { SimpleImputer } from "./simple-imputer.js";
+import { StandardScaler } from "./standard-scaler.js";
 import type { TableStep } from "./transformer.js";
 
 /** A tensor of the graph, N × width: numbers (double) or one column of text. */

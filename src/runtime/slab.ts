@@ -1,4 +1,4 @@
-import type { Buffer, FloatArray } from "../backend/buffer.js";
+import type { Buffer, FloatArray } from "./buffer.js";
 
 type ArrayCtor<A> = new (buffer: ArrayBuffer, byteOffset: number, length: number) => A;
 

@@ -1,5 +1,6 @@
 import { BACKEND_NAMES, type BackendName } from "../backend/create-backend.js";
 import { DescentError } from "../errors.js";
+import type { Penalty } from "../kernels/penalty.js";
 import type { DType } from "../matrix.js";
 import { type OptimizerSpec, type ResolvedOptimizer, resolveOptimizer } from "../optim/optimizer-spec.js";
 import { normaliseSchedule, type ScheduleName, type ScheduleSpec } from "../optim/schedules.js";
@@ -9,7 +10,7 @@ import type { EpochInfo } from "./history.js";
 export type ShuffleMode = boolean | "once";
 
 /** Regularisation term R(w) (the intercept is never penalised). */
-export type Penalty = "l2" | "none" | "l1" | "elasticnet";
+export type { Penalty } from "../kernels/penalty.js";
 /** Optimizer names. */
 export type OptimizerName = "sgd" | "momentum" | "nesterov" | "adagrad" | "rmsprop" | "adam" | "adamw";
 /** Learning-rate schedule names (defined with the schedules). */

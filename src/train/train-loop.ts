@@ -1,12 +1,12 @@
 import type { Backend, StepBuffers } from "../backend/backend.js";
-import type { FloatBuffer, IndexBuffer } from "../backend/buffer.js";
-import { beginEpoch, l1IsCumulative, PLAN_SLOTS, PlanSlot, type PlanSpec, writePlan } from "../backend/train-plan.js";
+import { type PenaltyConfig, penaltyValue } from "../kernels/penalty.js";
+import { beginEpoch, l1IsCumulative, PLAN_SLOTS, PlanSlot, type PlanSpec, writePlan } from "../kernels/plan.js";
+import { Prng } from "../kernels/prng.js";
 import type { ResolvedOptimizer } from "../optim/optimizer-spec.js";
-import { type PenaltyConfig, penaltyValue } from "../optim/penalty.js";
 import { rateAt, type ScheduleParams } from "../optim/schedules.js";
+import type { FloatBuffer, IndexBuffer } from "../runtime/buffer.js";
 import type { History, StopReason } from "./history.js";
 import { averageStart, type ResolvedSgdOptions, rowsPerStep } from "./options.js";
-import { Prng } from "./prng.js";
 import { SliceSize } from "./slice-size.js";
 import { YIELD_EVERY_MS, yieldToEventLoop } from "./yield.js";
 

@@ -3,7 +3,7 @@
 // one training step at each rate, the loss recorded after every step and smoothed, until it
 // explodes; then the suggestion rule. What a step trains is the caller's (see findLearningRate).
 import { DescentError } from "../errors.js";
-import { Prng } from "../train/prng.js";
+import { Prng } from "../kernels/prng.js";
 
 /** Options of findLearningRate. */
 export interface FindLearningRateOptions {

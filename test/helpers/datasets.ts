@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { parseCsv, toNumericDataset } from "../../src/io/csv.js";
 import type { Matrix } from "../../src/matrix.js";
-import { StandardScaler } from "../../src/models/standard-scaler.js";
+import { StandardScaler } from "../../src/preprocess/standard-scaler.js";
 
 /** Features and target of a bundled dataset. */
 export interface Dataset {

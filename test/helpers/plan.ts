@@ -1,11 +1,11 @@
 // Training plans and step buffers for kernel-level tests of the step kernels.
 import type { Backend, StepBuffers } from "../../src/backend/backend.js";
-import type { Buffer } from "../../src/backend/buffer.js";
-import type { LinearLoss } from "../../src/backend/loss-id.js";
-import { PLAN_SLOTS, writePlan } from "../../src/backend/train-plan.js";
+import type { LinearLoss } from "../../src/kernels/losses.js";
+import type { PenaltyConfig } from "../../src/kernels/penalty.js";
+import { PLAN_SLOTS, writePlan } from "../../src/kernels/plan.js";
 import { type OptimizerSpec, resolveOptimizer } from "../../src/optim/optimizer-spec.js";
-import type { PenaltyConfig } from "../../src/optim/penalty.js";
 import { ScheduleId, type ScheduleParams } from "../../src/optim/schedules.js";
+import type { Buffer } from "../../src/runtime/buffer.js";
 
 /** What a test plan may set; the rest defaults to plain SGD at rate 0.05 without a penalty. */
 export interface TestPlan {

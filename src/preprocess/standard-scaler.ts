@@ -9,7 +9,6 @@ import {
   readStrings,
 } from "../io/model-json.js";
 import type { Matrix } from "../matrix.js";
-import type { FloatOutput, TableTransformer } from "../preprocess/transformer.js";
 import {
   type ColumnTable,
   isArrowTableView,
@@ -20,6 +19,7 @@ import {
   toColumnTable,
   toNumericMatrix,
 } from "../table/column-table.js";
+import type { FloatOutput, TableTransformer } from "./transformer.js";
 
 /** Column names of a table input (x0, x1, … for a matrix or nested arrays). */
 function namesOf(X: TableLike, cols: number): string[] {

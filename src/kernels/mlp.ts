@@ -1,12 +1,13 @@
 // The pure-JS multi-layer perceptron kernels: the speed baseline and the float64 oracle of
 // assembly/mlp.ts, which they mirror operation for operation (see the summation orders there).
-import { powInt } from "../train/portable-math.js";
-import type { FloatArray } from "./buffer.js";
+
+import type { FloatArray } from "../runtime/buffer.js";
 import { optimizerStepJs, rateOf, type StepArrays } from "./js-kernels.js";
-import { ownExpNonPositive, ownLog } from "./js-math.js";
+import { ownExpNonPositive, ownLog } from "./math.js";
 import { MlpActivation, MlpOptimizerId, MlpOutput, type NetShape } from "./mlp-net.js";
-import { OptimizerId } from "./optimizer-id.js";
-import { PlanSlot } from "./train-plan.js";
+import { PlanSlot } from "./plan.js";
+import { powInt } from "./portable.js";
+import { OptimizerId } from "./update.js";
 
 /** Mirror of assembly/mlp.ts Act.logistic. */
 export function logisticJs(z: number): number {

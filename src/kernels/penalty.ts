@@ -1,4 +1,5 @@
-import type { Penalty } from "../train/options.js";
+/** The regulariser's kind. */
+export type Penalty = "l2" | "none" | "l1" | "elasticnet";
 
 /** What a step needs to know about the regulariser. */
 export interface PenaltyConfig {

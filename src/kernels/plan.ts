@@ -1,8 +1,7 @@
-import type { ResolvedOptimizer } from "../optim/optimizer-spec.js";
-import { l1Coefficient, l2Coefficient, type PenaltyConfig } from "../optim/penalty.js";
-import type { ScheduleParams } from "../optim/schedules.js";
-import { type LinearLoss, LossId } from "./loss-id.js";
-import { OptimizerId } from "./optimizer-id.js";
+import { type LinearLoss, LossId } from "./losses.js";
+import { l1Coefficient, l2Coefficient, type PenaltyConfig } from "./penalty.js";
+import type { ScheduleParams } from "./schedule.js";
+import { OptimizerId, type ResolvedOptimizer } from "./update.js";
 
 /**
  * Slots of a training plan, a Float64Array the step kernels read and advance (see

@@ -1,10 +1,10 @@
 import { DescentError } from "../errors.js";
-import { type EpochInfo, emptyHistory, type History, type StopReason } from "../train/history.js";
-import { type OptimizerName, resolveSgdOptions, type SgdOptions } from "../train/options.js";
-import { ADAPTIVE_MIN_RATE, EXPLODE_FACTOR } from "../train/train-loop.js";
-import { type OptimizerSpec, resolveOptimizer } from "./optimizer-spec.js";
-import { makeSchedule, normaliseSchedule, rateAt, type ScheduleSpec } from "./schedules.js";
-import { applyUpdate, optimizerChain } from "./transforms.js";
+import { type OptimizerSpec, resolveOptimizer } from "../optim/optimizer-spec.js";
+import { makeSchedule, normaliseSchedule, rateAt, type ScheduleSpec } from "../optim/schedules.js";
+import { applyUpdate, optimizerChain } from "../optim/transforms.js";
+import { type EpochInfo, emptyHistory, type History, type StopReason } from "./history.js";
+import { type OptimizerName, resolveSgdOptions, type SgdOptions } from "./options.js";
+import { ADAPTIVE_MIN_RATE, EXPLODE_FACTOR } from "./train-loop.js";
 
 /** A differentiable function of a vector: `grad(x, out)` writes ∇f(x) into `out`. */
 export interface DifferentiableFunction {

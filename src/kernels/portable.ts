@@ -4,7 +4,7 @@
 // and Node 20 disagree in the last bit on 2–10% of arguments (measured), which made a seeded
 // fit in a page differ from the same fit in Node. These use only IEEE-exact operations (+ − × ÷,
 // sqrt, floor, round) and our own exp/log (src/backend/js-math.ts).
-import { ownExp, ownLog } from "../backend/js-math.js";
+import { ownExp, ownLog } from "./math.js";
 
 /** base^n for an integer n ≥ 0, by repeated squaring (exactly 1 for n = 0). */
 export function powInt(base: number, n: number): number {

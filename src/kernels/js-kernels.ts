@@ -2,13 +2,13 @@
 // for operation (see the summation-order contract in assembly/simd.ts), so float64 results match
 // the WASM builds to the bit. Float32 data is read from Float32Arrays but computed in doubles.
 
-import { scheduleRate } from "../optim/schedules.js";
-import { powInt } from "../train/portable-math.js";
-import type { FloatArray } from "./buffer.js";
-import { ownExp, ownExpNonPositive, ownLog, ownLog1pUnit } from "./js-math.js";
-import { LossId } from "./loss-id.js";
-import { OptimizerId } from "./optimizer-id.js";
-import { PlanSlot } from "./train-plan.js";
+import type { FloatArray } from "../runtime/buffer.js";
+import { LossId } from "./losses.js";
+import { ownExp, ownExpNonPositive, ownLog, ownLog1pUnit } from "./math.js";
+import { PlanSlot } from "./plan.js";
+import { powInt } from "./portable.js";
+import { scheduleRate } from "./schedule.js";
+import { OptimizerId } from "./update.js";
 
 /** x[xo..xo+n)·w[wo..wo+n) with 8 partial sums combined as the WASM kernels do. */
 export function dotJs(x: FloatArray, xo: number, w: FloatArray, wo: number, n: number): number {
@@ -585,6 +585,12 @@ export function finishEpochJs(plan: Float64Array, a: StepArrays): void {
   const open = plan[PlanSlot.accRate];
   if (open !== 0) closeRun(a, activeOf(plan), open);
   plan[PlanSlot.accRate] = 0;
+}
+
+/** A run of ratings [start, start + count) in the grouped order. */
+export interface RatingRange {
+  start: number;
+  count: number;
 }
 
 /** Learning rates and regularisation of one matrix-factorisation pass (see assembly/mf.ts). */
