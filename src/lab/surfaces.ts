@@ -163,7 +163,8 @@ export function bumpySurface(): Surface {
   };
   const view = { x0: -3, x1: 3, y0: -3, y1: 3 };
   // The wells' centres are not the minima: the bowl and the other wells pull each minimum aside.
-  const minima = (bumpyMinima ??= solvedMinima(fn, view));
+  bumpyMinima ??= solvedMinima(fn, view);
+  const minima = bumpyMinima;
   return {
     name: "three wells (non-convex)",
     view,
