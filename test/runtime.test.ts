@@ -225,7 +225,7 @@ describe("shuffleTriples on every backend", () => {
 
 describe("JS kernel instances", () => {
   it("float32 gets its own instance of the kernel functions (separate V8 type feedback), equal in behaviour", async () => {
-    const { jsKernelsFor } = await import("../src/backend/js-kernel-instances.js");
+    const { jsKernelsFor } = await import("../src/kernels/js-kernel-instances.js");
     const f64 = await jsKernelsFor("float64");
     const f32 = await jsKernelsFor("float32");
     expect(f32).not.toBe(f64);

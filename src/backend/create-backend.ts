@@ -1,11 +1,11 @@
 import { DescentError } from "../errors.js";
+import { jsKernelsFor } from "../kernels/js-kernel-instances.js";
 import type { DType } from "../matrix.js";
 import { isNode } from "../runtime/is-node.js";
 import { getRuntime, type WasmRuntime } from "../runtime/wasm-runtime.js";
 import { WASM_BUILDS } from "../runtime/wasm-variant.js";
 import type { Backend } from "./backend.js";
 import { JsBackend } from "./js-backend.js";
-import { jsKernelsFor } from "./js-kernel-instances.js";
 import { WasmBackend } from "./wasm-backend.js";
 
 /**

@@ -1,3 +1,4 @@
+import type { JsKernels } from "../kernels/js-kernel-instances.js";
 import type { MfStep, StepArrays } from "../kernels/js-kernels.js";
 import { type LinearLoss, LossId } from "../kernels/losses.js";
 import { mlpPredictJs, mlpStepsJs } from "../kernels/mlp.js";
@@ -5,7 +6,6 @@ import type { Prng } from "../kernels/prng.js";
 import { arrayTypeOf, copyRows, type DType, firstNonFinite } from "../matrix.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "../runtime/buffer.js";
 import type { Backend, MlpNet, StepBuffers } from "./backend.js";
-import type { JsKernels } from "./js-kernel-instances.js";
 
 class HeapBuffer<A extends FloatArray | Int32Array> implements Buffer<A> {
   readonly view: A;

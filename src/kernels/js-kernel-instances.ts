@@ -1,7 +1,7 @@
-import * as float64Kernels from "../kernels/js-kernels.js";
 import type { DType } from "../matrix.js";
+import * as float64Kernels from "./js-kernels.js";
 
-/** The JS kernel functions (src/kernels/js-kernels.ts) of one module instance. */
+/** The JS kernel functions (js-kernels.ts, beside this file: the float32 instance is found by its own folder, in a bundle too) of one module instance. */
 export type JsKernels = typeof float64Kernels;
 
 let float32Kernels: Promise<JsKernels> | null = null;
@@ -15,7 +15,7 @@ let float32Kernels: Promise<JsKernels> | null = null;
 export function jsKernelsFor(dtype: DType): Promise<JsKernels> {
   if (dtype === "float64") return Promise.resolve(float64Kernels);
   if (float32Kernels === null) {
-    const specifier = "../kernels/js-kernels.js?dtype=float32";
+    const specifier = "./js-kernels.js?dtype=float32";
     float32Kernels = (import(/* @vite-ignore */ specifier) as Promise<JsKernels>).catch(() => float64Kernels);
   }
   return float32Kernels;
