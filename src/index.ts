@@ -34,7 +34,6 @@ export {
 } from "./optim/optimizer-spec.js";
 export type { ScheduleSpec } from "./optim/schedules.js";
 export type { GradientShard, ShardGradient } from "./parallel/gradient-shard.js";
-export type { ShardedCheckpoint, ShardedFitOptions } from "./parallel/sharded-checkpoint.js";
 export {
   type ColumnPart,
   type ColumnSelector,
@@ -72,6 +71,7 @@ export {
 export type { EpochInfo, History, StopReason } from "./train/history.js";
 export { type DifferentiableFunction, type MinimizeOptions, type MinimizeResult, minimize } from "./train/minimize.js";
 export type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "./train/options.js";
+export type { ShardedCheckpoint, ShardedFitOptions } from "./train/sharded-checkpoint.js";
 export { findLearningRate, type RangeTestable } from "./tuning/find-learning-rate.js";
 export type { FindLearningRateOptions, LearningRateCurve } from "./tuning/range-test.js";
 export { fitInWorker, type WorkerFitOptions, type WorkerModelKind } from "./web/fit-in-worker.js";

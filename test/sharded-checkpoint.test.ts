@@ -11,9 +11,9 @@ import { DescentError } from "../src/errors.js";
 import { fileCheckpoint } from "../src/io/file-checkpoint.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import type { GradientShard, LocalSgdShard } from "../src/parallel/gradient-shard.js";
-import type { ShardedCheckpoint } from "../src/parallel/sharded-checkpoint.js";
 import { WorkerProcess } from "../src/parallel/worker-process.js";
 import { StandardScaler } from "../src/preprocess/standard-scaler.js";
+import type { ShardedCheckpoint } from "../src/train/sharded-checkpoint.js";
 import { loadDataset } from "./helpers/datasets.js";
 
 const dir = mkdtempSync(join(tmpdir(), "descent-coordinator-"));

@@ -8,6 +8,7 @@ import { DescentError } from "../errors.js";
 import { OPTIMIZER_NAMES } from "../optim/optimizer-spec.js";
 import { SCHEDULE_NAMES } from "../optim/schedules.js";
 import { DEFAULT_MAX_CATEGORIES } from "../preprocess/column-plan.js";
+import { runWorker } from "../worker/shard-worker.js";
 import { startDemoServer } from "./demo-server.js";
 import { formatDemoTable, runDiabetesDemo } from "./diabetes-demo.js";
 import { runExport } from "./export-command.js";
@@ -27,7 +28,6 @@ import {
 } from "./mf-command.js";
 import { parseBundle, readModelFile } from "./model-bundle.js";
 import { runPredict } from "./predict-command.js";
-import { runWorker } from "./worker-command.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 

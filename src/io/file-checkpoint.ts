@@ -2,7 +2,7 @@
 // saving leaves the state of the epoch before, never half a file).
 import { readFile } from "node:fs/promises";
 import { DescentError } from "../errors.js";
-import type { ShardedCheckpoint } from "../parallel/sharded-checkpoint.js";
+import type { ShardedCheckpoint } from "../train/sharded-checkpoint.js";
 import { writeFileAtomic } from "./atomic-write.js";
 
 /** A checkpoint kept in the file at `path` (no file yet: a fresh fit). */

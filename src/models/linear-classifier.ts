@@ -6,8 +6,8 @@ import { type LinearLoss, LossId } from "../kernels/losses.js";
 import { penaltyValue } from "../kernels/penalty.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
 import type { GradientShard } from "../parallel/gradient-shard.js";
-import { type ShardedFitOptions, shardedSolver } from "../parallel/sharded-checkpoint.js";
 import type { ResolvedSgdOptions, SgdOptions } from "../train/options.js";
+import { type ShardedFitOptions, shardedSolver } from "../train/sharded-checkpoint.js";
 import { type ClassWeight, classWeights, encodeLabels, indexLabels, type Label, readLabels } from "./labels.js";
 import {
   type FitOptions,

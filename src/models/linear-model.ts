@@ -24,17 +24,17 @@ import { lbfgs } from "../optim/lbfgs.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
 import { checkShards } from "../parallel/check-shards.js";
 import type { GradientShard, LocalSgdShard } from "../parallel/gradient-shard.js";
+import { formatBytes } from "../runtime/arena.js";
+import type { FloatBuffer } from "../runtime/buffer.js";
+import { emptyHistory, type History, type StopReason } from "../train/history.js";
+import { averageStart, optimizerOf, type ResolvedSgdOptions, rowsPerStep } from "../train/options.js";
 import {
   optionsIdentity,
   readShardedState,
   type ShardedCheckpoint,
   type ShardedFitIdentity,
   writeShardedState,
-} from "../parallel/sharded-checkpoint.js";
-import { formatBytes } from "../runtime/arena.js";
-import type { FloatBuffer } from "../runtime/buffer.js";
-import { emptyHistory, type History, type StopReason } from "../train/history.js";
-import { averageStart, optimizerOf, type ResolvedSgdOptions, rowsPerStep } from "../train/options.js";
+} from "../train/sharded-checkpoint.js";
 import { newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
 
 /** Options of `fit` and `partialFit`. */

@@ -6,8 +6,8 @@ import { LossId } from "../kernels/losses.js";
 import { penaltyValue } from "../kernels/penalty.js";
 import { type MatrixLike, toVector } from "../matrix.js";
 import type { GradientShard, LocalSgdShard } from "../parallel/gradient-shard.js";
-import { type ShardedCheckpoint, type ShardedFitOptions, shardedSolver } from "../parallel/sharded-checkpoint.js";
 import { type ResolvedSgdOptions, resolveSgdOptions, type SgdOptions, serializableOptions } from "../train/options.js";
+import { type ShardedCheckpoint, type ShardedFitOptions, shardedSolver } from "../train/sharded-checkpoint.js";
 import {
   type FitOptions,
   LinearModel,

@@ -1,5 +1,6 @@
-// `descent worker <shard>`: loads one shard of rows once (CSV, Parquet or Arrow), then answers
-// gradient requests on stdin, one JSON line each, until {"op":"quit"} or the end of its input.
+// The shard worker behind `descent worker <shard>` and `runWorker` (descent/node): loads one
+// shard of rows once (CSV, Parquet or Arrow), then answers gradient requests on stdin, one JSON
+// line each, until {"op":"quit"} or the end of its input.
 import { createBackend } from "../backend/create-backend.js";
 import { DescentError } from "../errors.js";
 import { readCsvAll } from "../io/csv-stream.js";

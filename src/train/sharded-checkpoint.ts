@@ -3,8 +3,8 @@
 // unbroken run gives. The state says which fit wrote it (model, solver, loss, shard sizes, columns,
 // options): a checkpoint of another fit is refused, never trained on.
 import { DescentError } from "../errors.js";
-import type { History } from "../train/history.js";
-import type { TrainProgress } from "../train/train-loop.js";
+import type { History } from "./history.js";
+import type { TrainProgress } from "./train-loop.js";
 
 /**
  * Where a sharded fit keeps its coordinator state (a JSON text): `fileCheckpoint(path)` from
