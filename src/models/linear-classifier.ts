@@ -18,6 +18,7 @@ import {
   takeValidationRows,
 } from "./linear-model.js";
 import { accuracy } from "./metrics.js";
+import { fullBatchOnShards, lbfgsOnShards } from "./sharded-fits.js";
 import { validationSplit } from "./validation-split.js";
 
 /** Options every linear classifier takes. */
@@ -263,9 +264,10 @@ export abstract class LinearClassifier extends LinearModel {
         `${this.modelName}.fitSharded trains two classes (got ${classes.length}): pass { classes: [negative, positive] }`,
       );
     }
+    const start = this.shardedStart();
     if (shardedSolver(options, `${this.modelName}.fitSharded`) === "lbfgs")
-      await this.lbfgsOnShards(shards, this.binaryLoss, 0);
-    else await this.trainOnShards(shards, this.binaryLoss, 0, options.checkpoint);
+      this.adoptSharded(await lbfgsOnShards(start, shards, this.binaryLoss, 0));
+    else this.adoptSharded(await fullBatchOnShards(start, shards, this.binaryLoss, 0, options.checkpoint));
     this.classes = classes;
     return this;
   }

@@ -7,7 +7,7 @@ import { buildOnnx, type OnnxExportOptions, type OnnxLayer, type OnnxSpec } from
 import { dotJs } from "../kernels/js-kernels.js";
 import type { LinearLoss } from "../kernels/losses.js";
 import { ownLog } from "../kernels/math.js";
-import { type PenaltyConfig, penaltyValue } from "../kernels/penalty.js";
+import type { PenaltyConfig } from "../kernels/penalty.js";
 import { Prng } from "../kernels/prng.js";
 import {
   copyRows,
@@ -20,22 +20,13 @@ import {
   toMatrix,
   toVector,
 } from "../matrix.js";
-import { lbfgs } from "../optim/lbfgs.js";
 import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
-import { checkShards } from "../parallel/check-shards.js";
-import type { GradientShard, LocalSgdShard } from "../parallel/gradient-shard.js";
 import { formatBytes } from "../runtime/arena.js";
 import type { FloatBuffer } from "../runtime/buffer.js";
 import { emptyHistory, type History, type StopReason } from "../train/history.js";
 import { averageStart, optimizerOf, type ResolvedSgdOptions, rowsPerStep } from "../train/options.js";
-import {
-  optionsIdentity,
-  readShardedState,
-  type ShardedCheckpoint,
-  type ShardedFitIdentity,
-  writeShardedState,
-} from "../train/sharded-checkpoint.js";
 import { newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
+import type { ShardedOutcome, ShardedStart } from "./sharded-fits.js";
 
 /** Options of `fit` and `partialFit`. */
 export interface FitOptions {
@@ -565,282 +556,23 @@ export abstract class LinearModel {
     this.trainParams = all;
   }
 
-  /**
-   * Full-batch training over shards of rows held elsewhere (`descent worker` processes, Ray
-   * actors…): every step asks each shard for its partial loss and gradient at the current
-   * parameters, adds them in shard order and takes the optimizer's step, through the same training
-   * loop as `fit` with batchSize 'full' (stop rules, history, the divergence guard). The result
-   * equals a single-process full-batch fit on the same rows up to the order of the sums (1e-12).
-   */
-  protected async trainOnShards(
-    shards: readonly GradientShard[],
-    loss: LinearLoss,
-    lossParam: number,
-    checkpoint?: ShardedCheckpoint,
-  ): Promise<void> {
+  /** What a sharded fit (src/models/sharded-fits.ts) takes from this estimator. */
+  protected shardedStart(): ShardedStart {
     this.assertUsable();
-    const { cols: d, rows: n } = checkShards(shards, `${this.modelName}.fitSharded`);
-    const identity = this.shardedIdentity(shards, "gd", loss, lossParam);
-    const saved = checkpoint === undefined ? null : readShardedState(await checkpoint.load(), identity, d + 1);
-    const backend = await createBackend(this.opts.backend === "js" ? "js" : "wasm", "float64");
-    const gather = async (params: Float64Array, grad: Float64Array | null): Promise<number> => {
-      const parts = await Promise.all(shards.map((s) => s.gradient(params, loss, lossParam)));
-      let total = 0;
-      grad?.fill(0);
-      for (const part of parts) {
-        total += part.loss;
-        if (grad !== null) for (let j = 0; j <= d; j++) grad[j] = (grad[j] as number) + (part.grad[j] as number);
-      }
-      return total;
-    };
-    const objective: Objective = {
-      n,
-      nPen: d,
-      nAll: d + 1,
-      workPerRow: d,
-      plan: { loss, lossParam, classes: 1 },
-      meanLoss: () => Number.NaN,
-      steps: async (plan, _idx, _start, _end, state) => {
-        const grad = new Float64Array(d + 1);
-        const total = await gather(Float64Array.from(state.params.view), grad);
-        state.grad.view.set(grad);
-        backend.gradientStep(plan, n, total, state);
-      },
-    };
-    const opts: ResolvedSgdOptions = { ...this.opts, batchSize: "full", shuffle: false, earlyStopping: false };
-    const { optimizer, learningRate } = optimizerOf(opts);
-    const scheduleSpec = normaliseSchedule(opts.schedule);
-    const keep = this.opts.warmStart && this.params !== null && this.params.length === d + 1;
-    const params = saved?.params ?? (keep ? (this.params as Float64Array).slice() : new Float64Array(d + 1));
-    const startParams = saved?.startParams ?? params.slice();
-    this.progress = [saved?.progress ?? newProgress(optimizer, d + 1)];
-    this.subHistories = [saved?.history ?? emptyHistory()];
-    const zeroObjective = saved?.zeroObjective ?? (await gather(new Float64Array(d + 1), null)) / n;
-    // The state after an epoch (or at the end, with how the run ended), for the checkpoint.
-    const save = (progress: TrainProgress, at: Float64Array, stopReason?: string): Promise<void> =>
-      (checkpoint as ShardedCheckpoint).save(
-        writeShardedState({
-          identity,
-          params: at,
-          startParams,
-          zeroObjective,
-          progress,
-          history: this.subHistories[0] as History,
-          ...(stopReason === undefined ? {} : { stopReason }),
-        }),
-      );
-    try {
-      const done = saved?.stopReason;
-      const outcome =
-        done !== undefined
-          ? { stopReason: done as StopReason }
-          : await trainLoop(
-              backend,
-              objective,
-              params,
-              {
-                opts,
-                optimizer,
-                schedule: makeSchedule(scheduleSpec, {
-                  learningRate,
-                  alpha: opts.alpha,
-                  maxEpochs: opts.maxEpochs,
-                  stepsPerEpoch: 1,
-                }),
-                adaptive: scheduleSpec.name === "adaptive",
-                penalty: this.penalty,
-                validate: null,
-                zeroObjective,
-                ...(saved === null ? {} : { resumed: { startParams } }),
-                ...(checkpoint === undefined ? {} : { afterEpoch: save }),
-              },
-              this.progress[0] as TrainProgress,
-              this.subHistories[0] as History,
-              Math.max(0, opts.maxEpochs - (saved?.progress.epoch ?? 0)),
-            );
-      this.params = params;
-      this.trainParams = null;
-      this.nOutputs = 1;
-      this.history = this.subHistories[0] as History;
-      this.nEpochs = (this.progress[0] as TrainProgress).epoch;
-      this.stopReason = outcome.stopReason;
-      if ("callbackError" in outcome && outcome.callbackError !== undefined) throw outcome.callbackError;
-      if (outcome.stopReason === "diverged") {
-        throw new DescentError(
-          "E_DIVERGED",
-          `${this.modelName} diverged: ${("divergence" in outcome ? outcome.divergence : undefined) ?? "the objective is not finite"}. The model keeps the last finite parameters. Try a smaller learningRate (now ${learningRate}) or scale the features.`,
-        );
-      }
-      if (checkpoint !== undefined && done === undefined)
-        await save(this.progress[0] as TrainProgress, params, outcome.stopReason);
-    } finally {
-      backend.dispose();
-    }
+    return { modelName: this.modelName, opts: this.opts, penalty: this.penalty, warm: this.params };
   }
 
-  /** Which sharded fit this is, for its checkpoint. */
-  private shardedIdentity(
-    shards: readonly GradientShard[],
-    solver: ShardedFitIdentity["solver"],
-    loss: LinearLoss,
-    lossParam: number,
-  ): ShardedFitIdentity {
-    return {
-      model: this.modelName,
-      solver,
-      loss: String(loss),
-      lossParam,
-      shardRows: shards.map((s) => s.rows),
-      cols: (shards[0] as GradientShard).cols,
-      featureNames: shards[0]?.featureNames === undefined ? null : [...shards[0].featureNames],
-      options: optionsIdentity(this.opts),
-    };
-  }
-
-  /**
-   * L-BFGS over shards held elsewhere (see src/optim/lbfgs.ts): the objective J = (Σ loss)/n +
-   * alpha·R(w) and its gradient from the shards' partial sums at each evaluation, maxEpochs
-   * iterations at most, stopping on gradTol (1e-10 when null) or on an improvement below tol
-   * relative. Needs a smooth penalty ('l2' or 'none'). history.loss is J after each iteration.
-   */
-  protected async lbfgsOnShards(shards: readonly GradientShard[], loss: LinearLoss, lossParam: number): Promise<void> {
-    this.assertUsable();
-    const { cols: d, rows: n } = checkShards(shards, this.modelName);
-    if (this.opts.penalty === "l1" || this.opts.penalty === "elasticnet") {
-      throw new DescentError(
-        "E_OPTION",
-        "option 'penalty' must be 'l2' or 'none' with solver 'lbfgs' (L1 is not smooth)",
-      );
-    }
-    const alpha = this.opts.penalty === "l2" ? this.opts.alpha : 0;
-    const objective = async (x: Float64Array, g: Float64Array): Promise<number> => {
-      const parts = await Promise.all(shards.map((s) => s.gradient(x, loss, lossParam)));
-      let total = 0;
-      g.fill(0);
-      for (const part of parts) {
-        total += part.loss;
-        for (let j = 0; j <= d; j++) g[j] = (g[j] as number) + (part.grad[j] as number);
-      }
-      let w2 = 0;
-      for (let j = 0; j <= d; j++) g[j] = (g[j] as number) / n;
-      for (let j = 0; j < d; j++) {
-        w2 += (x[j] as number) ** 2;
-        g[j] = (g[j] as number) + alpha * (x[j] as number);
-      }
-      if (!this.opts.fitIntercept) g[d] = 0;
-      return total / n + 0.5 * alpha * w2;
-    };
-    const started = performance.now();
-    const r = await lbfgs(objective, new Float64Array(d + 1), {
-      maxIterations: this.opts.maxEpochs,
-      gradTol: this.opts.gradTol ?? 1e-10,
-      tol: this.opts.tol,
-    });
-    const history = emptyHistory();
-    history.loss = r.values;
-    history.gradNorm = r.gradNorms;
-    history.learningRate = r.values.map(() => Number.NaN);
-    history.ms = r.values.map(() => performance.now() - started);
-    this.params = r.x;
+  /** Takes a sharded fit's trained state (single output), then throws its error, if any. */
+  protected adoptSharded(o: ShardedOutcome): void {
+    this.params = o.params;
     this.trainParams = null;
     this.nOutputs = 1;
-    this.history = history;
-    this.subHistories = [history];
-    this.progress = [newProgress(optimizerOf(this.opts).optimizer, d + 1)];
-    (this.progress[0] as TrainProgress).epoch = r.values.length;
-    this.nEpochs = r.values.length;
-    // A line search that finds no decrease at the rounding floor of a minimum has converged; one
-    // that finds none with a gradient far from zero, or non-finite values, has failed: the model
-    // keeps the last point with a finite objective and the fit ends with E_DIVERGED.
-    const lastNorm = r.gradNorms.at(-1) ?? Number.POSITIVE_INFINITY;
-    const lastValue = r.values.at(-1) ?? Number.NaN;
-    const stalled = r.stop === "lineSearch" && !(lastNorm <= 1e-6 * Math.max(1, Math.abs(lastValue)));
-    this.stopReason = r.stop === "nonFinite" || stalled ? "diverged" : r.stop === "lineSearch" ? "tol" : r.stop;
-    if (r.stop === "nonFinite" || stalled || !allFinite(r.x))
-      throw new DescentError(
-        "E_DIVERGED",
-        `${this.modelName}: L-BFGS ${r.stop === "nonFinite" ? "met a non-finite objective or gradient (overflow: scale the features)" : "found no step that lowers the objective"} after ${r.values.length} iterations; the model keeps the last finite weights`,
-      );
-  }
-
-  /**
-   * Local SGD with averaging (iterative parameter mixing) over shards held elsewhere: each epoch
-   * every shard runs one epoch of plain SGD from the current parameters on its own rows, and the
-   * results are averaged, weighted by rows, in shard order. history.loss records the objective on
-   * all the rows after each average. Options as this model's (batchSize, learningRate, penalty;
-   * maxEpochs epochs; seed + epoch·shards + k seeds shard k's shuffle).
-   */
-  protected async mixOnShards(
-    shards: readonly LocalSgdShard[],
-    loss: LinearLoss,
-    lossParam: number,
-    checkpoint?: ShardedCheckpoint,
-  ): Promise<void> {
-    this.assertUsable();
-    const { cols: d, rows: n } = checkShards(shards, this.modelName);
-    const o = this.opts;
-    if (o.batchSize === "full")
-      throw new DescentError("E_OPTION", "local SGD needs a numeric batchSize (fitSharded trains full batch)");
-    const identity = this.shardedIdentity(shards, "localSgd", loss, lossParam);
-    const saved = checkpoint === undefined ? null : readShardedState(await checkpoint.load(), identity, d + 1);
-    let params = saved?.params ?? new Float64Array(d + 1);
-    const history = saved?.history ?? emptyHistory();
-    const progress = saved?.progress ?? newProgress(optimizerOf(o).optimizer, d + 1);
-    const save = (stopReason?: string): Promise<void> =>
-      (checkpoint as ShardedCheckpoint).save(
-        writeShardedState({
-          identity,
-          params,
-          startParams: new Float64Array(d + 1),
-          zeroObjective: 0,
-          progress,
-          history,
-          ...(stopReason === undefined ? {} : { stopReason }),
-        }),
-      );
-    const started = performance.now();
-    const first = saved?.stopReason === undefined ? progress.epoch : o.maxEpochs;
-    for (let e = first; e < o.maxEpochs; e++) {
-      const parts = await Promise.all(
-        shards.map((s, k) =>
-          s.epoch(params, {
-            loss,
-            lossParam,
-            learningRate: optimizerOf(o).learningRate,
-            batchSize: o.batchSize as number,
-            penalty: o.penalty,
-            alpha: o.alpha,
-            l1Ratio: o.l1Ratio,
-            seed: o.seed + e * shards.length + k,
-          }),
-        ),
-      );
-      const mixed = new Float64Array(d + 1);
-      parts.forEach((p, k) => {
-        const w = (shards[k] as LocalSgdShard).rows / n;
-        for (let j = 0; j <= d; j++) mixed[j] = (mixed[j] as number) + w * (p[j] as number);
-      });
-      params = mixed;
-      const sums = await Promise.all(shards.map((s) => s.gradient(params, loss, lossParam)));
-      const total = sums.reduce((t, s) => t + s.loss, 0);
-      history.loss.push(total / n + penaltyValue(params, d, this.penalty));
-      history.gradNorm.push(Number.NaN);
-      history.learningRate.push(optimizerOf(o).learningRate);
-      history.ms.push(performance.now() - started);
-      if (!allFinite(params))
-        throw new DescentError("E_DIVERGED", `${this.modelName}: local SGD diverged at epoch ${e + 1}`);
-      progress.epoch = e + 1;
-      if (checkpoint !== undefined) await save();
-    }
-    this.params = params;
-    this.trainParams = null;
-    this.nOutputs = 1;
-    this.history = history;
-    this.subHistories = [history];
-    this.progress = [progress];
-    this.nEpochs = progress.epoch;
-    this.stopReason = "maxEpochs";
-    if (checkpoint !== undefined && saved?.stopReason === undefined) await save("maxEpochs");
+    this.history = o.history;
+    this.subHistories = [o.history];
+    this.progress = [o.progress];
+    this.nEpochs = o.nEpochs;
+    this.stopReason = o.stopReason;
+    if (o.error !== undefined) throw o.error;
   }
 
   /** Training state for the model JSON. */
@@ -906,11 +638,6 @@ function zeroModelObjective(p: SubProblem): number {
     total += w * l;
   }
   return total / n;
-}
-
-function allFinite(a: ArrayLike<number>): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i] as number)) return false;
-  return true;
 }
 
 /** Element-wise sum of histories of different lengths (shorter ones held at their last value). */

@@ -17,6 +17,7 @@ import {
   takeValidationRows,
 } from "./linear-model.js";
 import { r2Score } from "./metrics.js";
+import { fullBatchOnShards, lbfgsOnShards, localSgdOnShards } from "./sharded-fits.js";
 import { validationSplit } from "./validation-split.js";
 
 /** Losses of LinearRegression. */
@@ -129,9 +130,10 @@ export class LinearRegression extends LinearModel {
    * With `checkpoint`, the coordinator's state is saved after every epoch and a stopped fit resumes.
    */
   async fitSharded(shards: readonly GradientShard[], options: ShardedFitOptions = {}): Promise<this> {
+    const start = this.shardedStart();
     if (shardedSolver(options, `${this.modelName}.fitSharded`) === "lbfgs")
-      await this.lbfgsOnShards(shards, this.loss, this.epsilon);
-    else await this.trainOnShards(shards, this.loss, this.epsilon, options.checkpoint);
+      this.adoptSharded(await lbfgsOnShards(start, shards, this.loss, this.epsilon));
+    else this.adoptSharded(await fullBatchOnShards(start, shards, this.loss, this.epsilon, options.checkpoint));
     return this;
   }
 
@@ -141,7 +143,7 @@ export class LinearRegression extends LinearModel {
    * coordinator's state is saved after every round and a stopped fit resumes.
    */
   async fitLocalSgd(shards: readonly LocalSgdShard[], options: { checkpoint?: ShardedCheckpoint } = {}): Promise<this> {
-    await this.mixOnShards(shards, this.loss, this.epsilon, options.checkpoint);
+    this.adoptSharded(await localSgdOnShards(this.shardedStart(), shards, this.loss, this.epsilon, options.checkpoint));
     return this;
   }
 
