@@ -1,10 +1,10 @@
-// Public entry point of `descent`.
-export type { Backend, BackendKind } from "./backend/backend.js";
-export { BACKEND_NAMES, type BackendName, createBackend } from "./backend/create-backend.js";
+// Public entry point of `descent`: the estimators, transformers and functions, and the types a
+// user writes or reads (options, results, tables). Kernel internals (backends, ids, buffers, the
+// generator) are not part of it.
+export type { BackendName } from "./backend/create-backend.js";
 export { DescentError, type DescentErrorCode } from "./errors.js";
-export { type LinearLoss, LossId } from "./kernels/losses.js";
+export type { LinearLoss } from "./kernels/losses.js";
 export type { ActivationName } from "./kernels/mlp-net.js";
-export { Prng } from "./kernels/prng.js";
 export { type DType, isMatrix, type Matrix, type MatrixLike, toMatrix } from "./matrix.js";
 export type { ClassWeight, Label } from "./models/labels.js";
 export { type ClassifierOptions, LinearClassifier, type PartialFitOptions } from "./models/linear-classifier.js";
@@ -21,7 +21,7 @@ export {
 export { accuracy, r2Score } from "./models/metrics.js";
 export { MultiLayerPerceptron } from "./models/mlp.js";
 export { MLPClassifier } from "./models/mlp-classifier.js";
-export type { InitialWeights, MLPOptions, MlpSchedule } from "./models/mlp-options.js";
+export type { InitialWeights, MLPOptions, MLPSchedule } from "./models/mlp-options.js";
 export { MLPRegressor } from "./models/mlp-regressor.js";
 export {
   adagrad,
@@ -56,7 +56,6 @@ export { PolynomialFeatures, type PolynomialFeaturesOptions } from "./preprocess
 export { type ImputeStrategy, SimpleImputer, type SimpleImputerOptions } from "./preprocess/simple-imputer.js";
 export { StandardScaler } from "./preprocess/standard-scaler.js";
 export type { FloatOutput, TableStep, TableTransformer } from "./preprocess/transformer.js";
-export type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "./runtime/buffer.js";
 export { setWasmLocation } from "./runtime/wasm-location.js";
 export { DEFAULT_MISSING, typeRows } from "./table/column-builder.js";
 export {

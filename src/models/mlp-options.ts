@@ -15,7 +15,7 @@ export interface InitialWeights {
 }
 
 /** Learning-rate schedules of the MLP estimators (scikit-learn's `learning_rate`). */
-export type MlpSchedule = "constant" | "invscaling" | "adaptive" | { name: "invscaling"; powerT?: number };
+export type MLPSchedule = "constant" | "invscaling" | "adaptive" | { name: "invscaling"; powerT?: number };
 
 /** Options of MLPClassifier and MLPRegressor: scikit-learn's, in camelCase (defaults in docs/neural-networks.md). */
 export interface MLPOptions {
@@ -35,7 +35,7 @@ export interface MLPOptions {
   /** Base step size (learning_rate_init). Default 1e-3. */
   learningRate?: number;
   /** 'constant', 'invscaling' (η / (t + 1)^powerT, t the rows seen before the epoch; powerT 0.5) or 'adaptive'. */
-  schedule?: MlpSchedule;
+  schedule?: MLPSchedule;
   /** The 'sgd' solver's momentum. Default 0.9. */
   momentum?: number;
   /** Nesterov's momentum for the 'sgd' solver. Default true. */
