@@ -3,9 +3,11 @@
 // generator) are not part of it.
 export type { BackendName } from "./backend/create-backend.js";
 export { DescentError, type DescentErrorCode } from "./errors.js";
-export type { LinearLoss } from "./kernels/losses.js";
-export type { ActivationName } from "./kernels/mlp-net.js";
-export { type DType, isMatrix, type Matrix, type MatrixLike, toMatrix } from "./matrix.js";
+export type { OnnxExportOptions } from "./io/onnx-export.js";
+export type { RatingOnnxOptions } from "./io/onnx-ratings.js";
+export type { LinearLoss, LossId } from "./kernels/losses.js";
+export type { ActivationName, MlpActivation } from "./kernels/mlp-net.js";
+export { type ArrowTableLike, type DType, isMatrix, type Matrix, type MatrixLike, toMatrix } from "./matrix.js";
 export type { ClassWeight, Label } from "./models/labels.js";
 export { type ClassifierOptions, LinearClassifier, type PartialFitOptions } from "./models/linear-classifier.js";
 export type { FitOptions } from "./models/linear-model.js";
@@ -33,7 +35,7 @@ export {
   sgd,
 } from "./optim/optimizer-spec.js";
 export type { ScheduleSpec } from "./optim/schedules.js";
-export type { GradientShard, ShardGradient } from "./parallel/gradient-shard.js";
+export type { GradientShard, LocalEpochRequest, LocalSgdShard, ShardGradient } from "./parallel/gradient-shard.js";
 export {
   type ColumnPart,
   type ColumnSelector,
@@ -41,6 +43,7 @@ export {
   type ColumnSpec,
   ColumnTransformer,
   type ColumnTransformerOptions,
+  type FittedPart,
   makeColumnSelector,
 } from "./preprocess/column-transformer.js";
 export { DateFeatures } from "./preprocess/date-features.js";
@@ -53,23 +56,40 @@ export {
 } from "./preprocess/one-hot-encoder.js";
 export { makePipeline, Pipeline, type PipelineEstimator, type PipelineStep } from "./preprocess/pipeline.js";
 export { PolynomialFeatures, type PolynomialFeaturesOptions } from "./preprocess/polynomial-features.js";
-export { type ImputeStrategy, SimpleImputer, type SimpleImputerOptions } from "./preprocess/simple-imputer.js";
+export {
+  type Fill,
+  type ImputeStrategy,
+  SimpleImputer,
+  type SimpleImputerOptions,
+} from "./preprocess/simple-imputer.js";
 export { StandardScaler } from "./preprocess/standard-scaler.js";
 export type { FloatOutput, TableStep, TableTransformer } from "./preprocess/transformer.js";
 export { setWasmLocation } from "./runtime/wasm-location.js";
 export { DEFAULT_MISSING, typeRows } from "./table/column-builder.js";
 export {
   type ArrowTableView,
+  type ArrowVectorView,
+  type BooleanColumn,
   type Column,
   type ColumnKind,
   type ColumnTable,
+  type DateColumn,
+  type NumberColumn,
+  type StringColumn,
   type TableLike,
   type TableRecord,
   toColumnTable,
 } from "./table/column-table.js";
 export type { EpochInfo, History, StopReason } from "./train/history.js";
 export { type DifferentiableFunction, type MinimizeOptions, type MinimizeResult, minimize } from "./train/minimize.js";
-export type { OptimizerName, Penalty, ScheduleName, SgdOptions } from "./train/options.js";
+export type {
+  OptimizerName,
+  Penalty,
+  ResolvedSgdOptions,
+  ScheduleName,
+  SgdOptions,
+  ShuffleMode,
+} from "./train/options.js";
 export type { ShardedCheckpoint, ShardedFitOptions } from "./train/sharded-checkpoint.js";
 export { findLearningRate, type RangeTestable } from "./tuning/find-learning-rate.js";
 export type { FindLearningRateOptions, LearningRateCurve } from "./tuning/range-test.js";

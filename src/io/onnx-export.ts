@@ -23,7 +23,11 @@ export interface OnnxExportOptions {
   dtype?: "float64" | "float32";
   /** A standardisation applied to X first, (x − mean)/scale, folded into the graph (the CLI's scaler). */
   scaler?: { mean: ArrayLike<number>; scale: ArrayLike<number> } | null;
-  /** Raw columns in, through a pipeline's preprocessing, instead of the input X (see OnnxPrelude). */
+  /**
+   * Raw columns in, through a pipeline's preprocessing, instead of the input X (see OnnxPrelude;
+   * Pipeline.toONNX sets it).
+   * @internal
+   */
   prelude?: OnnxPrelude | null;
 }
 

@@ -19,7 +19,7 @@ export interface SimpleImputerOptions {
 const STRATEGIES: readonly ImputeStrategy[] = ["mean", "median", "mostFrequent", "constant"];
 
 /** The fill of one column: a number (numeric, boolean and date columns) or a text. */
-type Fill = number | string;
+export type Fill = number | string;
 
 /** The most frequent of `values` (ties: the smallest, as scikit-learn). */
 function mostFrequent<T extends number | string>(values: T[]): T {
