@@ -15,6 +15,29 @@ function bad(what: string): never {
 }
 
 /** Checks the envelope (format, version, model kind) and returns the object. */
+/**
+ * The envelope of a saved `kind`, and the estimator its options build (`make`); E_FORMAT naming
+ * the options when the constructor refuses them.
+ */
+export function readModel<T>(
+  json: unknown,
+  kind: string,
+  make: (options: JsonObject) => T,
+): { o: JsonObject; model: T } {
+  const o = readEnvelope(json, kind);
+  try {
+    return { o, model: make(readObject(o, "options")) };
+  } catch (err) {
+    if (err instanceof DescentError && err.code === "E_FORMAT") throw err;
+    throw new DescentError("E_FORMAT", `model JSON: bad 'options': ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** A saved `kind`: the format and version, the model's name, then its fields. */
+export function writeModel(kind: string, fields: Record<string, unknown>): Record<string, unknown> {
+  return { format: MODEL_FORMAT, version: MODEL_VERSION, model: kind, ...fields };
+}
+
 export function readEnvelope(json: unknown, kind: string): JsonObject {
   const o = typeof json === "string" ? parseText(json) : json;
   if (o === null || typeof o !== "object" || Array.isArray(o)) bad("expected an object");

@@ -1,5 +1,5 @@
 import { DescentError } from "../errors.js";
-import { MODEL_FORMAT, MODEL_VERSION, readCount, readEnvelope, readObject, readState } from "../io/model-json.js";
+import { MODEL_VERSION, readCount, readModel, readState, writeModel } from "../io/model-json.js";
 import type { OnnxSpec } from "../io/onnx-export.js";
 import { linearGradJs } from "../kernels/js-kernels.js";
 import { LossId } from "../kernels/losses.js";
@@ -198,26 +198,20 @@ export class LinearRegression extends LinearModel {
   /** A versioned, JSON-safe snapshot: options, weights, history, optimizer and schedule state. */
   toJSON(): Record<string, unknown> {
     const p = this.fitted();
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      model: "LinearRegression",
+    return writeModel("LinearRegression", {
       options: this.getOptions(),
       nFeatures: p.length - 1,
       ...this.stateJSON(),
-    };
+    });
   }
 
   /** Rebuilds a model from toJSON() output (object or string); E_FORMAT names what is wrong. */
   static fromJSON(json: unknown): LinearRegression {
-    const o = readEnvelope(json, "LinearRegression");
-    const options = readObject(o, "options");
-    let model: LinearRegression;
-    try {
-      model = new LinearRegression(options as LinearRegressionOptions);
-    } catch (err) {
-      throw new DescentError("E_FORMAT", `model JSON: bad 'options': ${(err as Error).message}`, { cause: err });
-    }
+    const { o, model } = readModel(
+      json,
+      "LinearRegression",
+      (options) => new LinearRegression(options as LinearRegressionOptions),
+    );
     const d = readCount(o, "nFeatures");
     if (d < 1) throw new DescentError("E_FORMAT", "model JSON: 'nFeatures' must be at least 1");
     const state = readState(o, d);

@@ -1,5 +1,5 @@
 import { DescentError } from "../errors.js";
-import { MODEL_FORMAT, MODEL_VERSION, readEnvelope, readObject } from "../io/model-json.js";
+import { readModel, writeModel } from "../io/model-json.js";
 import type { ProbabilityForm } from "../io/onnx-export.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
 import { resolveSgdOptions, serializableOptions } from "../train/options.js";
@@ -90,24 +90,15 @@ export class LinearSVM extends LinearClassifier {
 
   /** A versioned, JSON-safe snapshot: options, classes, weights, history, optimizer state. */
   toJSON(): Record<string, unknown> {
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      model: "LinearSVM",
+    return writeModel("LinearSVM", {
       options: this.getOptions(),
       ...this.classifierJSON(),
-    };
+    });
   }
 
   /** Rebuilds a model from toJSON() output (object or string); E_FORMAT names what is wrong. */
   static fromJSON(json: unknown): LinearSVM {
-    const o = readEnvelope(json, "LinearSVM");
-    let model: LinearSVM;
-    try {
-      model = new LinearSVM(readObject(o, "options") as LinearSVMOptions);
-    } catch (err) {
-      throw new DescentError("E_FORMAT", `model JSON: bad 'options': ${(err as Error).message}`, { cause: err });
-    }
+    const { o, model } = readModel(json, "LinearSVM", (options) => new LinearSVM(options as LinearSVMOptions));
     model.restoreClassifier(o);
     return model;
   }

@@ -1,5 +1,5 @@
 import { DescentError } from "../errors.js";
-import { MODEL_FORMAT, MODEL_VERSION, readEnvelope, readObject } from "../io/model-json.js";
+import { readModel, writeModel } from "../io/model-json.js";
 import type { ProbabilityForm } from "../io/onnx-export.js";
 import { ownExp, ownLog, ownLog1p } from "../kernels/math.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
@@ -115,24 +115,19 @@ export class LogisticRegression extends LinearClassifier {
 
   /** A versioned, JSON-safe snapshot: options, classes, weights, history, optimizer state. */
   toJSON(): Record<string, unknown> {
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      model: "LogisticRegression",
+    return writeModel("LogisticRegression", {
       options: this.getOptions(),
       ...this.classifierJSON(),
-    };
+    });
   }
 
   /** Rebuilds a model from toJSON() output (object or string); E_FORMAT names what is wrong. */
   static fromJSON(json: unknown): LogisticRegression {
-    const o = readEnvelope(json, "LogisticRegression");
-    let model: LogisticRegression;
-    try {
-      model = new LogisticRegression(readObject(o, "options") as LogisticRegressionOptions);
-    } catch (err) {
-      throw new DescentError("E_FORMAT", `model JSON: bad 'options': ${(err as Error).message}`, { cause: err });
-    }
+    const { o, model } = readModel(
+      json,
+      "LogisticRegression",
+      (options) => new LogisticRegression(options as LogisticRegressionOptions),
+    );
     model.restoreClassifier(o);
     return model;
   }

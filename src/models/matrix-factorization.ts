@@ -4,14 +4,13 @@ import { DescentError } from "../errors.js";
 import {
   field,
   type JsonObject,
-  MODEL_FORMAT,
   MODEL_VERSION,
   readCount,
-  readEnvelope,
   readHistory,
+  readModel,
   readNumber,
   readNumbers,
-  readObject,
+  writeModel,
 } from "../io/model-json.js";
 import { buildRatingOnnx, type RatingOnnxOptions } from "../io/onnx-ratings.js";
 import { dotJs, type MfStep } from "../kernels/js-kernels.js";
@@ -625,10 +624,7 @@ export class MatrixFactorization {
   toJSON(): Record<string, unknown> {
     this.assertFitted();
     const { onEpoch: _cb, validationData: _val, ...options } = this.o;
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      model: "MatrixFactorization",
+    return writeModel("MatrixFactorization", {
       options,
       mu: this.mu,
       users: this.userIds,
@@ -640,7 +636,7 @@ export class MatrixFactorization {
       rated: this.rated.map((r) => Array.from(r)),
       history: this.history,
       nEpochs: this.nEpochs,
-    };
+    });
   }
 
   /**
@@ -669,13 +665,11 @@ export class MatrixFactorization {
 
   /** Rebuilds a model from toJSON() output; E_FORMAT names what is wrong. */
   static fromJSON(json: unknown): MatrixFactorization {
-    const o = readEnvelope(json, "MatrixFactorization");
-    let m: MatrixFactorization;
-    try {
-      m = new MatrixFactorization(readObject(o, "options") as MatrixFactorizationOptions);
-    } catch (err) {
-      throw new DescentError("E_FORMAT", `model JSON: bad 'options': ${(err as Error).message}`, { cause: err });
-    }
+    const { o, model: m } = readModel(
+      json,
+      "MatrixFactorization",
+      (options) => new MatrixFactorization(options as MatrixFactorizationOptions),
+    );
     const ids = (key: string): Id[] => {
       const v = field(o, key);
       if (

@@ -1,5 +1,5 @@
 import { DescentError } from "../errors.js";
-import { field, MODEL_FORMAT, MODEL_VERSION, readEnvelope, readObject } from "../io/model-json.js";
+import { field, readModel, writeModel } from "../io/model-json.js";
 import { MlpOutput, type NetShape } from "../kernels/mlp-net.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
 import { encodeLabels, indexLabels, type Label, readLabels } from "./labels.js";
@@ -152,25 +152,16 @@ export class MLPClassifier extends MultiLayerPerceptron {
 
   /** A versioned, JSON-safe snapshot: options, classes, weights, history, optimizer state. */
   toJSON(): Record<string, unknown> {
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      model: "MLPClassifier",
+    return writeModel("MLPClassifier", {
       options: this.getOptions(),
       classes: this.knownClasses(),
       ...this.stateJSON(),
-    };
+    });
   }
 
   /** Rebuilds a model from toJSON() output (object or string); E_FORMAT names what is wrong. */
   static fromJSON(json: unknown): MLPClassifier {
-    const o = readEnvelope(json, "MLPClassifier");
-    let model: MLPClassifier;
-    try {
-      model = new MLPClassifier(readObject(o, "options") as MLPOptions);
-    } catch (err) {
-      throw new DescentError("E_FORMAT", `model JSON: bad 'options': ${(err as Error).message}`, { cause: err });
-    }
+    const { o, model } = readModel(json, "MLPClassifier", (options) => new MLPClassifier(options as MLPOptions));
     const classes = readLabels(field(o, "classes"));
     model.restoreState(o);
     // The output layer must be the one fit makes for these classes: a logistic unit for two, a

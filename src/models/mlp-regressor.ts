@@ -1,5 +1,5 @@
 import { DescentError } from "../errors.js";
-import { MODEL_FORMAT, MODEL_VERSION, readEnvelope, readObject } from "../io/model-json.js";
+import { readModel, writeModel } from "../io/model-json.js";
 import { MlpOutput, type NetShape } from "../kernels/mlp-net.js";
 import { type Matrix, type MatrixLike, toVector } from "../matrix.js";
 import { r2Score } from "./metrics.js";
@@ -67,24 +67,15 @@ export class MLPRegressor extends MultiLayerPerceptron {
 
   /** A versioned, JSON-safe snapshot: options, weights, history, optimizer state. */
   toJSON(): Record<string, unknown> {
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      model: "MLPRegressor",
+    return writeModel("MLPRegressor", {
       options: this.getOptions(),
       ...this.stateJSON(),
-    };
+    });
   }
 
   /** Rebuilds a model from toJSON() output (object or string); E_FORMAT names what is wrong. */
   static fromJSON(json: unknown): MLPRegressor {
-    const o = readEnvelope(json, "MLPRegressor");
-    let model: MLPRegressor;
-    try {
-      model = new MLPRegressor(readObject(o, "options") as MLPOptions);
-    } catch (err) {
-      throw new DescentError("E_FORMAT", `model JSON: bad 'options': ${(err as Error).message}`, { cause: err });
-    }
+    const { o, model } = readModel(json, "MLPRegressor", (options) => new MLPRegressor(options as MLPOptions));
     model.restoreState(o);
     // A regressor predicts one number a row through an identity output.
     const { units, output } = model.savedShape();

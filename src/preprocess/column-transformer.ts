@@ -1,5 +1,5 @@
 import { DescentError } from "../errors.js";
-import { field, MODEL_FORMAT, MODEL_VERSION, readEnvelope, readStrings } from "../io/model-json.js";
+import { field, readEnvelope, readStrings, writeModel } from "../io/model-json.js";
 import type { Matrix } from "../matrix.js";
 import {
   type ColumnKind,
@@ -254,10 +254,7 @@ export class ColumnTransformer implements TableStep {
 
   /** A versioned JSON snapshot (a selector is saved as the columns it chose). */
   toJSON(): Record<string, unknown> {
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      model: "ColumnTransformer",
+    return writeModel("ColumnTransformer", {
       remainder: this.remainder,
       verboseFeatureNamesOut: this.verboseFeatureNamesOut,
       featureNamesIn: this.featureNamesIn,
@@ -267,7 +264,7 @@ export class ColumnTransformer implements TableStep {
         step: p.step === "passthrough" ? "passthrough" : p.step.toJSON(),
         columns: p.columns,
       })),
-    };
+    });
   }
 
   /** Rebuilds a fitted ColumnTransformer from toJSON() output; E_FORMAT names what is wrong. */

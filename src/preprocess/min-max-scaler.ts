@@ -1,5 +1,5 @@
 import { DescentError } from "../errors.js";
-import { field, MODEL_FORMAT, MODEL_VERSION, readEnvelope, readNumbers, readStrings } from "../io/model-json.js";
+import { field, readEnvelope, readNumbers, readStrings, writeModel } from "../io/model-json.js";
 import type { ColumnTable } from "../table/column-table.js";
 import { ColumnTransformerBase, type FloatOutput, notFitted } from "./transformer.js";
 
@@ -92,15 +92,12 @@ export class MinMaxScaler extends ColumnTransformerBase {
 
   toJSON(): Record<string, unknown> {
     if (this.dataMin === null || this.dataMax === null) throw notFitted("MinMaxScaler");
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      model: "MinMaxScaler",
+    return writeModel("MinMaxScaler", {
       featureRange: this.featureRange,
       featureNamesIn: this.featureNamesIn,
       dataMin: Array.from(this.dataMin),
       dataMax: Array.from(this.dataMax),
-    };
+    });
   }
 
   /** Rebuilds a scaler from toJSON() output; E_FORMAT names what is wrong. */

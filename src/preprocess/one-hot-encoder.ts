@@ -1,5 +1,5 @@
 import { DescentError } from "../errors.js";
-import { field, MODEL_FORMAT, MODEL_VERSION, readEnvelope, readStrings } from "../io/model-json.js";
+import { field, readEnvelope, readStrings, writeModel } from "../io/model-json.js";
 import type { Column, ColumnTable } from "../table/column-table.js";
 import { ColumnTransformerBase, type FloatOutput, notFitted } from "./transformer.js";
 
@@ -263,17 +263,14 @@ export class OneHotEncoder extends ColumnTransformerBase {
 
   toJSON(): Record<string, unknown> {
     if (this.codes === null) throw notFitted("OneHotEncoder");
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      model: "OneHotEncoder",
+    return writeModel("OneHotEncoder", {
       handleUnknown: this.handleUnknown,
       drop: this.drop,
       ...(this.minFrequency === undefined ? {} : { minFrequency: this.minFrequency }),
       ...(this.maxCategories === undefined ? {} : { maxCategories: this.maxCategories }),
       featureNamesIn: this.featureNamesIn,
       features: this.codes.map((f) => ({ kind: f.kind, categories: f.categories, infrequent: f.infrequent })),
-    };
+    });
   }
 
   /** Rebuilds an encoder from toJSON() output; E_FORMAT names what is wrong. */

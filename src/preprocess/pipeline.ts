@@ -1,5 +1,5 @@
 import { DescentError } from "../errors.js";
-import { field, MODEL_FORMAT, MODEL_VERSION, readEnvelope } from "../io/model-json.js";
+import { field, readEnvelope, writeModel } from "../io/model-json.js";
 import type { OnnxExportOptions } from "../io/onnx-export.js";
 import type { Matrix } from "../matrix.js";
 import {
@@ -244,13 +244,10 @@ export class Pipeline implements TableStep {
 
   /** A versioned JSON snapshot of every step (fitted state included). */
   toJSON(): Record<string, unknown> {
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      model: "Pipeline",
+    return writeModel("Pipeline", {
       steps: this.steps.map(([name, step]) => ({ name, step: step.toJSON() })),
       ...(this.inputColumns === null ? {} : { inputColumns: this.inputColumns }),
-    };
+    });
   }
 
   /** Rebuilds a pipeline from toJSON() output (every step kind of descent); E_FORMAT names what is wrong. */

@@ -1,5 +1,5 @@
 import { DescentError } from "../errors.js";
-import { field, MODEL_FORMAT, MODEL_VERSION, readEnvelope, readStrings } from "../io/model-json.js";
+import { field, readEnvelope, readStrings, writeModel } from "../io/model-json.js";
 import type { ColumnTable } from "../table/column-table.js";
 import { ColumnTransformerBase, type FloatOutput, notFitted } from "./transformer.js";
 
@@ -100,15 +100,12 @@ export class PolynomialFeatures extends ColumnTransformerBase {
 
   toJSON(): Record<string, unknown> {
     if (this.terms === null) throw notFitted("PolynomialFeatures");
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      model: "PolynomialFeatures",
+    return writeModel("PolynomialFeatures", {
       degree: this.degree,
       interactionOnly: this.interactionOnly,
       includeBias: this.includeBias,
       featureNamesIn: this.featureNamesIn,
-    };
+    });
   }
 
   /** Rebuilds the transformer from toJSON() output; E_FORMAT names what is wrong. */

@@ -1,5 +1,5 @@
 import { DescentError } from "../errors.js";
-import { field, MODEL_FORMAT, MODEL_VERSION, readEnvelope, readStrings } from "../io/model-json.js";
+import { field, readEnvelope, readStrings, writeModel } from "../io/model-json.js";
 import { type Column, type ColumnTable, isMissing, missingCount, type TableLike } from "../table/column-table.js";
 import { ColumnTransformerBase, type FloatOutput, notFitted } from "./transformer.js";
 
@@ -190,10 +190,7 @@ export class SimpleImputer extends ColumnTransformerBase {
 
   toJSON(): Record<string, unknown> {
     if (this.statistics === null) throw notFitted("SimpleImputer");
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      model: "SimpleImputer",
+    return writeModel("SimpleImputer", {
       strategy: this.strategy,
       ...(this.fillValue === undefined ? {} : { fillValue: this.fillValue }),
       addIndicator: this.addIndicator,
@@ -201,7 +198,7 @@ export class SimpleImputer extends ColumnTransformerBase {
       kinds: this.kinds,
       statistics: this.statistics,
       indicated: this.indicated,
-    };
+    });
   }
 
   /** Rebuilds an imputer from toJSON() output; E_FORMAT names what is wrong. */

@@ -1,13 +1,5 @@
 import { DescentError } from "../errors.js";
-import {
-  field,
-  MODEL_FORMAT,
-  MODEL_VERSION,
-  readCount,
-  readEnvelope,
-  readNumbers,
-  readStrings,
-} from "../io/model-json.js";
+import { field, readCount, readEnvelope, readNumbers, readStrings, writeModel } from "../io/model-json.js";
 import type { Matrix } from "../matrix.js";
 import {
   type ColumnTable,
@@ -187,15 +179,12 @@ export class StandardScaler implements TableTransformer {
   /** A versioned JSON snapshot. */
   toJSON(): Record<string, unknown> {
     const { mean, scale } = this.state();
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      model: "StandardScaler",
+    return writeModel("StandardScaler", {
       nFeatures: mean.length,
       ...(this.featureNamesIn === null ? {} : { featureNamesIn: this.featureNamesIn }),
       mean: Array.from(mean),
       scale: Array.from(scale),
-    };
+    });
   }
 
   /** Rebuilds a scaler from toJSON() output; E_FORMAT names what is wrong. */
