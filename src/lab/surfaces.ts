@@ -38,26 +38,18 @@ export interface Surface {
   saddle?: readonly [number, number];
 }
 
+/** The mean of a list. */
+function mean(v: readonly number[]): number {
+  return v.reduce((s, a) => s + a, 0) / v.length;
+}
+
 /**
- * J(w, b) = (1/n) Σ 0.5 (y − w·x − b)² for one feature x and a standardised target y; `scaled`
- * standardises x too (round contours), otherwise x keeps its units (long thin valleys).
+ * J(w, b) = (1/2n) Σ (w·x + b − y)² of one feature: its value, its gradient over all rows, a
+ * mini-batch of 32 or one row (seeded), its closed-form minimum and its Hessian's largest
+ * eigenvalue (the Hessian is [[mean x², mean x], [mean x, 1]], the same everywhere).
  */
-export function regressionSurface(
-  xRaw: readonly number[],
-  yRaw: readonly number[],
-  scaled: boolean,
-  featureName: string,
-): Surface {
-  const n = xRaw.length;
-  const mean = (v: readonly number[]): number => v.reduce((s, a) => s + a, 0) / v.length;
-  const sd = (v: readonly number[], m: number): number => Math.sqrt(v.reduce((s, a) => s + (a - m) ** 2, 0) / v.length);
-  const my = mean(yRaw);
-  const sy = sd(yRaw, my) || 1;
-  const y = yRaw.map((v) => (v - my) / sy);
-  const mx = mean(xRaw);
-  const sx = sd(xRaw, mx) || 1;
-  const x = scaled ? xRaw.map((v) => (v - mx) / sx) : [...xRaw];
-  // Closed-form least squares.
+function leastSquares(x: readonly number[], y: readonly number[]) {
+  const n = x.length;
   const xm = mean(x);
   const ym = mean(y);
   let sxy = 0;
@@ -73,44 +65,63 @@ export function regressionSurface(
     for (let i = 0; i < n; i++) s += 0.5 * ((y[i] as number) - w * (x[i] as number) - b) ** 2;
     return s / n;
   };
+  const fn = (mode: BatchMode, seed: number): DifferentiableFunction => {
+    const rng = new Prng(seed);
+    const size = mode === "batch" ? n : mode === "minibatch" ? 32 : 1;
+    return {
+      f: (t) => value(t[0] as number, t[1] as number),
+      grad(t, g) {
+        const w = t[0] as number;
+        const b = t[1] as number;
+        let gw = 0;
+        let gb = 0;
+        for (let k = 0; k < size; k++) {
+          const i = size === n ? k : rng.nextInt(n);
+          const r = w * (x[i] as number) + b - (y[i] as number);
+          gw += r * (x[i] as number);
+          gb += r;
+        }
+        g[0] = gw / size;
+        g[1] = gb / size;
+      },
+    };
+  };
+  const a = mean(x.map((v) => v * v));
+  const curvature = (a + 1) / 2 + Math.sqrt(((a - 1) / 2) ** 2 + xm * xm);
+  return { value, fn, wStar, bStar, curvature };
+}
+
+/**
+ * J(w, b) = (1/n) Σ 0.5 (y − w·x − b)² for one feature x and a standardised target y; `scaled`
+ * standardises x too (round contours), otherwise x keeps its units (long thin valleys).
+ */
+export function regressionSurface(
+  xRaw: readonly number[],
+  yRaw: readonly number[],
+  scaled: boolean,
+  featureName: string,
+): Surface {
+  const sd = (v: readonly number[], m: number): number => Math.sqrt(v.reduce((s, a) => s + (a - m) ** 2, 0) / v.length);
+  const my = mean(yRaw);
+  const sy = sd(yRaw, my) || 1;
+  const y = yRaw.map((v) => (v - my) / sy);
+  const mx = mean(xRaw);
+  const sx = sd(xRaw, mx) || 1;
+  const x = scaled ? xRaw.map((v) => (v - mx) / sx) : [...xRaw];
+  const { value, fn, wStar, bStar, curvature } = leastSquares(x, y);
   const spanW = scaled ? 1.5 : 1.5 / sx;
   const spanB = scaled ? 1.5 : Math.max(1.5, Math.abs(bStar) * 1.6);
   return {
     name: `regression on ${featureName}${scaled ? " (scaled)" : " (unscaled)"}`,
     view: { x0: wStar - spanW, x1: wStar + spanW, y0: bStar - spanB, y1: bStar + spanB },
     value,
-    fn(mode, seed) {
-      const rng = new Prng(seed);
-      const size = mode === "batch" ? n : mode === "minibatch" ? 32 : 1;
-      return {
-        f: (t) => value(t[0] as number, t[1] as number),
-        grad(t, g) {
-          const w = t[0] as number;
-          const b = t[1] as number;
-          let gw = 0;
-          let gb = 0;
-          for (let k = 0; k < size; k++) {
-            const i = size === n ? k : rng.nextInt(n);
-            const r = w * (x[i] as number) + b - (y[i] as number);
-            gw += r * (x[i] as number);
-            gb += r;
-          }
-          g[0] = gw / size;
-          g[1] = gb / size;
-        },
-      };
-    },
+    fn,
     minima: [[wStar, bStar]],
     lowest: value(wStar, bStar),
     axes: ["w", "b"],
     logColour: false,
     data: { x, y },
-    // Hessian of J: [[mean x², mean x], [mean x, 1]].
-    curvature: (() => {
-      const a = mean(x.map((v) => v * v));
-      const c = xm;
-      return (a + 1) / 2 + Math.sqrt(((a - 1) / 2) ** 2 + c * c);
-    })(),
+    curvature,
   };
 }
 
@@ -243,24 +254,7 @@ export function saddleSurface(): Surface {
 export function houseSurface(): Surface {
   const size = [0.85, 1.1, 1.25, 1.4, 1.6, 1.75, 1.9, 2.1, 2.4, 2.7];
   const price = [180, 215, 240, 260, 300, 315, 340, 365, 410, 450];
-  const m = size.length;
-  const value = (w: number, b: number): number => {
-    let s = 0;
-    for (let i = 0; i < m; i++) s += (w * (size[i] as number) + b - (price[i] as number)) ** 2;
-    return s / (2 * m);
-  };
-  const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
-  const mx = mean(size);
-  const my = mean(price);
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < m; i++) {
-    sxy += ((size[i] as number) - mx) * ((price[i] as number) - my);
-    sxx += ((size[i] as number) - mx) ** 2;
-  }
-  const wStar = sxy / sxx;
-  const bStar = my - wStar * mx;
-  const a = mean(size.map((v) => v * v));
+  const { value, fn, wStar, bStar, curvature } = leastSquares(size, price);
   return {
     name: "house price from size (w: $1,000 per 1,000 sq ft, b: $1,000)",
     view: {
@@ -270,27 +264,12 @@ export function houseSurface(): Surface {
       y1: Math.max(bStar + 150, 120),
     },
     value,
-    fn: () => ({
-      f: (t) => value(t[0] as number, t[1] as number),
-      grad(t, g) {
-        const w = t[0] as number;
-        const b = t[1] as number;
-        let gw = 0;
-        let gb = 0;
-        for (let i = 0; i < m; i++) {
-          const r = w * (size[i] as number) + b - (price[i] as number);
-          gw += r * (size[i] as number);
-          gb += r;
-        }
-        g[0] = gw / m;
-        g[1] = gb / m;
-      },
-    }),
+    fn: () => fn("batch", 1),
     minima: [[wStar, bStar]],
     lowest: value(wStar, bStar),
     axes: ["w", "b"],
     logColour: true,
     data: { x: size, y: price },
-    curvature: (a + 1) / 2 + Math.sqrt(((a - 1) / 2) ** 2 + mx * mx),
+    curvature,
   };
 }
