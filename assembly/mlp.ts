@@ -10,11 +10,12 @@
 // Summation orders (mirrored operation for operation by src/kernels/mlp.ts, so float64 results
 // are the same bits): each output of A·W, Aᵀ·δ and δ·Wᵀ sums its products in ascending order of
 // the inner index, starting from 0, the intercept added last. No fused multiply-add anywhere.
+
+import { Gemm } from "./gemm";
 import { OwnMath } from "./math";
 import { P_BATCH, P_H1, P_H2, P_H3, P_L2, P_LAST_RATE, P_LOSS_SUM, P_OPT, P_ROWS, P_STEP, Plan } from "./plan";
 import { Portable } from "./portable";
 import { Rows } from "./rows";
-import { Gemm } from "./gemm";
 import { Simd } from "./simd";
 import { StepPlan } from "./train";
 import { OPT_ADAM, OPT_ADAMW, optimizerStepImpl } from "./update";
