@@ -63,6 +63,11 @@ export interface PlanSpec {
   classes: number;
   /** Averaged SGD from this step on (1-based), or 0 for none. */
   averageStart: number;
+  /**
+   * An update rule of the kernel's own in place of the optimizer's (the MLP estimators' scikit-learn
+   * forms, MlpOptimizerId): its id and three hyper-parameters for the h1–h3 slots.
+   */
+  rule?: { id: number; h: readonly [number, number, number] };
 }
 
 /**
@@ -92,13 +97,13 @@ export function optimizerHyperParameters(o: ResolvedOptimizer): [number, number,
 export function writePlan(plan: Float64Array, spec: PlanSpec, step: number, epoch: number, rateScale: number): void {
   plan.fill(0);
   const o = spec.optimizer;
-  plan[PlanSlot.opt] = OptimizerId[o.kind];
+  plan[PlanSlot.opt] = spec.rule?.id ?? OptimizerId[o.kind];
   plan[PlanSlot.fitIntercept] = spec.fitIntercept ? 1 : 0;
   plan[PlanSlot.nPen] = spec.nPen;
   plan[PlanSlot.nAll] = spec.nAll;
   plan[PlanSlot.l2] = l2Coefficient(spec.penalty);
   plan[PlanSlot.l1] = l1Coefficient(spec.penalty);
-  const [h1, h2, h3] = optimizerHyperParameters(o);
+  const [h1, h2, h3] = spec.rule?.h ?? optimizerHyperParameters(o);
   plan[PlanSlot.h1] = h1;
   plan[PlanSlot.h2] = h2;
   plan[PlanSlot.h3] = h3;

@@ -15,15 +15,14 @@ import { buildOnnx, type OnnxExportOptions, type OnnxLayer } from "../io/onnx-ex
 import { ownLog } from "../kernels/math.js";
 import { mlpPredictJs } from "../kernels/mlp.js";
 import { MlpActivation, MlpOutput, NetShape } from "../kernels/mlp-net.js";
-import { PlanSlot } from "../kernels/plan.js";
 import { Prng } from "../kernels/prng.js";
 import { type Matrix, type MatrixLike, nonFiniteError, toMatrix } from "../matrix.js";
 import { ScheduleId, type ScheduleParams } from "../optim/schedules.js";
 import { formatBytes } from "../runtime/arena.js";
 import type { FloatBuffer } from "../runtime/buffer.js";
 import { emptyHistory, type History, type StopReason } from "../train/history.js";
-import { type ResolvedSgdOptions, rowsPerStep, SGD_DEFAULTS } from "../train/options.js";
-import { newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
+import { rowsPerStep } from "../train/options.js";
+import { type LoopOptions, newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
 import type { Label } from "./labels.js";
 import { WASM_MEMORY_LIMIT } from "./linear-model.js";
 import { type MLPOptions, mlpUpdateRule, type ResolvedMlpOptions, resolveMlpOptions } from "./mlp-options.js";
@@ -306,26 +305,19 @@ export abstract class MultiLayerPerceptron {
     return p;
   }
 
-  /** The training loop's options for these MLP options on n rows (batch resolved). */
-  private loopOptions(batch: number): ResolvedSgdOptions {
+  /** The training loop's options for these MLP options (batch resolved). */
+  private loopOptions(batch: number): LoopOptions {
     const o = this.opts;
     return {
-      ...SGD_DEFAULTS,
       batchSize: batch,
-      learningRate: o.learningRate,
-      penalty: "none",
-      alpha: 0,
-      maxEpochs: o.maxEpochs,
+      shuffle: o.shuffle,
+      seed: o.seed,
       tol: o.tol,
       // scikit-learn stops once the count of epochs without improvement exceeds nIterNoChange.
       nIterNoChange: o.nIterNoChange + 1,
-      earlyStopping: o.earlyStopping,
-      validationFraction: o.validationFraction,
-      shuffle: o.shuffle,
-      seed: o.seed,
-      backend: o.backend,
-      dtype: o.dtype,
-      threads: 1,
+      gradTol: null,
+      fitIntercept: true,
+      average: false,
       onEpoch: o.onEpoch ?? null,
     };
   }
@@ -419,7 +411,7 @@ export abstract class MultiLayerPerceptron {
             optimizer: rule.optimizer,
             schedule: this.schedule(n, rule.optimizer.learningRate ?? o.learningRate),
             adaptive: o.schedule === "adaptive",
-            penalty: { penalty: "none", alpha: 0, l1Ratio: 0 },
+            penalty: { penalty: "l2", alpha: o.alpha, l1Ratio: 0 },
             validate,
             zeroObjective: this.zeroObjective(t),
           },
@@ -482,20 +474,15 @@ export abstract class MultiLayerPerceptron {
   ): Objective {
     const { shape } = net;
     const rule = mlpUpdateRule(this.opts);
-    const alpha = this.opts.alpha;
     const nW = shape.weightAt(shape.layers);
     return {
       n,
       nPen: nW,
       nAll: shape.biasAt(shape.layers),
       workPerRow: 3 * nW,
-      plan: { loss: "squared", lossParam: 0, classes: 1 },
+      // The scikit-learn update rule in place of the optimizer's; alpha as the plan's L2 (penalty).
+      plan: { loss: "squared", lossParam: 0, classes: 1, rule: { id: rule.id, h: rule.h } },
       penaltyInLoss: true,
-      adjustPlan: (plan) => {
-        plan[PlanSlot.opt] = rule.id;
-        [plan[PlanSlot.h1], plan[PlanSlot.h2], plan[PlanSlot.h3]] = rule.h;
-        plan[PlanSlot.l2] = alpha;
-      },
       meanLoss: (params) => {
         const out = backend.alloc(n * (shape.units[shape.layers] as number));
         try {

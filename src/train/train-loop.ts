@@ -21,8 +21,11 @@ export interface Objective {
   nPen: number;
   nAll: number;
   workPerRow: number;
-  /** Plan fields of the loss: its id and parameter, and the classes of a softmax problem. */
-  plan: Pick<PlanSpec, "loss" | "lossParam" | "classes">;
+  /**
+   * Plan fields of the objective: the loss's id and parameter, the classes of a softmax problem,
+   * and an update rule of its own (the MLPs'), if any.
+   */
+  plan: Pick<PlanSpec, "loss" | "lossParam" | "classes" | "rule">;
   /** The mean weighted data loss (1/n) Σ sw_i loss_i at `params` (grad is scratch). */
   meanLoss(params: FloatBuffer, grad: FloatBuffer): number;
   /**
@@ -30,8 +33,6 @@ export interface Objective {
    * scikit-learn's loss_), so the loop adds none at the start of each epoch.
    */
   penaltyInLoss?: boolean;
-  /** Writes the objective's own plan slots after the loop has written the plan (the MLPs' update rule). */
-  adjustPlan?(plan: Float64Array): void;
   steps(
     plan: Buffer64,
     idx: IndexBuffer | null,
@@ -112,8 +113,19 @@ function ensureSgdSlots(progress: TrainProgress, optimizer: ResolvedOptimizer, n
 }
 
 /** Everything the loop needs besides the data. */
+/**
+ * What the loop reads of an estimator's options: rows per step, row order and seed, the stop rules
+ * (tol over nIterNoChange epochs, gradTol), whether the intercept is penalised-free and trained,
+ * averaging, and the epoch callback. Every estimator (linear models, MLPs, sharded fits) passes
+ * these; nothing else of its options reaches the loop.
+ */
+export type LoopOptions = Pick<
+  ResolvedSgdOptions,
+  "batchSize" | "shuffle" | "seed" | "tol" | "nIterNoChange" | "gradTol" | "fitIntercept" | "average" | "onEpoch"
+>;
+
 export interface TrainConfig {
-  opts: ResolvedSgdOptions;
+  opts: LoopOptions;
   optimizer: ResolvedOptimizer;
   schedule: ScheduleParams;
   adaptive: boolean;
@@ -313,7 +325,6 @@ export async function trainLoop(
       progress.rateScale,
     );
     plan.view[PlanSlot.l1Total] = progress.l1Total;
-    objective.adjustPlan?.(plan.view);
     const rng = new Prng(opts.seed);
     if (progress.rng !== null) rng.setState(progress.rng);
     if (idx !== null) idx.view.set(rowOrder(progress, n, opts.seed));
