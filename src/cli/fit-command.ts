@@ -23,7 +23,7 @@ import type { FitReport } from "./fit-report.js";
 import { bucketSlices, removeBuckets, stageBuckets, trainOnBuckets } from "./fit-stream.js";
 import { defaultBudget, parseBytes } from "./memory-budget.js";
 import { parseBundle, readModelFile, writeBundle } from "./model-bundle.js";
-import { progressReporter } from "./progress.js";
+import { type ProgressReporter, progressReporter } from "./progress.js";
 import { checkValidationFraction, isValidationRow } from "./validation-rows.js";
 
 /** Flags of `descent fit` as commander hands them over (strings where the user typed them). */
@@ -313,58 +313,67 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
     const seed = f.seed ?? 0;
     const fraction = f.earlyStopping ? undefined : f.validation;
     const scaler = f.scale === "standard" ? new StandardScaler() : null;
-    let featureNames: string[] = [];
-    let preprocessing: Preprocessing | null = null;
-    let notes: ColumnNote[] = [];
-    let rows = 0;
-    let dropped = { target: 0, incomplete: 0 };
-    const train = new Tally();
-    const val = new Tally();
-    let epochs = 0;
-    const warnings: string[] = [];
+    const run: FitRun = {
+      file,
+      f,
+      started,
+      streaming,
+      regression,
+      progress,
+      scaler,
+      featureNames: [],
+      preprocessing: null,
+      notes: [],
+      rows: 0,
+      dropped: { target: 0, incomplete: 0 },
+      train: new Tally(),
+      val: new Tally(),
+      epochs: 0,
+      warnings: [],
+    };
 
     /** A warning when a classifier's numeric target has very many values (likely a regression target). */
     function warnManyClasses(y: ReadonlyArray<number | string>): void {
       if (typeof y[0] !== "number") return;
       const distinct = new Set(y).size;
       if (distinct > 50)
-        warnings.push(
+        run.warnings.push(
           `target '${f.target}' has ${distinct} distinct numbers: a classifier makes each one a class; to predict a number use --model linear (or mlp-regressor)`,
         );
     }
 
-    /** The whole file in memory, planned, split into training and --validation rows. */
+    /** The whole file in memory, planned, split into training and --validation run.rows. */
     async function inMemory(): Promise<ReturnType<typeof split>> {
       const data = await loadFitData(file, f, regression);
       const all = data.chunk;
-      featureNames = all.featureNames;
-      preprocessing = data.preprocessing;
-      notes = data.notes;
-      dropped = { target: data.droppedTarget, incomplete: data.droppedIncomplete };
-      rows = all.rows;
+      run.featureNames = all.featureNames;
+      run.preprocessing = data.preprocessing;
+      run.notes = data.notes;
+      run.dropped = { target: data.droppedTarget, incomplete: data.droppedIncomplete };
+      run.rows = all.rows;
       if (!regression) warnManyClasses(all.y);
       const parts = split(all, 0, seed, fraction);
       if (parts.train.rows === 0)
-        throw new DescentError("E_EMPTY", "no training rows left after holding out --validation rows");
+        throw new DescentError("E_EMPTY", "no training run.rows left after holding out --validation run.rows");
       return parts;
     }
 
     if (f.checkpoint !== undefined || f.resume !== undefined) {
       if (streaming) bad("--checkpoint and --resume need the data in memory: raise --memory");
-      return checkpointed();
+      return fitCheckpointed(run, model, inMemory);
     }
     if (f.every !== undefined) bad("--every needs --checkpoint");
     if (!streaming) {
       const { train: tr, val: va } = await inMemory();
-      if (scaler !== null) scaler.fit({ data: tr.X, rows: tr.rows, cols: featureNames.length });
+      if (scaler !== null) scaler.fit({ data: tr.X, rows: tr.rows, cols: run.featureNames.length });
       const m = asMatrix(tr, scaler);
       if (model instanceof LinearRegression || model instanceof MLPRegressor) await model.fit(m, tr.y as number[]);
       else await model.fit(m, tr.y);
       progress.stop();
-      train.add(model, m, tr.y);
-      if (va !== null) val.add(model, asMatrix(va, scaler), va.y);
-      epochs = model.nEpochs;
-      return finish(model);
+      run.train.add(model, m, tr.y);
+      if (va !== null) run.val.add(model, asMatrix(va, scaler), va.y);
+      run.epochs = model.nEpochs;
+      return finishFit(run, model);
     }
 
     // Out of core: a first pass learns the column plan on a seeded sample, one pass fits the
@@ -375,14 +384,14 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
     const chunkRows = Math.max(256, Math.floor(budget / 8 / (columns * 96)));
     const sampleRows = Math.max(1000, Math.min(200_000, Math.floor(budget / 16 / (columns * 48))));
     const stream = await openFitStream(file, f, regression, { rows: chunkRows, bytes: chunkBytes }, sampleRows, seed);
-    preprocessing = stream.preprocessing;
-    notes = stream.notes;
-    featureNames = stream.preprocessing.preprocessor.getFeatureNamesOut();
-    rows = stream.rows;
-    dropped = { target: stream.droppedTarget, incomplete: 0 };
+    run.preprocessing = stream.preprocessing;
+    run.notes = stream.notes;
+    run.featureNames = stream.preprocessing.preprocessor.getFeatureNamesOut();
+    run.rows = stream.rows;
+    run.dropped = { target: stream.droppedTarget, incomplete: 0 };
     const classes = regression ? null : stream.labels;
     if (classes !== null) warnManyClasses(classes);
-    const width = featureNames.length + 1;
+    const width = run.featureNames.length + 1;
     const training = {
       epochs: total,
       seed,
@@ -396,7 +405,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
       onProgress: (done: number, objective: number, learningRate: number) =>
         progress.running(done, objective, learningRate),
       onEpoch: (e: number, objective: number, learningRate: number) => {
-        epochs = e;
+        run.epochs = e;
         progress.update({
           epoch: e,
           loss: objective,
@@ -410,10 +419,10 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
     try {
       await trainOnBuckets(model, buckets, training, classes, stream.sliceRows);
       progress.stop();
-      // The scores come from the staged rows (no third read of the file).
+      // The scores come from the staged run.rows (no third read of the file).
       for (const [files, tally] of [
-        [buckets.files, train],
-        [buckets.heldOut === null ? [] : [buckets.heldOut], val],
+        [buckets.files, run.train],
+        [buckets.heldOut === null ? [] : [buckets.heldOut], run.val],
       ] as const)
         for (const bucket of files)
           for await (const { X, y } of bucketSlices(bucket, buckets.width, classes, stream.sliceRows, null))
@@ -421,139 +430,170 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
     } finally {
       await removeBuckets(buckets);
     }
-    return finish(model);
+    return finishFit(run, model);
+  }
+}
 
-    /**
-     * Training epoch by epoch (partialFit continues the step count, shuffle stream and optimizer
-     * state exactly), with the stop rule kept here and the whole state written atomically every
-     * `every` epochs, so --resume continues to the same bits as a run never interrupted, even one
-     * killed mid-epoch (the last checkpoint is whole: written to a temporary file, then renamed).
-     */
-    async function checkpointed(): Promise<FitReport> {
-      if (f.earlyStopping) bad("--checkpoint and --resume train epoch by epoch: drop --early-stopping");
-      let m = model;
-      let scaling = scaler;
-      let first = 1;
-      let best = Number.POSITIVE_INFINITY;
-      let stale = 0;
-      const { train: tr, val: va } = await inMemory();
-      if (f.resume !== undefined) {
-        const saved = await readModelFile(f.resume);
-        const bundle = parseBundle(saved, f.resume);
-        const state = checkpointState(saved, f.resume, bundle.model.nEpochs);
-        if (bundle.featureNames.join() !== featureNames.join() || bundle.target !== f.target)
-          throw new DescentError(
-            "E_FORMAT",
-            `checkpoint '${f.resume}' was written for other columns than '${file}' has`,
-          );
-        if (bundle.model.constructor !== m.constructor)
-          bad(`checkpoint '${f.resume}' holds a ${bundle.model.constructor.name}, not the --model asked for`);
-        // The checkpoint's model goes on with its own options: a flag that would change them is
-        // refused rather than ignored (--epochs sets where the run ends).
-        const changed = changedOnResume(
-          f as unknown as Record<string, unknown>,
-          m.getOptions() as Record<string, unknown>,
-          bundle.model.getOptions() as Record<string, unknown>,
-        );
-        if (changed.length > 0)
-          bad(
-            `--resume continues the checkpoint's model with its own options: ${changed.join(", ")} would change it (give the checkpoint's values, or none; --epochs sets where the run ends)`,
-          );
-        m = bundle.model as Model;
-        scaling = bundle.scaler;
-        ({ best, stale } = state);
-        first = state.epoch + 1;
-      } else if (scaling !== null) scaling.fit({ data: tr.X, rows: tr.rows, cols: featureNames.length });
-      const o = m.getOptions() as { maxEpochs: number; tol: number | null; nIterNoChange: number };
-      // On --resume, --epochs sets how many epochs the run ends at (the checkpoint's count otherwise).
-      const maxEpochs = f.resume !== undefined && f.epochs !== undefined ? f.epochs : o.maxEpochs;
-      // The MLPs stop once more than nIterNoChange epochs have not improved, as scikit-learn's.
-      const patience = m instanceof MLPClassifier || m instanceof MLPRegressor ? o.nIterNoChange + 1 : o.nIterNoChange;
-      const data = asMatrix(tr, scaling);
-      const classes = regression ? [] : normaliseLabels([...new Set(tr.y)]);
-      const every = f.every ?? 1;
-      const path = f.checkpoint ?? (f.resume as string);
-      let reason: StopReason = "maxEpochs";
-      epochs = first - 1;
-      for (let e = first; e <= maxEpochs; e++) {
-        if (m instanceof LinearRegression || m instanceof MLPRegressor) await m.partialFit(data, tr.y as number[]);
-        else await m.partialFit(data, tr.y, { classes });
-        const loss = m.history.loss.at(-1) ?? Number.NaN;
-        const improved = o.tol === null || loss <= best - o.tol;
-        if (loss < best) best = loss;
-        stale = improved ? 0 : stale + 1;
-        epochs = e;
-        progress.update({
-          epoch: e,
-          loss,
-          gradNorm: m.history.gradNorm.at(-1) ?? Number.NaN,
-          learningRate: m.history.learningRate.at(-1) ?? Number.NaN,
-          ms: performance.now() - started,
-        });
-        const settled = o.tol !== null && stale >= patience;
-        const done = e === maxEpochs || settled;
-        // The model file says why the run stopped, as the report does.
-        if (done) m.stopReason = settled ? "tol" : "maxEpochs";
-        if (e % every === 0 || done) {
-          await writeBundle(
-            path,
-            { model: m, scaler: scaling, featureNames, target: f.target, preprocessing },
-            { checkpoint: { epoch: e, best, stale } },
-          );
-        }
-        if (settled) {
-          reason = "tol";
-          break;
-        }
-      }
-      progress.stop();
-      train.add(m, data, tr.y);
-      if (va !== null) val.add(m, asMatrix(va, scaling), va.y);
-      const report = await finish(m, scaling);
-      report.stopReason = reason;
-      return report;
+/** What one run of `descent fit` has read, learned and counted so far (shared by its steps). */
+interface FitRun {
+  file: string;
+  f: FitFlags;
+  /** performance.now() when the run began. */
+  started: number;
+  streaming: boolean;
+  regression: boolean;
+  progress: ProgressReporter;
+  scaler: StandardScaler | null;
+  featureNames: string[];
+  preprocessing: Preprocessing | null;
+  notes: ColumnNote[];
+  rows: number;
+  dropped: { target: number; incomplete: number };
+  train: Tally;
+  val: Tally;
+  epochs: number;
+  warnings: string[];
+}
+
+/**
+ * Training epoch by epoch (partialFit continues the step count, shuffle stream and optimizer
+ * state exactly), with the stop rule kept here and the whole state written atomically every
+ * `every` epochs, so --resume continues to the same bits as a run never interrupted, even one
+ * killed mid-epoch (the last checkpoint is whole: written to a temporary file, then renamed).
+ */
+async function fitCheckpointed(
+  run: FitRun,
+  model: Model,
+  inMemory: () => Promise<ReturnType<typeof split>>,
+): Promise<FitReport> {
+  const { f, file, progress, started, regression, scaler } = run;
+  if (f.earlyStopping) bad("--checkpoint and --resume train epoch by epoch: drop --early-stopping");
+  let m = model;
+  let scaling = scaler;
+  let first = 1;
+  let best = Number.POSITIVE_INFINITY;
+  let stale = 0;
+  const { train: tr, val: va } = await inMemory();
+  // Known once the file is read.
+  const { featureNames, preprocessing } = run;
+  if (f.resume !== undefined) {
+    const saved = await readModelFile(f.resume);
+    const bundle = parseBundle(saved, f.resume);
+    const state = checkpointState(saved, f.resume, bundle.model.nEpochs);
+    if (bundle.featureNames.join() !== featureNames.join() || bundle.target !== f.target)
+      throw new DescentError("E_FORMAT", `checkpoint '${f.resume}' was written for other columns than '${file}' has`);
+    if (bundle.model.constructor !== m.constructor)
+      bad(`checkpoint '${f.resume}' holds a ${bundle.model.constructor.name}, not the --model asked for`);
+    // The checkpoint's model goes on with its own options: a flag that would change them is
+    // refused rather than ignored (--epochs sets where the run ends).
+    const changed = changedOnResume(
+      f as unknown as Record<string, unknown>,
+      m.getOptions() as Record<string, unknown>,
+      bundle.model.getOptions() as Record<string, unknown>,
+    );
+    if (changed.length > 0)
+      bad(
+        `--resume continues the checkpoint's model with its own options: ${changed.join(", ")} would change it (give the checkpoint's values, or none; --epochs sets where the run ends)`,
+      );
+    m = bundle.model as Model;
+    scaling = bundle.scaler;
+    ({ best, stale } = state);
+    first = state.epoch + 1;
+  } else if (scaling !== null) scaling.fit({ data: tr.X, rows: tr.rows, cols: featureNames.length });
+  const o = m.getOptions() as { maxEpochs: number; tol: number | null; nIterNoChange: number };
+  // On --resume, --epochs sets how many epochs the run ends at (the checkpoint's count otherwise).
+  const maxEpochs = f.resume !== undefined && f.epochs !== undefined ? f.epochs : o.maxEpochs;
+  // The MLPs stop once more than nIterNoChange epochs have not improved, as scikit-learn's.
+  const patience = m instanceof MLPClassifier || m instanceof MLPRegressor ? o.nIterNoChange + 1 : o.nIterNoChange;
+  const data = asMatrix(tr, scaling);
+  const classes = regression ? [] : normaliseLabels([...new Set(tr.y)]);
+  const every = f.every ?? 1;
+  const path = f.checkpoint ?? (f.resume as string);
+  let reason: StopReason = "maxEpochs";
+  run.epochs = first - 1;
+  for (let e = first; e <= maxEpochs; e++) {
+    if (m instanceof LinearRegression || m instanceof MLPRegressor) await m.partialFit(data, tr.y as number[]);
+    else await m.partialFit(data, tr.y, { classes });
+    const loss = m.history.loss.at(-1) ?? Number.NaN;
+    const improved = o.tol === null || loss <= best - o.tol;
+    if (loss < best) best = loss;
+    stale = improved ? 0 : stale + 1;
+    run.epochs = e;
+    progress.update({
+      epoch: e,
+      loss,
+      gradNorm: m.history.gradNorm.at(-1) ?? Number.NaN,
+      learningRate: m.history.learningRate.at(-1) ?? Number.NaN,
+      ms: performance.now() - started,
+    });
+    const settled = o.tol !== null && stale >= patience;
+    const done = e === maxEpochs || settled;
+    // The model file says why the run stopped, as the report does.
+    if (done) m.stopReason = settled ? "tol" : "maxEpochs";
+    if (e % every === 0 || done) {
+      await writeBundle(
+        path,
+        { model: m, scaler: scaling, featureNames, target: f.target, preprocessing },
+        { checkpoint: { epoch: e, best, stale } },
+      );
     }
-
-    async function finish(m: Model, scaling: StandardScaler | null = scaler): Promise<FitReport> {
-      const report: FitReport = {
-        file,
-        mode: streaming ? "stream" : "memory",
-        rows,
-        features: featureNames.length,
-        target: f.target,
-        model: m.constructor.name,
-        objective: train.objective / train.n,
-        trainScore: train.score(regression),
-        scoreName: regression ? "r2" : "accuracy",
-        epochs,
-        stopReason: streaming ? "maxEpochs" : m.stopReason,
-        seconds: (performance.now() - started) / 1000,
-        maxRssBytes: process.resourceUsage().maxRSS * 1024,
-        columns: notes,
-        droppedRows: { missingTarget: dropped.target, missingFeature: dropped.incomplete },
-        warnings,
-      };
-      if (!(m instanceof LinearRegression || m instanceof MLPRegressor) && m.classes !== null)
-        report.classes = m.classes;
-      if (val.n > 0) report.validationScore = val.score(regression);
-      else if (f.earlyStopping && m.history.valScore !== undefined)
-        report.validationScore = Math.max(...m.history.valScore);
-      if (f.plot !== undefined) {
-        const svg = lossPlotSvg(
-          `${m.constructor.name} on ${file.split("/").pop() ?? file}`,
-          { name: "objective J", values: m.history.loss, color: "#2563eb" },
-          m.history.valScore === undefined
-            ? null
-            : { name: `validation ${regression ? "R²" : "accuracy"}`, values: m.history.valScore, color: "#ea580c" },
-        );
-        await writeFile(f.plot, svg);
-        report.plot = f.plot;
-      }
-      if (f.out !== undefined) {
-        await writeBundle(f.out, { model: m, scaler: scaling, featureNames, target: f.target, preprocessing });
-        report.out = f.out;
-      }
-      return report;
+    if (settled) {
+      reason = "tol";
+      break;
     }
   }
+  progress.stop();
+  run.train.add(m, data, tr.y);
+  if (va !== null) run.val.add(m, asMatrix(va, scaling), va.y);
+  const report = await finishFit(run, m, scaling);
+  report.stopReason = reason;
+  return report;
+}
+
+async function finishFit(run: FitRun, m: Model, scaling: StandardScaler | null = run.scaler): Promise<FitReport> {
+  const { file, f, streaming, regression, started, train, val } = run;
+  const report: FitReport = {
+    file,
+    mode: streaming ? "stream" : "memory",
+    rows: run.rows,
+    features: run.featureNames.length,
+    target: f.target,
+    model: m.constructor.name,
+    objective: train.objective / train.n,
+    trainScore: train.score(regression),
+    scoreName: regression ? "r2" : "accuracy",
+    epochs: run.epochs,
+    stopReason: streaming ? "maxEpochs" : m.stopReason,
+    seconds: (performance.now() - started) / 1000,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    columns: run.notes,
+    droppedRows: { missingTarget: run.dropped.target, missingFeature: run.dropped.incomplete },
+    warnings: run.warnings,
+  };
+  if (!(m instanceof LinearRegression || m instanceof MLPRegressor) && m.classes !== null) report.classes = m.classes;
+  if (val.n > 0) report.validationScore = val.score(regression);
+  else if (f.earlyStopping && m.history.valScore !== undefined)
+    report.validationScore = Math.max(...m.history.valScore);
+  if (f.plot !== undefined) {
+    const svg = lossPlotSvg(
+      `${m.constructor.name} on ${file.split("/").pop() ?? file}`,
+      { name: "objective J", values: m.history.loss, color: "#2563eb" },
+      m.history.valScore === undefined
+        ? null
+        : { name: `validation ${regression ? "R²" : "accuracy"}`, values: m.history.valScore, color: "#ea580c" },
+    );
+    await writeFile(f.plot, svg);
+    report.plot = f.plot;
+  }
+  if (f.out !== undefined) {
+    await writeBundle(f.out, {
+      model: m,
+      scaler: scaling,
+      featureNames: run.featureNames,
+      target: f.target,
+      preprocessing: run.preprocessing,
+    });
+    report.out = f.out;
+  }
+  return report;
 }
