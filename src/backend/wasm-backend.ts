@@ -476,7 +476,7 @@ export class WasmBackend implements Backend {
     bu: FloatBuffer,
     bi: FloatBuffer,
     s: MfStep,
-  ): number[] {
+  ): Parameters<KernelExports["mfEpochF64"]> {
     return [
       ptrOf(users),
       ptrOf(items),

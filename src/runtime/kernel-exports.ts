@@ -1,3 +1,71 @@
+/** See KernelExports.mfEpochF64. */
+type MfEpoch = (
+  users: number,
+  items: number,
+  ratings: number,
+  start: number,
+  count: number,
+  k: number,
+  P: number,
+  Q: number,
+  bu: number,
+  bi: number,
+  mu: number,
+  lrBu: number,
+  lrBi: number,
+  lrP: number,
+  lrQ: number,
+  regBu: number,
+  regBi: number,
+  regP: number,
+  regQ: number,
+  biased: number,
+) => number;
+
+/** See KernelExports.mlpStepsF64. */
+type MlpSteps = (
+  plan: number,
+  net: number,
+  x: number,
+  y: number,
+  idx: number,
+  start: number,
+  end: number,
+  params: number,
+  grad: number,
+  s1: number,
+  s2: number,
+  acc: number,
+  scratch: number,
+) => void;
+
+/** See KernelExports.mlpPredictF64. */
+type MlpPredict = (
+  net: number,
+  x: number,
+  y: number,
+  start: number,
+  count: number,
+  batch: number,
+  params: number,
+  out: number,
+  scratch: number,
+) => number;
+
+/** Left operand at l (element (i, k) at l + i·li + k·lk), right r (kk × n, row-major), C at c (m × n), bias (0: none), panel (0: never packed). */
+type Gemm = (
+  l: number,
+  li: number,
+  lk: number,
+  r: number,
+  c: number,
+  m: number,
+  kk: number,
+  n: number,
+  bias: number,
+  panel: number,
+) => void;
+
 /** The functions assembly/index.ts exports, as the host sees them. Pointers are byte offsets. */
 export interface KernelExports {
   dotF64(x: number, y: number, n: number): number;
@@ -26,19 +94,28 @@ export interface KernelExports {
   scatterRows(src: number, place: number, count: number, rowBytes: number, dst: number): void;
   firstNonFiniteF32(x: number, n: number): number;
   shuffleTriples(a: number, b: number, c: number, n: number, state: number): void;
-  /** See assembly/mf.ts for the 20 arguments. */
-  mfEpochF64(...args: number[]): number;
+  /**
+   * One matrix-factorisation pass over ratings start .. start+count (assembly/mf.ts): byte offsets
+   * of the user and item indices (int32), ratings (float64), factors P and Q (k per row) and biases;
+   * the global mean, the four learning rates and four regularisations, and whether biases train.
+   * Returns the pass's sum of squared errors.
+   */
+  mfEpochF64: MfEpoch;
   /** The same over float32 factors and biases. */
-  mfEpochF32(...args: number[]): number;
-  /** See assembly/mlp.ts: plan, net, x, y, idx, start, end, params, grad, s1, s2, acc, scratch. */
-  mlpStepsF64(...args: number[]): void;
-  mlpStepsF32(...args: number[]): void;
-  /** See assembly/mlp.ts: net, x, y, start, count, batch, params, out, scratch. */
-  mlpPredictF64(...args: number[]): number;
-  mlpPredictF32(...args: number[]): number;
-  /** See assembly/mlp.ts Gemm.run: l, li, lk, r, c, m, kk, n, bias. */
-  gemmF64(...args: number[]): void;
-  gemmF32(...args: number[]): void;
+  mfEpochF32: MfEpoch;
+  /**
+   * The MLP's training steps over rows start .. end (assembly/mlp.ts): byte offsets of the plan,
+   * the network description, X, targets, the row order (0: in order), parameters, gradient, the
+   * optimizer's two state slots, the accumulator and the scratch.
+   */
+  mlpStepsF64: MlpSteps;
+  mlpStepsF32: MlpSteps;
+  /** The MLP's outputs for `count` rows from `start`, `batch` rows at a time; returns their loss sum. */
+  mlpPredictF64: MlpPredict;
+  mlpPredictF32: MlpPredict;
+  /** C = L·R (+ bias) as the MLP kernels compute it (assembly/gemm.ts Gemm.run). */
+  gemmF64: Gemm;
+  gemmF32: Gemm;
   expF64(x: number): number;
   logF64(x: number): number;
   log1pF64(x: number): number;
