@@ -26,12 +26,19 @@ export { MLPClassifier } from "./models/mlp-classifier.js";
 export type { InitialWeights, MLPOptions, MLPSchedule } from "./models/mlp-options.js";
 export { MLPRegressor } from "./models/mlp-regressor.js";
 export {
+  type AdagradSpec,
+  type AdamSpec,
+  type AdamwSpec,
   adagrad,
   adam,
   adamw,
+  type MomentumSpec,
   momentum,
+  type NesterovSpec,
   type OptimizerSpec,
+  type RmspropSpec,
   rmsprop,
+  type SgdSpec,
   sgd,
 } from "./optim/optimizer-spec.js";
 export type { ScheduleSpec } from "./optim/schedules.js";

@@ -4,18 +4,87 @@ export type { ResolvedOptimizer } from "../kernels/update.js";
 
 import { DescentError } from "../errors.js";
 
+/** What every optimizer spec may carry. */
+interface SpecBase {
+  /** The step size η; when given, it replaces the estimator's `learningRate` option. */
+  learningRate?: number;
+}
+
+/** Plain gradient descent: w ← w − η·g. */
+export interface SgdSpec extends SpecBase {
+  /** The optimizer's name. */
+  name: "sgd";
+}
+
+/** Heavy-ball momentum: v ← μ·v + g; w ← w − η·v (Nesterov's look-ahead with useNesterov). */
+export interface MomentumSpec extends SpecBase {
+  /** The optimizer's name. */
+  name: "momentum";
+  /** μ, the share of the last velocity kept (default 0.9). */
+  momentum?: number;
+  /** Take Nesterov's look-ahead step (default false). */
+  useNesterov?: boolean;
+}
+
+/** Nesterov momentum (momentum with useNesterov). */
+export interface NesterovSpec extends SpecBase {
+  /** The optimizer's name. */
+  name: "nesterov";
+  /** μ, the share of the last velocity kept (default 0.9). */
+  momentum?: number;
+}
+
+/** Adagrad: each coordinate's step divided by the root of its summed squared gradients. */
+export interface AdagradSpec extends SpecBase {
+  /** The optimizer's name. */
+  name: "adagrad";
+  /** The accumulator's starting value (default 0.1). */
+  initialAccumulatorValue?: number;
+  /** Added under the root (default 1e-7). */
+  epsilon?: number;
+}
+
+/** RMSProp: each step divided by the root of a decaying mean of squared gradients. */
+export interface RmspropSpec extends SpecBase {
+  /** The optimizer's name. */
+  name: "rmsprop";
+  /** ρ, the share of the mean kept each step (default 0.9). */
+  decay?: number;
+  /** Momentum on the scaled steps (default 0). */
+  momentum?: number;
+  /** Added under the root (default 1e-7). */
+  epsilon?: number;
+}
+
+/** Adam: bias-corrected first and second moments of the gradient. */
+export interface AdamSpec extends SpecBase {
+  /** The optimizer's name. */
+  name: "adam";
+  /** β₁, the first moment's decay (default 0.9). */
+  beta1?: number;
+  /** β₂, the second moment's decay (default 0.999). */
+  beta2?: number;
+  /** Added to the root of the second moment (default 1e-7). */
+  epsilon?: number;
+}
+
+/** AdamW: Adam with the L2 penalty applied as decoupled weight decay. */
+export interface AdamwSpec extends SpecBase {
+  /** The optimizer's name. */
+  name: "adamw";
+  /** β₁, the first moment's decay (default 0.9). */
+  beta1?: number;
+  /** β₂, the second moment's decay (default 0.999). */
+  beta2?: number;
+  /** Added to the root of the second moment (default 1e-7). */
+  epsilon?: number;
+}
+
 /**
  * An optimizer with its hyper-parameters, named as in TensorFlow.js. `learningRate`, when given,
  * replaces the estimator's `learningRate` option.
  */
-export type OptimizerSpec =
-  | { name: "sgd"; learningRate?: number }
-  | { name: "momentum"; learningRate?: number; momentum?: number; useNesterov?: boolean }
-  | { name: "nesterov"; learningRate?: number; momentum?: number }
-  | { name: "adagrad"; learningRate?: number; initialAccumulatorValue?: number; epsilon?: number }
-  | { name: "rmsprop"; learningRate?: number; decay?: number; momentum?: number; epsilon?: number }
-  | { name: "adam"; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number }
-  | { name: "adamw"; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number };
+export type OptimizerSpec = SgdSpec | MomentumSpec | NesterovSpec | AdagradSpec | RmspropSpec | AdamSpec | AdamwSpec;
 
 /** TensorFlow.js's defaults (its epsilon is 1e-7). */
 export const OPTIMIZER_DEFAULTS = {

@@ -20,13 +20,37 @@ export type ScheduleName = "constant" | "invscaling" | "optimal" | "adaptive" | 
  */
 export type ScheduleSpec =
   | ScheduleName
-  | { name: "constant" }
-  | { name: "invscaling"; powerT?: number }
-  | { name: "optimal" }
-  | { name: "adaptive" }
-  | { name: "step"; gamma?: number; stepSize?: number }
-  | { name: "exponential"; gamma?: number }
-  | { name: "cosine"; decaySteps?: number; minLearningRate?: number };
+  | { /** The schedule's name. */ name: "constant" }
+  | {
+      /** The schedule's name. */
+      name: "invscaling";
+      /** The power of t (default 0.25). */
+      powerT?: number;
+    }
+  | { /** The schedule's name. */ name: "optimal" }
+  | { /** The schedule's name. */ name: "adaptive" }
+  | {
+      /** The schedule's name. */
+      name: "step";
+      /** The factor each stepSize epochs (default 0.5). */
+      gamma?: number;
+      /** Epochs between drops (default 10). */
+      stepSize?: number;
+    }
+  | {
+      /** The schedule's name. */
+      name: "exponential";
+      /** The factor each epoch (default 0.95). */
+      gamma?: number;
+    }
+  | {
+      /** The schedule's name. */
+      name: "cosine";
+      /** Steps of the decay (default: every step of maxEpochs epochs). */
+      decaySteps?: number;
+      /** The rate at the end of the decay (default 0). */
+      minLearningRate?: number;
+    };
 
 /** Context a schedule is built in. */
 export interface ScheduleContext {
