@@ -1,54 +1,31 @@
 // The lab and the library in headless Chromium (Debian's /usr/bin/chromium via playwright-core),
 // served by the demo server on 127.0.0.1 with COOP/COEP headers.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemoServer } from "../src/cli/demo-server.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { StandardScaler } from "../src/preprocess/standard-scaler.js";
+import { type LabPage, openLab } from "./helpers/lab-page.js";
 
 const artifacts = fileURLToPath(new URL("./artifacts/", import.meta.url));
 mkdirSync(artifacts, { recursive: true });
-let server: Server;
-let url: string;
-let context: BrowserContext;
+let lab: LabPage;
 let page: Page;
-const profile = mkdtempSync(join(tmpdir(), "descent-chromium-"));
 
 beforeAll(async () => {
-  ({ server, url } = await startDemoServer(0));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-    viewport: { width: 1280, height: 900 },
-  });
-  page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(url);
-  await page.waitForSelector("body[data-ready]", { timeout: 30_000 });
+  lab = await openLab();
+  page = lab.page;
   // Load the library the way a page would; a string, so vitest does not rewrite the import().
   await page.evaluate("import('/dist/index.js').then((m) => { globalThis.descentLib = m; })");
   expect(await page.getAttribute("body", "data-ready")).toBe("true");
-  expect(errors).toEqual([]);
+  expect(lab.errors).toEqual([]);
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
-  await new Promise((r) => server?.close(r));
-  rmSync(profile, { recursive: true, force: true });
+  await lab?.close();
 });
 
 /** Parses the bundled diabetes CSV the same way in Node and in the page (plain numbers, no quotes). */
