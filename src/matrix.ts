@@ -2,8 +2,11 @@ import { DescentError } from "./errors.js";
 
 /** A dense row-major matrix: element (r, c) is `data[r * cols + c]`. */
 export interface Matrix {
+  /** The cells row after row: row r, column j at r·cols + j. */
   data: Float64Array | Float32Array;
+  /** Rows (samples). */
   rows: number;
+  /** Columns (features). */
   cols: number;
 }
 

@@ -8,8 +8,11 @@ import type { EpochInfo } from "../train/history.js";
 
 /** (user, item, rating) triples as three parallel arrays. */
 export interface RatingTriples {
+  /** The user of each rating. */
   users: ArrayLike<Id>;
+  /** The item of each rating. */
   items: ArrayLike<Id>;
+  /** The ratings. */
   ratings: ArrayLike<number>;
 }
 
@@ -33,12 +36,19 @@ export interface MatrixFactorizationOptions {
   shuffle?: boolean;
   /** Per-group step sizes and regularisation (default: learningRate and regularization). */
   lrBu?: number;
+  /** The item biases' learning rate (default: learningRate). */
   lrBi?: number;
+  /** The user factors' learning rate (default: learningRate). */
   lrPu?: number;
+  /** The item factors' learning rate (default: learningRate). */
   lrQi?: number;
+  /** The user biases' regularisation (default: regularization). */
   regBu?: number;
+  /** The item biases' regularisation (default: regularization). */
   regBi?: number;
+  /** The user factors' regularisation (default: regularization). */
   regPu?: number;
+  /** The item factors' regularisation (default: regularization). */
   regQi?: number;
   /** Kernels. Default 'wasm'. */
   backend?: BackendName;

@@ -10,29 +10,41 @@ export type ColumnKind = "number" | "string" | "boolean" | "date";
 
 /** A numeric column; a missing cell is NaN. */
 export interface NumberColumn {
+  /** The column's kind. */
   kind: "number";
+  /** The column's name (its header). */
   name: string;
+  /** One cell a row: the numbers, NaN where missing. */
   values: Float64Array;
 }
 
 /** A boolean column as 1 / 0; a missing cell is NaN. */
 export interface BooleanColumn {
+  /** The column's kind. */
   kind: "boolean";
+  /** The column's name (its header). */
   name: string;
+  /** One cell a row: 1 for true, 0 for false, NaN where missing. */
   values: Float64Array;
 }
 
 /** A date or timestamp column as milliseconds since the Unix epoch (UTC); a missing cell is NaN. */
 export interface DateColumn {
+  /** The column's kind. */
   kind: "date";
+  /** The column's name (its header). */
   name: string;
+  /** One cell a row: milliseconds since the Unix epoch (UTC), NaN where missing. */
   values: Float64Array;
 }
 
 /** A text (categorical) column; a missing cell is null. */
 export interface StringColumn {
+  /** The column's kind. */
   kind: "string";
+  /** The column's name (its header). */
   name: string;
+  /** One cell a row: the texts, null where missing. */
   values: Array<string | null>;
 }
 
@@ -41,7 +53,9 @@ export type Column = NumberColumn | BooleanColumn | DateColumn | StringColumn;
 
 /** A table as typed columns of equal length. */
 export interface ColumnTable {
+  /** The columns, in table order. */
   columns: Column[];
+  /** Rows: every column's length. */
   rows: number;
 }
 

@@ -12,10 +12,15 @@ export type StopReason = "tol" | "gradTol" | "earlyStopping" | "maxEpochs" | "ca
  * - ms: wall-clock milliseconds since the fit started, at the end of the epoch.
  */
 export interface History {
+  /** The objective J after each epoch (data loss plus penalty; see the objective conventions). */
   loss: number[];
+  /** The validation score after each epoch (R² or accuracy), under early stopping. */
   valScore?: number[];
+  /** The norm of the epoch's mean gradient (the gradTol test). */
   gradNorm: number[];
+  /** The step size of the epoch's last step. */
   learningRate: number[];
+  /** Milliseconds from the start of the fit to the end of each epoch. */
   ms: number[];
 }
 

@@ -8,19 +8,25 @@ import { ADAPTIVE_MIN_RATE, EXPLODE_FACTOR } from "./train-loop.js";
 
 /** A differentiable function of a vector: `grad(x, out)` writes ∇f(x) into `out`. */
 export interface DifferentiableFunction {
+  /** The value at x. */
   f: (x: Float64Array) => number;
+  /** Writes the gradient at x into out (zeroed before each call). */
   grad: (x: Float64Array, out: Float64Array) => void;
 }
 
 /** Options of `minimize`: the optimizer, schedule and stop rules of the estimators; one iteration = one epoch. */
 export interface MinimizeOptions {
+  /** The optimizer: a name or a spec with its hyper-parameters (default 'sgd'). */
   optimizer?: OptimizerName | OptimizerSpec;
+  /** The step size η (default 0.01). */
   learningRate?: number;
+  /** How η changes over the iterations (default 'constant'). */
   schedule?: ScheduleSpec;
   /** Iterations at most. Default 1000. */
   maxEpochs?: number;
   /** Stop when f has not improved by tol for nIterNoChange iterations; null (default here) disables. */
   tol?: number | null;
+  /** Iterations without an improvement of tol before stopping (default 5). */
   nIterNoChange?: number;
   /** Stop when ‖∇f‖ falls below it. Default 1e-8. */
   gradTol?: number | null;
@@ -30,9 +36,13 @@ export interface MinimizeOptions {
 
 /** What `minimize` returns: the final point, every iterate (x0 first), the history and why it stopped. */
 export interface MinimizeResult {
+  /** The point reached (the last finite one when the run diverged). */
   x: Float64Array;
+  /** Every iterate, the start first. */
   path: Float64Array[];
+  /** f, ‖∇f‖, the rate and the time of each iteration. */
   history: History;
+  /** Why the run stopped. */
   stopReason: StopReason;
 }
 

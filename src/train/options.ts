@@ -73,27 +73,49 @@ export interface SgdOptions {
 
 /** SgdOptions with every default filled in. */
 export interface ResolvedSgdOptions {
+  /** Rows per step, or 'full' (every step a full-batch gradient). */
   batchSize: number | "full";
+  /** The optimizer: a name or a spec with its hyper-parameters. */
   optimizer: OptimizerName | OptimizerSpec;
+  /** The base step size η. */
   learningRate: number;
+  /** How the step size changes over the steps. */
   schedule: ScheduleSpec;
+  /** The regulariser. */
   penalty: Penalty;
+  /** The penalty's strength. */
   alpha: number;
+  /** Elastic net's L1 share (0: L2, 1: L1). */
   l1Ratio: number;
+  /** Epochs at most. */
   maxEpochs: number;
+  /** The improvement of J an epoch must make to count; null: no tol stop. */
   tol: number | null;
+  /** Epochs without such an improvement before stopping. */
   nIterNoChange: number;
+  /** Stop once the gradient norm falls below it; null: never. */
   gradTol: number | null;
+  /** Hold out validationFraction of the rows and stop when their score stops improving. */
   earlyStopping: boolean;
+  /** The held-out share under earlyStopping. */
   validationFraction: number;
+  /** The row order: reshuffled every epoch (true), once ('once'), or as given (false). */
   shuffle: ShuffleMode;
+  /** Seed of the shuffles and the validation split. */
   seed: number;
+  /** Where the kernels run. */
   backend: BackendName;
+  /** The staged data's float width. */
   dtype: DType;
+  /** Worker threads for large gradient calls. */
   threads: number;
+  /** Called after every epoch; false stops the fit; null: none. */
   onEpoch: ((info: EpochInfo) => boolean | undefined | Promise<boolean | undefined>) | null;
+  /** Train an intercept b. */
   fitIntercept: boolean;
+  /** fit starts from the current parameters. */
   warmStart: boolean;
+  /** Averaged SGD: true, or the step to start averaging from; false: none. */
   average: boolean | number;
 }
 
