@@ -15,10 +15,27 @@ export interface Matrix {
  * into an array by toArray() (a typed array over the column's buffer for numeric types).
  */
 export interface ArrowTableLike {
+  /** Rows. */
   numRows: number;
+  /** Columns. */
   numCols: number;
-  schema: { fields: ReadonlyArray<{ name: string }> };
-  getChildAt(i: number): { toArray(): ArrayLike<unknown>; nullCount?: number; get?(i: number): unknown } | null;
+  /** The columns' names. */
+  schema: {
+    /** One field a column. */
+    fields: ReadonlyArray<{
+      /** The column's name. */
+      name: string;
+    }>;
+  };
+  /** Column i, or null. */
+  getChildAt(i: number): {
+    /** The values buffer (nulls hold whatever lies under them). */
+    toArray(): ArrayLike<unknown>;
+    /** How many cells are null. */
+    nullCount?: number;
+    /** Cell i (null when it is null). */
+    get?(i: number): unknown;
+  } | null;
 }
 
 /** Anything the estimators accept as a design matrix. */

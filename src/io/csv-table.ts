@@ -24,7 +24,14 @@ export interface CsvTableOptions {
    * Read bytes [start, end) of the file only, `header` standing for its header line (a range starts
    * at a line start after the header; see csvByteRanges). Lines in errors count from the range's start.
    */
-  range?: { start: number; end: number; header: readonly string[] };
+  range?: {
+    /** The first byte. */
+    start: number;
+    /** The byte after the last. */
+    end: number;
+    /** The file's header, read once. */
+    header: readonly string[];
+  };
 }
 
 function fail(message: string): never {

@@ -22,7 +22,12 @@ export interface OnnxExportOptions {
   /** Element type of the graph: 'float64' (default) or 'float32'. */
   dtype?: "float64" | "float32";
   /** A standardisation applied to X first, (x − mean)/scale, folded into the graph (the CLI's scaler). */
-  scaler?: { mean: ArrayLike<number>; scale: ArrayLike<number> } | null;
+  scaler?: {
+    /** Each feature's mean. */
+    mean: ArrayLike<number>;
+    /** Each feature's scale (its standard deviation). */
+    scale: ArrayLike<number>;
+  } | null;
   /**
    * Raw columns in, through a pipeline's preprocessing, instead of the input X (see OnnxPrelude;
    * Pipeline.toONNX sets it).

@@ -1,5 +1,14 @@
 /** Hidden activations of a multi-layer perceptron. MUST MATCH assembly/mlp.ts (ACT_*). */
-export const MlpActivation = { identity: 0, logistic: 1, tanh: 2, relu: 3 } as const;
+export const MlpActivation = {
+  /** a = z. */
+  identity: 0,
+  /** a = 1 / (1 + e^−z). */
+  logistic: 1,
+  /** a = tanh z. */
+  tanh: 2,
+  /** a = max(0, z). */
+  relu: 3,
+} as const;
 /** Name of a hidden activation. */
 export type ActivationName = keyof typeof MlpActivation;
 

@@ -233,7 +233,12 @@ export class LinearRegression extends LinearModel {
   }
 
   /** The options in force, with defaults filled in (no callback). */
-  getOptions(): Omit<ResolvedSgdOptions, "onEpoch"> & { loss: string; epsilon: number } {
+  getOptions(): Omit<ResolvedSgdOptions, "onEpoch"> & {
+    /** The regression loss. */
+    loss: string;
+    /** Huber's and the epsilon-insensitive losses' ε. */
+    epsilon: number;
+  } {
     return { ...serializableOptions(this.opts), loss: this.loss, epsilon: this.epsilon };
   }
 }

@@ -415,7 +415,15 @@ export class MatrixFactorization {
   }
 
   /** The k items with the highest predicted rating that `user` did not rate at fit, best first. */
-  recommend(user: Id, k: number): Array<{ item: Id; score: number }> {
+  recommend(
+    user: Id,
+    k: number,
+  ): Array<{
+    /** The item. */
+    item: Id;
+    /** Its predicted rating. */
+    score: number;
+  }> {
     this.assertFitted();
     if (!Number.isInteger(k) || k < 1)
       throw new DescentError("E_OPTION", `recommend: k must be an integer >= 1 (got ${k})`);

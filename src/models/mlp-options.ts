@@ -10,12 +10,23 @@ import type { OptimizerName } from "../train/options.js";
 
 /** Starting weights in scikit-learn's layout: coefs[l] is fanIn × fanOut, intercepts[l] fanOut. */
 export interface InitialWeights {
+  /** Layer l's weights, u_l rows of u_{l+1} (scikit-learn's coefs_[l]). */
   coefs: ArrayLike<ArrayLike<number>>[];
+  /** Layer l's intercepts, u_{l+1} of them (scikit-learn's intercepts_[l]). */
   intercepts: ArrayLike<number>[];
 }
 
 /** Learning-rate schedules of the MLP estimators (scikit-learn's `learning_rate`). */
-export type MLPSchedule = "constant" | "invscaling" | "adaptive" | { name: "invscaling"; powerT?: number };
+export type MLPSchedule =
+  | "constant"
+  | "invscaling"
+  | "adaptive"
+  | {
+      /** The schedule's name. */
+      name: "invscaling";
+      /** The power of the step count (default 0.5). */
+      powerT?: number;
+    };
 
 /** Options of MLPClassifier and MLPRegressor: scikit-learn's, in camelCase (defaults in docs/neural-networks.md). */
 export interface MLPOptions {
@@ -42,7 +53,9 @@ export interface MLPOptions {
   nesterovsMomentum?: boolean;
   /** Adam's β₁, β₂ and ε. Defaults 0.9, 0.999, 1e-8. */
   beta1?: number;
+  /** Adam's β₂. Default 0.999. */
   beta2?: number;
+  /** Adam's ε. Default 1e-8. */
   epsilon?: number;
   /** Hold out validationFraction of the rows, stop when their score stops improving, keep the best weights. */
   earlyStopping?: boolean;
@@ -60,7 +73,9 @@ export interface MLPOptions {
   seed?: number;
   /** Restarts from seeds seed, seed+1, …; the one with the lowest final loss (best validation score) is kept. Default 1. */
   nInit?: number;
+  /** The staged data's float width. Default 'float64'. */
   dtype?: DType;
+  /** Where the kernels run. Default 'wasm'. */
   backend?: BackendName;
   /** Called after every epoch; return false to stop. */
   onEpoch?: (info: EpochInfo) => boolean | undefined | Promise<boolean | undefined>;

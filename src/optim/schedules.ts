@@ -20,15 +20,24 @@ export type ScheduleName = "constant" | "invscaling" | "optimal" | "adaptive" | 
  */
 export type ScheduleSpec =
   | ScheduleName
-  | { /** The schedule's name. */ name: "constant" }
+  | {
+      /** The schedule's name. */
+      name: "constant";
+    }
   | {
       /** The schedule's name. */
       name: "invscaling";
       /** The power of t (default 0.25). */
       powerT?: number;
     }
-  | { /** The schedule's name. */ name: "optimal" }
-  | { /** The schedule's name. */ name: "adaptive" }
+  | {
+      /** The schedule's name. */
+      name: "optimal";
+    }
+  | {
+      /** The schedule's name. */
+      name: "adaptive";
+    }
   | {
       /** The schedule's name. */
       name: "step";

@@ -69,9 +69,13 @@ export function makeColumnSelector(options: ColumnSelectorOptions = {}): ColumnS
 
 /** A fitted part: its step and the names of the columns it reads. */
 export interface FittedPart {
+  /** The part's name. */
   name: string;
+  /** Its fitted transformer, or 'passthrough' (the columns as they are). */
   step: TableStep | "passthrough";
+  /** The input columns it read. */
   columns: string[];
+  /** The output columns it writes. */
   width: number;
 }
 

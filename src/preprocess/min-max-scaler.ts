@@ -19,9 +19,11 @@ export class MinMaxScaler extends ColumnTransformerBase {
   readonly featureRange: readonly [number, number];
   /** Per column: the minimum and maximum seen at fit; null before fit. */
   dataMin: Float64Array | null = null;
+  /** Per column: the maximum seen at fit; null before fit. */
   dataMax: Float64Array | null = null;
   /** Per column: the factor and the offset of the map (scikit-learn's scale_ and min_). */
   scale: Float64Array | null = null;
+  /** Per column: the offset of the map (scikit-learn's min_); null before fit. */
   min: Float64Array | null = null;
 
   constructor(options: MinMaxScalerOptions = {}) {

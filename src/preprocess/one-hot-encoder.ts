@@ -123,10 +123,15 @@ export class OneHotEncoder extends ColumnTransformerBase {
    * dropped column), the column an unseen category sets (−1: none), and the column count.
    */
   get encodings(): Array<{
+    /** The input column's kind. */
     kind: Column["kind"];
+    /** Every category seen at fit. */
     keys: Category[];
+    /** The output column each key sets (−1: the dropped column). */
     slots: number[];
+    /** The output column an unseen category sets (−1: none). */
     unknownSlot: number;
+    /** The feature's output columns. */
     width: number;
   }> {
     if (this.codes === null) throw notFitted("OneHotEncoder");

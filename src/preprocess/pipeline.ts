@@ -26,8 +26,11 @@ import {
  * descent: linear, logistic, SVM, MLP).
  */
 export interface PipelineEstimator {
+  /** Trains on the transformed matrix. */
   fit(X: Matrix, y: ArrayLike<unknown>, options?: unknown): Promise<unknown>;
+  /** Predicts from the transformed matrix. */
   predict(X: Matrix): unknown;
+  /** A JSON-safe snapshot (the estimator's own fromJSON reads it back). */
   toJSON(): Record<string, unknown>;
 }
 
@@ -62,7 +65,12 @@ export class Pipeline implements TableStep {
   /** The steps, [name, step] in order. */
   readonly steps: ReadonlyArray<readonly [string, PipelineStep]>;
   /** The columns fit saw, with their kinds (the raw inputs of toONNX); null before fit. */
-  inputColumns: Array<{ name: string; kind: ColumnKind }> | null = null;
+  inputColumns: Array<{
+    /** The column's name. */
+    name: string;
+    /** Its kind at fit. */
+    kind: ColumnKind;
+  }> | null = null;
 
   constructor(steps: ReadonlyArray<readonly [string, PipelineStep]>) {
     if (!Array.isArray(steps) || steps.length === 0)

@@ -39,7 +39,8 @@ export interface TableTransformer extends TableStep {
  */
 export interface TableStep {
   /** Learns from typed columns. */
-  fitTable(t: ColumnTable): void /** X transformed, as typed columns named as getFeatureNamesOut says. */;
+  fitTable(t: ColumnTable): void;
+  /** X transformed, as typed columns named as getFeatureNamesOut says. */
   transformTable(X: TableLike): ColumnTable;
   /**
    * Writes the output of `t` into `out` (row-major, `stride` values a row), starting at column
@@ -133,6 +134,7 @@ export abstract class ColumnTransformerBase implements TableTransformer {
     return this.fit(t, y).transform(t);
   }
 
+  /** X transformed, as typed (numeric) columns named as getFeatureNamesOut says. */
   transformTable(X: TableLike): ColumnTable {
     return matrixColumns(this.transform(X), this.getFeatureNamesOut());
   }

@@ -67,19 +67,42 @@ export type TableRecord = Record<string, number | string | boolean | Date | bigi
  * per column a vector with `get` (null for a missing cell) and `nullCount`.
  */
 export interface ArrowTableView {
+  /** Rows. */
   numRows: number;
+  /** Columns. */
   numCols: number;
-  schema: { fields: ReadonlyArray<{ name: string; type?: { typeId?: number } }> };
+  /** The columns' names and types. */
+  schema: {
+    /** One field a column. */
+    fields: ReadonlyArray<{
+      /** The column's name. */
+      name: string;
+      /** Its Arrow type. */
+      type?: {
+        /** apache-arrow's Type id. */
+        typeId?: number;
+      };
+    }>;
+  };
+  /** Column i, or null. */
   getChildAt(i: number): ArrowVectorView | null;
 }
 
 /** The part of an Arrow Vector read here. */
 export interface ArrowVectorView {
+  /** Cells. */
   length: number;
+  /** How many cells are null. */
   nullCount: number;
+  /** Cell i (null when it is null). */
   get(i: number): unknown;
+  /** The values buffer (nulls hold whatever lies under them). */
   toArray(): ArrayLike<unknown>;
-  type?: { typeId?: number };
+  /** The vector's Arrow type. */
+  type?: {
+    /** apache-arrow's Type id. */
+    typeId?: number;
+  };
 }
 
 /** Anything a transformer, a pipeline or `toColumnTable` takes as X. */

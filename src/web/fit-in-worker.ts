@@ -12,9 +12,13 @@ export type WorkerModelKind = "LinearRegression" | "LogisticRegression" | "Linea
 
 /** Options `fitInWorker` forwards (plain data only: no callbacks cross to a worker). */
 export type WorkerFitOptions = Omit<SgdOptions, "onEpoch"> & {
+  /** The loss (regression or margin loss, by the model kind). */
   loss?: string;
+  /** Huber's and the epsilon-insensitive losses' ε. */
   epsilon?: number;
+  /** LogisticRegression: one softmax over the classes, or one-vs-rest. */
   multiClass?: "multinomial" | "ovr";
+  /** Classifiers: weights per class, or 'balanced'. */
   classWeight?: ClassWeight | null;
 };
 

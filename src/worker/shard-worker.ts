@@ -14,6 +14,7 @@ import type { LocalEpochRequest } from "../parallel/gradient-shard.js";
 
 /** Flags of `descent worker`. */
 export interface WorkerFlags {
+  /** The target column's name. */
   target: string;
   /** For binary classification, the two classes: rows of the second are +1, the others −1. */
   classes?: string[];
