@@ -8,6 +8,24 @@ export type { RatingOnnxOptions } from "./io/onnx-ratings.js";
 export type { LinearLoss, LossId } from "./kernels/losses.js";
 export type { ActivationName, MlpActivation } from "./kernels/mlp-net.js";
 export { type ArrowTableLike, type DType, isMatrix, type Matrix, type MatrixLike, toMatrix } from "./matrix.js";
+export {
+  type Average,
+  accuracyScore,
+  balancedAccuracyScore,
+  confusionMatrix,
+  f1Score,
+  logLoss,
+  type PrfOptions,
+  precisionScore,
+  recallScore,
+  rocAucScore,
+} from "./metrics/classification-metrics.js";
+export {
+  explainedVarianceScore,
+  meanAbsoluteError,
+  meanSquaredError,
+  rootMeanSquaredError,
+} from "./metrics/regression-metrics.js";
 export type { ClassWeight, Label } from "./models/labels.js";
 export { type ClassifierOptions, LinearClassifier, type PartialFitOptions } from "./models/linear-classifier.js";
 export type { FitOptions } from "./models/linear-model.js";

@@ -1,0 +1,60 @@
+"""Reference values of scikit-learn 1.2.1's metrics for test/metrics.test.ts.
+
+Run with Debian's python3-sklearn:
+    /usr/bin/python3 scripts/sklearn-metrics-fixtures.py > test/fixtures/sklearn-metrics.json
+Seeded data: regression targets and predictions, binary and three-class labels (numbers and
+texts), scores and probabilities, with and without sample weights.
+"""
+
+import json
+
+import numpy as np
+from sklearn import metrics as m
+
+rng = np.random.RandomState(0)
+n = 200
+w = rng.uniform(0.2, 3.0, n)
+y = rng.normal(3.0, 2.0, n)
+p = y + rng.normal(0.2, 1.0, n)
+yb = rng.randint(0, 2, n)
+pb = np.where(rng.uniform(size=n) < 0.8, yb, 1 - yb)
+sb = np.round(yb * 0.6 + rng.uniform(size=n) * 0.8, 2)  # ties on purpose
+names = np.array(["bird", "cat", "dog"])
+yc = names[rng.randint(0, 3, n)]
+pc = np.where(rng.uniform(size=n) < 0.7, yc, names[rng.randint(0, 3, n)])
+raw = rng.uniform(size=(n, 3)) + (yc[:, None] == names[None, :]) * 0.8
+pr = raw / raw.sum(axis=1, keepdims=True)
+pr[0] = [1.0, 0.0, 0.0]  # a zero probability, clipped
+
+out = {"data": {"w": w.tolist(), "y": y.tolist(), "p": p.tolist(), "yb": yb.tolist(), "pb": pb.tolist(),
+                "sb": sb.tolist(), "yc": yc.tolist(), "pc": pc.tolist(), "pr": pr.tolist()}, "cases": []}
+
+
+def case(name, value, **args):
+    out["cases"].append({"name": name, "value": float(value), **args})
+
+
+for weighted in [False, True]:
+    sw = w if weighted else None
+    k = {"weighted": weighted}
+    case("meanAbsoluteError", m.mean_absolute_error(y, p, sample_weight=sw), **k)
+    case("meanSquaredError", m.mean_squared_error(y, p, sample_weight=sw), **k)
+    case("rootMeanSquaredError", m.mean_squared_error(y, p, sample_weight=sw, squared=False), **k)
+    case("r2Score", m.r2_score(y, p, sample_weight=sw), **k)
+    case("explainedVarianceScore", m.explained_variance_score(y, p, sample_weight=sw), **k)
+    case("accuracyScore", m.accuracy_score(yc, pc, sample_weight=sw), **k)
+    case("balancedAccuracyScore", m.balanced_accuracy_score(yc, pc, sample_weight=sw), **k)
+    for metric, fn in [("precisionScore", m.precision_score), ("recallScore", m.recall_score), ("f1Score", m.f1_score)]:
+        case(metric, fn(yb, pb, sample_weight=sw), data="binary", **k)
+        case(metric, fn(yb, pb, sample_weight=sw, pos_label=0), data="binary", posLabel=0, **k)
+        for average in ["macro", "micro", "weighted"]:
+            case(metric, fn(yc, pc, sample_weight=sw, average=average), data="multiclass", average=average, **k)
+    case("rocAucScore", m.roc_auc_score(yb, sb, sample_weight=sw), data="binary", **k)
+    case("rocAucScore", m.roc_auc_score(yc, pr, sample_weight=sw, multi_class="ovr"), data="multiclass", **k)
+    case("rocAucScore", m.roc_auc_score(yc, pr, sample_weight=sw, multi_class="ovr", average="weighted"),
+         data="multiclass", average="weighted", **k)
+    case("logLoss", m.log_loss(yc, pr, sample_weight=sw), data="multiclass", **k)
+    case("logLoss", m.log_loss(yb, sb, sample_weight=sw), data="binary", **k)
+out["confusion"] = m.confusion_matrix(yc, pc).tolist()
+out["confusionWeighted"] = m.confusion_matrix(yc, pc, sample_weight=w).tolist()
+print(json.dumps(out))

@@ -1,0 +1,315 @@
+// Classification metrics as scikit-learn 1.2.1's sklearn.metrics computes them (labels sorted as
+// numpy sorts them, sample weights optional, a zero division giving 0), equal to it to 1e-12 on the
+// fixtures of test/metrics.test.ts.
+import { DescentError } from "../errors.js";
+import type { Label } from "../table/label-types.js";
+import { checkPair } from "./regression-metrics.js";
+
+/** How per-label scores are combined: the positive label only, a plain mean, pooled counts, or a mean weighted by support. */
+export type Average = "binary" | "macro" | "micro" | "weighted";
+
+/** Options of precisionScore, recallScore and f1Score. */
+export interface PrfOptions {
+  /** How the per-label scores are combined (default 'binary'). */
+  average?: Average;
+  /** The positive label of 'binary' (default 1). */
+  posLabel?: Label;
+  /** A weight per row (default 1 each). */
+  sampleWeight?: ArrayLike<number> | null;
+}
+
+/** The labels of the arrays, sorted as numpy sorts them (numbers ascending, texts by code point). */
+export function sortedLabels(...arrays: ReadonlyArray<ArrayLike<Label>>): Label[] {
+  const seen = new Set<Label>();
+  for (const a of arrays) for (let i = 0; i < a.length; i++) seen.add(a[i] as Label);
+  const labels = [...seen];
+  const kinds = new Set(labels.map((l) => typeof l));
+  if (kinds.size > 1)
+    throw new DescentError("E_LABELS", `labels mix ${[...kinds].join(" and ")}: give one kind of label`);
+  return labels.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function weightAt(sampleWeight: ArrayLike<number> | null | undefined, i: number): number {
+  return sampleWeight === null || sampleWeight === undefined ? 1 : (sampleWeight[i] as number);
+}
+
+/** Fraction of rows (weighted) whose prediction is the label. */
+export function accuracyScore(
+  y: ArrayLike<Label>,
+  pred: ArrayLike<Label>,
+  sampleWeight: ArrayLike<number> | null = null,
+): number {
+  const n = checkPair(y, pred, sampleWeight);
+  let hits = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weightAt(sampleWeight, i);
+    total += w;
+    if (y[i] === pred[i]) hits += w;
+  }
+  return hits / total;
+}
+
+/**
+ * The confusion matrix: row i the true label labels[i], column j the predicted label labels[j],
+ * each cell the (weighted) count; labels default to every label seen, sorted.
+ */
+export function confusionMatrix(
+  y: ArrayLike<Label>,
+  pred: ArrayLike<Label>,
+  options: { labels?: readonly Label[]; sampleWeight?: ArrayLike<number> | null } = {},
+): number[][] {
+  const n = checkPair(y, pred, options.sampleWeight ?? null);
+  const labels = options.labels ?? sortedLabels(y, pred);
+  const at = new Map(labels.map((l, k) => [l, k]));
+  const m = labels.map(() => new Array<number>(labels.length).fill(0));
+  for (let i = 0; i < n; i++) {
+    const a = at.get(y[i] as Label);
+    const b = at.get(pred[i] as Label);
+    if (a !== undefined && b !== undefined)
+      (m[a] as number[])[b] = ((m[a] as number[])[b] as number) + weightAt(options.sampleWeight, i);
+  }
+  return m;
+}
+
+/** The mean of the per-class recalls (classes with true rows only). */
+export function balancedAccuracyScore(
+  y: ArrayLike<Label>,
+  pred: ArrayLike<Label>,
+  sampleWeight: ArrayLike<number> | null = null,
+): number {
+  const m = confusionMatrix(y, pred, { sampleWeight });
+  let sum = 0;
+  let count = 0;
+  m.forEach((row, k) => {
+    const total = row.reduce((s, v) => s + v, 0);
+    if (total === 0) return;
+    sum += (row[k] as number) / total;
+    count++;
+  });
+  return sum / count;
+}
+
+/** Per label: true positives, predicted and true counts (weighted). */
+function labelCounts(
+  y: ArrayLike<Label>,
+  pred: ArrayLike<Label>,
+  labels: readonly Label[],
+  sampleWeight: ArrayLike<number> | null,
+): { tp: number[]; predicted: number[]; actual: number[] } {
+  const at = new Map(labels.map((l, k) => [l, k]));
+  const tp = labels.map(() => 0);
+  const predicted = labels.map(() => 0);
+  const actual = labels.map(() => 0);
+  for (let i = 0; i < y.length; i++) {
+    const w = weightAt(sampleWeight, i);
+    const a = at.get(y[i] as Label);
+    const b = at.get(pred[i] as Label);
+    if (a !== undefined) actual[a] = (actual[a] as number) + w;
+    if (b !== undefined) predicted[b] = (predicted[b] as number) + w;
+    if (a !== undefined && a === b) tp[a] = (tp[a] as number) + w;
+  }
+  return { tp, predicted, actual };
+}
+
+/** x / y, or 0 where y is 0 (scikit-learn's zero_division, warned there). */
+function ratio(x: number, y: number): number {
+  return y === 0 ? 0 : x / y;
+}
+
+/** F1 of a precision and a recall: 2PR / (P + R), 0 when both are 0. */
+function f1Of(p: number, r: number): number {
+  const d = p + r;
+  return d === 0 ? 0 : (2 * p * r) / d;
+}
+
+/** Precision, recall and F1 under one averaging. */
+function prf(y: ArrayLike<Label>, pred: ArrayLike<Label>, options: PrfOptions): [number, number, number] {
+  const sampleWeight = options.sampleWeight ?? null;
+  checkPair(y, pred, sampleWeight);
+  const average = options.average ?? "binary";
+  const all = sortedLabels(y, pred);
+  let labels = all;
+  if (average === "binary") {
+    const pos = options.posLabel ?? 1;
+    if (all.length > 2)
+      throw new DescentError(
+        "E_LABELS",
+        `average 'binary' needs two labels, the data has ${all.length}: choose 'macro', 'micro' or 'weighted'`,
+      );
+    if (!all.includes(pos) && all.length === 2)
+      throw new DescentError(
+        "E_LABELS",
+        `posLabel ${JSON.stringify(pos)} is not one of the labels (${all.join(", ")})`,
+      );
+    labels = [pos];
+  } else if (!["macro", "micro", "weighted"].includes(average))
+    throw new DescentError("E_OPTION", `average must be 'binary', 'macro', 'micro' or 'weighted' (got '${average}')`);
+  const { tp, predicted, actual } = labelCounts(y, pred, labels, sampleWeight);
+  if (average === "micro") {
+    const t = tp.reduce((s, v) => s + v, 0);
+    const p = ratio(
+      t,
+      predicted.reduce((s, v) => s + v, 0),
+    );
+    const r = ratio(
+      t,
+      actual.reduce((s, v) => s + v, 0),
+    );
+    return [p, r, f1Of(p, r)];
+  }
+  const ps = labels.map((_, k) => ratio(tp[k] as number, predicted[k] as number));
+  const rs = labels.map((_, k) => ratio(tp[k] as number, actual[k] as number));
+  const fs = labels.map((_, k) => f1Of(ps[k] as number, rs[k] as number));
+  if (average === "binary") return [ps[0] as number, rs[0] as number, fs[0] as number];
+  const weights = average === "weighted" ? actual : labels.map(() => 1);
+  const wsum = weights.reduce((s, v) => s + v, 0);
+  const mean = (v: number[]) => (wsum === 0 ? 0 : v.reduce((s, x, k) => s + x * (weights[k] as number), 0) / wsum);
+  return [mean(ps), mean(rs), mean(fs)];
+}
+
+/** Precision, tp / (tp + fp): of the rows predicted as a label, the share that has it. */
+export function precisionScore(y: ArrayLike<Label>, pred: ArrayLike<Label>, options: PrfOptions = {}): number {
+  return prf(y, pred, options)[0];
+}
+
+/** Recall, tp / (tp + fn): of the rows that have a label, the share predicted as it. */
+export function recallScore(y: ArrayLike<Label>, pred: ArrayLike<Label>, options: PrfOptions = {}): number {
+  return prf(y, pred, options)[1];
+}
+
+/** F1, the harmonic mean of precision and recall. */
+export function f1Score(y: ArrayLike<Label>, pred: ArrayLike<Label>, options: PrfOptions = {}): number {
+  return prf(y, pred, options)[2];
+}
+
+/** The area under the ROC curve of 0/1 targets and scores (scikit-learn's curve, collinear points dropped). */
+function binaryAuc(
+  positive: ArrayLike<boolean>,
+  score: ArrayLike<number>,
+  sampleWeight: ArrayLike<number> | null,
+): number {
+  const n = score.length;
+  // Descending scores; ties are grouped below, so their order does not matter.
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (score[b] as number) - (score[a] as number));
+  // One point a distinct score: the (weighted) true and false positives at or above it.
+  const tps: number[] = [];
+  const fps: number[] = [];
+  let tp = 0;
+  let fp = 0;
+  for (let k = 0; k < n; k++) {
+    const i = order[k] as number;
+    const w = weightAt(sampleWeight, i);
+    if (positive[i]) tp += w;
+    else fp += w;
+    const next = order[k + 1];
+    if (next === undefined || score[next] !== score[i]) {
+      tps.push(tp);
+      fps.push(fp);
+    }
+  }
+  // Drop the points on a straight line between their neighbours (roc_curve's drop_intermediate,
+  // second differences taken as numpy takes them), then start the curve at the origin.
+  const keep: number[] = [];
+  for (let k = 0; k < tps.length; k++) {
+    if (k === 0 || k === tps.length - 1 || tps.length <= 2) {
+      keep.push(k);
+      continue;
+    }
+    const d2f = (fps[k + 1] as number) - (fps[k] as number) - ((fps[k] as number) - (fps[k - 1] as number));
+    const d2t = (tps[k + 1] as number) - (tps[k] as number) - ((tps[k] as number) - (tps[k - 1] as number));
+    if (d2f !== 0 || d2t !== 0) keep.push(k);
+  }
+  const curveT = [0, ...keep.map((k) => tps[k] as number)];
+  const curveF = [0, ...keep.map((k) => fps[k] as number)];
+  const P = tp;
+  const N = fp;
+  if (P === 0 || N === 0) throw new DescentError("E_LABELS", "the ROC AUC needs rows of both classes in y");
+  let area = 0;
+  for (let k = 1; k < curveT.length; k++) {
+    const x0 = (curveF[k - 1] as number) / N;
+    const x1 = (curveF[k] as number) / N;
+    const y0 = (curveT[k - 1] as number) / P;
+    const y1 = (curveT[k] as number) / P;
+    area += ((x1 - x0) * (y0 + y1)) / 2;
+  }
+  return area;
+}
+
+/**
+ * The area under the ROC curve. Binary: `score` a score per row for the greater label (the
+ * positive class). More classes: `score` rows × classes (the classes sorted), one-vs-rest areas
+ * averaged ('macro') or weighted by each class's (weighted) row count ('weighted').
+ */
+export function rocAucScore(
+  y: ArrayLike<Label>,
+  score: ArrayLike<number> | ReadonlyArray<ArrayLike<number>>,
+  options: { average?: "macro" | "weighted"; sampleWeight?: ArrayLike<number> | null } = {},
+): number {
+  const sampleWeight = options.sampleWeight ?? null;
+  checkPair(y, score, sampleWeight);
+  const labels = sortedLabels(y);
+  const first = score[0];
+  if (typeof first === "number") {
+    if (labels.length !== 2)
+      throw new DescentError("E_LABELS", `a binary ROC AUC needs two labels in y, it has ${labels.length}`);
+    const positive = Array.from({ length: y.length }, (_, i) => y[i] === labels[1]);
+    return binaryAuc(positive, score as ArrayLike<number>, sampleWeight);
+  }
+  const rows = score as ReadonlyArray<ArrayLike<number>>;
+  if ((first as ArrayLike<number>).length !== labels.length)
+    throw new DescentError(
+      "E_SHAPE",
+      `score has ${(first as ArrayLike<number>).length} columns, y ${labels.length} labels`,
+    );
+  const areas: number[] = [];
+  const prevalence: number[] = [];
+  labels.forEach((label, k) => {
+    const positive = Array.from({ length: y.length }, (_, i) => y[i] === label);
+    const col = Array.from({ length: y.length }, (_, i) => (rows[i] as ArrayLike<number>)[k] as number);
+    areas.push(binaryAuc(positive, col, sampleWeight));
+    let p = 0;
+    for (let i = 0; i < y.length; i++) if (positive[i]) p += weightAt(sampleWeight, i);
+    prevalence.push(p);
+  });
+  if (options.average === "weighted") {
+    const total = prevalence.reduce((s, v) => s + v, 0);
+    return areas.reduce((s, a, k) => s + (a * (prevalence[k] as number)) / total, 0);
+  }
+  return areas.reduce((s, a) => s + a, 0) / areas.length;
+}
+
+/**
+ * The mean (weighted) negative log-likelihood of the true labels. `proba` is rows × classes (the
+ * classes sorted), or for two classes the probability of the greater one; probabilities are
+ * clipped to [ε, 1 − ε] (ε the float64 machine epsilon) and each row renormalised, as scikit-learn.
+ */
+export function logLoss(
+  y: ArrayLike<Label>,
+  proba: ArrayLike<number> | ReadonlyArray<ArrayLike<number>>,
+  sampleWeight: ArrayLike<number> | null = null,
+): number {
+  const n = checkPair(y, proba, sampleWeight);
+  const labels = sortedLabels(y);
+  if (labels.length < 2) throw new DescentError("E_LABELS", "the log loss needs at least two labels in y");
+  const eps = Number.EPSILON;
+  const clip = (p: number) => Math.min(Math.max(p, eps), 1 - eps);
+  let total = 0;
+  let wsum = 0;
+  for (let i = 0; i < n; i++) {
+    const p = proba[i] as number | ArrayLike<number>;
+    const row = typeof p === "number" ? [clip(1 - clip(p)), clip(p)] : Array.from(p, clip);
+    if (typeof p === "number") row[0] = 1 - clip(p);
+    if (row.length !== labels.length)
+      throw new DescentError(
+        "E_SHAPE",
+        `row ${i} of the probabilities has ${row.length} values, y ${labels.length} labels`,
+      );
+    const s = row.reduce((a, b) => a + b, 0);
+    const k = labels.indexOf(y[i] as Label);
+    const w = weightAt(sampleWeight, i);
+    total += w * -Math.log((row[k] as number) / s);
+    wsum += w;
+  }
+  return total / wsum;
+}

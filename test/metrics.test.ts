@@ -1,0 +1,126 @@
+// The metrics against scikit-learn 1.2.1 (test/fixtures/sklearn-metrics.json, from
+// scripts/sklearn-metrics-fixtures.py): every case to 1e-12, with and without sample weights, on
+// numeric and text labels, ties in the scores and a zero probability; and the refusals.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { DescentError } from "../src/errors.js";
+import {
+  accuracyScore,
+  balancedAccuracyScore,
+  confusionMatrix,
+  f1Score,
+  logLoss,
+  precisionScore,
+  recallScore,
+  rocAucScore,
+} from "../src/metrics/classification-metrics.js";
+import {
+  explainedVarianceScore,
+  meanAbsoluteError,
+  meanSquaredError,
+  rootMeanSquaredError,
+} from "../src/metrics/regression-metrics.js";
+import { r2Score } from "../src/models/metrics.js";
+
+interface Fixture {
+  data: {
+    w: number[];
+    y: number[];
+    p: number[];
+    yb: number[];
+    pb: number[];
+    sb: number[];
+    yc: string[];
+    pc: string[];
+    pr: number[][];
+  };
+  cases: Array<{ name: string; value: number; weighted: boolean; data?: string; average?: string; posLabel?: number }>;
+  confusion: number[][];
+  confusionWeighted: number[][];
+}
+
+const fx = JSON.parse(readFileSync(new URL("./fixtures/sklearn-metrics.json", import.meta.url), "utf8")) as Fixture;
+const d = fx.data;
+
+/** Our value of one fixture case. */
+function ours(c: Fixture["cases"][number]): number {
+  const sw = c.weighted ? d.w : null;
+  const prf = { sampleWeight: sw, ...(c.average === undefined ? {} : { average: c.average as "macro" }) };
+  switch (c.name) {
+    case "meanAbsoluteError":
+      return meanAbsoluteError(d.y, d.p, sw);
+    case "meanSquaredError":
+      return meanSquaredError(d.y, d.p, sw);
+    case "rootMeanSquaredError":
+      return rootMeanSquaredError(d.y, d.p, sw);
+    case "r2Score":
+      return r2Score(d.y, d.p, sw);
+    case "explainedVarianceScore":
+      return explainedVarianceScore(d.y, d.p, sw);
+    case "accuracyScore":
+      return accuracyScore(d.yc, d.pc, sw);
+    case "balancedAccuracyScore":
+      return balancedAccuracyScore(d.yc, d.pc, sw);
+    case "precisionScore":
+    case "recallScore":
+    case "f1Score": {
+      const fn = { precisionScore, recallScore, f1Score }[c.name];
+      return c.data === "binary"
+        ? fn(d.yb, d.pb, { sampleWeight: sw, ...(c.posLabel === undefined ? {} : { posLabel: c.posLabel }) })
+        : fn(d.yc, d.pc, prf);
+    }
+    case "rocAucScore":
+      return c.data === "binary"
+        ? rocAucScore(d.yb, d.sb, { sampleWeight: sw })
+        : rocAucScore(d.yc, d.pr, { sampleWeight: sw, ...(c.average === "weighted" ? { average: "weighted" } : {}) });
+    case "logLoss":
+      return c.data === "binary" ? logLoss(d.yb, d.sb, sw) : logLoss(d.yc, d.pr, sw);
+  }
+  throw new Error(`no case ${c.name}`);
+}
+
+describe("metrics equal scikit-learn 1.2.1's", () => {
+  it.each(
+    fx.cases.map(
+      (c) =>
+        [
+          `${c.name} ${c.data ?? ""} ${c.average ?? ""} ${c.posLabel ?? ""} ${c.weighted ? "weighted" : ""}`,
+          c,
+        ] as const,
+    ),
+  )("%s", (_, c) => {
+    const v = ours(c);
+    expect(Math.abs(v - c.value)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(c.value)));
+  });
+
+  it("the confusion matrix, counts and weights, labels sorted", () => {
+    expect(confusionMatrix(d.yc, d.pc)).toEqual(fx.confusion);
+    const weighted = confusionMatrix(d.yc, d.pc, { sampleWeight: d.w });
+    weighted.forEach((row, i) => {
+      row.forEach((v, j) => {
+        expect(Math.abs(v - (fx.confusionWeighted[i]?.[j] as number))).toBeLessThan(1e-12);
+      });
+    });
+  });
+});
+
+describe("refusals", () => {
+  const code = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as DescentError).code;
+    }
+    return "none";
+  };
+  it("names what is wrong", () => {
+    expect(code(() => meanSquaredError([1, 2], [1]))).toBe("E_SHAPE");
+    expect(code(() => meanSquaredError([], []))).toBe("E_EMPTY");
+    expect(code(() => f1Score(d.yc, d.pc))).toBe("E_LABELS");
+    expect(code(() => precisionScore(["a", "b"], ["a", "b"]))).toBe("E_LABELS");
+    expect(code(() => f1Score(d.yc, d.pc, { average: "median" as "macro" }))).toBe("E_OPTION");
+    expect(code(() => rocAucScore([1, 1, 1], [0.1, 0.2, 0.3]))).toBe("E_LABELS");
+    expect(code(() => accuracyScore([1, "1"], [1, 1]))).toBe("none");
+    expect(code(() => confusionMatrix([1, "a"], [1, "a"]))).toBe("E_LABELS");
+  });
+});
