@@ -26,6 +26,7 @@ export {
   meanSquaredError,
   rootMeanSquaredError,
 } from "./metrics/regression-metrics.js";
+export { getScorer, SCORER_NAMES, type Scorable, type Scorer } from "./metrics/scorers.js";
 export type { ClassWeight, Label } from "./models/labels.js";
 export { type ClassifierOptions, LinearClassifier, type PartialFitOptions } from "./models/linear-classifier.js";
 export type { FitOptions } from "./models/linear-model.js";

@@ -1,0 +1,121 @@
+// Scorers by scikit-learn's names: a metric applied to a fitted model's predictions on (X, y), with
+// "neg_" errors negated so that higher is better everywhere, as scikit-learn's get_scorer gives them.
+import { DescentError } from "../errors.js";
+import type { Matrix, MatrixLike } from "../matrix.js";
+import { r2Score } from "../models/metrics.js";
+import type { Label } from "../table/label-types.js";
+import {
+  accuracyScore,
+  balancedAccuracyScore,
+  f1Score,
+  logLoss,
+  type PrfOptions,
+  precisionScore,
+  recallScore,
+  rocAucScore,
+} from "./classification-metrics.js";
+import { explainedVarianceScore, meanAbsoluteError, meanSquaredError } from "./regression-metrics.js";
+
+/** What a scorer asks of a fitted model. */
+export interface Scorable {
+  /** Predicted labels or values, one a row. */
+  predict(X: MatrixLike): ArrayLike<unknown>;
+  /** Class probabilities, rows × classes (the classes sorted), when the model has them. */
+  predictProba?(X: MatrixLike): Matrix;
+  /** Decision values: one a row for two classes, else rows × classes. */
+  decisionFunction?(X: MatrixLike): Float64Array | Matrix;
+}
+
+/** A score of a fitted model on (X, y); higher is better. */
+export type Scorer = (
+  model: Scorable,
+  X: MatrixLike,
+  y: ArrayLike<Label>,
+  sampleWeight?: ArrayLike<number> | null,
+) => number;
+
+/** The rows of a Matrix as arrays. */
+function rowsOf(m: Matrix): number[][] {
+  return Array.from({ length: m.rows }, (_, r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
+}
+
+const predicted =
+  (metric: (y: ArrayLike<Label>, pred: ArrayLike<Label>, sw: ArrayLike<number> | null) => number): Scorer =>
+  (model, X, y, sw = null) =>
+    metric(y, model.predict(X) as ArrayLike<Label>, sw);
+
+const regression =
+  (metric: (y: ArrayLike<number>, pred: ArrayLike<number>, sw: ArrayLike<number> | null) => number, sign = 1): Scorer =>
+  (model, X, y, sw = null) =>
+    sign * metric(y as ArrayLike<number>, model.predict(X) as ArrayLike<number>, sw);
+
+const prf =
+  (metric: typeof f1Score, average: PrfOptions["average"]): Scorer =>
+  (model, X, y, sw = null) =>
+    metric(y, model.predict(X) as ArrayLike<Label>, { average, sampleWeight: sw });
+
+function needsProba(model: Scorable, name: string): (X: MatrixLike) => Matrix {
+  const f = model.predictProba;
+  if (f === undefined)
+    throw new DescentError(
+      "E_OPTION",
+      `scorer '${name}' needs a model with predictProba (LogisticRegression, MLPClassifier)`,
+    );
+  return f.bind(model);
+}
+
+const SCORERS: Record<string, Scorer> = {
+  r2: regression(r2Score),
+  explained_variance: regression(explainedVarianceScore),
+  neg_mean_absolute_error: regression(meanAbsoluteError, -1),
+  neg_mean_squared_error: regression(meanSquaredError, -1),
+  neg_root_mean_squared_error: regression((y, p, sw) => Math.sqrt(meanSquaredError(y, p, sw)), -1),
+  accuracy: predicted(accuracyScore),
+  balanced_accuracy: predicted(balancedAccuracyScore),
+  ...Object.fromEntries(
+    (
+      [
+        ["precision", precisionScore],
+        ["recall", recallScore],
+        ["f1", f1Score],
+      ] as const
+    ).flatMap(([name, metric]) => [
+      [name, prf(metric, "binary")],
+      [`${name}_macro`, prf(metric, "macro")],
+      [`${name}_micro`, prf(metric, "micro")],
+      [`${name}_weighted`, prf(metric, "weighted")],
+    ]),
+  ),
+  // Binary: the decision values when the model has them, else the positive class's probability.
+  roc_auc: (model, X, y, sw = null) => {
+    if (model.decisionFunction !== undefined) {
+      const d = model.decisionFunction(X);
+      if (d instanceof Float64Array) return rocAucScore(y, d, { sampleWeight: sw });
+      throw new DescentError("E_LABELS", "scorer 'roc_auc' is binary: use 'roc_auc_ovr' for more classes");
+    }
+    const p = needsProba(model, "roc_auc")(X);
+    if (p.cols !== 2)
+      throw new DescentError("E_LABELS", "scorer 'roc_auc' is binary: use 'roc_auc_ovr' for more classes");
+    return rocAucScore(
+      y,
+      rowsOf(p).map((r) => r[1] as number),
+      { sampleWeight: sw },
+    );
+  },
+  roc_auc_ovr: (model, X, y, sw = null) =>
+    rocAucScore(y, rowsOf(needsProba(model, "roc_auc_ovr")(X)), { sampleWeight: sw }),
+  roc_auc_ovr_weighted: (model, X, y, sw = null) =>
+    rocAucScore(y, rowsOf(needsProba(model, "roc_auc_ovr_weighted")(X)), { average: "weighted", sampleWeight: sw }),
+  neg_log_loss: (model, X, y, sw = null) => -logLoss(y, rowsOf(needsProba(model, "neg_log_loss")(X)), sw),
+};
+
+/** Every scorer name getScorer knows (scikit-learn's). */
+export const SCORER_NAMES: readonly string[] = Object.keys(SCORERS).sort();
+
+/** The scorer of a scikit-learn scorer name ('r2', 'neg_mean_squared_error', 'f1_macro', 'roc_auc', …). */
+export function getScorer(name: string): Scorer {
+  const s = SCORERS[name];
+  if (s === undefined)
+    throw new DescentError("E_OPTION", `no scorer named '${name}' (scorers: ${SCORER_NAMES.join(", ")})`);
+  return s;
+}
