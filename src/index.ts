@@ -22,6 +22,7 @@ export {
 } from "./metrics/classification-metrics.js";
 export {
   explainedVarianceScore,
+  type MetricOptions,
   meanAbsoluteError,
   meanSquaredError,
   rootMeanSquaredError,

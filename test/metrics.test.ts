@@ -48,19 +48,19 @@ function ours(c: Fixture["cases"][number]): number {
   const prf = { sampleWeight: sw, ...(c.average === undefined ? {} : { average: c.average as "macro" }) };
   switch (c.name) {
     case "meanAbsoluteError":
-      return meanAbsoluteError(d.y, d.p, sw);
+      return meanAbsoluteError(d.y, d.p, { sampleWeight: sw });
     case "meanSquaredError":
-      return meanSquaredError(d.y, d.p, sw);
+      return meanSquaredError(d.y, d.p, { sampleWeight: sw });
     case "rootMeanSquaredError":
-      return rootMeanSquaredError(d.y, d.p, sw);
+      return rootMeanSquaredError(d.y, d.p, { sampleWeight: sw });
     case "r2Score":
-      return r2Score(d.y, d.p, sw);
+      return r2Score(d.y, d.p, { sampleWeight: sw });
     case "explainedVarianceScore":
-      return explainedVarianceScore(d.y, d.p, sw);
+      return explainedVarianceScore(d.y, d.p, { sampleWeight: sw });
     case "accuracyScore":
-      return accuracyScore(d.yc, d.pc, sw);
+      return accuracyScore(d.yc, d.pc, { sampleWeight: sw });
     case "balancedAccuracyScore":
-      return balancedAccuracyScore(d.yc, d.pc, sw);
+      return balancedAccuracyScore(d.yc, d.pc, { sampleWeight: sw });
     case "precisionScore":
     case "recallScore":
     case "f1Score": {
@@ -74,7 +74,9 @@ function ours(c: Fixture["cases"][number]): number {
         ? rocAucScore(d.yb, d.sb, { sampleWeight: sw })
         : rocAucScore(d.yc, d.pr, { sampleWeight: sw, ...(c.average === "weighted" ? { average: "weighted" } : {}) });
     case "logLoss":
-      return c.data === "binary" ? logLoss(d.yb, d.sb, sw) : logLoss(d.yc, d.pr, sw);
+      return c.data === "binary"
+        ? logLoss(d.yb, d.sb, { sampleWeight: sw })
+        : logLoss(d.yc, d.pr, { sampleWeight: sw });
   }
   throw new Error(`no case ${c.name}`);
 }

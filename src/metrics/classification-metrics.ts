@@ -3,7 +3,7 @@
 // fixtures of test/metrics.test.ts.
 import { DescentError } from "../errors.js";
 import type { Label } from "../table/label-types.js";
-import { checkPair } from "./regression-metrics.js";
+import { checkPair, type MetricOptions, weightsOf } from "./regression-metrics.js";
 
 /** How per-label scores are combined: the positive label only, a plain mean, pooled counts, or a mean weighted by support. */
 export type Average = "binary" | "macro" | "micro" | "weighted";
@@ -34,11 +34,8 @@ function weightAt(sampleWeight: ArrayLike<number> | null | undefined, i: number)
 }
 
 /** Fraction of rows (weighted) whose prediction is the label. */
-export function accuracyScore(
-  y: ArrayLike<Label>,
-  pred: ArrayLike<Label>,
-  sampleWeight: ArrayLike<number> | null = null,
-): number {
+export function accuracyScore(y: ArrayLike<Label>, pred: ArrayLike<Label>, options: MetricOptions = {}): number {
+  const sampleWeight = weightsOf(options);
   const n = checkPair(y, pred, sampleWeight);
   let hits = 0;
   let total = 0;
@@ -76,8 +73,9 @@ export function confusionMatrix(
 export function balancedAccuracyScore(
   y: ArrayLike<Label>,
   pred: ArrayLike<Label>,
-  sampleWeight: ArrayLike<number> | null = null,
+  options: MetricOptions = {},
 ): number {
+  const sampleWeight = weightsOf(options);
   const m = confusionMatrix(y, pred, { sampleWeight });
   let sum = 0;
   let count = 0;
@@ -287,8 +285,9 @@ export function rocAucScore(
 export function logLoss(
   y: ArrayLike<Label>,
   proba: ArrayLike<number> | ReadonlyArray<ArrayLike<number>>,
-  sampleWeight: ArrayLike<number> | null = null,
+  options: MetricOptions = {},
 ): number {
+  const sampleWeight = weightsOf(options);
   const n = checkPair(y, proba, sampleWeight);
   const labels = sortedLabels(y);
   if (labels.length < 2) throw new DescentError("E_LABELS", "the log loss needs at least two labels in y");

@@ -2,6 +2,19 @@
 // rows (sample weights optional), equal to it to 1e-12 on the fixtures of test/metrics.test.ts.
 import { DescentError } from "../errors.js";
 
+/** Options of a metric: a weight per row (default 1 each). */
+export interface MetricOptions {
+  /** A non-negative weight per row. */
+  sampleWeight?: ArrayLike<number> | null;
+}
+
+/** The weights of a metric's options argument (an options object, or the weights themselves). */
+export function weightsOf(options: MetricOptions | ArrayLike<number> | null | undefined): ArrayLike<number> | null {
+  if (options === null || options === undefined) return null;
+  if (typeof (options as ArrayLike<number>).length === "number") return options as ArrayLike<number>;
+  return (options as MetricOptions).sampleWeight ?? null;
+}
+
 /** Checks that y, the predictions and the weights have one entry a row, at least one row. */
 export function checkPair(
   y: ArrayLike<unknown>,
@@ -30,21 +43,15 @@ function weightedMean(n: number, sampleWeight: ArrayLike<number> | null, f: (i: 
 }
 
 /** Mean absolute error, (Σ w·|y − ŷ|) / Σ w. */
-export function meanAbsoluteError(
-  y: ArrayLike<number>,
-  pred: ArrayLike<number>,
-  sampleWeight: ArrayLike<number> | null = null,
-): number {
+export function meanAbsoluteError(y: ArrayLike<number>, pred: ArrayLike<number>, options: MetricOptions = {}): number {
+  const sampleWeight = weightsOf(options);
   const n = checkPair(y, pred, sampleWeight);
   return weightedMean(n, sampleWeight, (i) => Math.abs((y[i] as number) - (pred[i] as number)));
 }
 
 /** Mean squared error, (Σ w·(y − ŷ)²) / Σ w. */
-export function meanSquaredError(
-  y: ArrayLike<number>,
-  pred: ArrayLike<number>,
-  sampleWeight: ArrayLike<number> | null = null,
-): number {
+export function meanSquaredError(y: ArrayLike<number>, pred: ArrayLike<number>, options: MetricOptions = {}): number {
+  const sampleWeight = weightsOf(options);
   const n = checkPair(y, pred, sampleWeight);
   return weightedMean(n, sampleWeight, (i) => ((y[i] as number) - (pred[i] as number)) ** 2);
 }
@@ -53,9 +60,10 @@ export function meanSquaredError(
 export function rootMeanSquaredError(
   y: ArrayLike<number>,
   pred: ArrayLike<number>,
-  sampleWeight: ArrayLike<number> | null = null,
+  options: MetricOptions = {},
 ): number {
-  return Math.sqrt(meanSquaredError(y, pred, sampleWeight));
+  const sampleWeight = weightsOf(options);
+  return Math.sqrt(meanSquaredError(y, pred, { sampleWeight }));
 }
 
 /**
@@ -65,8 +73,9 @@ export function rootMeanSquaredError(
 export function explainedVarianceScore(
   y: ArrayLike<number>,
   pred: ArrayLike<number>,
-  sampleWeight: ArrayLike<number> | null = null,
+  options: MetricOptions = {},
 ): number {
+  const sampleWeight = weightsOf(options);
   const n = checkPair(y, pred, sampleWeight);
   const diff = (i: number) => (y[i] as number) - (pred[i] as number);
   const diffMean = weightedMean(n, sampleWeight, diff);

@@ -14,7 +14,12 @@ import {
   recallScore,
   rocAucScore,
 } from "./classification-metrics.js";
-import { explainedVarianceScore, meanAbsoluteError, meanSquaredError } from "./regression-metrics.js";
+import {
+  explainedVarianceScore,
+  type MetricOptions,
+  meanAbsoluteError,
+  meanSquaredError,
+} from "./regression-metrics.js";
 
 /** What a scorer asks of a fitted model. */
 export interface Scorable {
@@ -40,14 +45,14 @@ function rowsOf(m: Matrix): number[][] {
 }
 
 const predicted =
-  (metric: (y: ArrayLike<Label>, pred: ArrayLike<Label>, sw: ArrayLike<number> | null) => number): Scorer =>
+  (metric: (y: ArrayLike<Label>, pred: ArrayLike<Label>, options: MetricOptions) => number): Scorer =>
   (model, X, y, sw = null) =>
-    metric(y, model.predict(X) as ArrayLike<Label>, sw);
+    metric(y, model.predict(X) as ArrayLike<Label>, { sampleWeight: sw });
 
 const regression =
-  (metric: (y: ArrayLike<number>, pred: ArrayLike<number>, sw: ArrayLike<number> | null) => number, sign = 1): Scorer =>
+  (metric: (y: ArrayLike<number>, pred: ArrayLike<number>, options: MetricOptions) => number, sign = 1): Scorer =>
   (model, X, y, sw = null) =>
-    sign * metric(y as ArrayLike<number>, model.predict(X) as ArrayLike<number>, sw);
+    sign * metric(y as ArrayLike<number>, model.predict(X) as ArrayLike<number>, { sampleWeight: sw });
 
 const prf =
   (metric: typeof f1Score, average: PrfOptions["average"]): Scorer =>
@@ -69,7 +74,7 @@ const SCORERS: Record<string, Scorer> = {
   explained_variance: regression(explainedVarianceScore),
   neg_mean_absolute_error: regression(meanAbsoluteError, -1),
   neg_mean_squared_error: regression(meanSquaredError, -1),
-  neg_root_mean_squared_error: regression((y, p, sw) => Math.sqrt(meanSquaredError(y, p, sw)), -1),
+  neg_root_mean_squared_error: regression((y, p, o) => Math.sqrt(meanSquaredError(y, p, o)), -1),
   accuracy: predicted(accuracyScore),
   balanced_accuracy: predicted(balancedAccuracyScore),
   ...Object.fromEntries(
@@ -106,7 +111,8 @@ const SCORERS: Record<string, Scorer> = {
     rocAucScore(y, rowsOf(needsProba(model, "roc_auc_ovr")(X)), { sampleWeight: sw }),
   roc_auc_ovr_weighted: (model, X, y, sw = null) =>
     rocAucScore(y, rowsOf(needsProba(model, "roc_auc_ovr_weighted")(X)), { average: "weighted", sampleWeight: sw }),
-  neg_log_loss: (model, X, y, sw = null) => -logLoss(y, rowsOf(needsProba(model, "neg_log_loss")(X)), sw),
+  neg_log_loss: (model, X, y, sw = null) =>
+    -logLoss(y, rowsOf(needsProba(model, "neg_log_loss")(X)), { sampleWeight: sw }),
 };
 
 /** Every scorer name getScorer knows (scikit-learn's). */

@@ -5,8 +5,14 @@
 export function r2Score(
   y: ArrayLike<number>,
   pred: ArrayLike<number>,
-  sampleWeight: ArrayLike<number> | null = null,
+  options: { sampleWeight?: ArrayLike<number> | null } | ArrayLike<number> | null = null,
 ): number {
+  const sampleWeight =
+    options === null
+      ? null
+      : typeof (options as ArrayLike<number>).length === "number"
+        ? (options as ArrayLike<number>)
+        : ((options as { sampleWeight?: ArrayLike<number> | null }).sampleWeight ?? null);
   const n = y.length;
   let wsum = 0;
   let mean = 0;
