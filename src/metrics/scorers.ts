@@ -2,7 +2,6 @@
 // "neg_" errors negated so that higher is better everywhere, as scikit-learn's get_scorer gives them.
 import { DescentError } from "../errors.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
-import { r2Score } from "../models/metrics.js";
 import type { Label } from "../table/label-types.js";
 import {
   accuracyScore,
@@ -19,6 +18,7 @@ import {
   type MetricOptions,
   meanAbsoluteError,
   meanSquaredError,
+  r2Score,
 } from "./regression-metrics.js";
 
 /** What a scorer asks of a fitted model. */

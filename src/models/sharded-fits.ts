@@ -19,7 +19,7 @@ import {
   type ShardedFitIdentity,
   writeShardedState,
 } from "../train/sharded-checkpoint.js";
-import { newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
+import { allFinite, newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
 
 /** What a sharded fit takes from its estimator. */
 export interface ShardedStart {
@@ -38,11 +38,6 @@ export interface ShardedOutcome {
   nEpochs: number;
   stopReason: StopReason;
   error?: unknown;
-}
-
-function allFinite(a: ArrayLike<number>): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i] as number)) return false;
-  return true;
 }
 
 /**

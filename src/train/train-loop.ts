@@ -198,7 +198,8 @@ export const SUSTAINED_WINDOW = 5;
 /** The 'adaptive' schedule stops training once the rate falls below this (as scikit-learn). */
 export const ADAPTIVE_MIN_RATE = 1e-6;
 
-function allFinite(a: ArrayLike<number>): boolean {
+/** Whether every entry is a finite number. */
+export function allFinite(a: ArrayLike<number>): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i] as number)) return false;
   return true;
 }
