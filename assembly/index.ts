@@ -3,7 +3,7 @@ export { axpyF32, axpyF64, dotF32, dotF64, gemvF32, gemvF64 } from "./blas";
 export { gemmF32, gemmF64 } from "./gemm";
 export { linearGradF32, linearGradF64, setTouchAhead } from "./linear";
 export { expF64, expNonPositiveF64, log1pF64, log1pUnitF64, logF64 } from "./math-exports";
-export { mfEpochF32, mfEpochF64 } from "./mf";
+export { mfStepsF32, mfStepsF64 } from "./mf";
 export { mlpPredictF32, mlpPredictF64, mlpStepsF32, mlpStepsF64 } from "./mlp";
 export { scatterRows } from "./rows";
 export { firstNonFiniteF32, firstNonFiniteF64 } from "./scan";

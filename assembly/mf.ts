@@ -6,13 +6,41 @@
 // q_i ← (1 − lrQ regQ) q_i + (lrQ e) p_u: the same step with the decay factored out, two
 // multiplications and an addition per element instead of five operations (the two forms differ
 // only by rounding).
-// P is users × k and Q items × k, row-major, in float64 or float32 (ratings are always float64).
-// Mirrored by src/backend/js-kernels.ts (to the bit in float64).
+// Every rate is the group's base rate times f = (the schedule's rate of the step) / P_ETA, so a
+// schedule scales all groups alike (f is exactly 1 under the constant schedule). The plan block
+// (plan.ts) holds the shapes, mu, rates and regularisation, and the step count, loss sum and rate
+// factor sum the kernel advances, so an epoch can be cut into calls anywhere with the same bits.
+// The parameters are one block: P (users × k, row-major), Q (items × k), b_u, b_i, in float64 or
+// float32 (ratings are always float64). Mirrored by src/kernels/mf.ts (to the bit in float64).
 // Software-pipelined: while a rating's factor rows are updated, the same pass computes the next
 // rating's prediction dot product (when the two share neither user nor item, so the dot reads rows
 // the update does not touch). Every value is computed by the same operations in the same order as
 // one rating after another, so the result is that of the plain loop, bit for bit.
+import {
+  P_ETA,
+  P_LAST_RATE,
+  P_LOSS_SUM,
+  P_MF_BIASED,
+  P_MF_FACTORS,
+  P_MF_ITEMS,
+  P_MF_LR_BI,
+  P_MF_LR_BU,
+  P_MF_LR_P,
+  P_MF_LR_Q,
+  P_MF_MU,
+  P_MF_REG_BI,
+  P_MF_REG_BU,
+  P_MF_REG_P,
+  P_MF_REG_Q,
+  P_MF_USERS,
+  P_RATE_FACTOR_SUM,
+  P_SCHEDULE,
+  P_STEP,
+  Plan,
+} from "./plan";
+import { SCHED_COSINE, SCHED_INVSCALING, SCHED_OPTIMAL } from "./schedule";
 import { Simd } from "./simd";
+import { StepPlan } from "./train";
 
 /** The per-rating factor step: alone (factorsFrom), or fused with the next dot (updateThenDot). */
 class MfStep {
@@ -119,45 +147,65 @@ class MfStep {
   }
 }
 
+/** The per-rating rates of one step: each group's base rate times the schedule's factor f. */
+class MfRates<T> {
+  lrBu: T = <T>0;
+  lrBi: T = <T>0;
+  aP: T = <T>0;
+  aQ: T = <T>0;
+  decayP: T = <T>0;
+  decayQ: T = <T>0;
+}
+
 /**
- * One pass over ratings start .. start+count, in order. `biased` = 0 leaves the biases at zero.
- * Returns the sum of squared errors, each measured before its own update.
+ * Ratings start .. start+count of the plan's epoch, in order, as steps P_STEP + 1, …: updates the
+ * parameter block and adds each squared error (measured before its own update) to P_LOSS_SUM, f
+ * to P_RATE_FACTOR_SUM; P_LAST_RATE is the last step's rate.
  */
-function mfEpochImpl<T>(
+function mfStepsImpl<T>(
+  plan: usize,
   users: usize,
   items: usize,
   ratings: usize,
   start: i32,
   count: i32,
-  k: i32,
-  P: usize,
-  Q: usize,
-  bu: usize,
-  bi: usize,
-  muIn: f64,
-  lrBuIn: f64,
-  lrBiIn: f64,
-  lrPIn: f64,
-  lrQIn: f64,
-  regBuIn: f64,
-  regBiIn: f64,
-  regPIn: f64,
-  regQIn: f64,
-  biased: i32,
-): f64 {
+  params: usize,
+): void {
+  if (count <= 0) return;
   const s = Simd.shiftOf<T>();
+  const k = Plan.int(plan, P_MF_FACTORS);
+  const nu = <usize>Plan.int(plan, P_MF_USERS);
+  const ni = <usize>Plan.int(plan, P_MF_ITEMS);
   const stride = (<usize>k) << s;
-  const mu = <T>muIn;
-  const lrBu = <T>lrBuIn;
-  const lrBi = <T>lrBiIn;
-  const lrP = <T>lrPIn;
-  const lrQ = <T>lrQIn;
-  const regBu = <T>regBuIn;
-  const regBi = <T>regBiIn;
-  const decayP = <T>1 - <T>lrPIn * <T>regPIn;
-  const decayQ = <T>1 - <T>lrQIn * <T>regQIn;
-  let sse: f64 = 0;
-  if (count <= 0) return sse;
+  const P = params;
+  const Q = P + nu * stride;
+  const bu = Q + ni * stride;
+  const bi = bu + (nu << s);
+  const biased = Plan.int(plan, P_MF_BIASED);
+  const mu = <T>Plan.get(plan, P_MF_MU);
+  const lrBu = Plan.get(plan, P_MF_LR_BU);
+  const lrBi = Plan.get(plan, P_MF_LR_BI);
+  const lrP = Plan.get(plan, P_MF_LR_P);
+  const lrQ = Plan.get(plan, P_MF_LR_Q);
+  const regBu = <T>Plan.get(plan, P_MF_REG_BU);
+  const regBi = <T>Plan.get(plan, P_MF_REG_BI);
+  const regP = Plan.get(plan, P_MF_REG_P);
+  const regQ = Plan.get(plan, P_MF_REG_Q);
+  const eta = Plan.get(plan, P_ETA);
+  const kind = Plan.int(plan, P_SCHEDULE);
+  // Schedules of the step count change f every step; the others only between epochs.
+  const perStep = kind == SCHED_INVSCALING || kind == SCHED_OPTIMAL || kind == SCHED_COSINE;
+  let step = Plan.get(plan, P_STEP);
+  let sse = Plan.get(plan, P_LOSS_SUM);
+  let factorSum = Plan.get(plan, P_RATE_FACTOR_SUM);
+  let rate = StepPlan.rate(plan, step + 1);
+  let f = rate / eta;
+  let rBu = <T>(lrBu * f);
+  let rBi = <T>(lrBi * f);
+  let rP = <T>(lrP * f);
+  let rQ = <T>(lrQ * f);
+  let decayP = <T>1 - rP * <T>regP;
+  let decayQ = <T>1 - rQ * <T>regQ;
   const r0 = <usize>start;
   // The prediction's dot product of the rating at hand, computed during the previous update.
   let dot = Simd.dot<T>(
@@ -166,6 +214,18 @@ function mfEpochImpl<T>(
     k,
   );
   for (let n = 0; n < count; n++) {
+    step += 1;
+    if (perStep && n > 0) {
+      rate = StepPlan.rate(plan, step);
+      f = rate / eta;
+      rBu = <T>(lrBu * f);
+      rBi = <T>(lrBi * f);
+      rP = <T>(lrP * f);
+      rQ = <T>(lrQ * f);
+      decayP = <T>1 - rP * <T>regP;
+      decayQ = <T>1 - rQ * <T>regQ;
+    }
+    factorSum += f;
     const r = <usize>(start + n);
     const u = <usize>load<i32>(users + (r << 2));
     const i = <usize>load<i32>(items + (r << 2));
@@ -178,11 +238,11 @@ function mfEpochImpl<T>(
     const e = <T>load<f64>(ratings + (r << 3)) - (mu + bU + bI + dot);
     sse += <f64>(e * e);
     if (biased != 0) {
-      store<T>(bup, bU + lrBu * (e - regBu * bU));
-      store<T>(bip, bI + lrBi * (e - regBi * bI));
+      store<T>(bup, bU + rBu * (e - regBu * bU));
+      store<T>(bip, bI + rBi * (e - regBi * bI));
     }
-    const aP = lrP * e;
-    const aQ = lrQ * e;
+    const aP = rP * e;
+    const aQ = rQ * e;
     if (n + 1 < count) {
       const u2 = <usize>load<i32>(users + ((r + 1) << 2));
       const i2 = <usize>load<i32>(items + ((r + 1) << 2));
@@ -199,97 +259,34 @@ function mfEpochImpl<T>(
       MfStep.factorsFrom<T>(pu, qi, 0, k, aP, aQ, decayP, decayQ);
     }
   }
-  return sse;
+  Plan.set(plan, P_STEP, step);
+  Plan.set(plan, P_LOSS_SUM, sse);
+  Plan.set(plan, P_RATE_FACTOR_SUM, factorSum);
+  Plan.set(plan, P_LAST_RATE, rate);
 }
 
-export function mfEpochF64(
+/** mfStepsImpl on float64 parameters. */
+export function mfStepsF64(
+  plan: usize,
   users: usize,
   items: usize,
   ratings: usize,
   start: i32,
   count: i32,
-  k: i32,
-  P: usize,
-  Q: usize,
-  bu: usize,
-  bi: usize,
-  mu: f64,
-  lrBu: f64,
-  lrBi: f64,
-  lrP: f64,
-  lrQ: f64,
-  regBu: f64,
-  regBi: f64,
-  regP: f64,
-  regQ: f64,
-  biased: i32,
-): f64 {
-  return mfEpochImpl<f64>(
-    users,
-    items,
-    ratings,
-    start,
-    count,
-    k,
-    P,
-    Q,
-    bu,
-    bi,
-    mu,
-    lrBu,
-    lrBi,
-    lrP,
-    lrQ,
-    regBu,
-    regBi,
-    regP,
-    regQ,
-    biased,
-  );
+  params: usize,
+): void {
+  mfStepsImpl<f64>(plan, users, items, ratings, start, count, params);
 }
 
-export function mfEpochF32(
+/** mfStepsImpl on float32 parameters. */
+export function mfStepsF32(
+  plan: usize,
   users: usize,
   items: usize,
   ratings: usize,
   start: i32,
   count: i32,
-  k: i32,
-  P: usize,
-  Q: usize,
-  bu: usize,
-  bi: usize,
-  mu: f64,
-  lrBu: f64,
-  lrBi: f64,
-  lrP: f64,
-  lrQ: f64,
-  regBu: f64,
-  regBi: f64,
-  regP: f64,
-  regQ: f64,
-  biased: i32,
-): f64 {
-  return mfEpochImpl<f32>(
-    users,
-    items,
-    ratings,
-    start,
-    count,
-    k,
-    P,
-    Q,
-    bu,
-    bi,
-    mu,
-    lrBu,
-    lrBi,
-    lrP,
-    lrQ,
-    regBu,
-    regBi,
-    regP,
-    regQ,
-    biased,
-  );
+  params: usize,
+): void {
+  mfStepsImpl<f32>(plan, users, items, ratings, start, count, params);
 }

@@ -3,7 +3,7 @@
 // epoch's running loss sum, the rate of the last step, the open run of the SGD accumulator).
 // Keeping this state in memory rather than in arguments makes a slice of an epoch resumable at
 // any batch boundary with the same bits: how the host cuts an epoch into calls changes nothing.
-// Slot numbers MUST MATCH src/backend/train-plan.ts.
+// Slot numbers match src/kernels/plan.ts (test/kernel-constants.test.ts checks).
 
 /** Optimizer id (update.ts). */
 export const P_OPT = 0;
@@ -64,8 +64,29 @@ export const P_L1_TOTAL = 26;
  * parameters after each step since then.
  */
 export const P_AVG_START = 27;
+/**
+ * Matrix factorisation (mf.ts): latent factors k, users, items (the parameter block is P, users × k,
+ * then Q, items × k, then the user biases, then the item biases), 1 to learn the biases, the global
+ * mean rating, and each group's base rate and regularisation (a step's rate of a group is its base
+ * rate times the schedule's rate over P_ETA).
+ */
+export const P_MF_FACTORS = 28;
+export const P_MF_USERS = 29;
+export const P_MF_ITEMS = 30;
+export const P_MF_BIASED = 31;
+export const P_MF_MU = 32;
+export const P_MF_LR_BU = 33;
+export const P_MF_LR_BI = 34;
+export const P_MF_LR_P = 35;
+export const P_MF_LR_Q = 36;
+export const P_MF_REG_BU = 37;
+export const P_MF_REG_BI = 38;
+export const P_MF_REG_P = 39;
+export const P_MF_REG_Q = 40;
+/** Σ over the steps taken this epoch of rate/P_ETA (mf.ts; the host's gradient-norm estimate). */
+export const P_RATE_FACTOR_SUM = 41;
 /** Slots in a plan. */
-export const PLAN_SLOTS = 32;
+export const PLAN_SLOTS = 48;
 
 /** Reads and writes plan slots. */
 export class Plan {

@@ -208,7 +208,7 @@ describe("shuffleTriples on every backend", () => {
         it.view.set(items);
         r.view.set(ratings);
         const rng = new Prng(5);
-        b.shuffleTriples(u, it, r, start, count, rng);
+        b.shuffleTriples({ users: u, items: it, ratings: r }, start, count, rng);
         for (let k = 0; k < n; k++) {
           const inRange = k >= start && k < start + count;
           const from = inRange ? start + (perm[k - start] as number) : k;

@@ -1,5 +1,5 @@
-import type { MfStep } from "../kernels/js-kernels.js";
 import type { LinearLoss } from "../kernels/losses.js";
+import type { RatingRange } from "../kernels/mf.js";
 import type { NetShape } from "../kernels/mlp-net.js";
 import type { Prng } from "../kernels/prng.js";
 import type { DType } from "../matrix.js";
@@ -28,6 +28,18 @@ export interface StepBuffers {
 
 /** Which implementation runs the kernels. */
 export type BackendKind = "js" | "wasm-simd" | "wasm-scalar" | "wasm-threads";
+
+/** The rating triples of a matrix-factorisation fit in a backend's memory. */
+export interface RatingBuffers {
+  /** User index of each rating. */
+  users: IndexBuffer;
+  /** Item index of each rating. */
+  items: IndexBuffer;
+  /** The ratings (always float64). */
+  ratings: Buffer<Float64Array>;
+}
+
+export type { RatingRange } from "../kernels/mf.js";
 
 /**
  * The kernel interface every backend implements over buffers it allocates itself. Parameter
@@ -194,34 +206,31 @@ export interface Backend {
   /** Ends an epoch's steps: completes state.acc, the epoch's gradient accumulator. */
   finishEpoch(plan: Buffer<Float64Array>, state: StepBuffers): void;
   /**
-   * One matrix-factorisation SGD pass over ratings start .. start+count, in order, with P, Q and the
-   * biases in the backend's dtype (ratings float64; see assembly/mf.ts); returns the sum of squared
-   * errors before each update.
+   * Matrix-factorisation SGD steps over ratings start .. start+count, in order, as the plan's next
+   * steps (assembly/mf.ts): updates the parameter block (P, Q, b_u, b_i in the backend's dtype;
+   * layout in the plan) and advances the plan's step count, loss sum and rate factor sum.
    */
-  mfEpoch(
-    users: IndexBuffer,
-    items: IndexBuffer,
-    ratings: Buffer<Float64Array>,
-    start: number,
-    count: number,
-    k: number,
-    P: FloatBuffer,
-    Q: FloatBuffer,
-    bu: FloatBuffer,
-    bi: FloatBuffer,
-    step: MfStep,
-  ): number;
+  mfSteps(plan: Buffer<Float64Array>, triples: RatingBuffers, start: number, count: number, params: FloatBuffer): void;
+  /**
+   * mfSteps over several ranges that share no user and no item (a round of the block schedule,
+   * src/models/rating-blocks.ts), range i under plans[i]: on workers at once where the backend has
+   * them, else one after another; either way the same bits.
+   */
+  mfStepsRanges(
+    plans: readonly Buffer<Float64Array>[],
+    triples: RatingBuffers,
+    ranges: readonly RatingRange[],
+    params: FloatBuffer,
+  ): Promise<void>;
   /**
    * One Fisher–Yates shuffle (the generator and draws of `shuffle`) applied to the triples
    * start .. start+count of users, items and ratings together, in place: those rating triples in
    * a new order (the others untouched).
    */
-  shuffleTriples(
-    users: IndexBuffer,
-    items: IndexBuffer,
-    ratings: Buffer<Float64Array>,
-    start: number,
-    count: number,
-    rng: Prng,
-  ): void;
+  shuffleTriples(triples: RatingBuffers, start: number, count: number, rng: Prng): void;
+  /**
+   * shuffleTriples over several ranges that do not overlap, range i with rngs[i]: on workers at
+   * once where the backend has them, else one after another.
+   */
+  shuffleTripleRanges(triples: RatingBuffers, ranges: readonly RatingRange[], rngs: readonly Prng[]): Promise<void>;
 }

@@ -1,11 +1,12 @@
 import type { JsKernels } from "../kernels/js-kernel-instances.js";
-import type { MfStep, StepArrays } from "../kernels/js-kernels.js";
+import type { StepArrays } from "../kernels/js-kernels.js";
 import { type LinearLoss, LossId } from "../kernels/losses.js";
+import { mfStepsJs } from "../kernels/mf.js";
 import { mlpPredictJs, mlpStepsJs } from "../kernels/mlp.js";
 import type { Prng } from "../kernels/prng.js";
 import { arrayTypeOf, copyRows, type DType, firstNonFinite } from "../matrix.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "../runtime/buffer.js";
-import type { Backend, MlpNet, StepBuffers } from "./backend.js";
+import type { Backend, MlpNet, RatingBuffers, RatingRange, StepBuffers } from "./backend.js";
 
 class HeapBuffer<A extends FloatArray | Int32Array> implements Buffer<A> {
   readonly view: A;
@@ -263,48 +264,38 @@ export class JsBackend implements Backend {
     this.kernels.finishEpochJs(plan.view, arraysOf(state));
   }
 
-  mfEpoch(
-    users: IndexBuffer,
-    items: IndexBuffer,
-    ratings: Buffer<Float64Array>,
-    start: number,
-    count: number,
-    k: number,
-    P: FloatBuffer,
-    Q: FloatBuffer,
-    bu: FloatBuffer,
-    bi: FloatBuffer,
-    step: MfStep,
-  ): number {
-    return this.kernels.mfEpochJs(
-      users.view,
-      items.view,
-      ratings.view,
-      start,
+  mfSteps(plan: Buffer<Float64Array>, triples: RatingBuffers, start: number, count: number, params: FloatBuffer): void {
+    mfStepsJs(plan.view, triples.users.view, triples.items.view, triples.ratings.view, start, count, params.view);
+  }
+
+  async mfStepsRanges(
+    plans: readonly Buffer<Float64Array>[],
+    triples: RatingBuffers,
+    ranges: readonly RatingRange[],
+    params: FloatBuffer,
+  ): Promise<void> {
+    ranges.forEach((r, i) => {
+      this.mfSteps(plans[i] as Buffer<Float64Array>, triples, r.start, r.count, params);
+    });
+  }
+
+  shuffleTriples(triples: RatingBuffers, start: number, count: number, rng: Prng): void {
+    const end = start + count;
+    rng.shuffle(
+      triples.users.view.subarray(start, end),
       count,
-      k,
-      P.view,
-      Q.view,
-      bu.view,
-      bi.view,
-      step,
+      triples.items.view.subarray(start, end),
+      triples.ratings.view.subarray(start, end),
     );
   }
 
-  shuffleTriples(
-    users: IndexBuffer,
-    items: IndexBuffer,
-    ratings: Buffer<Float64Array>,
-    start: number,
-    count: number,
-    rng: Prng,
-  ): void {
-    const end = start + count;
-    rng.shuffle(
-      users.view.subarray(start, end),
-      count,
-      items.view.subarray(start, end),
-      ratings.view.subarray(start, end),
-    );
+  async shuffleTripleRanges(
+    triples: RatingBuffers,
+    ranges: readonly RatingRange[],
+    rngs: readonly Prng[],
+  ): Promise<void> {
+    ranges.forEach((r, i) => {
+      this.shuffleTriples(triples, r.start, r.count, rngs[i] as Prng);
+    });
   }
 }

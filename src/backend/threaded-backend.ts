@@ -1,4 +1,3 @@
-import type { MfStep, RatingRange } from "../kernels/js-kernels.js";
 import type { LinearLoss } from "../kernels/losses.js";
 import { LossId } from "../kernels/losses.js";
 import { PlanSlot } from "../kernels/plan.js";
@@ -7,7 +6,7 @@ import type { DType } from "../matrix.js";
 import type { KernelCall, WorkerPool } from "../parallel/worker-pool.js";
 import type { Buffer, FloatBuffer, IndexBuffer } from "../runtime/buffer.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
-import type { StepBuffers } from "./backend.js";
+import type { RatingBuffers, RatingRange, StepBuffers } from "./backend.js";
 import { ptrOf, ptrOrZero, WasmBackend } from "./wasm-backend.js";
 
 /**
@@ -196,15 +195,9 @@ export class ThreadedBackend extends WasmBackend {
     return this.scratches;
   }
 
-  /**
-   * Shuffles several ranges of the rating triples at once, one range per worker (more ranges than
-   * workers go in turns), range i with its own generator rngs[i] (advanced as
-   * `shuffleTriples` would). The ranges must not overlap.
-   */
-  async shuffleRanges(
-    users: IndexBuffer,
-    items: IndexBuffer,
-    ratings: Buffer<Float64Array>,
+  /** Shuffles the ranges at once, one range per worker (more ranges than workers go in turns). */
+  override async shuffleTripleRanges(
+    triples: RatingBuffers,
     ranges: readonly RatingRange[],
     rngs: readonly Prng[],
   ): Promise<void> {
@@ -216,7 +209,7 @@ export class ThreadedBackend extends WasmBackend {
     await this.runInTurns(
       ranges.map((r, i) => ({
         fn: "shuffleTriples",
-        args: this.triplesArgs(users, items, ratings, r.start, r.count, states + 16 * i),
+        args: this.triplesArgs(triples, r.start, r.count, states + 16 * i),
       })),
     );
     rngs.forEach((rng, i) => {
@@ -234,27 +227,22 @@ export class ThreadedBackend extends WasmBackend {
   }
 
   /**
-   * Matrix-factorisation passes over several ranges of the ratings at once, one range per worker
-   * (more ranges than workers go in turns), all updating the shared P, Q and biases without locks.
-   * The caller gives ranges that share no user and no item (a round of the block schedule in
-   * src/models/rating-blocks.ts), so the result equals running them one after another. Resolves
-   * to each range's sum of squared errors, in order.
+   * The ranges at once, one range per worker (more ranges than workers go in turns), all updating
+   * the shared parameter block without locks: the ranges share no user and no item, so the result
+   * equals running them one after another.
    */
-  async mfEpochRanges(
-    users: IndexBuffer,
-    items: IndexBuffer,
-    ratings: Buffer<Float64Array>,
+  override async mfStepsRanges(
+    plans: readonly Buffer<Float64Array>[],
+    triples: RatingBuffers,
     ranges: readonly RatingRange[],
-    k: number,
-    P: FloatBuffer,
-    Q: FloatBuffer,
-    bu: FloatBuffer,
-    bi: FloatBuffer,
-    step: MfStep,
-  ): Promise<number[]> {
-    const fn = this.f64 ? "mfEpochF64" : "mfEpochF32";
-    return this.runInTurns(
-      ranges.map((r) => ({ fn, args: this.mfArgs(users, items, ratings, r.start, r.count, k, P, Q, bu, bi, step) })),
+    params: FloatBuffer,
+  ): Promise<void> {
+    const fn = this.f64 ? "mfStepsF64" : "mfStepsF32";
+    await this.runInTurns(
+      ranges.map((r, i) => ({
+        fn,
+        args: this.mfArgs(plans[i] as Buffer<Float64Array>, triples, r.start, r.count, params),
+      })),
     );
   }
 

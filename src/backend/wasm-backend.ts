@@ -1,5 +1,4 @@
 import { DescentError } from "../errors.js";
-import type { MfStep } from "../kernels/js-kernels.js";
 import { type LinearLoss, LossId } from "../kernels/losses.js";
 import type { Prng } from "../kernels/prng.js";
 import { arrayTypeOf, copyRows, type DType, isIncreasing, rowPlaces } from "../matrix.js";
@@ -8,7 +7,7 @@ import type { KernelExports } from "../runtime/kernel-exports.js";
 import { Slab } from "../runtime/slab.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
 import { WASM_BUILDS } from "../runtime/wasm-variant.js";
-import type { Backend, MlpNet, StepBuffers } from "./backend.js";
+import type { Backend, MlpNet, RatingBuffers, RatingRange, StepBuffers } from "./backend.js";
 
 /** Byte offset of a buffer this WASM backend allocated (E_STATE for foreign or freed buffers). */
 export function ptrOf(b: Buffer<FloatArray | Int32Array>): number {
@@ -206,29 +205,28 @@ export class WasmBackend implements Backend {
     this.withRngState(rng, (state) => this.k.shuffleIndices(ptrOf(idx), n, state));
   }
 
-  shuffleTriples(
-    users: IndexBuffer,
-    items: IndexBuffer,
-    ratings: Buffer<Float64Array>,
-    start: number,
-    count: number,
-    rng: Prng,
-  ): void {
-    this.withRngState(rng, (state) =>
-      this.k.shuffleTriples(...this.triplesArgs(users, items, ratings, start, count, state)),
-    );
+  shuffleTriples(triples: RatingBuffers, start: number, count: number, rng: Prng): void {
+    this.withRngState(rng, (state) => this.k.shuffleTriples(...this.triplesArgs(triples, start, count, state)));
+  }
+
+  async shuffleTripleRanges(
+    triples: RatingBuffers,
+    ranges: readonly RatingRange[],
+    rngs: readonly Prng[],
+  ): Promise<void> {
+    ranges.forEach((r, i) => {
+      this.shuffleTriples(triples, r.start, r.count, rngs[i] as Prng);
+    });
   }
 
   /** The shuffleTriples kernel's arguments: triples start .. start+count, generator state at `state`. */
   protected triplesArgs(
-    users: IndexBuffer,
-    items: IndexBuffer,
-    ratings: Buffer<Float64Array>,
+    t: RatingBuffers,
     start: number,
     count: number,
     state: number,
   ): [number, number, number, number, number] {
-    return [ptrOf(users) + 4 * start, ptrOf(items) + 4 * start, ptrOf(ratings) + 8 * start, count, state];
+    return [ptrOf(t.users) + 4 * start, ptrOf(t.items) + 4 * start, ptrOf(t.ratings) + 8 * start, count, state];
   }
 
   /** Writes rng's four state words at `ptr` in WASM memory. */
@@ -463,58 +461,29 @@ export class WasmBackend implements Backend {
     );
   }
 
-  /** The kernel arguments of one mfEpoch call. */
+  /** The kernel arguments of one mfSteps call. */
   protected mfArgs(
-    users: IndexBuffer,
-    items: IndexBuffer,
-    ratings: Buffer<Float64Array>,
+    plan: Buffer<Float64Array>,
+    t: RatingBuffers,
     start: number,
     count: number,
-    k: number,
-    P: FloatBuffer,
-    Q: FloatBuffer,
-    bu: FloatBuffer,
-    bi: FloatBuffer,
-    s: MfStep,
-  ): Parameters<KernelExports["mfEpochF64"]> {
-    return [
-      ptrOf(users),
-      ptrOf(items),
-      ptrOf(ratings),
-      start,
-      count,
-      k,
-      ptrOf(P),
-      ptrOf(Q),
-      ptrOf(bu),
-      ptrOf(bi),
-      s.mu,
-      s.lrBu,
-      s.lrBi,
-      s.lrP,
-      s.lrQ,
-      s.regBu,
-      s.regBi,
-      s.regP,
-      s.regQ,
-      s.biased ? 1 : 0,
-    ];
+    params: FloatBuffer,
+  ): Parameters<KernelExports["mfStepsF64"]> {
+    return [ptrOf(plan), ptrOf(t.users), ptrOf(t.items), ptrOf(t.ratings), start, count, ptrOf(params)];
   }
 
-  mfEpoch(
-    users: IndexBuffer,
-    items: IndexBuffer,
-    ratings: Buffer<Float64Array>,
-    start: number,
-    count: number,
-    k: number,
-    P: FloatBuffer,
-    Q: FloatBuffer,
-    bu: FloatBuffer,
-    bi: FloatBuffer,
-    step: MfStep,
-  ): number {
-    const args = this.mfArgs(users, items, ratings, start, count, k, P, Q, bu, bi, step);
-    return (this.f64 ? this.k.mfEpochF64 : this.k.mfEpochF32)(...args);
+  mfSteps(plan: Buffer<Float64Array>, triples: RatingBuffers, start: number, count: number, params: FloatBuffer): void {
+    (this.f64 ? this.k.mfStepsF64 : this.k.mfStepsF32)(...this.mfArgs(plan, triples, start, count, params));
+  }
+
+  async mfStepsRanges(
+    plans: readonly Buffer<Float64Array>[],
+    triples: RatingBuffers,
+    ranges: readonly RatingRange[],
+    params: FloatBuffer,
+  ): Promise<void> {
+    ranges.forEach((r, i) => {
+      this.mfSteps(plans[i] as Buffer<Float64Array>, triples, r.start, r.count, params);
+    });
   }
 }

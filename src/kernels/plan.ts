@@ -36,10 +36,24 @@ export const PlanSlot = {
   l1Cumulative: 25,
   l1Total: 26,
   avgStart: 27,
+  mfFactors: 28,
+  mfUsers: 29,
+  mfItems: 30,
+  mfBiased: 31,
+  mfMu: 32,
+  mfLrBu: 33,
+  mfLrBi: 34,
+  mfLrP: 35,
+  mfLrQ: 36,
+  mfRegBu: 37,
+  mfRegBi: 38,
+  mfRegP: 39,
+  mfRegQ: 40,
+  rateFactorSum: 41,
 } as const;
 
 /** Float64 slots a plan buffer holds. */
-export const PLAN_SLOTS = 32;
+export const PLAN_SLOTS = 48;
 
 /** What a plan is written from: the problem's shape, the optimizer, penalty and schedule. */
 export interface PlanSpec {
@@ -68,6 +82,26 @@ export interface PlanSpec {
    * forms, MlpOptimizerId): its id and three hyper-parameters for the h1–h3 slots.
    */
   rule?: { id: number; h: readonly [number, number, number] };
+  /** Matrix factorisation's shapes, mean rating, rates and regularisation (assembly/mf.ts). */
+  mf?: MfPlan;
+}
+
+/** The matrix-factorisation slots of a plan (see assembly/plan.ts P_MF_*). */
+export interface MfPlan {
+  /** Latent factors k. */
+  factors: number;
+  /** Users: rows of P and entries of b_u. */
+  users: number;
+  /** Items: rows of Q and entries of b_i. */
+  items: number;
+  /** Whether the biases are learned. */
+  biased: boolean;
+  /** The global mean rating. */
+  mu: number;
+  /** Base rates of the user biases, item biases, user factors and item factors. */
+  lr: readonly [number, number, number, number];
+  /** Regularisation of the same four groups. */
+  reg: readonly [number, number, number, number];
 }
 
 /**
@@ -122,11 +156,22 @@ export function writePlan(plan: Float64Array, spec: PlanSpec, step: number, epoc
   plan[PlanSlot.classes] = spec.classes;
   plan[PlanSlot.l1Cumulative] = l1IsCumulative(spec) ? 1 : 0;
   plan[PlanSlot.avgStart] = spec.optimizer.kind === "sgd" ? spec.averageStart : 0;
+  const mf = spec.mf;
+  if (mf !== undefined) {
+    plan[PlanSlot.mfFactors] = mf.factors;
+    plan[PlanSlot.mfUsers] = mf.users;
+    plan[PlanSlot.mfItems] = mf.items;
+    plan[PlanSlot.mfBiased] = mf.biased ? 1 : 0;
+    plan[PlanSlot.mfMu] = mf.mu;
+    [plan[PlanSlot.mfLrBu], plan[PlanSlot.mfLrBi], plan[PlanSlot.mfLrP], plan[PlanSlot.mfLrQ]] = mf.lr;
+    [plan[PlanSlot.mfRegBu], plan[PlanSlot.mfRegBi], plan[PlanSlot.mfRegP], plan[PlanSlot.mfRegQ]] = mf.reg;
+  }
 }
 
-/** Starts an epoch: its number and rate scale set, its loss sum cleared. */
+/** Starts an epoch: its number and rate scale set, its loss sum and rate factor sum cleared. */
 export function beginEpoch(plan: Float64Array, epoch: number, rateScale: number): void {
   plan[PlanSlot.epoch] = epoch;
   plan[PlanSlot.rateScale] = rateScale;
   plan[PlanSlot.lossSum] = 0;
+  plan[PlanSlot.rateFactorSum] = 0;
 }

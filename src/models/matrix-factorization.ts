@@ -1,4 +1,3 @@
-import type { Backend } from "../backend/backend.js";
 import { createBackend } from "../backend/create-backend.js";
 import { DescentError } from "../errors.js";
 import {
@@ -13,12 +12,16 @@ import {
   writeModel,
 } from "../io/model-json.js";
 import { buildRatingOnnx, type RatingOnnxOptions } from "../io/onnx-ratings.js";
-import { dotJs, type MfStep } from "../kernels/js-kernels.js";
+import { dotJs } from "../kernels/js-kernels.js";
+import { type MfLayout, mfOffsets } from "../kernels/mf.js";
 import { portableNormals } from "../kernels/portable.js";
 import { Prng } from "../kernels/prng.js";
+import { resolveOptimizer } from "../optim/optimizer-spec.js";
+import { makeSchedule, normaliseSchedule } from "../optim/schedules.js";
 import type { Id } from "../table/label-types.js";
-import { emptyHistory, type History } from "../train/history.js";
-import { YIELD_EVERY_MS, yieldToEventLoop } from "../train/yield.js";
+import { emptyHistory, type History, type StopReason } from "../train/history.js";
+import { newProgress, type TrainOutcome, type TrainProgress, trainLoop } from "../train/train-loop.js";
+import { mfObjective, rmseOf, zeroModelMse } from "./mf-objective.js";
 import {
   checkIds,
   finiteRatings,
@@ -27,7 +30,12 @@ import {
   type Resolved,
   resolve,
 } from "./mf-options.js";
-import { blockEpoch, groupRatings } from "./rating-blocks.js";
+import { validationSplit } from "./validation-split.js";
+
+/** Plain SGD: the rule the matrix-factorisation kernel applies (its rates come from the plan). */
+const SGD = resolveOptimizer("sgd");
+/** The loop adds no penalty: the kernel applies each group's regularisation with its step. */
+const NO_PENALTY = { penalty: "none", alpha: 0, l1Ratio: 0 } as const;
 
 export type { Id } from "../table/label-types.js";
 export type { MatrixFactorizationOptions, RatingTriples } from "./mf-options.js";
@@ -38,10 +46,17 @@ export type { MatrixFactorizationOptions, RatingTriples } from "./mf-options.js"
  * (SIMD over factors); the JS backend gives the same bits in float64.
  */
 export class MatrixFactorization {
-  /** Per-epoch training MSE (errors measured before each update), learning rate and time. */
+  /**
+   * Per-epoch training MSE (errors measured before each update), gradient norm estimate, the
+   * learning rate of the epoch's last step, time, and the validation RMSE when there is one.
+   */
   history: History = emptyHistory();
   /** Epochs run. */
   nEpochs = 0;
+  /** Why the last fit or partialFit stopped (null before the first). */
+  stopReason: StopReason | null = null;
+  /** Step count, epochs, shuffle state and rate scale, carried on by partialFit. */
+  private progress: TrainProgress = newProgress(SGD, 0);
   /** Global mean rating. */
   mu = 0;
   private o: Resolved;
@@ -126,6 +141,8 @@ export class MatrixFactorization {
     this.mu = sum / n;
     this.history = emptyHistory();
     this.nEpochs = 0;
+    this.progress = newProgress(SGD, 0);
+    this.stopReason = null;
     this.fittedFlag = false;
     const { u, it } = this.admit(users, items, n);
     await this.trainAndKeep(u, it, r, val === null ? null : val(), epochs);
@@ -242,7 +259,7 @@ export class MatrixFactorization {
   ): Promise<void> {
     if (validation !== null) this.history.valScore ??= [];
     try {
-      await this.train(u, it, r, this.userIndex.size, this.itemIndex.size, this.rng as Prng, validation, epochs);
+      await this.train({ users: u, items: it, ratings: r }, validation, epochs);
     } finally {
       // Once an epoch has run (diverged, or stopped by a throwing onEpoch) the model stays usable
       // with the parameters of its last finite epoch, as the linear models do.
@@ -250,113 +267,118 @@ export class MatrixFactorization {
     }
   }
 
-  private async train(
-    u: Int32Array,
-    it: Int32Array,
-    r: Float64Array,
-    nUsers: number,
-    nItems: number,
-    rng: Prng,
-    validation: IndexedTriples | null,
-    epochs: number,
-  ): Promise<void> {
-    const n = r.length;
-    const k = this.o.factors;
-    const w = this.o.threads;
-    const backend: Backend = await createBackend(this.o.backend, this.o.dtype, w);
-    // The rating triples, shuffled together in place each epoch (so an epoch reads them in
-    // sequence).
-    const users = backend.allocIndex(n);
-    const items = backend.allocIndex(n);
-    const ratings = backend.allocF64(n);
-    const P = backend.allocCopy(this.P);
-    const Q = backend.allocCopy(this.Q);
-    const bu = backend.allocCopy(this.bu);
-    const bi = backend.allocCopy(this.bi);
-    const step: MfStep = {
-      mu: this.mu,
-      lrBu: this.o.lrBu,
-      lrBi: this.o.lrBi,
-      lrP: this.o.lrPu,
-      lrQ: this.o.lrQi,
-      regBu: this.o.regBu,
-      regBi: this.o.regBi,
-      regP: this.o.regPu,
-      regQ: this.o.regQi,
-      biased: this.o.biased,
-    };
-    // With threads, the triples grouped into w × w blocks (written straight into the backend's
-    // buffers), shuffled within their block.
-    const blocks =
-      w > 1
-        ? groupRatings(u, it, r, nUsers, nItems, w, { users: users.view, items: items.view, ratings: ratings.view })
-        : null;
-    if (blocks === null) {
-      users.view.set(u);
-      items.view.set(it);
-      ratings.view.set(r);
+  /** The layout of the parameter block over the ids admitted so far. */
+  private layout(): MfLayout {
+    return { factors: this.o.factors, users: this.userIndex.size, items: this.itemIndex.size };
+  }
+
+  /** P, Q, b_u and b_i as one parameter block (see assembly/mf.ts). */
+  private packParams(): Float64Array {
+    const at = mfOffsets(this.layout());
+    const block = new Float64Array(at.length);
+    block.set(this.P, 0);
+    block.set(this.Q, at.q);
+    block.set(this.bu, at.bu);
+    block.set(this.bi, at.bi);
+    return block;
+  }
+
+  /** Takes P, Q, b_u and b_i back from a parameter block. */
+  private unpackParams(block: Float64Array): void {
+    const at = mfOffsets(this.layout());
+    this.P.set(block.subarray(0, at.q));
+    this.Q.set(block.subarray(at.q, at.bu));
+    this.bu.set(block.subarray(at.bu, at.bi));
+    this.bi.set(block.subarray(at.bi, at.length));
+  }
+
+  /**
+   * Runs the training loop over the triples: up to `epochs` epochs (fewer on tol, gradTol, early
+   * stopping or onEpoch), with the model's schedule, shuffle stream and step count carried on.
+   */
+  private async train(t: IndexedTriples, validation: IndexedTriples | null, epochs: number): Promise<void> {
+    const o = this.o;
+    let data = t;
+    let held = validation;
+    if (o.earlyStopping && validation === null) {
+      const split = validationSplit(t.ratings.length, o.validationFraction, o.seed, null);
+      const pick = (rows: Int32Array): IndexedTriples => ({
+        users: rows.map((i) => t.users[i] as number),
+        items: rows.map((i) => t.items[i] as number),
+        ratings: Float64Array.from(rows, (i) => t.ratings[i] as number),
+      });
+      data = pick(split.train);
+      held = pick(split.validation);
     }
-    const start = performance.now();
-    let lastYield = start;
+    const layout = this.layout();
+    const backend = await createBackend(o.backend, o.dtype, o.threads);
+    const staged = mfObjective(backend, data, {
+      layout,
+      mu: this.mu,
+      biased: o.biased,
+      lr: [o.lrBu, o.lrBi, o.lrPu, o.lrQi],
+      reg: [o.regBu, o.regBi, o.regPu, o.regQi],
+      threads: o.threads,
+    });
+    const spec = normaliseSchedule(o.schedule);
+    const params = this.packParams();
+    this.progress.rng = (this.rng as Prng).getState();
+    let outcome: TrainOutcome;
     try {
-      for (let e = 0; e < epochs; e++) {
-        let sse: number;
-        if (blocks === null) {
-          if (this.o.shuffle) backend.shuffleTriples(users, items, ratings, 0, n, rng);
-          sse = backend.mfEpoch(users, items, ratings, 0, n, k, P, Q, bu, bi, step);
-        } else {
-          sse = await blockEpoch(
-            backend,
-            { users, items, ratings, P, Q, bu, bi },
-            blocks,
-            k,
-            step,
-            this.o.shuffle ? rng : null,
-          );
-        }
-        const mse = sse / n;
-        const now = performance.now();
-        this.history.loss.push(mse);
-        this.history.gradNorm.push(Number.NaN);
-        this.history.learningRate.push(this.o.learningRate);
-        this.history.ms.push(now - start);
-        this.nEpochs++;
-        if (!Number.isFinite(mse)) {
-          this.history.valScore?.push(Number.NaN);
-          throw new DescentError(
-            "E_DIVERGED",
-            `MatrixFactorization diverged at epoch ${e + 1} (MSE ${mse}). ` +
-              `The model keeps the parameters ${e === 0 ? "it started from" : `of epoch ${e}`}. ` +
-              `Try a smaller learningRate (now ${this.o.learningRate})`,
-          );
-        }
-        // Keep the latest finite parameters on the JS side after every epoch.
-        this.P.set(P.view);
-        this.Q.set(Q.view);
-        this.bu.set(bu.view);
-        this.bi.set(bi.view);
-        const valScore = validation === null ? undefined : this.rmseOf(validation);
-        if (valScore !== undefined) this.history.valScore?.push(valScore);
-        if (this.o.onEpoch !== null && this.o.onEpoch !== undefined) {
-          const verdict = await this.o.onEpoch({
-            epoch: this.nEpochs,
-            loss: mse,
-            gradNorm: Number.NaN,
-            learningRate: this.o.learningRate,
-            ms: now - start,
-            ...(valScore === undefined ? {} : { valScore }),
-          });
-          if (verdict === false) break;
-        }
-        if (now - lastYield > YIELD_EVERY_MS) {
-          await yieldToEventLoop();
-          lastYield = performance.now();
-        }
-      }
+      outcome = await trainLoop(
+        backend,
+        staged.objective,
+        params,
+        {
+          opts: {
+            batchSize: 1,
+            shuffle: o.shuffle,
+            seed: o.seed,
+            tol: o.earlyStopping ? (o.tol ?? 0) : o.tol,
+            nIterNoChange: o.nIterNoChange,
+            gradTol: o.gradTol,
+            fitIntercept: true,
+            average: false,
+            onEpoch: o.onEpoch ?? null,
+          },
+          optimizer: SGD,
+          schedule: makeSchedule(spec, {
+            learningRate: o.learningRate,
+            alpha: 0,
+            maxEpochs: epochs,
+            stepsPerEpoch: data.ratings.length,
+          }),
+          adaptive: spec.name === "adaptive",
+          penalty: NO_PENALTY,
+          validate: held === null ? null : (p) => rmseOf(p, layout, this.mu, held),
+          validation: { lowerIsBetter: true, monitorOnly: !o.earlyStopping },
+          zeroObjective: zeroModelMse(data.ratings, this.mu),
+          // What onEpoch sees of the model is the epoch's parameters.
+          ...(o.onEpoch === null
+            ? {}
+            : { afterEpoch: async (_progress: TrainProgress, p: Float64Array) => this.unpackParams(p) }),
+        },
+        this.progress,
+        this.history,
+        epochs,
+      );
     } finally {
-      for (const b of [ratings, P, Q, bu, bi]) backend.free(b);
-      for (const b of [users, items]) backend.free(b);
+      staged.free();
       backend.dispose();
+      this.unpackParams(params);
+      this.nEpochs = this.progress.epoch;
+      if (this.progress.rng !== null) (this.rng as Prng).setState(this.progress.rng);
+    }
+    this.stopReason = outcome.stopReason;
+    if (outcome.callbackError !== undefined) throw outcome.callbackError;
+    if (outcome.stopReason === "diverged") {
+      const e = this.progress.epoch;
+      throw new DescentError(
+        "E_DIVERGED",
+        `MatrixFactorization diverged at epoch ${e} (MSE ${this.history.loss.at(-1)}). ` +
+          `The model keeps the parameters ${e === 1 ? "it started from" : `of epoch ${e - 1}`}. ` +
+          `Try a smaller learningRate (now ${o.learningRate}); the guard saw ${outcome.divergence ?? "a non-finite objective"}`,
+      );
     }
   }
 
@@ -366,11 +388,10 @@ export class MatrixFactorization {
 
   /** The prediction for user index a and item index b (−1: unknown). */
   private predictIndex(a: number, b: number): number {
-    const k = this.o.factors;
     let s = this.mu;
     if (a >= 0) s += this.bu[a] as number;
     if (b >= 0) s += this.bi[b] as number;
-    if (a >= 0 && b >= 0) s += dotJs(this.P, a * k, this.Q, b * k, k);
+    if (a >= 0 && b >= 0) s += dotJs(this.P, a * this.o.factors, this.Q, b * this.o.factors, this.o.factors);
     return s;
   }
 
@@ -383,14 +404,9 @@ export class MatrixFactorization {
     };
   }
 
-  /** RMSE of the current parameters on indexed triples (what score and history.valScore report). */
+  /** RMSE of the current parameters on indexed triples (what score reports). */
   private rmseOf(t: IndexedTriples): number {
-    let s = 0;
-    for (let i = 0; i < t.ratings.length; i++) {
-      const e = (t.ratings[i] as number) - this.predictIndex(t.users[i] as number, t.items[i] as number);
-      s += e * e;
-    }
-    return Math.sqrt(s / t.ratings.length);
+    return rmseOf(this.packParams(), this.layout(), this.mu, t);
   }
 
   /**
@@ -464,6 +480,7 @@ export class MatrixFactorization {
       rated: this.rated.map((r) => Array.from(r)),
       history: this.history,
       nEpochs: this.nEpochs,
+      steps: this.progress.step,
     });
   }
 
@@ -535,6 +552,9 @@ export class MatrixFactorization {
     m.itemIndex = new Map(items.map((it, i) => [it, i]));
     m.history = readHistory(o, "history");
     m.nEpochs = readCount(o, "nEpochs");
+    // A schedule carries on from the saved step count (files written before it was saved: 0).
+    const steps = field(o, "steps") === undefined ? 0 : readCount(o, "steps");
+    m.progress = { ...newProgress(SGD, 0), epoch: m.nEpochs, step: steps };
     m.fittedFlag = true;
     return m;
   }

@@ -3,6 +3,7 @@
 import { BACKEND_NAMES, type BackendName } from "../backend/create-backend.js";
 import { DescentError } from "../errors.js";
 import type { DType } from "../matrix.js";
+import { normaliseSchedule, type ScheduleSpec } from "../optim/schedules.js";
 import type { Id } from "../table/label-types.js";
 import type { EpochInfo } from "../train/history.js";
 
@@ -20,10 +21,34 @@ export interface RatingTriples {
 export interface MatrixFactorizationOptions {
   /** Latent factors per user and item. Default 100. */
   factors?: number;
-  /** Passes over the ratings. Default 20. */
+  /** Passes over the ratings (at most, with tol or earlyStopping). Default 20. */
   epochs?: number;
-  /** Step size of every parameter group. Default 0.005. */
+  /** Step size of every parameter group (each group's own rate, when given, replaces it). Default 0.005. */
   learningRate?: number;
+  /**
+   * How the rates change over the steps (one step per rating), as the linear models' `schedule`
+   * except 'optimal': every group's rate is its base rate times the schedule's rate over
+   * learningRate. Default 'constant'.
+   */
+  schedule?: ScheduleSpec;
+  /**
+   * Stop when the epoch's training MSE (or, with earlyStopping, the validation RMSE) has not
+   * improved by tol for nIterNoChange epochs; null disables. Default null (run every epoch).
+   */
+  tol?: number | null;
+  /** Epochs without improvement before stopping. Default 5. */
+  nIterNoChange?: number;
+  /** Stop once the epoch's gradient norm estimate (history.gradNorm) falls below this; null disables. Default null. */
+  gradTol?: number | null;
+  /**
+   * Stop when the RMSE on held-out ratings stops improving (by tol, default 0 then, over
+   * nIterNoChange epochs) and keep the best epoch's parameters. The held-out ratings are
+   * validationData when given, else a seeded validationFraction share of the training ratings.
+   * Default false.
+   */
+  earlyStopping?: boolean;
+  /** Share of the ratings held out under earlyStopping without validationData, in (0, 1). Default 0.1. */
+  validationFraction?: number;
   /** L2 regularisation of every parameter group. Default 0.02. */
   regularization?: number;
   /** Learn the user and item biases. Default true. */
@@ -74,7 +99,9 @@ export interface MatrixFactorizationOptions {
 }
 
 /** The options with every default filled in. */
-export type Resolved = Required<Omit<MatrixFactorizationOptions, "onEpoch" | "validationData">> & {
+export type Resolved = Required<Omit<MatrixFactorizationOptions, "onEpoch" | "validationData" | "tol" | "gradTol">> & {
+  tol: number | null;
+  gradTol: number | null;
   onEpoch: MatrixFactorizationOptions["onEpoch"] | null;
   validationData: RatingTriples | null;
 };
@@ -109,6 +136,12 @@ export function resolve(o: MatrixFactorizationOptions | undefined): Resolved {
     "threads",
     "onEpoch",
     "validationData",
+    "schedule",
+    "tol",
+    "nIterNoChange",
+    "gradTol",
+    "earlyStopping",
+    "validationFraction",
     ...RATE_KEYS,
   ];
   for (const k of Object.keys(opts)) if (!known.includes(k)) fail(k, "is unknown for MatrixFactorization");
@@ -151,7 +184,26 @@ export function resolve(o: MatrixFactorizationOptions | undefined): Resolved {
     (typeof validationData !== "object" || !["users", "items", "ratings"].every((k) => k in validationData))
   )
     fail("validationData", "must be an object { users, items, ratings }");
+  const schedule = get<ScheduleSpec>("schedule", "constant");
+  if (normaliseSchedule(schedule).name === "optimal")
+    fail("schedule", "'optimal' is the linear models' schedule (1/(alpha·(t0 + t))); use another one");
+  const orNull = (k: string, d: number | null, check: (v: number) => boolean, range: string): number | null => {
+    const v = get<unknown>(k, d);
+    if (v === null) return null;
+    if (typeof v !== "number" || !Number.isFinite(v) || !check(v))
+      fail(k, `must be ${range} or null (got ${String(v)})`);
+    return v;
+  };
+  const validationFraction = get("validationFraction", 0.1);
+  if (typeof validationFraction !== "number" || !(validationFraction > 0 && validationFraction < 1))
+    fail("validationFraction", `must be a number in (0, 1) (got ${String(validationFraction)})`);
   return {
+    schedule,
+    tol: orNull("tol", null, (v) => v >= 0, "a finite number >= 0"),
+    nIterNoChange: posInt("nIterNoChange", 5),
+    gradTol: orNull("gradTol", null, (v) => v >= 0, "a finite number >= 0"),
+    earlyStopping: bool("earlyStopping", false),
+    validationFraction,
     factors: posInt("factors", 100),
     epochs: posInt("epochs", 20),
     learningRate,

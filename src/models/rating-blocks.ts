@@ -5,15 +5,13 @@
 // write the same factor row or bias: no locks, no lost updates, and the result does not depend on
 // timing. It equals running the same blocks one after another on one thread, bit for bit.
 
-import type { Backend } from "../backend/backend.js";
-import { ThreadedBackend } from "../backend/threaded-backend.js";
-import type { RatingRange } from "../kernels/js-kernels.js";
-
-export type { RatingRange } from "../kernels/js-kernels.js";
-
-import type { MfStep } from "../kernels/js-kernels.js";
+import type { Backend, RatingBuffers } from "../backend/backend.js";
+import type { RatingRange } from "../kernels/mf.js";
+import { PlanSlot } from "../kernels/plan.js";
 import { Prng } from "../kernels/prng.js";
-import type { Buffer, FloatBuffer, IndexBuffer } from "../runtime/buffer.js";
+import type { Buffer, FloatBuffer } from "../runtime/buffer.js";
+
+export type { RatingRange } from "../kernels/mf.js";
 
 /** Rating triples grouped by block, with where each block starts. */
 export interface RatingBlocks {
@@ -110,51 +108,58 @@ export function blockRanges(offsets: Int32Array): RatingRange[] {
   }));
 }
 
-/** The backend buffers of a matrix-factorisation fit: triples (grouped by block), factors, biases. */
-export interface MfBuffers {
-  users: IndexBuffer;
-  items: IndexBuffer;
-  ratings: Buffer<Float64Array>;
-  P: FloatBuffer;
-  Q: FloatBuffer;
-  bu: FloatBuffer;
-  bi: FloatBuffer;
+/**
+ * The steps of one epoch on the block schedule: the w rounds in turn, a round's blocks through
+ * Backend.mfStepsRanges (on workers at once where the backend has them). Each block runs under a
+ * plan of its own (`blockPlans`, w of them): a copy of `plan` whose step count is where the block
+ * starts in round order and whose loss and rate factor sums start at 0; those sums are then added
+ * to `plan`'s round by round in worker order, so the bits do not depend on who ran what.
+ */
+export async function blockSteps(
+  backend: Backend,
+  plan: Buffer<Float64Array>,
+  blockPlans: readonly Buffer<Float64Array>[],
+  triples: RatingBuffers,
+  blocks: RatingBlocks,
+  params: FloatBuffer,
+): Promise<void> {
+  const main = plan.view;
+  let step = main[PlanSlot.step] as number;
+  for (let s = 0; s < blocks.w; s++) {
+    const ranges = roundRanges(blocks.offsets, blocks.w, s);
+    ranges.forEach((r, t) => {
+      const own = (blockPlans[t] as Buffer<Float64Array>).view;
+      own.set(main);
+      own[PlanSlot.step] = step;
+      own[PlanSlot.lossSum] = 0;
+      own[PlanSlot.rateFactorSum] = 0;
+      step += r.count;
+    });
+    await backend.mfStepsRanges(blockPlans, triples, ranges, params);
+    ranges.forEach((r, t) => {
+      const own = (blockPlans[t] as Buffer<Float64Array>).view;
+      main[PlanSlot.lossSum] = (main[PlanSlot.lossSum] as number) + (own[PlanSlot.lossSum] as number);
+      main[PlanSlot.rateFactorSum] = (main[PlanSlot.rateFactorSum] as number) + (own[PlanSlot.rateFactorSum] as number);
+      if (r.count > 0) main[PlanSlot.lastRate] = own[PlanSlot.lastRate] as number;
+    });
+  }
+  main[PlanSlot.step] = step;
 }
 
 /**
- * One epoch of the block schedule: with `rng`, every block reshuffled by a generator of its own
- * (seeded from rng, so workers can shuffle side by side with the same result as in turn), then the
- * w rounds, a round's blocks on the workers of a ThreadedBackend or else one after another.
- * Returns the sum of squared errors, added round by round in worker order (the same bits either way).
+ * Reshuffles every block of the triples in place, each by a generator of its own seeded from
+ * `rng` (so workers can shuffle side by side with the same result as in turn).
  */
-export async function blockEpoch(
+export function shuffleBlocks(
   backend: Backend,
-  b: MfBuffers,
+  triples: RatingBuffers,
   blocks: RatingBlocks,
-  k: number,
-  step: MfStep,
-  rng: Prng | null,
-): Promise<number> {
-  const threaded = backend instanceof ThreadedBackend ? backend : null;
-  if (rng !== null) {
-    const all = blockRanges(blocks.offsets);
-    const rngs = all.map(() => new Prng(rng.nextUint32()));
-    if (threaded !== null) await threaded.shuffleRanges(b.users, b.items, b.ratings, all, rngs);
-    else {
-      for (const [i, r] of all.entries())
-        backend.shuffleTriples(b.users, b.items, b.ratings, r.start, r.count, rngs[i] as Prng);
-    }
-  }
-  let sse = 0;
-  for (let s = 0; s < blocks.w; s++) {
-    const ranges = roundRanges(blocks.offsets, blocks.w, s);
-    const parts =
-      threaded !== null
-        ? await threaded.mfEpochRanges(b.users, b.items, b.ratings, ranges, k, b.P, b.Q, b.bu, b.bi, step)
-        : ranges.map((r) =>
-            backend.mfEpoch(b.users, b.items, b.ratings, r.start, r.count, k, b.P, b.Q, b.bu, b.bi, step),
-          );
-    for (const part of parts) sse += part;
-  }
-  return sse;
+  rng: Prng,
+): Promise<void> {
+  const all = blockRanges(blocks.offsets);
+  return backend.shuffleTripleRanges(
+    triples,
+    all,
+    all.map(() => new Prng(rng.nextUint32())),
+  );
 }

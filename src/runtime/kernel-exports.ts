@@ -1,26 +1,13 @@
-/** See KernelExports.mfEpochF64. */
-type MfEpoch = (
+/** See KernelExports.mfStepsF64. */
+type MfSteps = (
+  plan: number,
   users: number,
   items: number,
   ratings: number,
   start: number,
   count: number,
-  k: number,
-  P: number,
-  Q: number,
-  bu: number,
-  bi: number,
-  mu: number,
-  lrBu: number,
-  lrBi: number,
-  lrP: number,
-  lrQ: number,
-  regBu: number,
-  regBi: number,
-  regP: number,
-  regQ: number,
-  biased: number,
-) => number;
+  params: number,
+) => void;
 
 /** See KernelExports.mlpStepsF64. */
 type MlpSteps = (
@@ -95,14 +82,13 @@ export interface KernelExports {
   firstNonFiniteF32(x: number, n: number): number;
   shuffleTriples(a: number, b: number, c: number, n: number, state: number): void;
   /**
-   * One matrix-factorisation pass over ratings start .. start+count (assembly/mf.ts): byte offsets
-   * of the user and item indices (int32), ratings (float64), factors P and Q (k per row) and biases;
-   * the global mean, the four learning rates and four regularisations, and whether biases train.
-   * Returns the pass's sum of squared errors.
+   * Matrix-factorisation steps over ratings start .. start+count (assembly/mf.ts): byte offsets of
+   * the plan, the user and item indices (int32), the ratings (float64) and the parameter block
+   * (P, Q, b_u, b_i); shapes, rates and regularisation come from the plan, which the call advances.
    */
-  mfEpochF64: MfEpoch;
-  /** The same over float32 factors and biases. */
-  mfEpochF32: MfEpoch;
+  mfStepsF64: MfSteps;
+  /** The same over float32 parameters. */
+  mfStepsF32: MfSteps;
   /**
    * The MLP's training steps over rows start .. end (assembly/mlp.ts): byte offsets of the plan,
    * the network description, X, targets, the row order (0: in order), parameters, gradient, the

@@ -25,7 +25,7 @@ export interface Objective {
    * Plan fields of the objective: the loss's id and parameter, the classes of a softmax problem,
    * and an update rule of its own (the MLPs'), if any.
    */
-  plan: Pick<PlanSpec, "loss" | "lossParam" | "classes" | "rule">;
+  plan: Pick<PlanSpec, "loss" | "lossParam" | "classes" | "rule" | "mf">;
   /** The mean weighted data loss (1/n) Σ sw_i loss_i at `params` (grad is scratch). */
   meanLoss(params: FloatBuffer, grad: FloatBuffer): number;
   /**
@@ -40,6 +40,20 @@ export interface Objective {
     end: number,
     state: StepBuffers,
   ): undefined | Promise<void>;
+  /**
+   * Set by an objective that keeps its rows in an order of its own (matrix factorisation's rating
+   * triples): the loop passes no index buffer and calls this, with the run's generator, to
+   * reshuffle the rows in place at the start of each shuffled epoch.
+   */
+  shuffleRows?(rng: Prng): undefined | Promise<void>;
+  /** Set when `steps` must see the whole epoch in one call (work it spreads over threads itself). */
+  wholeEpoch?: boolean;
+  /**
+   * Set by an objective whose steps keep no gradient accumulator: fills state.acc with the epoch's
+   * gradient estimate from the parameters at its start (`epochStart`) and now, in place of
+   * Backend.finishEpoch.
+   */
+  finishEpoch?(plan: Buffer64, state: StepBuffers, epochStart: Float64Array): void;
 }
 
 /** A float64 buffer of a backend (the training plan). */
@@ -130,8 +144,14 @@ export interface TrainConfig {
   schedule: ScheduleParams;
   adaptive: boolean;
   penalty: PenaltyConfig;
-  /** Score of parameters on held-out rows (higher is better), when early stopping. */
+  /**
+   * Score of parameters on held-out rows, recorded in history.valScore and passed to onEpoch:
+   * higher is better unless `validation.lowerIsBetter`; early stopping follows it (keeping the
+   * best parameters) unless `validation.monitorOnly`.
+   */
   validate: ((params: Float64Array) => number) | null;
+  /** How `validate`'s score is read (default: higher is better, and it stops the run). */
+  validation?: { lowerIsBetter?: boolean; monitorOnly?: boolean };
   /** The objective of the all-zero model (predicting f = 0), the yardstick of the divergence guard. */
   zeroObjective: number;
   /**
@@ -163,6 +183,11 @@ function carriedStopState(
     if (tol !== null && noImprovement >= nIterNoChange) noImprovement = 0;
   }
   return { bestLoss, noImprovement, firstLoss: losses[0] ?? Number.NaN, recent: losses.slice(-(SUSTAINED_WINDOW + 1)) };
+}
+
+/** Whether a run's validation score stops it (and picks the parameters it keeps). */
+function stopsOnValidationOf(config: TrainConfig): boolean {
+  return config.validate !== null && config.validation?.monitorOnly !== true;
 }
 
 /** How a run ended. */
@@ -197,6 +222,16 @@ export const SUSTAINED_EPOCHS = 3;
 export const SUSTAINED_WINDOW = 5;
 /** The 'adaptive' schedule stops training once the rate falls below this (as scikit-learn). */
 export const ADAPTIVE_MIN_RATE = 1e-6;
+
+/**
+ * Σ a[j]² over the first n entries (a function of its own so V8 optimises it: inline in the
+ * loop's async body it ran several times slower on large parameter blocks).
+ */
+function sumOfSquares(a: ArrayLike<number>, n: number): number {
+  let sq = 0;
+  for (let j = 0; j < n; j++) sq += (a[j] as number) * (a[j] as number);
+  return sq;
+}
 
 /** Whether every entry is a finite number. */
 export function allFinite(a: ArrayLike<number>): boolean {
@@ -298,7 +333,7 @@ export async function trainLoop(
     acc: backend.alloc(nAll),
     mark: backend.alloc(nAll),
   };
-  const idx = reshuffle ? backend.allocIndex(n) : null;
+  const idx = reshuffle && objective.shuffleRows === undefined ? backend.allocIndex(n) : null;
   const start = performance.now();
   let lastYield = start;
   const best = {
@@ -330,6 +365,8 @@ export async function trainLoop(
     if (progress.rng !== null) rng.setState(progress.rng);
     if (idx !== null) idx.view.set(rowOrder(progress, n, opts.seed));
     const slices = new SliceSize(n, batch, objective.workPerRow);
+    const stopsOnValidation = stopsOnValidationOf(config);
+    const sign = config.validation?.lowerIsBetter === true ? -1 : 1;
     const snapshot = new Float64Array(nAll);
     const active = opts.fitIntercept ? nAll : nPen;
     const tol = opts.tol;
@@ -346,15 +383,19 @@ export async function trainLoop(
       const pv = state.params.view;
       snapshot.set(pv);
       const penalty = objective.penaltyInLoss === true ? 0 : penaltyValue(pv, nPen, config.penalty);
-      if (idx !== null) {
-        backend.shuffle(idx, n, rng);
+      if (reshuffle) {
+        if (idx !== null) backend.shuffle(idx, n, rng);
+        else {
+          const pending = objective.shuffleRows?.(rng);
+          if (pending !== undefined) await pending;
+        }
         progress.rng = rng.getState();
       }
       state.acc.view.fill(0);
       beginEpoch(plan.view, progress.epoch, progress.rateScale);
       let now = performance.now();
       for (let pos = 0; pos < n; ) {
-        const end = slices.end(pos);
+        const end = objective.wholeEpoch === true ? n : slices.end(pos);
         const t0 = now;
         const pending = objective.steps(plan, idx, pos, end, state);
         if (pending !== undefined) await pending;
@@ -366,17 +407,15 @@ export async function trainLoop(
           lastYield = now = performance.now();
         }
       }
-      backend.finishEpoch(plan, state);
+      if (objective.finishEpoch !== undefined) objective.finishEpoch(plan, state, snapshot);
+      else backend.finishEpoch(plan, state);
       const pl = plan.view;
       progress.step = pl[PlanSlot.step] as number;
       progress.l1Total = pl[PlanSlot.l1Total] as number;
       progress.epoch++;
       const lr = pl[PlanSlot.lastRate] as number;
       const loss = (pl[PlanSlot.lossSum] as number) / n + penalty;
-      const av = state.acc.view;
-      let sq = 0;
-      for (let j = 0; j < active; j++) sq += (av[j] as number) * (av[j] as number);
-      const gradNorm = Math.sqrt(sq);
+      const gradNorm = Math.sqrt(sumOfSquares(state.acc.view, active));
       history.loss.push(loss);
       history.gradNorm.push(gradNorm);
       history.learningRate.push(lr);
@@ -397,13 +436,15 @@ export async function trainLoop(
       params.set(current);
       let improved: boolean;
       let valScore: number | undefined;
+      // Once averaging has begun, the averages are the model a user gets, so they are scored.
+      const averaged = averageFrom > 0 && progress.step >= averageFrom ? slots[1] : undefined;
       if (config.validate !== null) {
-        // Once averaging has begun, the averages are the model a user gets, so they are scored.
-        const averaged = averageFrom > 0 && progress.step >= averageFrom ? slots[1] : undefined;
-        const score = config.validate(averaged === undefined ? params : Float64Array.from(averaged.view));
-        valScore = score;
+        valScore = config.validate(averaged === undefined ? params : Float64Array.from(averaged.view));
         if (history.valScore === undefined) history.valScore = [];
-        history.valScore.push(score);
+        history.valScore.push(valScore);
+      }
+      if (stopsOnValidation) {
+        const score = sign * (valScore as number);
         improved = score > best.score + (tol ?? 0);
         if (score > best.score) {
           best.score = score;
@@ -445,14 +486,14 @@ export async function trainLoop(
         if (verdict === false) return { stopReason: "callback" };
       }
       if (opts.gradTol !== null && gradNorm < opts.gradTol) return { stopReason: "gradTol" };
-      if (noImprovement >= opts.nIterNoChange && (tol !== null || config.validate !== null)) {
+      if (noImprovement >= opts.nIterNoChange && (tol !== null || stopsOnValidation)) {
         const stopped = (): TrainOutcome =>
-          config.validate === null && mostlyHigh(recent.slice(-SUSTAINED_WINDOW), base)
+          !stopsOnValidation && mostlyHigh(recent.slice(-SUSTAINED_WINDOW), base)
             ? {
                 stopReason: "diverged",
                 divergence: `the objective stopped improving while over ${SUSTAINED_FACTOR} times that of the all-zero model or of the starting point (${base}) in ${SUSTAINED_EPOCHS} of the last ${SUSTAINED_WINDOW} epochs, at ${loss} (epoch ${progress.epoch})`,
               }
-            : { stopReason: config.validate !== null ? "earlyStopping" : "tol" };
+            : { stopReason: stopsOnValidation ? "earlyStopping" : "tol" };
         if (config.adaptive) {
           progress.rateScale /= 5;
           noImprovement = 0;
@@ -473,7 +514,7 @@ export async function trainLoop(
     slots.forEach((b, i) => {
       progress.moments[i]?.set(b.view);
     });
-    if (config.validate !== null && best.score > Number.NEGATIVE_INFINITY) {
+    if (stopsOnValidationOf(config) && best.score > Number.NEGATIVE_INFINITY) {
       params.set(best.params);
       if (best.averaged !== null) progress.moments[1]?.set(best.averaged);
     }
