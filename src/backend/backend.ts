@@ -147,7 +147,7 @@ export interface Backend {
     end: number,
     d: number,
     state: StepBuffers,
-  ): void;
+  ): void | Promise<void>;
   /**
    * linearSteps for the multinomial loss: params = [W (classes × d), b (classes)], y holds class
    * indices, `scratch` at least `classes` doubles.
@@ -163,7 +163,7 @@ export interface Backend {
     d: number,
     state: StepBuffers,
     scratch: Buffer<Float64Array>,
-  ): void;
+  ): void | Promise<void>;
   /**
    * One training step over a gradient computed elsewhere: state.grad holds the unscaled gradient
    * of `count` rows and `batchLoss` their weighted loss sum (the worker threads' path).

@@ -1,5 +1,6 @@
 import type { JsKernels } from "../kernels/js-kernel-instances.js";
 import type { StepArrays } from "../kernels/js-kernels.js";
+import * as float64Kernels from "../kernels/js-kernels.js";
 import { type LinearLoss, LossId } from "../kernels/losses.js";
 import { mfStepsJs } from "../kernels/mf.js";
 import { mlpPredictJs, mlpStepsJs } from "../kernels/mlp.js";
@@ -41,6 +42,11 @@ export class JsBackend implements Backend {
   constructor(dtype: DType, kernels: JsKernels) {
     this.dtype = dtype;
     this.kernels = kernels;
+  }
+
+  /** A buffer over `view` itself (no copy): host arrays handed to the kernels as they are. */
+  wrap<A extends FloatArray | Int32Array>(view: A): Buffer<A> {
+    return new HeapBuffer<A>(view);
   }
 
   alloc(length: number): FloatBuffer {
@@ -299,3 +305,9 @@ export class JsBackend implements Backend {
     });
   }
 }
+
+/**
+ * The float64 JS backend every model shares for host-side arithmetic (objective values, scores),
+ * synchronous and with the kernels' summation order, so float64 models give the WASM bits.
+ */
+export const hostBackend: JsBackend = new JsBackend("float64", float64Kernels);

@@ -16,6 +16,9 @@ import { ptrOf, ptrOrZero, WasmBackend } from "./wasm-backend.js";
  */
 export const PARALLEL_MIN_WORK = 1 << 21;
 
+/** The loss of each plan loss id. */
+const LOSS_BY_ID = new Map((Object.entries(LossId) as Array<[LinearLoss, number]>).map(([k, v]) => [v, k]));
+
 /**
  * The SIMD build over shared memory with a pool of worker threads. Large gradient calls are split
  * into one contiguous block of rows per worker; each writes a partial gradient into its own
@@ -94,7 +97,7 @@ export class ThreadedBackend extends WasmBackend {
    * one gradientStep on this thread. The same steps as linearSteps/softmaxSteps but for the
    * order in which the workers' partial gradients are added.
    */
-  async stepsOnWorkers(
+  private async stepsOnWorkers(
     plan: Buffer<Float64Array>,
     start: number,
     end: number,
@@ -110,6 +113,55 @@ export class ThreadedBackend extends WasmBackend {
       this.gradientStep(plan, count, loss, state);
       off += count;
     }
+  }
+
+  /**
+   * linearSteps, with each batch's gradient on the workers when the plan's batches are large
+   * enough for them (see splits), else on this thread.
+   */
+  override linearSteps(
+    plan: Buffer<Float64Array>,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    sampleWeight: FloatBuffer | null,
+    idx: IndexBuffer | null,
+    start: number,
+    end: number,
+    d: number,
+    state: StepBuffers,
+  ): void | Promise<void> {
+    const loss = LOSS_BY_ID.get(plan.view[PlanSlot.loss] as number) as LinearLoss;
+    if (!this.splits(plan.view[PlanSlot.batch] as number, d)) {
+      super.linearSteps(plan, X, y, sampleWeight, idx, start, end, d, state);
+      return undefined;
+    }
+    const lossParam = plan.view[PlanSlot.lossParam] as number;
+    return this.stepsOnWorkers(plan, start, end, state, (off, count) =>
+      this.linearGradParallel(loss, X, y, sampleWeight, idx, off, count, d, state.params, state.grad, lossParam),
+    );
+  }
+
+  /** softmaxSteps, with each batch's gradient on the workers when the batches are large enough. */
+  override softmaxSteps(
+    plan: Buffer<Float64Array>,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    sampleWeight: FloatBuffer | null,
+    idx: IndexBuffer | null,
+    start: number,
+    end: number,
+    d: number,
+    state: StepBuffers,
+    scratch: Buffer<Float64Array>,
+  ): void | Promise<void> {
+    const classes = plan.view[PlanSlot.classes] as number;
+    if (!this.splits(plan.view[PlanSlot.batch] as number, d * classes)) {
+      super.softmaxSteps(plan, X, y, sampleWeight, idx, start, end, d, state, scratch);
+      return undefined;
+    }
+    return this.stepsOnWorkers(plan, start, end, state, (off, count) =>
+      this.softmaxGradParallel(X, y, sampleWeight, idx, off, count, d, classes, state.params, state.grad, scratch),
+    );
   }
 
   /** linearGrad, on the workers when the call is large enough (see PARALLEL_MIN_WORK). */

@@ -1,8 +1,8 @@
+import { hostBackend } from "../backend/js-backend.js";
 import { DescentError } from "../errors.js";
 import { field, type JsonObject, MODEL_VERSION, readCount, readState } from "../io/model-json.js";
 import type { OnnxSpec, ProbabilityForm } from "../io/onnx-export.js";
-import { linearGradJs, softmaxGradJs } from "../kernels/js-kernels.js";
-import { type LinearLoss, LossId } from "../kernels/losses.js";
+import type { LinearLoss } from "../kernels/losses.js";
 import { penaltyValue } from "../kernels/penalty.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
 import type { GradientShard } from "../parallel/gradient-shard.js";
@@ -370,23 +370,25 @@ export abstract class LinearClassifier extends LinearModel {
     const sw = this.rowWeights(this.checkWeights(options.sampleWeight, m.rows), index, classes);
     const d = m.cols;
     const K = classes.length;
-    const rows = Int32Array.from({ length: m.rows }, (_, i) => i);
+    const h = hostBackend;
+    const Xb = h.wrap(m.data);
+    const weights = sw === null ? null : h.wrap(sw);
     const { problems } = this.problems(index, sw, K, null);
     let total = 0;
     problems.forEach((prob, k) => {
       if (prob.kind === "softmax") {
-        const sum = softmaxGradJs(
-          m.data,
-          prob.y,
-          sw,
-          rows,
+        const sum = h.softmaxGrad(
+          Xb,
+          h.wrap(prob.y),
+          weights,
+          null,
           0,
           m.rows,
           d,
           K,
-          p,
-          new Float64Array(p.length),
-          new Float64Array(K),
+          h.wrap(p),
+          h.alloc(p.length),
+          h.allocF64(K),
         );
         total += sum / m.rows + penaltyValue(p, K * d, this.penalty);
         return;
@@ -394,17 +396,17 @@ export abstract class LinearClassifier extends LinearModel {
       const v = new Float64Array(d + 1);
       v.set(p.subarray(k * d, (k + 1) * d));
       v[d] = p[this.nOutputs * d + k] as number;
-      const sum = linearGradJs(
-        LossId[prob.loss],
-        m.data,
-        prob.y,
-        sw,
-        rows,
+      const sum = h.linearGrad(
+        prob.loss,
+        Xb,
+        h.wrap(prob.y),
+        weights,
+        null,
         0,
         m.rows,
         d,
-        v,
-        new Float64Array(d + 1),
+        h.wrap(v),
+        h.alloc(d + 1),
         0,
       );
       total += sum / m.rows + penaltyValue(v, d, this.penalty);

@@ -411,7 +411,7 @@ export abstract class LinearModel {
     for (let k = 0; k < problems.length; k++) {
       const problem = problems[k] as SubProblem;
       const params = this.subParams(all, d, outputs, k, problems.length, problem);
-      const objective = bindObjective(staged, problem, batch);
+      const objective = bindObjective(staged, problem);
       const config = {
         opts: this.opts,
         optimizer,

@@ -1,8 +1,7 @@
+import { hostBackend } from "../backend/js-backend.js";
 import { DescentError } from "../errors.js";
 import { MODEL_VERSION, readCount, readModel, readState, writeModel } from "../io/model-json.js";
 import type { OnnxSpec } from "../io/onnx-export.js";
-import { linearGradJs } from "../kernels/js-kernels.js";
-import { LossId } from "../kernels/losses.js";
 import { penaltyValue } from "../kernels/penalty.js";
 import { type MatrixLike, toVector } from "../matrix.js";
 import type { GradientShard, LocalSgdShard } from "../parallel/gradient-shard.js";
@@ -178,18 +177,18 @@ export class LinearRegression extends LinearModel {
     const m = this.checkX(X);
     const yv = toVector(y, m.rows, "y");
     const sw = this.checkWeights(options.sampleWeight, m.rows);
-    const idx = Int32Array.from({ length: m.rows }, (_, i) => i);
-    const sum = linearGradJs(
-      LossId[this.loss],
-      m.data,
-      yv,
-      sw,
-      idx,
+    const h = hostBackend;
+    const sum = h.linearGrad(
+      this.loss,
+      h.wrap(m.data),
+      h.wrap(yv),
+      sw === null ? null : h.wrap(sw),
+      null,
       0,
       m.rows,
       m.cols,
-      p,
-      new Float64Array(p.length),
+      h.wrap(p),
+      h.alloc(p.length),
       this.epsilon,
     );
     return sum / m.rows + penaltyValue(p, m.cols, this.penalty);

@@ -12,8 +12,7 @@ import {
   writeModel,
 } from "../io/model-json.js";
 import { buildRatingOnnx, type RatingOnnxOptions } from "../io/onnx-ratings.js";
-import { dotJs } from "../kernels/js-kernels.js";
-import { type MfLayout, mfOffsets } from "../kernels/mf.js";
+import { type MfLayout, mfOffsets, mfPredictJs } from "../kernels/mf.js";
 import { portableNormals } from "../kernels/portable.js";
 import { Prng } from "../kernels/prng.js";
 import { resolveOptimizer } from "../optim/optimizer-spec.js";
@@ -68,10 +67,8 @@ export class MatrixFactorization {
   private itemIndex = new Map<Id, number>();
   private userIds: Id[] = [];
   private itemIds: Id[] = [];
-  private P: Float64Array = new Float64Array(0);
-  private Q: Float64Array = new Float64Array(0);
-  private bu: Float64Array = new Float64Array(0);
-  private bi: Float64Array = new Float64Array(0);
+  /** The parameter block: P (users × factors), Q (items × factors), b_u, b_i (see assembly/mf.ts). */
+  private params: Float64Array = new Float64Array(0);
   /** Items each user rated at fit (for recommend), as index lists. */
   private rated: Int32Array[] = [];
   private fittedFlag = false;
@@ -133,10 +130,7 @@ export class MatrixFactorization {
     this.itemIndex = new Map<Id, number>();
     this.userIds = [];
     this.itemIds = [];
-    this.P = new Float64Array(0);
-    this.Q = new Float64Array(0);
-    this.bu = new Float64Array(0);
-    this.bi = new Float64Array(0);
+    this.params = new Float64Array(0);
     this.rated = [];
     this.mu = sum / n;
     this.history = emptyHistory();
@@ -195,6 +189,7 @@ export class MatrixFactorization {
    * one block per call: users' factors, then items'), and the items each user rated recorded.
    */
   private admit(users: ArrayLike<Id>, items: ArrayLike<Id>, n: number): { u: Int32Array; it: Int32Array } {
+    const before = this.layout();
     const u = new Int32Array(n);
     const it = new Int32Array(n);
     const nu0 = this.userIndex.size;
@@ -216,23 +211,10 @@ export class MatrixFactorization {
       u[i] = a;
       it[i] = b;
     }
-    const k = this.o.factors;
     const nu = this.userIndex.size;
-    const ni = this.itemIndex.size;
     // A model read from JSON continues with a fresh stream from its seed.
     this.rng ??= new Prng(this.o.seed);
-    const rng = this.rng;
-    const grow = (old: Float64Array, size: number, fill: (n: number) => Float64Array): Float64Array => {
-      if (size === old.length) return old;
-      const out = new Float64Array(size);
-      out.set(old);
-      out.set(fill(size - old.length), old.length);
-      return out;
-    };
-    this.P = grow(this.P, nu * k, (m) => portableNormals(() => rng.nextFloat(), m, this.o.initStd));
-    this.Q = grow(this.Q, ni * k, (m) => portableNormals(() => rng.nextFloat(), m, this.o.initStd));
-    this.bu = grow(this.bu, nu, (m) => new Float64Array(m));
-    this.bi = grow(this.bi, ni, (m) => new Float64Array(m));
+    this.params = this.grownParams(before, this.layout(), this.rng);
     // What each user rated: only the users of this call change.
     const added = new Map<number, number[]>();
     for (let i = 0; i < n; i++) {
@@ -272,24 +254,37 @@ export class MatrixFactorization {
     return { factors: this.o.factors, users: this.userIndex.size, items: this.itemIndex.size };
   }
 
-  /** P, Q, b_u and b_i as one parameter block (see assembly/mf.ts). */
-  private packParams(): Float64Array {
+  /** P, Q, b_u and b_i of the parameter block (views). */
+  private parts(): { P: Float64Array; Q: Float64Array; bu: Float64Array; bi: Float64Array } {
     const at = mfOffsets(this.layout());
-    const block = new Float64Array(at.length);
-    block.set(this.P, 0);
-    block.set(this.Q, at.q);
-    block.set(this.bu, at.bu);
-    block.set(this.bi, at.bi);
-    return block;
+    const v = this.params;
+    return {
+      P: v.subarray(0, at.q),
+      Q: v.subarray(at.q, at.bu),
+      bu: v.subarray(at.bu, at.bi),
+      bi: v.subarray(at.bi, at.length),
+    };
   }
 
-  /** Takes P, Q, b_u and b_i back from a parameter block. */
-  private unpackParams(block: Float64Array): void {
-    const at = mfOffsets(this.layout());
-    this.P.set(block.subarray(0, at.q));
-    this.Q.set(block.subarray(at.q, at.bu));
-    this.bu.set(block.subarray(at.bu, at.bi));
-    this.bi.set(block.subarray(at.bi, at.length));
+  /**
+   * The parameter block for `after`'s ids, holding `before`'s parameters: new users' factors drawn
+   * N(0, initStd²) from rng, then new items' (one block per call, as the ids joined), biases 0.
+   */
+  private grownParams(before: MfLayout, after: MfLayout, rng: Prng): Float64Array {
+    if (before.users === after.users && before.items === after.items) return this.params;
+    const k = after.factors;
+    const from = mfOffsets(before);
+    const to = mfOffsets(after);
+    const old = this.params;
+    const block = new Float64Array(to.length);
+    const draw = (m: number): Float64Array => portableNormals(() => rng.nextFloat(), m, this.o.initStd);
+    block.set(old.subarray(0, from.q), 0);
+    block.set(draw((after.users - before.users) * k), from.q);
+    block.set(old.subarray(from.q, from.bu), to.q);
+    block.set(draw((after.items - before.items) * k), to.q + (from.bu - from.q));
+    block.set(old.subarray(from.bu, from.bi), to.bu);
+    block.set(old.subarray(from.bi, from.length), to.bi);
+    return block;
   }
 
   /**
@@ -321,7 +316,8 @@ export class MatrixFactorization {
       threads: o.threads,
     });
     const spec = normaliseSchedule(o.schedule);
-    const params = this.packParams();
+    // The loop trains the model's own block: after each epoch it holds that epoch's parameters.
+    const params = this.params;
     this.progress.rng = (this.rng as Prng).getState();
     let outcome: TrainOutcome;
     try {
@@ -353,10 +349,6 @@ export class MatrixFactorization {
           validate: held === null ? null : (p) => rmseOf(p, layout, this.mu, held),
           validation: { lowerIsBetter: true, monitorOnly: !o.earlyStopping },
           zeroObjective: zeroModelMse(data.ratings, this.mu),
-          // What onEpoch sees of the model is the epoch's parameters.
-          ...(o.onEpoch === null
-            ? {}
-            : { afterEpoch: async (_progress: TrainProgress, p: Float64Array) => this.unpackParams(p) }),
         },
         this.progress,
         this.history,
@@ -365,7 +357,6 @@ export class MatrixFactorization {
     } finally {
       staged.free();
       backend.dispose();
-      this.unpackParams(params);
       this.nEpochs = this.progress.epoch;
       if (this.progress.rng !== null) (this.rng as Prng).setState(this.progress.rng);
     }
@@ -388,11 +379,7 @@ export class MatrixFactorization {
 
   /** The prediction for user index a and item index b (−1: unknown). */
   private predictIndex(a: number, b: number): number {
-    let s = this.mu;
-    if (a >= 0) s += this.bu[a] as number;
-    if (b >= 0) s += this.bi[b] as number;
-    if (a >= 0 && b >= 0) s += dotJs(this.P, a * this.o.factors, this.Q, b * this.o.factors, this.o.factors);
-    return s;
+    return mfPredictJs(this.params, this.layout(), this.mu, a, b);
   }
 
   /** Triples with their ids resolved against the fitted id maps (−1: unknown). */
@@ -406,7 +393,7 @@ export class MatrixFactorization {
 
   /** RMSE of the current parameters on indexed triples (what score reports). */
   private rmseOf(t: IndexedTriples): number {
-    return rmseOf(this.packParams(), this.layout(), this.mu, t);
+    return rmseOf(this.params, this.layout(), this.mu, t);
   }
 
   /**
@@ -460,23 +447,23 @@ export class MatrixFactorization {
   /** Frees what the model holds; later calls throw E_STATE. */
   dispose(): void {
     this.disposed = true;
-    this.P = new Float64Array(0);
-    this.Q = new Float64Array(0);
+    this.params = new Float64Array(0);
   }
 
   /** A versioned JSON snapshot (ids, parameters, history). */
   toJSON(): Record<string, unknown> {
     this.assertFitted();
     const { onEpoch: _cb, validationData: _val, ...options } = this.o;
+    const { P, Q, bu, bi } = this.parts();
     return writeModel("MatrixFactorization", {
       options,
       mu: this.mu,
       users: this.userIds,
       items: this.itemIds,
-      P: Array.from(this.P),
-      Q: Array.from(this.Q),
-      bu: Array.from(this.bu),
-      bi: Array.from(this.bi),
+      P: Array.from(P),
+      Q: Array.from(Q),
+      bu: Array.from(bu),
+      bi: Array.from(bi),
       rated: this.rated.map((r) => Array.from(r)),
       history: this.history,
       nEpochs: this.nEpochs,
@@ -498,10 +485,7 @@ export class MatrixFactorization {
         items: this.itemIds,
         factors: this.o.factors,
         mu: this.mu,
-        P: this.P,
-        Q: this.Q,
-        bu: this.bu,
-        bi: this.bi,
+        ...this.parts(),
         producerVersion: String(MODEL_VERSION),
       },
       options,
@@ -530,10 +514,16 @@ export class MatrixFactorization {
     const items = ids("items");
     const k = m.o.factors;
     m.mu = readNumber(o, "mu");
-    m.P = readNumbers(o, "P", users.length * k);
-    m.Q = readNumbers(o, "Q", items.length * k);
-    m.bu = readNumbers(o, "bu", users.length);
-    m.bi = readNumbers(o, "bi", items.length);
+    const P = readNumbers(o, "P", users.length * k);
+    const Q = readNumbers(o, "Q", items.length * k);
+    const bu = readNumbers(o, "bu", users.length);
+    const bi = readNumbers(o, "bi", items.length);
+    const at = mfOffsets({ factors: k, users: users.length, items: items.length });
+    m.params = new Float64Array(at.length);
+    m.params.set(P, 0);
+    m.params.set(Q, at.q);
+    m.params.set(bu, at.bu);
+    m.params.set(bi, at.bi);
     const rated = field(o, "rated");
     if (!Array.isArray(rated) || rated.length !== users.length) {
       throw new DescentError("E_FORMAT", "model JSON: 'rated' must have one list per user");

@@ -2,8 +2,7 @@
 // (training and validation subsets), their objective bound to a backend's staged data, the all-zero
 // model's objective (the divergence guard's yardstick), and their histories combined.
 import type { Backend } from "../backend/backend.js";
-import { ThreadedBackend } from "../backend/threaded-backend.js";
-import { dotJs } from "../kernels/js-kernels.js";
+import { hostBackend } from "../backend/js-backend.js";
 import type { LinearLoss } from "../kernels/losses.js";
 import { ownLog } from "../kernels/math.js";
 import { copyRows, firstNonFinite, type Matrix, nonFiniteError } from "../matrix.js";
@@ -85,11 +84,16 @@ export function takeEntries(v: Float64Array, rows: Int32Array): Float64Array {
  */
 export function linearScores(m: Matrix, params: Float64Array, outputs: number): Float64Array {
   const d = m.cols;
+  const h = hostBackend;
+  const X = h.wrap(m.data);
   const out = new Float64Array(m.rows * outputs);
-  for (let r = 0; r < m.rows; r++) {
-    for (let k = 0; k < outputs; k++) {
-      out[r * outputs + k] = dotJs(m.data, r * d, params, k * d, d) + (params[outputs * d + k] as number);
-    }
+  const wb = new Float64Array(d + 1);
+  const f = new Float64Array(m.rows);
+  for (let k = 0; k < outputs; k++) {
+    wb.set(params.subarray(k * d, (k + 1) * d));
+    wb[d] = params[outputs * d + k] as number;
+    h.gemv(X, m.rows, d, h.wrap(wb), h.wrap(f));
+    for (let r = 0; r < m.rows; r++) out[r * outputs + k] = f[r] as number;
   }
   return out;
 }
@@ -158,11 +162,7 @@ function inStagedOrder(v: Float64Array, order: Int32Array | null): Float64Array 
 }
 
 /** A sub-problem's data in a backend and the objective over it; `free` releases its buffers. */
-export function bindObjective(
-  staged: StagedX,
-  problem: SubProblem,
-  batch: number,
-): { objective: Objective; free: () => void } {
+export function bindObjective(staged: StagedX, problem: SubProblem): { objective: Objective; free: () => void } {
   const { backend, X, rows: n, cols: d, order } = staged;
   const y = backend.allocCopy(inStagedOrder(problem.y, order));
   const sw = problem.sampleWeight === null ? null : backend.allocCopy(inStagedOrder(problem.sampleWeight, order));
@@ -170,13 +170,9 @@ export function bindObjective(
     backend.free(y);
     if (sw !== null) backend.free(sw);
   };
-  // Batches big enough for the worker threads take their gradients there, one call per step.
-  const onWorkers = (work: number): ThreadedBackend | null =>
-    backend instanceof ThreadedBackend && backend.splits(batch, work) ? backend : null;
   if (problem.kind === "softmax") {
     const K = problem.outputs;
     const scratch = backend.allocF64(K);
-    const threaded = onWorkers(K * d);
     return {
       objective: {
         n,
@@ -185,16 +181,9 @@ export function bindObjective(
         workPerRow: K * d,
         plan: { loss: "log", lossParam: 0, classes: K },
         meanLoss: (params, grad) => backend.softmaxGrad(X, y, sw, null, 0, n, d, K, params, grad, scratch) / n,
-        steps:
-          threaded !== null
-            ? (plan, idx, start, end, state) =>
-                threaded.stepsOnWorkers(plan, start, end, state, (off, count) =>
-                  threaded.softmaxGradParallel(X, y, sw, idx, off, count, d, K, state.params, state.grad, scratch),
-                )
-            : (plan, idx, start, end, state) => {
-                backend.softmaxSteps(plan, X, y, sw, idx, start, end, d, state, scratch);
-                return undefined;
-              },
+        // A threaded backend takes the gradients of large batches on its workers.
+        steps: (plan, idx, start, end, state) =>
+          backend.softmaxSteps(plan, X, y, sw, idx, start, end, d, state, scratch) ?? undefined,
       },
       free: () => {
         backend.free(scratch);
@@ -202,7 +191,6 @@ export function bindObjective(
       },
     };
   }
-  const threaded = onWorkers(d);
   return {
     objective: {
       n,
@@ -212,28 +200,8 @@ export function bindObjective(
       plan: { loss: problem.loss, lossParam: problem.lossParam, classes: 1 },
       meanLoss: (params, grad) =>
         backend.linearGrad(problem.loss, X, y, sw, null, 0, n, d, params, grad, problem.lossParam) / n,
-      steps:
-        threaded !== null
-          ? (plan, idx, start, end, state) =>
-              threaded.stepsOnWorkers(plan, start, end, state, (off, count) =>
-                threaded.linearGradParallel(
-                  problem.loss,
-                  X,
-                  y,
-                  sw,
-                  idx,
-                  off,
-                  count,
-                  d,
-                  state.params,
-                  state.grad,
-                  problem.lossParam,
-                ),
-              )
-          : (plan, idx, start, end, state) => {
-              backend.linearSteps(plan, X, y, sw, idx, start, end, d, state);
-              return undefined;
-            },
+      steps: (plan, idx, start, end, state) =>
+        backend.linearSteps(plan, X, y, sw, idx, start, end, d, state) ?? undefined,
     },
     free,
   };
