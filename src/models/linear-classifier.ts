@@ -5,6 +5,7 @@ import type { OnnxSpec, ProbabilityForm } from "../io/onnx-export.js";
 import type { LinearLoss } from "../kernels/losses.js";
 import { penaltyValue } from "../kernels/penalty.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
+import { checkOwnOptions, type OptionTable } from "../options/option-table.js";
 import type { GradientShard } from "../parallel/gradient-shard.js";
 import type { ResolvedSgdOptions, SgdOptions } from "../train/options.js";
 import { type ShardedFitOptions, shardedSolver } from "../train/sharded-checkpoint.js";
@@ -33,8 +34,20 @@ export interface PartialFitOptions extends FitOptions {
   classes?: ArrayLike<Label>;
 }
 
-/** Own option keys of classifiers (validated here, not by the common options). */
-export const CLASSIFIER_KEYS = ["classWeight"] as const;
+/** The classifiers' own option (beside SGD_OPTION_TABLE). */
+export const CLASSIFIER_OPTION_TABLE: OptionTable = {
+  classWeight: {
+    rule: {
+      type: "nullable",
+      rule: { type: "custom", accepts: "'balanced' or { label: weight }", check: checkClassWeight },
+    },
+    default: null,
+    doc: "`{ label: weight }` or `'balanced'` (n / (classes · count)); multiplies `sampleWeight`",
+  },
+};
+
+/** Own option keys of classifiers (validated by CLASSIFIER_OPTION_TABLE, not by the common options). */
+export const CLASSIFIER_KEYS: readonly string[] = Object.keys(CLASSIFIER_OPTION_TABLE);
 
 function checkClassWeight(v: unknown): ClassWeight | null {
   if (v === undefined || v === null) return null;
@@ -99,7 +112,7 @@ export abstract class LinearClassifier extends LinearModel {
 
   protected constructor(options: ClassifierOptions | undefined, opts: ResolvedSgdOptions) {
     super(opts);
-    this.classWeight = checkClassWeight(options?.classWeight);
+    this.classWeight = checkOwnOptions(CLASSIFIER_OPTION_TABLE, options).classWeight as ClassWeight | null;
   }
 
   /** The loss of binary and one-vs-rest problems. */

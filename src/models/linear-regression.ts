@@ -4,6 +4,7 @@ import { MODEL_VERSION, readCount, readModel, readState, writeModel } from "../i
 import type { OnnxSpec } from "../io/onnx-export.js";
 import { penaltyValue } from "../kernels/penalty.js";
 import { type MatrixLike, toVector } from "../matrix.js";
+import { checkOwnOptions, type OptionTable, optionError } from "../options/option-table.js";
 import type { GradientShard, LocalSgdShard } from "../parallel/gradient-shard.js";
 import { type ResolvedSgdOptions, resolveSgdOptions, type SgdOptions, serializableOptions } from "../train/options.js";
 import { type ShardedCheckpoint, type ShardedFitOptions, shardedSolver } from "../train/sharded-checkpoint.js";
@@ -43,7 +44,19 @@ export interface LinearRegressionOptions extends SgdOptions {
   epsilon?: number;
 }
 
-const OWN_KEYS = ["loss", "epsilon"] as const;
+/** LinearRegression's own options (beside SGD_OPTION_TABLE). */
+export const LINEAR_REGRESSION_OPTION_TABLE: OptionTable = {
+  loss: {
+    rule: { type: "choice", values: REGRESSION_LOSSES },
+    default: "squared",
+    doc: "`'squared'`, `'huber'`, or the linear SVR losses `'epsilonInsensitive'` and `'squaredEpsilonInsensitive'`",
+  },
+  epsilon: {
+    rule: { type: "number", min: 0 },
+    default: 0.1,
+    doc: "Huber threshold (> 0), or the tube's half-width (≥ 0)",
+  },
+};
 
 /**
  * Linear regression f(x) = w·x + b trained by gradient descent on
@@ -57,24 +70,14 @@ export class LinearRegression extends LinearModel {
   readonly epsilon: number;
 
   constructor(options?: LinearRegressionOptions) {
-    const opts = resolveSgdOptions(options, OWN_KEYS);
+    const opts = resolveSgdOptions(options, Object.keys(LINEAR_REGRESSION_OPTION_TABLE));
     super(opts);
-    const o = (options ?? {}) as LinearRegressionOptions;
-    const loss = o.loss ?? "squared";
-    if (!REGRESSION_LOSSES.includes(loss)) {
-      throw new DescentError(
-        "E_OPTION",
-        `option 'loss' must be one of ${REGRESSION_LOSSES.map((l) => `'${l}'`).join(", ")} (got ${JSON.stringify(loss)})`,
-      );
-    }
-    const epsilon = o.epsilon ?? 0.1;
+    const own = checkOwnOptions(LINEAR_REGRESSION_OPTION_TABLE, options);
+    const loss = own.loss as RegressionLoss;
+    const epsilon = own.epsilon as number;
     const tube = loss === "epsilonInsensitive" || loss === "squaredEpsilonInsensitive";
-    if (typeof epsilon !== "number" || !Number.isFinite(epsilon) || epsilon < 0 || (!tube && epsilon === 0)) {
-      throw new DescentError(
-        "E_OPTION",
-        `option 'epsilon' must be a finite number ${tube ? ">= 0" : "> 0"} (got ${String(epsilon)})`,
-      );
-    }
+    if (epsilon === 0 && !tube)
+      throw optionError("epsilon", "must be a finite number > 0 (got 0; only the tube losses take 0)");
     this.loss = loss;
     this.epsilon = epsilon;
   }

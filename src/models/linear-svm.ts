@@ -2,6 +2,7 @@ import { DescentError } from "../errors.js";
 import { readModel, writeModel } from "../io/model-json.js";
 import type { ProbabilityForm } from "../io/onnx-export.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
+import { checkOwnOptions, type OptionTable } from "../options/option-table.js";
 import { resolveSgdOptions, serializableOptions } from "../train/options.js";
 import { CLASSIFIER_KEYS, type ClassifierOptions, LinearClassifier, normalisedRow } from "./linear-classifier.js";
 
@@ -20,20 +21,23 @@ export interface LinearSVMOptions extends ClassifierOptions {
   loss?: MarginLoss;
 }
 
+/** LinearSVM's own options (beside SGD_OPTION_TABLE and the classifiers' classWeight). */
+export const LINEAR_SVM_OPTION_TABLE: OptionTable = {
+  loss: {
+    rule: { type: "choice", values: MARGIN_LOSSES },
+    default: "hinge",
+    doc: "`'hinge'`, `'squaredHinge'`, `'modifiedHuber'` or `'perceptron'`",
+  },
+};
+
 /** A linear support vector machine trained by (sub)gradient descent; 3+ classes one-vs-rest. */
 export class LinearSVM extends LinearClassifier {
   /** The margin loss. */
   readonly loss: MarginLoss;
 
   constructor(options?: LinearSVMOptions) {
-    super(options, resolveSgdOptions(options, [...CLASSIFIER_KEYS, "loss"]));
-    const loss = options?.loss ?? "hinge";
-    if (!MARGIN_LOSSES.includes(loss)) {
-      throw new DescentError(
-        "E_OPTION",
-        `option 'loss' must be one of ${MARGIN_LOSSES.map((l) => `'${l}'`).join(", ")} (got ${JSON.stringify(loss)})`,
-      );
-    }
+    super(options, resolveSgdOptions(options, [...CLASSIFIER_KEYS, ...Object.keys(LINEAR_SVM_OPTION_TABLE)]));
+    const loss = checkOwnOptions(LINEAR_SVM_OPTION_TABLE, options).loss as MarginLoss;
     this.loss = loss;
   }
 

@@ -1,8 +1,8 @@
-import { DescentError } from "../errors.js";
 import { readModel, writeModel } from "../io/model-json.js";
 import type { ProbabilityForm } from "../io/onnx-export.js";
 import { ownExp, ownLog, ownLog1p } from "../kernels/math.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
+import { checkOwnOptions, type OptionTable } from "../options/option-table.js";
 import { resolveSgdOptions, serializableOptions } from "../train/options.js";
 import { CLASSIFIER_KEYS, type ClassifierOptions, LinearClassifier, normalisedRow } from "./linear-classifier.js";
 
@@ -30,6 +30,15 @@ function sigmoid(z: number): number {
   return e / (1 + e);
 }
 
+/** LogisticRegression's own options (beside SGD_OPTION_TABLE and the classifiers' classWeight). */
+export const LOGISTIC_REGRESSION_OPTION_TABLE: OptionTable = {
+  multiClass: {
+    rule: { type: "choice", values: ["multinomial", "ovr"] },
+    default: "multinomial",
+    doc: "3+ classes: one softmax model, or one binary model per class",
+  },
+};
+
 /**
  * Logistic regression by gradient descent: binary log loss log(1 + exp(−y f)) with labels mapped to
  * −1/+1, or for 3+ classes the multinomial loss −log softmax(W x + b)[y] (or one-vs-rest).
@@ -39,14 +48,8 @@ export class LogisticRegression extends LinearClassifier {
   readonly multiClass: "multinomial" | "ovr";
 
   constructor(options?: LogisticRegressionOptions) {
-    super(options, resolveSgdOptions(options, [...CLASSIFIER_KEYS, "multiClass"]));
-    const mc = options?.multiClass ?? "multinomial";
-    if (mc !== "multinomial" && mc !== "ovr") {
-      throw new DescentError(
-        "E_OPTION",
-        `option 'multiClass' must be 'multinomial' or 'ovr' (got ${JSON.stringify(mc)})`,
-      );
-    }
+    super(options, resolveSgdOptions(options, [...CLASSIFIER_KEYS, ...Object.keys(LOGISTIC_REGRESSION_OPTION_TABLE)]));
+    const mc = checkOwnOptions(LOGISTIC_REGRESSION_OPTION_TABLE, options).multiClass as "multinomial" | "ovr";
     this.multiClass = mc;
   }
 

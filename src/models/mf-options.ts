@@ -1,11 +1,13 @@
 // Matrix factorisation's options (defaults, checks, E_OPTION messages) and the checks of its
 // input triples (finite ratings, usable ids).
-import { BACKEND_NAMES, type BackendName } from "../backend/create-backend.js";
+import type { BackendName } from "../backend/create-backend.js";
 import { DescentError } from "../errors.js";
 import type { DType } from "../matrix.js";
 import { normaliseSchedule, type ScheduleSpec } from "../optim/schedules.js";
+import { checkOptions, defaultFrom, type OptionTable, optionError } from "../options/option-table.js";
 import type { Id } from "../table/label-types.js";
 import type { EpochInfo } from "../train/history.js";
+import { RULES } from "../train/options.js";
 
 /** (user, item, rating) triples as three parallel arrays. */
 export interface RatingTriples {
@@ -116,116 +118,93 @@ export interface IndexedTriples {
 /** The per-parameter learning rates and regularisations that can replace lr and reg. */
 export const RATE_KEYS = ["lrBu", "lrBi", "lrPu", "lrQi", "regBu", "regBi", "regPu", "regQi"] as const;
 
-function fail(name: string, why: string): never {
-  throw new DescentError("E_OPTION", `option '${name}' ${why}`);
-}
+/** MatrixFactorization's options (defaults as the Surprise library's SVD). */
+export const MF_OPTION_TABLE: OptionTable = {
+  factors: { rule: RULES.count, default: 100, doc: "latent factors per user and item" },
+  epochs: { rule: RULES.count, default: 20, doc: "passes over the ratings (at most, with `tol` or `earlyStopping`)" },
+  learningRate: { rule: RULES.positive, default: 0.005, doc: "step size of every parameter group" },
+  regularization: { rule: RULES.nonNegative, default: 0.02, doc: "L2 regularisation of every parameter group" },
+  schedule: {
+    rule: {
+      type: "custom",
+      accepts: "a schedule name or { name, ...params } other than 'optimal'",
+      check: (v) => {
+        const { name, params } = normaliseSchedule(v);
+        if (name === "optimal")
+          throw optionError(
+            "schedule",
+            "'optimal' is the linear models' schedule (1/(alpha·(t0 + t))); use another one",
+          );
+        return Object.keys(params).length === 0 ? name : { name, ...params };
+      },
+    },
+    default: "constant",
+    doc: "how the rates change over the steps (one per rating); every group's rate is its own times the schedule's rate over `learningRate`",
+  },
+  tol: {
+    rule: RULES.tolerance,
+    default: null,
+    doc: "stop when the training MSE (with `earlyStopping`, the validation RMSE) has not improved by `tol` for `nIterNoChange` epochs",
+  },
+  nIterNoChange: { rule: RULES.count, default: 5, doc: "see `tol`" },
+  gradTol: { rule: RULES.tolerance, default: null, doc: "stop when the epoch's gradient-norm estimate falls below it" },
+  earlyStopping: {
+    rule: RULES.flag,
+    default: false,
+    doc: "stop when the RMSE on `validationData` (else on a held-out `validationFraction` share) stops improving; keep the best epoch",
+  },
+  validationFraction: { rule: RULES.fraction, default: 0.1, doc: "see `earlyStopping`" },
+  biased: { rule: RULES.flag, default: true, doc: "learn the user and item biases" },
+  initStd: { rule: RULES.nonNegative, default: 0.1, doc: "standard deviation of the normal initial factors" },
+  seed: { rule: RULES.seed, default: 0, doc: "seed of the initial factors, the shuffles and the held-out share" },
+  shuffle: { rule: RULES.flag, default: true, doc: "reshuffle the ratings every epoch" },
+  lrBu: { rule: RULES.nonNegative, default: defaultFrom("learningRate"), doc: "the user biases' rate" },
+  lrBi: { rule: RULES.nonNegative, default: defaultFrom("learningRate"), doc: "the item biases' rate" },
+  lrPu: { rule: RULES.nonNegative, default: defaultFrom("learningRate"), doc: "the user factors' rate" },
+  lrQi: { rule: RULES.nonNegative, default: defaultFrom("learningRate"), doc: "the item factors' rate" },
+  regBu: { rule: RULES.nonNegative, default: defaultFrom("regularization"), doc: "the user biases' regularisation" },
+  regBi: { rule: RULES.nonNegative, default: defaultFrom("regularization"), doc: "the item biases' regularisation" },
+  regPu: { rule: RULES.nonNegative, default: defaultFrom("regularization"), doc: "the user factors' regularisation" },
+  regQi: { rule: RULES.nonNegative, default: defaultFrom("regularization"), doc: "the item factors' regularisation" },
+  backend: { rule: RULES.backend, default: "wasm", doc: "where the kernels run" },
+  dtype: {
+    rule: RULES.dtype,
+    default: "float64",
+    doc: "the factors' and biases' type during training (`'float64'` is bit-identical across backends)",
+  },
+  threads: {
+    rule: RULES.threads,
+    default: 1,
+    doc: "worker threads: each epoch runs as k rounds of k rating blocks that share no user and no item, deterministic for a given k",
+  },
+  validationData: {
+    rule: {
+      type: "nullable",
+      rule: {
+        type: "custom",
+        accepts: "an object { users, items, ratings }",
+        check: (v) => {
+          if (typeof v !== "object" || v === null || !["users", "items", "ratings"].every((k) => k in v))
+            throw new Error("not triples");
+          return v;
+        },
+      },
+    },
+    default: null,
+    shownDefault: "—",
+    doc: "held-out ratings whose RMSE goes to `history.valScore` and `onEpoch` after every epoch (not saved by `toJSON`)",
+  },
+  onEpoch: {
+    rule: RULES.callback,
+    default: null,
+    shownDefault: "—",
+    doc: "called after every epoch with the training MSE as `loss` (and the validation RMSE as `valScore`); return `false` to stop",
+  },
+};
 
+/** Checks MatrixFactorization's options and fills in defaults; E_OPTION names an unknown or out-of-range one. */
 export function resolve(o: MatrixFactorizationOptions | undefined): Resolved {
-  const opts = (o ?? {}) as Record<string, unknown>;
-  const known = [
-    "factors",
-    "epochs",
-    "learningRate",
-    "regularization",
-    "biased",
-    "initStd",
-    "seed",
-    "shuffle",
-    "backend",
-    "dtype",
-    "threads",
-    "onEpoch",
-    "validationData",
-    "schedule",
-    "tol",
-    "nIterNoChange",
-    "gradTol",
-    "earlyStopping",
-    "validationFraction",
-    ...RATE_KEYS,
-  ];
-  for (const k of Object.keys(opts)) if (!known.includes(k)) fail(k, "is unknown for MatrixFactorization");
-  const get = <T>(k: string, d: T): T => (opts[k] === undefined ? d : (opts[k] as T));
-  const posInt = (k: string, d: number): number => {
-    const v = get(k, d);
-    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1)
-      fail(k, `must be an integer >= 1 (got ${String(v)})`);
-    return v;
-  };
-  const nonNeg = (k: string, d: number): number => {
-    const v = get(k, d);
-    if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
-      fail(k, `must be a finite number >= 0 (got ${String(v)})`);
-    return v;
-  };
-  const learningRate = nonNeg("learningRate", 0.005);
-  if (learningRate === 0) fail("learningRate", "must be > 0");
-  const regularization = nonNeg("regularization", 0.02);
-  const backend = get<BackendName>("backend", "wasm");
-  if (!BACKEND_NAMES.includes(backend))
-    fail("backend", `must be one of ${BACKEND_NAMES.join(", ")} (got ${String(backend)})`);
-  const dtype = get<DType>("dtype", "float64");
-  if (dtype !== "float64" && dtype !== "float32")
-    fail("dtype", `must be 'float64' or 'float32' (got ${String(dtype)})`);
-  const threads = posInt("threads", 1);
-  if (threads > 64) fail("threads", `must be at most 64 (got ${threads})`);
-  const seed = get("seed", 0);
-  if (typeof seed !== "number" || !Number.isSafeInteger(seed)) fail("seed", `must be an integer (got ${String(seed)})`);
-  const bool = (k: string, d: boolean): boolean => {
-    const v = get(k, d);
-    if (typeof v !== "boolean") fail(k, `must be true or false (got ${String(v)})`);
-    return v;
-  };
-  const onEpoch = get<MatrixFactorizationOptions["onEpoch"] | null>("onEpoch", null);
-  if (onEpoch !== null && typeof onEpoch !== "function") fail("onEpoch", "must be a function");
-  const validationData = get<RatingTriples | null>("validationData", null);
-  if (
-    validationData !== null &&
-    (typeof validationData !== "object" || !["users", "items", "ratings"].every((k) => k in validationData))
-  )
-    fail("validationData", "must be an object { users, items, ratings }");
-  const schedule = get<ScheduleSpec>("schedule", "constant");
-  if (normaliseSchedule(schedule).name === "optimal")
-    fail("schedule", "'optimal' is the linear models' schedule (1/(alpha·(t0 + t))); use another one");
-  const orNull = (k: string, d: number | null, check: (v: number) => boolean, range: string): number | null => {
-    const v = get<unknown>(k, d);
-    if (v === null) return null;
-    if (typeof v !== "number" || !Number.isFinite(v) || !check(v))
-      fail(k, `must be ${range} or null (got ${String(v)})`);
-    return v;
-  };
-  const validationFraction = get("validationFraction", 0.1);
-  if (typeof validationFraction !== "number" || !(validationFraction > 0 && validationFraction < 1))
-    fail("validationFraction", `must be a number in (0, 1) (got ${String(validationFraction)})`);
-  return {
-    schedule,
-    tol: orNull("tol", null, (v) => v >= 0, "a finite number >= 0"),
-    nIterNoChange: posInt("nIterNoChange", 5),
-    gradTol: orNull("gradTol", null, (v) => v >= 0, "a finite number >= 0"),
-    earlyStopping: bool("earlyStopping", false),
-    validationFraction,
-    factors: posInt("factors", 100),
-    epochs: posInt("epochs", 20),
-    learningRate,
-    regularization,
-    biased: bool("biased", true),
-    initStd: nonNeg("initStd", 0.1),
-    seed,
-    shuffle: bool("shuffle", true),
-    lrBu: nonNeg("lrBu", learningRate),
-    lrBi: nonNeg("lrBi", learningRate),
-    lrPu: nonNeg("lrPu", learningRate),
-    lrQi: nonNeg("lrQi", learningRate),
-    regBu: nonNeg("regBu", regularization),
-    regBi: nonNeg("regBi", regularization),
-    regPu: nonNeg("regPu", regularization),
-    regQi: nonNeg("regQi", regularization),
-    backend,
-    dtype,
-    threads,
-    onEpoch,
-    validationData,
-  };
+  return checkOptions(MF_OPTION_TABLE, o, "for MatrixFactorization; see docs/options.md") as unknown as Resolved;
 }
 
 /** The ratings as a Float64Array; E_NONFINITE names the first value that is not a finite number. */

@@ -1,12 +1,12 @@
-import { BACKEND_NAMES, type BackendName } from "../backend/create-backend.js";
-import { DescentError } from "../errors.js";
+import type { BackendName } from "../backend/create-backend.js";
 import { type ActivationName, MlpActivation, MlpOptimizerId } from "../kernels/mlp-net.js";
 import { optimizerHyperParameters } from "../kernels/plan.js";
 import { OptimizerId } from "../kernels/update.js";
 import type { DType } from "../matrix.js";
 import { type OptimizerSpec, type ResolvedOptimizer, resolveOptimizer } from "../optim/optimizer-spec.js";
+import { checkOption, checkOptions, type OptionTable, optionError } from "../options/option-table.js";
 import type { EpochInfo } from "../train/history.js";
-import type { OptimizerName } from "../train/options.js";
+import { type OptimizerName, RULES } from "../train/options.js";
 
 /** Starting weights in scikit-learn's layout: coefs[l] is fanIn × fanOut, intercepts[l] fanOut. */
 export interface InitialWeights {
@@ -115,154 +115,147 @@ export interface ResolvedMlpOptions {
   initialWeights: InitialWeights | null;
 }
 
-const DEFAULTS: Omit<ResolvedMlpOptions, "hiddenLayerSizes"> = {
-  activation: "relu",
-  solver: "adam",
-  alpha: 1e-4,
-  batchSize: "auto",
-  learningRate: 1e-3,
-  schedule: "constant",
-  powerT: 0.5,
-  momentum: 0.9,
-  nesterovsMomentum: true,
-  beta1: 0.9,
-  beta2: 0.999,
-  epsilon: 1e-8,
-  earlyStopping: false,
-  validationFraction: 0.1,
-  tol: 1e-4,
-  nIterNoChange: 10,
-  maxEpochs: 200,
-  shuffle: true,
-  seed: 0,
-  nInit: 1,
-  dtype: "float64",
-  backend: "wasm",
-  onEpoch: null,
-  warmStart: false,
-  initialWeights: null,
+/** The MLP schedules' names (scikit-learn's learning_rate). */
+const MLP_SCHEDULES = ["constant", "invscaling", "adaptive"] as const;
+
+/** A schedule option read: its name and invscaling's power. */
+function readMlpSchedule(sc: unknown): { name: ResolvedMlpOptions["schedule"]; powerT: number } {
+  const name =
+    typeof sc === "string" ? sc : sc !== null && typeof sc === "object" ? (sc as { name?: unknown }).name : sc;
+  if (!MLP_SCHEDULES.includes(name as ResolvedMlpOptions["schedule"]))
+    throw optionError("schedule", `must be 'constant', 'invscaling' or 'adaptive' (got ${JSON.stringify(sc)})`);
+  let powerT = 0.5;
+  if (typeof sc === "object" && sc !== null) {
+    for (const key of Object.keys(sc))
+      if (key !== "name" && key !== "powerT") throw optionError("schedule", `has no parameter '${key}'`);
+    const p = (sc as { powerT?: unknown }).powerT;
+    if (p !== undefined) powerT = checkOption("schedule", { type: "number", min: 0 }, p) as number;
+  }
+  return { name: name as ResolvedMlpOptions["schedule"], powerT };
+}
+
+/** The MLP estimators' options (scikit-learn's, camelCase), with their defaults. */
+export const MLP_OPTION_TABLE: OptionTable = {
+  hiddenLayerSizes: {
+    rule: {
+      type: "custom",
+      accepts: "an array of integers >= 1",
+      check: (h) => {
+        if (!Array.isArray(h) || h.some((u) => typeof u !== "number" || !Number.isSafeInteger(u) || u < 1))
+          throw new Error("not layer sizes");
+        return [...(h as number[])];
+      },
+    },
+    default: [100],
+    doc: "units of each hidden layer (`hidden_layer_sizes`)",
+  },
+  activation: {
+    rule: { type: "choice", values: Object.keys(MlpActivation) },
+    default: "relu",
+    doc: "hidden activation",
+  },
+  solver: {
+    rule: {
+      type: "custom",
+      accepts: "'sgd', 'adam' or an optimizer name or { name, ...params }",
+      check: (v) => {
+        if (v !== "sgd" && v !== "adam") resolveOptimizer(v);
+        return typeof v === "string" ? v : { ...(v as object) };
+      },
+    },
+    default: "adam",
+    doc: "`'sgd'` (scikit-learn's, with momentum and Nesterov), `'adam'` (scikit-learn's form), or any optimizer of descent by name or spec (its own form)",
+  },
+  alpha: {
+    rule: RULES.nonNegative,
+    default: 1e-4,
+    doc: "L2 on the weights, never the intercepts, scaled per batch as scikit-learn: a step's gradient is `(Σ_B ∇loss_i + alpha·W)/|B|` and its loss `(Σ_B loss_i)/|B| + alpha·‖W‖²/(2|B|)` (the linear models' `alpha` multiplies `R(w)` in the objective itself, whatever the batch)",
+  },
+  batchSize: {
+    rule: { type: "either", rules: [{ type: "choice", values: ["auto", "full"] }, RULES.count] },
+    default: "auto",
+    doc: "rows per step; `'auto'` = min(200, n), `'full'` = every row",
+  },
+  learningRate: { rule: RULES.positive, default: 1e-3, doc: "base step size (`learning_rate_init`)" },
+  schedule: {
+    rule: {
+      type: "custom",
+      accepts: "'constant', 'invscaling', 'adaptive' or { name: 'invscaling', powerT }",
+      check: (v) => {
+        readMlpSchedule(v);
+        return typeof v === "string" ? v : { ...(v as object) };
+      },
+    },
+    default: "constant",
+    doc: "`'invscaling'` (`η/(t + 1)^powerT`, t the rows seen before the epoch, set once an epoch; `powerT` 0.5) or `'adaptive'` (divided by 5 after more than `nIterNoChange` epochs without improvement)",
+  },
+  momentum: { rule: { type: "number", min: 0, max: 1 }, default: 0.9, doc: "the `'sgd'` solver's momentum" },
+  nesterovsMomentum: { rule: RULES.flag, default: true, doc: "Nesterov's momentum for the `'sgd'` solver" },
+  beta1: { rule: { type: "number", min: 0, below: 1 }, default: 0.9, doc: "Adam's β₁" },
+  beta2: { rule: { type: "number", min: 0, below: 1 }, default: 0.999, doc: "Adam's β₂" },
+  epsilon: { rule: RULES.positive, default: 1e-8, doc: "Adam's ε" },
+  earlyStopping: {
+    rule: RULES.flag,
+    default: false,
+    doc: "hold out `validationFraction` of the rows (stratified for classifiers), score them each epoch, keep the best weights",
+  },
+  validationFraction: { rule: RULES.fraction, default: 0.1, doc: "see `earlyStopping`" },
+  tol: {
+    rule: RULES.tolerance,
+    default: 1e-4,
+    doc: "stop once more than `nIterNoChange` epochs have not improved the loss (or the validation score) by `tol`; `null` runs every epoch",
+  },
+  nIterNoChange: {
+    rule: RULES.count,
+    default: 10,
+    doc: "epochs without improvement before stopping (training stops after more than this many)",
+  },
+  maxEpochs: { rule: RULES.count, default: 200, doc: "passes over the data at most (`max_iter`)" },
+  shuffle: { rule: RULES.flag, default: true, doc: "reshuffle the rows every epoch" },
+  seed: { rule: RULES.seed, default: 0, doc: "seed of the initial weights and of the shuffles (`random_state`)" },
+  nInit: {
+    rule: RULES.count,
+    default: 1,
+    doc: "restarts from seeds `seed`, `seed + 1`, …; keeps the one with the lowest final loss (the best validation score under early stopping): the answer to local minima",
+  },
+  dtype: { rule: RULES.dtype, default: "float64", doc: "the staged data's float width" },
+  backend: { rule: RULES.backend, default: "wasm", doc: "where the kernels run" },
+  onEpoch: {
+    rule: RULES.callback,
+    default: null,
+    shownDefault: "—",
+    doc: "called after every epoch; return `false` to stop",
+  },
+  warmStart: { rule: RULES.flag, default: false, doc: "`fit` starts from the current weights" },
+  initialWeights: {
+    rule: {
+      type: "nullable",
+      rule: {
+        type: "custom",
+        accepts: "{ coefs: number[][][], intercepts: number[][] } (scikit-learn's layout)",
+        check: (w) => {
+          const v = w as InitialWeights;
+          if (v === null || typeof v !== "object" || !Array.isArray(v.coefs) || !Array.isArray(v.intercepts))
+            throw new Error("not weights");
+          return v;
+        },
+      },
+    },
+    default: null,
+    shownDefault: "—",
+    doc: "`{ coefs, intercepts }` in scikit-learn's layout (`coefs[l]` fanIn × fanOut) to start from instead of the Glorot-uniform draw, shapes checked",
+  },
 };
-
-const KEYS = ["hiddenLayerSizes", ...Object.keys(DEFAULTS).filter((k) => k !== "powerT")];
-
-function fail(name: string, why: string): never {
-  throw new DescentError("E_OPTION", `option '${name}' ${why}`);
-}
-
-function finite(name: string, v: unknown, ok: (x: number) => boolean, range: string): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || !ok(v)) fail(name, `must be ${range} (got ${String(v)})`);
-  return v;
-}
-
-function integer(name: string, v: unknown, min: number): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min)
-    fail(name, `must be an integer >= ${min} (got ${String(v)})`);
-  return v;
-}
-
-function bool(name: string, v: unknown): boolean {
-  if (typeof v !== "boolean") fail(name, `must be true or false (got ${String(v)})`);
-  return v;
-}
 
 /** Checks MLP options and fills in defaults; E_OPTION names an unknown or out-of-range option. */
 export function resolveMlpOptions(options: MLPOptions | undefined): ResolvedMlpOptions {
-  const out: ResolvedMlpOptions = { ...DEFAULTS, hiddenLayerSizes: [100] };
-  if (options === undefined) return out;
-  if (options === null || typeof options !== "object") fail("options", "must be an object");
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!KEYS.includes(key))
-      fail(key, "is unknown (see the MLP option table in docs/neural-networks.md; names are camelCase)");
-  }
-  const has = (k: string): boolean => Object.hasOwn(o, k) && o[k] !== undefined;
-  if (has("hiddenLayerSizes")) {
-    const h = o.hiddenLayerSizes;
-    if (!Array.isArray(h) || h.some((u) => typeof u !== "number" || !Number.isSafeInteger(u) || u < 1))
-      fail("hiddenLayerSizes", `must be an array of integers >= 1 (got ${JSON.stringify(h)})`);
-    out.hiddenLayerSizes = [...(h as number[])];
-  }
-  if (has("activation")) {
-    if (typeof o.activation !== "string" || !Object.hasOwn(MlpActivation, o.activation))
-      fail(
-        "activation",
-        `must be one of ${Object.keys(MlpActivation)
-          .map((a) => `'${a}'`)
-          .join(", ")} (got ${JSON.stringify(o.activation)})`,
-      );
-    out.activation = o.activation as ActivationName;
-  }
-  if (has("solver")) {
-    if (o.solver !== "sgd" && o.solver !== "adam") resolveOptimizer(o.solver);
-    out.solver = (
-      typeof o.solver === "string" ? o.solver : { ...(o.solver as object) }
-    ) as ResolvedMlpOptions["solver"];
-  }
-  if (has("alpha")) out.alpha = finite("alpha", o.alpha, (v) => v >= 0, "a finite number >= 0");
-  if (has("batchSize")) {
-    const b = o.batchSize;
-    out.batchSize = b === "auto" || b === "full" ? b : integer("batchSize", b, 1);
-  }
-  if (has("learningRate"))
-    out.learningRate = finite("learningRate", o.learningRate, (v) => v > 0, "a finite number > 0");
-  if (has("schedule")) {
-    const sc = o.schedule;
-    const name =
-      typeof sc === "string" ? sc : sc !== null && typeof sc === "object" ? (sc as { name?: unknown }).name : sc;
-    if (name !== "constant" && name !== "invscaling" && name !== "adaptive")
-      fail("schedule", `must be 'constant', 'invscaling' or 'adaptive' (got ${JSON.stringify(sc)})`);
-    out.schedule = name;
-    if (typeof sc === "object" && sc !== null) {
-      for (const key of Object.keys(sc))
-        if (key !== "name" && key !== "powerT") fail("schedule", `has no parameter '${key}'`);
-      const p = (sc as { powerT?: unknown }).powerT;
-      if (p !== undefined) out.powerT = finite("schedule", p, (v) => v >= 0, "given a powerT >= 0");
-    }
-  }
-  if (has("momentum")) out.momentum = finite("momentum", o.momentum, (v) => v >= 0 && v <= 1, "in [0, 1]");
-  if (has("nesterovsMomentum")) out.nesterovsMomentum = bool("nesterovsMomentum", o.nesterovsMomentum);
-  if (has("beta1")) out.beta1 = finite("beta1", o.beta1, (v) => v >= 0 && v < 1, "in [0, 1)");
-  if (has("beta2")) out.beta2 = finite("beta2", o.beta2, (v) => v >= 0 && v < 1, "in [0, 1)");
-  if (has("epsilon")) out.epsilon = finite("epsilon", o.epsilon, (v) => v > 0, "a finite number > 0");
-  if (has("earlyStopping")) out.earlyStopping = bool("earlyStopping", o.earlyStopping);
-  if (has("validationFraction"))
-    out.validationFraction = finite("validationFraction", o.validationFraction, (v) => v > 0 && v < 1, "in (0, 1)");
-  if (Object.hasOwn(o, "tol"))
-    out.tol = o.tol === null ? null : finite("tol", o.tol, (v) => v >= 0, "a finite number >= 0 or null");
-  if (has("nIterNoChange")) out.nIterNoChange = integer("nIterNoChange", o.nIterNoChange, 1);
-  if (has("maxEpochs")) out.maxEpochs = integer("maxEpochs", o.maxEpochs, 1);
-  if (has("shuffle")) out.shuffle = bool("shuffle", o.shuffle);
-  if (has("seed")) {
-    if (typeof o.seed !== "number" || !Number.isSafeInteger(o.seed))
-      fail("seed", `must be an integer (got ${String(o.seed)})`);
-    out.seed = o.seed;
-  }
-  if (has("nInit")) out.nInit = integer("nInit", o.nInit, 1);
-  if (has("dtype")) {
-    if (o.dtype !== "float64" && o.dtype !== "float32")
-      fail("dtype", `must be 'float64' or 'float32' (got ${JSON.stringify(o.dtype)})`);
-    out.dtype = o.dtype;
-  }
-  if (has("backend")) {
-    if (typeof o.backend !== "string" || !BACKEND_NAMES.includes(o.backend as BackendName))
-      fail(
-        "backend",
-        `must be one of ${BACKEND_NAMES.map((b) => `'${b}'`).join(", ")} (got ${JSON.stringify(o.backend)})`,
-      );
-    out.backend = o.backend as BackendName;
-  }
-  if (has("onEpoch")) {
-    if (typeof o.onEpoch !== "function") fail("onEpoch", "must be a function");
-    out.onEpoch = o.onEpoch as ResolvedMlpOptions["onEpoch"];
-  }
-  if (has("warmStart")) out.warmStart = bool("warmStart", o.warmStart);
-  if (has("initialWeights")) {
-    const w = o.initialWeights as InitialWeights;
-    if (w === null || typeof w !== "object" || !Array.isArray(w.coefs) || !Array.isArray(w.intercepts))
-      fail("initialWeights", "must be { coefs: number[][][], intercepts: number[][] } (scikit-learn's layout)");
-    out.initialWeights = w;
-  }
-  return out;
+  const all = checkOptions(
+    MLP_OPTION_TABLE,
+    options,
+    "see the MLP option table in docs/neural-networks.md; names are camelCase",
+  );
+  const { name, powerT } = readMlpSchedule(all.schedule);
+  return { ...(all as unknown as ResolvedMlpOptions), schedule: name, powerT };
 }
 
 /** The update rule of a solver: the plan's optimizer id and hyper-parameters, and its state slots. */

@@ -1,8 +1,7 @@
 import type { OptimizerKind, ResolvedOptimizer } from "../kernels/update.js";
+import { checkSpec, type OptionEntry, type OptionTable } from "../options/option-table.js";
 
 export type { ResolvedOptimizer } from "../kernels/update.js";
-
-import { DescentError } from "../errors.js";
 
 /** What every optimizer spec may carry. */
 interface SpecBase {
@@ -97,70 +96,60 @@ export const OPTIMIZER_DEFAULTS = {
   epsilon: 1e-7,
 } as const;
 
-const KEYS: Record<OptimizerKind, readonly string[]> = {
-  sgd: ["learningRate"],
-  momentum: ["learningRate", "momentum", "useNesterov"],
-  nesterov: ["learningRate", "momentum"],
-  adagrad: ["learningRate", "initialAccumulatorValue", "epsilon"],
-  rmsprop: ["learningRate", "decay", "momentum", "epsilon"],
-  adam: ["learningRate", "beta1", "beta2", "epsilon"],
-  adamw: ["learningRate", "beta1", "beta2", "epsilon"],
+const RATE: OptionEntry = {
+  rule: { type: "number", above: 0 },
+  default: null,
+  doc: "replaces the estimator's learningRate",
+};
+const MOMENTUM: OptionEntry = { rule: { type: "number", min: 0, below: 1 }, default: 0.9, doc: "momentum" };
+const EPSILON: OptionEntry = { rule: { type: "number", above: 0 }, default: 1e-7, doc: "ε" };
+const BETAS = {
+  beta1: { rule: { type: "number", min: 0, below: 1 }, default: 0.9, doc: "β₁" },
+  beta2: { rule: { type: "number", min: 0, below: 1 }, default: 0.999, doc: "β₂" },
+} as const;
+
+/** Each optimizer's parameters (TensorFlow.js's names and defaults). */
+const PARAMETER_TABLES: Record<OptimizerKind, OptionTable> = {
+  sgd: { learningRate: RATE },
+  momentum: {
+    learningRate: RATE,
+    momentum: MOMENTUM,
+    useNesterov: { rule: { type: "boolean" }, default: false, doc: "Nesterov's variant" },
+  },
+  nesterov: { learningRate: RATE, momentum: MOMENTUM },
+  adagrad: {
+    learningRate: RATE,
+    initialAccumulatorValue: { rule: { type: "number", min: 0 }, default: 0.1, doc: "the accumulator's start" },
+    epsilon: EPSILON,
+  },
+  rmsprop: {
+    learningRate: RATE,
+    decay: { rule: { type: "number", min: 0, below: 1 }, default: 0.9, doc: "decay" },
+    momentum: { ...MOMENTUM, default: 0 },
+    epsilon: EPSILON,
+  },
+  adam: { learningRate: RATE, ...BETAS, epsilon: EPSILON },
+  adamw: { learningRate: RATE, ...BETAS, epsilon: EPSILON },
 };
 
 /** Every optimizer name. */
-export const OPTIMIZER_NAMES = Object.keys(KEYS) as readonly OptimizerKind[];
-
-function fail(what: string): never {
-  throw new DescentError("E_OPTION", `option 'optimizer' ${what}`);
-}
-
-function num(
-  o: Record<string, unknown>,
-  key: string,
-  fallback: number,
-  lo: number,
-  hi: number,
-  loOpen = false,
-): number {
-  const v = Object.hasOwn(o, key) && o[key] !== undefined ? o[key] : fallback;
-  const ok = typeof v === "number" && Number.isFinite(v) && (loOpen ? v > lo : v >= lo) && v < hi;
-  if (!ok) fail(`${key} must be a number in ${loOpen ? "(" : "["}${lo}, ${hi}) (got ${String(v)})`);
-  return v as number;
-}
+export const OPTIMIZER_NAMES = Object.keys(PARAMETER_TABLES) as readonly OptimizerKind[];
 
 /** Validates a name or spec and fills in TensorFlow.js's defaults. */
 export function resolveOptimizer(spec: unknown): ResolvedOptimizer {
-  const o: Record<string, unknown> =
-    typeof spec === "string" ? { name: spec } : spec !== null && typeof spec === "object" ? { ...spec } : {};
-  const name = o.name;
-  if (typeof name !== "string" || !Object.hasOwn(KEYS, name)) {
-    fail(
-      `must be one of ${Object.keys(KEYS)
-        .map((k) => `'${k}'`)
-        .join(", ")} or { name, ...params } (got ${JSON.stringify(spec)})`,
-    );
-  }
-  let kind = name as OptimizerKind;
-  for (const key of Object.keys(o)) {
-    if (key !== "name" && !KEYS[kind].includes(key)) fail(`'${kind}' has no parameter '${key}'`);
-  }
-  if (kind === "momentum" && o.useNesterov !== undefined) {
-    if (typeof o.useNesterov !== "boolean") fail("useNesterov must be true or false");
-    if (o.useNesterov) kind = "nesterov";
-  }
-  const learningRate =
-    o.learningRate === undefined ? null : num(o, "learningRate", 0, 0, Number.POSITIVE_INFINITY, true);
+  const { name, params: p } = checkSpec("optimizer", PARAMETER_TABLES, spec);
+  const kind: OptimizerKind = name === "momentum" && p.useNesterov === true ? "nesterov" : (name as OptimizerKind);
   const D = OPTIMIZER_DEFAULTS;
-  const isRms = kind === "rmsprop";
+  const value = (key: string, fallback: number): number => (p[key] as number | undefined) ?? fallback;
   return {
     kind,
-    learningRate,
-    momentum: num(o, "momentum", isRms ? D.rmspropMomentum : D.momentum, 0, 1),
-    initialAccumulatorValue: num(o, "initialAccumulatorValue", D.initialAccumulatorValue, 0, Number.POSITIVE_INFINITY),
-    decay: num(o, "decay", D.decay, 0, 1),
-    beta1: num(o, "beta1", D.beta1, 0, 1),
-    beta2: num(o, "beta2", D.beta2, 0, 1),
-    epsilon: num(o, "epsilon", D.epsilon, 0, Number.POSITIVE_INFINITY, true),
+    learningRate: (p.learningRate as number | null | undefined) ?? null,
+    momentum: value("momentum", D.momentum),
+    initialAccumulatorValue: value("initialAccumulatorValue", D.initialAccumulatorValue),
+    decay: value("decay", D.decay),
+    beta1: value("beta1", D.beta1),
+    beta2: value("beta2", D.beta2),
+    epsilon: value("epsilon", D.epsilon),
     slots: kind === "sgd" ? 0 : kind === "momentum" || kind === "nesterov" || kind === "adagrad" ? 1 : 2,
   };
 }

@@ -1,5 +1,5 @@
-import { DescentError } from "../errors.js";
 import { ScheduleId, type ScheduleParams } from "../kernels/schedule.js";
+import { checkSpec, type OptionTable, optionError } from "../options/option-table.js";
 
 export { rateAt, ScheduleId, type ScheduleParams, scheduleRate } from "../kernels/schedule.js";
 
@@ -79,62 +79,43 @@ export const SCHEDULE_NAMES: readonly ScheduleName[] = [
   "exponential",
   "cosine",
 ];
-const KEYS: Record<ScheduleName, readonly string[]> = {
-  constant: [],
-  invscaling: ["powerT"],
-  optimal: [],
-  adaptive: [],
-  step: ["gamma", "stepSize"],
-  exponential: ["gamma"],
-  cosine: ["decaySteps", "minLearningRate"],
+const GAMMA = {
+  rule: {
+    type: "custom",
+    accepts: "in (0, 1]",
+    check: (v: unknown) => {
+      if (typeof v !== "number" || !(v > 0 && v <= 1)) throw new RangeError("gamma");
+      return v;
+    },
+  },
+  doc: "the rate's factor",
+} as const;
+
+/** Each schedule's parameters, with their defaults. */
+const PARAMETER_TABLES: Record<ScheduleName, OptionTable> = {
+  constant: {},
+  invscaling: { powerT: { rule: { type: "number", min: 0 }, default: 0.25, doc: "the power of t" } },
+  optimal: {},
+  adaptive: {},
+  step: {
+    gamma: { ...GAMMA, default: 0.5 },
+    stepSize: { rule: { type: "integer", min: 1 }, default: 10, doc: "epochs between drops" },
+  },
+  exponential: { gamma: { ...GAMMA, default: 0.95 } },
+  cosine: {
+    decaySteps: {
+      rule: { type: "integer", min: 0 },
+      default: 0,
+      doc: "steps of the decay (0: every step of maxEpochs)",
+    },
+    minLearningRate: { rule: { type: "number", min: 0 }, default: 0, doc: "the rate at the end" },
+  },
 };
-
-function fail(what: string): never {
-  throw new DescentError("E_OPTION", `option 'schedule' ${what}`);
-}
-
-function param(
-  o: Record<string, unknown>,
-  key: string,
-  fallback: number,
-  check: (v: number) => boolean,
-  range: string,
-): number {
-  const v = Object.hasOwn(o, key) && o[key] !== undefined ? o[key] : fallback;
-  if (typeof v !== "number" || !Number.isFinite(v) || !check(v)) fail(`${key} must be ${range} (got ${String(v)})`);
-  return v as number;
-}
 
 /** Validates a schedule spec; returns its name and normalised parameters. */
 export function normaliseSchedule(spec: unknown): { name: ScheduleName; params: Record<string, number> } {
-  const o: Record<string, unknown> =
-    typeof spec === "string" ? { name: spec } : spec !== null && typeof spec === "object" ? { ...spec } : {};
-  const name = o.name as ScheduleName;
-  if (typeof name !== "string" || !SCHEDULE_NAMES.includes(name)) {
-    fail(
-      `must be one of ${SCHEDULE_NAMES.map((n) => `'${n}'`).join(", ")} or { name, ...params } (got ${JSON.stringify(spec)})`,
-    );
-  }
-  for (const key of Object.keys(o))
-    if (key !== "name" && !KEYS[name].includes(key)) fail(`'${name}' has no parameter '${key}'`);
-  const params: Record<string, number> = {};
-  if (name === "invscaling") params.powerT = param(o, "powerT", 0.25, (v) => v >= 0, ">= 0");
-  if (name === "step") {
-    params.gamma = param(o, "gamma", 0.5, (v) => v > 0 && v <= 1, "in (0, 1]");
-    params.stepSize = param(o, "stepSize", 10, (v) => Number.isInteger(v) && v >= 1, "an integer >= 1");
-  }
-  if (name === "exponential") params.gamma = param(o, "gamma", 0.95, (v) => v > 0 && v <= 1, "in (0, 1]");
-  if (name === "cosine") {
-    params.decaySteps = param(
-      o,
-      "decaySteps",
-      0,
-      (v) => Number.isInteger(v) && v >= 0,
-      "an integer >= 0 (0: every step of maxEpochs)",
-    );
-    params.minLearningRate = param(o, "minLearningRate", 0, (v) => v >= 0, ">= 0");
-  }
-  return { name, params };
+  const { name, params } = checkSpec("schedule", PARAMETER_TABLES, spec);
+  return { name: name as ScheduleName, params: params as Record<string, number> };
 }
 
 /** The numbers of a validated spec in a context (see ScheduleParams). */
@@ -151,7 +132,7 @@ export function makeSchedule(
     case "invscaling":
       return { id: ScheduleId.invscaling, eta, a: p.powerT ?? 0.25, b: 0, c: 0 };
     case "optimal": {
-      if (!(ctx.alpha > 0)) fail("'optimal' needs alpha > 0");
+      if (!(ctx.alpha > 0)) throw optionError("schedule", "'optimal' needs alpha > 0");
       const typw = Math.sqrt(1 / Math.sqrt(ctx.alpha));
       return { id: ScheduleId.optimal, eta, a: ctx.alpha, b: 1 / (typw * ctx.alpha), c: 0 };
     }

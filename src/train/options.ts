@@ -1,9 +1,9 @@
 import { BACKEND_NAMES, type BackendName } from "../backend/create-backend.js";
-import { DescentError } from "../errors.js";
 import type { Penalty } from "../kernels/penalty.js";
 import type { DType } from "../matrix.js";
 import { type OptimizerSpec, type ResolvedOptimizer, resolveOptimizer } from "../optim/optimizer-spec.js";
 import { normaliseSchedule, type ScheduleName, type ScheduleSpec } from "../optim/schedules.js";
+import { checkOptions, type OptionRule, type OptionTable, optionError } from "../options/option-table.js";
 import type { EpochInfo } from "./history.js";
 
 /** How the rows are ordered for training (see SgdOptions.shuffle). */
@@ -119,71 +119,118 @@ export interface ResolvedSgdOptions {
   average: boolean | number;
 }
 
-/** The defaults of the contract (shared/API.md). */
-export const SGD_DEFAULTS: Readonly<ResolvedSgdOptions> = {
-  batchSize: 32,
-  optimizer: "sgd",
-  learningRate: 0.01,
-  schedule: "constant",
-  penalty: "l2",
-  alpha: 1e-4,
-  l1Ratio: 0.15,
-  maxEpochs: 1000,
-  tol: 1e-4,
-  nIterNoChange: 5,
-  gradTol: null,
-  earlyStopping: false,
-  validationFraction: 0.1,
-  shuffle: true,
-  seed: 0,
-  backend: "wasm",
-  dtype: "float64",
-  threads: 1,
-  onEpoch: null,
-  fitIntercept: true,
-  warmStart: false,
-  average: false,
-};
+/** A rule of the option tables (src/options/option-table.ts), shared by the estimators' tables. */
+export const RULES = {
+  positive: { type: "number", above: 0 },
+  nonNegative: { type: "number", min: 0 },
+  fraction: { type: "number", above: 0, below: 1 },
+  count: { type: "integer", min: 1 },
+  flag: { type: "boolean" },
+  seed: { type: "integer" },
+  tolerance: { type: "nullable", rule: { type: "number", min: 0 } },
+  callback: { type: "nullable", rule: { type: "function" } },
+  backend: { type: "choice", values: BACKEND_NAMES },
+  dtype: { type: "choice", values: ["float64", "float32"] },
+  threads: { type: "integer", min: 1, max: 64 },
+} as const satisfies Record<string, OptionRule>;
 
 const PENALTIES: readonly Penalty[] = ["l2", "none", "l1", "elasticnet"];
 
-function fail(name: string, why: string): never {
-  throw new DescentError("E_OPTION", `option '${name}' ${why}`);
-}
+/** The options every gradient-descent estimator takes (shared/API.md), with their defaults. */
+export const SGD_OPTION_TABLE: OptionTable = {
+  batchSize: {
+    rule: { type: "either", rules: [{ type: "choice", values: ["full"] }, RULES.count] },
+    default: 32,
+    doc: "rows per step; `1` = stochastic, `'full'` = batch GD; larger than n acts as `'full'`",
+  },
+  learningRate: { rule: RULES.positive, default: 0.01, doc: "step size η" },
+  optimizer: {
+    rule: {
+      type: "custom",
+      accepts: "an optimizer name or { name, ...params }",
+      check: (v) => {
+        resolveOptimizer(v);
+        return typeof v === "string" ? v : { ...(v as object) };
+      },
+    },
+    default: "sgd",
+    doc: "a name or `{ name, ...params }`, see below",
+  },
+  schedule: {
+    rule: {
+      type: "custom",
+      accepts: "a schedule name or { name, ...params }",
+      check: (v) => {
+        const { name, params } = normaliseSchedule(v);
+        return Object.keys(params).length === 0 ? name : { name, ...params };
+      },
+    },
+    default: "constant",
+    doc: "a name or `{ name, ...params }`, see below",
+  },
+  penalty: { rule: { type: "choice", values: PENALTIES }, default: "l2", doc: "the regulariser R(w)" },
+  alpha: {
+    rule: RULES.nonNegative,
+    default: 1e-4,
+    doc: "regularisation strength; with `'adamw'` the decoupled weight decay",
+  },
+  l1Ratio: { rule: { type: "number", min: 0, max: 1 }, default: 0.15, doc: "share of L1 in `'elasticnet'`" },
+  maxEpochs: { rule: RULES.count, default: 1000, doc: "passes over the data at most" },
+  tol: {
+    rule: RULES.tolerance,
+    default: 1e-4,
+    doc: "stop when the epoch objective has not improved by `tol` on the best so far for `nIterNoChange` epochs; `null` disables",
+  },
+  nIterNoChange: { rule: RULES.count, default: 5, doc: "see `tol`" },
+  gradTol: { rule: RULES.tolerance, default: null, doc: "stop when `gradNorm` falls below it" },
+  earlyStopping: {
+    rule: RULES.flag,
+    default: false,
+    doc: "hold out `validationFraction` of the rows (stratified by class for classifiers), stop when the validation score has not improved by `tol` for `nIterNoChange` epochs, and keep the best weights",
+  },
+  validationFraction: { rule: RULES.fraction, default: 0.1, doc: "see `earlyStopping`" },
+  shuffle: {
+    rule: { type: "choice", values: [true, false, "once"] },
+    default: true,
+    doc: "row order: `true` reshuffles every epoch, `'once'` shuffles once when the rows are staged and reads them in that order, `false` keeps the given order (see Objective conventions)",
+  },
+  seed: { rule: RULES.seed, default: 0, doc: "seed of the shuffle stream and the validation split" },
+  backend: {
+    rule: RULES.backend,
+    default: "wasm",
+    doc: "`'wasm'` (SIMD build, scalar build if the engine lacks SIMD), `'wasm-simd'`, `'wasm-scalar'`, `'js'`",
+  },
+  dtype: {
+    rule: RULES.dtype,
+    default: "float64",
+    doc: "`'float32'` halves memory traffic; parameters are returned as float64",
+  },
+  threads: {
+    rule: RULES.threads,
+    default: 1,
+    doc: "worker threads for large gradient calls (Node, or a cross-origin isolated page; see [performance.md](performance.md))",
+  },
+  onEpoch: {
+    rule: RULES.callback,
+    default: null,
+    shownDefault: "—",
+    doc: "called after each epoch with `{ epoch, loss, gradNorm, learningRate, ms, valScore? }`; return `false` to stop (may be async)",
+  },
+  fitIntercept: { rule: RULES.flag, default: true, doc: "learn b" },
+  warmStart: { rule: RULES.flag, default: false, doc: "`fit` starts from the current weights" },
+  average: {
+    rule: { type: "either", rules: [RULES.flag, { type: "integer", min: 0 }] },
+    default: false,
+    doc: "averaged SGD (optimizer `'sgd'`): `true` from the first step, `k` from step k; `coef`/`intercept` are then the averages",
+  },
+};
 
-function positive(name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
-    fail(name, `must be a finite number > 0 (got ${String(v)})`);
-  return v;
-}
-
-function nonNegative(name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
-    fail(name, `must be a finite number >= 0 (got ${String(v)})`);
-  return v;
-}
-
-function positiveInt(name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1)
-    fail(name, `must be an integer >= 1 (got ${String(v)})`);
-  return v;
-}
-
-function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
-  if (typeof v !== "string" || !allowed.includes(v as T)) {
-    fail(name, `must be one of ${allowed.map((a) => `'${a}'`).join(", ")} (got ${JSON.stringify(v)})`);
-  }
-  return v as T;
-}
-
-function bool(name: string, v: unknown): boolean {
-  if (typeof v !== "boolean") fail(name, `must be true or false (got ${String(v)})`);
-  return v;
-}
-
-function nullable(name: string, v: unknown): number | null {
-  return v === null ? null : nonNegative(name, v);
-}
+/** The defaults of the contract (shared/API.md). */
+export const SGD_DEFAULTS: Readonly<ResolvedSgdOptions> = checkOptions(
+  SGD_OPTION_TABLE,
+  {},
+  "",
+) as unknown as ResolvedSgdOptions;
 
 /**
  * Checks user options against the contract and fills in defaults. Unknown keys and out-of-range
@@ -191,77 +238,18 @@ function nullable(name: string, v: unknown): number | null {
  * caller validates.
  */
 export function resolveSgdOptions(options: object | undefined, extraKeys: readonly string[] = []): ResolvedSgdOptions {
-  const out: ResolvedSgdOptions = { ...SGD_DEFAULTS };
-  if (options === undefined) return out;
-  if (options === null || typeof options !== "object") fail("options", "must be an object");
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!(key in SGD_DEFAULTS) && !extraKeys.includes(key)) {
-      fail(key, "is unknown (see the option table in docs/options.md; names are camelCase)");
-    }
-  }
-  const has = (k: keyof ResolvedSgdOptions): boolean => Object.hasOwn(o, k) && o[k] !== undefined;
-  if (has("batchSize")) out.batchSize = o.batchSize === "full" ? "full" : positiveInt("batchSize", o.batchSize);
-  if (has("optimizer")) {
-    resolveOptimizer(o.optimizer);
-    out.optimizer = (typeof o.optimizer === "string" ? o.optimizer : { ...(o.optimizer as object) }) as OptimizerSpec;
-  }
-  if (has("learningRate")) out.learningRate = positive("learningRate", o.learningRate);
-  if (has("schedule")) {
-    const { name, params } = normaliseSchedule(o.schedule);
-    out.schedule = (Object.keys(params).length === 0 ? name : { name, ...params }) as ScheduleSpec;
-  }
-  if (has("penalty")) out.penalty = oneOf("penalty", o.penalty, PENALTIES);
-  if (has("alpha")) out.alpha = nonNegative("alpha", o.alpha);
-  if (has("l1Ratio")) {
-    out.l1Ratio = nonNegative("l1Ratio", o.l1Ratio);
-    if (out.l1Ratio > 1) fail("l1Ratio", `must be in [0, 1] (got ${out.l1Ratio})`);
-  }
-  if (has("maxEpochs")) out.maxEpochs = positiveInt("maxEpochs", o.maxEpochs);
-  if (Object.hasOwn(o, "tol")) out.tol = nullable("tol", o.tol);
-  if (has("nIterNoChange")) out.nIterNoChange = positiveInt("nIterNoChange", o.nIterNoChange);
-  if (Object.hasOwn(o, "gradTol")) out.gradTol = nullable("gradTol", o.gradTol);
-  if (has("earlyStopping")) out.earlyStopping = bool("earlyStopping", o.earlyStopping);
-  if (has("validationFraction")) {
-    const v = positive("validationFraction", o.validationFraction);
-    if (v >= 1) fail("validationFraction", `must be in (0, 1) (got ${v})`);
-    out.validationFraction = v;
-  }
-  if (has("shuffle")) {
-    if (o.shuffle !== true && o.shuffle !== false && o.shuffle !== "once") {
-      fail("shuffle", `must be true, false or 'once' (got ${JSON.stringify(o.shuffle)})`);
-    }
-    out.shuffle = o.shuffle;
-  }
-  if (has("seed")) {
-    if (typeof o.seed !== "number" || !Number.isSafeInteger(o.seed))
-      fail("seed", `must be an integer (got ${String(o.seed)})`);
-    out.seed = o.seed;
-  }
-  if (has("backend")) out.backend = oneOf("backend", o.backend, BACKEND_NAMES);
-  if (has("dtype")) out.dtype = oneOf("dtype", o.dtype, ["float64", "float32"] as const);
-  if (has("threads")) {
-    out.threads = positiveInt("threads", o.threads);
-    if (out.threads > 64) fail("threads", `must be at most 64 (got ${out.threads})`);
-  }
-  if (has("onEpoch")) {
-    if (typeof o.onEpoch !== "function") fail("onEpoch", "must be a function");
-    out.onEpoch = o.onEpoch as ResolvedSgdOptions["onEpoch"];
-  }
-  if (has("fitIntercept")) out.fitIntercept = bool("fitIntercept", o.fitIntercept);
-  if (has("warmStart")) out.warmStart = bool("warmStart", o.warmStart);
-  if (has("average")) {
-    const a = o.average;
-    if (typeof a !== "boolean" && (typeof a !== "number" || !Number.isSafeInteger(a) || a < 0)) {
-      fail("average", `must be true, false or an integer >= 0 (got ${JSON.stringify(a)})`);
-    }
-    out.average = a;
-  }
+  const all = checkOptions(
+    SGD_OPTION_TABLE,
+    options,
+    "see the option table in docs/options.md; names are camelCase",
+    extraKeys,
+  );
+  const out = all as unknown as ResolvedSgdOptions;
   if (averageStart(out) > 0 && resolveOptimizer(out.optimizer).kind !== "sgd") {
-    fail("average", "needs optimizer 'sgd' (averaging is part of plain SGD, as in scikit-learn)");
+    throw optionError("average", "needs optimizer 'sgd' (averaging is part of plain SGD, as in scikit-learn)");
   }
   if (out.threads > 1 && (out.backend === "js" || out.backend === "wasm-scalar")) {
-    fail("threads", `needs backend 'wasm' or 'wasm-simd' (got '${out.backend}')`);
+    throw optionError("threads", `needs backend 'wasm' or 'wasm-simd' (got '${out.backend}')`);
   }
   return out;
 }
