@@ -7,9 +7,9 @@ import { l1Coefficient } from "../src/kernels/penalty.js";
 import { Prng } from "../src/kernels/prng.js";
 import { type OptimizerSpec, resolveOptimizer } from "../src/optim/optimizer-spec.js";
 import { ScheduleId } from "../src/optim/schedules.js";
-import { applyUpdate, optimizerChain, sgdDecay } from "../src/optim/transforms.js";
 import { minimize } from "../src/train/minimize.js";
 import type { Penalty } from "../src/train/options.js";
+import { applyUpdate, optimizerChain, sgdDecay } from "./helpers/optimizer-chains.js";
 import { testPlan, testState } from "./helpers/plan.js";
 
 const parabola = {

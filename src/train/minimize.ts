@@ -1,7 +1,9 @@
+import type { StepBuffers } from "../backend/backend.js";
+import { hostBackend } from "../backend/js-backend.js";
 import { DescentError } from "../errors.js";
+import { beginEpoch, PLAN_SLOTS, writePlan } from "../kernels/plan.js";
 import { type OptimizerSpec, resolveOptimizer } from "../optim/optimizer-spec.js";
 import { makeSchedule, normaliseSchedule, rateAt, type ScheduleSpec } from "../optim/schedules.js";
-import { applyUpdate, optimizerChain } from "../optim/transforms.js";
 import { type EpochInfo, emptyHistory, type History, type StopReason } from "./history.js";
 import { type OptimizerName, resolveSgdOptions, type SgdOptions } from "./options.js";
 import { ADAPTIVE_MIN_RATE, EXPLODE_FACTOR } from "./train-loop.js";
@@ -73,9 +75,43 @@ export function minimize(
   x.forEach((v, i) => {
     if (!Number.isFinite(v)) throw new DescentError("E_NONFINITE", `x0 has a non-finite value (${v}) at index ${i}`);
   });
-  const transform = optimizerChain(opt, 0);
-  const state = transform.init(n);
+  // The steps are the training kernels' (the float64 JS twin of assembly/update.ts): one
+  // gradientStep per iteration on a one-row "epoch", so minimize and every estimator share one
+  // implementation of each optimizer and schedule.
+  const h = hostBackend;
   const g = new Float64Array(n);
+  const slots = Array.from({ length: opt.slots }, () => new Float64Array(n));
+  if (opt.kind === "adagrad") slots[0]?.fill(opt.initialAccumulatorValue);
+  const state: StepBuffers = {
+    params: h.wrap(x),
+    grad: h.wrap(g),
+    s1: slots[0] === undefined ? null : h.wrap(slots[0]),
+    s2: slots[1] === undefined ? null : h.wrap(slots[1]),
+    acc: h.alloc(n),
+    mark: h.alloc(n),
+  };
+  const plan = new Float64Array(PLAN_SLOTS);
+  writePlan(
+    plan,
+    {
+      optimizer: opt,
+      penalty: { penalty: "none", alpha: 0, l1Ratio: 0 },
+      schedule,
+      nPen: n,
+      nAll: n,
+      fitIntercept: true,
+      rows: 1,
+      batch: 1,
+      loss: "squared",
+      lossParam: 0,
+      classes: 1,
+      averageStart: 0,
+    },
+    0,
+    0,
+    1,
+  );
+  const planBuffer = h.wrap(plan);
   const path = [x.slice()];
   const history = emptyHistory();
   const start = performance.now();
@@ -102,10 +138,8 @@ export function minimize(
     history.learningRate.push(lr);
     history.ms.push(performance.now() - start);
     if (o.gradTol !== null && gradNorm < o.gradTol) return { x, path, history, stopReason: "gradTol" };
-    const u = g.slice();
-    const ctx = { params: x, lr, t, nPen: n, nActive: n };
-    transform.update(u, state, ctx);
-    applyUpdate(x, u, ctx, 0);
+    beginEpoch(plan, t - 1, rateScale);
+    h.gradientStep(planBuffer, 1, fx, state);
     path.push(x.slice());
     if (
       o.onEpoch !== null &&

@@ -1,9 +1,11 @@
-// Optimizers as small composable gradient transformations with explicit state (optax-style).
-// A transform rewrites the update vector u in place; `chain` runs several in order; applyUpdate
-// then does w ← w − u (w ← decay·w − u for plain SGD's L2 step) and the L1 proximal step. The fused kernels (assembly/update.ts and
-// src/backend/js-kernels.ts) are these chains written out per element, tested equal to the bit.
-import { powInt } from "../kernels/portable.js";
-import type { ResolvedOptimizer } from "./optimizer-spec.js";
+// The test oracle of the optimizer kernels: each optimizer written another way, as small composable
+// gradient transformations with explicit state (optax-style). A transform rewrites the update
+// vector u in place; `chain` runs several in order; applyUpdate then does w ← w − u
+// (w ← decay·w − u for plain SGD's L2 step) and the L1 proximal step. The fused kernels
+// (assembly/update.ts and src/kernels/js-kernels.ts) must equal these chains to the bit
+// (test/optimizers.test.ts); the product itself has one implementation, the kernels.
+import { powInt } from "../../src/kernels/portable.js";
+import type { ResolvedOptimizer } from "../../src/optim/optimizer-spec.js";
 
 /** What a transform may read besides the update vector. */
 export interface TransformContext {
