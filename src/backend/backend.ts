@@ -234,3 +234,28 @@ export interface Backend {
    */
   shuffleTripleRanges(triples: RatingBuffers, ranges: readonly RatingRange[], rngs: readonly Prng[]): Promise<void>;
 }
+
+/** Backend.mfStepsRanges for a backend without workers: the ranges one after another. */
+export async function mfStepsInTurn(
+  backend: Backend,
+  plans: readonly Buffer<Float64Array>[],
+  triples: RatingBuffers,
+  ranges: readonly RatingRange[],
+  params: FloatBuffer,
+): Promise<void> {
+  ranges.forEach((r, i) => {
+    backend.mfSteps(plans[i] as Buffer<Float64Array>, triples, r.start, r.count, params);
+  });
+}
+
+/** Backend.shuffleTripleRanges for a backend without workers: the ranges one after another. */
+export async function shuffleTriplesInTurn(
+  backend: Backend,
+  triples: RatingBuffers,
+  ranges: readonly RatingRange[],
+  rngs: readonly Prng[],
+): Promise<void> {
+  ranges.forEach((r, i) => {
+    backend.shuffleTriples(triples, r.start, r.count, rngs[i] as Prng);
+  });
+}

@@ -8,6 +8,7 @@ import type { Prng } from "../kernels/prng.js";
 import { arrayTypeOf, copyRows, type DType, firstNonFinite } from "../matrix.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "../runtime/buffer.js";
 import type { Backend, MlpNet, RatingBuffers, RatingRange, StepBuffers } from "./backend.js";
+import { mfStepsInTurn, shuffleTriplesInTurn } from "./backend.js";
 
 class HeapBuffer<A extends FloatArray | Int32Array> implements Buffer<A> {
   readonly view: A;
@@ -274,15 +275,13 @@ export class JsBackend implements Backend {
     mfStepsJs(plan.view, triples.users.view, triples.items.view, triples.ratings.view, start, count, params.view);
   }
 
-  async mfStepsRanges(
+  mfStepsRanges(
     plans: readonly Buffer<Float64Array>[],
     triples: RatingBuffers,
     ranges: readonly RatingRange[],
     params: FloatBuffer,
   ): Promise<void> {
-    ranges.forEach((r, i) => {
-      this.mfSteps(plans[i] as Buffer<Float64Array>, triples, r.start, r.count, params);
-    });
+    return mfStepsInTurn(this, plans, triples, ranges, params);
   }
 
   shuffleTriples(triples: RatingBuffers, start: number, count: number, rng: Prng): void {
@@ -295,14 +294,8 @@ export class JsBackend implements Backend {
     );
   }
 
-  async shuffleTripleRanges(
-    triples: RatingBuffers,
-    ranges: readonly RatingRange[],
-    rngs: readonly Prng[],
-  ): Promise<void> {
-    ranges.forEach((r, i) => {
-      this.shuffleTriples(triples, r.start, r.count, rngs[i] as Prng);
-    });
+  shuffleTripleRanges(triples: RatingBuffers, ranges: readonly RatingRange[], rngs: readonly Prng[]): Promise<void> {
+    return shuffleTriplesInTurn(this, triples, ranges, rngs);
   }
 }
 

@@ -6,7 +6,7 @@ import type { DType } from "../matrix.js";
 import type { KernelCall, WorkerPool } from "../parallel/worker-pool.js";
 import type { Buffer, FloatBuffer, IndexBuffer } from "../runtime/buffer.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
-import type { RatingBuffers, RatingRange, StepBuffers } from "./backend.js";
+import type { Backend, RatingBuffers, RatingRange, StepBuffers } from "./backend.js";
 import { ptrOf, ptrOrZero, WasmBackend } from "./wasm-backend.js";
 
 /**
@@ -119,22 +119,13 @@ export class ThreadedBackend extends WasmBackend {
    * linearSteps, with each batch's gradient on the workers when the plan's batches are large
    * enough for them (see splits), else on this thread.
    */
-  override linearSteps(
-    plan: Buffer<Float64Array>,
-    X: FloatBuffer,
-    y: FloatBuffer,
-    sampleWeight: FloatBuffer | null,
-    idx: IndexBuffer | null,
-    start: number,
-    end: number,
-    d: number,
-    state: StepBuffers,
-  ): void | Promise<void> {
-    const loss = LOSS_BY_ID.get(plan.view[PlanSlot.loss] as number) as LinearLoss;
+  override linearSteps(...args: Parameters<Backend["linearSteps"]>): void | Promise<void> {
+    const [plan, X, y, sampleWeight, idx, start, end, d, state] = args;
     if (!this.splits(plan.view[PlanSlot.batch] as number, d)) {
-      super.linearSteps(plan, X, y, sampleWeight, idx, start, end, d, state);
+      super.linearSteps(...args);
       return undefined;
     }
+    const loss = LOSS_BY_ID.get(plan.view[PlanSlot.loss] as number) as LinearLoss;
     const lossParam = plan.view[PlanSlot.lossParam] as number;
     return this.stepsOnWorkers(plan, start, end, state, (off, count) =>
       this.linearGradParallel(loss, X, y, sampleWeight, idx, off, count, d, state.params, state.grad, lossParam),
@@ -142,21 +133,11 @@ export class ThreadedBackend extends WasmBackend {
   }
 
   /** softmaxSteps, with each batch's gradient on the workers when the batches are large enough. */
-  override softmaxSteps(
-    plan: Buffer<Float64Array>,
-    X: FloatBuffer,
-    y: FloatBuffer,
-    sampleWeight: FloatBuffer | null,
-    idx: IndexBuffer | null,
-    start: number,
-    end: number,
-    d: number,
-    state: StepBuffers,
-    scratch: Buffer<Float64Array>,
-  ): void | Promise<void> {
+  override softmaxSteps(...args: Parameters<Backend["softmaxSteps"]>): void | Promise<void> {
+    const [plan, X, y, sampleWeight, idx, start, end, d, state, scratch] = args;
     const classes = plan.view[PlanSlot.classes] as number;
     if (!this.splits(plan.view[PlanSlot.batch] as number, d * classes)) {
-      super.softmaxSteps(plan, X, y, sampleWeight, idx, start, end, d, state, scratch);
+      super.softmaxSteps(...args);
       return undefined;
     }
     return this.stepsOnWorkers(plan, start, end, state, (off, count) =>

@@ -8,6 +8,7 @@ import { Slab } from "../runtime/slab.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
 import { WASM_BUILDS } from "../runtime/wasm-variant.js";
 import type { Backend, MlpNet, RatingBuffers, RatingRange, StepBuffers } from "./backend.js";
+import { mfStepsInTurn, shuffleTriplesInTurn } from "./backend.js";
 
 /** Byte offset of a buffer this WASM backend allocated (E_STATE for foreign or freed buffers). */
 export function ptrOf(b: Buffer<FloatArray | Int32Array>): number {
@@ -209,14 +210,8 @@ export class WasmBackend implements Backend {
     this.withRngState(rng, (state) => this.k.shuffleTriples(...this.triplesArgs(triples, start, count, state)));
   }
 
-  async shuffleTripleRanges(
-    triples: RatingBuffers,
-    ranges: readonly RatingRange[],
-    rngs: readonly Prng[],
-  ): Promise<void> {
-    ranges.forEach((r, i) => {
-      this.shuffleTriples(triples, r.start, r.count, rngs[i] as Prng);
-    });
+  shuffleTripleRanges(triples: RatingBuffers, ranges: readonly RatingRange[], rngs: readonly Prng[]): Promise<void> {
+    return shuffleTriplesInTurn(this, triples, ranges, rngs);
   }
 
   /** The shuffleTriples kernel's arguments: triples start .. start+count, generator state at `state`. */
@@ -476,14 +471,12 @@ export class WasmBackend implements Backend {
     (this.f64 ? this.k.mfStepsF64 : this.k.mfStepsF32)(...this.mfArgs(plan, triples, start, count, params));
   }
 
-  async mfStepsRanges(
+  mfStepsRanges(
     plans: readonly Buffer<Float64Array>[],
     triples: RatingBuffers,
     ranges: readonly RatingRange[],
     params: FloatBuffer,
   ): Promise<void> {
-    ranges.forEach((r, i) => {
-      this.mfSteps(plans[i] as Buffer<Float64Array>, triples, r.start, r.count, params);
-    });
+    return mfStepsInTurn(this, plans, triples, ranges, params);
   }
 }

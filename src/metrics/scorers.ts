@@ -3,16 +3,7 @@
 import { DescentError } from "../errors.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
 import type { Label } from "../table/label-types.js";
-import {
-  accuracyScore,
-  balancedAccuracyScore,
-  f1Score,
-  logLoss,
-  type PrfOptions,
-  precisionScore,
-  recallScore,
-  rocAucScore,
-} from "./classification-metrics.js";
+import * as classification from "./classification-metrics.js";
 import {
   explainedVarianceScore,
   type MetricOptions,
@@ -55,7 +46,7 @@ const regression =
     sign * metric(y as ArrayLike<number>, model.predict(X) as ArrayLike<number>, { sampleWeight: sw });
 
 const prf =
-  (metric: typeof f1Score, average: PrfOptions["average"]): Scorer =>
+  (metric: typeof classification.f1Score, average: classification.PrfOptions["average"]): Scorer =>
   (model, X, y, sw = null) =>
     metric(y, model.predict(X) as ArrayLike<Label>, { average, sampleWeight: sw });
 
@@ -75,14 +66,14 @@ const SCORERS: Record<string, Scorer> = {
   neg_mean_absolute_error: regression(meanAbsoluteError, -1),
   neg_mean_squared_error: regression(meanSquaredError, -1),
   neg_root_mean_squared_error: regression((y, p, o) => Math.sqrt(meanSquaredError(y, p, o)), -1),
-  accuracy: predicted(accuracyScore),
-  balanced_accuracy: predicted(balancedAccuracyScore),
+  accuracy: predicted(classification.accuracyScore),
+  balanced_accuracy: predicted(classification.balancedAccuracyScore),
   ...Object.fromEntries(
     (
       [
-        ["precision", precisionScore],
-        ["recall", recallScore],
-        ["f1", f1Score],
+        ["precision", classification.precisionScore],
+        ["recall", classification.recallScore],
+        ["f1", classification.f1Score],
       ] as const
     ).flatMap(([name, metric]) => [
       [name, prf(metric, "binary")],
@@ -95,24 +86,27 @@ const SCORERS: Record<string, Scorer> = {
   roc_auc: (model, X, y, sw = null) => {
     if (model.decisionFunction !== undefined) {
       const d = model.decisionFunction(X);
-      if (d instanceof Float64Array) return rocAucScore(y, d, { sampleWeight: sw });
+      if (d instanceof Float64Array) return classification.rocAucScore(y, d, { sampleWeight: sw });
       throw new DescentError("E_LABELS", "scorer 'roc_auc' is binary: use 'roc_auc_ovr' for more classes");
     }
     const p = needsProba(model, "roc_auc")(X);
     if (p.cols !== 2)
       throw new DescentError("E_LABELS", "scorer 'roc_auc' is binary: use 'roc_auc_ovr' for more classes");
-    return rocAucScore(
+    return classification.rocAucScore(
       y,
       rowsOf(p).map((r) => r[1] as number),
       { sampleWeight: sw },
     );
   },
   roc_auc_ovr: (model, X, y, sw = null) =>
-    rocAucScore(y, rowsOf(needsProba(model, "roc_auc_ovr")(X)), { sampleWeight: sw }),
+    classification.rocAucScore(y, rowsOf(needsProba(model, "roc_auc_ovr")(X)), { sampleWeight: sw }),
   roc_auc_ovr_weighted: (model, X, y, sw = null) =>
-    rocAucScore(y, rowsOf(needsProba(model, "roc_auc_ovr_weighted")(X)), { average: "weighted", sampleWeight: sw }),
+    classification.rocAucScore(y, rowsOf(needsProba(model, "roc_auc_ovr_weighted")(X)), {
+      average: "weighted",
+      sampleWeight: sw,
+    }),
   neg_log_loss: (model, X, y, sw = null) =>
-    -logLoss(y, rowsOf(needsProba(model, "neg_log_loss")(X)), { sampleWeight: sw }),
+    -classification.logLoss(y, rowsOf(needsProba(model, "neg_log_loss")(X)), { sampleWeight: sw }),
 };
 
 /** Every scorer name getScorer knows (scikit-learn's). */

@@ -54,6 +54,15 @@ export interface FitOptions {
   interceptInit?: number | ArrayLike<number>;
 }
 
+/** Where sub-problem k of `count` sits in a model's parameters (d features, `outputs` outputs). */
+interface SubProblemSlot {
+  d: number;
+  outputs: number;
+  k: number;
+  count: number;
+  problem: SubProblem;
+}
+
 /**
  * Shared machinery of the linear estimators: parameters [W (outputs × d), b (outputs)] kept in
  * float64 on the JS side between calls, data copied into the backend once per fit and freed after,
@@ -274,14 +283,8 @@ export abstract class LinearModel {
   }
 
   /** Parameter vector of sub-problem k of `count` ([w_k, b_k], or the whole vector for softmax). */
-  private subParams(
-    all: Float64Array,
-    d: number,
-    outputs: number,
-    k: number,
-    count: number,
-    problem: SubProblem,
-  ): Float64Array {
+  private subParams(all: Float64Array, at: SubProblemSlot): Float64Array {
+    const { d, outputs, k, count, problem } = at;
     if (problem.kind === "softmax" || count === 1) return all.slice();
     const v = new Float64Array(d + 1);
     v.set(all.subarray(k * d, (k + 1) * d));
@@ -289,15 +292,8 @@ export abstract class LinearModel {
     return v;
   }
 
-  private storeSubParams(
-    all: Float64Array,
-    d: number,
-    outputs: number,
-    k: number,
-    count: number,
-    problem: SubProblem,
-    v: Float64Array,
-  ): void {
+  private storeSubParams(all: Float64Array, at: SubProblemSlot, v: Float64Array): void {
+    const { d, outputs, k, count, problem } = at;
     if (problem.kind === "softmax" || count === 1) {
       all.set(v);
       return;
@@ -410,7 +406,7 @@ export abstract class LinearModel {
     const outcomes: Array<{ stopReason: StopReason; divergence?: string; callbackError?: unknown }> = [];
     for (let k = 0; k < problems.length; k++) {
       const problem = problems[k] as SubProblem;
-      const params = this.subParams(all, d, outputs, k, problems.length, problem);
+      const params = this.subParams(all, { d, outputs, k, count: problems.length, problem });
       const objective = bindObjective(staged, problem);
       const config = {
         opts: this.opts,
@@ -436,7 +432,7 @@ export abstract class LinearModel {
       } finally {
         objective.free();
       }
-      this.storeSubParams(all, d, outputs, k, problems.length, problem, params);
+      this.storeSubParams(all, { d, outputs, k, count: problems.length, problem }, params);
       const last = outcomes[k];
       if (last?.stopReason === "diverged" || last?.callbackError !== undefined) break;
     }
@@ -480,7 +476,7 @@ export abstract class LinearModel {
       const p = this.progress[k];
       const averaged = p?.moments[1];
       if (p !== undefined && averaged !== undefined && p.step >= start)
-        this.storeSubParams(shown, d, outputs, k, problems.length, problem, averaged);
+        this.storeSubParams(shown, { d, outputs, k, count: problems.length, problem }, averaged);
     });
     this.params = shown;
     this.trainParams = all;

@@ -4,10 +4,17 @@ import type { BackendName } from "../backend/create-backend.js";
 import { DescentError } from "../errors.js";
 import type { DType } from "../matrix.js";
 import { normaliseSchedule, type ScheduleSpec } from "../optim/schedules.js";
-import { checkOptions, defaultFrom, type OptionTable, optionError } from "../options/option-table.js";
+import {
+  checkOptions,
+  defaultFrom,
+  type OptionEntry,
+  type OptionTable,
+  optionError,
+  specRule,
+} from "../options/option-table.js";
 import type { Id } from "../table/label-types.js";
 import type { EpochInfo } from "../train/history.js";
-import { RULES } from "../train/options.js";
+import { RULES, SGD_OPTION_TABLE } from "../train/options.js";
 
 /** (user, item, rating) triples as three parallel arrays. */
 export interface RatingTriples {
@@ -118,6 +125,24 @@ export interface IndexedTriples {
 /** The per-parameter learning rates and regularisations that can replace lr and reg. */
 export const RATE_KEYS = ["lrBu", "lrBi", "lrPu", "lrQi", "regBu", "regBi", "regPu", "regQi"] as const;
 
+/** The four parameter groups (b_u, b_i, P, Q) by the suffix of their option names. */
+const GROUPS = [
+  ["Bu", "the user biases'"],
+  ["Bi", "the item biases'"],
+  ["Pu", "the user factors'"],
+  ["Qi", "the item factors'"],
+] as const;
+
+/** The four per-group options `prefix`Bu … `prefix`Qi, each defaulting to option `from`. */
+function groupOptions(prefix: "lr" | "reg", from: string, what: string): OptionTable {
+  return Object.fromEntries(
+    GROUPS.map(([suffix, whose]) => [
+      `${prefix}${suffix}`,
+      { rule: RULES.nonNegative, default: defaultFrom(from), doc: `${whose} ${what}` },
+    ]),
+  );
+}
+
 /** MatrixFactorization's options (defaults as the Surprise library's SVD). */
 export const MF_OPTION_TABLE: OptionTable = {
   factors: { rule: RULES.count, default: 100, doc: "latent factors per user and item" },
@@ -125,19 +150,10 @@ export const MF_OPTION_TABLE: OptionTable = {
   learningRate: { rule: RULES.positive, default: 0.005, doc: "step size of every parameter group" },
   regularization: { rule: RULES.nonNegative, default: 0.02, doc: "L2 regularisation of every parameter group" },
   schedule: {
-    rule: {
-      type: "custom",
-      accepts: "a schedule name or { name, ...params } other than 'optimal'",
-      check: (v) => {
-        const { name, params } = normaliseSchedule(v);
-        if (name === "optimal")
-          throw optionError(
-            "schedule",
-            "'optimal' is the linear models' schedule (1/(alpha·(t0 + t))); use another one",
-          );
-        return Object.keys(params).length === 0 ? name : { name, ...params };
-      },
-    },
+    rule: specRule("a schedule name or { name, ...params } other than 'optimal'", (v) => {
+      if (normaliseSchedule(v).name === "optimal")
+        throw optionError("schedule", "'optimal' is the linear models' schedule (1/(alpha·(t0 + t))); use another one");
+    }),
     default: "constant",
     doc: "how the rates change over the steps (one per rating); every group's rate is its own times the schedule's rate over `learningRate`",
   },
@@ -146,26 +162,22 @@ export const MF_OPTION_TABLE: OptionTable = {
     default: null,
     doc: "stop when the training MSE (with `earlyStopping`, the validation RMSE) has not improved by `tol` for `nIterNoChange` epochs",
   },
-  nIterNoChange: { rule: RULES.count, default: 5, doc: "see `tol`" },
-  gradTol: { rule: RULES.tolerance, default: null, doc: "stop when the epoch's gradient-norm estimate falls below it" },
+  nIterNoChange: SGD_OPTION_TABLE.nIterNoChange as OptionEntry,
+  gradTol: {
+    ...(SGD_OPTION_TABLE.gradTol as OptionEntry),
+    doc: "stop when the epoch's gradient-norm estimate falls below it",
+  },
   earlyStopping: {
-    rule: RULES.flag,
-    default: false,
+    ...(SGD_OPTION_TABLE.earlyStopping as OptionEntry),
     doc: "stop when the RMSE on `validationData` (else on a held-out `validationFraction` share) stops improving; keep the best epoch",
   },
-  validationFraction: { rule: RULES.fraction, default: 0.1, doc: "see `earlyStopping`" },
+  validationFraction: SGD_OPTION_TABLE.validationFraction as OptionEntry,
   biased: { rule: RULES.flag, default: true, doc: "learn the user and item biases" },
   initStd: { rule: RULES.nonNegative, default: 0.1, doc: "standard deviation of the normal initial factors" },
   seed: { rule: RULES.seed, default: 0, doc: "seed of the initial factors, the shuffles and the held-out share" },
   shuffle: { rule: RULES.flag, default: true, doc: "reshuffle the ratings every epoch" },
-  lrBu: { rule: RULES.nonNegative, default: defaultFrom("learningRate"), doc: "the user biases' rate" },
-  lrBi: { rule: RULES.nonNegative, default: defaultFrom("learningRate"), doc: "the item biases' rate" },
-  lrPu: { rule: RULES.nonNegative, default: defaultFrom("learningRate"), doc: "the user factors' rate" },
-  lrQi: { rule: RULES.nonNegative, default: defaultFrom("learningRate"), doc: "the item factors' rate" },
-  regBu: { rule: RULES.nonNegative, default: defaultFrom("regularization"), doc: "the user biases' regularisation" },
-  regBi: { rule: RULES.nonNegative, default: defaultFrom("regularization"), doc: "the item biases' regularisation" },
-  regPu: { rule: RULES.nonNegative, default: defaultFrom("regularization"), doc: "the user factors' regularisation" },
-  regQi: { rule: RULES.nonNegative, default: defaultFrom("regularization"), doc: "the item factors' regularisation" },
+  ...groupOptions("lr", "learningRate", "rate"),
+  ...groupOptions("reg", "regularization", "regularisation"),
   backend: { rule: RULES.backend, default: "wasm", doc: "where the kernels run" },
   dtype: {
     rule: RULES.dtype,

@@ -4,7 +4,7 @@ import { optimizerHyperParameters } from "../kernels/plan.js";
 import { OptimizerId } from "../kernels/update.js";
 import type { DType } from "../matrix.js";
 import { type OptimizerSpec, type ResolvedOptimizer, resolveOptimizer } from "../optim/optimizer-spec.js";
-import { checkOption, checkOptions, type OptionTable, optionError } from "../options/option-table.js";
+import { checkOption, checkOptions, type OptionTable, optionError, specRule } from "../options/option-table.js";
 import type { EpochInfo } from "../train/history.js";
 import { type OptimizerName, RULES } from "../train/options.js";
 
@@ -155,14 +155,9 @@ export const MLP_OPTION_TABLE: OptionTable = {
     doc: "hidden activation",
   },
   solver: {
-    rule: {
-      type: "custom",
-      accepts: "'sgd', 'adam' or an optimizer name or { name, ...params }",
-      check: (v) => {
-        if (v !== "sgd" && v !== "adam") resolveOptimizer(v);
-        return typeof v === "string" ? v : { ...(v as object) };
-      },
-    },
+    rule: specRule("'sgd', 'adam' or an optimizer name or { name, ...params }", (v) => {
+      if (v !== "sgd" && v !== "adam") resolveOptimizer(v);
+    }),
     default: "adam",
     doc: "`'sgd'` (scikit-learn's, with momentum and Nesterov), `'adam'` (scikit-learn's form), or any optimizer of descent by name or spec (its own form)",
   },
@@ -178,14 +173,7 @@ export const MLP_OPTION_TABLE: OptionTable = {
   },
   learningRate: { rule: RULES.positive, default: 1e-3, doc: "base step size (`learning_rate_init`)" },
   schedule: {
-    rule: {
-      type: "custom",
-      accepts: "'constant', 'invscaling', 'adaptive' or { name: 'invscaling', powerT }",
-      check: (v) => {
-        readMlpSchedule(v);
-        return typeof v === "string" ? v : { ...(v as object) };
-      },
-    },
+    rule: specRule("'constant', 'invscaling', 'adaptive' or { name: 'invscaling', powerT }", readMlpSchedule),
     default: "constant",
     doc: "`'invscaling'` (`η/(t + 1)^powerT`, t the rows seen before the epoch, set once an epoch; `powerT` 0.5) or `'adaptive'` (divided by 5 after more than `nIterNoChange` epochs without improvement)",
   },

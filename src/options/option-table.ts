@@ -51,6 +51,21 @@ export interface OptionEntry {
 /** An estimator's options: name → entry, in the order the guides list them. */
 export type OptionTable = Readonly<Record<string, OptionEntry>>;
 
+/**
+ * A `{ name, ...params }` option's rule (an optimizer, a schedule): `check` validates the value
+ * (throwing E_OPTION); the option keeps a bare name as given and a spec as a copy.
+ */
+export function specRule(accepts: string, check: (value: unknown) => void): OptionRule {
+  return {
+    type: "custom",
+    accepts,
+    check: (v) => {
+      check(v);
+      return typeof v === "string" ? v : { ...(v as object) };
+    },
+  };
+}
+
 /** A default taken from another option of the same table. */
 export function defaultFrom(name: string): { readonly from: string } {
   return { from: name };

@@ -3,7 +3,7 @@ import type { Penalty } from "../kernels/penalty.js";
 import type { DType } from "../matrix.js";
 import { type OptimizerSpec, type ResolvedOptimizer, resolveOptimizer } from "../optim/optimizer-spec.js";
 import { normaliseSchedule, type ScheduleName, type ScheduleSpec } from "../optim/schedules.js";
-import { checkOptions, type OptionRule, type OptionTable, optionError } from "../options/option-table.js";
+import { checkOptions, type OptionRule, type OptionTable, optionError, specRule } from "../options/option-table.js";
 import type { EpochInfo } from "./history.js";
 
 /** How the rows are ordered for training (see SgdOptions.shuffle). */
@@ -145,26 +145,12 @@ export const SGD_OPTION_TABLE: OptionTable = {
   },
   learningRate: { rule: RULES.positive, default: 0.01, doc: "step size η" },
   optimizer: {
-    rule: {
-      type: "custom",
-      accepts: "an optimizer name or { name, ...params }",
-      check: (v) => {
-        resolveOptimizer(v);
-        return typeof v === "string" ? v : { ...(v as object) };
-      },
-    },
+    rule: specRule("an optimizer name or { name, ...params }", resolveOptimizer),
     default: "sgd",
     doc: "a name or `{ name, ...params }`, see below",
   },
   schedule: {
-    rule: {
-      type: "custom",
-      accepts: "a schedule name or { name, ...params }",
-      check: (v) => {
-        const { name, params } = normaliseSchedule(v);
-        return Object.keys(params).length === 0 ? name : { name, ...params };
-      },
-    },
+    rule: specRule("a schedule name or { name, ...params }", normaliseSchedule),
     default: "constant",
     doc: "a name or `{ name, ...params }`, see below",
   },
