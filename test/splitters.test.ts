@@ -1,0 +1,92 @@
+// KFold, StratifiedKFold and trainTestSplit against scikit-learn 1.2.1's index sets (unshuffled;
+// test/fixtures/sklearn-splits.json from scripts/sklearn-split-fixtures.py), and the properties of
+// the shuffled splits (a partition, the same for the same seed, class shares kept).
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { KFold, StratifiedKFold, trainTestIndices } from "../src/model-selection/splitters.js";
+import { trainTestSplit } from "../src/model-selection/train-test-split.js";
+import { expectDescentError } from "./helpers/expect-error.js";
+
+interface Folds {
+  train: number[];
+  test: number[];
+}
+const fixtures = JSON.parse(readFileSync(new URL("./fixtures/sklearn-splits.json", import.meta.url), "utf8")) as {
+  kfold: Array<{ n: number; k: number; folds: Folds[] }>;
+  stratified: Array<{ y: Array<number | string>; k: number; folds: Folds[] }>;
+  trainTest: Array<{ n: number; testSize: number; train: number[]; test: number[] }>;
+};
+
+const plain = (s: { train: Int32Array; test: Int32Array }) => ({
+  train: Array.from(s.train),
+  test: Array.from(s.test),
+});
+
+describe("splitters equal scikit-learn's index sets unshuffled", () => {
+  it.each(fixtures.kfold)("KFold n=$n k=$k", ({ n, k, folds }) => {
+    expect(new KFold({ nSplits: k }).split(n).map(plain)).toEqual(folds);
+  });
+  it.each(fixtures.stratified)("StratifiedKFold k=$k on $y.length labels", ({ y, k, folds }) => {
+    expect(new StratifiedKFold({ nSplits: k }).split(y.length, y).map(plain)).toEqual(folds);
+  });
+  it.each(fixtures.trainTest)(
+    "trainTestSplit n=$n testSize=$testSize, shuffle false",
+    ({ n, testSize, train, test }) => {
+      expect(plain(trainTestIndices(n, { testSize, shuffle: false }))).toEqual({ train, test });
+    },
+  );
+});
+
+describe("shuffled splits", () => {
+  it("KFold shuffled: the test folds partition the rows, the same for the same seed, another for another", () => {
+    const a = new KFold({ nSplits: 4, shuffle: true, seed: 3 }).split(37);
+    const all = a.flatMap((s) => Array.from(s.test)).sort((x, y) => x - y);
+    expect(all).toEqual(Array.from({ length: 37 }, (_, i) => i));
+    for (const s of a) expect(s.train.length + s.test.length).toBe(37);
+    expect(new KFold({ nSplits: 4, shuffle: true, seed: 3 }).split(37).map(plain)).toEqual(a.map(plain));
+    expect(new KFold({ nSplits: 4, shuffle: true, seed: 4 }).split(37).map(plain)).not.toEqual(a.map(plain));
+  });
+
+  it("StratifiedKFold shuffled keeps each fold's class counts those of the unshuffled split", () => {
+    const y = Array.from({ length: 60 }, (_, i) => (i % 7 === 0 ? "rare" : i % 2 === 0 ? "a" : "b"));
+    const count = (s: { test: Int32Array }) => {
+      const m = new Map<string, number>();
+      for (const i of s.test) m.set(y[i] as string, (m.get(y[i] as string) ?? 0) + 1);
+      return Object.fromEntries([...m].sort());
+    };
+    const base = new StratifiedKFold({ nSplits: 3 }).split(60, y).map(count);
+    const shuffled = new StratifiedKFold({ nSplits: 3, shuffle: true, seed: 1 }).split(60, y);
+    expect(shuffled.map(count)).toEqual(base);
+  });
+
+  it("trainTestSplit shuffled and stratified: sizes, class shares and seeds", () => {
+    const y = Array.from({ length: 100 }, (_, i) => (i < 20 ? 1 : 0));
+    const s = trainTestIndices(100, { testSize: 0.25, stratify: y, seed: 2 });
+    expect(s.test.length).toBe(25);
+    expect(Array.from(s.test).filter((i) => y[i] === 1).length).toBe(5);
+    expect(plain(trainTestIndices(100, { stratify: y, seed: 2 }))).toEqual(plain(s));
+    const X = Array.from({ length: 100 }, (_, i) => [i, 2 * i]);
+    const parts = trainTestSplit(X, y, { testSize: 0.25, seed: 7 });
+    expect(parts.XTrain.rows).toBe(75);
+    expect(parts.XTest.rows).toBe(25);
+    expect(parts.yTest.length).toBe(25);
+    parts.test.forEach((row, i) => {
+      expect(parts.XTest.data[2 * i]).toBe(row);
+      expect(parts.yTest[i]).toBe(y[row]);
+    });
+  });
+
+  it("refuses what cannot be split, naming the option", async () => {
+    await expectDescentError(() => new KFold({ nSplits: 1 }), "E_OPTION", /nSplits/);
+    await expectDescentError(() => new KFold({ nSplits: 6 }).split(5), "E_OPTION", /nSplits/);
+    await expectDescentError(() => new StratifiedKFold({ nSplits: 3 }).split(4, [0, 0, 1, 1]), "E_OPTION", /nSplits/);
+    await expectDescentError(() => new StratifiedKFold().split(4), "E_SHAPE", /y/);
+    await expectDescentError(() => trainTestIndices(3, { testSize: 0.9 }), "E_OPTION", /testSize/);
+    await expectDescentError(
+      () => trainTestIndices(4, { shuffle: false, stratify: [0, 0, 1, 1] }),
+      "E_OPTION",
+      /stratify/,
+    );
+    await expectDescentError(() => new KFold({ folds: 3 } as never), "E_OPTION", /folds/);
+  });
+});
