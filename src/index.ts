@@ -2,6 +2,7 @@
 // user writes or reads (options, results, tables). Kernel internals (backends, ids, buffers, the
 // generator) are not part of it.
 export type { BackendName } from "./backend/create-backend.js";
+export { Dataset, type DatasetOptions, type StagedRows } from "./data/dataset.js";
 export { DescentError, type DescentErrorCode } from "./errors.js";
 export type { OnnxExportOptions } from "./io/onnx-export.js";
 export type { RatingOnnxOptions } from "./io/onnx-ratings.js";
@@ -28,6 +29,16 @@ export {
   rootMeanSquaredError,
 } from "./metrics/regression-metrics.js";
 export { getScorer, SCORER_NAMES, type Scorable, type Scorer } from "./metrics/scorers.js";
+export {
+  KFold,
+  type KFoldOptions,
+  type Split,
+  type Splitter,
+  StratifiedKFold,
+  type TrainTestSplitOptions,
+  trainTestIndices,
+} from "./model-selection/splitters.js";
+export { type TrainTestParts, trainTestSplit } from "./model-selection/train-test-split.js";
 export type { ClassWeight, Label } from "./models/labels.js";
 export { type ClassifierOptions, LinearClassifier, type PartialFitOptions } from "./models/linear-classifier.js";
 export type { FitOptions } from "./models/linear-model.js";

@@ -255,7 +255,11 @@ export function trainTestIndices(n: number, options: TrainTestSplitOptions = {})
     }
     const rng = new Prng(o.seed as number);
     for (let c = 0; c < counts.length; c++) {
-      const rowsOf = Int32Array.from(codes.reduce<number[]>((a, v, i) => (v === c ? (a.push(i), a) : a), []));
+      const members: number[] = [];
+      codes.forEach((v, i) => {
+        if (v === c) members.push(i);
+      });
+      const rowsOf = Int32Array.from(members);
       rng.shuffle(rowsOf, rowsOf.length);
       for (let i = 0; i < (take[c] as number); i++) isTest[rowsOf[i] as number] = 1;
     }

@@ -1,4 +1,5 @@
 import { hostBackend } from "../backend/js-backend.js";
+import type { Dataset } from "../data/dataset.js";
 import { DescentError } from "../errors.js";
 import { field, type JsonObject, MODEL_VERSION, readCount, readState } from "../io/model-json.js";
 import type { OnnxSpec, ProbabilityForm } from "../io/onnx-export.js";
@@ -10,14 +11,7 @@ import type { GradientShard } from "../parallel/gradient-shard.js";
 import type { ResolvedSgdOptions, SgdOptions } from "../train/options.js";
 import { type ShardedFitOptions, shardedSolver } from "../train/sharded-checkpoint.js";
 import { type ClassWeight, classWeights, encodeLabels, indexLabels, type Label, readLabels } from "./labels.js";
-import {
-  type FitOptions,
-  LinearModel,
-  linearScores,
-  type SubProblem,
-  takeEntries,
-  takeValidationRows,
-} from "./linear-model.js";
+import { type FitOptions, LinearModel, linearScores, type SubProblem, takeEntries } from "./linear-model.js";
 import { accuracy } from "./metrics.js";
 import { fullBatchOnShards, lbfgsOnShards } from "./sharded-fits.js";
 import { validationSplit } from "./validation-split.js";
@@ -214,8 +208,9 @@ export abstract class LinearClassifier extends LinearModel {
   }
 
   /** Trains from scratch (or from the current weights with warmStart) until a stop rule fires. */
-  async fit(X: MatrixLike, y: ArrayLike<Label>, options: FitOptions = {}): Promise<this> {
+  async fit(data: MatrixLike | Dataset, target?: ArrayLike<Label>, options: FitOptions = {}): Promise<this> {
     this.assertUsable();
+    const { X, y } = this.fitInput(data, target);
     this.assertFitsMemory(X);
     // NaN/Infinity: the backend scans the rows it trains on; validation rows are scanned below.
     const m = this.checkX(X, this.opts.warmStart, false);
@@ -243,7 +238,7 @@ export abstract class LinearClassifier extends LinearModel {
       JSON.stringify(classes[k]),
     );
     const val = {
-      m: takeValidationRows(m, validation),
+      m: this.validationRows(m, validation),
       index: takeEntries(index, validation),
       sw: given === null ? null : takeEntries(given, validation),
     };
@@ -286,8 +281,13 @@ export abstract class LinearClassifier extends LinearModel {
   }
 
   /** One more epoch over (X, y), continuing optimizer and schedule state; the first call fixes the classes. */
-  async partialFit(X: MatrixLike, y: ArrayLike<Label>, options: PartialFitOptions = {}): Promise<this> {
+  async partialFit(
+    data: MatrixLike | Dataset,
+    target?: ArrayLike<Label>,
+    options: PartialFitOptions = {},
+  ): Promise<this> {
     this.assertUsable();
+    const { X, y } = this.fitInput(data, target);
     this.assertPartialFitOptions(options);
     if (this.classWeight === "balanced") {
       throw new DescentError(

@@ -1,4 +1,5 @@
 import { createBackend } from "../backend/create-backend.js";
+import { type Dataset, isDataset, rowsAndTargets, type StagedRows } from "../data/dataset.js";
 import { DescentError } from "../errors.js";
 import type { SavedState } from "../io/model-json.js";
 import { buildOnnx, type OnnxExportOptions, type OnnxLayer, type OnnxSpec } from "../io/onnx-export.js";
@@ -27,6 +28,7 @@ import {
   type StagedX,
   type SubProblem,
   sumHistories,
+  takeValidationRows,
   WASM_MEMORY_LIMIT,
   zeroModelObjective,
 } from "./sub-problems.js";
@@ -121,7 +123,7 @@ export abstract class LinearModel {
    * the row buffers), with the size it needs and what to do instead.
    */
   protected assertFitsMemory(X: MatrixLike): void {
-    if (this.opts.backend === "js") return;
+    if (this.opts.backend === "js" || this.source !== null) return;
     let rows = 0;
     let cols = 0;
     if (isMatrix(X)) [rows, cols] = [X.rows, X.cols];
@@ -144,7 +146,8 @@ export abstract class LinearModel {
    * the NaN/Infinity scan of a Matrix to `stageX`, which scans the backend's copy.
    */
   protected checkX(X: MatrixLike, matchFit = true, checkFinite = true): Matrix {
-    const m = toMatrix(X, "X", checkFinite);
+    // A Dataset trained in place was checked when staged; its rows stay where they are.
+    const m = this.source !== null && X === this.source.shape ? X : toMatrix(X, "X", checkFinite);
     if (matchFit && this.params !== null && m.cols !== this.nFeatures) {
       throw new DescentError(
         "E_SHAPE",
@@ -278,6 +281,9 @@ export abstract class LinearModel {
   }
 
   /** The regulariser of the options. */
+  /** The Dataset a fit call trains in place (set by fitInput for that call, null otherwise). */
+  private source: { staged: StagedRows; ds: Dataset; shape: Matrix } | null = null;
+
   protected get penalty(): PenaltyConfig {
     return { penalty: this.opts.penalty, alpha: this.opts.alpha, l1Ratio: this.opts.l1Ratio };
   }
@@ -312,23 +318,14 @@ export abstract class LinearModel {
    * changes.
    */
   protected async stageX(m: Matrix, rowIds: Int32Array | null = null, resume = false): Promise<StagedX> {
-    const backend = await createBackend(this.opts.backend, this.opts.dtype, this.opts.threads);
-    const { cols } = m;
     const rows = rowIds === null ? m.rows : rowIds.length;
-    let order: Int32Array | null = null;
-    let rng: StagedX["rng"] = null;
-    if (this.opts.shuffle === "once") {
-      const stream = new Prng(this.opts.seed);
-      const saved = resume ? (this.progress[0]?.rng ?? null) : null;
-      if (saved !== null) stream.setState(saved);
-      order = new Int32Array(rows);
-      for (let i = 0; i < rows; i++) order[i] = i;
-      stream.shuffle(order, rows);
-      rng = stream.getState();
-    }
+    const { order, rng } = this.stagingOrder(rows, resume);
     // The rows of m staged in turn: rowIds (every row when null), in the drawn order if any.
     let ids = rowIds;
     if (order !== null) ids = rowIds === null ? order : order.map((o) => rowIds[o] as number);
+    if (this.source !== null) return this.stagedInPlace(this.source.staged, ids, rows, m.cols, order, rng);
+    const backend = await createBackend(this.opts.backend, this.opts.dtype, this.opts.threads);
+    const { cols } = m;
     let X: FloatBuffer | null = null;
     try {
       const checked = backend.allocChecked(m.data, ids, cols);
@@ -339,12 +336,74 @@ export abstract class LinearModel {
         const row = ids === null ? r : (ids[r] as number);
         throw nonFiniteError("X", m.data[row * cols + (bad % cols)] as number, row, bad % cols);
       }
-      return { backend, X, rows, cols, order, rng };
+      return { backend, X, rows, cols, order, rng, rowIds: null, totalRows: rows, owned: true };
     } catch (e) {
       if (X !== null) backend.free(X);
       backend.dispose();
       throw e;
     }
+  }
+
+  /**
+   * Under `shuffle: 'once'`, the seeded order the rows are staged in and the stream's state after
+   * drawing it (drawn from the seed, or continuing the saved stream when `resume`); else nulls.
+   */
+  private stagingOrder(rows: number, resume: boolean): { order: Int32Array | null; rng: StagedX["rng"] } {
+    if (this.opts.shuffle !== "once") return { order: null, rng: null };
+    const stream = new Prng(this.opts.seed);
+    const saved = resume ? (this.progress[0]?.rng ?? null) : null;
+    if (saved !== null) stream.setState(saved);
+    const order = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) order[i] = i;
+    stream.shuffle(order, rows);
+    return { order, rng: stream.getState() };
+  }
+
+  /**
+   * The training rows of a Dataset trained in place: `ids` (rows of the Dataset, every row in
+   * order when null) as rows of its memory; nothing is copied.
+   */
+  private stagedInPlace(
+    src: StagedRows,
+    ids: Int32Array | null,
+    rows: number,
+    cols: number,
+    order: Int32Array | null,
+    rng: StagedX["rng"],
+  ): StagedX {
+    const base = src.rowIds;
+    let rowIds: Int32Array | null = null;
+    if (ids !== null) rowIds = base === null ? ids : ids.map((i) => base[i] as number);
+    else if (base !== null) rowIds = base;
+    // Every row of the memory in order is the layout of a copy: no index needed.
+    if (rowIds === null && rows !== src.totalRows) throw new DescentError("E_STATE", "staged rows do not match");
+    return { backend: src.backend, X: src.X, rows, cols, order, rng, rowIds, totalRows: src.totalRows, owned: false };
+  }
+
+  /**
+   * X and y of a fit call: for a Dataset, its rows and targets (y, when given, replaces its
+   * targets), trained in place when it was staged on this model's backend, dtype and threads (the
+   * returned X then only carries the shape), else its rows as a matrix; other X as given.
+   */
+  protected fitInput<T>(X: MatrixLike | Dataset, y: ArrayLike<T> | undefined): { X: MatrixLike; y: ArrayLike<T> } {
+    this.source = null;
+    const staged = isDataset(X) ? X.stagedFor(this.opts.backend, this.opts.dtype, this.opts.threads) : null;
+    if (!isDataset(X) || staged === null) return rowsAndTargets(X, y);
+    const targets = y ?? (X.targets as T[] | null);
+    if (targets === null)
+      throw new DescentError("E_SHAPE", "this Dataset has no targets: pass y, or make it with Dataset.from(X, y)");
+    const shape: Matrix = { data: new Float64Array(0), rows: X.rows, cols: X.cols };
+    this.source = { staged, ds: X, shape };
+    return { X: shape, y: targets };
+  }
+
+  /** Validation rows of X (rows of a Dataset trained in place are taken from its host matrix). */
+  protected validationRows(m: Matrix, rows: Int32Array): Matrix {
+    if (this.source === null || m !== this.source.shape) return takeValidationRows(m, rows);
+    return takeValidationRows(
+      this.source.ds.subset(rows).matrix(),
+      Int32Array.from(rows, (_, i) => i),
+    );
   }
 
   /**
@@ -364,8 +423,11 @@ export abstract class LinearModel {
     try {
       await this.trainStaged(staged, problems, outputs, epochs, fresh, init);
     } finally {
-      staged.backend.free(staged.X);
-      staged.backend.dispose();
+      this.source = null;
+      if (staged.owned) {
+        staged.backend.free(staged.X);
+        staged.backend.dispose();
+      }
     }
   }
 

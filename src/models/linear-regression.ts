@@ -1,4 +1,5 @@
 import { hostBackend } from "../backend/js-backend.js";
+import type { Dataset } from "../data/dataset.js";
 import { DescentError } from "../errors.js";
 import { MODEL_VERSION, readCount, readModel, readState, writeModel } from "../io/model-json.js";
 import type { OnnxSpec } from "../io/onnx-export.js";
@@ -8,14 +9,7 @@ import { checkOwnOptions, type OptionTable, optionError } from "../options/optio
 import type { GradientShard, LocalSgdShard } from "../parallel/gradient-shard.js";
 import { type ResolvedSgdOptions, resolveSgdOptions, type SgdOptions, serializableOptions } from "../train/options.js";
 import { type ShardedCheckpoint, type ShardedFitOptions, shardedSolver } from "../train/sharded-checkpoint.js";
-import {
-  type FitOptions,
-  LinearModel,
-  linearScores,
-  type SubProblem,
-  takeEntries,
-  takeValidationRows,
-} from "./linear-model.js";
+import { type FitOptions, LinearModel, linearScores, type SubProblem, takeEntries } from "./linear-model.js";
 import { r2Score } from "./metrics.js";
 import { fullBatchOnShards, lbfgsOnShards, localSgdOnShards } from "./sharded-fits.js";
 import { validationSplit } from "./validation-split.js";
@@ -102,8 +96,9 @@ export class LinearRegression extends LinearModel {
   }
 
   /** Trains from scratch (or from the current weights with warmStart) until a stop rule fires. */
-  async fit(X: MatrixLike, y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
+  async fit(data: MatrixLike | Dataset, target?: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
     this.assertUsable();
+    const { X, y } = this.fitInput(data, target);
     this.assertFitsMemory(X);
     // NaN/Infinity: the backend scans the rows it trains on; validation rows are scanned below.
     const m = this.checkX(X, this.opts.warmStart, false);
@@ -116,7 +111,7 @@ export class LinearRegression extends LinearModel {
       return this;
     }
     const { train, validation } = validationSplit(m.rows, this.opts.validationFraction, this.opts.seed, null);
-    const mv = takeValidationRows(m, validation);
+    const mv = this.validationRows(m, validation);
     const yval = takeEntries(yv, validation);
     const swv = sw === null ? null : takeEntries(sw, validation);
     const validate = (p: Float64Array): number => r2Score(yval, linearScores(mv, p, 1), swv);
@@ -150,8 +145,9 @@ export class LinearRegression extends LinearModel {
   }
 
   /** One more epoch over (X, y), continuing the step count, shuffle stream, optimizer state and history. */
-  async partialFit(X: MatrixLike, y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
+  async partialFit(data: MatrixLike | Dataset, target?: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
     this.assertUsable();
+    const { X, y } = this.fitInput(data, target);
     this.assertPartialFitOptions(options);
     this.assertFitsMemory(X);
     const m = this.checkX(X, true, false);

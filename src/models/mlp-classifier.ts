@@ -1,3 +1,4 @@
+import { type Dataset, rowsAndTargets } from "../data/dataset.js";
 import { DescentError } from "../errors.js";
 import { field, readModel, writeModel } from "../io/model-json.js";
 import { MlpOutput, type NetShape } from "../kernels/mlp-net.js";
@@ -37,8 +38,9 @@ export class MLPClassifier extends MultiLayerPerceptron {
   }
 
   /** Trains from new weights (or the current ones with warmStart, or initialWeights) until a stop rule fires. */
-  async fit(X: MatrixLike, y: ArrayLike<Label>, options?: object): Promise<this> {
+  async fit(data: MatrixLike | Dataset, target?: ArrayLike<Label>, options?: object): Promise<this> {
     this.assertUsable();
+    const { X, y } = rowsAndTargets(data, target);
     this.checkFitOptions(options);
     const m = this.checkX(X, this.opts.warmStart);
     const { classes, index } = encodeLabels(y);
@@ -55,8 +57,13 @@ export class MLPClassifier extends MultiLayerPerceptron {
   }
 
   /** One more epoch over (X, y), continuing the optimizer state; the first call fixes the classes (options.classes). */
-  async partialFit(X: MatrixLike, y: ArrayLike<Label>, options: { classes?: ArrayLike<Label> } = {}): Promise<this> {
+  async partialFit(
+    data: MatrixLike | Dataset,
+    target?: ArrayLike<Label>,
+    options: { classes?: ArrayLike<Label> } = {},
+  ): Promise<this> {
     this.assertUsable();
+    const { X, y } = rowsAndTargets(data, target);
     this.checkFitOptions(options);
     this.assertPartialFit();
     const first = this.classes === null || this.shape === null;

@@ -1,3 +1,4 @@
+import { type Dataset, rowsAndTargets } from "../data/dataset.js";
 import { DescentError } from "../errors.js";
 import { readModel, writeModel } from "../io/model-json.js";
 import { MlpOutput, type NetShape } from "../kernels/mlp-net.js";
@@ -25,8 +26,9 @@ export class MLPRegressor extends MultiLayerPerceptron {
   }
 
   /** Trains from new weights (or the current ones with warmStart, or initialWeights) until a stop rule fires. */
-  async fit(X: MatrixLike, y: ArrayLike<number>, options?: object): Promise<this> {
+  async fit(data: MatrixLike | Dataset, target?: ArrayLike<number>, options?: object): Promise<this> {
     this.assertUsable();
+    const { X, y } = rowsAndTargets(data, target);
     this.checkFitOptions(options);
     const m = this.checkX(X, this.opts.warmStart);
     await this.train(m, this.targets(toVector(y, m.rows, "y")), this.opts.maxEpochs, true);
@@ -34,8 +36,9 @@ export class MLPRegressor extends MultiLayerPerceptron {
   }
 
   /** One more epoch over (X, y), continuing the optimizer state. */
-  async partialFit(X: MatrixLike, y: ArrayLike<number>, options?: object): Promise<this> {
+  async partialFit(data: MatrixLike | Dataset, target?: ArrayLike<number>, options?: object): Promise<this> {
     this.assertUsable();
+    const { X, y } = rowsAndTargets(data, target);
     this.checkFitOptions(options);
     this.assertPartialFit();
     const first = this.shape === null;

@@ -67,6 +67,23 @@ export interface StagedX {
   order: Int32Array | null;
   /** With `shuffle: 'once'`, the shuffle stream's state after drawing `order`. */
   rng: [number, number, number, number] | null;
+  /**
+   * Set when X is a Dataset's memory, trained in place: training row r (in staged order) is row
+   * rowIds[r] of X, which has `totalRows` rows. Null when the training rows were copied (row r is
+   * row r of X).
+   */
+  rowIds: Int32Array | null;
+  /** Rows of X (equal to `rows` when the training rows were copied). */
+  totalRows: number;
+  /** Whether X and the backend belong to this fit (freed after it) or to a Dataset. */
+  owned: boolean;
+}
+
+/** Entries v[r] placed at rowIds[r] of a vector of `total` entries (the rest 0). */
+function scatterEntries(v: Float64Array, rowIds: Int32Array, total: number): Float64Array {
+  const out = new Float64Array(total);
+  for (let r = 0; r < rowIds.length; r++) out[rowIds[r] as number] = v[r] as number;
+  return out;
 }
 
 /** Entries of a vector at the given rows. */
@@ -163,12 +180,21 @@ function inStagedOrder(v: Float64Array, order: Int32Array | null): Float64Array 
 
 /** A sub-problem's data in a backend and the objective over it; `free` releases its buffers. */
 export function bindObjective(staged: StagedX, problem: SubProblem): { objective: Objective; free: () => void } {
-  const { backend, X, rows: n, cols: d, order } = staged;
-  const y = backend.allocCopy(inStagedOrder(problem.y, order));
-  const sw = problem.sampleWeight === null ? null : backend.allocCopy(inStagedOrder(problem.sampleWeight, order));
+  const { backend, X, rows: n, cols: d, order, rowIds, totalRows } = staged;
+  // Targets and weights are read by the row of X, so in place they sit at the rows' places.
+  const place = (v: Float64Array): Float64Array => {
+    const inOrder = inStagedOrder(v, order);
+    return rowIds === null ? inOrder : scatterEntries(inOrder, rowIds, totalRows);
+  };
+  const y = backend.allocCopy(place(problem.y));
+  const sw = problem.sampleWeight === null ? null : backend.allocCopy(place(problem.sampleWeight));
+  // The training rows for a whole-data pass (meanLoss): in place, their row ids.
+  const all = rowIds === null ? null : backend.allocIndex(n);
+  if (all !== null && rowIds !== null) all.view.set(rowIds);
   const free = (): void => {
     backend.free(y);
     if (sw !== null) backend.free(sw);
+    if (all !== null) backend.free(all);
   };
   if (problem.kind === "softmax") {
     const K = problem.outputs;
@@ -180,7 +206,8 @@ export function bindObjective(staged: StagedX, problem: SubProblem): { objective
         nAll: K * (d + 1),
         workPerRow: K * d,
         plan: { loss: "log", lossParam: 0, classes: K },
-        meanLoss: (params, grad) => backend.softmaxGrad(X, y, sw, null, 0, n, d, K, params, grad, scratch) / n,
+        rowIds,
+        meanLoss: (params, grad) => backend.softmaxGrad(X, y, sw, all, 0, n, d, K, params, grad, scratch) / n,
         // A threaded backend takes the gradients of large batches on its workers.
         steps: (plan, idx, start, end, state) =>
           backend.softmaxSteps(plan, X, y, sw, idx, start, end, d, state, scratch) ?? undefined,
@@ -198,8 +225,9 @@ export function bindObjective(staged: StagedX, problem: SubProblem): { objective
       nAll: d + 1,
       workPerRow: d,
       plan: { loss: problem.loss, lossParam: problem.lossParam, classes: 1 },
+      rowIds,
       meanLoss: (params, grad) =>
-        backend.linearGrad(problem.loss, X, y, sw, null, 0, n, d, params, grad, problem.lossParam) / n,
+        backend.linearGrad(problem.loss, X, y, sw, all, 0, n, d, params, grad, problem.lossParam) / n,
       steps: (plan, idx, start, end, state) =>
         backend.linearSteps(plan, X, y, sw, idx, start, end, d, state) ?? undefined,
     },

@@ -49,6 +49,12 @@ export interface Objective {
   /** Set when `steps` must see the whole epoch in one call (work it spreads over threads itself). */
   wholeEpoch?: boolean;
   /**
+   * Set when the training rows are some rows of the staged data, trained in place (a Dataset or
+   * its subset): position p of the epoch is row rowIds[p] (before shuffling), so the steps always
+   * go through an index buffer.
+   */
+  rowIds?: Int32Array | null;
+  /**
    * Set by an objective whose steps keep no gradient accumulator: fills state.acc with the epoch's
    * gradient estimate from the parameters at its start (`epochStart`) and now, in place of
    * Backend.finishEpoch.
@@ -64,25 +70,29 @@ type Buffer64 = ReturnType<Backend["allocF64"]>;
  * the order of the epoch before, so a partialFit call (or a resumed checkpoint) must start from it
  * for its epochs to visit the rows as one fit's would.
  */
-const rowOrders = new WeakMap<TrainProgress, Int32Array>();
+const rowOrders = new WeakMap<TrainProgress, { order: Int32Array; base: Int32Array | null }>();
 
 /**
  * The row order a call of a run starts from: the order its previous call left (same row count);
  * for a run read back from JSON, the order rebuilt by replaying its shuffles from the seed, used
  * when the generator then stands where the saved state says; else the rows in order.
  */
-function rowOrder(progress: TrainProgress, n: number, seed: number): Int32Array {
+function rowOrder(progress: TrainProgress, n: number, seed: number, base: Int32Array | null): Int32Array {
   const kept = rowOrders.get(progress);
-  if (kept !== undefined && kept.length === n) return kept;
+  if (kept !== undefined && kept.order.length === n && kept.base === base) return kept.order;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const saved = progress.rng;
-  if (saved === null || progress.epoch === 0) return order;
-  const replay = new Prng(seed);
-  const replayed = order.slice();
-  for (let e = 0; e < progress.epoch; e++) replay.shuffle(replayed, n);
-  const state = replay.getState();
-  return state.every((v, i) => v === saved[i]) ? replayed : order;
+  let positions = order;
+  if (saved !== null && progress.epoch > 0) {
+    const replay = new Prng(seed);
+    const replayed = order.slice();
+    for (let e = 0; e < progress.epoch; e++) replay.shuffle(replayed, n);
+    const state = replay.getState();
+    if (state.every((v, i) => v === saved[i])) positions = replayed;
+  }
+  // In place, the positions stand for the rows they name.
+  return base === null ? positions : positions.map((p) => base[p] as number);
 }
 
 /** State that carries over between fit/partialFit calls so schedules, shuffles and moments continue. */
@@ -333,7 +343,8 @@ export async function trainLoop(
     acc: backend.alloc(nAll),
     mark: backend.alloc(nAll),
   };
-  const idx = reshuffle && objective.shuffleRows === undefined ? backend.allocIndex(n) : null;
+  const base = objective.rowIds ?? null;
+  const idx = (reshuffle || base !== null) && objective.shuffleRows === undefined ? backend.allocIndex(n) : null;
   const start = performance.now();
   let lastYield = start;
   const best = {
@@ -363,7 +374,7 @@ export async function trainLoop(
     plan.view[PlanSlot.l1Total] = progress.l1Total;
     const rng = new Prng(opts.seed);
     if (progress.rng !== null) rng.setState(progress.rng);
-    if (idx !== null) idx.view.set(rowOrder(progress, n, opts.seed));
+    if (idx !== null) idx.view.set(rowOrder(progress, n, opts.seed, base));
     const slices = new SliceSize(n, batch, objective.workPerRow);
     const stopsOnValidation = stopsOnValidationOf(config);
     const sign = config.validation?.lowerIsBetter === true ? -1 : 1;
@@ -521,7 +532,7 @@ export async function trainLoop(
     for (const b of [state.params, state.grad, state.acc, state.mark, ...slots, plan]) backend.free(b);
     if (idx !== null) {
       // The next call of the same run goes on from this order (each epoch shuffles the one before).
-      rowOrders.set(progress, Int32Array.from(idx.view));
+      rowOrders.set(progress, { order: Int32Array.from(idx.view), base });
       backend.free(idx);
     }
   }
