@@ -2,7 +2,7 @@
 // user writes or reads (options, results, tables). Kernel internals (backends, ids, buffers, the
 // generator) are not part of it.
 export type { BackendName } from "./backend/create-backend.js";
-export { Dataset, type DatasetOptions, type StagedRows } from "./data/dataset.js";
+export { Dataset, type DatasetOptions } from "./data/dataset.js";
 export { DescentError, type DescentErrorCode } from "./errors.js";
 export type { OnnxExportOptions } from "./io/onnx-export.js";
 export type { RatingOnnxOptions } from "./io/onnx-ratings.js";
@@ -29,6 +29,27 @@ export {
   rootMeanSquaredError,
 } from "./metrics/regression-metrics.js";
 export { getScorer, SCORER_NAMES, type Scorable, type Scorer } from "./metrics/scorers.js";
+export {
+  type CrossValidateOptions,
+  cloneEstimator,
+  crossValidate,
+  crossValScore,
+  type FoldScores,
+  isClassifier,
+  type SelectableEstimator,
+} from "./model-selection/cross-validate.js";
+export {
+  type CandidateResult,
+  type Distribution,
+  gridSearch,
+  logUniform,
+  parameterGrid,
+  type RandomSearchOptions,
+  randomSearch,
+  type SearchOptions,
+  type SearchResult,
+  uniform,
+} from "./model-selection/search.js";
 export {
   KFold,
   type KFoldOptions,

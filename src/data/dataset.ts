@@ -151,6 +151,7 @@ export class Dataset<T = unknown> {
   /**
    * The staged rows for an estimator whose backend, dtype and threads are these (null when they
    * are not: the estimator then copies `matrix()` as fit(X, y) would).
+   * @internal
    */
   stagedFor(backend: BackendName, dtype: DType, threads: number): StagedRows | null {
     this.assertLive();

@@ -1,0 +1,58 @@
+"""Reference numbers of scikit-learn's cross-validation and grid search, for
+test/model-selection.test.ts: SGDRegressor and SGDClassifier without shuffling (so the results are
+deterministic) on the bundled CSVs standardised with the population std.
+
+Run: /usr/bin/python3 scripts/sklearn-search-fixtures.py > test/fixtures/sklearn-search.json
+"""
+import json
+import warnings
+
+import numpy as np
+import sklearn
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import SGDClassifier, SGDRegressor
+from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.preprocessing import StandardScaler
+
+warnings.simplefilter("ignore", ConvergenceWarning)
+
+
+def load(name):
+    raw = np.loadtxt(f"data/{name}.csv", delimiter=",", skiprows=1)
+    return StandardScaler().fit_transform(raw[:, :-1]), raw[:, -1]
+
+
+BASE = dict(shuffle=False, max_iter=5, tol=None, learning_rate="constant", eta0=0.01)
+out = {"sklearn": sklearn.__version__}
+
+X, y = load("diabetes")
+grid = {"alpha": [1e-4, 1e-2, 1.0], "eta0": [0.001, 0.01]}
+g = GridSearchCV(SGDRegressor(**BASE), grid, cv=5).fit(X, y)
+r = g.cv_results_
+out["gridRegression"] = {
+    "grid": grid,
+    "params": [{k: float(v) for k, v in p.items()} for p in r["params"]],
+    "mean": r["mean_test_score"].tolist(),
+    "std": r["std_test_score"].tolist(),
+    "rank": r["rank_test_score"].tolist(),
+    "splits": [r[f"split{i}_test_score"].tolist() for i in range(5)],
+    "bestParams": {k: float(v) for k, v in g.best_params_.items()},
+    "bestCoef": g.best_estimator_.coef_.tolist(),
+}
+
+Xc, yc = load("breast_cancer")
+cv = cross_validate(
+    SGDClassifier(loss="hinge", alpha=1e-3, **BASE),
+    Xc,
+    yc,
+    cv=4,
+    scoring=["accuracy", "f1", "neg_log_loss" if False else "balanced_accuracy"],
+    return_train_score=True,
+)
+out["cvClassifier"] = {
+    "accuracy": cv["test_accuracy"].tolist(),
+    "f1": cv["test_f1"].tolist(),
+    "balanced_accuracy": cv["test_balanced_accuracy"].tolist(),
+    "trainAccuracy": cv["train_accuracy"].tolist(),
+}
+print(json.dumps(out))

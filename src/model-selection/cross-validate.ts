@@ -1,0 +1,180 @@
+// crossValidate and crossValScore (scikit-learn's cross_validate and cross_val_score): a fresh copy
+// of the estimator fitted on each fold's training rows and scored on its test rows. On a Dataset
+// the folds are its subsets, trained in place without copying X.
+
+import { type Dataset, isDataset } from "../data/dataset.js";
+import { DescentError } from "../errors.js";
+import { type Matrix, type MatrixLike, toMatrix } from "../matrix.js";
+import { getScorer, type Scorable, type Scorer } from "../metrics/scorers.js";
+import { takeRows } from "../models/sub-problems.js";
+import type { Label } from "../table/label-types.js";
+import { KFold, type Split, type Splitter, StratifiedKFold } from "./splitters.js";
+
+/** An estimator model selection can copy, fit and score: descent's estimators. */
+export interface SelectableEstimator extends Scorable {
+  /** Trains on X and y (or on a Dataset, its targets when y is omitted). */
+  fit(X: MatrixLike | Dataset, y?: ArrayLike<never>, options?: { sampleWeight?: ArrayLike<number> }): Promise<unknown>;
+  /** Every option in force (a new estimator made with them trains the same way). */
+  getOptions(): Record<string, unknown>;
+}
+
+/** Options of crossValidate and crossValScore. */
+export interface CrossValidateOptions {
+  /**
+   * Folds: a count (StratifiedKFold for a classifier, KFold otherwise, unshuffled, as
+   * scikit-learn's), a splitter, or the splits themselves. Default 5.
+   */
+  cv?: number | Splitter | readonly Split[];
+  /**
+   * Scorer name(s) as scikit-learn's ('r2', 'accuracy', 'neg_mean_squared_error', 'f1_macro', …)
+   * or a scorer function; default the estimator's own: R² for regressors, accuracy for classifiers.
+   */
+  scoring?: string | Scorer | readonly string[];
+  /** Also score each fold's training rows. Default false. */
+  returnTrainScore?: boolean;
+  /** Row weights: passed to fit for the training rows and to the scorers for the scored rows. */
+  sampleWeight?: ArrayLike<number> | null;
+}
+
+/** The scores of one scorer over the folds. */
+export interface FoldScores {
+  /** Score on each fold's test rows. */
+  testScore: Float64Array;
+  /** Score on each fold's training rows (with returnTrainScore). */
+  trainScore?: Float64Array;
+  /** Milliseconds each fold's fit took. */
+  fitMs: Float64Array;
+  /** Milliseconds each fold's scoring took. */
+  scoreMs: Float64Array;
+}
+
+/** Whether an estimator is a classifier (it has classes once fitted, as scikit-learn's is_classifier). */
+export function isClassifier(estimator: object): boolean {
+  return "classes" in estimator;
+}
+
+/** A new unfitted estimator of the same class, with the options of `estimator` and then `params`. */
+export function cloneEstimator<E extends SelectableEstimator>(estimator: E, params: Record<string, unknown> = {}): E {
+  const Ctor = estimator.constructor as new (options: Record<string, unknown>) => E;
+  return new Ctor({ ...estimator.getOptions(), ...params });
+}
+
+/** The data of a model-selection call: host rows, targets and a way to get a fold's training data. */
+export interface SelectionData {
+  rows: number;
+  /** Targets, one a row. */
+  y: ArrayLike<Label>;
+  /** Rows of X as a host matrix (for scoring). */
+  take(rows: Int32Array): Matrix;
+  /** Rows of X to fit on: a Dataset subset (trained in place) or a host matrix. */
+  fitRows(rows: Int32Array): MatrixLike | Dataset;
+}
+
+/** X (a Dataset or a matrix) and y as SelectionData; E_SHAPE when y is missing or of the wrong length. */
+export function selectionData(X: MatrixLike | Dataset, y?: ArrayLike<Label> | null): SelectionData {
+  if (isDataset(X)) {
+    const targets = y ?? (X.targets as Label[] | null);
+    if (targets === null || targets === undefined)
+      throw new DescentError("E_SHAPE", "this Dataset has no targets: pass y, or make it with Dataset.from(X, y)");
+    if (targets.length !== X.rows)
+      throw new DescentError("E_SHAPE", `y has ${targets.length} values but X has ${X.rows} rows`);
+    return { rows: X.rows, y: targets, take: (r) => X.subset(r).matrix(), fitRows: (r) => X.subset(r) };
+  }
+  const m = toMatrix(X, "X");
+  if (y === undefined || y === null || y.length !== m.rows)
+    throw new DescentError("E_SHAPE", `y has ${String(y?.length)} values but X has ${m.rows} rows`);
+  return { rows: m.rows, y, take: (r) => takeRows(m, r), fitRows: (r) => takeRows(m, r) };
+}
+
+/** The folds of a call: the splits of `cv` over the data. */
+export function foldsOf(cv: CrossValidateOptions["cv"], estimator: object, data: SelectionData): readonly Split[] {
+  const c = cv ?? 5;
+  if (Array.isArray(c)) return c as readonly Split[];
+  if (typeof c === "number") {
+    if (!Number.isInteger(c) || c < 2)
+      throw new DescentError("E_OPTION", `option 'cv' must be an integer >= 2, a splitter or splits (got ${c})`);
+    const splitter = isClassifier(estimator) ? new StratifiedKFold({ nSplits: c }) : new KFold({ nSplits: c });
+    return splitter.split(data.rows, data.y);
+  }
+  if (c !== null && typeof c === "object" && typeof (c as Splitter).split === "function")
+    return (c as Splitter).split(data.rows, data.y);
+  throw new DescentError("E_OPTION", "option 'cv' must be an integer >= 2, a splitter or splits");
+}
+
+/** Scorers by name (one entry 'score' for the default). */
+export function scorersOf(scoring: CrossValidateOptions["scoring"], estimator: object): Array<[string, Scorer]> {
+  if (scoring === undefined || scoring === null)
+    return [["score", getScorer(isClassifier(estimator) ? "accuracy" : "r2")]];
+  if (typeof scoring === "function") return [["score", scoring]];
+  if (typeof scoring === "string") return [[scoring, getScorer(scoring)]];
+  if (Array.isArray(scoring) && scoring.length > 0) return scoring.map((s) => [s, getScorer(s)] as [string, Scorer]);
+  throw new DescentError("E_OPTION", "option 'scoring' must be a scorer name, a list of them, or a scorer function");
+}
+
+function pick(w: ArrayLike<number> | null | undefined, rows: Int32Array): Float64Array | null {
+  return w === null || w === undefined ? null : Float64Array.from(rows, (i) => w[i] as number);
+}
+
+/**
+ * Fits a copy of the estimator on every fold's training rows and scores it on the fold's test
+ * rows (and training rows, with returnTrainScore), folds in turn. With one scorer, its FoldScores;
+ * with a list, FoldScores per name.
+ */
+export async function crossValidate(
+  estimator: SelectableEstimator,
+  X: MatrixLike | Dataset,
+  y?: ArrayLike<Label> | null,
+  options: CrossValidateOptions = {},
+): Promise<FoldScores | Record<string, FoldScores>> {
+  const data = selectionData(X, y);
+  const sw = options.sampleWeight ?? null;
+  if (sw !== null && sw.length !== data.rows)
+    throw new DescentError("E_SHAPE", `sampleWeight has ${sw.length} values but X has ${data.rows} rows`);
+  const folds = foldsOf(options.cv, estimator, data);
+  const scorers = scorersOf(options.scoring, estimator);
+  const k = folds.length;
+  const out = new Map(
+    scorers.map(([name]) => [
+      name,
+      {
+        testScore: new Float64Array(k),
+        ...(options.returnTrainScore === true ? { trainScore: new Float64Array(k) } : {}),
+        fitMs: new Float64Array(k),
+        scoreMs: new Float64Array(k),
+      } as FoldScores,
+    ]),
+  );
+  for (let f = 0; f < k; f++) {
+    const { train, test } = folds[f] as Split;
+    const model = cloneEstimator(estimator);
+    const t0 = performance.now();
+    const yTrain = Array.from(train, (i) => data.y[i] as Label);
+    const trainWeights = pick(sw, train);
+    await model.fit(data.fitRows(train), yTrain as never, trainWeights === null ? {} : { sampleWeight: trainWeights });
+    const fitMs = performance.now() - t0;
+    const XTest = data.take(test);
+    const yTest = Array.from(test, (i) => data.y[i] as Label);
+    const XTrain = options.returnTrainScore === true ? data.take(train) : null;
+    for (const [name, scorer] of scorers) {
+      const s = out.get(name) as FoldScores;
+      const t1 = performance.now();
+      s.testScore[f] = scorer(model, XTest, yTest, pick(sw, test));
+      s.scoreMs[f] = performance.now() - t1;
+      s.fitMs[f] = fitMs;
+      if (XTrain !== null && s.trainScore !== undefined) s.trainScore[f] = scorer(model, XTrain, yTrain, trainWeights);
+    }
+  }
+  if (Array.isArray(options.scoring)) return Object.fromEntries(out);
+  return out.values().next().value as FoldScores;
+}
+
+/** The test score of each fold (crossValidate with one scorer). */
+export async function crossValScore(
+  estimator: SelectableEstimator,
+  X: MatrixLike | Dataset,
+  y?: ArrayLike<Label> | null,
+  options: Omit<CrossValidateOptions, "scoring" | "returnTrainScore"> & { scoring?: string | Scorer } = {},
+): Promise<Float64Array> {
+  const r = (await crossValidate(estimator, X, y, options)) as FoldScores;
+  return r.testScore;
+}

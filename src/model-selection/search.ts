@@ -1,0 +1,203 @@
+// gridSearch and randomSearch (scikit-learn's GridSearchCV and RandomizedSearchCV): every candidate
+// set of options cross-validated on the same folds, ranked by mean test score, and the best refit
+// on all the data.
+
+import type { Dataset } from "../data/dataset.js";
+import { DescentError } from "../errors.js";
+import { Prng } from "../kernels/prng.js";
+import type { MatrixLike } from "../matrix.js";
+import type { Scorer } from "../metrics/scorers.js";
+import type { Label } from "../table/label-types.js";
+import {
+  type CrossValidateOptions,
+  cloneEstimator,
+  crossValidate,
+  type FoldScores,
+  foldsOf,
+  type SelectableEstimator,
+  selectionData,
+} from "./cross-validate.js";
+
+/** Options of gridSearch and randomSearch. */
+export interface SearchOptions extends Omit<CrossValidateOptions, "scoring"> {
+  /** One scorer name or function (default the estimator's own: R² or accuracy). */
+  scoring?: string | Scorer;
+  /** Fit the best candidate on all the data (bestEstimator). Default true. */
+  refit?: boolean;
+  /** Called after each candidate with how many are done and how many there are (a progress bar's hook). */
+  onCandidate?: (done: number, total: number) => void;
+}
+
+/** One candidate's cross-validated scores. */
+export interface CandidateResult {
+  /** The options tried. */
+  params: Record<string, unknown>;
+  /** Mean test score over the folds. */
+  meanTestScore: number;
+  /** Standard deviation (population) of the test scores. */
+  stdTestScore: number;
+  /** 1 for the best mean test score (ties share the lower rank, as scikit-learn's). */
+  rank: number;
+  /** Test score on each fold. */
+  testScores: Float64Array;
+  /** Training score on each fold (with returnTrainScore). */
+  trainScores?: Float64Array;
+  /** Mean milliseconds of a fold's fit. */
+  meanFitMs: number;
+}
+
+/** What a search returns. */
+export interface SearchResult<E> {
+  /** The options of the best candidate (the first of the best mean test scores). */
+  bestParams: Record<string, unknown>;
+  /** Its mean test score. */
+  bestScore: number;
+  /** Its index in results. */
+  bestIndex: number;
+  /** The best candidate fitted on all the data (null with refit: false). */
+  bestEstimator: E | null;
+  /** Every candidate, in the order tried. */
+  results: CandidateResult[];
+}
+
+/**
+ * Every combination of a grid (or of each grid in a list), in scikit-learn's ParameterGrid order:
+ * names sorted, the last name varying fastest. E_OPTION for an empty list of values.
+ */
+export function parameterGrid(
+  grid: Readonly<Record<string, readonly unknown[]>> | ReadonlyArray<Readonly<Record<string, readonly unknown[]>>>,
+): Array<Record<string, unknown>> {
+  const grids = Array.isArray(grid) ? grid : [grid];
+  const out: Array<Record<string, unknown>> = [];
+  for (const g of grids as ReadonlyArray<Readonly<Record<string, readonly unknown[]>>>) {
+    const names = Object.keys(g).sort();
+    for (const n of names) {
+      const values = g[n];
+      if (!Array.isArray(values) || values.length === 0)
+        throw new DescentError("E_OPTION", `grid: '${n}' needs a non-empty list of values`);
+    }
+    let combos: Array<Record<string, unknown>> = [{}];
+    for (const n of names) combos = combos.flatMap((c) => (g[n] as readonly unknown[]).map((v) => ({ ...c, [n]: v })));
+    out.push(...combos);
+  }
+  return out;
+}
+
+/** Ranks of scores (1 = highest; ties the lowest rank of the group, as scipy's rankdata 'min'). */
+function ranks(scores: readonly number[]): number[] {
+  return scores.map((s) => 1 + scores.filter((t) => t > s || (Number.isNaN(s) && !Number.isNaN(t))).length);
+}
+
+async function search<E extends SelectableEstimator>(
+  estimator: E,
+  candidates: Array<Record<string, unknown>>,
+  X: MatrixLike | Dataset,
+  y: ArrayLike<Label> | null | undefined,
+  options: SearchOptions,
+): Promise<SearchResult<E>> {
+  if (candidates.length === 0) throw new DescentError("E_OPTION", "the search has no candidates");
+  // Every candidate's options are checked before anything trains (E_OPTION names the bad one).
+  for (const params of candidates) cloneEstimator(estimator, params);
+  const data = selectionData(X, y);
+  const folds = foldsOf(options.cv, estimator, data);
+  const results: CandidateResult[] = [];
+  for (const [i, params] of candidates.entries()) {
+    const candidate = cloneEstimator(estimator, params);
+    const r = (await crossValidate(candidate, X, y, { ...options, cv: folds })) as FoldScores;
+    const scores = Array.from(r.testScore);
+    const mean = scores.reduce((s, v) => s + v, 0) / scores.length;
+    const std = Math.sqrt(scores.reduce((s, v) => s + (v - mean) * (v - mean), 0) / scores.length);
+    results.push({
+      params,
+      meanTestScore: mean,
+      stdTestScore: std,
+      rank: 0,
+      testScores: r.testScore,
+      ...(r.trainScore === undefined ? {} : { trainScores: r.trainScore }),
+      meanFitMs: Array.from(r.fitMs).reduce((s, v) => s + v, 0) / r.fitMs.length,
+    });
+    options.onCandidate?.(i + 1, candidates.length);
+  }
+  const rank = ranks(results.map((c) => c.meanTestScore));
+  results.forEach((c, i) => {
+    c.rank = rank[i] as number;
+  });
+  const bestIndex = rank.indexOf(1);
+  const best = results[bestIndex] as CandidateResult;
+  let bestEstimator: E | null = null;
+  if (options.refit !== false) {
+    bestEstimator = cloneEstimator(estimator, best.params);
+    const sw = options.sampleWeight ?? null;
+    await bestEstimator.fit(X, (y ?? undefined) as never, sw === null ? {} : { sampleWeight: sw });
+  }
+  return { bestParams: best.params, bestScore: best.meanTestScore, bestIndex, bestEstimator, results };
+}
+
+/**
+ * Cross-validates every combination of the grid's options (scikit-learn's GridSearchCV; names as
+ * the estimator's options), on the same folds, and refits the best on all the data.
+ */
+export async function gridSearch<E extends SelectableEstimator>(
+  estimator: E,
+  grid: Readonly<Record<string, readonly unknown[]>> | ReadonlyArray<Readonly<Record<string, readonly unknown[]>>>,
+  X: MatrixLike | Dataset,
+  y?: ArrayLike<Label> | null,
+  options: SearchOptions = {},
+): Promise<SearchResult<E>> {
+  return search(estimator, parameterGrid(grid), X, y, options);
+}
+
+/** A distribution to draw an option from: a list (drawn uniformly) or a sampler of a uniform draw in [0, 1). */
+export type Distribution = readonly unknown[] | ((uniform: () => number) => unknown);
+
+/** Uniform on [low, high). */
+export function uniform(low: number, high: number): (u: () => number) => number {
+  return (u) => low + (high - low) * u();
+}
+
+/** Log-uniform on [low, high) (low > 0): the usual draw for rates and penalties. */
+export function logUniform(low: number, high: number): (u: () => number) => number {
+  if (!(low > 0 && high > low))
+    throw new DescentError("E_OPTION", `logUniform needs 0 < low < high (got ${low}, ${high})`);
+  return (u) => Math.exp(Math.log(low) + (Math.log(high) - Math.log(low)) * u());
+}
+
+/** Options of randomSearch: the search's, the number of candidates and the seed of the draws. */
+export interface RandomSearchOptions extends SearchOptions {
+  /** Candidates drawn. Default 10. */
+  nIter?: number;
+  /** Seed of the draws. Default 0. */
+  seed?: number;
+}
+
+/**
+ * Cross-validates nIter candidates drawn from the distributions (scikit-learn's
+ * RandomizedSearchCV; names drawn in sorted order, each candidate in turn, from descent's seeded
+ * generator), on the same folds, and refits the best on all the data.
+ */
+export async function randomSearch<E extends SelectableEstimator>(
+  estimator: E,
+  distributions: Readonly<Record<string, Distribution>>,
+  X: MatrixLike | Dataset,
+  y?: ArrayLike<Label> | null,
+  options: RandomSearchOptions = {},
+): Promise<SearchResult<E>> {
+  const nIter = options.nIter ?? 10;
+  if (!Number.isInteger(nIter) || nIter < 1)
+    throw new DescentError("E_OPTION", `option 'nIter' must be an integer >= 1 (got ${nIter})`);
+  const rng = new Prng(options.seed ?? 0);
+  const u = (): number => rng.nextFloat();
+  const names = Object.keys(distributions).sort();
+  const candidates = Array.from({ length: nIter }, () =>
+    Object.fromEntries(
+      names.map((n) => {
+        const d = distributions[n] as Distribution;
+        if (typeof d === "function") return [n, d(u)];
+        if (!Array.isArray(d) || d.length === 0)
+          throw new DescentError("E_OPTION", `distributions: '${n}' needs a non-empty list or a sampler`);
+        return [n, d[Math.min(d.length - 1, Math.floor(u() * d.length))]];
+      }),
+    ),
+  );
+  return search(estimator, candidates, X, y, options);
+}

@@ -1,0 +1,130 @@
+// crossValidate, crossValScore, gridSearch and randomSearch: against scikit-learn 1.2.1's
+// cross_validate and GridSearchCV (SGD without shuffling, so both are deterministic;
+// test/fixtures/sklearn-search.json from scripts/sklearn-search-fixtures.py), on matrices and on a
+// staged Dataset (the same numbers), and their refusals.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { Dataset } from "../src/data/dataset.js";
+import { crossValidate, crossValScore, type FoldScores } from "../src/model-selection/cross-validate.js";
+import { gridSearch, logUniform, parameterGrid, randomSearch } from "../src/model-selection/search.js";
+import { LinearRegression } from "../src/models/linear-regression.js";
+import { LinearSVM } from "../src/models/linear-svm.js";
+import { StandardScaler } from "../src/preprocess/standard-scaler.js";
+import { loadDataset } from "./helpers/datasets.js";
+import { expectDescentError } from "./helpers/expect-error.js";
+
+const ref = JSON.parse(readFileSync(new URL("./fixtures/sklearn-search.json", import.meta.url), "utf8"));
+const SGD = { batchSize: 1, shuffle: false, maxEpochs: 5, tol: null, learningRate: 0.01 } as const;
+
+function standardised(name: "diabetes" | "breast_cancer", target: string) {
+  const { X, y } = loadDataset(name, target);
+  return { Z: new StandardScaler().fitTransform(X), y };
+}
+
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++) expect(Math.abs((a[i] as number) - (b[i] as number))).toBeLessThan(tol);
+};
+
+describe("gridSearch equals scikit-learn's GridSearchCV", () => {
+  const { Z, y } = standardised("diabetes", "progression");
+  const g = ref.gridRegression;
+
+  it("the same candidates in the same order (ParameterGrid: names sorted, the last fastest)", () => {
+    const ours = parameterGrid({ learningRate: g.grid.eta0, alpha: g.grid.alpha });
+    expect(ours.map((p) => [p.alpha, p.learningRate])).toEqual(
+      g.params.map((p: { alpha: number; eta0: number }) => [p.alpha, p.eta0]),
+    );
+  });
+
+  it.each([
+    ["matrices", false],
+    ["a staged Dataset", true],
+  ])("mean, std, rank and every split's R² to 1e-10, and the refitted best, on %s", async (_n, staged) => {
+    const ds = staged ? await Dataset.from(Z, y) : null;
+    try {
+      const r = await gridSearch(
+        new LinearRegression(SGD),
+        { alpha: g.grid.alpha, learningRate: g.grid.eta0 },
+        ds ?? Z,
+        ds === null ? y : undefined,
+        { cv: 5 },
+      );
+      close(
+        r.results.map((c) => c.meanTestScore),
+        g.mean,
+        1e-10,
+      );
+      close(
+        r.results.map((c) => c.stdTestScore),
+        g.std,
+        1e-10,
+      );
+      expect(r.results.map((c) => c.rank)).toEqual(g.rank);
+      for (let f = 0; f < 5; f++)
+        close(
+          r.results.map((c) => c.testScores[f] as number),
+          g.splits[f],
+          1e-10,
+        );
+      expect(r.bestParams).toEqual({ alpha: g.bestParams.alpha, learningRate: g.bestParams.eta0 });
+      close((r.bestEstimator as LinearRegression).coef, g.bestCoef, 1e-10);
+    } finally {
+      ds?.dispose();
+    }
+  });
+});
+
+describe("crossValidate equals scikit-learn's cross_validate", () => {
+  const { Z, y } = standardised("breast_cancer", "benign");
+  const c = ref.cvClassifier;
+  const svm = () => new LinearSVM({ ...SGD, alpha: 1e-3 });
+
+  it("several scorers and training scores over 4 stratified folds", async () => {
+    const r = (await crossValidate(svm(), Z, y, {
+      cv: 4,
+      scoring: ["accuracy", "f1", "balanced_accuracy"],
+      returnTrainScore: true,
+    })) as Record<string, FoldScores>;
+    close(r.accuracy?.testScore as Float64Array, c.accuracy, 1e-12);
+    close(r.f1?.testScore as Float64Array, c.f1, 1e-12);
+    close(r.balanced_accuracy?.testScore as Float64Array, c.balanced_accuracy, 1e-12);
+    close(r.accuracy?.trainScore as Float64Array, c.trainAccuracy, 1e-12);
+    expect(Array.from(r.accuracy?.fitMs as Float64Array).every((ms) => ms >= 0)).toBe(true);
+  });
+
+  it("crossValScore on a Dataset gives the same scores (the default scorer is accuracy)", async () => {
+    const ds = await Dataset.from(Z, y);
+    try {
+      close(await crossValScore(svm(), ds, null, { cv: 4 }), c.accuracy, 1e-12);
+    } finally {
+      ds.dispose();
+    }
+  });
+});
+
+describe("randomSearch and refusals", () => {
+  const { Z, y } = standardised("diabetes", "progression");
+
+  it("draws the same candidates for the same seed and ranks them", async () => {
+    const dist = { alpha: logUniform(1e-5, 1), learningRate: [0.001, 0.01] };
+    const a = await randomSearch(new LinearRegression(SGD), dist, Z, y, { nIter: 4, seed: 3, cv: 3, refit: false });
+    const b = await randomSearch(new LinearRegression(SGD), dist, Z, y, { nIter: 4, seed: 3, cv: 3, refit: false });
+    expect(a.results.map((r) => r.params)).toEqual(b.results.map((r) => r.params));
+    expect(a.bestEstimator).toBeNull();
+    for (const r of a.results) {
+      expect(r.params.alpha as number).toBeGreaterThanOrEqual(1e-5);
+      expect(r.params.alpha as number).toBeLessThan(1);
+    }
+    expect(a.results[a.bestIndex]?.rank).toBe(1);
+  });
+
+  it("refuses bad candidates before training, and bad cv and scoring", async () => {
+    await expectDescentError(gridSearch(new LinearRegression(SGD), { alpha: [0.1, -1] }, Z, y), "E_OPTION", /alpha/);
+    await expectDescentError(gridSearch(new LinearRegression(SGD), { nope: [1] }, Z, y), "E_OPTION", /nope/);
+    await expectDescentError(gridSearch(new LinearRegression(SGD), { alpha: [] }, Z, y), "E_OPTION", /alpha/);
+    await expectDescentError(crossValidate(new LinearRegression(SGD), Z, y, { cv: 1 }), "E_OPTION", /cv/);
+    await expectDescentError(crossValidate(new LinearRegression(SGD), Z, y, { scoring: "r3" }), "E_OPTION", /r3/);
+    await expectDescentError(crossValidate(new LinearRegression(SGD), Z, y.slice(1)), "E_SHAPE", /y has/);
+  });
+});
