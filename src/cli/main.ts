@@ -28,6 +28,7 @@ import {
 } from "./mf-command.js";
 import { parseBundle, readModelFile } from "./model-bundle.js";
 import { runPredict } from "./predict-command.js";
+import { formatCvReport, formatTuneReport, runCv, runTune, type SelectFlags } from "./select-command.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -285,6 +286,91 @@ program
       refuseForeignFlags(flags.model, cmd);
       const r = await runLrFind(file, flags);
       process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatLrFindReport(r)}\n`);
+    } catch (err) {
+      report(err);
+    }
+  });
+
+/** The model flags `descent cv` and `descent tune` share with descent fit (in-memory ones). */
+function selectionCommand(name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .argument("<data.csv>", "training data (CSV, Parquet or Arrow), read whole")
+    .requiredOption("--target <column>", "the column to predict")
+    .addOption(
+      new Option("--model <kind>", "model")
+        .choices(["linear", "logistic", "svm", "mlp", "mlp-regressor"])
+        .default("linear"),
+    )
+    .option(
+      "--folds <n>",
+      "folds: KFold for regressors, StratifiedKFold for classifiers, unshuffled (default 5)",
+      count("--folds"),
+    )
+    .option("--scoring <names>", "scikit-learn scorer names, comma-separated (default r2 or accuracy)", list)
+    .option("--hidden <sizes>", "mlp: hidden layer sizes, e.g. 64,32 (default 100)")
+    .addOption(
+      new Option("--activation <name>", "mlp: hidden activation").choices(["relu", "tanh", "logistic", "identity"]),
+    )
+    .option("--loss <loss>", "as for descent fit")
+    .option("--epsilon <e>", "as for descent fit", nonNegative("--epsilon"))
+    .addOption(new Option("--optimizer <name>", "update rule").choices(OPTIMIZER_NAMES))
+    .option("--lr <rate>", "learning rate", positive("--lr"))
+    .addOption(new Option("--schedule <name>", "learning-rate schedule").choices(SCHEDULE_NAMES))
+    .option("--batch-size <n|full>", "rows per step (1 = stochastic, full = batch)")
+    .option("--epochs <n>", "maximum passes over the data", count("--epochs"))
+    .addOption(new Option("--penalty <name>", "regulariser").choices(["l2", "l1", "elasticnet", "none"]))
+    .option("--alpha <a>", "regularisation strength", nonNegative("--alpha"))
+    .option("--l1-ratio <r>", "share of L1 in the elasticnet penalty, in [0, 1]", nonNegative("--l1-ratio"))
+    .addOption(
+      new Option("--scale <how>", "feature scaling (statistics of every row, shared by the folds)")
+        .choices(["standard", "none"])
+        .default("standard"),
+    )
+    .option("--seed <n>", "seed of shuffling", integer("--seed"))
+    .addOption(new Option("--shuffle <mode>", "row order within each fit").choices(["true", "once", "false"]))
+    .addOption(new Option("--backend <name>", "kernels").choices(["wasm", "wasm-simd", "wasm-scalar", "js"]))
+    .addOption(new Option("--dtype <type>", "element type").choices(["float64", "float32"]))
+    .option("--threads <n>", "worker threads of each fit's large gradients", count("--threads"))
+    .option("--drop <columns>", "comma-separated columns to ignore", list)
+    .option("--categorical <columns>", "comma-separated columns to one-hot encode", list)
+    .option("--numeric <columns>", "comma-separated columns to read as numbers", list)
+    .addOption(
+      new Option("--impute <how>", "fill missing feature cells, or drop their rows").choices([
+        "median",
+        "mean",
+        "mostFrequent",
+        "drop-rows",
+      ]),
+    )
+    .option("--missing <texts>", "comma-separated cell texts read as missing", list)
+    .option("--json", "print the result as JSON")
+    .option("--quiet", "no progress output");
+}
+
+selectionCommand("cv", "cross-validate a model on a file: each fold's scores, their mean and spread").action(
+  async (file: string, flags: SelectFlags) => {
+    try {
+      const r = await runCv(file, flags);
+      process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatCvReport(r)}\n`);
+    } catch (err) {
+      report(err);
+    }
+  },
+);
+
+selectionCommand("tune", "grid search: cross-validate every combination of --grid values, best first")
+  .option(
+    "--grid <name=v1,v2>",
+    "an option and its values (lr, alpha, l1-ratio, penalty, batch-size, epochs, ...); repeat",
+    (v: string, prev: string[] = []) => [...prev, v],
+  )
+  .option("--out <best.json>", "refit the best on every row and write it (as descent fit --out)")
+  .action(async (file: string, flags: SelectFlags) => {
+    try {
+      const r = await runTune(file, flags, Boolean(process.stderr.isTTY));
+      process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatTuneReport(r)}\n`);
     } catch (err) {
       report(err);
     }

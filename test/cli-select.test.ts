@@ -1,0 +1,98 @@
+// `descent cv` and `descent tune`, run as subprocesses of the built command: the numbers of the
+// library's crossValidate and gridSearch (themselves checked against scikit-learn), the refitted
+// model file, and the refusals.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const cli = join(root, "dist/cli/main.js");
+const diabetes = join(root, "data", "diabetes.csv");
+const dir = mkdtempSync(join(tmpdir(), "descent-select-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: dir, timeout: 120_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const ref = JSON.parse(readFileSync(new URL("./fixtures/sklearn-search.json", import.meta.url), "utf8"));
+const SGD = ["--batch-size", "1", "--epochs", "5", "--shuffle", "false", "--lr", "0.01"];
+
+describe("descent cv / tune", () => {
+  it("tune reproduces scikit-learn's GridSearchCV table and writes the refitted best, which predict reads", () => {
+    const out = join(dir, "best.json");
+    const r = run(
+      "tune",
+      diabetes,
+      "--target",
+      "progression",
+      ...SGD,
+      "--grid",
+      "alpha=1e-4,1e-2,1",
+      "--grid",
+      "lr=0.001,0.01",
+      "--folds",
+      "5",
+      "--out",
+      out,
+      "--json",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const t = JSON.parse(r.stdout) as {
+      results: Array<{ params: { alpha: number; learningRate: number }; mean: number; rank: number }>;
+      best: { params: unknown };
+    };
+    const g = ref.gridRegression;
+    for (const c of t.results) {
+      const i = g.params.findIndex(
+        (p: { alpha: number; eta0: number }) => p.alpha === c.params.alpha && p.eta0 === c.params.learningRate,
+      );
+      expect(Math.abs(c.mean - g.mean[i])).toBeLessThan(1e-10);
+      expect(c.rank).toBe(g.rank[i]);
+    }
+    expect(t.best.params).toEqual({ alpha: g.bestParams.alpha, learningRate: g.bestParams.eta0 });
+    const p = run("predict", out, diabetes);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout.trim().split("\n").length).toBeGreaterThan(400);
+  });
+
+  it("cv prints each scorer's folds, mean and spread", () => {
+    const r = run(
+      "cv",
+      diabetes,
+      "--target",
+      "progression",
+      ...SGD,
+      "--alpha",
+      "0.01",
+      "--scoring",
+      "r2,neg_mean_absolute_error",
+      "--json",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const c = JSON.parse(r.stdout) as { scores: Record<string, { test: number[]; mean: number }> };
+    expect(c.scores.r2?.test).toHaveLength(5);
+    expect(Math.abs((c.scores.r2?.mean as number) - ref.gridRegression.mean[3])).toBeLessThan(1e-10);
+    expect(c.scores.neg_mean_absolute_error?.mean).toBeLessThan(0);
+    const text = run("cv", diabetes, "--target", "progression", "--folds", "3");
+    expect(text.stdout).toMatch(/3-fold cross-validation\nr2 /);
+  });
+
+  it("refuses a bad grid, scorer or flag with exit code 2 and one clear line", () => {
+    for (const [args, pattern] of [
+      [["tune", diabetes, "--target", "progression"], /--grid/],
+      [["tune", diabetes, "--target", "progression", "--grid", "alpha"], /name=v1,v2/],
+      [["tune", diabetes, "--target", "progression", "--grid", "alpha=-1"], /alpha/],
+      [["cv", diabetes, "--target", "progression", "--scoring", "r3"], /r3/],
+      [["cv", diabetes, "--target", "progression", "--folds", "1"], /folds|cv/],
+    ] as const) {
+      const r = run(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(pattern);
+    }
+  });
+});
