@@ -52,6 +52,13 @@ CLASSIFICATION = {
     "perceptron-iris": ("iris", dict(loss="perceptron", penalty=None, alpha=1e-4, eta0=1.0)),
     # Unscaled iris under the 'optimal' rate: the first epochs' hinge is over 100 times the all-zero
     # model's, and the run comes back (descent's divergence guard once stopped it).
+    # scikit-learn's SGDClassifier also takes the regression losses, on the ±1 targets.
+    "squared-error": ("breast_cancer", dict(loss="squared_error", penalty="l2", alpha=1e-4, eta0=0.001)),
+    "huber": ("breast_cancer", dict(loss="huber", epsilon=0.5, penalty="l2", alpha=1e-4)),
+    "epsilon-insensitive-iris": ("iris", dict(loss="epsilon_insensitive", epsilon=0.2, penalty="l2", alpha=1e-3)),
+    "squared-epsilon-insensitive": ("breast_cancer", dict(loss="squared_epsilon_insensitive", epsilon=0.1, penalty="l2", alpha=1e-4, eta0=0.001)),
+    # One-vs-rest class weights, scikit-learn's convention: each problem weighs its positive class only.
+    "hinge-class-weight-iris": ("iris", dict(loss="hinge", penalty="l2", alpha=1e-3, class_weight={0: 1.0, 1: 3.0, 2: 0.5})),
     "hinge-optimal-raw-iris": ("iris-raw", dict(loss="hinge", penalty="l2", alpha=1e-4, learning_rate="optimal", max_iter=31)),
 }
 
@@ -71,7 +78,8 @@ def main():
         m = SGDClassifier(**{**BASE, **params}).fit(X, y)
         case = {
             "data": data,
-            "params": params,
+            "params": {k: v for k, v in params.items() if k != "class_weight"},
+            **({"classWeight": {str(k): v for k, v in params["class_weight"].items()}} if "class_weight" in params else {}),
             "coef": m.coef_.tolist(),
             "intercept": m.intercept_.tolist(),
             "predict": m.predict(X[:20]).tolist(),

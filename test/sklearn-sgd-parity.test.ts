@@ -35,6 +35,8 @@ interface ClassificationCase {
   intercept: number[];
   predict: number[];
   predictProba?: number[][];
+  /** scikit-learn's class_weight (labels as keys), trained with ovrClassWeight 'positive'. */
+  classWeight?: Record<string, number>;
 }
 const fixture = JSON.parse(readFileSync(new URL("./fixtures/sklearn-sgd.json", import.meta.url), "utf8")) as {
   regression: Record<string, RegressionCase>;
@@ -76,6 +78,11 @@ const MARGIN_LOSS: Record<string, MarginLoss> = {
   hinge: "hinge",
   modified_huber: "modifiedHuber",
   perceptron: "perceptron",
+  // SGDClassifier's regression losses, on the ±1 targets.
+  squared_error: "squared",
+  huber: "huber",
+  epsilon_insensitive: "epsilonInsensitive",
+  squared_epsilon_insensitive: "squaredEpsilonInsensitive",
 };
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
@@ -117,7 +124,13 @@ describe.each(BACKENDS)("SGDClassifier parity, shuffle off (%s)", (backend) => {
     const model =
       c.params.loss === "log_loss"
         ? await new LogisticRegression({ ...opts, multiClass: "ovr" }).fit(Z, y)
-        : await new LinearSVM({ ...opts, loss: MARGIN_LOSS[c.params.loss ?? "hinge"] }).fit(Z, y);
+        : await new LinearSVM({
+            ...opts,
+            loss: MARGIN_LOSS[c.params.loss ?? "hinge"],
+            ...(c.params.epsilon === undefined ? {} : { epsilon: c.params.epsilon }),
+            // scikit-learn's one-vs-rest class weights: each problem weighs its positive class only.
+            ...(c.classWeight === undefined ? {} : { classWeight: c.classWeight, ovrClassWeight: "positive" as const }),
+          }).fit(Z, y);
     const coef = model.coef;
     const rows = "rows" in coef ? coef.rows : 1;
     const flat = "rows" in coef ? coef.data : coef;

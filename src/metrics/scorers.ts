@@ -16,6 +16,8 @@ import {
 export interface Scorable {
   /** Predicted labels or values, one a row. */
   predict(X: MatrixLike): ArrayLike<unknown>;
+  /** Whether predictProba gives probabilities (false: it throws, as LinearSVM's without 'modifiedHuber'). */
+  readonly hasPredictProba?: boolean;
   /** Class probabilities, rows × classes (the classes sorted), when the model has them. */
   predictProba?(X: MatrixLike): Matrix;
   /** Decision values: one a row for two classes, else rows × classes. */
@@ -52,7 +54,7 @@ const prf =
 
 function needsProba(model: Scorable, name: string): (X: MatrixLike) => Matrix {
   const f = model.predictProba;
-  if (f === undefined)
+  if (f === undefined || model.hasPredictProba === false)
     throw new DescentError(
       "E_OPTION",
       `scorer '${name}' needs a model with predictProba (LogisticRegression, MLPClassifier)`,

@@ -20,6 +20,12 @@ import { validationSplit } from "./validation-split.js";
 export interface ClassifierOptions extends SgdOptions {
   /** Weight per class label, or 'balanced' (n / (classes · count)); multiplies sampleWeight. */
   classWeight?: ClassWeight | null;
+  /**
+   * How one-vs-rest problems (3+ classes, not multinomial) use classWeight: 'row' (default) weighs
+   * every row by its own class's weight in every problem; 'positive' is scikit-learn's
+   * SGDClassifier convention: problem k weighs class k's rows by its weight and the rest by 1.
+   */
+  ovrClassWeight?: "row" | "positive";
 }
 
 /** Options of a classifier's partialFit. */
@@ -37,6 +43,11 @@ export const CLASSIFIER_OPTION_TABLE: OptionTable = {
     },
     default: null,
     doc: "`{ label: weight }` or `'balanced'` (n / (classes · count)); multiplies `sampleWeight`",
+  },
+  ovrClassWeight: {
+    rule: { type: "choice", values: ["row", "positive"] },
+    default: "row",
+    doc: "one-vs-rest problems (3+ classes, not multinomial): `'row'` weighs every row by its own class's weight; `'positive'` is scikit-learn's SGDClassifier convention, where each problem weighs only its positive class's rows and the rest 1",
   },
 };
 
@@ -103,14 +114,22 @@ export abstract class LinearClassifier extends LinearModel {
   /** The sorted class labels seen at fit; null before. */
   classes: Label[] | null = null;
   protected readonly classWeight: ClassWeight | null;
+  /** How one-vs-rest problems weigh the classes (see ClassifierOptions.ovrClassWeight). */
+  protected readonly ovrClassWeight: "row" | "positive";
 
   protected constructor(options: ClassifierOptions | undefined, opts: ResolvedSgdOptions) {
     super(opts);
-    this.classWeight = checkOwnOptions(CLASSIFIER_OPTION_TABLE, options).classWeight as ClassWeight | null;
+    const own = checkOwnOptions(CLASSIFIER_OPTION_TABLE, options);
+    this.classWeight = own.classWeight as ClassWeight | null;
+    this.ovrClassWeight = own.ovrClassWeight as "row" | "positive";
   }
 
   /** The loss of binary and one-vs-rest problems. */
   protected abstract get binaryLoss(): LinearLoss;
+  /** That loss's parameter (Huber's threshold, the epsilon-insensitive tube's half-width); 0 by default. */
+  protected get binaryLossParam(): number {
+    return 0;
+  }
   /** Whether 3+ classes are trained jointly with the softmax loss (else one-vs-rest). */
   protected abstract get multinomial(): boolean;
 
@@ -139,11 +158,12 @@ export abstract class LinearClassifier extends LinearModel {
   /** The problems for labels `index` (class indices) under `classes`, with optional validation rows. */
   private problems(
     index: Float64Array,
-    sw: Float64Array | null,
+    weights: { given: Float64Array | null; classes: Label[] },
     K: number,
     val: { m: Matrix; index: Float64Array; sw: Float64Array | null } | null,
   ): { problems: SubProblem[]; outputs: number } {
-    const lossParam = 0;
+    const lossParam = this.binaryLossParam;
+    const sw = this.rowWeights(weights.given, index, weights.classes);
     const binaryTargets = (k: number, idx: Float64Array): Float64Array => {
       const t = new Float64Array(idx.length);
       for (let i = 0; i < idx.length; i++) t[i] = idx[i] === k ? 1 : -1;
@@ -194,10 +214,25 @@ export abstract class LinearClassifier extends LinearModel {
         lossParam,
         outputs: 1,
         y: binaryTargets(k, index),
-        sampleWeight: sw,
+        sampleWeight: this.ovrClassWeight === "positive" ? this.positiveWeights(k, weights, index) : sw,
         validate: binaryValidate(k),
       })),
     };
+  }
+
+  /**
+   * Problem k's row weights under ovrClassWeight 'positive' (scikit-learn's SGDClassifier): class
+   * k's rows carry its class weight, the other rows 1, times the sample weights.
+   */
+  private positiveWeights(
+    k: number,
+    weights: { given: Float64Array | null; classes: Label[] },
+    index: Float64Array,
+  ): Float64Array | null {
+    if (this.classWeight === null) return weights.given;
+    const ck = classWeights(this.classWeight, weights.classes, index)[k] as number;
+    const g = weights.given;
+    return index.map((c, i) => (g === null ? 1 : (g[i] as number)) * (c === k ? ck : 1));
   }
 
   /** Sample weights times class weights (null when all are 1). */
@@ -224,10 +259,9 @@ export abstract class LinearClassifier extends LinearModel {
       );
     }
     const given = this.checkWeights(options.sampleWeight, m.rows, true);
-    const sw = this.rowWeights(given, index, classes);
     const K = classes.length;
     if (!this.opts.earlyStopping) {
-      const { problems, outputs } = this.problems(index, sw, K, null);
+      const { problems, outputs } = this.problems(index, { given, classes }, K, null);
       const init = this.initialParams(options, outputs, m.cols);
       const staged = await this.stageX(m);
       this.classes = classes;
@@ -244,7 +278,7 @@ export abstract class LinearClassifier extends LinearModel {
     };
     const { problems, outputs } = this.problems(
       takeEntries(index, train),
-      sw === null ? null : takeEntries(sw, train),
+      { given: given === null ? null : takeEntries(given, train), classes },
       K,
       val,
     );
@@ -274,8 +308,11 @@ export abstract class LinearClassifier extends LinearModel {
     }
     const start = this.shardedStart();
     if (shardedSolver(options, `${this.modelName}.fitSharded`) === "lbfgs")
-      this.adoptSharded(await lbfgsOnShards(start, shards, this.binaryLoss, 0));
-    else this.adoptSharded(await fullBatchOnShards(start, shards, this.binaryLoss, 0, options.checkpoint));
+      this.adoptSharded(await lbfgsOnShards(start, shards, this.binaryLoss, this.binaryLossParam));
+    else
+      this.adoptSharded(
+        await fullBatchOnShards(start, shards, this.binaryLoss, this.binaryLossParam, options.checkpoint),
+      );
     this.classes = classes;
     return this;
   }
@@ -307,8 +344,8 @@ export abstract class LinearClassifier extends LinearModel {
     const index = indexLabels(y, this.classes);
     if (index.length !== m.rows)
       throw new DescentError("E_SHAPE", `y has ${index.length} values but X has ${m.rows} rows`);
-    const sw = this.rowWeights(this.checkWeights(options.sampleWeight, m.rows, true), index, this.classes);
-    const { problems, outputs } = this.problems(index, sw, this.classes.length, null);
+    const given = this.checkWeights(options.sampleWeight, m.rows, true);
+    const { problems, outputs } = this.problems(index, { given, classes: this.classes }, this.classes.length, null);
     await this.trainProblems(await this.stageX(m), problems, outputs, 1, false);
     return this;
   }
@@ -380,15 +417,15 @@ export abstract class LinearClassifier extends LinearModel {
     const m = this.checkX(X);
     const classes = this.knownClasses();
     const index = indexLabels(y, classes);
-    const sw = this.rowWeights(this.checkWeights(options.sampleWeight, m.rows), index, classes);
+    const given = this.checkWeights(options.sampleWeight, m.rows);
     const d = m.cols;
     const K = classes.length;
     const h = hostBackend;
     const Xb = h.wrap(m.data);
-    const weights = sw === null ? null : h.wrap(sw);
-    const { problems } = this.problems(index, sw, K, null);
+    const { problems } = this.problems(index, { given, classes }, K, null);
     let total = 0;
     problems.forEach((prob, k) => {
+      const weights = prob.sampleWeight === null ? null : h.wrap(prob.sampleWeight);
       if (prob.kind === "softmax") {
         const sum = h.softmaxGrad(
           Xb,
@@ -420,7 +457,7 @@ export abstract class LinearClassifier extends LinearModel {
         d,
         h.wrap(v),
         h.alloc(d + 1),
-        0,
+        prob.lossParam,
       );
       total += sum / m.rows + penaltyValue(v, d, this.penalty);
     });
@@ -429,6 +466,19 @@ export abstract class LinearClassifier extends LinearModel {
 
   /** How this classifier's probabilities are formed, or null when it has none. */
   protected abstract get probabilityForm(): ProbabilityForm;
+
+  /**
+   * Whether predictProba gives probabilities (as scikit-learn's hasattr(model, 'predict_proba')):
+   * LogisticRegression always, LinearSVM under loss 'modifiedHuber'.
+   */
+  get hasPredictProba(): boolean {
+    return this.probabilityForm !== null;
+  }
+
+  /** Whether decisionFunction is there: always, for a linear classifier. */
+  get hasDecisionFunction(): boolean {
+    return true;
+  }
 
   protected onnxSpec(): OnnxSpec {
     return {
@@ -464,8 +514,8 @@ export abstract class LinearClassifier extends LinearModel {
     this.restoreState(state);
   }
 
-  /** The class-weight option as given. */
-  protected get classWeightOption(): ClassWeight | null {
-    return this.classWeight;
+  /** The classifiers' own options as given (classWeight, ovrClassWeight), for getOptions. */
+  protected get classifierOptions(): { classWeight: ClassWeight | null; ovrClassWeight: "row" | "positive" } {
+    return { classWeight: this.classWeight, ovrClassWeight: this.ovrClassWeight };
   }
 }

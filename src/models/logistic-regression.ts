@@ -113,7 +113,7 @@ export class LogisticRegression extends LinearClassifier {
 
   /** The options in force, with defaults filled in (no callback). */
   getOptions(): Record<string, unknown> {
-    return { ...serializableOptions(this.opts), classWeight: this.classWeightOption, multiClass: this.multiClass };
+    return { ...serializableOptions(this.opts), ...this.classifierOptions, multiClass: this.multiClass };
   }
 
   /** A versioned, JSON-safe snapshot: options, classes, weights, history, optimizer state. */

@@ -79,6 +79,11 @@ export class MLPClassifier extends MultiLayerPerceptron {
     return this;
   }
 
+  /** Whether predictProba gives probabilities: always, for MLPClassifier. */
+  get hasPredictProba(): boolean {
+    return true;
+  }
+
   /** Class probabilities, rows × classes in the order of `classes`. */
   predictProba(X: MatrixLike): Matrix {
     const out = this.outputsOf(this.checkX(X, true));
