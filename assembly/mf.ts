@@ -147,65 +147,39 @@ class MfStep {
   }
 }
 
-/** The per-rating rates of one step: each group's base rate times the schedule's factor f. */
-class MfRates<T> {
-  lrBu: T = <T>0;
-  lrBi: T = <T>0;
-  aP: T = <T>0;
-  aQ: T = <T>0;
-  decayP: T = <T>0;
-  decayQ: T = <T>0;
-}
-
 /**
- * Ratings start .. start+count of the plan's epoch, in order, as steps P_STEP + 1, …: updates the
- * parameter block and adds each squared error (measured before its own update) to P_LOSS_SUM, f
- * to P_RATE_FACTOR_SUM; P_LAST_RATE is the last step's rate.
+ * Ratings start .. start+count in order under fixed rates (each group's rate, and the factors'
+ * decays 1 − rate·reg): the plain per-rating loop, its dot products pipelined. Returns `sse` plus
+ * each squared error, measured before its own update. A function of its own, not inlined into
+ * mfStepsImpl's loop: inlined there, the loop ran 20% slower (measured: 6.7 against 5.6 ms for
+ * 200,000 ratings × 50 factors).
  */
-function mfStepsImpl<T>(
-  plan: usize,
+function mfRange<T>(
   users: usize,
   items: usize,
   ratings: usize,
   start: i32,
   count: i32,
-  params: usize,
-): void {
-  if (count <= 0) return;
+  k: i32,
+  P: usize,
+  Q: usize,
+  bu: usize,
+  bi: usize,
+  mu: T,
+  rBu: T,
+  rBi: T,
+  rP: T,
+  rQ: T,
+  regBu: T,
+  regBi: T,
+  decayP: T,
+  decayQ: T,
+  biased: i32,
+  sseIn: f64,
+): f64 {
   const s = Simd.shiftOf<T>();
-  const k = Plan.int(plan, P_MF_FACTORS);
-  const nu = <usize>Plan.int(plan, P_MF_USERS);
-  const ni = <usize>Plan.int(plan, P_MF_ITEMS);
   const stride = (<usize>k) << s;
-  const P = params;
-  const Q = P + nu * stride;
-  const bu = Q + ni * stride;
-  const bi = bu + (nu << s);
-  const biased = Plan.int(plan, P_MF_BIASED);
-  const mu = <T>Plan.get(plan, P_MF_MU);
-  const lrBu = Plan.get(plan, P_MF_LR_BU);
-  const lrBi = Plan.get(plan, P_MF_LR_BI);
-  const lrP = Plan.get(plan, P_MF_LR_P);
-  const lrQ = Plan.get(plan, P_MF_LR_Q);
-  const regBu = <T>Plan.get(plan, P_MF_REG_BU);
-  const regBi = <T>Plan.get(plan, P_MF_REG_BI);
-  const regP = Plan.get(plan, P_MF_REG_P);
-  const regQ = Plan.get(plan, P_MF_REG_Q);
-  const eta = Plan.get(plan, P_ETA);
-  const kind = Plan.int(plan, P_SCHEDULE);
-  // Schedules of the step count change f every step; the others only between epochs.
-  const perStep = kind == SCHED_INVSCALING || kind == SCHED_OPTIMAL || kind == SCHED_COSINE;
-  let step = Plan.get(plan, P_STEP);
-  let sse = Plan.get(plan, P_LOSS_SUM);
-  let factorSum = Plan.get(plan, P_RATE_FACTOR_SUM);
-  let rate = StepPlan.rate(plan, step + 1);
-  let f = rate / eta;
-  let rBu = <T>(lrBu * f);
-  let rBi = <T>(lrBi * f);
-  let rP = <T>(lrP * f);
-  let rQ = <T>(lrQ * f);
-  let decayP = <T>1 - rP * <T>regP;
-  let decayQ = <T>1 - rQ * <T>regQ;
+  let sse = sseIn;
   const r0 = <usize>start;
   // The prediction's dot product of the rating at hand, computed during the previous update.
   let dot = Simd.dot<T>(
@@ -214,18 +188,6 @@ function mfStepsImpl<T>(
     k,
   );
   for (let n = 0; n < count; n++) {
-    step += 1;
-    if (perStep && n > 0) {
-      rate = StepPlan.rate(plan, step);
-      f = rate / eta;
-      rBu = <T>(lrBu * f);
-      rBi = <T>(lrBi * f);
-      rP = <T>(lrP * f);
-      rQ = <T>(lrQ * f);
-      decayP = <T>1 - rP * <T>regP;
-      decayQ = <T>1 - rQ * <T>regQ;
-    }
-    factorSum += f;
     const r = <usize>(start + n);
     const u = <usize>load<i32>(users + (r << 2));
     const i = <usize>load<i32>(items + (r << 2));
@@ -259,7 +221,85 @@ function mfStepsImpl<T>(
       MfStep.factorsFrom<T>(pu, qi, 0, k, aP, aQ, decayP, decayQ);
     }
   }
-  Plan.set(plan, P_STEP, step);
+  return sse;
+}
+
+/**
+ * Ratings start .. start+count of the plan's epoch, in order, as steps P_STEP + 1, …: updates the
+ * parameter block and adds each squared error (measured before its own update) to P_LOSS_SUM and
+ * each step's f to P_RATE_FACTOR_SUM; P_LAST_RATE is the last step's rate. Schedules that change
+ * the rate only between epochs run the whole range at one set of rates (f·count added at once);
+ * the others (invscaling, optimal, cosine) one rating at a time at its own rates.
+ */
+function mfStepsImpl<T>(
+  plan: usize,
+  users: usize,
+  items: usize,
+  ratings: usize,
+  start: i32,
+  count: i32,
+  params: usize,
+): void {
+  if (count <= 0) return;
+  const s = Simd.shiftOf<T>();
+  const k = Plan.int(plan, P_MF_FACTORS);
+  const nu = <usize>Plan.int(plan, P_MF_USERS);
+  const ni = <usize>Plan.int(plan, P_MF_ITEMS);
+  const stride = (<usize>k) << s;
+  const P = params;
+  const Q = P + nu * stride;
+  const bu = Q + ni * stride;
+  const bi = bu + (nu << s);
+  const biased = Plan.int(plan, P_MF_BIASED);
+  const mu = <T>Plan.get(plan, P_MF_MU);
+  const lrBu = Plan.get(plan, P_MF_LR_BU);
+  const lrBi = Plan.get(plan, P_MF_LR_BI);
+  const lrP = Plan.get(plan, P_MF_LR_P);
+  const lrQ = Plan.get(plan, P_MF_LR_Q);
+  const regBu = <T>Plan.get(plan, P_MF_REG_BU);
+  const regBi = <T>Plan.get(plan, P_MF_REG_BI);
+  const regP = Plan.get(plan, P_MF_REG_P);
+  const regQ = Plan.get(plan, P_MF_REG_Q);
+  const eta = Plan.get(plan, P_ETA);
+  const kind = Plan.int(plan, P_SCHEDULE);
+  const perStep = kind == SCHED_INVSCALING || kind == SCHED_OPTIMAL || kind == SCHED_COSINE;
+  const step0 = Plan.get(plan, P_STEP);
+  let sse = Plan.get(plan, P_LOSS_SUM);
+  let factorSum = Plan.get(plan, P_RATE_FACTOR_SUM);
+  let rate: f64 = 0;
+  const runs = perStep ? count : 1;
+  for (let j = 0; j < runs; j++) {
+    rate = StepPlan.rate(plan, step0 + 1 + <f64>j);
+    const f = rate / eta;
+    const rP = <T>(lrP * f);
+    const rQ = <T>(lrQ * f);
+    const n = perStep ? 1 : count;
+    sse = mfRange<T>(
+      users,
+      items,
+      ratings,
+      start + j,
+      n,
+      k,
+      P,
+      Q,
+      bu,
+      bi,
+      mu,
+      <T>(lrBu * f),
+      <T>(lrBi * f),
+      rP,
+      rQ,
+      regBu,
+      regBi,
+      <T>1 - rP * <T>regP,
+      <T>1 - rQ * <T>regQ,
+      biased,
+      sse,
+    );
+    factorSum += f * <f64>n;
+  }
+  Plan.set(plan, P_STEP, step0 + <f64>count);
   Plan.set(plan, P_LOSS_SUM, sse);
   Plan.set(plan, P_RATE_FACTOR_SUM, factorSum);
   Plan.set(plan, P_LAST_RATE, rate);

@@ -34,6 +34,61 @@ export function mfOffsets(l: MfLayout): { q: number; bu: number; bi: number; len
   return { q, bu, bi, length: bi + l.items };
 }
 
+/** Fixed rates of a run of ratings (see assembly/mf.ts mfRange). */
+interface MfRates {
+  mu: number;
+  rBu: number;
+  rBi: number;
+  rP: number;
+  rQ: number;
+  regBu: number;
+  regBi: number;
+  decayP: number;
+  decayQ: number;
+  biased: boolean;
+}
+
+/** Mirror of assembly/mf.ts mfRange: ratings start .. start+count under fixed rates; returns sse plus their squared errors. */
+function mfRangeJs(
+  t: { users: Int32Array; items: Int32Array; ratings: Float64Array },
+  start: number,
+  count: number,
+  params: FloatArray,
+  at: { k: number; q: number; bu: number; bi: number },
+  c: MfRates,
+  sseIn: number,
+): number {
+  const { users, items, ratings } = t;
+  const { k, q: oq, bu: obu, bi: obi } = at;
+  let sse = sseIn;
+  for (let n = 0; n < count; n++) {
+    const r = start + n;
+    const u = users[r];
+    const i = items[r];
+    const pu = u * k;
+    const qi = oq + i * k;
+    const bU = params[obu + u];
+    const bI = params[obi + i];
+    const e = ratings[r] - (c.mu + bU + bI + dotJs(params, pu, params, qi, k));
+    sse += e * e;
+    if (c.biased) {
+      params[obu + u] = bU + c.rBu * (e - c.regBu * bU);
+      params[obi + i] = bI + c.rBi * (e - c.regBi * bI);
+    }
+    const aP = c.rP * e;
+    const aQ = c.rQ * e;
+    const decayP = c.decayP;
+    const decayQ = c.decayQ;
+    for (let f = 0; f < k; f++) {
+      const p = params[pu + f];
+      const q = params[qi + f];
+      params[pu + f] = decayP * p + aP * q;
+      params[qi + f] = decayQ * q + aQ * p;
+    }
+  }
+  return sse;
+}
+
 /** Mirror of assembly/mf.ts mfStepsImpl: ratings start .. start+count as the plan's next steps. */
 export function mfStepsJs(
   plan: Float64Array,
@@ -47,70 +102,45 @@ export function mfStepsJs(
   if (count <= 0) return;
   // Integers (| 0) so V8 indexes with small integers, not doubles read from the plan (−30% speed).
   const k = plan[PlanSlot.mfFactors] | 0;
-  const at = mfOffsets({ factors: k, users: plan[PlanSlot.mfUsers] | 0, items: plan[PlanSlot.mfItems] | 0 });
-  const oq = at.q;
-  const obu = at.bu;
-  const obi = at.bi;
-  const biased = plan[PlanSlot.mfBiased] !== 0;
-  const mu = plan[PlanSlot.mfMu];
-  const lrBu = plan[PlanSlot.mfLrBu];
-  const lrBi = plan[PlanSlot.mfLrBi];
-  const lrP = plan[PlanSlot.mfLrP];
-  const lrQ = plan[PlanSlot.mfLrQ];
-  const regBu = plan[PlanSlot.mfRegBu];
-  const regBi = plan[PlanSlot.mfRegBi];
-  const regP = plan[PlanSlot.mfRegP];
-  const regQ = plan[PlanSlot.mfRegQ];
+  const offsets = mfOffsets({ factors: k, users: plan[PlanSlot.mfUsers] | 0, items: plan[PlanSlot.mfItems] | 0 });
+  const at = { k, q: offsets.q, bu: offsets.bu, bi: offsets.bi };
   const eta = plan[PlanSlot.eta];
   const kind = plan[PlanSlot.schedule];
   const perStep = kind === ScheduleId.invscaling || kind === ScheduleId.optimal || kind === ScheduleId.cosine;
-  let step = plan[PlanSlot.step];
+  const step0 = plan[PlanSlot.step];
   let sse = plan[PlanSlot.lossSum];
   let factorSum = plan[PlanSlot.rateFactorSum];
-  let rate = rateOf(plan, step + 1);
-  let f = rate / eta;
-  let rBu = lrBu * f;
-  let rBi = lrBi * f;
-  let rP = lrP * f;
-  let rQ = lrQ * f;
-  let decayP = 1 - rP * regP;
-  let decayQ = 1 - rQ * regQ;
-  for (let n = 0; n < count; n++) {
-    step += 1;
-    if (perStep && n > 0) {
-      rate = rateOf(plan, step);
-      f = rate / eta;
-      rBu = lrBu * f;
-      rBi = lrBi * f;
-      rP = lrP * f;
-      rQ = lrQ * f;
-      decayP = 1 - rP * regP;
-      decayQ = 1 - rQ * regQ;
-    }
-    factorSum += f;
-    const r = start + n;
-    const u = users[r];
-    const i = items[r];
-    const pu = u * k;
-    const qi = oq + i * k;
-    const bU = params[obu + u];
-    const bI = params[obi + i];
-    const e = ratings[r] - (mu + bU + bI + dotJs(params, pu, params, qi, k));
-    sse += e * e;
-    if (biased) {
-      params[obu + u] = bU + rBu * (e - regBu * bU);
-      params[obi + i] = bI + rBi * (e - regBi * bI);
-    }
-    const aP = rP * e;
-    const aQ = rQ * e;
-    for (let c = 0; c < k; c++) {
-      const p = params[pu + c];
-      const q = params[qi + c];
-      params[pu + c] = decayP * p + aP * q;
-      params[qi + c] = decayQ * q + aQ * p;
-    }
+  let rate = 0;
+  const runs = perStep ? count : 1;
+  for (let j = 0; j < runs; j++) {
+    rate = rateOf(plan, step0 + 1 + j);
+    const f = rate / eta;
+    const rP = plan[PlanSlot.mfLrP] * f;
+    const rQ = plan[PlanSlot.mfLrQ] * f;
+    const n = perStep ? 1 : count;
+    sse = mfRangeJs(
+      { users, items, ratings },
+      start + j,
+      n,
+      params,
+      at,
+      {
+        mu: plan[PlanSlot.mfMu],
+        rBu: plan[PlanSlot.mfLrBu] * f,
+        rBi: plan[PlanSlot.mfLrBi] * f,
+        rP,
+        rQ,
+        regBu: plan[PlanSlot.mfRegBu],
+        regBi: plan[PlanSlot.mfRegBi],
+        decayP: 1 - rP * plan[PlanSlot.mfRegP],
+        decayQ: 1 - rQ * plan[PlanSlot.mfRegQ],
+        biased: plan[PlanSlot.mfBiased] !== 0,
+      },
+      sse,
+    );
+    factorSum += f * n;
   }
-  plan[PlanSlot.step] = step;
+  plan[PlanSlot.step] = step0 + count;
   plan[PlanSlot.lossSum] = sse;
   plan[PlanSlot.rateFactorSum] = factorSum;
   plan[PlanSlot.lastRate] = rate;
