@@ -11,6 +11,7 @@ import { formatDefaultTraining, formatEndToEnd, runDefaultTraining, runEndToEnd 
 import { formatReadBench, formatShardBench, runReadBench, runShardBench } from "./io.js";
 import { formatMf, runMfBench } from "./mf.js";
 import { formatGemmBench, formatMlpBench, runGemmBench, runMlpBench } from "./mlp.js";
+import { formatModelSelection, runModelSelection } from "./model-selection.js";
 import { tfjsGradientPeer } from "./peers/tfjs.js";
 import { formatSgdPeers, runSgdPeers } from "./sgd-peers.js";
 import { formatShuffleStudy, runShuffleStudy } from "./shuffle-study.js";
@@ -161,6 +162,22 @@ console.log(
 );
 const study = await runShuffleStudy(quick);
 console.log(formatShuffleStudy(study));
+console.log(
+  "\n8. Model selection on staged data: per-sample SGD fits on a Dataset (staged once, not timed) and a 12 × 5 grid search against",
+);
+console.log(
+  "   scikit-learn (n = 200,000, d = 32, float64, 5 epochs, rate 0.01, L2 alpha 1e-4); default mini-batch float32 training against the",
+);
+console.log(
+  "   js backend; 5-fold crossValidate on a float32 Dataset against five fits on pre-split matrices. Medians of the repeats.\n",
+);
+const selection = await runModelSelection(
+  benchData(200_000, 32, "float64"),
+  benchData(200_000, 32, "float32"),
+  quick ? 1 : 3,
+);
+console.log(`   peer: ${selection.peer}\n`);
+console.log(formatModelSelection(selection.rows));
 const mlp = await mlpSection();
 const io = await ioSection();
 const out = new URL("../../../bench/results/", import.meta.url);
@@ -178,6 +195,7 @@ writeFileSync(
       sklearn: peers,
       matrixFactorization: mf,
       shuffleStudy: study,
+      modelSelection: selection,
       mlp,
       io,
     },

@@ -22,6 +22,9 @@ export interface SklearnRequest {
   epochs: number;
   eta0: number;
   alpha: number;
+  /** Time GridSearchCV(n_jobs=1) over these values with `folds` unshuffled folds instead of one fit. */
+  grid?: { alpha: number[]; eta0: number[] };
+  folds?: number;
 }
 
 /** A running peer. */

@@ -4,7 +4,8 @@ Reads the bench data that the Node side wrote (raw little-endian float64 files),
 request per line on stdin with one line of JSON on stdout: the wall time of one whole `fit` call
 (input checks included, as descent's `fit` is timed with its own). Requests are JSON objects
 {"estimator": "regressor" | "hinge" | "log" | "regressor-elasticnet" | "regressor-average",
-"shuffle": bool, "epochs": int, "eta0": float, "alpha": float}. A request {"quit": true} ends the process.
+"shuffle": bool, "epochs": int, "eta0": float, "alpha": float}, with "grid": {"alpha": [...], "eta0": [...]}
+and "folds": k to time GridSearchCV over that estimator instead. A request {"quit": true} ends the process.
 """
 
 import json
@@ -16,6 +17,7 @@ import numpy as np
 import sklearn
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier, SGDRegressor
+from sklearn.model_selection import GridSearchCV
 
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
@@ -58,10 +60,14 @@ def main():
             break
         target = y if req["estimator"] == "regressor" else label
         m = model(req)
+        if req.get("grid"):
+            # GridSearchCV over eta0 and alpha on unshuffled K folds, one job, refit on all rows.
+            m = GridSearchCV(m, req["grid"], cv=req["folds"], n_jobs=1)
         t0 = time.perf_counter()
         m.fit(x, target)
         ms = (time.perf_counter() - t0) * 1000.0
-        print(json.dumps({"ms": ms, "intercept": float(np.ravel(m.intercept_)[0])}), flush=True)
+        fitted = m.best_estimator_ if req.get("grid") else m
+        print(json.dumps({"ms": ms, "intercept": float(np.ravel(fitted.intercept_)[0])}), flush=True)
 
 
 if __name__ == "__main__":

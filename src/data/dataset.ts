@@ -141,11 +141,14 @@ export class Dataset<T = unknown> {
     const h = this.root.host;
     if (this.ids === null) return h;
     const c = h.cols;
-    const data = new Float64Array(this.ids.length * c);
-    this.ids.forEach((r, i) => {
-      for (let j = 0; j < c; j++) data[i * c + j] = h.data[r * c + j] as number;
-    });
-    return { data, rows: this.ids.length, cols: c };
+    // The host's element type, row by row (a typed-array copy per row, not a loop over cells).
+    const data = h.data instanceof Float32Array ? new Float32Array(this.ids.length * c) : new Float64Array(this.ids.length * c);
+    const ids = this.ids;
+    for (let i = 0; i < ids.length; i++) {
+      const r = ids[i] as number;
+      data.set(h.data.subarray(r * c, r * c + c), i * c);
+    }
+    return { data, rows: ids.length, cols: c };
   }
 
   /**
