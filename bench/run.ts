@@ -162,8 +162,10 @@ console.log(
 );
 const study = await runShuffleStudy(quick);
 console.log(formatShuffleStudy(study));
+const mlp = await mlpSection();
+const io = await ioSection();
 console.log(
-  "\n8. Model selection on staged data: per-sample SGD fits on a Dataset (staged once, not timed) and a 12 × 5 grid search against",
+  "\n9. Model selection on staged data: per-sample SGD fits on a Dataset (staged once, not timed) and a 12 × 5 grid search against",
 );
 console.log(
   "   scikit-learn (n = 200,000, d = 32, float64, 5 epochs, rate 0.01, L2 alpha 1e-4); default mini-batch float32 training against the",
@@ -178,8 +180,7 @@ const selection = await runModelSelection(
 );
 console.log(`   peer: ${selection.peer}\n`);
 console.log(formatModelSelection(selection.rows));
-const mlp = await mlpSection();
-const io = await ioSection();
+
 const out = new URL("../../../bench/results/", import.meta.url);
 mkdirSync(out, { recursive: true });
 const file = new URL("latest.json", out);

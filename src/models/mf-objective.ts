@@ -45,16 +45,14 @@ export function rmseOf(params: FloatArray, layout: MfLayout, mu: number, t: Inde
   return Math.sqrt(s / t.ratings.length);
 }
 
-/** out[j] = (a[j] − b[j])·scale for j in from .. to. */
-function scaledDifference(
-  out: FloatArray,
-  a: Float64Array,
-  b: FloatArray,
-  from: number,
-  to: number,
-  scale: number,
-): void {
-  for (let j = from; j < to; j++) out[j] = ((a[j] as number) - (b[j] as number)) * scale;
+/** Σ (a[j] − b[j])² for j in from .. to. */
+function squaredDistance(a: Float64Array, b: FloatArray, from: number, to: number): number {
+  let s = 0;
+  for (let j = from; j < to; j++) {
+    const d = (a[j] as number) - (b[j] as number);
+    s += d * d;
+  }
+  return s;
 }
 
 /** The mean squared error of the all-zero factors and biases (predicting mu): the loop's yardstick. */
@@ -135,11 +133,12 @@ export function mfObjective(backend: Backend, t: IndexedTriples, p: MfProblem): 
     finishEpoch(plan: Buffer<Float64Array>, state: StepBuffers, epochStart: Float64Array) {
       const factorSum = plan.view[PlanSlot.rateFactorSum] as number;
       const now = state.params.view;
-      const acc = state.acc.view;
+      let sq = 0;
       for (const g of groups) {
         const scale = g.rate > 0 && factorSum > 0 ? 1 / (g.rate * factorSum) : 0;
-        scaledDifference(acc, epochStart, now, g.from, g.to, scale);
+        sq += scale * scale * squaredDistance(epochStart, now, g.from, g.to);
       }
+      return Math.sqrt(sq);
     },
   };
   return {

@@ -55,11 +55,11 @@ export interface Objective {
    */
   rowIds?: Int32Array | null;
   /**
-   * Set by an objective whose steps keep no gradient accumulator: fills state.acc with the epoch's
-   * gradient estimate from the parameters at its start (`epochStart`) and now, in place of
-   * Backend.finishEpoch.
+   * Set by an objective whose steps keep no gradient accumulator: the norm of the epoch's gradient
+   * estimate, from the parameters at its start (`epochStart`) and now, in place of
+   * Backend.finishEpoch and the norm of state.acc.
    */
-  finishEpoch?(plan: Buffer64, state: StepBuffers, epochStart: Float64Array): void;
+  finishEpoch?(plan: Buffer64, state: StepBuffers, epochStart: Float64Array): number;
 }
 
 /** A float64 buffer of a backend (the training plan). */
@@ -418,7 +418,8 @@ export async function trainLoop(
           lastYield = now = performance.now();
         }
       }
-      if (objective.finishEpoch !== undefined) objective.finishEpoch(plan, state, snapshot);
+      let ownNorm: number | null = null;
+      if (objective.finishEpoch !== undefined) ownNorm = objective.finishEpoch(plan, state, snapshot);
       else backend.finishEpoch(plan, state);
       const pl = plan.view;
       progress.step = pl[PlanSlot.step] as number;
@@ -426,7 +427,7 @@ export async function trainLoop(
       progress.epoch++;
       const lr = pl[PlanSlot.lastRate] as number;
       const loss = (pl[PlanSlot.lossSum] as number) / n + penalty;
-      const gradNorm = Math.sqrt(sumOfSquares(state.acc.view, active));
+      const gradNorm = ownNorm ?? Math.sqrt(sumOfSquares(state.acc.view, active));
       history.loss.push(loss);
       history.gradNorm.push(gradNorm);
       history.learningRate.push(lr);
