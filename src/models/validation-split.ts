@@ -16,8 +16,9 @@ export function validationSplit(
   className: (k: number) => string = String,
 ): { train: Int32Array; validation: Int32Array } {
   // scikit-learn rounds the validation share up and refuses a split that leaves no training row
-  // (0.99 of 8 rows: 8 held out); so do we, rather than clamp it to one training row.
-  if (n - Math.ceil(n * fraction) < 1) {
+  // (0.99 of 8 rows: 8 held out); so do we, rather than clamp it to one training row. (One row
+  // alone has none to hold out: E_EMPTY below.)
+  if (n >= 2 && n - Math.ceil(n * fraction) < 1) {
     throw new DescentError(
       "E_OPTION",
       `option 'validationFraction' (${fraction}) of ${n} rows holds out ${Math.ceil(n * fraction)}, leaving no training row: lower it or set earlyStopping false`,

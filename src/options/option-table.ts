@@ -206,15 +206,17 @@ export function checkOptions(
   for (const key of Object.keys(given)) {
     if (!Object.hasOwn(table, key) && !extraKeys.includes(key)) throw optionError(key, `is unknown (${unknownHint})`);
   }
-  const out: Record<string, unknown> = {};
-  const later: Array<[string, string]> = [];
+  // Values first (a { from } default reads the option it follows), then the result in table order,
+  // so a model's options list the same way whether a default was filled in or given back.
+  const value = new Map<string, unknown>();
   for (const [name, entry] of Object.entries(table)) {
     const v = given[name];
-    if (v !== undefined) out[name] = checkOption(name, entry.rule, v);
-    else if (isFrom(entry.default)) later.push([name, entry.default.from]);
-    else out[name] = entry.default;
+    if (v !== undefined) value.set(name, checkOption(name, entry.rule, v));
+    else if (!isFrom(entry.default)) value.set(name, entry.default);
   }
-  for (const [name, from] of later) out[name] = out[from];
+  const out: Record<string, unknown> = {};
+  for (const [name, entry] of Object.entries(table))
+    out[name] = value.has(name) ? value.get(name) : value.get((entry.default as { from: string }).from);
   return out;
 }
 
