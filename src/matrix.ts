@@ -288,6 +288,13 @@ export function toVector(given: ArrayLike<number>, expected: number, name: strin
   for (let i = 0; i < expected; i++) {
     const x = v[i];
     if (typeof x !== "number" || !Number.isFinite(x)) {
+      const row = x as unknown;
+      if (row !== null && typeof row === "object" && typeof (row as ArrayLike<unknown>).length === "number") {
+        throw new DescentError(
+          "E_SHAPE",
+          `${name} row ${i} is a list of ${(row as ArrayLike<unknown>).length} values: give one number a row (several outputs are not supported yet)`,
+        );
+      }
       throw new DescentError("E_NONFINITE", `${name} has a non-finite value (${String(x)}) at row ${i}`);
     }
     out[i] = x;

@@ -54,7 +54,7 @@ export function scheduleRate(
   if (id === ScheduleId.step) return eta * powInt(a, Math.floor(epoch / b));
   if (id === ScheduleId.exponential) return eta * powInt(a, epoch);
   if (id === ScheduleId.cosine) return c + ((eta - c) * (1 + portableCos((Math.PI * Math.min(t - 1, b)) / b))) / 2;
-  if (id === ScheduleId.epochInvscaling) return eta / portablePow(b * epoch + 1, a);
+  if (id === ScheduleId.epochInvscaling) return epoch <= c ? eta : eta / portablePow(b * epoch + 1, a);
   return eta;
 }
 

@@ -28,7 +28,17 @@ export function encodeLabels(given: ArrayLike<Label>): { classes: Label[]; index
   for (let i = 0; i < n; i++) {
     const v = y[i] as Label;
     if (kind !== "number" && kind !== "string" && kind !== "boolean") {
-      throw new DescentError("E_LABELS", `y has a ${kind} label at row 0: labels are numbers, strings or booleans`);
+      const first = y[0] as unknown;
+      if (first !== null && typeof first === "object" && typeof (first as ArrayLike<unknown>).length === "number") {
+        throw new DescentError(
+          "E_LABELS",
+          `y row 0 is a list of ${(first as ArrayLike<unknown>).length} values: give one label a row (multi-label y, a 0/1 matrix, is not supported yet)`,
+        );
+      }
+      throw new DescentError(
+        "E_LABELS",
+        `y has a ${first === null ? "null" : kind} label at row 0: labels are numbers, strings or booleans`,
+      );
     }
     if (typeof v !== kind) {
       throw new DescentError("E_LABELS", `y mixes label types: row ${i} is ${typeof v}, row 0 is ${kind}`);

@@ -51,6 +51,8 @@ export class MLPClassifier extends MultiLayerPerceptron {
         "E_LABELS",
         `y has one class only (${JSON.stringify(classes[0])}): a classifier needs at least two`,
       );
+    // A warm start continues the network it has: its classes must be these (scikit-learn refuses too).
+    if (this.opts.warmStart && this.classes !== null && this.nEpochs > 0) sameClasses(this.classes, classes, "y");
     await this.train(m, this.targets(index, classes.length), this.opts.maxEpochs, true);
     this.classes = classes;
     return this;
@@ -69,8 +71,15 @@ export class MLPClassifier extends MultiLayerPerceptron {
     const first = this.classes === null || this.shape === null;
     const m = this.checkX(X, !first);
     const classes = first ? encodeLabels(options.classes ?? y).classes : (this.classes as Label[]);
+    if (!first && options.classes !== undefined)
+      sameClasses(classes, encodeLabels(options.classes).classes, "options.classes");
     if (classes.length < 2)
-      throw new DescentError("E_LABELS", "partialFit needs at least two classes (pass options.classes)");
+      throw new DescentError(
+        "E_LABELS",
+        options.classes === undefined
+          ? `partialFit needs at least two classes: y has ${classes.length} (${JSON.stringify(classes)}); pass options.classes`
+          : `partialFit needs at least two classes: options.classes has ${classes.length} class (${JSON.stringify(classes)})`,
+      );
     const index = indexLabels(y, classes);
     if (index.length !== m.rows)
       throw new DescentError("E_SHAPE", `y has ${index.length} values but X has ${m.rows} rows`);
@@ -192,4 +201,14 @@ export class MLPClassifier extends MultiLayerPerceptron {
     model.classes = classes;
     return model;
   }
+}
+
+/** E_LABELS naming both sets when `now` (what `source` gives) are not the model's classes `had`. */
+function sameClasses(had: readonly Label[], now: readonly Label[], source: string): void {
+  if (had.length === now.length && had.every((c, i) => c === now[i])) return;
+  throw new DescentError(
+    "E_LABELS",
+    `the model was trained on the classes ${JSON.stringify(had)} but ${source} has ${JSON.stringify(now)}: ` +
+      "a warm start or partialFit continues the same classes (fit a new model for others)",
+  );
 }

@@ -156,7 +156,16 @@ export const MLP_OPTION_TABLE: OptionTable = {
   },
   solver: {
     rule: specRule("'sgd', 'adam' or an optimizer name or { name, ...params }", (v) => {
-      if (v !== "sgd" && v !== "adam") resolveOptimizer(v);
+      if (v === "lbfgs")
+        throw optionError("solver", "'lbfgs' is not available for the MLPs yet: use 'adam' (the default) or 'sgd'");
+      if (v === "sgd" || v === "adam") return;
+      try {
+        resolveOptimizer(v);
+      } catch (err) {
+        // The optimizer's own message names 'optimizer'; here the option is 'solver'.
+        const why = err instanceof Error ? err.message.replace(/^option 'optimizer' /, "") : String(err);
+        throw optionError("solver", why);
+      }
     }),
     default: "adam",
     doc: "`'sgd'` (scikit-learn's, with momentum and Nesterov), `'adam'` (scikit-learn's form), or any optimizer of descent by name or spec (its own form)",

@@ -56,6 +56,33 @@ export abstract class MultiLayerPerceptron {
   /** Epochs run so far. */
   nEpochs = 0;
 
+  /** scikit-learn's `n_iter_`: the epochs run so far (nEpochs). */
+  get nIter(): number {
+    return this.nEpochs;
+  }
+
+  /** scikit-learn's `loss_curve_`: each epoch's training loss (history.loss). */
+  get lossCurve(): number[] {
+    return [...this.history.loss];
+  }
+
+  /** scikit-learn's `best_loss_`: the lowest epoch loss (null under early stopping, as there, or before a fit). */
+  get bestLoss(): number | null {
+    if (this.opts.earlyStopping || this.history.loss.length === 0) return null;
+    return Math.min(...this.history.loss);
+  }
+
+  /** scikit-learn's `validation_scores_`: each epoch's validation score under early stopping (else null). */
+  get validationScores(): number[] | null {
+    return this.history.valScore === undefined ? null : [...this.history.valScore];
+  }
+
+  /** scikit-learn's `best_validation_score_`: the best of validationScores (else null). */
+  get bestValidationScore(): number | null {
+    const v = this.history.valScore;
+    return v === undefined || v.length === 0 ? null : Math.max(...v);
+  }
+
   protected opts: ResolvedMlpOptions;
   protected params: Float64Array | null = null;
   protected shape: NetShape | null = null;
@@ -372,7 +399,11 @@ export abstract class MultiLayerPerceptron {
       held.push(y, descriptor, scratch);
       const net: MlpNet = { shape, descriptor };
       const objective = this.stepObjective(backend, net, X, y, n, batch, scratch);
-      const restarts = fresh ? o.nInit : 1;
+      // A warm start from an earlier fit continues its count of epochs, its history, its schedule's
+      // time and its stop rules' memory, with a fresh optimizer and shuffle stream, as
+      // scikit-learn's (n_iter_, loss_curve_ and t_ accumulate; the optimizer is made anew).
+      const continuing = fresh && o.warmStart && sameShape && this.progress !== null && this.nEpochs > 0;
+      const restarts = fresh && !continuing ? o.nInit : 1;
       let best: {
         params: Float64Array;
         progress: TrainProgress;
@@ -383,13 +414,14 @@ export abstract class MultiLayerPerceptron {
       let failure: unknown = null;
       for (let r = 0; r < restarts; r++) {
         const seed = o.seed + r;
-        const start = fresh
-          ? o.initialWeights !== null
-            ? this.packInitial(shape)
-            : o.warmStart && sameShape && this.params !== null
-              ? this.params.slice()
-              : this.glorot(shape, seed)
-          : (this.params as Float64Array).slice();
+        const start =
+          !fresh || continuing
+            ? (this.params as Float64Array).slice()
+            : o.initialWeights !== null
+              ? this.packInitial(shape)
+              : o.warmStart && sameShape && this.params !== null
+                ? this.params.slice()
+                : this.glorot(shape, seed);
         // The model predicts with the weights being trained (trainLoop updates `start` after each
         // epoch), so an onEpoch callback can draw them; the kept restart's are set at the end.
         this.params = start;
@@ -397,7 +429,8 @@ export abstract class MultiLayerPerceptron {
         const rule = mlpUpdateRule(o);
         const progress =
           fresh || this.progress === null ? newProgress(rule.optimizer, shape.biasAt(shape.layers)) : this.progress;
-        const history = fresh ? emptyHistory() : this.history;
+        if (continuing) progress.epoch = (this.progress as TrainProgress).epoch;
+        const history = fresh && !continuing ? emptyHistory() : this.history;
         const validate =
           validation === null
             ? null
@@ -409,11 +442,13 @@ export abstract class MultiLayerPerceptron {
           {
             opts: { ...this.loopOptions(batch), seed },
             optimizer: rule.optimizer,
-            schedule: this.schedule(n, rule.optimizer.learningRate ?? o.learningRate),
+            // A warm-started fit's optimizer is made anew: its first epoch runs at η (scikit-learn's).
+            schedule: this.schedule(n, rule.optimizer.learningRate ?? o.learningRate, continuing ? progress.epoch : 0),
             adaptive: o.schedule === "adaptive",
             penalty: { penalty: "l2", alpha: o.alpha, l1Ratio: 0 },
             validate,
             zeroObjective: this.zeroObjective(t),
+            ...(continuing ? { resumed: { startParams: start.slice() } } : {}),
           },
           progress,
           history,
@@ -456,9 +491,9 @@ export abstract class MultiLayerPerceptron {
   }
 
   /** The schedule's numbers: scikit-learn's MLP invscaling is set per epoch from the rows seen before it. */
-  private schedule(n: number, eta: number): ScheduleParams {
+  private schedule(n: number, eta: number, startEpoch: number): ScheduleParams {
     if (this.opts.schedule === "invscaling")
-      return { id: ScheduleId.epochInvscaling, eta, a: this.opts.powerT, b: n, c: 0 };
+      return { id: ScheduleId.epochInvscaling, eta, a: this.opts.powerT, b: n, c: startEpoch };
     return { id: ScheduleId.constant, eta, a: 0, b: 0, c: 0 };
   }
 
