@@ -230,7 +230,7 @@ export const SUSTAINED_FACTOR = 100;
 export const SUSTAINED_EPOCHS = 3;
 /** The window of recent epochs a tol stop looks back on. */
 export const SUSTAINED_WINDOW = 5;
-/** The 'adaptive' schedule stops training once the rate falls below this (as scikit-learn). */
+/** The 'adaptive' schedule stops at a plateau reached at a rate at or below this (as scikit-learn). */
 export const ADAPTIVE_MIN_RATE = 1e-6;
 
 /**
@@ -506,12 +506,13 @@ export async function trainLoop(
                 divergence: `the objective stopped improving while over ${SUSTAINED_FACTOR} times that of the all-zero model or of the starting point (${base}) in ${SUSTAINED_EPOCHS} of the last ${SUSTAINED_WINDOW} epochs, at ${loss} (epoch ${progress.epoch})`,
               }
             : { stopReason: stopsOnValidation ? "earlyStopping" : "tol" };
-        if (config.adaptive) {
+        // 'adaptive' divides the rate by 5 on a plateau while it is above ADAPTIVE_MIN_RATE, so the
+        // last plateau trains at the first rate at or below it, then stops (scikit-learn's rule, in
+        // SGDRegressor's plain_sgd and MLP's trigger_stopping alike).
+        const rate = rateAt(config.schedule, progress.step + 1, progress.epoch) * progress.rateScale;
+        if (config.adaptive && rate > ADAPTIVE_MIN_RATE) {
           progress.rateScale /= 5;
           noImprovement = 0;
-          if (rateAt(config.schedule, progress.step + 1, progress.epoch) * progress.rateScale < ADAPTIVE_MIN_RATE) {
-            return stopped();
-          }
         } else {
           return stopped();
         }
