@@ -125,6 +125,32 @@ function refuseForeignFlags(model: string, cmd: Command): void {
   }
 }
 
+/** The column flags of descent fit, cv and tune: which columns to drop, one-hot, read as numbers, how to fill. */
+function columnOptions(cmd: Command): Command {
+  return cmd
+    .option("--drop <columns>", "comma-separated columns to ignore", list)
+    .option("--categorical <columns>", "comma-separated columns to one-hot encode whatever they hold", list)
+    .option("--numeric <columns>", "comma-separated columns to read as numbers (a text cell is an error)", list)
+    .addOption(
+      new Option("--impute <how>", "fill missing feature cells (default median), or drop their rows").choices([
+        "median",
+        "mean",
+        "mostFrequent",
+        "drop-rows",
+      ]),
+    )
+    .option(
+      "--max-categories <n>",
+      `one-hot columns per text column at most; rarer categories share one 'infrequent' column (default ${DEFAULT_MAX_CATEGORIES})`,
+      count("--max-categories"),
+    )
+    .option(
+      "--missing <texts>",
+      "comma-separated cell texts read as missing (default: empty, NA, NaN, null, N/A)",
+      list,
+    );
+}
+
 const program = new Command()
   .name("descent")
   .description("Train linear models and neural networks by gradient descent (WebAssembly SIMD kernels)")
@@ -134,8 +160,7 @@ const program = new Command()
   // bad option, instead of commander's own exit code 1.
   .exitOverride();
 
-program
-  .command("fit")
+columnOptions(program.command("fit"))
   .description("train a model on a CSV file with a header row")
   .argument("<data.csv>", "training data")
   .requiredOption("--target <column>", "the column to predict")
@@ -192,23 +217,6 @@ program
   )
   .option("--validation <fraction>", "hold out this fraction of rows and report their score", positive("--validation"))
   .option("--early-stopping", "stop when the validation score stops improving (in memory only)")
-  .option("--drop <columns>", "comma-separated columns to ignore", list)
-  .option("--categorical <columns>", "comma-separated columns to one-hot encode whatever they hold", list)
-  .option("--numeric <columns>", "comma-separated columns to read as numbers (a text cell is an error)", list)
-  .addOption(
-    new Option("--impute <how>", "fill missing feature cells (default median), or drop their rows").choices([
-      "median",
-      "mean",
-      "mostFrequent",
-      "drop-rows",
-    ]),
-  )
-  .option(
-    "--max-categories <n>",
-    `one-hot columns per text column at most; rarer categories share one 'infrequent' column (default ${DEFAULT_MAX_CATEGORIES})`,
-    count("--max-categories"),
-  )
-  .option("--missing <texts>", "comma-separated cell texts read as missing (default: empty, NA, NaN, null, N/A)", list)
   .option("--memory <size>", "memory budget, e.g. 512MB; larger files are streamed through partialFit")
   .option(
     "--shuffle-buffer <rows>",
@@ -293,8 +301,7 @@ program
 
 /** The model flags `descent cv` and `descent tune` share with descent fit (in-memory ones). */
 function selectionCommand(name: string, description: string): Command {
-  return program
-    .command(name)
+  return columnOptions(program.command(name))
     .description(description)
     .argument("<data.csv>", "training data (CSV, Parquet or Arrow), read whole")
     .requiredOption("--target <column>", "the column to predict")
@@ -333,18 +340,6 @@ function selectionCommand(name: string, description: string): Command {
     .addOption(new Option("--backend <name>", "kernels").choices(["wasm", "wasm-simd", "wasm-scalar", "js"]))
     .addOption(new Option("--dtype <type>", "element type").choices(["float64", "float32"]))
     .option("--threads <n>", "worker threads of each fit's large gradients", count("--threads"))
-    .option("--drop <columns>", "comma-separated columns to ignore", list)
-    .option("--categorical <columns>", "comma-separated columns to one-hot encode", list)
-    .option("--numeric <columns>", "comma-separated columns to read as numbers", list)
-    .addOption(
-      new Option("--impute <how>", "fill missing feature cells, or drop their rows").choices([
-        "median",
-        "mean",
-        "mostFrequent",
-        "drop-rows",
-      ]),
-    )
-    .option("--missing <texts>", "comma-separated cell texts read as missing", list)
     .option("--json", "print the result as JSON")
     .option("--quiet", "no progress output");
 }

@@ -41,6 +41,23 @@ const KFOLD_OPTIONS: OptionTable = {
   seed: { rule: RULES.seed, default: 0, doc: "seed of the shuffle" },
 };
 
+/** The options of a K-fold splitter, checked (E_OPTION names a bad one). */
+abstract class FoldOptions {
+  /** Number of folds. */
+  readonly nSplits: number;
+  /** Whether the rows (KFold) or each class's fold assignment (StratifiedKFold) are shuffled. */
+  readonly shuffle: boolean;
+  /** Seed of the shuffle. */
+  readonly seed: number;
+
+  constructor(options: KFoldOptions = {}) {
+    const o = checkOptions(KFOLD_OPTIONS, options, `${new.target.name} takes nSplits, shuffle and seed`);
+    this.nSplits = o.nSplits as number;
+    this.shuffle = o.shuffle as boolean;
+    this.seed = o.seed as number;
+  }
+}
+
 function rowCount(n: number | { length: number }): number {
   const v = typeof n === "number" ? n : n?.length;
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
@@ -60,20 +77,7 @@ function splitOf(n: number, isTest: Uint8Array): Split {
  * K folds of consecutive rows (after a seeded shuffle when `shuffle`): fold i tests on its rows and
  * trains on the rest; the first n mod k folds have one row more (scikit-learn's KFold).
  */
-export class KFold implements Splitter {
-  readonly nSplits: number;
-  /** Whether the rows are shuffled first. */
-  readonly shuffle: boolean;
-  /** Seed of the shuffle. */
-  readonly seed: number;
-
-  constructor(options: KFoldOptions = {}) {
-    const o = checkOptions(KFOLD_OPTIONS, options, "KFold takes nSplits, shuffle and seed");
-    this.nSplits = o.nSplits as number;
-    this.shuffle = o.shuffle as boolean;
-    this.seed = o.seed as number;
-  }
-
+export class KFold extends FoldOptions implements Splitter {
   split(n: number | { length: number }): Split[] {
     const rows = rowCount(n);
     const k = this.nSplits;
@@ -119,20 +123,7 @@ function encodeByAppearance(y: ArrayLike<Label>): { codes: Int32Array; counts: n
  * of first appearance, are dealt round-robin over the folds by sorted class, and each class's rows
  * go to the folds in blocks, in row order (block order shuffled per class when `shuffle`).
  */
-export class StratifiedKFold implements Splitter {
-  readonly nSplits: number;
-  /** Whether each class's fold assignment is shuffled. */
-  readonly shuffle: boolean;
-  /** Seed of the shuffle. */
-  readonly seed: number;
-
-  constructor(options: KFoldOptions = {}) {
-    const o = checkOptions(KFOLD_OPTIONS, options, "StratifiedKFold takes nSplits, shuffle and seed");
-    this.nSplits = o.nSplits as number;
-    this.shuffle = o.shuffle as boolean;
-    this.seed = o.seed as number;
-  }
-
+export class StratifiedKFold extends FoldOptions implements Splitter {
   split(n: number | { length: number }, y?: ArrayLike<Label>): Split[] {
     const rows = rowCount(n);
     if (y === undefined || y === null || y.length !== rows)

@@ -15,7 +15,6 @@ import { buildOnnx, type OnnxExportOptions, type OnnxLayer } from "../io/onnx-ex
 import { ownLog } from "../kernels/math.js";
 import { mlpPredictJs } from "../kernels/mlp.js";
 import { MlpActivation, MlpOutput, NetShape } from "../kernels/mlp-net.js";
-import { Prng } from "../kernels/prng.js";
 import { type Matrix, type MatrixLike, nonFiniteError, toMatrix } from "../matrix.js";
 import { ScheduleId, type ScheduleParams } from "../optim/schedules.js";
 import { formatBytes } from "../runtime/arena.js";
@@ -26,6 +25,7 @@ import { type LoopOptions, newProgress, type Objective, type TrainProgress, trai
 import type { Label } from "./labels.js";
 import { WASM_MEMORY_LIMIT } from "./linear-model.js";
 import { type MLPOptions, mlpUpdateRule, type ResolvedMlpOptions, resolveMlpOptions } from "./mlp-options.js";
+import { glorotWeights, packInitialWeights } from "./mlp-weights.js";
 import { validationSplit } from "./validation-split.js";
 
 /** The training targets of a network and how its outputs are read. */
@@ -273,65 +273,6 @@ export abstract class MultiLayerPerceptron {
     return s / t.y.length;
   }
 
-  /** The Glorot-uniform draw of scikit-learn (bound √(6/(in+out)), √(2/(in+out)) for logistic), in its order. */
-  private glorot(shape: NetShape, seed: number): Float64Array {
-    const p = new Float64Array(shape.biasAt(shape.layers));
-    const rng = new Prng(seed);
-    const factor = this.opts.activation === "logistic" ? 2 : 6;
-    for (let l = 0; l < shape.layers; l++) {
-      const fanIn = shape.units[l] as number;
-      const fanOut = shape.units[l + 1] as number;
-      const bound = Math.sqrt(factor / (fanIn + fanOut));
-      const w = shape.weightAt(l);
-      for (let j = 0; j < fanIn * fanOut; j++) p[w + j] = -bound + 2 * bound * rng.nextFloat();
-      const b = shape.biasAt(l);
-      for (let j = 0; j < fanOut; j++) p[b + j] = -bound + 2 * bound * rng.nextFloat();
-    }
-    return p;
-  }
-
-  /** initialWeights packed, shapes checked against the network (E_SHAPE / E_NONFINITE name the place). */
-  private packInitial(shape: NetShape): Float64Array {
-    const w = this.opts.initialWeights;
-    if (w === null) throw new DescentError("E_STATE", "no initial weights");
-    if (w.coefs.length !== shape.layers || w.intercepts.length !== shape.layers) {
-      throw new DescentError(
-        "E_SHAPE",
-        `initialWeights has ${w.coefs.length} coefs and ${w.intercepts.length} intercepts; the network has ${shape.layers} layers`,
-      );
-    }
-    const p = new Float64Array(shape.biasAt(shape.layers));
-    for (let l = 0; l < shape.layers; l++) {
-      const fanIn = shape.units[l] as number;
-      const fanOut = shape.units[l + 1] as number;
-      const c = w.coefs[l] as ArrayLike<ArrayLike<number>>;
-      const b = w.intercepts[l] as ArrayLike<number>;
-      if (c.length !== fanIn || b.length !== fanOut) {
-        throw new DescentError(
-          "E_SHAPE",
-          `initialWeights.coefs[${l}] must be ${fanIn} × ${fanOut} and intercepts[${l}] ${fanOut} long`,
-        );
-      }
-      for (let i = 0; i < fanIn; i++) {
-        const row = c[i] as ArrayLike<number>;
-        if (row.length !== fanOut)
-          throw new DescentError("E_SHAPE", `initialWeights.coefs[${l}][${i}] must have ${fanOut} values`);
-        for (let j = 0; j < fanOut; j++) {
-          const v = row[j] as number;
-          if (!Number.isFinite(v))
-            throw new DescentError("E_NONFINITE", `initialWeights.coefs[${l}][${i}][${j}] is ${v}`);
-          p[shape.weightAt(l) + i * fanOut + j] = v;
-        }
-      }
-      for (let j = 0; j < fanOut; j++) {
-        const v = b[j] as number;
-        if (!Number.isFinite(v)) throw new DescentError("E_NONFINITE", `initialWeights.intercepts[${l}][${j}] is ${v}`);
-        p[shape.biasAt(l) + j] = v;
-      }
-    }
-    return p;
-  }
-
   /** The training loop's options for these MLP options (batch resolved). */
   private loopOptions(batch: number): LoopOptions {
     const o = this.opts;
@@ -418,10 +359,10 @@ export abstract class MultiLayerPerceptron {
           !fresh || continuing
             ? (this.params as Float64Array).slice()
             : o.initialWeights !== null
-              ? this.packInitial(shape)
+              ? packInitialWeights(shape, this.opts.initialWeights)
               : o.warmStart && sameShape && this.params !== null
                 ? this.params.slice()
-                : this.glorot(shape, seed);
+                : glorotWeights(shape, seed, this.opts.activation);
         // The model predicts with the weights being trained (trainLoop updates `start` after each
         // epoch), so an onEpoch callback can draw them; the kept restart's are set at the end.
         this.params = start;
