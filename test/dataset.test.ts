@@ -6,6 +6,9 @@ import type { Matrix } from "../src/matrix.js";
 import { LinearRegression, type LinearRegressionOptions } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
+import { ColumnTransformer } from "../src/preprocess/column-transformer.js";
+import { OneHotEncoder } from "../src/preprocess/one-hot-encoder.js";
+import { findLearningRate } from "../src/tuning/find-learning-rate.js";
 import { expectDescentError } from "./helpers/expect-error.js";
 
 function data(n: number, d: number, seed: number) {
@@ -101,6 +104,42 @@ describe("Dataset", () => {
     } finally {
       ds.dispose();
     }
+  });
+
+  it("findLearningRate takes a Dataset: the same curve as on its matrix and targets", async () => {
+    const ds = await Dataset.from(X, y);
+    try {
+      const a = await findLearningRate(new LinearRegression(), X, y, { steps: 30 });
+      const b = await findLearningRate(new LinearRegression(), ds, { steps: 30 });
+      expect(b.losses).toEqual(a.losses);
+      expect(b.suggestion).toBe(a.suggestion);
+    } finally {
+      ds.dispose();
+    }
+  });
+
+  it("fromTable stages a table's features (through a transform for text columns) with its target column", async () => {
+    const records = Array.from({ length: 40 }, (_, i) => ({
+      size: i % 7,
+      colour: i % 3 === 0 ? "red" : "blue",
+      price: i % 5 === 0 ? null : 2 * (i % 7) + (i % 3 === 0 ? 1 : 0),
+    }));
+    const encoder = new OneHotEncoder();
+    const ds = await Dataset.fromTable(records, "price", {
+      transform: (t) =>
+        new ColumnTransformer([["colour", encoder, ["colour"]]], { remainder: "passthrough" }).fitTransform(t),
+    });
+    try {
+      // The 8 rows without a price are left out; colour one-hot (2 columns) and size.
+      expect(ds.rows).toBe(32);
+      expect(ds.cols).toBe(3);
+      const m = await new LinearRegression({ maxEpochs: 200, learningRate: 0.05 }).fit(ds);
+      expect(m.score(ds.matrix(), ds.targets as number[])).toBeGreaterThan(0.95);
+    } finally {
+      ds.dispose();
+    }
+    await expectDescentError(Dataset.fromTable(records, "price"), "E_SHAPE", /colour/);
+    await expectDescentError(Dataset.fromTable(records, "cost"), "E_FORMAT", /cost/);
   });
 
   it("refuses bad data and use after dispose with typed errors", async () => {

@@ -8,6 +8,8 @@ import { DescentError } from "../errors.js";
 import { type DType, type Matrix, type MatrixLike, nonFiniteError, toMatrix } from "../matrix.js";
 import { checkOptions, type OptionTable } from "../options/option-table.js";
 import type { FloatBuffer } from "../runtime/buffer.js";
+import { type ColumnTable, type TableLike, toColumnTable, toNumericMatrix } from "../table/column-table.js";
+import { splitTarget } from "../table/target-column.js";
 import { RULES } from "../train/options.js";
 
 /** Where and how a Dataset is staged. */
@@ -89,6 +91,27 @@ export class Dataset<T = unknown> {
     }
     const root: Root = { backend, X: checked.buffer, host, options: o, disposed: false };
     return new Dataset<T>(root, null, y === null ? null : Array.from(y));
+  }
+
+  /**
+   * A table (typed columns as `readTable` and `readCsvTable` give them, records, an Arrow table)
+   * staged with its `target` column as the targets: rows whose target is missing are left out, and
+   * the other columns become X through `transform` (for example `(t) => pipeline.fitTransform(t)`,
+   * or a fitted pipeline's `transform`), or as they are when they all hold numbers (E_SHAPE names a
+   * text column, E_NONFINITE a missing cell). E_FORMAT when there is no such target column.
+   */
+  static async fromTable(
+    table: TableLike,
+    target: string,
+    options: DatasetOptions & {
+      /** How the feature columns become the matrix (default: all-numeric columns as they are). */
+      transform?: (features: ColumnTable) => Matrix;
+    } = {},
+  ): Promise<Dataset<number | string>> {
+    const { transform, ...staging } = options;
+    const split = splitTarget(toColumnTable(table, "table"), target, false, "the table");
+    const X = transform === undefined ? toNumericMatrix(split.X, "table") : transform(split.X);
+    return Dataset.from(X, split.y, staging);
   }
 
   /** Rows of this Dataset (of the subset, for a subset). */

@@ -1,5 +1,7 @@
 // findLearningRate: the learning-rate range test (see range-test.ts) for any of descent's
 // estimators, run on a fresh copy of it, so the estimator itself is left untouched.
+
+import { type Dataset, isDataset, rowsAndTargets } from "../data/dataset.js";
 import { DescentError } from "../errors.js";
 import { copyRows, type Matrix, type MatrixLike, toMatrix } from "../matrix.js";
 import { encodeLabels, type Label } from "../models/labels.js";
@@ -185,8 +187,13 @@ export async function findLearningRate(
   options?: FindLearningRateOptions,
 ): Promise<LearningRateCurve>;
 export async function findLearningRate(
+  estimator: RangeTestable,
+  data: Dataset,
+  options?: FindLearningRateOptions,
+): Promise<LearningRateCurve>;
+export async function findLearningRate(
   estimator: RangeTestable | MatrixFactorization,
-  data: MatrixLike | RatingTriples,
+  data: MatrixLike | RatingTriples | Dataset,
   yOrOptions?: ArrayLike<Label> | FindLearningRateOptions,
   maybeOptions?: FindLearningRateOptions,
 ): Promise<LearningRateCurve> {
@@ -201,8 +208,14 @@ export async function findLearningRate(
       stepper.dispose();
     }
   }
-  const settings = rangeTestSettings(maybeOptions ?? {}, defaultSeed);
-  const stepper = supervisedStepper(estimator, data as MatrixLike, yOrOptions as ArrayLike<Label>, settings, base);
+  // A Dataset's rows and targets (y, when given, replaces them); the sweep stages its own copy.
+  const givenY = yOrOptions !== undefined && typeof (yOrOptions as ArrayLike<Label>).length === "number";
+  const { X, y } = isDataset(data)
+    ? rowsAndTargets(data, givenY ? (yOrOptions as ArrayLike<Label>) : undefined)
+    : { X: data as MatrixLike, y: yOrOptions as ArrayLike<Label> };
+  const options = isDataset(data) && !givenY ? (yOrOptions as FindLearningRateOptions | undefined) : maybeOptions;
+  const settings = rangeTestSettings(options ?? {}, defaultSeed);
+  const stepper = supervisedStepper(estimator, X, y, settings, base);
   try {
     return await sweepRates(stepper, settings);
   } finally {
