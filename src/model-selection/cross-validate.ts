@@ -2,7 +2,7 @@
 // of the estimator fitted on each fold's training rows and scored on its test rows. On a Dataset
 // the folds are its subsets, trained in place without copying X.
 
-import { type Dataset, isDataset } from "../data/dataset.js";
+import { type Dataset, isDataset, pickTargets } from "../data/dataset.js";
 import { DescentError } from "../errors.js";
 import { type Matrix, type MatrixLike, toMatrix } from "../matrix.js";
 import { getScorer, type Scorable, type Scorer } from "../metrics/scorers.js";
@@ -148,12 +148,12 @@ export async function crossValidate(
     const { train, test } = folds[f] as Split;
     const model = cloneEstimator(estimator);
     const t0 = performance.now();
-    const yTrain = Array.from(train, (i) => data.y[i] as Label);
+    const yTrain = pickTargets(data.y, train);
     const trainWeights = pick(sw, train);
     await model.fit(data.fitRows(train), yTrain as never, trainWeights === null ? {} : { sampleWeight: trainWeights });
     const fitMs = performance.now() - t0;
     const XTest = data.take(test);
-    const yTest = Array.from(test, (i) => data.y[i] as Label);
+    const yTest = pickTargets(data.y, test);
     const XTrain = options.returnTrainScore === true ? data.take(train) : null;
     for (const [name, scorer] of scorers) {
       const s = out.get(name) as FoldScores;
