@@ -29,6 +29,7 @@ export {
   rootMeanSquaredError,
 } from "./metrics/regression-metrics.js";
 export { getScorer, SCORER_NAMES, type Scorable, type Scorer } from "./metrics/scorers.js";
+export type { Params } from "./model-selection/clone-estimator.js";
 export {
   type CrossValidateOptions,
   cloneEstimator,

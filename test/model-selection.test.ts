@@ -5,10 +5,18 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Dataset } from "../src/data/dataset.js";
-import { crossValidate, crossValScore, type FoldScores } from "../src/model-selection/cross-validate.js";
+import {
+  cloneEstimator,
+  crossValidate,
+  crossValScore,
+  type FoldScores,
+} from "../src/model-selection/cross-validate.js";
 import { gridSearch, logUniform, parameterGrid, randomSearch } from "../src/model-selection/search.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
+import { ColumnTransformer } from "../src/preprocess/column-transformer.js";
+import { OneHotEncoder } from "../src/preprocess/one-hot-encoder.js";
+import { Pipeline } from "../src/preprocess/pipeline.js";
 import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { loadDataset } from "./helpers/datasets.js";
 import { expectDescentError } from "./helpers/expect-error.js";
@@ -126,5 +134,42 @@ describe("randomSearch and refusals", () => {
     await expectDescentError(crossValidate(new LinearRegression(SGD), Z, y, { cv: 1 }), "E_OPTION", /cv/);
     await expectDescentError(crossValidate(new LinearRegression(SGD), Z, y, { scoring: "r3" }), "E_OPTION", /r3/);
     await expectDescentError(crossValidate(new LinearRegression(SGD), Z, y.slice(1)), "E_SHAPE", /y has/);
+  });
+});
+
+describe("pipelines in the searches (step__option)", () => {
+  const rows = Array.from({ length: 120 }, (_, i) => ({
+    size: (i * 7) % 11,
+    colour: ["red", "green", "blue"][i % 3] as string,
+    price: 3 * ((i * 7) % 11) + (i % 3 === 0 ? 5 : i % 3 === 1 ? -2 : 0) + ((i * 13) % 5) / 10,
+  }));
+  const y = rows.map((r) => r.price);
+  const X = rows.map(({ price: _p, ...rest }) => rest);
+  const pipeline = () =>
+    new Pipeline([
+      ["prep", new ColumnTransformer([["cat", new OneHotEncoder(), ["colour"]]], { remainder: "passthrough" })],
+      ["scale", new StandardScaler()],
+      ["model", new LinearRegression({ maxEpochs: 50, learningRate: 0.05, seed: 1 })],
+    ]);
+
+  it("searches options of nested steps on a table, each candidate as crossValidate scores it", async () => {
+    const grid = { model__alpha: [1e-4, 1], prep__cat__drop: [null, "first"] };
+    const r = await gridSearch(pipeline(), grid, X, y, { cv: 3 });
+    expect(r.results).toHaveLength(4);
+    const best = r.bestEstimator as unknown as Pipeline;
+    const model = best.namedStep("model") as LinearRegression;
+    expect(model.getOptions().alpha).toBe(r.bestParams.model__alpha);
+    const part = (best.namedStep("prep") as ColumnTransformer).transformers[0];
+    expect(((part as NonNullable<typeof part>)[1] as OneHotEncoder).drop).toBe(r.bestParams.prep__cat__drop);
+    for (const c of r.results) {
+      const alone = await crossValScore(cloneEstimator(pipeline(), c.params), X, y, { cv: 3 });
+      expect(Array.from(c.testScores)).toEqual(Array.from(alone));
+    }
+    expect(r.bestScore).toBeGreaterThan(0.9);
+  });
+
+  it("names a step that is not there", async () => {
+    await expectDescentError(gridSearch(pipeline(), { modle__alpha: [1] }, X, y), "E_OPTION", /modle/);
+    await expectDescentError(gridSearch(pipeline(), { model__alpha: [-1] }, X, y), "E_OPTION", /alpha/);
   });
 });

@@ -54,7 +54,7 @@ async function stage(file: string, f: SelectFlags): Promise<Staged> {
   const scaler = f.scale === "none" ? null : new StandardScaler();
   const X = scaler === null ? raw : scaler.fitTransform(raw);
   const y = regression ? c.y : normaliseLabels(c.y);
-  const o = model.getOptions();
+  const o = model.getOptions?.() ?? {};
   const ds = await Dataset.from(X, y, {
     dtype: (o.dtype as "float64" | "float32" | undefined) ?? "float64",
     backend: (o.backend as "wasm" | undefined) ?? "wasm",

@@ -2,6 +2,7 @@
 // "neg_" errors negated so that higher is better everywhere, as scikit-learn's get_scorer gives them.
 import { DescentError } from "../errors.js";
 import type { Matrix, MatrixLike } from "../matrix.js";
+import type { TableLike } from "../table/column-table.js";
 import type { Label } from "../table/label-types.js";
 import * as classification from "./classification-metrics.js";
 import {
@@ -12,16 +13,16 @@ import {
   r2Score,
 } from "./regression-metrics.js";
 
-/** What a scorer asks of a fitted model. */
+/** What a scorer asks of a fitted model (an estimator, or a pipeline ending in one, reading tables). */
 export interface Scorable {
   /** Predicted labels or values, one a row. */
-  predict(X: MatrixLike): ArrayLike<unknown>;
+  predict(X: MatrixLike | TableLike): unknown;
   /** Whether predictProba gives probabilities (false: it throws, as LinearSVM's without 'modifiedHuber'). */
   readonly hasPredictProba?: boolean;
   /** Class probabilities, rows × classes (the classes sorted), when the model has them. */
-  predictProba?(X: MatrixLike): Matrix;
+  predictProba?(X: MatrixLike | TableLike): Matrix;
   /** Decision values: one a row for two classes, else rows × classes. */
-  decisionFunction?(X: MatrixLike): Float64Array | Matrix;
+  decisionFunction?(X: MatrixLike | TableLike): unknown;
 }
 
 /** A score of a fitted model on (X, y); higher is better. */

@@ -7,15 +7,27 @@ import { DescentError } from "../errors.js";
 import { type Matrix, type MatrixLike, toMatrix } from "../matrix.js";
 import { getScorer, type Scorable, type Scorer } from "../metrics/scorers.js";
 import { takeRows } from "../models/sub-problems.js";
+import { Pipeline } from "../preprocess/pipeline.js";
+import {
+  isColumnTable,
+  isRecords,
+  type TableLike,
+  takeRows as takeTableRows,
+  toColumnTable,
+} from "../table/column-table.js";
 import type { Label } from "../table/label-types.js";
+import { cloneWith, type Params } from "./clone-estimator.js";
 import { KFold, type Split, type Splitter, StratifiedKFold } from "./splitters.js";
 
-/** An estimator model selection can copy, fit and score: descent's estimators. */
+/**
+ * An estimator model selection can copy, fit and score: descent's estimators, and pipelines
+ * ending in one (fitted on tables too).
+ */
 export interface SelectableEstimator extends Scorable {
   /** Trains on X and y (or on a Dataset, its targets when y is omitted). */
-  fit(X: MatrixLike | Dataset, y?: ArrayLike<never>, options?: { sampleWeight?: ArrayLike<number> }): Promise<unknown>;
-  /** Every option in force (a new estimator made with them trains the same way). */
-  getOptions(): Record<string, unknown>;
+  fit(X: never, y?: ArrayLike<never>, options?: never): Promise<unknown>;
+  /** Every option in force (a new estimator made with them trains the same way); pipelines have none. */
+  getOptions?(): Record<string, unknown>;
 }
 
 /** Options of crossValidate and crossValScore. */
@@ -50,13 +62,16 @@ export interface FoldScores {
 
 /** Whether an estimator is a classifier (it has classes once fitted, as scikit-learn's is_classifier). */
 export function isClassifier(estimator: object): boolean {
+  if (estimator instanceof Pipeline) return estimator.estimator !== null && isClassifier(estimator.estimator);
   return "classes" in estimator;
 }
 
-/** A new unfitted estimator of the same class, with the options of `estimator` and then `params`. */
-export function cloneEstimator<E extends SelectableEstimator>(estimator: E, params: Record<string, unknown> = {}): E {
-  const Ctor = estimator.constructor as new (options: Record<string, unknown>) => E;
-  return new Ctor({ ...estimator.getOptions(), ...params });
+/**
+ * A new unfitted estimator like `estimator` with `params` applied (`step__option` for a pipeline's
+ * steps), as scikit-learn's clone and set_params.
+ */
+export function cloneEstimator<E extends SelectableEstimator>(estimator: E, params: Params = {}): E {
+  return cloneWith(estimator, params);
 }
 
 /** The data of a model-selection call: host rows, targets and a way to get a fold's training data. */
@@ -71,7 +86,7 @@ export interface SelectionData {
 }
 
 /** X (a Dataset or a matrix) and y as SelectionData; E_SHAPE when y is missing or of the wrong length. */
-export function selectionData(X: MatrixLike | Dataset, y?: ArrayLike<Label> | null): SelectionData {
+export function selectionData(X: MatrixLike | TableLike | Dataset, y?: ArrayLike<Label> | null): SelectionData {
   if (isDataset(X)) {
     const targets = y ?? (X.targets as Label[] | null);
     if (targets === null || targets === undefined)
@@ -80,7 +95,15 @@ export function selectionData(X: MatrixLike | Dataset, y?: ArrayLike<Label> | nu
       throw new DescentError("E_SHAPE", `y has ${targets.length} values but X has ${X.rows} rows`);
     return { rows: X.rows, y: targets, take: (r) => X.subset(r).matrix(), fitRows: (r) => X.subset(r) };
   }
-  const m = toMatrix(X, "X");
+  if (isColumnTable(X) || isRecords(X)) {
+    // A table (for a pipeline): its rows by index, columns and kinds kept.
+    const t = toColumnTable(X);
+    if (y === undefined || y === null || y.length !== t.rows)
+      throw new DescentError("E_SHAPE", `y has ${String(y?.length)} values but X has ${t.rows} rows`);
+    const rowsOf = (r: Int32Array) => takeTableRows(t, r) as unknown as Matrix;
+    return { rows: t.rows, y, take: rowsOf, fitRows: rowsOf };
+  }
+  const m = toMatrix(X as MatrixLike, "X");
   if (y === undefined || y === null || y.length !== m.rows)
     throw new DescentError("E_SHAPE", `y has ${String(y?.length)} values but X has ${m.rows} rows`);
   return { rows: m.rows, y, take: (r) => takeRows(m, r), fitRows: (r) => takeRows(m, r) };
@@ -122,7 +145,7 @@ function pick(w: ArrayLike<number> | null | undefined, rows: Int32Array): Float6
  */
 export async function crossValidate(
   estimator: SelectableEstimator,
-  X: MatrixLike | Dataset,
+  X: MatrixLike | TableLike | Dataset,
   y?: ArrayLike<Label> | null,
   options: CrossValidateOptions = {},
 ): Promise<FoldScores | Record<string, FoldScores>> {
@@ -150,7 +173,11 @@ export async function crossValidate(
     const t0 = performance.now();
     const yTrain = pickTargets(data.y, train);
     const trainWeights = pick(sw, train);
-    await model.fit(data.fitRows(train), yTrain as never, trainWeights === null ? {} : { sampleWeight: trainWeights });
+    await model.fit(
+      data.fitRows(train) as never,
+      yTrain as never,
+      (trainWeights === null ? {} : { sampleWeight: trainWeights }) as never,
+    );
     const fitMs = performance.now() - t0;
     const XTest = data.take(test);
     const yTest = pickTargets(data.y, test);
@@ -171,7 +198,7 @@ export async function crossValidate(
 /** The test score of each fold (crossValidate with one scorer). */
 export async function crossValScore(
   estimator: SelectableEstimator,
-  X: MatrixLike | Dataset,
+  X: MatrixLike | TableLike | Dataset,
   y?: ArrayLike<Label> | null,
   options: Omit<CrossValidateOptions, "scoring" | "returnTrainScore"> & { scoring?: string | Scorer } = {},
 ): Promise<Float64Array> {

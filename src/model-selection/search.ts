@@ -7,6 +7,7 @@ import { DescentError } from "../errors.js";
 import { Prng } from "../kernels/prng.js";
 import type { MatrixLike } from "../matrix.js";
 import type { Scorer } from "../metrics/scorers.js";
+import type { TableLike } from "../table/column-table.js";
 import type { Label } from "../table/label-types.js";
 import {
   type CrossValidateOptions,
@@ -91,7 +92,7 @@ function ranks(scores: readonly number[]): number[] {
 async function search<E extends SelectableEstimator>(
   estimator: E,
   candidates: Array<Record<string, unknown>>,
-  X: MatrixLike | Dataset,
+  X: MatrixLike | TableLike | Dataset,
   y: ArrayLike<Label> | null | undefined,
   options: SearchOptions,
 ): Promise<SearchResult<E>> {
@@ -128,7 +129,7 @@ async function search<E extends SelectableEstimator>(
   if (options.refit !== false) {
     bestEstimator = cloneEstimator(estimator, best.params);
     const sw = options.sampleWeight ?? null;
-    await bestEstimator.fit(X, (y ?? undefined) as never, sw === null ? {} : { sampleWeight: sw });
+    await bestEstimator.fit(X as never, (y ?? undefined) as never, (sw === null ? {} : { sampleWeight: sw }) as never);
   }
   return { bestParams: best.params, bestScore: best.meanTestScore, bestIndex, bestEstimator, results };
 }
@@ -140,7 +141,7 @@ async function search<E extends SelectableEstimator>(
 export async function gridSearch<E extends SelectableEstimator>(
   estimator: E,
   grid: Readonly<Record<string, readonly unknown[]>> | ReadonlyArray<Readonly<Record<string, readonly unknown[]>>>,
-  X: MatrixLike | Dataset,
+  X: MatrixLike | TableLike | Dataset,
   y?: ArrayLike<Label> | null,
   options: SearchOptions = {},
 ): Promise<SearchResult<E>> {
@@ -178,7 +179,7 @@ export interface RandomSearchOptions extends SearchOptions {
 export async function randomSearch<E extends SelectableEstimator>(
   estimator: E,
   distributions: Readonly<Record<string, Distribution>>,
-  X: MatrixLike | Dataset,
+  X: MatrixLike | TableLike | Dataset,
   y?: ArrayLike<Label> | null,
   options: RandomSearchOptions = {},
 ): Promise<SearchResult<E>> {

@@ -38,6 +38,11 @@ export class MinMaxScaler extends ColumnTransformerBase {
     this.featureRange = [lo, hi];
   }
 
+  /** The constructor's options (a new scaler made with them learns the same way). */
+  getOptions(): MinMaxScalerOptions {
+    return { featureRange: [...this.featureRange] as [number, number] };
+  }
+
   protected learn(t: ColumnTable): void {
     const d = t.columns.length;
     const lo = new Float64Array(d);

@@ -278,6 +278,16 @@ export class OneHotEncoder extends ColumnTransformerBase {
     });
   }
 
+  /** The constructor's options (a new encoder made with them learns the same way). */
+  getOptions(): OneHotEncoderOptions {
+    return {
+      handleUnknown: this.handleUnknown,
+      drop: this.drop,
+      ...(this.minFrequency === undefined ? {} : { minFrequency: this.minFrequency }),
+      ...(this.maxCategories === undefined ? {} : { maxCategories: this.maxCategories }),
+    };
+  }
+
   /** Rebuilds an encoder from toJSON() output; E_FORMAT names what is wrong. */
   static fromJSON(json: unknown): OneHotEncoder {
     const o = readEnvelope(json, "OneHotEncoder");

@@ -71,6 +71,11 @@ export class PolynomialFeatures extends ColumnTransformerBase {
     return this.terms.length;
   }
 
+  /** The constructor's options. */
+  getOptions(): PolynomialFeaturesOptions {
+    return { degree: this.degree, interactionOnly: this.interactionOnly, includeBias: this.includeBias };
+  }
+
   protected namesOut(input: readonly string[]): string[] {
     return (this.terms as number[][]).map((term) => {
       if (term.length === 0) return "1";

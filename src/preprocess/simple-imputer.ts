@@ -127,6 +127,15 @@ export class SimpleImputer extends ColumnTransformerBase {
     return this.statistics.length + (this.addIndicator ? this.indicated.length : 0);
   }
 
+  /** The constructor's options. */
+  getOptions(): SimpleImputerOptions {
+    return {
+      strategy: this.strategy,
+      ...(this.fillValue === undefined ? {} : { fillValue: this.fillValue }),
+      addIndicator: this.addIndicator,
+    };
+  }
+
   protected namesOut(input: readonly string[]): string[] {
     const names = [...input];
     if (this.addIndicator) for (const j of this.indicated) names.push(`missingindicator_${input[j]}`);
