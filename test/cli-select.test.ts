@@ -82,6 +82,20 @@ describe("descent cv / tune", () => {
     expect(text.stdout).toMatch(/3-fold cross-validation\nr2 /);
   });
 
+  it("--shuffle-folds cuts seeded folds of a file sorted by class: the same for a seed, and better scores than in order", () => {
+    const penguins = join(root, "data", "penguins.csv");
+    const args = ["cv", penguins, "--target", "Body Mass (g)", "--folds", "3", "--json"];
+    const inOrder = JSON.parse(run(...args).stdout) as { scores: { r2: { mean: number; test: number[] } } };
+    const a = run(...args, "--shuffle-folds", "--seed", "4");
+    const b = run(...args, "--shuffle-folds", "--seed", "4");
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    const shuffled = JSON.parse(a.stdout) as typeof inOrder;
+    // The file is sorted by species: in order, each test fold holds a species its training rows lack.
+    expect(shuffled.scores.r2.mean).toBeGreaterThan(0.6);
+    expect(inOrder.scores.r2.mean).toBeLessThan(shuffled.scores.r2.mean);
+  });
+
   it("refuses a bad grid, scorer or flag with exit code 2 and one clear line", () => {
     for (const [args, pattern] of [
       [["tune", diabetes, "--target", "progression"], /--grid/],

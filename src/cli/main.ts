@@ -316,6 +316,10 @@ function selectionCommand(name: string, description: string): Command {
       count("--folds"),
     )
     .option("--scoring <names>", "scikit-learn scorer names, comma-separated (default r2 or accuracy)", list)
+    .option(
+      "--shuffle-folds",
+      "shuffle the rows (seeded by --seed) before cutting the folds: for files sorted by class or time",
+    )
     .option("--hidden <sizes>", "mlp: hidden layer sizes, e.g. 64,32 (default 100)")
     .addOption(
       new Option("--activation <name>", "mlp: hidden activation").choices(["relu", "tanh", "logistic", "identity"]),

@@ -7,6 +7,7 @@ import { DescentError } from "../errors.js";
 import type { Matrix } from "../matrix.js";
 import { crossValidate, type FoldScores, type SelectableEstimator } from "../model-selection/cross-validate.js";
 import { gridSearch, parameterGrid, type SearchResult } from "../model-selection/search.js";
+import { KFold, type Split, StratifiedKFold } from "../model-selection/splitters.js";
 import { StandardScaler } from "../preprocess/standard-scaler.js";
 import { type FitFlags, isRegression, makeModel, modelOptions, normaliseLabels } from "./fit-command.js";
 import { loadFitData, type Preprocessing } from "./fit-data.js";
@@ -20,6 +21,18 @@ export interface SelectFlags extends FitFlags {
   scoring?: string[];
   /** tune: `name=v1,v2` per option searched. */
   grid?: string[];
+  /** Shuffle the rows before cutting the folds (seeded by --seed): for files sorted by class or time. */
+  shuffleFolds?: boolean;
+}
+
+/**
+ * The folds of --folds: KFold for regressors and StratifiedKFold for classifiers, unshuffled as
+ * scikit-learn's cv=k, or shuffled with --shuffle-folds (a file sorted by class or time otherwise
+ * tests each fold on rows unlike its training rows).
+ */
+function foldsFlag(f: SelectFlags, rows: number, y: ArrayLike<number | string>): Split[] {
+  const o = { nSplits: f.folds ?? 5, shuffle: f.shuffleFolds === true, seed: f.seed ?? 0 };
+  return isRegression(f.model) ? new KFold(o).split(rows) : new StratifiedKFold(o).split(rows, y);
 }
 
 /** The data of a selection command, staged. */
@@ -91,10 +104,10 @@ export async function runCv(file: string, f: SelectFlags): Promise<CvReport> {
   try {
     const names = scoringOf(f) ?? [isRegression(f.model) ? "r2" : "accuracy"];
     const folds = f.folds ?? 5;
-    const byName = (await crossValidate(s.model, s.ds, null, { cv: folds, scoring: names })) as Record<
-      string,
-      FoldScores
-    >;
+    const byName = (await crossValidate(s.model, s.ds, null, {
+      cv: foldsFlag(f, s.X.rows, s.y),
+      scoring: names,
+    })) as Record<string, FoldScores>;
     const scores: CvReport["scores"] = {};
     for (const [name, fs] of Object.entries(byName))
       scores[name] = { test: Array.from(fs.testScore), ...meanStd(Array.from(fs.testScore)) };
@@ -193,7 +206,7 @@ export async function runTune(file: string, f: SelectFlags, tty: boolean): Promi
     const folds = f.folds ?? 5;
     bar?.start(total, 0);
     const r: SearchResult<SelectableEstimator> = await gridSearch(s.model, grid, s.ds, null, {
-      cv: folds,
+      cv: foldsFlag(f, s.X.rows, s.y),
       ...(scoring === undefined ? {} : { scoring }),
       refit: f.out !== undefined,
       onCandidate: (done, all) => {
