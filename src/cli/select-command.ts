@@ -31,6 +31,8 @@ export interface SelectFlags extends FitFlags {
  * tests each fold on rows unlike its training rows).
  */
 function foldsFlag(f: SelectFlags, rows: number, y: ArrayLike<number | string>): Split[] {
+  if (f.folds !== undefined && f.folds < 2)
+    throw new DescentError("E_OPTION", `--folds must be at least 2 (got ${f.folds})`);
   const o = { nSplits: f.folds ?? 5, shuffle: f.shuffleFolds === true, seed: f.seed ?? 0 };
   return isRegression(f.model) ? new KFold(o).split(rows) : new StratifiedKFold(o).split(rows, y);
 }
