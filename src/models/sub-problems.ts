@@ -210,7 +210,7 @@ export function bindObjective(staged: StagedX, problem: SubProblem): { objective
         meanLoss: (params, grad) => backend.softmaxGrad(X, y, sw, all, 0, n, d, K, params, grad, scratch) / n,
         // A threaded backend takes the gradients of large batches on its workers.
         steps: (plan, idx, start, end, state) =>
-          backend.softmaxSteps(plan, X, y, sw, idx, start, end, d, state, scratch) ?? undefined,
+          backend.softmaxSteps(plan, X, y, sw, idx, start, end, d, state, scratch),
       },
       free: () => {
         backend.free(scratch);
@@ -228,8 +228,7 @@ export function bindObjective(staged: StagedX, problem: SubProblem): { objective
       rowIds,
       meanLoss: (params, grad) =>
         backend.linearGrad(problem.loss, X, y, sw, all, 0, n, d, params, grad, problem.lossParam) / n,
-      steps: (plan, idx, start, end, state) =>
-        backend.linearSteps(plan, X, y, sw, idx, start, end, d, state) ?? undefined,
+      steps: (plan, idx, start, end, state) => backend.linearSteps(plan, X, y, sw, idx, start, end, d, state),
     },
     free,
   };

@@ -33,19 +33,13 @@ export interface Objective {
    * scikit-learn's loss_), so the loop adds none at the start of each epoch.
    */
   penaltyInLoss?: boolean;
-  steps(
-    plan: Buffer64,
-    idx: IndexBuffer | null,
-    start: number,
-    end: number,
-    state: StepBuffers,
-  ): undefined | Promise<void>;
+  steps(plan: Buffer64, idx: IndexBuffer | null, start: number, end: number, state: StepBuffers): void | Promise<void>;
   /**
    * Set by an objective that keeps its rows in an order of its own (matrix factorisation's rating
    * triples): the loop passes no index buffer and calls this, with the run's generator, to
    * reshuffle the rows in place at the start of each shuffled epoch.
    */
-  shuffleRows?(rng: Prng): undefined | Promise<void>;
+  shuffleRows?(rng: Prng): void | Promise<void>;
   /** Set when `steps` must see the whole epoch in one call (work it spreads over threads itself). */
   wholeEpoch?: boolean;
   /**
