@@ -4,14 +4,13 @@
 // test/fixtures/sklearn-mlp.json, written by scripts/sklearn-mlp-fixtures.py.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { ActivationName } from "../src/kernels/mlp-net.js";
 import type { Matrix } from "../src/matrix.js";
 import type { MultiLayerPerceptron } from "../src/models/mlp.js";
 import { MLPClassifier } from "../src/models/mlp-classifier.js";
-import type { MLPOptions } from "../src/models/mlp-options.js";
 import { MLPRegressor } from "../src/models/mlp-regressor.js";
 import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { loadDataset } from "./helpers/datasets.js";
+import { sklearnMlpOptions } from "./helpers/sklearn-mlp-options.js";
 
 interface Case {
   data: "xor" | "iris" | "breast_cancer" | "diabetes";
@@ -44,25 +43,7 @@ function dataOf(c: Case): { X: Matrix | number[][]; y: number[] } {
   return { X: new StandardScaler().fitTransform(X), y: c.classifier ? y : y.map((v) => v / 100) };
 }
 
-/** descent's options for scikit-learn's parameters (shuffle off, no stopping rule). */
-function optionsOf(c: Case): MLPOptions {
-  const p = c.params;
-  return {
-    hiddenLayerSizes: p.hidden_layer_sizes as number[],
-    activation: p.activation as ActivationName,
-    solver: p.solver as "sgd" | "adam",
-    batchSize: p.batch_size as number,
-    alpha: p.alpha as number,
-    learningRate: p.learning_rate_init as number,
-    schedule: p.learning_rate === "invscaling" ? { name: "invscaling", powerT: p.power_t as number } : "constant",
-    ...(p.momentum === undefined ? {} : { momentum: p.momentum as number }),
-    ...(p.nesterovs_momentum === undefined ? {} : { nesterovsMomentum: p.nesterovs_momentum as boolean }),
-    maxEpochs: p.max_iter as number,
-    tol: null,
-    shuffle: false,
-    initialWeights: { coefs: c.initialCoefs, intercepts: c.initialIntercepts },
-  };
-}
+const optionsOf = sklearnMlpOptions;
 
 async function train(c: Case, backend: "js" | "wasm-simd" | "wasm-scalar"): Promise<MultiLayerPerceptron> {
   const { X, y } = dataOf(c);

@@ -4,13 +4,13 @@
 // scripts/sklearn-mlp-warm-fixtures.py) to 1e-10. Also the refusals of classes that change.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { ActivationName } from "../src/kernels/mlp-net.js";
 import { MLPClassifier } from "../src/models/mlp-classifier.js";
 import type { MLPOptions } from "../src/models/mlp-options.js";
 import { MLPRegressor } from "../src/models/mlp-regressor.js";
 import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { loadDataset } from "./helpers/datasets.js";
 import { expectDescentError } from "./helpers/expect-error.js";
+import { sklearnMlpOptions } from "./helpers/sklearn-mlp-options.js";
 
 interface Case {
   data: "diabetes" | "iris";
@@ -30,22 +30,7 @@ const fixture = JSON.parse(readFileSync(new URL("./fixtures/sklearn-mlp-warm.jso
 const TARGETS = { diabetes: "progression", iris: "species" } as const;
 
 function optionsOf(c: Case): MLPOptions {
-  const p = c.params;
-  return {
-    hiddenLayerSizes: p.hidden_layer_sizes as number[],
-    activation: p.activation as ActivationName,
-    solver: p.solver as "sgd" | "adam",
-    batchSize: p.batch_size as number,
-    alpha: p.alpha as number,
-    learningRate: p.learning_rate_init as number,
-    schedule: p.learning_rate === "invscaling" ? { name: "invscaling", powerT: p.power_t as number } : "constant",
-    ...(p.momentum === undefined ? {} : { momentum: p.momentum as number }),
-    maxEpochs: p.max_iter as number,
-    tol: null,
-    shuffle: false,
-    warmStart: true,
-    initialWeights: { coefs: c.initialCoefs, intercepts: c.initialIntercepts },
-  };
+  return { ...sklearnMlpOptions(c), warmStart: true };
 }
 
 describe.each(Object.keys(fixture.cases))("MLP warm start as scikit-learn's: %s", (name) => {
