@@ -151,6 +151,18 @@ function columnOptions(cmd: Command): Command {
     );
 }
 
+/** The model flags descent lr-find, cv and tune take as descent fit does: network shape, loss, optimizer. */
+function modelShapeOptions(cmd: Command): Command {
+  return cmd
+    .option("--hidden <sizes>", "mlp: hidden layer sizes, e.g. 64,32 (default 100)")
+    .addOption(
+      new Option("--activation <name>", "mlp: hidden activation").choices(["relu", "tanh", "logistic", "identity"]),
+    )
+    .option("--loss <loss>", "as for descent fit")
+    .option("--epsilon <e>", "as for descent fit", nonNegative("--epsilon"))
+    .addOption(new Option("--optimizer <name>", "update rule").choices(OPTIMIZER_NAMES));
+}
+
 const program = new Command()
   .name("descent")
   .description("Train linear models and neural networks by gradient descent (WebAssembly SIMD kernels)")
@@ -254,8 +266,7 @@ columnOptions(program.command("fit"))
     },
   );
 
-program
-  .command("lr-find")
+modelShapeOptions(program.command("lr-find"))
   .description("learning-rate range test: sweep the rate up exponentially for one short pass and suggest one")
   .argument("<data.csv>", "training data (CSV, Parquet or Arrow)")
   .requiredOption("--target <column>", "the column to predict")
@@ -268,13 +279,6 @@ program
   .option("--item <column>", "mf: the item id column", "item")
   .option("--factors <n>", "mf: latent factors", count("--factors"))
   .option("--regularization <r>", "mf: L2 regularisation", nonNegative("--regularization"))
-  .option("--hidden <sizes>", "mlp: hidden layer sizes, e.g. 64,32 (default 100)")
-  .addOption(
-    new Option("--activation <name>", "mlp: hidden activation").choices(["relu", "tanh", "logistic", "identity"]),
-  )
-  .option("--loss <loss>", "as for descent fit")
-  .option("--epsilon <e>", "as for descent fit", nonNegative("--epsilon"))
-  .addOption(new Option("--optimizer <name>", "update rule").choices(OPTIMIZER_NAMES))
   .option("--batch-size <n|full>", "rows per step (the sweep takes one step per batch)")
   .addOption(new Option("--penalty <name>", "regulariser").choices(["l2", "l1", "elasticnet", "none"]))
   .option("--alpha <a>", "regularisation strength", nonNegative("--alpha"))
@@ -301,7 +305,7 @@ program
 
 /** The model flags `descent cv` and `descent tune` share with descent fit (in-memory ones). */
 function selectionCommand(name: string, description: string): Command {
-  return columnOptions(program.command(name))
+  return modelShapeOptions(columnOptions(program.command(name)))
     .description(description)
     .argument("<data.csv>", "training data (CSV, Parquet or Arrow), read whole")
     .requiredOption("--target <column>", "the column to predict")
@@ -320,13 +324,6 @@ function selectionCommand(name: string, description: string): Command {
       "--shuffle-folds",
       "shuffle the rows (seeded by --seed) before cutting the folds: for files sorted by class or time",
     )
-    .option("--hidden <sizes>", "mlp: hidden layer sizes, e.g. 64,32 (default 100)")
-    .addOption(
-      new Option("--activation <name>", "mlp: hidden activation").choices(["relu", "tanh", "logistic", "identity"]),
-    )
-    .option("--loss <loss>", "as for descent fit")
-    .option("--epsilon <e>", "as for descent fit", nonNegative("--epsilon"))
-    .addOption(new Option("--optimizer <name>", "update rule").choices(OPTIMIZER_NAMES))
     .option("--lr <rate>", "learning rate", positive("--lr"))
     .addOption(new Option("--schedule <name>", "learning-rate schedule").choices(SCHEDULE_NAMES))
     .option("--batch-size <n|full>", "rows per step (1 = stochastic, full = batch)")
