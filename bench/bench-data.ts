@@ -2,8 +2,9 @@
 // with weights sin(j + 1), intercept 0.5 and a little uniform noise, and a ±1 class label (the sign
 // of the target around its mean, flipped by the same noise). Built from our seeded generator, in
 // shared memory so a clean isolate reads it in place.
-import { sharedArray } from "../src/bench/shared-array.js";
+
 import { Prng } from "../src/kernels/prng.js";
+import { sharedArray } from "../src/runtime/shared-array.js";
 
 /** One bench data set. */
 export interface BenchData {

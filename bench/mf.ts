@@ -4,10 +4,10 @@
 // JS fits run in a clean isolate (src/bench/clean-isolate.ts), the others in this one.
 import { CleanIsolate } from "../src/bench/clean-isolate.js";
 import { median } from "../src/bench/median.js";
-import { sharedArray } from "../src/bench/shared-array.js";
 import { formatTable } from "../src/bench/text-table.js";
 import { Prng } from "../src/kernels/prng.js";
 import type { MatrixFactorizationOptions } from "../src/models/matrix-factorization.js";
+import { sharedArray } from "../src/runtime/shared-array.js";
 import { timeMfFit } from "./timed-fits.js";
 
 const TIMED_FITS = new URL("./timed-fits.js", import.meta.url).href;

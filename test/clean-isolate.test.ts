@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CleanIsolate } from "../src/bench/clean-isolate.js";
-import { sharedArray } from "../src/bench/shared-array.js";
+import { sharedArray } from "../src/runtime/shared-array.js";
 
 const target = new URL("./fixtures/isolate-target.mjs", import.meta.url).href;
 

@@ -4,8 +4,8 @@ import { createBackend } from "../backend/create-backend.js";
 import { ThreadedBackend } from "../backend/threaded-backend.js";
 import { Prng } from "../kernels/prng.js";
 import type { DType } from "../matrix.js";
+import { sharedArray } from "../runtime/shared-array.js";
 import { CleanIsolate } from "./clean-isolate.js";
-import { sharedArray } from "./shared-array.js";
 import { formatTable } from "./text-table.js";
 
 /** One problem size of the ladder. */

@@ -3,9 +3,9 @@
 // rows and scores them by scorer name. Every fold is computed by the same code as in turn, so the
 // scores do not depend on the number of workers.
 
-import { sharedArray } from "../bench/shared-array.js";
 import { DescentError } from "../errors.js";
 import type { Matrix } from "../matrix.js";
+import { sharedArray } from "../runtime/shared-array.js";
 import type { Label } from "../table/label-types.js";
 import type { Split } from "./splitters.js";
 
