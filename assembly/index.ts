@@ -4,7 +4,7 @@ export { gemmF32, gemmF64 } from "./gemm";
 export { linearGradF32, linearGradF64, setTouchAhead } from "./linear";
 export { expF64, expNonPositiveF64, log1pF64, log1pUnitF64, logF64 } from "./math-exports";
 export { mfStepsF32, mfStepsF64 } from "./mf";
-export { mlpPredictF32, mlpPredictF64, mlpStepsF32, mlpStepsF64 } from "./mlp";
+export { mlpGradientF32, mlpGradientF64, mlpPredictF32, mlpPredictF64, mlpStepsF32, mlpStepsF64 } from "./mlp";
 export { scatterRows } from "./rows";
 export { firstNonFiniteF32, firstNonFiniteF64 } from "./scan";
 export { shuffleIndices, shuffleTriples } from "./shuffle";

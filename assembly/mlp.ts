@@ -204,16 +204,19 @@ function outputs<T>(out: i32, z: usize, rows: i32, u: i32): void {
 
 /**
  * The data loss of `rows` rows of outputs p (rows × u, after the output function) against their
- * targets, summed, and δ = p − target into d (0 skips δ). Targets y: real values (identity), 0/1
- * (logistic) or class indices (softmax), one per row, at the rows idx[start..].
+ * targets, summed, and δ = p − target into d (0 skips δ). Targets y of the rows idx[start..]: one
+ * class index per row (softmax), else u per row, row-major (real values for identity, 0/1 for
+ * logistic). With u > 1 identity outputs the half squared error is averaged over the outputs, as
+ * scikit-learn's squared_loss (a mean over every entry); the log losses are summed over them.
  */
 function lossAndDelta<T>(out: i32, p: usize, d: usize, rows: i32, u: i32, y: usize, idx: usize, start: i32): f64 {
   const s = Simd.shiftOf<T>();
   const eps = probabilityFloor<T>();
   let total: f64 = 0;
+  const perRow = out == OUT_SOFTMAX ? 1 : u;
   for (let r = 0; r < rows; r++) {
-    const yi = <f64>load<T>(y + (Rows.at(idx, start + r) << s));
-    const label = <i32>yi;
+    const yRow = y + ((Rows.at(idx, start + r) * <usize>perRow) << s);
+    const label = <i32>load<T>(yRow);
     for (let c = 0; c < u; c++) {
       const o = (<usize>(r * u + c)) << s;
       const pv = load<T>(p + o);
@@ -221,19 +224,21 @@ function lossAndDelta<T>(out: i32, p: usize, d: usize, rows: i32, u: i32, y: usi
       if (out == OUT_SOFTMAX) {
         target = c == label ? <T>1 : <T>0;
         if (c == label) total -= OwnMath.log(min<f64>(max<f64>(<f64>pv, eps), 1 - eps));
-      } else if (out == OUT_LOGISTIC) {
-        target = <T>yi;
-        const q = min<f64>(max<f64>(<f64>pv, eps), 1 - eps);
-        total -= yi > 0 ? OwnMath.log(q) : OwnMath.log(1 - q);
       } else {
+        const yi = <f64>load<T>(yRow + ((<usize>c) << s));
         target = <T>yi;
-        const e = <f64>pv - yi;
-        total += 0.5 * (e * e);
+        if (out == OUT_LOGISTIC) {
+          const q = min<f64>(max<f64>(<f64>pv, eps), 1 - eps);
+          total -= yi > 0 ? OwnMath.log(q) : OwnMath.log(1 - q);
+        } else {
+          const e = <f64>pv - yi;
+          total += 0.5 * (e * e);
+        }
       }
       if (d != 0) store<T>(d + o, pv - target);
     }
   }
-  return total;
+  return out == OUT_IDENTITY && u > 1 ? total / <f64>u : total;
 }
 
 /** The last touches of a layer's gradient, lane by lane (the same operations as one at a time). */
@@ -535,6 +540,27 @@ function mlpStepsImpl<T>(
 }
 
 /**
+ * The gradient of the objective over rows start .. start+count in order, taken as one batch, into
+ * grad (scikit-learn's _loss_grad_lbfgs: (Aᵀ·δ + alpha·W)/count for the weights, the mean δ for
+ * the intercepts); returns the data loss sum plus (alpha/2)·‖W‖² (the objective times count).
+ * `scratch` holds the network's scratch for `count` rows.
+ */
+function mlpGradientImpl<T>(
+  net: usize,
+  x: usize,
+  y: usize,
+  start: i32,
+  count: i32,
+  params: usize,
+  grad: usize,
+  alpha: f64,
+  scratch: usize,
+): f64 {
+  const penalty = 0.5 * alpha * sumOfSquares<T>(params, Net.weightAt(net, Net.layers(net)));
+  return backprop<T>(net, x, y, 0, start, count, params, grad, alpha, scratch) + penalty;
+}
+
+/**
  * The network's outputs (after the output function) for rows start .. start+count in order, into
  * out (count × uL), `batch` rows at a time through the scratch; returns the data loss sum against
  * y when y != 0.
@@ -626,4 +652,32 @@ export function mlpPredictF32(
   scratch: usize,
 ): f64 {
   return mlpPredictImpl<f32>(net, x, y, start, count, batch, params, out, scratch);
+}
+
+export function mlpGradientF64(
+  net: usize,
+  x: usize,
+  y: usize,
+  start: i32,
+  count: i32,
+  params: usize,
+  grad: usize,
+  alpha: f64,
+  scratch: usize,
+): f64 {
+  return mlpGradientImpl<f64>(net, x, y, start, count, params, grad, alpha, scratch);
+}
+
+export function mlpGradientF32(
+  net: usize,
+  x: usize,
+  y: usize,
+  start: i32,
+  count: i32,
+  params: usize,
+  grad: usize,
+  alpha: f64,
+  scratch: usize,
+): f64 {
+  return mlpGradientImpl<f32>(net, x, y, start, count, params, grad, alpha, scratch);
 }

@@ -105,6 +105,13 @@ export function isMatrix(x: unknown): x is Matrix {
   );
 }
 
+/** Predictions as one value a row: a vector as it is, a one-column Matrix's data; E_SHAPE for several columns. */
+export function predictionVector(p: Float64Array | Matrix, name = "the predictions"): Float64Array {
+  if (!isMatrix(p)) return p;
+  if (p.cols !== 1) throw new DescentError("E_SHAPE", `${name} have ${p.cols} outputs a row where one was expected`);
+  return Float64Array.from(p.data);
+}
+
 /**
  * Validates `X` and returns it as a Matrix: a float64 copy for nested arrays, the same data (float64
  * or float32, not copied) for a valid Matrix. Throws E_EMPTY, E_SHAPE (ragged rows, bad dims) or

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-web";
 import { afterAll, describe, expect, it } from "vitest";
 import { syntheticRatings } from "../src/datasets/synthetic-ratings.js";
-import type { Matrix } from "../src/matrix.js";
+import { type Matrix, predictionVector } from "../src/matrix.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
@@ -72,10 +72,11 @@ describe("ONNX export in onnxruntime-web", () => {
         diabetes.y.map((v) => v / 100),
       ),
     ]) {
+      const pred = predictionVector(m.predict(Zd));
       const o = await runOnnx(m.toONNX(), Zd);
-      expect(worst(o.variable as number[], m.predict(Zd))).toBeLessThanOrEqual(1e-12 * 400);
+      expect(worst(o.variable as number[], pred)).toBeLessThanOrEqual(1e-12 * 400);
       const o32 = await runOnnx(m.toONNX({ dtype: "float32" }), Zd, "float32");
-      const rel = worst(o32.variable as number[], m.predict(Zd)) / Math.max(...Array.from(m.predict(Zd), Math.abs));
+      const rel = worst(o32.variable as number[], pred) / Math.max(...Array.from(pred, Math.abs));
       expect(rel).toBeLessThanOrEqual(1e-6);
     }
   });
@@ -126,6 +127,18 @@ describe("ONNX export in onnxruntime-web", () => {
     const session = await ort.InferenceSession.create(m.toONNX(), { executionProviders: ["wasm"] });
     expect(session.inputNames).toEqual(["X"]);
     expect(session.outputNames).toEqual(["label", "probabilities"]);
+  });
+
+  it("MLPClassifier multi-label: 'label' is predict's 0/1 matrix, 'probabilities' predictProba; MLPRegressor multi-output: 'variable' is N × outputs", async () => {
+    const labels = iris.y.map((c, i) => [c === 0 ? 1 : 0, (Zi.data[i * 4 + 3] as number) > 0 ? 1 : 0, c === 2 ? 1 : 0]);
+    const m = await new MLPClassifier({ hiddenLayerSizes: [6], solver: "lbfgs", maxEpochs: 40 }).fit(Zi, labels);
+    const o = await runOnnx(m.toONNX(), Zi);
+    expect((o.label ?? []).map(Number)).toEqual(Array.from((m.predict(Zi) as Matrix).data));
+    expect(worst(o.probabilities as number[], m.predictProba(Zi).data)).toBeLessThanOrEqual(1e-12);
+    const two = diabetes.y.map((v, i) => [v / 100, (Zd.data[i * 10 + 2] as number) ** 2]);
+    const r = await new MLPRegressor({ hiddenLayerSizes: [8], solver: "lbfgs", maxEpochs: 40 }).fit(Zd, two);
+    const v = await runOnnx(r.toONNX(), Zd);
+    expect(worst(v.variable as number[], (r.predict(Zd) as Matrix).data)).toBeLessThanOrEqual(1e-12 * 10);
   });
 });
 

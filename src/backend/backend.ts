@@ -203,6 +203,23 @@ export interface Backend {
     out: FloatBuffer,
     scratch: FloatBuffer,
   ): number;
+  /**
+   * The gradient of a multi-layer perceptron's objective over rows start .. start+count of X taken
+   * as one batch (scikit-learn's full-batch gradient for L-BFGS) into grad: (Aᵀ·δ + alpha·W)/count
+   * for the weights, the mean δ for the intercepts. `scratch` holds net.shape.scratchSize(count)
+   * elements. Returns the data loss sum plus (alpha/2)·‖W‖², the objective times count.
+   */
+  mlpGradient(
+    net: MlpNet,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    start: number,
+    count: number,
+    params: FloatBuffer,
+    grad: FloatBuffer,
+    alpha: number,
+    scratch: FloatBuffer,
+  ): number;
   /** Ends an epoch's steps: completes state.acc, the epoch's gradient accumulator. */
   finishEpoch(plan: Buffer<Float64Array>, state: StepBuffers): void;
   /**

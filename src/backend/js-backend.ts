@@ -3,7 +3,7 @@ import type { StepArrays } from "../kernels/js-kernels.js";
 import * as float64Kernels from "../kernels/js-kernels.js";
 import { type LinearLoss, LossId } from "../kernels/losses.js";
 import { mfStepsJs } from "../kernels/mf.js";
-import { mlpPredictJs, mlpStepsJs } from "../kernels/mlp.js";
+import { mlpGradientJs, mlpPredictJs, mlpStepsJs } from "../kernels/mlp.js";
 import type { Prng } from "../kernels/prng.js";
 import { arrayTypeOf, copyRows, type DType, firstNonFinite } from "../matrix.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "../runtime/buffer.js";
@@ -261,6 +261,20 @@ export class JsBackend implements Backend {
       out.view,
       scratch.view,
     );
+  }
+
+  mlpGradient(
+    net: MlpNet,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    start: number,
+    count: number,
+    params: FloatBuffer,
+    grad: FloatBuffer,
+    alpha: number,
+    scratch: FloatBuffer,
+  ): number {
+    return mlpGradientJs(net.shape, X.view, y.view, start, count, params.view, grad.view, alpha, scratch.view);
   }
 
   gradientStep(plan: Buffer<Float64Array>, count: number, batchLoss: number, state: StepBuffers): void {

@@ -433,6 +433,30 @@ export class WasmBackend implements Backend {
     );
   }
 
+  mlpGradient(
+    net: MlpNet,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    start: number,
+    count: number,
+    params: FloatBuffer,
+    grad: FloatBuffer,
+    alpha: number,
+    scratch: FloatBuffer,
+  ): number {
+    return (this.f64 ? this.k.mlpGradientF64 : this.k.mlpGradientF32)(
+      ptrOf(net.descriptor),
+      ptrOf(X),
+      ptrOf(y),
+      start,
+      count,
+      ptrOf(params),
+      ptrOf(grad),
+      alpha,
+      ptrOf(scratch),
+    );
+  }
+
   gradientStep(plan: Buffer<Float64Array>, count: number, batchLoss: number, state: StepBuffers): void {
     (this.f64 ? this.k.gradientStepF64 : this.k.gradientStepF32)(
       ptrOf(plan),

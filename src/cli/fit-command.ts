@@ -6,7 +6,7 @@ import type { CsvChunk } from "../io/csv-stream.js";
 import { lossPlotSvg } from "../io/loss-svg.js";
 import { inMemoryBytes, isTableFile } from "../io/table-file.js";
 import type { ActivationName } from "../kernels/mlp-net.js";
-import type { Matrix } from "../matrix.js";
+import { isMatrix, type Matrix, predictionVector } from "../matrix.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM, type MarginLoss } from "../models/linear-svm.js";
 import { LogisticRegression } from "../models/logistic-regression.js";
@@ -244,7 +244,7 @@ class Tally {
     if (m.rows === 0) return;
     if (model instanceof LinearRegression || model instanceof MLPRegressor) {
       const yn = y as number[];
-      const pred = model.predict(m);
+      const pred = predictionVector(model.predict(m));
       this.objective += model.objective(m, yn) * m.rows;
       yn.forEach((v, i) => {
         this.ss += (v - (pred[i] as number)) ** 2;
@@ -252,7 +252,8 @@ class Tally {
         this.syy += v * v;
       });
     } else {
-      const pred = model.predict(m);
+      const predicted = model.predict(m);
+      const pred = isMatrix(predicted) ? predictionVector(predicted) : predicted;
       this.objective += model.objective(m, y) * m.rows;
       y.forEach((v, i) => {
         if (pred[i] === v) this.hits++;

@@ -4,6 +4,7 @@ import { writeFileAtomic } from "../io/atomic-write.js";
 import { type CsvChunk, readCsvChunks } from "../io/csv-stream.js";
 import { readTypedChunks } from "../io/read-table.js";
 import { isTableFile, readTableFile } from "../io/table-file.js";
+import { isMatrix, predictionVector } from "../matrix.js";
 import { LinearRegression } from "../models/linear-regression.js";
 import { LinearSVM } from "../models/linear-svm.js";
 import { LogisticRegression } from "../models/logistic-regression.js";
@@ -121,7 +122,8 @@ export async function runPredict(bundle: ModelBundle, file: string, f: PredictFl
     hasTarget = chunk.hasTarget;
     const raw = { data: chunk.X, rows: chunk.rows, cols: featureNames.length };
     const m = scaler === null ? raw : scaler.transform(raw);
-    const pred = model.predict(m);
+    const predicted = model.predict(m);
+    const pred = isMatrix(predicted) ? predictionVector(predicted) : predicted;
     const proba =
       f.proba && (model instanceof LogisticRegression || model instanceof MLPClassifier || model instanceof LinearSVM)
         ? model.predictProba(m)

@@ -57,9 +57,10 @@ export interface OnnxSpec {
   classes: Label[] | null;
   /**
    * Classifiers: how labels are picked from the last layer's values: 'sign' (one value, > 0),
-   * 'half' (one probability, > 0.5), 'argmax'.
+   * 'half' (one probability, > 0.5), 'argmax', or 'multiLabel' (every column's probability > 0.5:
+   * output "label" is then an N × K int64 0/1 matrix and "probabilities" the K values).
    */
-  pick: "sign" | "half" | "argmax";
+  pick: "sign" | "half" | "argmax" | "multiLabel";
   probabilities: ProbabilityForm;
   /** The last layer's values are already probabilities (MLPs); probabilities then only need forming. */
   outputIsProbability: boolean;
@@ -117,6 +118,13 @@ export function buildOnnx(spec: OnnxSpec, options: OnnxExportOptions = {}): Uint
   if (spec.classes === null) {
     nodes.push({ op: "Identity", inputs: [x], outputs: ["variable"] });
     outputs.push({ name: "variable", type: T, shape: ["N", K] as Array<number | string> });
+  } else if (spec.pick === "multiLabel") {
+    // One 0/1 label a column (probability above one half), and the probabilities as they are.
+    nodes.push({ op: "Greater", inputs: [x, constant("threshold", [], [0.5])], outputs: ["above"] });
+    nodes.push({ op: "Cast", inputs: ["above"], outputs: ["label"], attributes: { to: OnnxType.int64 } });
+    outputs.push({ name: "label", type: OnnxType.int64, shape: ["N", K] as Array<number | string> });
+    nodes.push({ op: "Identity", inputs: [x], outputs: ["probabilities"] });
+    outputs.push({ name: "probabilities", type: T, shape: ["N", K] as Array<number | string> });
   } else {
     const classes = spec.classes;
     const int64 = (name: string, values: number[]): string => {

@@ -113,28 +113,32 @@ function lossAndDelta(
   start: number,
 ): number {
   const eps = probabilityFloor(p);
+  const perRow = out === MlpOutput.softmax ? 1 : u;
   let total = 0;
   for (let r = 0; r < rows; r++) {
-    const yi = y[idx === null ? start + r : idx[start + r]];
+    const yRow = (idx === null ? start + r : (idx[start + r] as number)) * perRow;
+    const label = y[yRow] as number;
     for (let c = 0; c < u; c++) {
       const pv = p[po + r * u + c];
       let target: number;
       if (out === MlpOutput.softmax) {
-        target = c === yi ? 1 : 0;
-        if (c === yi) total -= ownLog(Math.min(Math.max(pv, eps), 1 - eps));
-      } else if (out === MlpOutput.logistic) {
-        target = yi;
-        const q = Math.min(Math.max(pv, eps), 1 - eps);
-        total -= yi > 0 ? ownLog(q) : ownLog(1 - q);
+        target = c === label ? 1 : 0;
+        if (c === label) total -= ownLog(Math.min(Math.max(pv, eps), 1 - eps));
       } else {
+        const yi = y[yRow + c];
         target = yi;
-        const e = pv - yi;
-        total += 0.5 * (e * e);
+        if (out === MlpOutput.logistic) {
+          const q = Math.min(Math.max(pv, eps), 1 - eps);
+          total -= yi > 0 ? ownLog(q) : ownLog(1 - q);
+        } else {
+          const e = pv - yi;
+          total += 0.5 * (e * e);
+        }
       }
       if (d !== null) d[dOff + r * u + c] = pv - target;
     }
   }
-  return total;
+  return out === MlpOutput.identity && u > 1 ? total / u : total;
 }
 
 /** Mirror of assembly/mlp.ts forward: returns the offset of A_L in the scratch. */
@@ -296,6 +300,25 @@ export function mlpStepsJs(
   plan[PlanSlot.step] = step;
   plan[PlanSlot.lossSum] = total;
   plan[PlanSlot.lastRate] = lr;
+}
+
+/** Mirror of assembly/mlp.ts mlpGradientImpl: rows start .. start+count as one batch. */
+export function mlpGradientJs(
+  net: NetShape,
+  X: FloatArray,
+  y: FloatArray,
+  start: number,
+  count: number,
+  params: FloatArray,
+  grad: FloatArray,
+  alpha: number,
+  scratch: FloatArray,
+): number {
+  const nW = net.weightAt(net.layers);
+  let sq = 0;
+  for (let j = 0; j < nW; j++) sq += params[j] * params[j];
+  const penalty = 0.5 * alpha * sq;
+  return backprop(net, X, y, null, start, count, params, grad, alpha, scratch) + penalty;
 }
 
 /**

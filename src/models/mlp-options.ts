@@ -1,4 +1,5 @@
 import type { BackendName } from "../backend/create-backend.js";
+import { DescentError } from "../errors.js";
 import { type ActivationName, MlpActivation, MlpOptimizerId } from "../kernels/mlp-net.js";
 import { optimizerHyperParameters } from "../kernels/plan.js";
 import { OptimizerId } from "../kernels/update.js";
@@ -35,10 +36,13 @@ export interface MLPOptions {
   /** Hidden activation. Default 'relu'. */
   activation?: ActivationName;
   /**
-   * 'sgd' (scikit-learn's: momentum, Nesterov), 'adam' (scikit-learn's form), or any of descent's
-   * optimizers by name or spec (their own forms). Default 'adam'.
+   * 'sgd' (scikit-learn's: momentum, Nesterov), 'adam' (scikit-learn's form), 'lbfgs' (full-batch
+   * L-BFGS as scikit-learn's, for small data), or any of descent's optimizers by name or spec
+   * (their own forms). Default 'adam'.
    */
-  solver?: "sgd" | "adam" | OptimizerName | OptimizerSpec;
+  solver?: "sgd" | "adam" | "lbfgs" | OptimizerName | OptimizerSpec;
+  /** Evaluations of the objective at most under 'lbfgs' (max_fun). Default 15000. */
+  maxFun?: number;
   /** L2 strength on the weights (never the intercepts), scaled per batch as scikit-learn's: alpha/|B|. Default 1e-4. */
   alpha?: number;
   /** Rows per step; 'auto' = min(200, n); 'full' = every row. Default 'auto'. */
@@ -89,7 +93,8 @@ export interface MLPOptions {
 export interface ResolvedMlpOptions {
   hiddenLayerSizes: number[];
   activation: ActivationName;
-  solver: "sgd" | "adam" | OptimizerName | OptimizerSpec;
+  solver: "sgd" | "adam" | "lbfgs" | OptimizerName | OptimizerSpec;
+  maxFun: number;
   alpha: number;
   batchSize: number | "auto" | "full";
   learningRate: number;
@@ -155,10 +160,8 @@ export const MLP_OPTION_TABLE: OptionTable = {
     doc: "hidden activation",
   },
   solver: {
-    rule: specRule("'sgd', 'adam' or an optimizer name or { name, ...params }", (v) => {
-      if (v === "lbfgs")
-        throw optionError("solver", "'lbfgs' is not available for the MLPs yet: use 'adam' (the default) or 'sgd'");
-      if (v === "sgd" || v === "adam") return;
+    rule: specRule("'sgd', 'adam', 'lbfgs' or an optimizer name or { name, ...params }", (v) => {
+      if (v === "sgd" || v === "adam" || v === "lbfgs") return;
       try {
         resolveOptimizer(v);
       } catch (err) {
@@ -168,7 +171,12 @@ export const MLP_OPTION_TABLE: OptionTable = {
       }
     }),
     default: "adam",
-    doc: "`'sgd'` (scikit-learn's, with momentum and Nesterov), `'adam'` (scikit-learn's form), or any optimizer of descent by name or spec (its own form)",
+    doc: "`'sgd'` (scikit-learn's, with momentum and Nesterov), `'adam'` (scikit-learn's form), `'lbfgs'` (full-batch L-BFGS as scikit-learn's: `maxEpochs` iterations, `maxFun` evaluations, `tol` on the largest gradient entry; batches, rates, shuffling and early stopping do not apply), or any optimizer of descent by name or spec (its own form)",
+  },
+  maxFun: {
+    rule: RULES.count,
+    default: 15000,
+    doc: "evaluations of the objective at most under `'lbfgs'` (`max_fun`), checked after each iteration",
   },
   alpha: {
     rule: RULES.nonNegative,
@@ -294,4 +302,21 @@ export function mlpUpdateRule(o: ResolvedMlpOptions): MlpUpdateRule {
     };
   }
   return { id: OptimizerId[r.kind], h: optimizerHyperParameters(r), optimizer: r };
+}
+
+/**
+ * E_OPTION for fit options the MLPs do not take (sample weights: scikit-learn 1.2's MLPs have none
+ * either; coefInit: use the initialWeights option), rather than ignoring them.
+ */
+export function checkMlpFitOptions(modelName: string, options: object | undefined): void {
+  if (options === undefined) return;
+  for (const key of Object.keys(options)) {
+    if ((options as Record<string, unknown>)[key] === undefined || key === "classes") continue;
+    throw new DescentError(
+      "E_OPTION",
+      key === "sampleWeight"
+        ? `${modelName} does not take sampleWeight (nor do scikit-learn's MLPs): repeat or drop rows instead`
+        : `${modelName}.fit has no option '${key}'${key === "coefInit" || key === "interceptInit" ? " (start from given weights with the initialWeights option)" : ""}`,
+    );
+  }
 }

@@ -1,17 +1,8 @@
 import type { Backend, MlpNet } from "../backend/backend.js";
 import { createBackend } from "../backend/create-backend.js";
 import { DescentError } from "../errors.js";
-import {
-  field,
-  type JsonObject,
-  readCount,
-  readHistory,
-  readNumbers,
-  readObject,
-  readProgress,
-  readStopReason,
-} from "../io/model-json.js";
-import { buildOnnx, type OnnxExportOptions, type OnnxLayer } from "../io/onnx-export.js";
+import type { JsonObject } from "../io/model-json.js";
+import { buildOnnx, type OnnxExportOptions } from "../io/onnx-export.js";
 import { ownLog } from "../kernels/math.js";
 import { mlpPredictJs } from "../kernels/mlp.js";
 import { MlpActivation, MlpOutput, NetShape } from "../kernels/mlp-net.js";
@@ -24,13 +15,25 @@ import { rowsPerStep } from "../train/options.js";
 import { type LoopOptions, newProgress, type Objective, type TrainProgress, trainLoop } from "../train/train-loop.js";
 import type { Label } from "./labels.js";
 import { WASM_MEMORY_LIMIT } from "./linear-model.js";
-import { type MLPOptions, mlpUpdateRule, type ResolvedMlpOptions, resolveMlpOptions } from "./mlp-options.js";
+import { fitMlpLbfgsRestarts } from "./mlp-lbfgs.js";
+import { mlpOnnxSpec } from "./mlp-onnx.js";
+import {
+  checkMlpFitOptions,
+  type MLPOptions,
+  mlpUpdateRule,
+  type ResolvedMlpOptions,
+  resolveMlpOptions,
+} from "./mlp-options.js";
+import { readMlpState } from "./mlp-state.js";
 import { glorotWeights, packInitialWeights } from "./mlp-weights.js";
 import { validationSplit } from "./validation-split.js";
 
 /** The training targets of a network and how its outputs are read. */
 export interface MlpTargets {
-  /** One target per row: a real value, 0/1 (logistic output) or a class index (softmax). */
+  /**
+   * The targets, row-major: one class index per row (softmax), else `outputs` per row (real values
+   * for an identity output, 0/1 for logistic ones).
+   */
   y: Float64Array;
   /** Output units. */
   outputs: number;
@@ -59,6 +62,11 @@ export abstract class MultiLayerPerceptron {
   /** scikit-learn's `n_iter_`: the epochs run so far (nEpochs). */
   get nIter(): number {
     return this.nEpochs;
+  }
+
+  /** scikit-learn's `loss_`: the last epoch's (or L-BFGS iteration's) objective; null before a fit. */
+  get loss(): number | null {
+    return this.history.loss.at(-1) ?? null;
   }
 
   /** scikit-learn's `loss_curve_`: each epoch's training loss (history.loss). */
@@ -129,39 +137,7 @@ export abstract class MultiLayerPerceptron {
    */
   toONNX(options: OnnxExportOptions = {}): Uint8Array {
     const { p, shape } = this.fitted();
-    const hidden = { relu: "Relu", tanh: "Tanh", logistic: "Sigmoid", identity: null } as const;
-    const out = shape.output;
-    const layers: OnnxLayer[] = Array.from({ length: shape.layers }, (_, l) => {
-      const fanIn = shape.units[l] as number;
-      const fanOut = shape.units[l + 1] as number;
-      const lastLayer = l === shape.layers - 1;
-      return {
-        W: p.subarray(shape.weightAt(l), shape.weightAt(l) + fanIn * fanOut),
-        b: p.subarray(shape.biasAt(l), shape.biasAt(l + 1)),
-        fanIn,
-        fanOut,
-        activation: !lastLayer
-          ? hidden[this.opts.activation]
-          : out === MlpOutput.softmax
-            ? "Softmax"
-            : out === MlpOutput.logistic
-              ? "Sigmoid"
-              : null,
-      };
-    });
-    const classes = this.exportClasses();
-    return buildOnnx(
-      {
-        modelName: this.modelName,
-        layers,
-        classes,
-        pick: out === MlpOutput.logistic ? "half" : "argmax",
-        probabilities: classes === null ? null : out === MlpOutput.softmax ? "softmax" : "sigmoid",
-        outputIsProbability: true,
-        producerVersion: "1",
-      },
-      options,
-    );
+    return buildOnnx(mlpOnnxSpec(shape, p, this.opts.activation, this.exportClasses(), this.modelName), options);
   }
 
   /** The class labels an export carries (null for regression). */
@@ -203,28 +179,19 @@ export abstract class MultiLayerPerceptron {
     return { p: this.params, shape: this.shape };
   }
 
-  /**
-   * E_OPTION for fit options the MLPs do not take (sample weights: scikit-learn 1.2's MLPs have
-   * none either; coefInit: use the initialWeights option), rather than ignoring them.
-   */
+  /** E_OPTION for fit options the MLPs do not take (see checkMlpFitOptions). */
   protected checkFitOptions(options: object | undefined): void {
-    if (options === undefined) return;
-    for (const key of Object.keys(options)) {
-      if ((options as Record<string, unknown>)[key] === undefined || key === "classes") continue;
-      throw new DescentError(
-        "E_OPTION",
-        key === "sampleWeight"
-          ? `${this.modelName} does not take sampleWeight (nor do scikit-learn's MLPs): repeat or drop rows instead`
-          : `${this.modelName}.fit has no option '${key}'${key === "coefInit" || key === "interceptInit" ? " (start from given weights with the initialWeights option)" : ""}`,
-      );
-    }
+    checkMlpFitOptions(this.modelName, options);
   }
 
-  /** E_MEMORY before anything is copied when X cannot fit in WebAssembly memory. */
-  protected assertFitsMemory(m: Matrix): void {
+  /**
+   * E_MEMORY before anything is copied when X (and `scratch` more elements: L-BFGS's activations
+   * for every row) cannot fit in WebAssembly memory.
+   */
+  protected assertFitsMemory(m: Matrix, scratch = 0): void {
     if (this.opts.backend === "js") return;
     const elem = this.opts.dtype === "float64" ? 8 : 4;
-    const bytes = m.rows * m.cols * elem + m.rows * elem;
+    const bytes = (m.rows * m.cols + m.rows + scratch) * elem;
     if (bytes > WASM_MEMORY_LIMIT) {
       throw new DescentError(
         "E_MEMORY",
@@ -267,7 +234,7 @@ export abstract class MultiLayerPerceptron {
   /** The all-zero network's objective, the divergence guard's yardstick. */
   private zeroObjective(t: MlpTargets): number {
     if (t.output === MlpOutput.softmax) return ownLog(t.outputs);
-    if (t.output === MlpOutput.logistic) return Math.LN2;
+    if (t.output === MlpOutput.logistic) return Math.LN2 * t.outputs;
     let s = 0;
     for (const v of t.y) s += 0.5 * v * v;
     return s / t.y.length;
@@ -303,9 +270,20 @@ export abstract class MultiLayerPerceptron {
     const sameShape = this.shape !== null && this.shape.units.join() === units.join() && this.params !== null;
     if (!fresh && !sameShape)
       throw new DescentError("E_SHAPE", `${this.modelName}: partialFit data does not match the network`);
+    const lbfgs = o.solver === "lbfgs";
+    // Targets per row: a class index (softmax), else one per output.
+    const width = t.output === MlpOutput.softmax ? 1 : t.outputs;
+    const pick = (r: Int32Array): Float64Array => {
+      const out = new Float64Array(r.length * width);
+      r.forEach((row, k) => {
+        out.set(t.y.subarray(row * width, (row + 1) * width), k * width);
+      });
+      return out;
+    };
     let rows: Int32Array | null = null;
     let validation: { m: Matrix; y: Float64Array } | null = null;
-    if (o.earlyStopping && fresh) {
+    // scikit-learn's lbfgs solver has no early stopping (it sees every row at each evaluation).
+    if (o.earlyStopping && fresh && !lbfgs) {
       const split = validationSplit(m.rows, o.validationFraction, o.seed, t.strata);
       rows = split.train;
       const vm = {
@@ -316,9 +294,9 @@ export abstract class MultiLayerPerceptron {
       split.validation.forEach((r, k) => {
         vm.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), k * m.cols);
       });
-      validation = { m: vm, y: Float64Array.from(split.validation, (r) => t.y[r] as number) };
+      validation = { m: vm, y: pick(split.validation) };
     }
-    this.assertFitsMemory(m);
+    this.assertFitsMemory(m, lbfgs ? shape.scratchSize(m.rows) : 0);
     const backend = await createBackend(o.backend, o.dtype, 1);
     const n = rows === null ? m.rows : rows.length;
     const batch = rowsPerStep(o.batchSize, n);
@@ -332,13 +310,18 @@ export abstract class MultiLayerPerceptron {
         const row = rows === null ? r : (rows[r] as number);
         throw nonFiniteError("X", m.data[row * m.cols + (checked.bad % m.cols)] as number, row, checked.bad % m.cols);
       }
-      const yTrain = rows === null ? t.y : Float64Array.from(rows, (r) => t.y[r] as number);
+      const yTrain = rows === null ? t.y : pick(rows);
       const y = backend.allocCopy(yTrain);
       const descriptor = backend.allocIndex(units.length + 3);
       descriptor.view.set(shape.descriptor());
-      const scratch = backend.alloc(shape.scratchSize(batch));
-      held.push(y, descriptor, scratch);
+      held.push(y, descriptor);
       const net: MlpNet = { shape, descriptor };
+      if (lbfgs) {
+        await this.trainLbfgs(backend, net, X, y, n, fresh && o.warmStart && sameShape);
+        return;
+      }
+      const scratch = backend.alloc(shape.scratchSize(batch));
+      held.push(scratch);
       const objective = this.stepObjective(backend, net, X, y, n, batch, scratch);
       // A warm start from an earlier fit continues its count of epochs, its history, its schedule's
       // time and its stop rules' memory, with a fresh optimizer and shuffle stream, as
@@ -431,6 +414,65 @@ export abstract class MultiLayerPerceptron {
     }
   }
 
+  /**
+   * The lbfgs solver: from each restart's starting weights (the current ones under warmStart), L-BFGS
+   * over every row; keeps the restart with the lowest final objective. nEpochs counts iterations
+   * (scikit-learn's n_iter_), and history holds the objective after each.
+   */
+  private async trainLbfgs(
+    backend: Backend,
+    net: MlpNet,
+    X: FloatBuffer,
+    y: FloatBuffer,
+    n: number,
+    warm: boolean,
+  ): Promise<void> {
+    const o = this.opts;
+    const { shape } = net;
+    const callback = o.onEpoch ?? null;
+    const kept = await fitMlpLbfgsRestarts(
+      {
+        backend,
+        net,
+        X,
+        y,
+        n,
+        alpha: o.alpha,
+        maxIterations: o.maxEpochs,
+        maxEvaluations: o.maxFun,
+        gradTol: o.tol,
+        // The model predicts with the weights reached, so the callback can draw them.
+        onEpoch:
+          callback === null
+            ? null
+            : (info, params) => {
+                this.params = params;
+                return callback(info);
+              },
+      },
+      warm ? 1 : o.nInit,
+      (r) => {
+        const start = warm
+          ? (this.params as Float64Array).slice()
+          : o.initialWeights !== null
+            ? packInitialWeights(shape, o.initialWeights)
+            : glorotWeights(shape, o.seed + r, o.activation);
+        this.params = start;
+        this.shape = shape;
+        return start;
+      },
+    );
+    this.assertUsable();
+    this.params = kept.params;
+    this.shape = shape;
+    this.history = kept.history;
+    this.stopReason = kept.stop;
+    this.nEpochs = kept.history.loss.length;
+    this.progress = newProgress(mlpUpdateRule({ ...o, solver: "sgd" }).optimizer, shape.biasAt(shape.layers));
+    this.progress.epoch = this.nEpochs;
+    if (kept.error !== null) throw kept.error;
+  }
+
   /** The schedule's numbers: scikit-learn's MLP invscaling is set per epoch from the rows seen before it. */
   private schedule(n: number, eta: number, startEpoch: number): ScheduleParams {
     if (this.opts.schedule === "invscaling")
@@ -500,6 +542,11 @@ export abstract class MultiLayerPerceptron {
 
   /** E_OPTION for what partialFit cannot honour. */
   protected assertPartialFit(): void {
+    if (this.opts.solver === "lbfgs")
+      throw new DescentError(
+        "E_OPTION",
+        "partialFit needs a stochastic solver: 'lbfgs' sees every row at each step (scikit-learn has no partial_fit for it either); use 'adam' or 'sgd', or fit",
+      );
     if (this.opts.earlyStopping)
       throw new DescentError(
         "E_OPTION",
@@ -530,24 +577,12 @@ export abstract class MultiLayerPerceptron {
 
   /** Restores stateJSON's output (E_FORMAT names what is wrong). */
   protected restoreState(o: JsonObject): void {
-    const unitsRaw = field(o, "units");
-    if (
-      !Array.isArray(unitsRaw) ||
-      unitsRaw.length < 2 ||
-      unitsRaw.some((u) => !Number.isSafeInteger(u) || (u as number) < 1)
-    )
-      throw new DescentError("E_FORMAT", "model JSON: 'units' must be at least two positive integers");
-    const units = unitsRaw as number[];
-    const output = readCount(o, "output");
-    if (output > 2) throw new DescentError("E_FORMAT", "model JSON: 'output' is not an output layer");
-    const shape = new NetShape(units, MlpActivation[this.opts.activation], output);
-    const size = shape.biasAt(shape.layers);
-    const params = readNumbers(o, "params", size);
-    this.progress = readProgress(readObject(o, "progress"), "progress", size);
-    this.shape = shape;
-    this.params = params;
-    this.history = readHistory(o, "history");
-    this.stopReason = readStopReason(o, "stopReason");
-    this.nEpochs = readCount(o, "nEpochs");
+    const saved = readMlpState(o, this.opts.activation);
+    this.shape = saved.shape;
+    this.params = saved.params;
+    this.progress = saved.progress;
+    this.history = saved.history;
+    this.stopReason = saved.stopReason;
+    this.nEpochs = saved.nEpochs;
   }
 }

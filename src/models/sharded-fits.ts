@@ -230,7 +230,13 @@ export async function lbfgsOnShards(
   const lastValue = r.values.at(-1) ?? Number.NaN;
   const stalled = r.stop === "lineSearch" && !(lastNorm <= 1e-6 * Math.max(1, Math.abs(lastValue)));
   const stopReason: StopReason =
-    r.stop === "nonFinite" || stalled ? "diverged" : r.stop === "lineSearch" ? "tol" : r.stop;
+    r.stop === "nonFinite" || stalled
+      ? "diverged"
+      : r.stop === "lineSearch"
+        ? "tol"
+        : r.stop === "maxEvaluations"
+          ? "maxEpochs"
+          : r.stop;
   const result = { params: r.x, history, progress, nEpochs: r.values.length, stopReason };
   if (r.stop === "nonFinite" || stalled || !allFinite(r.x))
     return {

@@ -27,7 +27,7 @@ import {
  */
 export interface PipelineEstimator {
   /** Trains on the transformed matrix. */
-  fit(X: Matrix, y?: ArrayLike<unknown>, options?: unknown): Promise<unknown>;
+  fit(X: Matrix, y?: unknown, options?: unknown): Promise<unknown>;
   /** Predicts from the transformed matrix. */
   predict(X: Matrix): unknown;
   /** A JSON-safe snapshot (the estimator's own fromJSON reads it back). */

@@ -26,6 +26,19 @@ type MlpSteps = (
   scratch: number,
 ) => void;
 
+/** See KernelExports.mlpGradientF64. */
+type MlpGradient = (
+  net: number,
+  x: number,
+  y: number,
+  start: number,
+  count: number,
+  params: number,
+  grad: number,
+  alpha: number,
+  scratch: number,
+) => number;
+
 /** See KernelExports.mlpPredictF64. */
 type MlpPredict = (
   net: number,
@@ -99,6 +112,12 @@ export interface KernelExports {
   /** The MLP's outputs for `count` rows from `start`, `batch` rows at a time; returns their loss sum. */
   mlpPredictF64: MlpPredict;
   mlpPredictF32: MlpPredict;
+  /**
+   * The MLP objective's gradient over `count` rows from `start` as one batch into grad; returns
+   * the data loss sum plus (alpha/2)·‖W‖² (assembly/mlp.ts mlpGradientImpl).
+   */
+  mlpGradientF64: MlpGradient;
+  mlpGradientF32: MlpGradient;
   /** C = L·R (+ bias) as the MLP kernels compute it (assembly/gemm.ts Gemm.run). */
   gemmF64: Gemm;
   gemmF32: Gemm;
