@@ -89,6 +89,20 @@ function arrowToMatrix(t: ArrowTableLike, name: string): Matrix {
 /** Element type used for training data and parameters. */
 export type DType = "float64" | "float32";
 
+/** An estimator's dtype option: a DType, or 'auto' (the data's own: float32 for float32 input, else float64). */
+export type DTypeOption = DType | "auto";
+
+/**
+ * The dtype a fit trains in: the option when it names one; under 'auto', float32 when X holds
+ * float32 data (a Matrix of a Float32Array, or rows that are all Float32Arrays), else float64.
+ */
+export function dtypeOfData(option: DTypeOption, X: unknown): DType {
+  if (option !== "auto") return option;
+  if (isMatrix(X)) return X.data instanceof Float32Array ? "float32" : "float64";
+  if (Array.isArray(X) && X.length > 0 && X.every((r) => r instanceof Float32Array)) return "float32";
+  return "float64";
+}
+
 /** The typed-array constructor for a dtype. */
 export function arrayTypeOf(dtype: DType): Float64ArrayConstructor | Float32ArrayConstructor {
   return dtype === "float64" ? Float64Array : Float32Array;

@@ -96,11 +96,23 @@ describe("Dataset", () => {
     const ds = await Dataset.from(X, y, { dtype: "float32" });
     try {
       const a = await new LinearRegression({ maxEpochs: 5 }).fit(X, y);
-      const b = await new LinearRegression({ maxEpochs: 5 }).fit(ds);
+      const b = await new LinearRegression({ maxEpochs: 5, dtype: "float64" }).fit(ds);
       expect(hex(b.coef)).toBe(hex(a.coef));
       const f32 = await new LinearRegression({ maxEpochs: 5, dtype: "float32" }).fit(ds);
       const f32copy = await new LinearRegression({ maxEpochs: 5, dtype: "float32" }).fit(X, y);
       expect(hex(f32.coef)).toBe(hex(f32copy.coef));
+      // dtype 'auto' (the default) takes the Dataset's: float32 here, in place.
+      const auto = await new LinearRegression({ maxEpochs: 5 }).fit(ds);
+      expect(hex(auto.coef)).toBe(hex(f32.coef));
+      // And a Float32Array matrix's: float32, as dtype 'float32' on the same values.
+      const x32 = { ...X, data: Float32Array.from(X.data) };
+      const fromF32 = await new LinearRegression({ maxEpochs: 5 }).fit(x32, y);
+      expect(hex(fromF32.coef)).toBe(
+        hex((await new LinearRegression({ maxEpochs: 5, dtype: "float32" }).fit(x32, y)).coef),
+      );
+      expect(hex(fromF32.coef)).not.toBe(
+        hex((await new LinearRegression({ maxEpochs: 5, dtype: "float64" }).fit(x32, y)).coef),
+      );
     } finally {
       ds.dispose();
     }

@@ -140,21 +140,23 @@ describe("bad inputs through every estimator", () => {
         ).toJSON(),
       ),
     );
-    // A regressor with 5 output units (15 values for 3 rows before).
+    // A regressor whose output is logistic: its predictions would be squeezed into (0, 1).
+    await expectDescentError(
+      () => MLPRegressor.fromJSON({ ...reg, output: 1 }),
+      "E_FORMAT",
+      /identity output units, but the network has 1 logistic/,
+    );
+    // 5 identity output units are a multi-output regressor (issue 30): it loads and predicts 5 a row.
     const units = [...reg.units.slice(0, -1), 5];
     const size = units.reduce((s: number, u: number, l: number) => (l === 0 ? 0 : s + (units[l - 1] + 1) * u), 0);
     const params = new Array(size).fill(0.1);
-    await expectDescentError(
-      () =>
-        MLPRegressor.fromJSON({
-          ...reg,
-          units,
-          params,
-          progress: { ...reg.progress, moments: reg.progress.moments.map(() => params) },
-        }),
-      "E_FORMAT",
-      /one identity output unit, but the network has 5 identity/,
-    );
+    const five = MLPRegressor.fromJSON({
+      ...reg,
+      units,
+      params,
+      progress: { ...reg.progress, moments: reg.progress.moments.map(() => params) },
+    });
+    expect((five.predict(Zd) as { cols: number }).cols).toBe(5);
   });
 
   it("model JSON nested 8,000 levels deep is checked (typed error), not a stack overflow", async () => {

@@ -4,6 +4,7 @@
 // scripts/sklearn-mlp-warm-fixtures.py) to 1e-10. Also the refusals of classes that change.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import type { Matrix } from "../src/matrix.js";
 import { MLPClassifier } from "../src/models/mlp-classifier.js";
 import type { MLPOptions } from "../src/models/mlp-options.js";
 import { MLPRegressor } from "../src/models/mlp-regressor.js";
@@ -116,5 +117,32 @@ describe("clear messages and scikit-learn's field names (issue 30, items 5 and 8
     expect(e.validationScores).toEqual(e.history.valScore);
     expect(e.bestValidationScore).toBe(Math.max(...(e.history.valScore as number[])));
     expect(e.bestLoss).toBeNull();
+  });
+});
+
+describe("dtype 'auto' takes the data's float width (issue 30, bug 5)", () => {
+  const X = Array.from({ length: 40 }, (_, i) => [Math.sin(i), Math.cos(i * 0.7), (i % 5) / 5]);
+  const y = X.map((r) => (r[0] as number) - 0.5 * (r[1] as number));
+  const f32: Matrix = { data: Float32Array.from(X.flat()), rows: 40, cols: 3 };
+  const hex = (m: MLPRegressor) =>
+    Buffer.from(Float64Array.from(m.coefs.flatMap((w) => Array.from(w.data))).buffer).toString("hex");
+  const opts: MLPOptions = { hiddenLayerSizes: [4], maxEpochs: 5, tol: null, shuffle: false };
+
+  it("a Float32Array matrix (or rows of Float32Arrays) trains in float32 unless dtype is set", async () => {
+    const auto = await new MLPRegressor(opts).fit(f32, y);
+    const explicit32 = await new MLPRegressor({ ...opts, dtype: "float32" }).fit(f32, y);
+    const explicit64 = await new MLPRegressor({ ...opts, dtype: "float64" }).fit(f32, y);
+    const rows32 = await new MLPRegressor(opts).fit(
+      X.map((r) => Float32Array.from(r)),
+      y,
+    );
+    expect(hex(auto)).toBe(hex(explicit32));
+    expect(hex(rows32)).toBe(hex(explicit32));
+    expect(hex(explicit64)).not.toBe(hex(explicit32));
+    // Plain arrays train in float64, as before.
+    expect(hex(await new MLPRegressor(opts).fit(X, y))).toBe(
+      hex(await new MLPRegressor({ ...opts, dtype: "float64" }).fit(X, y)),
+    );
+    expect(new MLPRegressor().getOptions().dtype).toBe("auto");
   });
 });

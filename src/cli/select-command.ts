@@ -71,7 +71,7 @@ async function stage(file: string, f: SelectFlags): Promise<Staged> {
   const y = regression ? c.y : normaliseLabels(c.y);
   const o = model.getOptions?.() ?? {};
   const ds = await Dataset.from(X, y, {
-    dtype: (o.dtype as "float64" | "float32" | undefined) ?? "float64",
+    dtype: o.dtype === "float32" ? "float32" : "float64",
     backend: (o.backend as "wasm" | undefined) ?? "wasm",
     threads: (o.threads as number | undefined) ?? 1,
   });

@@ -38,7 +38,8 @@ const job = workerData;
 const lib = await import(job.library);
 // The rows staged once in this worker, as the estimator trains (so each fold trains in place).
 const o = job.options;
-const ds = await lib.Dataset.from(job.X, job.y, { dtype: o.dtype ?? "float64", backend: o.backend ?? "wasm", threads: o.threads ?? 1 });
+const dtype = o.dtype === undefined || o.dtype === "auto" ? (job.X.data instanceof Float32Array ? "float32" : "float64") : o.dtype;
+const ds = await lib.Dataset.from(job.X, job.y, { dtype, backend: o.backend ?? "wasm", threads: o.threads ?? 1 });
 const pick = (v, r) => {
   const out = v instanceof Float64Array ? new Float64Array(r.length) : new Array(r.length);
   for (let i = 0; i < r.length; i++) out[i] = v[r[i]];

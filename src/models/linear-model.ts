@@ -6,6 +6,8 @@ import { buildOnnx, type OnnxExportOptions, type OnnxLayer, type OnnxSpec } from
 import type { PenaltyConfig } from "../kernels/penalty.js";
 import { Prng } from "../kernels/prng.js";
 import {
+  type DType,
+  dtypeOfData,
   firstNonFinite,
   isArrowTable,
   isMatrix,
@@ -130,12 +132,12 @@ export abstract class LinearModel {
     else if (isArrowTable(X)) [rows, cols] = [X.numRows, X.numCols];
     else if (X !== null && typeof X === "object" && typeof X.length === "number")
       [rows, cols] = [X.length, X[0]?.length ?? 0];
-    const elem = this.opts.dtype === "float64" ? 8 : 4;
+    const elem = this.dataDtype === "float64" ? 8 : 4;
     const bytes = rows * cols * elem + rows * (2 * elem + 4);
     if (bytes > WASM_MEMORY_LIMIT) {
       throw new DescentError(
         "E_MEMORY",
-        `${this.modelName}: ${rows} × ${cols} ${this.opts.dtype} needs ${formatBytes(bytes)} of WebAssembly memory, which holds at most 4 GiB: ` +
+        `${this.modelName}: ${rows} × ${cols} ${this.dataDtype} needs ${formatBytes(bytes)} of WebAssembly memory, which holds at most 4 GiB: ` +
           `use dtype 'float32', train on a sample, or stream the data through partialFit (the CLI's descent fit --memory does this for CSV files)`,
       );
     }
@@ -281,6 +283,9 @@ export abstract class LinearModel {
   }
 
   /** The regulariser of the options. */
+  /** The dtype the current fit call trains in (options.dtype, or under 'auto' the data's; set by fitInput). */
+  protected dataDtype: DType = "float64";
+
   /** The Dataset a fit call trains in place (set by fitInput for that call, null otherwise). */
   private source: { staged: StagedRows; ds: Dataset; shape: Matrix } | null = null;
 
@@ -324,7 +329,7 @@ export abstract class LinearModel {
     let ids = rowIds;
     if (order !== null) ids = rowIds === null ? order : order.map((o) => rowIds[o] as number);
     if (this.source !== null) return this.stagedInPlace(this.source.staged, ids, rows, m.cols, order, rng);
-    const backend = await createBackend(this.opts.backend, this.opts.dtype, this.opts.threads);
+    const backend = await createBackend(this.opts.backend, this.dataDtype, this.opts.threads);
     const { cols } = m;
     let X: FloatBuffer | null = null;
     try {
@@ -387,7 +392,12 @@ export abstract class LinearModel {
    */
   protected fitInput<T>(X: MatrixLike | Dataset, y: ArrayLike<T> | undefined): { X: MatrixLike; y: ArrayLike<T> } {
     this.source = null;
-    const staged = isDataset(X) ? X.stagedFor(this.opts.backend, this.opts.dtype, this.opts.threads) : null;
+    this.dataDtype = isDataset(X)
+      ? this.opts.dtype === "auto"
+        ? X.options.dtype
+        : this.opts.dtype
+      : dtypeOfData(this.opts.dtype, X);
+    const staged = isDataset(X) ? X.stagedFor(this.opts.backend, this.dataDtype, this.opts.threads) : null;
     if (!isDataset(X) || staged === null) return rowsAndTargets(X, y);
     const targets = y ?? (X.targets as T[] | null);
     if (targets === null)

@@ -80,7 +80,7 @@ export class MLPClassifier extends MultiLayerPerceptron {
     this.assertUsable();
     const { X, y: given } = rowsAndTargets(data, target as ArrayLike<Label> | undefined);
     this.checkFitOptions(options);
-    const m = this.checkX(X, this.opts.warmStart);
+    const m = this.checkFitX(X, this.opts.warmStart);
     const warm = this.opts.warmStart && this.classes !== null && this.nEpochs > 0;
     const labels = this.indicator(given, m.rows);
     if (labels !== null) {
@@ -119,7 +119,7 @@ export class MLPClassifier extends MultiLayerPerceptron {
     this.checkFitOptions(options);
     this.assertPartialFit();
     const first = this.classes === null || this.shape === null;
-    const m = this.checkX(X, !first);
+    const m = this.checkFitX(X, !first);
     const labels = this.indicator(given, m.rows);
     if (!first) this.sameKind(labels !== null, labels?.cols ?? 0);
     if (labels !== null) {

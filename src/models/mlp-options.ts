@@ -3,7 +3,7 @@ import { DescentError } from "../errors.js";
 import { type ActivationName, MlpActivation, MlpOptimizerId } from "../kernels/mlp-net.js";
 import { optimizerHyperParameters } from "../kernels/plan.js";
 import { OptimizerId } from "../kernels/update.js";
-import type { DType } from "../matrix.js";
+import type { DTypeOption } from "../matrix.js";
 import { type OptimizerSpec, type ResolvedOptimizer, resolveOptimizer } from "../optim/optimizer-spec.js";
 import { checkOption, checkOptions, type OptionTable, optionError, specRule } from "../options/option-table.js";
 import type { EpochInfo } from "../train/history.js";
@@ -77,8 +77,8 @@ export interface MLPOptions {
   seed?: number;
   /** Restarts from seeds seed, seed+1, …; the one with the lowest final loss (best validation score) is kept. Default 1. */
   nInit?: number;
-  /** The staged data's float width. Default 'float64'. */
-  dtype?: DType;
+  /** The staged data's float width; 'auto' takes the data's (float32 for float32 X). Default 'auto'. */
+  dtype?: DTypeOption;
   /** Where the kernels run. Default 'wasm'. */
   backend?: BackendName;
   /** Called after every epoch; return false to stop. */
@@ -113,7 +113,7 @@ export interface ResolvedMlpOptions {
   shuffle: boolean;
   seed: number;
   nInit: number;
-  dtype: DType;
+  dtype: DTypeOption;
   backend: BackendName;
   onEpoch: MLPOptions["onEpoch"] | null;
   warmStart: boolean;
@@ -223,7 +223,11 @@ export const MLP_OPTION_TABLE: OptionTable = {
     default: 1,
     doc: "restarts from seeds `seed`, `seed + 1`, …; keeps the one with the lowest final loss (the best validation score under early stopping): the answer to local minima",
   },
-  dtype: { rule: RULES.dtype, default: "float64", doc: "the staged data's float width" },
+  dtype: {
+    rule: RULES.dtypeOption,
+    default: "auto",
+    doc: "the staged data's float width; `'auto'` takes the data's (float32 for a `Float32Array` matrix, rows of `Float32Array`s or a float32 `Dataset`, else float64)",
+  },
   backend: { rule: RULES.backend, default: "wasm", doc: "where the kernels run" },
   onEpoch: {
     rule: RULES.callback,

@@ -45,7 +45,7 @@ export class MLPRegressor extends MultiLayerPerceptron {
     this.assertUsable();
     const { X, y } = rowsAndTargets(data, target as ArrayLike<number> | undefined);
     this.checkFitOptions(options);
-    const m = this.checkX(X, this.opts.warmStart);
+    const m = this.checkFitX(X, this.opts.warmStart);
     await this.train(m, this.targets(y, m.rows), this.opts.maxEpochs, true);
     return this;
   }
@@ -57,7 +57,7 @@ export class MLPRegressor extends MultiLayerPerceptron {
     this.checkFitOptions(options);
     this.assertPartialFit();
     const first = this.shape === null;
-    const m = this.checkX(X, !first);
+    const m = this.checkFitX(X, !first);
     await this.train(m, this.targets(y, m.rows), 1, first);
     return this;
   }

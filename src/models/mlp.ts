@@ -6,7 +6,7 @@ import { buildOnnx, type OnnxExportOptions } from "../io/onnx-export.js";
 import { ownLog } from "../kernels/math.js";
 import { mlpPredictJs } from "../kernels/mlp.js";
 import { MlpActivation, MlpOutput, NetShape } from "../kernels/mlp-net.js";
-import { type Matrix, type MatrixLike, nonFiniteError, toMatrix } from "../matrix.js";
+import { type DType, dtypeOfData, type Matrix, type MatrixLike, nonFiniteError, toMatrix } from "../matrix.js";
 import { ScheduleId, type ScheduleParams } from "../optim/schedules.js";
 import { formatBytes } from "../runtime/arena.js";
 import type { FloatBuffer } from "../runtime/buffer.js";
@@ -190,14 +190,23 @@ export abstract class MultiLayerPerceptron {
    */
   protected assertFitsMemory(m: Matrix, scratch = 0): void {
     if (this.opts.backend === "js") return;
-    const elem = this.opts.dtype === "float64" ? 8 : 4;
+    const elem = this.dataDtype === "float64" ? 8 : 4;
     const bytes = (m.rows * m.cols + m.rows + scratch) * elem;
     if (bytes > WASM_MEMORY_LIMIT) {
       throw new DescentError(
         "E_MEMORY",
-        `${this.modelName}: ${m.rows} × ${m.cols} ${this.opts.dtype} needs ${formatBytes(bytes)} of WebAssembly memory, which holds at most 4 GiB: use dtype 'float32', a sample, or partialFit over chunks`,
+        `${this.modelName}: ${m.rows} × ${m.cols} ${this.dataDtype} needs ${formatBytes(bytes)} of WebAssembly memory, which holds at most 4 GiB: use dtype 'float32', a sample, or partialFit over chunks`,
       );
     }
+  }
+
+  /** The dtype the current fit trains in (options.dtype, or under 'auto' the data's; set by checkFitX). */
+  protected dataDtype: DType = "float64";
+
+  /** checkX for a fit call, which also takes the dtype of X under dtype 'auto'. */
+  protected checkFitX(X: MatrixLike, matchFit: boolean): Matrix {
+    this.dataDtype = dtypeOfData(this.opts.dtype, X);
+    return this.checkX(X, matchFit);
   }
 
   /** Validated X; with `matchFit`, its column count must be the one seen at fit. */
@@ -297,7 +306,7 @@ export abstract class MultiLayerPerceptron {
       validation = { m: vm, y: pick(split.validation) };
     }
     this.assertFitsMemory(m, lbfgs ? shape.scratchSize(m.rows) : 0);
-    const backend = await createBackend(o.backend, o.dtype, 1);
+    const backend = await createBackend(o.backend, this.dataDtype, 1);
     const n = rows === null ? m.rows : rows.length;
     const batch = rowsPerStep(o.batchSize, n);
     let X: FloatBuffer | null = null;

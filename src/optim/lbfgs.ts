@@ -59,7 +59,8 @@ export interface LbfgsResult {
   /**
    * Why it stopped: 'gradTol', 'tol', 'maxEpochs' (maxIterations), 'maxEvaluations', 'lineSearch'
    * when a line search along −g found no acceptable step (a stall at the rounding floor near a
-   * minimum, or worse: see the caller), 'nonFinite' when f or its gradient is not finite at the
+   * minimum, or worse: see the caller), 'nonFinite' when f or its gradient (or the gradient's
+   * squared norm) is not finite at the
    * current point, 'callback' when onIteration returned false. x is always the last accepted point.
    */
   stop: "gradTol" | "tol" | "maxEpochs" | "maxEvaluations" | "lineSearch" | "nonFinite" | "callback";
@@ -79,9 +80,9 @@ function maxAbs(a: Float64Array): number {
   return m;
 }
 
-function allFinite(a: Float64Array): boolean {
-  for (const v of a) if (!Number.isFinite(v)) return false;
-  return true;
+/** f and every gradient entry finite, and the gradient's squared norm too (no overflow). */
+function usable(f: number, g: Float64Array): boolean {
+  return Number.isFinite(f) && Number.isFinite(dot(g, g));
 }
 
 /** The remembered pairs, oldest first. */
@@ -162,7 +163,7 @@ export async function lbfgs(f: ValueAndGradient, x0: Float64Array, o: LbfgsOptio
     evaluations,
     stop,
   });
-  if (!Number.isFinite(fx) || !allFinite(g)) return done("nonFinite");
+  if (!usable(fx, g)) return done("nonFinite");
   if (maxAbs(g) <= o.gradTol) return done("gradTol");
   const search = new MoreThuenteSearch({ ftol: 1e-3, gtol: 0.9, xtol: 0.1, stpmin: 0, stpmax: 1e10 });
   const xn = new Float64Array(n);
@@ -188,7 +189,7 @@ export async function lbfgs(f: ValueAndGradient, x0: Float64Array, o: LbfgsOptio
         fNew = await f(xn, gNew);
         evaluations++;
         tries++;
-        if (!Number.isFinite(fNew) || !allFinite(gNew)) {
+        if (!usable(fNew, gNew)) {
           // A non-finite trial point (where SciPy's search would compute with NaN): the search
           // starts again from the same origin at a tenth of the step.
           task = search.start(step / 10, fx, gd0);

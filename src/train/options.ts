@@ -1,6 +1,6 @@
 import { BACKEND_NAMES, type BackendName } from "../backend/create-backend.js";
 import type { Penalty } from "../kernels/penalty.js";
-import type { DType } from "../matrix.js";
+import type { DTypeOption } from "../matrix.js";
 import { type OptimizerSpec, type ResolvedOptimizer, resolveOptimizer } from "../optim/optimizer-spec.js";
 import { normaliseSchedule, type ScheduleName, type ScheduleSpec } from "../optim/schedules.js";
 import { checkOptions, type OptionRule, type OptionTable, optionError, specRule } from "../options/option-table.js";
@@ -53,8 +53,11 @@ export interface SgdOptions {
   seed?: number;
   /** Kernel implementation. Default 'wasm'. */
   backend?: BackendName;
-  /** Element type of the data and parameters during training. Default 'float64'. */
-  dtype?: DType;
+  /**
+   * Element type of the data and parameters during training; 'auto' takes the data's (float32 for
+   * a Float32Array matrix or a float32 Dataset, else float64). Default 'auto'.
+   */
+  dtype?: DTypeOption;
   /** Worker threads for the gradient. Default 1. */
   threads?: number;
   /** Called after every epoch; return false to stop. */
@@ -105,8 +108,8 @@ export interface ResolvedSgdOptions {
   seed: number;
   /** Where the kernels run. */
   backend: BackendName;
-  /** The staged data's float width. */
-  dtype: DType;
+  /** The staged data's float width ('auto': the data's). */
+  dtype: DTypeOption;
   /** Worker threads for large gradient calls. */
   threads: number;
   /** Called after every epoch; false stops the fit; null: none. */
@@ -131,6 +134,7 @@ export const RULES = {
   callback: { type: "nullable", rule: { type: "function" } },
   backend: { type: "choice", values: BACKEND_NAMES },
   dtype: { type: "choice", values: ["float64", "float32"] },
+  dtypeOption: { type: "choice", values: ["auto", "float64", "float32"] },
   threads: { type: "integer", min: 1, max: 64 },
 } as const satisfies Record<string, OptionRule>;
 
@@ -187,9 +191,9 @@ export const SGD_OPTION_TABLE: OptionTable = {
     doc: "`'wasm'` (SIMD build, scalar build if the engine lacks SIMD), `'wasm-simd'`, `'wasm-scalar'`, `'js'`",
   },
   dtype: {
-    rule: RULES.dtype,
-    default: "float64",
-    doc: "`'float32'` halves memory traffic; parameters are returned as float64",
+    rule: RULES.dtypeOption,
+    default: "auto",
+    doc: "`'float32'` halves memory traffic; parameters are returned as float64. `'auto'`: the data's own (float32 for a `Float32Array` matrix, rows of `Float32Array`s or a float32 `Dataset`, else float64)",
   },
   threads: {
     rule: RULES.threads,
