@@ -235,3 +235,71 @@ describe("wide files", () => {
     expect(r.stderr).toMatch(/the CSV has 1,048,578 columns; descent reads at most 1,048,576/);
   }, 60_000);
 });
+
+describe("several targets (issue 30, item 7): --target a,b", () => {
+  // penguins: text and missing cells among the features; two numeric targets, or two 0/1 labels.
+  const csv = readFileSync(join(root, "data/penguins.csv"), "utf8").trim().split("\n");
+  const header = (csv[0] as string).split(",");
+  const species = header.indexOf("Species");
+  const file = join(dir, "penguins-labels.csv");
+  writeFileSync(
+    file,
+    [
+      `${csv[0]},Adelie,Gentoo`,
+      ...csv.slice(1).map((line) => {
+        const s = line.split(",")[species];
+        return `${line},${s === "Adelie" ? 1 : 0},${s === "Gentoo" ? "true" : "false"}`;
+      }),
+    ].join("\n"),
+  );
+
+  it("mlp-regressor: a multi-output fit, then predict writes one column per target and scores R² on both", () => {
+    const out = join(dir, "two-outputs.json");
+    const fit = run(
+      ...["fit", file, "--target", "Body Mass (g),Flipper Length (mm)", "--model", "mlp-regressor"],
+      ...["--solver", "lbfgs", "--hidden", "8", "--epochs", "200", "--drop", "Adelie,Gentoo", "--out", out, "--json"],
+    );
+    expect(fit.code, fit.stderr).toBe(0);
+    const r = JSON.parse(fit.stdout) as Report & { target: string; scoreName: string };
+    expect(r.target).toBe("Body Mass (g),Flipper Length (mm)");
+    expect(r.scoreName).toBe("r2");
+    expect(r.trainScore).toBeGreaterThan(0.6);
+    expect(r.droppedRows.missingTarget).toBeGreaterThan(0);
+    const pred = run("predict", out, file, "--json", "--out", join(dir, "two.csv"));
+    expect(pred.code, pred.stderr).toBe(0);
+    const lines = readFileSync(join(dir, "two.csv"), "utf8").trim().split("\n");
+    expect(lines[0]).toBe("prediction_Body Mass (g),prediction_Flipper Length (mm)");
+    expect(lines.length).toBe(csv.length);
+    expect((JSON.parse(pred.stdout) as { score: number }).score).toBeGreaterThan(0.6);
+  });
+
+  it("mlp: multi-label from a 0/1 column and a true/false column, with probabilities", () => {
+    const out = join(dir, "labels.json");
+    const fit = run(
+      ...["fit", file, "--target", "Adelie,Gentoo", "--model", "mlp", "--solver", "lbfgs"],
+      ...["--hidden", "6", "--epochs", "100", "--drop", "Species", "--out", out, "--json"],
+    );
+    expect(fit.code, fit.stderr).toBe(0);
+    const r = JSON.parse(fit.stdout) as Report & { scoreName: string };
+    expect(r.classes).toEqual(["Adelie", "Gentoo"]);
+    expect(r.trainScore).toBeGreaterThan(0.95);
+    const pred = run("predict", out, file, "--proba", "--json", "--out", join(dir, "labels.csv"));
+    expect(pred.code, pred.stderr).toBe(0);
+    const lines = readFileSync(join(dir, "labels.csv"), "utf8").trim().split("\n");
+    expect(lines[0]).toBe("prediction_Adelie,prediction_Gentoo,p_Adelie,p_Gentoo");
+    const first = (lines[1] as string).split(",").map(Number);
+    expect([0, 1]).toContain(first[0]);
+    expect(first[2]).toBeGreaterThanOrEqual(0);
+    expect(first[2]).toBeLessThanOrEqual(1);
+  });
+
+  it("refuses a text target of a regression, a non-0/1 label and several targets for a linear model", () => {
+    const text = run("fit", file, "--target", "Species,Adelie", "--model", "mlp-regressor");
+    expect(text.code).toBe(1);
+    expect(text.stderr).toMatch(/target column 'Species' holds text/);
+    const label = run("fit", file, "--target", "Body Mass (g),Adelie", "--model", "mlp");
+    expect(label.stderr).toMatch(/target column 'Body Mass \(g\)' has .* 0\/1/);
+    const linear = run("fit", file, "--target", "Adelie,Gentoo", "--model", "linear");
+    expect(linear.stderr).toMatch(/several targets need --model mlp-regressor or mlp/);
+  });
+});

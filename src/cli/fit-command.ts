@@ -23,8 +23,9 @@ import type { FitReport } from "./fit-report.js";
 import { bucketSlices, removeBuckets, stageBuckets, trainOnBuckets } from "./fit-stream.js";
 import { defaultBudget, parseBytes } from "./memory-budget.js";
 import { parseBundle, readModelFile, writeBundle } from "./model-bundle.js";
+import { runMultiTargetFit, targetNames } from "./multi-target-fit.js";
 import { type ProgressReporter, progressReporter } from "./progress.js";
-import { checkValidationFraction, isValidationRow } from "./validation-rows.js";
+import { checkValidationFraction, splitValidation } from "./validation-rows.js";
 
 /** Flags of `descent fit` as commander hands them over (strings where the user typed them). */
 export interface FitFlags {
@@ -32,6 +33,8 @@ export interface FitFlags {
   model: "linear" | "logistic" | "svm" | "mlp" | "mlp-regressor";
   /** Hidden layer sizes of --model mlp / mlp-regressor, e.g. "64,32". */
   hidden?: string;
+  /** scikit-learn's MLP solver name (sgd, adam, lbfgs) for --model mlp / mlp-regressor. */
+  solver?: string;
   activation?: string;
   loss?: string;
   optimizer?: string;
@@ -158,6 +161,7 @@ function mlpOptions(f: FitFlags, o: SgdOptions): MLPOptions {
     ...(hidden === undefined ? {} : { hiddenLayerSizes: hidden }),
     ...(f.activation === undefined ? {} : { activation: f.activation as ActivationName }),
     ...(o.optimizer === undefined ? {} : { solver: o.optimizer as OptimizerName }),
+    ...(f.solver === undefined ? {} : { solver: f.solver as "sgd" | "adam" | "lbfgs" }),
   };
   for (const key of [
     "learningRate",
@@ -183,8 +187,10 @@ export function makeModel(f: FitFlags, options: SgdOptions & { loss?: string; ep
     const o = mlpOptions(f, options);
     return f.model === "mlp" ? new MLPClassifier(o) : new MLPRegressor(o);
   }
-  if (f.hidden !== undefined || f.activation !== undefined)
-    bad("--hidden and --activation are for --model mlp or mlp-regressor");
+  if (f.hidden !== undefined || f.activation !== undefined || f.solver !== undefined)
+    bad(
+      "--hidden, --activation and --solver are for --model mlp or mlp-regressor (the linear models take --optimizer)",
+    );
   if (f.model === "linear") return new LinearRegression(options as ConstructorParameters<typeof LinearRegression>[0]);
   const { loss, ...rest } = options;
   if (f.model === "logistic") return new LogisticRegression(rest);
@@ -209,22 +215,6 @@ async function headerColumns(path: string): Promise<number> {
 /** Numeric labels when every label reads as a finite number, else the strings. */
 export function normaliseLabels(y: Array<number | string>): Array<number | string> {
   return y.every((v) => typeof v === "string" && v !== "" && Number.isFinite(Number(v))) ? y.map(Number) : y;
-}
-
-function split(chunk: CsvChunk, firstRow: number, seed: number, fraction: number | undefined) {
-  const d = chunk.featureNames.length;
-  if (fraction === undefined) return { train: chunk, val: null };
-  const keep: number[] = [];
-  const held: number[] = [];
-  for (let r = 0; r < chunk.rows; r++) (isValidationRow(firstRow + r, seed, fraction) ? held : keep).push(r);
-  const pick = (rows: number[]): CsvChunk => {
-    const X = new Float64Array(rows.length * d);
-    rows.forEach((r, k) => {
-      X.set(chunk.X.subarray(r * d, (r + 1) * d), k * d);
-    });
-    return { ...chunk, X, rows: rows.length, y: rows.map((r) => chunk.y[r] as number | string) };
-  };
-  return { train: pick(keep), val: held.length > 0 ? pick(held) : null };
 }
 
 function asMatrix(c: CsvChunk, scaler: StandardScaler | null): Matrix {
@@ -310,6 +300,12 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
   }
 
   async function fitWith(model: Model): Promise<FitReport> {
+    const names = targetNames(f.target, f.model);
+    if (names.length > 1) {
+      if (streaming || f.checkpoint !== undefined || f.resume !== undefined)
+        bad("several targets train in memory: raise --memory, and leave out --checkpoint and --resume");
+      return runMultiTargetFit(file, f, names, model as MLPClassifier | MLPRegressor, started);
+    }
     const regression = isRegression(f.model);
     const seed = f.seed ?? 0;
     const fraction = f.earlyStopping ? undefined : f.validation;
@@ -344,7 +340,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
     }
 
     /** The whole file in memory, planned, split into training and --validation run.rows. */
-    async function inMemory(): Promise<ReturnType<typeof split>> {
+    async function inMemory(): Promise<ReturnType<typeof splitValidation>> {
       const data = await loadFitData(file, f, regression);
       const all = data.chunk;
       run.featureNames = all.featureNames;
@@ -353,7 +349,7 @@ export async function runFit(file: string, f: FitFlags, tty: boolean): Promise<F
       run.dropped = { target: data.droppedTarget, incomplete: data.droppedIncomplete };
       run.rows = all.rows;
       if (!regression) warnManyClasses(all.y);
-      const parts = split(all, 0, seed, fraction);
+      const parts = splitValidation(all, 0, seed, fraction);
       if (parts.train.rows === 0)
         throw new DescentError("E_EMPTY", "no training run.rows left after holding out --validation run.rows");
       return parts;
@@ -465,7 +461,7 @@ interface FitRun {
 async function fitCheckpointed(
   run: FitRun,
   model: Model,
-  inMemory: () => Promise<ReturnType<typeof split>>,
+  inMemory: () => Promise<ReturnType<typeof splitValidation>>,
 ): Promise<FitReport> {
   const { f, file, progress, started, regression, scaler } = run;
   if (f.earlyStopping) bad("--checkpoint and --resume train epoch by epoch: drop --early-stopping");

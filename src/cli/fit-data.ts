@@ -45,14 +45,16 @@ export interface FitData {
   droppedIncomplete: number;
 }
 
-function readOptions(f: DataFlags): TableRead {
+/** The reading flags of a training file as table-reading options. */
+export function readOptions(f: DataFlags): TableRead {
   return {
     ...(f.drop === undefined ? {} : { drop: f.drop }),
     ...(f.missing === undefined ? {} : { missing: f.missing }),
   };
 }
 
-function kindsOf(t: ColumnTable): Array<{ name: string; kind: ColumnKind }> {
+/** The names and kinds of a table's columns. */
+export function kindsOf(t: ColumnTable): Array<{ name: string; kind: ColumnKind }> {
   return t.columns.map((c) => ({ name: c.name, kind: c.kind }));
 }
 
@@ -82,7 +84,8 @@ export async function loadFitData(file: string, f: DataFlags, regression: boolea
   };
 }
 
-function columnFlags(f: ColumnFlags): ColumnFlags {
+/** The column flags a model file keeps (only those given). */
+export function columnFlags(f: ColumnFlags): ColumnFlags {
   const out: ColumnFlags = {};
   if (f.categorical !== undefined) out.categorical = f.categorical;
   if (f.numeric !== undefined) out.numeric = f.numeric;

@@ -152,12 +152,20 @@ function columnOptions(cmd: Command): Command {
 }
 
 /** The model flags descent lr-find, cv and tune take as descent fit does: network shape, loss, optimizer. */
+/** --solver of the MLPs: scikit-learn's names. */
+function solverOption(): Option {
+  return new Option("--solver <name>", "mlp: scikit-learn's solver (lbfgs: full-batch L-BFGS, for small data)").choices(
+    ["sgd", "adam", "lbfgs"],
+  );
+}
+
 function modelShapeOptions(cmd: Command): Command {
   return cmd
     .option("--hidden <sizes>", "mlp: hidden layer sizes, e.g. 64,32 (default 100)")
     .addOption(
       new Option("--activation <name>", "mlp: hidden activation").choices(["relu", "tanh", "logistic", "identity"]),
     )
+    .addOption(solverOption())
     .option("--loss <loss>", "as for descent fit")
     .option("--epsilon <e>", "as for descent fit", nonNegative("--epsilon"))
     .addOption(new Option("--optimizer <name>", "update rule").choices(OPTIMIZER_NAMES));
@@ -175,7 +183,10 @@ const program = new Command()
 columnOptions(program.command("fit"))
   .description("train a model on a CSV file with a header row")
   .argument("<data.csv>", "training data")
-  .requiredOption("--target <column>", "the column to predict")
+  .requiredOption(
+    "--target <column>",
+    "the column to predict; with --model mlp-regressor or mlp, several separated by commas (multi-output, multi-label)",
+  )
   .addOption(
     new Option("--model <kind>", "model (mf: matrix factorisation of a ratings CSV)")
       .choices(["linear", "logistic", "svm", "mlp", "mlp-regressor", "mf"])
@@ -185,6 +196,7 @@ columnOptions(program.command("fit"))
   .addOption(
     new Option("--activation <name>", "mlp: hidden activation").choices(["relu", "tanh", "logistic", "identity"]),
   )
+  .addOption(solverOption())
   .option("--user <column>", "mf: the user id column", "user")
   .option("--item <column>", "mf: the item id column", "item")
   .option("--factors <n>", "mf: latent factors", count("--factors"))

@@ -1,8 +1,7 @@
 import { stringify } from "csv-stringify/sync";
 import { DescentError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
-import { type CsvChunk, readCsvChunks } from "../io/csv-stream.js";
-import { readTypedChunks } from "../io/read-table.js";
+import { readCsvChunks } from "../io/csv-stream.js";
 import { isTableFile, readTableFile } from "../io/table-file.js";
 import { isMatrix, predictionVector } from "../matrix.js";
 import { LinearRegression } from "../models/linear-regression.js";
@@ -10,10 +9,9 @@ import { LinearSVM } from "../models/linear-svm.js";
 import { LogisticRegression } from "../models/logistic-regression.js";
 import { MLPClassifier } from "../models/mlp-classifier.js";
 import { MLPRegressor } from "../models/mlp-regressor.js";
-import { shellWord } from "../preprocess/column-plan.js";
-import type { Column } from "../table/column-table.js";
-import { type Preprocessing, preparePredictTable } from "./fit-data.js";
 import type { ModelBundle } from "./model-bundle.js";
+import { predictMultiTarget } from "./multi-target-predict.js";
+import { oneChunk, preparedChunks } from "./predict-chunks.js";
 
 /** Flags of `descent predict`. */
 export interface PredictFlags {
@@ -31,56 +29,6 @@ export interface PredictReport {
   out?: string;
 }
 
-/** One chunk as an async sequence. */
-async function* oneChunk(chunk: Promise<CsvChunk>): AsyncGenerator<CsvChunk> {
-  yield await chunk;
-}
-
-/**
- * Raw rows of a file through a saved column plan, a chunk at a time: the columns read with the
- * kinds they had at fit (missing ones named), cast and transformed as at fit; the target, when the
- * file has it, kept for the score (a row with a missing target is predicted but not scored).
- */
-async function* preparedChunks(
-  file: string,
-  p: Preprocessing,
-  target: string,
-  regression: boolean,
-): AsyncGenerator<CsvChunk> {
-  const names = p.inputColumns.map((c) => c.name);
-  const kinds = Object.fromEntries(p.inputColumns.map((c) => [c.name, c.kind]));
-  const read = { kinds, chunkRows: 8192, ...(p.missing === null ? {} : { missing: p.missing }) };
-  let first = true;
-  for await (const t of readTypedChunks(file, read)) {
-    const have = t.columns.map((c) => c.name);
-    if (first) {
-      const absent = names.filter((n) => !have.includes(n));
-      if (absent.length > 0)
-        throw new DescentError(
-          "E_FORMAT",
-          `'${file}' has no column ${absent.map(shellWord).join(", ")}, which the model was trained on (columns: ${have.join(", ")})`,
-        );
-      first = false;
-    }
-    const X = preparePredictTable({ rows: t.rows, columns: names.map((n) => t.columns[have.indexOf(n)] as Column) }, p);
-    const m = p.preprocessor.transform(X);
-    const targetColumn = t.columns.find((c) => c.name === target);
-    const y: Array<number | string> = [];
-    if (targetColumn !== undefined)
-      for (let r = 0; r < t.rows; r++) {
-        const v = targetColumn.values[r] as number | string | null;
-        y.push(v === null || (typeof v === "number" && Number.isNaN(v)) ? Number.NaN : regression ? Number(v) : v);
-      }
-    yield {
-      featureNames: p.preprocessor.getFeatureNamesOut(),
-      X: m.data as Float64Array,
-      rows: m.rows,
-      y,
-      hasTarget: targetColumn !== undefined,
-    };
-  }
-}
-
 /**
  * Runs `descent predict` with a bundle from parseBundle: streams the CSV (columns by name, any order; the target
  * column optional), writes one prediction per row (and class probabilities with --proba) as CSV to
@@ -88,6 +36,8 @@ async function* preparedChunks(
  */
 export async function runPredict(bundle: ModelBundle, file: string, f: PredictFlags): Promise<PredictReport> {
   const { model, scaler, featureNames, target } = bundle;
+  if ((model instanceof MLPRegressor && model.nOutputs > 1) || (model instanceof MLPClassifier && model.multiLabel))
+    return finishPredict(await predictMultiTarget({ ...bundle, model }, file, f.proba === true), f);
   const probabilistic =
     model instanceof LogisticRegression ||
     model instanceof MLPClassifier ||
@@ -153,7 +103,12 @@ export async function runPredict(bundle: ModelBundle, file: string, f: PredictFl
     const tot = syy - (sy * sy) / scored;
     report.score = regression ? (tot <= 0 ? (ss === 0 ? 1 : 0) : 1 - ss / tot) : hits / scored;
   }
-  const text = out.join("");
+  return finishPredict({ report, text: out.join("") }, f);
+}
+
+/** Writes the predictions' CSV text to --out (atomically) or stdout (unless --json); the report. */
+async function finishPredict(run: { report: PredictReport; text: string }, f: PredictFlags): Promise<PredictReport> {
+  const { report, text } = run;
   if (f.out !== undefined) {
     await writeFileAtomic(f.out, text);
     report.out = f.out;

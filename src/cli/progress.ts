@@ -13,7 +13,8 @@ export interface ProgressReporter {
 }
 
 function fmt(v: number): string {
-  return Number.isFinite(v) ? Number(v.toPrecision(6)).toString() : String(v);
+  // NaN is "no such number" (an L-BFGS iteration has no learning rate), shown as "-".
+  return Number.isFinite(v) ? Number(v.toPrecision(6)).toString() : Number.isNaN(v) ? "-" : String(v);
 }
 
 /** The epoch's validation score as "  validation v", or nothing when it has none. */

@@ -1,4 +1,5 @@
 import { DescentError } from "../errors.js";
+import type { CsvChunk } from "../io/csv-stream.js";
 
 /**
  * Deterministic held-out rows for `descent fit --validation`: row i (0-based, in file order) is a
@@ -16,4 +17,21 @@ export function isValidationRow(i: number, seed: number, fraction: number): bool
 export function checkValidationFraction(fraction: number | undefined): void {
   if (fraction !== undefined && !(fraction > 0 && fraction < 1))
     throw new DescentError("E_OPTION", `--validation must be in (0, 1) (got ${fraction})`);
+}
+
+/** A chunk's rows split into training and --validation rows (rows numbered from firstRow in the file). */
+export function splitValidation(chunk: CsvChunk, firstRow: number, seed: number, fraction: number | undefined) {
+  const d = chunk.featureNames.length;
+  if (fraction === undefined) return { train: chunk, val: null };
+  const keep: number[] = [];
+  const held: number[] = [];
+  for (let r = 0; r < chunk.rows; r++) (isValidationRow(firstRow + r, seed, fraction) ? held : keep).push(r);
+  const pick = (rows: number[]): CsvChunk => {
+    const X = new Float64Array(rows.length * d);
+    rows.forEach((r, k) => {
+      X.set(chunk.X.subarray(r * d, (r + 1) * d), k * d);
+    });
+    return { ...chunk, X, rows: rows.length, y: rows.map((r) => chunk.y[r] as number | string) };
+  };
+  return { train: pick(keep), val: held.length > 0 ? pick(held) : null };
 }

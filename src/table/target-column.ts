@@ -27,7 +27,7 @@ export function splitTarget(
   if (at < 0)
     throw new DescentError(
       "E_FORMAT",
-      `'${file}' has no target column '${target}' (columns: ${t.columns.map((c) => c.name).join(", ")})`,
+      `'${file}' has no target column '${target}' (columns: ${t.columns.map((c) => c.name).join(", ")})${target.includes(",") ? "; several targets need --model mlp-regressor or mlp" : ""}`,
     );
   const col = t.columns[at] as Column;
   if (regression && col.kind === "string") {
