@@ -330,7 +330,8 @@ function forward<T>(net: usize, x: usize, idx: usize, start: i32, rows: i32, par
 
 /**
  * The gradient of one batch of `rows` rows into grad (scikit-learn's: (Aᵀ·δ + alpha·W)/rows for the
- * weights, the mean δ for the intercepts); returns the batch's data loss sum.
+ * weights, the mean δ for the intercepts), or with `finish` false the bare sums Aᵀ·δ and Σδ;
+ * returns the batch's data loss sum.
  */
 function backprop<T>(
   net: usize,
@@ -343,6 +344,7 @@ function backprop<T>(
   grad: usize,
   alpha: f64,
   scratch: usize,
+  finish: bool,
 ): f64 {
   const s = Simd.shiftOf<T>();
   const L = Net.layers(net);
@@ -365,8 +367,8 @@ function backprop<T>(
     const gb = grad + ((<usize>Net.biasAt(net, l)) << s);
     // Aᵀ·δ: the left operand is A_l read by columns.
     Gemm.run<T>(aPrev, 1, fanIn, dCur, gw, fanIn, rows, fanOut, 0, 0);
-    Grad.finish<T>(gw, w, fanIn * fanOut, a, n);
-    Grad.columnMeans<T>(dCur, rows, fanOut, gb, n);
+    if (finish) Grad.finish<T>(gw, w, fanIn * fanOut, a, n);
+    Grad.columnMeans<T>(dCur, rows, fanOut, gb, finish ? n : <T>1);
     if (l == 0) break;
     // δ_prev = δ·Wᵀ (a product with W transposed into the scratch), then the activation's derivative.
     const wt = deltas + 2 * span;
@@ -529,7 +531,7 @@ function mlpStepsImpl<T>(
     const t = step + 1;
     lr = StepPlan.rate(plan, t);
     const penalty = 0.5 * alpha * sumOfSquares<T>(params, nW);
-    total += backprop<T>(net, x, y, idx, off, count, params, grad, alpha, scratch) + penalty;
+    total += backprop<T>(net, x, y, idx, off, count, params, grad, alpha, scratch, true) + penalty;
     mlpUpdate<T>(plan, opt, nAll, t, lr, params, grad, s1, s2, acc, <f64>count / <f64>n);
     step = t;
     off += count;
@@ -540,10 +542,12 @@ function mlpStepsImpl<T>(
 }
 
 /**
- * The gradient of the objective over rows start .. start+count in order, taken as one batch, into
- * grad (scikit-learn's _loss_grad_lbfgs: (Aᵀ·δ + alpha·W)/count for the weights, the mean δ for
- * the intercepts); returns the data loss sum plus (alpha/2)·‖W‖² (the objective times count).
- * `scratch` holds the network's scratch for `count` rows.
+ * The gradient of the objective over rows start .. start+count in order, as one batch (scikit-learn's
+ * _loss_grad_lbfgs: (Aᵀ·δ + alpha·W)/count for the weights, the mean δ for the intercepts) into
+ * grad, computed `chunk` rows at a time so the activations stay in cache: each chunk's sums Aᵀ·δ
+ * and Σδ go to the end of the scratch and are added to grad in chunk order. `scratch` holds the
+ * network's scratch for `chunk` rows and then every parameter. Returns the data loss sum plus
+ * (alpha/2)·‖W‖² (the objective times count).
  */
 function mlpGradientImpl<T>(
   net: usize,
@@ -551,13 +555,33 @@ function mlpGradientImpl<T>(
   y: usize,
   start: i32,
   count: i32,
+  chunk: i32,
   params: usize,
   grad: usize,
   alpha: f64,
   scratch: usize,
 ): f64 {
-  const penalty = 0.5 * alpha * sumOfSquares<T>(params, Net.weightAt(net, Net.layers(net)));
-  return backprop<T>(net, x, y, 0, start, count, params, grad, alpha, scratch) + penalty;
+  const s = Simd.shiftOf<T>();
+  const L = Net.layers(net);
+  const nW = Net.weightAt(net, L);
+  const nAll = Net.biasAt(net, L);
+  const part = scratch + ((<usize>(Net.panelAt(net, chunk) + 4 * Net.widest(net))) << s);
+  memory.fill(grad, 0, (<usize>nAll) << s);
+  let total: f64 = 0;
+  for (let off = start; off < start + count; off += chunk) {
+    const rows = min<i32>(chunk, start + count - off);
+    total += backprop<T>(net, x, y, 0, off, rows, params, part, alpha, scratch, false);
+    for (let j = 0; j < nAll; j++) {
+      const o = (<usize>j) << s;
+      store<T>(grad + o, load<T>(grad + o) + load<T>(part + o));
+    }
+  }
+  Grad.finish<T>(grad, params, nW, <T>alpha, <T>count);
+  for (let j = nW; j < nAll; j++) {
+    const o = (<usize>j) << s;
+    store<T>(grad + o, load<T>(grad + o) / <T>count);
+  }
+  return total + 0.5 * alpha * sumOfSquares<T>(params, nW);
 }
 
 /**
@@ -660,12 +684,13 @@ export function mlpGradientF64(
   y: usize,
   start: i32,
   count: i32,
+  chunk: i32,
   params: usize,
   grad: usize,
   alpha: f64,
   scratch: usize,
 ): f64 {
-  return mlpGradientImpl<f64>(net, x, y, start, count, params, grad, alpha, scratch);
+  return mlpGradientImpl<f64>(net, x, y, start, count, chunk, params, grad, alpha, scratch);
 }
 
 export function mlpGradientF32(
@@ -674,10 +699,11 @@ export function mlpGradientF32(
   y: usize,
   start: i32,
   count: i32,
+  chunk: i32,
   params: usize,
   grad: usize,
   alpha: f64,
   scratch: usize,
 ): f64 {
-  return mlpGradientImpl<f32>(net, x, y, start, count, params, grad, alpha, scratch);
+  return mlpGradientImpl<f32>(net, x, y, start, count, chunk, params, grad, alpha, scratch);
 }

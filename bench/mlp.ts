@@ -83,6 +83,16 @@ async function startSklearnMlp(X: Float64Array, labels: Float64Array) {
       const r = await next();
       return { ms: Number(r.ms), loss: Number(r.loss) };
     },
+    async lbfgs(dtype: string, iters: number): Promise<LbfgsTiming> {
+      child.stdin.write(`${JSON.stringify({ dtype, solver: "lbfgs", iters, hidden: HIDDEN })}\n`);
+      const r = await next();
+      return {
+        ms: Number(r.ms),
+        loss: Number(r.loss),
+        iterations: Number(r.iters),
+        evaluations: Number(r.evaluations),
+      };
+    },
     close(): void {
       child.stdin.end(`${JSON.stringify({ quit: true })}\n`);
       rmSync(dir, { recursive: true, force: true });
@@ -292,4 +302,106 @@ export function formatGemmBench(rows: readonly GemmRow[]): string {
     ];
   });
   return formatTable(header, lines, 3);
+}
+
+/** One L-BFGS fit's time and outcome. */
+export interface LbfgsTiming {
+  ms: number;
+  loss: number;
+  iterations: number;
+  /** Objective evaluations (scikit-learn's count; null where not counted). */
+  evaluations: number | null;
+}
+
+/** One row of the L-BFGS table. */
+export interface LbfgsRow extends LbfgsTiming {
+  task: string;
+  dtype: string;
+}
+
+/**
+ * L-BFGS (`solver: 'lbfgs'`) on the bench network for `iters` iterations (tol 0): descent's
+ * backends against scikit-learn's on one BLAS thread, whole fit calls, `rounds` rounds in turn after
+ * a warm-up (descent js: one fit in a clean isolate).
+ */
+export async function runLbfgsBench(iters: number, rounds: number): Promise<{ rows: LbfgsRow[]; peer: string }> {
+  const data32 = benchData(N, D, "float32");
+  const data64 = benchData(N, D, "float64");
+  const labels = decileLabels(data64.y);
+  const started = await startSklearnMlp(data64.X as Float64Array, labels);
+  const sk = "skip" in started ? null : started;
+  const isolate = new CleanIsolate();
+  const url = new URL("./timed-fits.js", import.meta.url).href;
+  const base: MLPOptions = { hiddenLayerSizes: [HIDDEN], solver: "lbfgs", maxEpochs: iters, tol: 0, seed: 0 };
+  const descent = (o: MLPOptions, X: Float32Array | Float64Array) => async (): Promise<LbfgsTiming> => ({
+    ...(await timeMlpFit(o, X, labels, N, D)),
+    iterations: iters,
+    evaluations: null,
+  });
+  const tasks: Array<{ task: string; dtype: string; run: () => Promise<LbfgsTiming> }> = [
+    {
+      task: "descent wasm-simd",
+      dtype: "float32",
+      run: descent({ ...base, backend: "wasm-simd", dtype: "float32" }, data32.X),
+    },
+    {
+      task: "descent wasm-simd",
+      dtype: "float64",
+      run: descent({ ...base, backend: "wasm-simd", dtype: "float64" }, data64.X),
+    },
+  ];
+  if (sk !== null) {
+    tasks.push({ task: "scikit-learn (1 thread)", dtype: "float32", run: () => sk.lbfgs("float32", iters) });
+    tasks.push({ task: "scikit-learn (1 thread)", dtype: "float64", run: () => sk.lbfgs("float64", iters) });
+  }
+  const rows: LbfgsRow[] = [];
+  try {
+    const js = await isolate.call<{ ms: number; loss: number }>(
+      url,
+      "timeMlpFit",
+      { ...base, backend: "js", dtype: "float64" },
+      data64.X,
+      labels,
+      N,
+      D,
+    );
+    rows.push({ task: "descent js", dtype: "float64", ...js, iterations: iters, evaluations: null });
+    const times = tasks.map(() => [] as number[]);
+    const last: Array<LbfgsTiming | null> = tasks.map(() => null);
+    for (const t of tasks) await t.run();
+    for (let r = 0; r < rounds; r++)
+      for (let i = 0; i < tasks.length; i++) {
+        const res = await (tasks[i] as (typeof tasks)[number]).run();
+        times[i]?.push(res.ms);
+        last[i] = res;
+      }
+    tasks.forEach((t, i) => {
+      rows.push({ ...(last[i] as LbfgsTiming), task: t.task, dtype: t.dtype, ms: median(times[i] ?? []) });
+    });
+  } finally {
+    sk?.close();
+    await isolate.close();
+  }
+  return {
+    rows,
+    peer: sk !== null ? `scikit-learn ${sk.version} (OMP/OpenBLAS threads 1)` : (started as { skip: string }).skip,
+  };
+}
+
+/** The L-BFGS rows as a table: fit ms, per-iteration ms, and how many times faster descent's wasm-simd (same dtype) is. */
+export function formatLbfgsBench(rows: readonly LbfgsRow[]): string {
+  const header = ["task", "dtype", "fit ms", "ms / iteration", "evaluations", "descent wasm-simd is × faster", "loss"];
+  const lines = rows.map((r) => {
+    const ours = rows.find((o) => o.task === "descent wasm-simd" && o.dtype === r.dtype);
+    return [
+      r.task,
+      r.dtype,
+      r.ms.toFixed(0),
+      (r.ms / r.iterations).toFixed(1),
+      r.evaluations === null ? "—" : String(r.evaluations),
+      ours === undefined ? "—" : `${(r.ms / ours.ms).toFixed(2)}×`,
+      r.loss.toFixed(6),
+    ];
+  });
+  return formatTable(header, lines, 2);
 }

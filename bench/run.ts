@@ -10,7 +10,7 @@ import { benchData } from "./bench-data.js";
 import { formatDefaultTraining, formatEndToEnd, runDefaultTraining, runEndToEnd } from "./end-to-end.js";
 import { formatReadBench, formatShardBench, runReadBench, runShardBench } from "./io.js";
 import { formatMf, runMfBench } from "./mf.js";
-import { formatGemmBench, formatMlpBench, runGemmBench, runMlpBench } from "./mlp.js";
+import { formatGemmBench, formatLbfgsBench, formatMlpBench, runGemmBench, runLbfgsBench, runMlpBench } from "./mlp.js";
 import { formatModelSelection, runModelSelection } from "./model-selection.js";
 import { tfjsGradientPeer } from "./peers/tfjs.js";
 import { formatSgdPeers, runSgdPeers } from "./sgd-peers.js";
@@ -32,6 +32,7 @@ console.log(
 async function mlpSection(): Promise<{
   epochs: Awaited<ReturnType<typeof runMlpBench>>;
   gemm: Awaited<ReturnType<typeof runGemmBench>>;
+  lbfgs: Awaited<ReturnType<typeof runLbfgsBench>>;
 }> {
   console.log(
     "\n7. Neural networks: one epoch of MLPClassifier, 60,000 × 64 → 128 relu → 10 softmax, Adam (rate 1e-3), shuffled batches,",
@@ -54,7 +55,17 @@ async function mlpSection(): Promise<{
   );
   const gemm = await runGemmBench(quick ? 100 : 1000);
   console.log(formatGemmBench(gemm));
-  return { epochs, gemm };
+  const iters = quick ? 3 : 10;
+  console.log(
+    `\n   solver 'lbfgs' on the same network: ${iters} iterations (tol 0) of full-batch L-BFGS, every evaluation all 60,000 rows;`,
+  );
+  console.log(
+    "   whole fit calls, median of 3 after a warm-up, the tasks in turn (descent js: one fit, clean isolate); evaluations: scikit-learn's count.\n",
+  );
+  const lbfgs = await runLbfgsBench(iters, quick ? 1 : 3);
+  console.log(`   peer: ${lbfgs.peer}\n`);
+  console.log(formatLbfgsBench(lbfgs.rows));
+  return { epochs, gemm, lbfgs };
 }
 
 /** Section 8: data in and training across processes (also alone, `npm run bench -- --io`). */

@@ -3,7 +3,8 @@
 Reads the bench data the Node side wrote (raw little-endian float64 files: X and the class labels)
 and answers one request per line on stdin with one line of JSON on stdout: the wall time of one
 whole `fit` call of one epoch. Requests are {"dtype": "float32" | "float64", "batch": int,
-"hidden": int}; {"quit": true} ends the process. The BLAS threads are pinned to one by the caller
+"hidden": int}, or {"solver": "lbfgs", "iters": int, "dtype", "hidden"} for an L-BFGS fit of that
+many iterations; {"quit": true} ends the process. The BLAS threads are pinned to one by the caller
 (OMP_NUM_THREADS and friends), so this is scikit-learn's one-thread epoch.
 """
 
@@ -20,6 +21,14 @@ from sklearn.neural_network import MLPClassifier
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
 
+class Counting(MLPClassifier):
+    """MLPClassifier counting the evaluations its L-BFGS makes."""
+
+    def _loss_grad_lbfgs(self, *args):
+        self.evaluations_ += 1
+        return super()._loss_grad_lbfgs(*args)
+
+
 def main():
     prefix, n, d = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     x = np.fromfile(prefix + ".X.f64", dtype="<f8").reshape(n, d)
@@ -30,11 +39,16 @@ def main():
         if req.get("quit"):
             break
         data = x.astype(np.float32 if req["dtype"] == "float32" else np.float64)
-        m = MLPClassifier(hidden_layer_sizes=(req["hidden"],), batch_size=req["batch"], max_iter=1, random_state=0)
+        if req.get("solver") == "lbfgs":
+            # L-BFGS for a fixed number of iterations (tol 0), counting the objective's evaluations.
+            m = Counting(hidden_layer_sizes=(req["hidden"],), solver="lbfgs", max_iter=req["iters"], tol=0.0, random_state=0)
+        else:
+            m = Counting(hidden_layer_sizes=(req["hidden"],), batch_size=req["batch"], max_iter=1, random_state=0)
+        m.evaluations_ = 0
         t0 = time.perf_counter()
         m.fit(data, label)
         ms = (time.perf_counter() - t0) * 1000.0
-        print(json.dumps({"ms": ms, "loss": float(m.loss_)}), flush=True)
+        print(json.dumps({"ms": ms, "loss": float(m.loss_), "iters": int(m.n_iter_), "evaluations": m.evaluations_}), flush=True)
 
 
 main()

@@ -206,8 +206,9 @@ export interface Backend {
   /**
    * The gradient of a multi-layer perceptron's objective over rows start .. start+count of X taken
    * as one batch (scikit-learn's full-batch gradient for L-BFGS) into grad: (Aᵀ·δ + alpha·W)/count
-   * for the weights, the mean δ for the intercepts. `scratch` holds net.shape.scratchSize(count)
-   * elements. Returns the data loss sum plus (alpha/2)·‖W‖², the objective times count.
+   * for the weights, the mean δ for the intercepts, summed `chunk` rows at a time (in chunk order).
+   * `scratch` holds net.shape.scratchSize(chunk) + every parameter's elements. Returns the data
+   * loss sum plus (alpha/2)·‖W‖², the objective times count.
    */
   mlpGradient(
     net: MlpNet,
@@ -215,6 +216,7 @@ export interface Backend {
     y: FloatBuffer,
     start: number,
     count: number,
+    chunk: number,
     params: FloatBuffer,
     grad: FloatBuffer,
     alpha: number,

@@ -269,12 +269,13 @@ export class JsBackend implements Backend {
     y: FloatBuffer,
     start: number,
     count: number,
+    chunk: number,
     params: FloatBuffer,
     grad: FloatBuffer,
     alpha: number,
     scratch: FloatBuffer,
   ): number {
-    return mlpGradientJs(net.shape, X.view, y.view, start, count, params.view, grad.view, alpha, scratch.view);
+    return mlpGradientJs(net.shape, X.view, y.view, start, count, chunk, params.view, grad.view, alpha, scratch.view);
   }
 
   gradientStep(plan: Buffer<Float64Array>, count: number, batchLoss: number, state: StepBuffers): void {

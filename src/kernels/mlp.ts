@@ -168,7 +168,10 @@ function forward(
   return a;
 }
 
-/** Mirror of assembly/mlp.ts backprop: one batch's gradient into grad; returns its data loss sum. */
+/**
+ * Mirror of assembly/mlp.ts backprop: one batch's gradient into grad (at gradAt), or with `finish`
+ * false the bare sums Aᵀ·δ and Σδ; returns its data loss sum.
+ */
 function backprop(
   net: NetShape,
   X: FloatArray,
@@ -180,6 +183,8 @@ function backprop(
   grad: FloatArray,
   alpha: number,
   scratch: FloatArray,
+  finish = true,
+  gradAt = 0,
 ): number {
   const L = net.layers;
   const top = forward(net, X, idx, start, rows, params, scratch);
@@ -194,14 +199,14 @@ function backprop(
     const fanOut = net.units[l + 1] as number;
     const aPrev = net.activationAt(l, rows);
     const w = net.weightAt(l);
-    const gw = net.weightAt(l);
-    const gb = net.biasAt(l);
+    const gw = gradAt + net.weightAt(l);
+    const gb = gradAt + net.biasAt(l);
     gemmJs(scratch, aPrev, 1, fanIn, scratch, dCur, grad, gw, fanIn, rows, fanOut, null, 0);
-    for (let j = 0; j < fanIn * fanOut; j++) grad[gw + j] = (grad[gw + j] + alpha * params[w + j]) / rows;
+    if (finish) for (let j = 0; j < fanIn * fanOut; j++) grad[gw + j] = (grad[gw + j] + alpha * params[w + j]) / rows;
     for (let c = 0; c < fanOut; c++) {
       let sum = 0;
       for (let r = 0; r < rows; r++) sum += scratch[dCur + r * fanOut + c];
-      grad[gb + c] = sum / rows;
+      grad[gb + c] = finish ? sum / rows : sum;
     }
     if (l === 0) break;
     const wt = deltas + 2 * span;
@@ -302,23 +307,37 @@ export function mlpStepsJs(
   plan[PlanSlot.lastRate] = lr;
 }
 
-/** Mirror of assembly/mlp.ts mlpGradientImpl: rows start .. start+count as one batch. */
+/**
+ * Mirror of assembly/mlp.ts mlpGradientImpl: rows start .. start+count as one batch, `chunk` rows
+ * at a time, each chunk's sums written after the scratch of `chunk` rows and added to grad.
+ */
 export function mlpGradientJs(
   net: NetShape,
   X: FloatArray,
   y: FloatArray,
   start: number,
   count: number,
+  chunk: number,
   params: FloatArray,
   grad: FloatArray,
   alpha: number,
   scratch: FloatArray,
 ): number {
   const nW = net.weightAt(net.layers);
+  const nAll = net.biasAt(net.layers);
+  const part = net.scratchSize(chunk);
+  grad.fill(0, 0, nAll);
+  let total = 0;
+  for (let off = start; off < start + count; off += chunk) {
+    const rows = Math.min(chunk, start + count - off);
+    total += backprop(net, X, y, null, off, rows, params, scratch, alpha, scratch, false, part);
+    for (let j = 0; j < nAll; j++) grad[j] = grad[j] + scratch[part + j];
+  }
+  for (let j = 0; j < nW; j++) grad[j] = (grad[j] + alpha * params[j]) / count;
+  for (let j = nW; j < nAll; j++) grad[j] = grad[j] / count;
   let sq = 0;
   for (let j = 0; j < nW; j++) sq += params[j] * params[j];
-  const penalty = 0.5 * alpha * sq;
-  return backprop(net, X, y, null, start, count, params, grad, alpha, scratch) + penalty;
+  return total + 0.5 * alpha * sq;
 }
 
 /**

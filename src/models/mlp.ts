@@ -184,14 +184,11 @@ export abstract class MultiLayerPerceptron {
     checkMlpFitOptions(this.modelName, options);
   }
 
-  /**
-   * E_MEMORY before anything is copied when X (and `scratch` more elements: L-BFGS's activations
-   * for every row) cannot fit in WebAssembly memory.
-   */
-  protected assertFitsMemory(m: Matrix, scratch = 0): void {
+  /** E_MEMORY before anything is copied when X cannot fit in WebAssembly memory. */
+  protected assertFitsMemory(m: Matrix): void {
     if (this.opts.backend === "js") return;
     const elem = this.dataDtype === "float64" ? 8 : 4;
-    const bytes = (m.rows * m.cols + m.rows + scratch) * elem;
+    const bytes = (m.rows * m.cols + m.rows) * elem;
     if (bytes > WASM_MEMORY_LIMIT) {
       throw new DescentError(
         "E_MEMORY",
@@ -305,7 +302,7 @@ export abstract class MultiLayerPerceptron {
       });
       validation = { m: vm, y: pick(split.validation) };
     }
-    this.assertFitsMemory(m, lbfgs ? shape.scratchSize(m.rows) : 0);
+    this.assertFitsMemory(m);
     const backend = await createBackend(o.backend, this.dataDtype, 1);
     const n = rows === null ? m.rows : rows.length;
     const batch = rowsPerStep(o.batchSize, n);

@@ -33,6 +33,7 @@ type MlpGradient = (
   y: number,
   start: number,
   count: number,
+  chunk: number,
   params: number,
   grad: number,
   alpha: number,
@@ -113,7 +114,8 @@ export interface KernelExports {
   mlpPredictF64: MlpPredict;
   mlpPredictF32: MlpPredict;
   /**
-   * The MLP objective's gradient over `count` rows from `start` as one batch into grad; returns
+   * The MLP objective's gradient over `count` rows from `start` as one batch (summed `chunk` rows at
+   * a time) into grad; returns
    * the data loss sum plus (alpha/2)·‖W‖² (assembly/mlp.ts mlpGradientImpl).
    */
   mlpGradientF64: MlpGradient;
