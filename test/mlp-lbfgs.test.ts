@@ -11,6 +11,7 @@ import type { MultiLayerPerceptron } from "../src/models/mlp.js";
 import { MLPClassifier } from "../src/models/mlp-classifier.js";
 import { MLPRegressor } from "../src/models/mlp-regressor.js";
 import { StandardScaler } from "../src/preprocess/standard-scaler.js";
+import { findLearningRate } from "../src/tuning/find-learning-rate.js";
 import { loadDataset } from "./helpers/datasets.js";
 import { sklearnMlpOptions } from "./helpers/sklearn-mlp-options.js";
 
@@ -147,6 +148,9 @@ describe("MLP lbfgs, multi-label and multi-output: backends, refusals, saving", 
     const code = async (p: Promise<unknown>) => ((await p.catch((e) => e)) as DescentError).code;
     expect(await code(new MLPClassifier({ solver: "lbfgs" }).partialFit(Z, iris.y, { classes: [0, 1, 2] }))).toBe(
       "E_OPTION",
+    );
+    await expect(findLearningRate(new MLPClassifier({ solver: "lbfgs" }), Z, iris.y)).rejects.toThrow(
+      /solver 'lbfgs' has no learning rate/,
     );
     expect(
       await code(

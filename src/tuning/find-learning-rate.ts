@@ -59,6 +59,11 @@ function supervisedStepper(
   if (m.rows === 0) throw new DescentError("E_EMPTY", "findLearningRate: X has no rows");
   if (y.length !== m.rows)
     throw new DescentError("E_SHAPE", `findLearningRate: y has ${y.length} values but X has ${m.rows} rows`);
+  if (base.solver === "lbfgs")
+    throw new DescentError(
+      "E_OPTION",
+      "findLearningRate: solver 'lbfgs' has no learning rate (its line search picks every step); use 'adam' or 'sgd'",
+    );
   const classifier = estimator instanceof LinearClassifier || estimator instanceof MLPClassifier;
   const classes = classifier ? encodeLabels(y).classes : null;
   const order = seededOrder(m.rows, s.seed);
