@@ -8,7 +8,15 @@ export type { OnnxExportOptions } from "./io/onnx-export.js";
 export type { RatingOnnxOptions } from "./io/onnx-ratings.js";
 export type { LinearLoss, LossId } from "./kernels/losses.js";
 export type { ActivationName, MlpActivation } from "./kernels/mlp-net.js";
-export { type ArrowTableLike, type DType, isMatrix, type Matrix, type MatrixLike, toMatrix } from "./matrix.js";
+export {
+  type ArrowTableLike,
+  type DType,
+  type DTypeOption,
+  isMatrix,
+  type Matrix,
+  type MatrixLike,
+  toMatrix,
+} from "./matrix.js";
 export {
   type Average,
   accuracyScore,
@@ -75,9 +83,9 @@ export {
 } from "./models/matrix-factorization.js";
 export { accuracy, r2Score } from "./models/metrics.js";
 export { MultiLayerPerceptron } from "./models/mlp.js";
-export { MLPClassifier } from "./models/mlp-classifier.js";
+export { type ClassificationTargets, MLPClassifier } from "./models/mlp-classifier.js";
 export type { InitialWeights, MLPOptions, MLPSchedule } from "./models/mlp-options.js";
-export { MLPRegressor } from "./models/mlp-regressor.js";
+export { MLPRegressor, type RegressionTargets } from "./models/mlp-regressor.js";
 export {
   type AdagradSpec,
   type AdamSpec,
