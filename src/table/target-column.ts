@@ -2,7 +2,7 @@
 // refused for a regression with the model that fits (the CLI, the lab and the streamed fit share it).
 import { DescentError } from "../errors.js";
 import { decimalOf } from "./column-builder.js";
-import { type Column, type ColumnKind, type ColumnTable, isMissing } from "./column-table.js";
+import { type Column, type ColumnKind, type ColumnTable, isMissing, takeRows } from "./column-table.js";
 
 /** The features of a table and its target values, rows with a missing target taken out. */
 export interface TargetSplit {
@@ -48,16 +48,8 @@ export function splitTarget(
     return v;
   });
   const rest = t.columns.filter((_, j) => j !== at);
-  const X: ColumnTable =
-    keep.length === t.rows
-      ? { columns: rest, rows: t.rows }
-      : {
-          rows: keep.length,
-          columns: rest.map((c): Column => {
-            if (c.kind === "string") return { ...c, values: keep.map((r) => c.values[r] ?? null) };
-            return { ...c, values: Float64Array.from(keep, (r) => c.values[r] as number) };
-          }),
-        };
+  const all: ColumnTable = { columns: rest, rows: t.rows };
+  const X = keep.length === t.rows ? all : takeRows(all, keep);
   if (rest.length === 0) throw new DescentError("E_FORMAT", `'${file}' has no feature columns besides the target`);
   return { X, y, droppedRows: t.rows - keep.length, kind: col.kind };
 }

@@ -3,7 +3,7 @@
 // per kept row; rows missing any target are dropped and counted.
 import { DescentError } from "../errors.js";
 import { decimalOf } from "./column-builder.js";
-import { type Column, type ColumnTable, isMissing } from "./column-table.js";
+import { type Column, type ColumnTable, isMissing, takeRows } from "./column-table.js";
 
 /** The features of a table and its target matrix. */
 export interface TargetsSplit {
@@ -59,15 +59,6 @@ export function splitTargets(t: ColumnTable, names: string[], regression: boolea
   });
   const rest = t.columns.filter((c) => !names.includes(c.name));
   if (rest.length === 0) throw new DescentError("E_FORMAT", `'${file}' has no feature columns besides the targets`);
-  const X: ColumnTable =
-    keep.length === t.rows
-      ? { columns: rest, rows: t.rows }
-      : {
-          rows: keep.length,
-          columns: rest.map((c): Column => {
-            if (c.kind === "string") return { ...c, values: keep.map((r) => c.values[r] ?? null) };
-            return { ...c, values: Float64Array.from(keep, (r) => c.values[r] as number) };
-          }),
-        };
-  return { X, Y, droppedRows: t.rows - keep.length };
+  const all: ColumnTable = { columns: rest, rows: t.rows };
+  return { X: keep.length === t.rows ? all : takeRows(all, keep), Y, droppedRows: t.rows - keep.length };
 }
