@@ -306,6 +306,15 @@ export function toVector(given: ArrayLike<number>, expected: number, name: strin
     throw new DescentError("E_SHAPE", `${name} has ${v.length} values but X has ${expected} rows`);
   }
   const out = new Float64Array(expected);
+  if (v instanceof Float64Array || v instanceof Float32Array) {
+    // Typed arrays hold numbers only: one copy, then one pass for NaN and ±Infinity.
+    out.set(v);
+    for (let i = 0; i < expected; i++) {
+      const x = out[i] as number;
+      if (x - x !== 0) throw new DescentError("E_NONFINITE", `${name} has a non-finite value (${x}) at row ${i}`);
+    }
+    return out;
+  }
   for (let i = 0; i < expected; i++) {
     const x = v[i];
     if (typeof x !== "number" || !Number.isFinite(x)) {

@@ -135,21 +135,29 @@ export function longestRun(
 /** The objective of predicting f = 0 for every row: (1/n) Σ sw_i loss(y_i, 0) (no penalty at zero). */
 export function zeroModelObjective(p: SubProblem): number {
   const n = p.y.length;
+  const c = p.lossParam;
+  const w = p.sampleWeight;
   let total = 0;
+  if (p.kind !== "softmax" && p.loss === "squared" && w === null) {
+    // The common case in one tight loop (this runs before every fit).
+    for (let i = 0; i < n; i++) {
+      const y = p.y[i] as number;
+      total += 0.5 * y * y;
+    }
+    return total / n;
+  }
   for (let i = 0; i < n; i++) {
     const y = p.y[i] as number;
-    const w = p.sampleWeight === null ? 1 : (p.sampleWeight[i] as number);
     let l: number;
     if (p.kind === "softmax") l = ownLog(p.outputs);
     else if (p.loss === "squared") l = 0.5 * y * y;
-    else if (p.loss === "huber")
-      l = Math.abs(y) <= p.lossParam ? 0.5 * y * y : p.lossParam * Math.abs(y) - 0.5 * p.lossParam * p.lossParam;
+    else if (p.loss === "huber") l = Math.abs(y) <= c ? 0.5 * y * y : c * Math.abs(y) - 0.5 * c * c;
     else if (p.loss === "log") l = Math.LN2;
-    else if (p.loss === "epsilonInsensitive") l = Math.max(0, Math.abs(y) - p.lossParam);
-    else if (p.loss === "squaredEpsilonInsensitive") l = Math.max(0, Math.abs(y) - p.lossParam) ** 2;
+    else if (p.loss === "epsilonInsensitive") l = Math.max(0, Math.abs(y) - c);
+    else if (p.loss === "squaredEpsilonInsensitive") l = Math.max(0, Math.abs(y) - c) ** 2;
     else if (p.loss === "perceptron") l = 0;
     else l = 1;
-    total += w * l;
+    total += (w === null ? 1 : (w[i] as number)) * l;
   }
   return total / n;
 }

@@ -85,8 +85,12 @@ function rowOrder(progress: TrainProgress, n: number, seed: number, base: Int32A
     const state = replay.getState();
     if (state.every((v, i) => v === saved[i])) positions = replayed;
   }
-  // In place, the positions stand for the rows they name.
-  return base === null ? positions : positions.map((p) => base[p] as number);
+  // In place, the positions stand for the rows they name (a plain loop: TypedArray.map with a
+  // closure costs several times as much on 200,000 rows).
+  if (base === null) return positions;
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = base[positions[i] as number] as number;
+  return rows;
 }
 
 /** State that carries over between fit/partialFit calls so schedules, shuffles and moments continue. */
