@@ -7,6 +7,7 @@ import { parquetWriteBuffer } from "hyparquet-writer";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LinearRegression } from "../src/models/linear-regression.js";
+import { MLPRegressor } from "../src/models/mlp-regressor.js";
 import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { type LabPage, openLab } from "./helpers/lab-page.js";
 
@@ -69,6 +70,39 @@ describe("the library in the browser", () => {
     const m = await new LinearRegression(options).fit(new StandardScaler().fitTransform(X), y);
     const inNode = Buffer.from(Float64Array.from([...m.coef, m.intercept]).buffer).toString("hex");
     expect(inPage).toBe(inNode);
+  });
+
+  it("an L-BFGS multi-output MLPRegressor (tanh) gives the same weights, to the bit, as Node", async () => {
+    const options = { hiddenLayerSizes: [6], activation: "tanh", solver: "lbfgs", maxEpochs: 40, seed: 3 } as const;
+    const inPage = await page.evaluate(async (opts) => {
+      const lib = (globalThis as unknown as { descentLib: typeof import("../src/index.js") }).descentLib;
+      const text = await (await fetch("/data/diabetes.csv")).text();
+      const rows = text
+        .trim()
+        .split(/\r?\n/)
+        .slice(1)
+        .map((l: string) => l.split(",").map(Number));
+      const Z = new lib.StandardScaler().fitTransform(rows.map((r: number[]) => r.slice(0, -1)));
+      const Y = rows.map((r: number[], i: number) => [
+        (r[r.length - 1] as number) / 100,
+        (Z.data[i * 10 + 2] as number) ** 2,
+      ]);
+      const m = await new lib.MLPRegressor({ ...opts, hiddenLayerSizes: [...opts.hiddenLayerSizes] }).fit(Z, Y);
+      const all = [...m.coefs.flatMap((w) => Array.from(w.data)), ...m.intercepts.flatMap((b) => Array.from(b))];
+      return {
+        bits: Array.from(new Uint8Array(Float64Array.from(all).buffer), (b) => b.toString(16).padStart(2, "0")).join(
+          "",
+        ),
+        nIter: m.nIter,
+      };
+    }, options);
+    const { X, y } = parseDiabetes(readFileSync(new URL("../data/diabetes.csv", import.meta.url), "utf8"));
+    const Z = new StandardScaler().fitTransform(X);
+    const Y = y.map((v, i) => [v / 100, (Z.data[i * 10 + 2] as number) ** 2]);
+    const m = await new MLPRegressor({ ...options, hiddenLayerSizes: [...options.hiddenLayerSizes] }).fit(Z, Y);
+    const all = [...m.coefs.flatMap((w) => Array.from(w.data)), ...m.intercepts.flatMap((b) => Array.from(b))];
+    expect(inPage.nIter).toBe(m.nIter);
+    expect(inPage.bits).toBe(Buffer.from(Float64Array.from(all).buffer).toString("hex"));
   });
 
   it("runs the shared-memory builds here, and the own-memory fallback gives the same gradient bits", async () => {
