@@ -7,9 +7,12 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { DescentError } from "../src/errors.js";
 import { isMatrix, type Matrix } from "../src/matrix.js";
+import { crossValidate, type FoldScores } from "../src/model-selection/cross-validate.js";
+import { KFold } from "../src/model-selection/splitters.js";
 import type { MultiLayerPerceptron } from "../src/models/mlp.js";
 import { MLPClassifier } from "../src/models/mlp-classifier.js";
 import { MLPRegressor } from "../src/models/mlp-regressor.js";
+import { takeRows } from "../src/models/sub-problems.js";
 import { StandardScaler } from "../src/preprocess/standard-scaler.js";
 import { findLearningRate } from "../src/tuning/find-learning-rate.js";
 import { loadDataset } from "./helpers/datasets.js";
@@ -192,5 +195,47 @@ describe("MLP lbfgs, multi-label and multi-output: backends, refusals, saving", 
       labels.map((row) => [row[0] as number]),
     );
     expect(one.predict(Z)).toBeInstanceOf(Float64Array);
+  });
+});
+
+describe("model selection on several outputs", () => {
+  const iris = loadDataset("iris", "species");
+  const Z = new StandardScaler().fitTransform(iris.X);
+  const labels = iris.y.map((s, i) => [s === 0 ? 1 : 0, (Z.data[i * 4 + 2] as number) > 0 ? 1 : 0]);
+  const outputs = iris.y.map((s, i) => [s, (Z.data[i * 4 + 3] as number) * 2]);
+
+  it("crossValidate scores a multi-output regressor by R² averaged over outputs and a multi-label classifier by subset accuracy, as their score()", async () => {
+    const opts = { hiddenLayerSizes: [5], solver: "lbfgs", maxEpochs: 30 } as const;
+    for (const [make, y, scoring] of [
+      [() => new MLPRegressor({ ...opts, hiddenLayerSizes: [5] }), outputs, "r2"],
+      [() => new MLPClassifier({ ...opts, hiddenLayerSizes: [5] }), labels, "accuracy"],
+    ] as const) {
+      const folds = new KFold({ nSplits: 3, shuffle: true, seed: 1 }).split(Z.rows);
+      const cv = (await crossValidate(make(), Z, y as never, { cv: folds, scoring })) as FoldScores;
+      for (const [f, s] of folds.entries()) {
+        const pick = (rows: Int32Array): Matrix => takeRows(Z, rows);
+        const m = make();
+        await (m as MLPRegressor).fit(
+          pick(s.train),
+          Array.from(s.train, (r) => y[r] as number[]),
+        );
+        const expected = (m as MLPRegressor).score(
+          pick(s.test),
+          Array.from(s.test, (r) => y[r] as number[]),
+        );
+        expect(cv.testScore[f]).toBe(expected);
+      }
+    }
+    // A label matrix gets plain folds by default (no stratification on rows of labels).
+    const byDefault = (await crossValidate(new MLPClassifier({ ...opts, hiddenLayerSizes: [3] }), Z, labels as never, {
+      cv: 3,
+    })) as FoldScores;
+    expect(byDefault.testScore.length).toBe(3);
+    await expect(
+      crossValidate(new MLPClassifier({ ...opts, hiddenLayerSizes: [3] }), Z, labels as never, {
+        cv: 3,
+        scoring: "f1_macro",
+      }),
+    ).rejects.toThrow(/for a multi-label model use 'accuracy'/);
   });
 });

@@ -1,7 +1,7 @@
 // Scorers by scikit-learn's names: a metric applied to a fitted model's predictions on (X, y), with
 // "neg_" errors negated so that higher is better everywhere, as scikit-learn's get_scorer gives them.
 import { DescentError } from "../errors.js";
-import type { Matrix, MatrixLike } from "../matrix.js";
+import { isMatrix, type Matrix, type MatrixLike } from "../matrix.js";
 import type { TableLike } from "../table/column-table.js";
 import type { Label } from "../table/label-types.js";
 import * as classification from "./classification-metrics.js";
@@ -38,20 +38,63 @@ function rowsOf(m: Matrix): number[][] {
   return Array.from({ length: m.rows }, (_, r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
 }
 
+/** Column c of the targets of a multi-output model: rows of arrays, or a Matrix. */
+function targetColumn(y: unknown, c: number, rows: number): Float64Array {
+  if (isMatrix(y)) return Float64Array.from({ length: rows }, (_, r) => y.data[r * y.cols + c] as number);
+  const v = y as ArrayLike<ArrayLike<number>>;
+  if (v.length !== rows || typeof v[0] !== "object")
+    throw new DescentError("E_SHAPE", `the model predicts several outputs a row but y is not a matrix of ${rows} rows`);
+  return Float64Array.from({ length: rows }, (_, r) => v[r]?.[c] as number);
+}
+
+/** Predictions one a row, or (a multi-output or multi-label model's) a Matrix. */
+function predictionsOf(model: Scorable, X: MatrixLike): ArrayLike<Label> | Matrix {
+  return model.predict(X) as ArrayLike<Label> | Matrix;
+}
+
 const predicted =
-  (metric: (y: ArrayLike<Label>, pred: ArrayLike<Label>, options: MetricOptions) => number): Scorer =>
-  (model, X, y, sw = null) =>
-    metric(y, model.predict(X) as ArrayLike<Label>, { sampleWeight: sw });
+  (metric: (y: ArrayLike<Label>, pred: ArrayLike<Label>, options: MetricOptions) => number, name: string): Scorer =>
+  (model, X, y, sw = null) => {
+    const pred = predictionsOf(model, X);
+    if (!isMatrix(pred)) return metric(y, pred, { sampleWeight: sw });
+    if (name !== "accuracy")
+      throw new DescentError(
+        "E_OPTION",
+        `scorer '${name}' takes one label a row; for a multi-label model use 'accuracy'`,
+      );
+    // Multi-label: the weighted share of rows with every label right (scikit-learn's subset accuracy).
+    const columns = Array.from({ length: pred.cols }, (_, c) => targetColumn(y, c, pred.rows));
+    const hit = Float64Array.from({ length: pred.rows }, (_, r) =>
+      columns.every((t, c) => t[r] === pred.data[r * pred.cols + c]) ? 1 : 0,
+    );
+    return metric(hit, new Float64Array(pred.rows).fill(1), { sampleWeight: sw });
+  };
 
 const regression =
   (metric: (y: ArrayLike<number>, pred: ArrayLike<number>, options: MetricOptions) => number, sign = 1): Scorer =>
-  (model, X, y, sw = null) =>
-    sign * metric(y as ArrayLike<number>, model.predict(X) as ArrayLike<number>, { sampleWeight: sw });
+  (model, X, y, sw = null) => {
+    const pred = predictionsOf(model, X);
+    if (!isMatrix(pred)) return sign * metric(y as ArrayLike<number>, pred as ArrayLike<number>, { sampleWeight: sw });
+    // Several outputs: the metric of each, averaged (scikit-learn's multioutput='uniform_average').
+    let total = 0;
+    for (let c = 0; c < pred.cols; c++) {
+      const p = Float64Array.from({ length: pred.rows }, (_, r) => pred.data[r * pred.cols + c] as number);
+      total += metric(targetColumn(y, c, pred.rows), p, { sampleWeight: sw });
+    }
+    return (sign * total) / pred.cols;
+  };
 
 const prf =
   (metric: typeof classification.f1Score, average: classification.PrfOptions["average"]): Scorer =>
-  (model, X, y, sw = null) =>
-    metric(y, model.predict(X) as ArrayLike<Label>, { average, sampleWeight: sw });
+  (model, X, y, sw = null) => {
+    const pred = predictionsOf(model, X);
+    if (isMatrix(pred))
+      throw new DescentError(
+        "E_OPTION",
+        "precision, recall and f1 scorers take one label a row; for a multi-label model use 'accuracy'",
+      );
+    return metric(y, pred, { average, sampleWeight: sw });
+  };
 
 function needsProba(model: Scorable, name: string): (X: MatrixLike) => Matrix {
   const f = model.predictProba;
@@ -69,8 +112,8 @@ const SCORERS: Record<string, Scorer> = {
   neg_mean_absolute_error: regression(meanAbsoluteError, -1),
   neg_mean_squared_error: regression(meanSquaredError, -1),
   neg_root_mean_squared_error: regression((y, p, o) => Math.sqrt(meanSquaredError(y, p, o)), -1),
-  accuracy: predicted(classification.accuracyScore),
-  balanced_accuracy: predicted(classification.balancedAccuracyScore),
+  accuracy: predicted(classification.accuracyScore, "accuracy"),
+  balanced_accuracy: predicted(classification.balancedAccuracyScore, "balanced_accuracy"),
   ...Object.fromEntries(
     (
       [

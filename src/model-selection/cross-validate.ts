@@ -130,7 +130,11 @@ export function foldsOf(cv: CrossValidateOptions["cv"], estimator: object, data:
   if (typeof c === "number") {
     if (!Number.isInteger(c) || c < 2)
       throw new DescentError("E_OPTION", `option 'cv' must be an integer >= 2, a splitter or splits (got ${c})`);
-    const splitter = isClassifier(estimator) ? new StratifiedKFold({ nSplits: c }) : new KFold({ nSplits: c });
+    // Stratified for a classifier's labels; plain folds for a label matrix (multi-label), as
+    // scikit-learn's check_cv decides by the type of y.
+    const labelRows = typeof data.y[0] === "object" && data.y[0] !== null;
+    const splitter =
+      isClassifier(estimator) && !labelRows ? new StratifiedKFold({ nSplits: c }) : new KFold({ nSplits: c });
     return splitter.split(data.rows, data.y);
   }
   if (c !== null && typeof c === "object" && typeof (c as Splitter).split === "function")
