@@ -126,6 +126,18 @@ export function predictionVector(p: Float64Array | Matrix, name = "the predictio
   return Float64Array.from(p.data);
 }
 
+/** Matrices whose cells are known finite (rows of a staged Dataset, scanned when staged). */
+const knownFinite = new WeakSet<Matrix>();
+
+/**
+ * Records that m's cells are all finite, so toMatrix does not scan them again. For matrices made
+ * from data already scanned (a Dataset's rows); returns m.
+ */
+export function markFinite(m: Matrix): Matrix {
+  knownFinite.add(m);
+  return m;
+}
+
 /**
  * Validates `X` and returns it as a Matrix: a float64 copy for nested arrays, the same data (float64
  * or float32, not copied) for a valid Matrix. Throws E_EMPTY, E_SHAPE (ragged rows, bad dims) or
@@ -143,7 +155,7 @@ export function toMatrix(X: MatrixLike, name = "X", checkFinite = true): Matrix 
     if (data.length !== rows * cols) {
       throw new DescentError("E_SHAPE", `${name}: data has ${data.length} values but rows x cols = ${rows * cols}`);
     }
-    const bad = checkFinite ? firstNonFinite(data) : -1;
+    const bad = checkFinite && !knownFinite.has(X) ? firstNonFinite(data) : -1;
     if (bad >= 0) throw nonFiniteError(name, data[bad] as number, Math.floor(bad / cols), bad % cols);
     return { data, rows, cols };
   }

@@ -189,6 +189,22 @@ export class Dataset<T = unknown> {
     return { backend: this.root.backend, X: this.root.X, totalRows: this.root.host.rows, rowIds: this.ids };
   }
 
+  /**
+   * This Dataset's rows for reading only: a view of the host matrix when they are consecutive rows
+   * of it (a fold of KFold without shuffling), else matrix()'s copy. Not for callers that write.
+   * @internal
+   */
+  rowsToRead(): Matrix {
+    this.assertLive();
+    const h = this.root.host;
+    const ids = this.ids;
+    if (ids === null) return h;
+    const first = ids[0] ?? 0;
+    for (let i = 1; i < ids.length; i++) if (ids[i] !== first + i) return this.matrix();
+    const c = h.cols;
+    return { data: h.data.subarray(first * c, (first + ids.length) * c), rows: ids.length, cols: c };
+  }
+
   /** Frees the backend memory (of the root Dataset and every subset). Later use throws E_STATE. */
   dispose(): void {
     if (this.root.disposed) return;

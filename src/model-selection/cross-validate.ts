@@ -4,7 +4,7 @@
 
 import { type Dataset, isDataset, pickTargets } from "../data/dataset.js";
 import { DescentError } from "../errors.js";
-import { type Matrix, type MatrixLike, toMatrix } from "../matrix.js";
+import { type Matrix, type MatrixLike, markFinite, toMatrix } from "../matrix.js";
 import { getScorer, type Scorable, type Scorer } from "../metrics/scorers.js";
 import { takeRows } from "../models/sub-problems.js";
 import { Pipeline } from "../preprocess/pipeline.js";
@@ -107,7 +107,13 @@ export function selectionData(X: MatrixLike | TableLike | Dataset, y?: ArrayLike
       throw new DescentError("E_SHAPE", "this Dataset has no targets: pass y, or make it with Dataset.from(X, y)");
     if (targets.length !== X.rows)
       throw new DescentError("E_SHAPE", `y has ${targets.length} values but X has ${X.rows} rows`);
-    return { rows: X.rows, y: targets, take: (r) => X.subset(r).matrix(), fitRows: (r) => X.subset(r) };
+    // The rows scored are read only, and were scanned when staged: not scanned again.
+    return {
+      rows: X.rows,
+      y: targets,
+      take: (r) => markFinite(X.subset(r).rowsToRead()),
+      fitRows: (r) => X.subset(r),
+    };
   }
   if (isColumnTable(X) || isRecords(X)) {
     // A table (for a pipeline): its rows by index, columns and kinds kept.
