@@ -392,11 +392,8 @@ export abstract class LinearModel {
    */
   protected fitInput<T>(X: MatrixLike | Dataset, y: ArrayLike<T> | undefined): { X: MatrixLike; y: ArrayLike<T> } {
     this.source = null;
-    this.dataDtype = isDataset(X)
-      ? this.opts.dtype === "auto"
-        ? X.options.dtype
-        : this.opts.dtype
-      : dtypeOfData(this.opts.dtype, X);
+    const auto = this.opts.dtype === "auto";
+    this.dataDtype = isDataset(X) && auto ? X.options.dtype : dtypeOfData(this.opts.dtype, X);
     const staged = isDataset(X) ? X.stagedFor(this.opts.backend, this.dataDtype, this.opts.threads) : null;
     if (!isDataset(X) || staged === null) return rowsAndTargets(X, y);
     const targets = y ?? (X.targets as T[] | null);
