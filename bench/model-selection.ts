@@ -40,20 +40,21 @@ function matrixOf(d: BenchData): Matrix {
   return { data: d.X, rows: d.n, cols: d.d };
 }
 
-/** Runs the section on float64 data (scikit-learn's rows) and float32 data (the rest). */
-export async function runModelSelection(
-  f64: BenchData,
-  f32: BenchData,
+/**
+ * Per-sample fits (batch 1) of the three estimators on a Dataset staged from `data` (staging not
+ * timed), shuffled and in order, against the peer's whole scikit-learn fit, in turns.
+ */
+async function perSampleRows(
+  data: BenchData,
+  peer: Awaited<ReturnType<typeof startSklearnPeer>>,
   repeats: number,
-): Promise<{ peer: string; rows: SelectionRow[] }> {
+): Promise<SelectionRow[]> {
   const rows: SelectionRow[] = [];
-  const peer = await startSklearnPeer(f64);
-  const peerName = "skip" in peer ? peer.skip : `scikit-learn ${peer.version} (${peer.python})`;
-  // 1. Per-sample SGD on a staged Dataset (staging not timed) against scikit-learn's whole fit.
-  const ds = await Dataset.from(matrixOf(f64), f64.y);
-  const dsLabel = await Dataset.from(matrixOf(f64), f64.label);
+  const ds = await Dataset.from(matrixOf(data), data.y);
+  const dsLabel = await Dataset.from(matrixOf(data), data.label);
+  const shape = `${data.n.toLocaleString("en")} × ${data.d}`;
   try {
-    for (const [name, est, make, data] of [
+    for (const [name, est, make, staged] of [
       ["LinearRegression", "regressor", (o: object) => new LinearRegression(o), ds],
       ["LinearSVM (hinge)", "hinge", (o: object) => new LinearSVM(o), dsLabel],
       ["LogisticRegression", "log", (o: object) => new LogisticRegression(o), dsLabel],
@@ -62,7 +63,7 @@ export async function runModelSelection(
         const ours: number[] = [];
         const theirs: number[] = [];
         for (let r = 0; r < repeats; r++) {
-          ours.push(await timed(() => make({ ...SGD, shuffle }).fit(data)));
+          ours.push(await timed(() => make({ ...SGD, shuffle }).fit(staged)));
           if (!("skip" in peer))
             theirs.push(
               await peer.time({ estimator: est as SklearnEstimator, shuffle, epochs: 5, eta0: 0.01, alpha: 1e-4 }),
@@ -71,7 +72,7 @@ export async function runModelSelection(
         const a = median(ours);
         const b = theirs.length === 0 ? Number.NaN : median(theirs);
         rows.push({
-          task: `${name} on a Dataset, batch 1, shuffle ${shuffle}`,
+          task: `${name}, ${shape}, batch 1, shuffle ${shuffle}`,
           descentMs: a,
           otherMs: b,
           ratio: b / a,
@@ -79,6 +80,36 @@ export async function runModelSelection(
         });
       }
     }
+  } finally {
+    ds.dispose();
+    dsLabel.dispose();
+  }
+  return rows;
+}
+
+/** Runs the section on float64 data (scikit-learn's rows) and float32 data (the rest). */
+export async function runModelSelection(
+  f64: BenchData,
+  f32: BenchData,
+  repeats: number,
+  other: BenchData | null = null,
+): Promise<{ peer: string; rows: SelectionRow[] }> {
+  const rows: SelectionRow[] = [];
+  const peer = await startSklearnPeer(f64);
+  const peerName = "skip" in peer ? peer.skip : `scikit-learn ${peer.version} (${peer.python})`;
+  // 1. Per-sample SGD on a staged Dataset (staging not timed) against scikit-learn's whole fit, on
+  // the other shape first (its own peer process), then on the main data.
+  if (other !== null) {
+    const otherPeer = await startSklearnPeer(other);
+    try {
+      rows.push(...(await perSampleRows(other, otherPeer, repeats)));
+    } finally {
+      if (!("skip" in otherPeer)) otherPeer.close();
+    }
+  }
+  rows.push(...(await perSampleRows(f64, peer, repeats)));
+  const ds = await Dataset.from(matrixOf(f64), f64.y);
+  try {
     // 4. gridSearch, 12 candidates × 5 folds, against GridSearchCV(n_jobs=1).
     const grid = { alpha: [1e-5, 1e-4, 1e-3, 1e-2], eta0: [0.001, 0.003, 0.01] };
     const ours = await timed(() =>
@@ -111,7 +142,6 @@ export async function runModelSelection(
     });
   } finally {
     ds.dispose();
-    dsLabel.dispose();
     if (!("skip" in peer)) peer.close();
   }
   // 2. Default mini-batch training in float32, batch 256: wasm against js, whole fits.
