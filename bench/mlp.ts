@@ -55,6 +55,26 @@ function decileLabels(y: ArrayLike<number>): Float64Array {
   return Float64Array.from(y, (v) => cuts.filter((c) => v >= c).length);
 }
 
+/**
+ * Every task once as a warm-up, then `rounds` rounds of every task in turn (so a change in the
+ * machine's load falls on all of them alike): each task's median ms and its last result.
+ */
+async function inTurns<R extends { ms: number }>(
+  tasks: ReadonlyArray<{ run: () => Promise<R> }>,
+  rounds: number,
+): Promise<Array<{ ms: number; last: R }>> {
+  const times = tasks.map(() => [] as number[]);
+  const last: Array<R | null> = tasks.map(() => null);
+  for (const t of tasks) await t.run();
+  for (let r = 0; r < rounds; r++)
+    for (let i = 0; i < tasks.length; i++) {
+      const res = await (tasks[i] as (typeof tasks)[number]).run();
+      times[i]?.push(res.ms);
+      last[i] = res;
+    }
+  return tasks.map((_, i) => ({ ms: median(times[i] ?? []), last: last[i] as R }));
+}
+
 /** scikit-learn's MLPClassifier in a Python process on one BLAS thread, or why it cannot run. */
 async function startSklearnMlp(X: Float64Array, labels: Float64Array) {
   const python = findSklearnPython();
@@ -152,18 +172,10 @@ export async function runMlpBench(rounds: number): Promise<{ rows: MlpEpochRow[]
         D,
       );
       rows.push({ task: "descent js", batch, dtype: "float32", ...js });
-      const times = tasks.map(() => [] as number[]);
-      const losses = tasks.map(() => Number.NaN);
-      for (const t of tasks) await t.run();
-      for (let r = 0; r < rounds; r++) {
-        for (let i = 0; i < tasks.length; i++) {
-          const res = await (tasks[i] as (typeof tasks)[number]).run();
-          times[i]?.push(res.ms);
-          losses[i] = res.loss;
-        }
-      }
+      const timed = await inTurns(tasks, rounds);
       tasks.forEach((t, i) => {
-        rows.push({ task: t.task, batch, dtype: t.dtype, ms: median(times[i] ?? []), loss: losses[i] as number });
+        const { ms, last } = timed[i] as { ms: number; last: { loss: number } };
+        rows.push({ task: t.task, batch, dtype: t.dtype, ms, loss: last.loss });
       });
     }
   } finally {
@@ -366,17 +378,10 @@ export async function runLbfgsBench(iters: number, rounds: number): Promise<{ ro
       D,
     );
     rows.push({ task: "descent js", dtype: "float64", ...js, iterations: iters, evaluations: null });
-    const times = tasks.map(() => [] as number[]);
-    const last: Array<LbfgsTiming | null> = tasks.map(() => null);
-    for (const t of tasks) await t.run();
-    for (let r = 0; r < rounds; r++)
-      for (let i = 0; i < tasks.length; i++) {
-        const res = await (tasks[i] as (typeof tasks)[number]).run();
-        times[i]?.push(res.ms);
-        last[i] = res;
-      }
+    const timed = await inTurns(tasks, rounds);
     tasks.forEach((t, i) => {
-      rows.push({ ...(last[i] as LbfgsTiming), task: t.task, dtype: t.dtype, ms: median(times[i] ?? []) });
+      const { ms, last } = timed[i] as { ms: number; last: LbfgsTiming };
+      rows.push({ ...last, task: t.task, dtype: t.dtype, ms });
     });
   } finally {
     sk?.close();
