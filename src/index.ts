@@ -36,7 +36,7 @@ export {
   meanSquaredError,
   rootMeanSquaredError,
 } from "./metrics/regression-metrics.js";
-export { getScorer, SCORER_NAMES, type Scorable, type Scorer } from "./metrics/scorers.js";
+export { getScorer, SCORER_NAMES, type Scorable, type Scorer, type Targets } from "./metrics/scorers.js";
 export type { Params } from "./model-selection/clone-estimator.js";
 export {
   type CrossValidateOptions,

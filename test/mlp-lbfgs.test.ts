@@ -211,7 +211,7 @@ describe("model selection on several outputs", () => {
       [() => new MLPClassifier({ ...opts, hiddenLayerSizes: [5] }), labels, "accuracy"],
     ] as const) {
       const folds = new KFold({ nSplits: 3, shuffle: true, seed: 1 }).split(Z.rows);
-      const cv = (await crossValidate(make(), Z, y as never, { cv: folds, scoring })) as FoldScores;
+      const cv = (await crossValidate(make(), Z, y, { cv: folds, scoring })) as FoldScores;
       for (const [f, s] of folds.entries()) {
         const pick = (rows: Int32Array): Matrix => takeRows(Z, rows);
         const m = make();
@@ -227,12 +227,12 @@ describe("model selection on several outputs", () => {
       }
     }
     // A label matrix gets plain folds by default (no stratification on rows of labels).
-    const byDefault = (await crossValidate(new MLPClassifier({ ...opts, hiddenLayerSizes: [3] }), Z, labels as never, {
+    const byDefault = (await crossValidate(new MLPClassifier({ ...opts, hiddenLayerSizes: [3] }), Z, labels, {
       cv: 3,
     })) as FoldScores;
     expect(byDefault.testScore.length).toBe(3);
     await expect(
-      crossValidate(new MLPClassifier({ ...opts, hiddenLayerSizes: [3] }), Z, labels as never, {
+      crossValidate(new MLPClassifier({ ...opts, hiddenLayerSizes: [3] }), Z, labels, {
         cv: 3,
         scoring: "f1_macro",
       }),

@@ -25,13 +25,19 @@ export interface Scorable {
   decisionFunction?(X: MatrixLike | TableLike): unknown;
 }
 
+/**
+ * Targets of model selection: one label or value a row, or (for a multi-output regressor or a
+ * multi-label classifier) rows of several values.
+ */
+export type Targets = ArrayLike<Label> | ArrayLike<ArrayLike<number>>;
+
 /** A score of a fitted model on (X, y); higher is better. */
-export type Scorer = (
-  model: Scorable,
-  X: MatrixLike,
-  y: ArrayLike<Label>,
-  sampleWeight?: ArrayLike<number> | null,
-) => number;
+export type Scorer = (model: Scorable, X: MatrixLike, y: Targets, sampleWeight?: ArrayLike<number> | null) => number;
+
+/** Targets read one a row (the scorers of single-output models). */
+function single(y: Targets): ArrayLike<Label> {
+  return y as ArrayLike<Label>;
+}
 
 /** The rows of a Matrix as arrays. */
 function rowsOf(m: Matrix): number[][] {
@@ -56,7 +62,7 @@ const predicted =
   (metric: (y: ArrayLike<Label>, pred: ArrayLike<Label>, options: MetricOptions) => number, name: string): Scorer =>
   (model, X, y, sw = null) => {
     const pred = predictionsOf(model, X);
-    if (!isMatrix(pred)) return metric(y, pred, { sampleWeight: sw });
+    if (!isMatrix(pred)) return metric(single(y), pred, { sampleWeight: sw });
     if (name !== "accuracy")
       throw new DescentError(
         "E_OPTION",
@@ -74,7 +80,8 @@ const regression =
   (metric: (y: ArrayLike<number>, pred: ArrayLike<number>, options: MetricOptions) => number, sign = 1): Scorer =>
   (model, X, y, sw = null) => {
     const pred = predictionsOf(model, X);
-    if (!isMatrix(pred)) return sign * metric(y as ArrayLike<number>, pred as ArrayLike<number>, { sampleWeight: sw });
+    if (!isMatrix(pred))
+      return sign * metric(single(y) as ArrayLike<number>, pred as ArrayLike<number>, { sampleWeight: sw });
     // Several outputs: the metric of each, averaged (scikit-learn's multioutput='uniform_average').
     let total = 0;
     for (let c = 0; c < pred.cols; c++) {
@@ -93,7 +100,7 @@ const prf =
         "E_OPTION",
         "precision, recall and f1 scorers take one label a row; for a multi-label model use 'accuracy'",
       );
-    return metric(y, pred, { average, sampleWeight: sw });
+    return metric(single(y), pred, { average, sampleWeight: sw });
   };
 
 function needsProba(model: Scorable, name: string): (X: MatrixLike) => Matrix {
@@ -132,27 +139,27 @@ const SCORERS: Record<string, Scorer> = {
   roc_auc: (model, X, y, sw = null) => {
     if (model.decisionFunction !== undefined) {
       const d = model.decisionFunction(X);
-      if (d instanceof Float64Array) return classification.rocAucScore(y, d, { sampleWeight: sw });
+      if (d instanceof Float64Array) return classification.rocAucScore(single(y), d, { sampleWeight: sw });
       throw new DescentError("E_LABELS", "scorer 'roc_auc' is binary: use 'roc_auc_ovr' for more classes");
     }
     const p = needsProba(model, "roc_auc")(X);
     if (p.cols !== 2)
       throw new DescentError("E_LABELS", "scorer 'roc_auc' is binary: use 'roc_auc_ovr' for more classes");
     return classification.rocAucScore(
-      y,
+      single(y),
       rowsOf(p).map((r) => r[1] as number),
       { sampleWeight: sw },
     );
   },
   roc_auc_ovr: (model, X, y, sw = null) =>
-    classification.rocAucScore(y, rowsOf(needsProba(model, "roc_auc_ovr")(X)), { sampleWeight: sw }),
+    classification.rocAucScore(single(y), rowsOf(needsProba(model, "roc_auc_ovr")(X)), { sampleWeight: sw }),
   roc_auc_ovr_weighted: (model, X, y, sw = null) =>
-    classification.rocAucScore(y, rowsOf(needsProba(model, "roc_auc_ovr_weighted")(X)), {
+    classification.rocAucScore(single(y), rowsOf(needsProba(model, "roc_auc_ovr_weighted")(X)), {
       average: "weighted",
       sampleWeight: sw,
     }),
   neg_log_loss: (model, X, y, sw = null) =>
-    -classification.logLoss(y, rowsOf(needsProba(model, "neg_log_loss")(X)), { sampleWeight: sw }),
+    -classification.logLoss(single(y), rowsOf(needsProba(model, "neg_log_loss")(X)), { sampleWeight: sw }),
 };
 
 /** Every scorer name getScorer knows (scikit-learn's). */

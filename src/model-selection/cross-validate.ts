@@ -5,7 +5,7 @@
 import { type Dataset, isDataset, pickTargets } from "../data/dataset.js";
 import { DescentError } from "../errors.js";
 import { type Matrix, type MatrixLike, markFinite, toMatrix } from "../matrix.js";
-import { getScorer, type Scorable, type Scorer } from "../metrics/scorers.js";
+import { getScorer, type Scorable, type Scorer, type Targets } from "../metrics/scorers.js";
 import { takeRows } from "../models/sub-problems.js";
 import { Pipeline } from "../preprocess/pipeline.js";
 import {
@@ -91,8 +91,8 @@ export function cloneEstimator<E extends SelectableEstimator>(estimator: E, para
 /** The data of a model-selection call: host rows, targets and a way to get a fold's training data. */
 export interface SelectionData {
   rows: number;
-  /** Targets, one a row. */
-  y: ArrayLike<Label>;
+  /** Targets: one a row, or rows of several. */
+  y: Targets;
   /** Rows of X as a host matrix (for scoring). */
   take(rows: Int32Array): Matrix;
   /** Rows of X to fit on: a Dataset subset (trained in place) or a host matrix. */
@@ -100,7 +100,7 @@ export interface SelectionData {
 }
 
 /** X (a Dataset or a matrix) and y as SelectionData; E_SHAPE when y is missing or of the wrong length. */
-export function selectionData(X: MatrixLike | TableLike | Dataset, y?: ArrayLike<Label> | null): SelectionData {
+export function selectionData(X: MatrixLike | TableLike | Dataset, y?: Targets | null): SelectionData {
   if (isDataset(X)) {
     const targets = y ?? (X.targets as Label[] | null);
     if (targets === null || targets === undefined)
@@ -141,10 +141,10 @@ export function foldsOf(cv: CrossValidateOptions["cv"], estimator: object, data:
     const labelRows = typeof data.y[0] === "object" && data.y[0] !== null;
     const splitter =
       isClassifier(estimator) && !labelRows ? new StratifiedKFold({ nSplits: c }) : new KFold({ nSplits: c });
-    return splitter.split(data.rows, data.y);
+    return splitter.split(data.rows, data.y as ArrayLike<Label>);
   }
   if (c !== null && typeof c === "object" && typeof (c as Splitter).split === "function")
-    return (c as Splitter).split(data.rows, data.y);
+    return (c as Splitter).split(data.rows, data.y as ArrayLike<Label>);
   throw new DescentError("E_OPTION", "option 'cv' must be an integer >= 2, a splitter or splits");
 }
 
@@ -170,7 +170,7 @@ function pick(w: ArrayLike<number> | null | undefined, rows: Int32Array): Float6
 export async function crossValidate(
   estimator: SelectableEstimator,
   X: MatrixLike | TableLike | Dataset,
-  y?: ArrayLike<Label> | null,
+  y?: Targets | null,
   options: CrossValidateOptions = {},
 ): Promise<FoldScores | Record<string, FoldScores>> {
   const data = selectionData(X, y);
@@ -226,7 +226,7 @@ export async function crossValidate(
     const { train, test } = folds[f] as Split;
     const model = cloneEstimator(estimator);
     const t0 = performance.now();
-    const yTrain = pickTargets(data.y, train);
+    const yTrain = pickTargets<unknown>(data.y, train) as Targets;
     const trainWeights = pick(sw, train);
     await model.fit(
       data.fitRows(train) as never,
@@ -235,7 +235,7 @@ export async function crossValidate(
     );
     const fitMs = performance.now() - t0;
     const XTest = data.take(test);
-    const yTest = pickTargets(data.y, test);
+    const yTest = pickTargets<unknown>(data.y, test) as Targets;
     const XTrain = options.returnTrainScore === true ? data.take(train) : null;
     for (const [name, scorer] of scorers) {
       const s = out.get(name) as FoldScores;
@@ -254,7 +254,7 @@ export async function crossValidate(
 export async function crossValScore(
   estimator: SelectableEstimator,
   X: MatrixLike | TableLike | Dataset,
-  y?: ArrayLike<Label> | null,
+  y?: Targets | null,
   options: Omit<CrossValidateOptions, "scoring" | "returnTrainScore"> & { scoring?: string | Scorer } = {},
 ): Promise<Float64Array> {
   const r = (await crossValidate(estimator, X, y, options)) as FoldScores;

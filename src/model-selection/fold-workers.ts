@@ -5,6 +5,7 @@
 
 import { DescentError } from "../errors.js";
 import type { Matrix } from "../matrix.js";
+import type { Targets } from "../metrics/scorers.js";
 import { sharedArray } from "../runtime/shared-array.js";
 import type { Label } from "../table/label-types.js";
 import type { Split } from "./splitters.js";
@@ -24,7 +25,7 @@ interface FoldJob {
   className: string;
   options: Record<string, unknown>;
   X: Matrix;
-  y: Label[] | Float64Array;
+  y: Array<Label | ArrayLike<number>> | Float64Array;
   sampleWeight: Float64Array | null;
   folds: Array<{ fold: number; train: Int32Array; test: Int32Array }>;
   scoring: string[];
@@ -96,7 +97,7 @@ export async function foldsOnWorkers(
   className: string,
   options: Record<string, unknown>,
   X: Matrix,
-  y: ArrayLike<Label>,
+  y: Targets,
   sampleWeight: Float64Array | null,
   folds: readonly Split[],
   scoring: string[],
@@ -104,7 +105,7 @@ export async function foldsOnWorkers(
 ): Promise<FoldResult[]> {
   const { Worker } = await import("node:worker_threads");
   const library = new URL("../index.js", import.meta.url).href;
-  const targets = y instanceof Float64Array ? y : Array.from(y);
+  const targets = y instanceof Float64Array ? y : Array.from(y as ArrayLike<Label | ArrayLike<number>>);
   // The rows in shared memory where the platform has it, so the workers read one copy.
   const shared = sharedCopy(X);
   const jobs: FoldJob[] = Array.from({ length: Math.min(workers, folds.length) }, () => ({

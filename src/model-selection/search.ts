@@ -6,9 +6,8 @@ import type { Dataset } from "../data/dataset.js";
 import { DescentError } from "../errors.js";
 import { Prng } from "../kernels/prng.js";
 import type { MatrixLike } from "../matrix.js";
-import type { Scorer } from "../metrics/scorers.js";
+import type { Scorer, Targets } from "../metrics/scorers.js";
 import type { TableLike } from "../table/column-table.js";
-import type { Label } from "../table/label-types.js";
 import {
   type CrossValidateOptions,
   cloneEstimator,
@@ -93,7 +92,7 @@ async function search<E extends SelectableEstimator>(
   estimator: E,
   candidates: Array<Record<string, unknown>>,
   X: MatrixLike | TableLike | Dataset,
-  y: ArrayLike<Label> | null | undefined,
+  y: Targets | null | undefined,
   options: SearchOptions,
 ): Promise<SearchResult<E>> {
   if (candidates.length === 0) throw new DescentError("E_OPTION", "the search has no candidates");
@@ -142,7 +141,7 @@ export async function gridSearch<E extends SelectableEstimator>(
   estimator: E,
   grid: Readonly<Record<string, readonly unknown[]>> | ReadonlyArray<Readonly<Record<string, readonly unknown[]>>>,
   X: MatrixLike | TableLike | Dataset,
-  y?: ArrayLike<Label> | null,
+  y?: Targets | null,
   options: SearchOptions = {},
 ): Promise<SearchResult<E>> {
   return search(estimator, parameterGrid(grid), X, y, options);
@@ -180,7 +179,7 @@ export async function randomSearch<E extends SelectableEstimator>(
   estimator: E,
   distributions: Readonly<Record<string, Distribution>>,
   X: MatrixLike | TableLike | Dataset,
-  y?: ArrayLike<Label> | null,
+  y?: Targets | null,
   options: RandomSearchOptions = {},
 ): Promise<SearchResult<E>> {
   const nIter = options.nIter ?? 10;
