@@ -6,6 +6,7 @@ import { readTypedTable } from "../io/read-table.js";
 import type { Matrix } from "../matrix.js";
 import type { MLPClassifier } from "../models/mlp-classifier.js";
 import type { MLPRegressor } from "../models/mlp-regressor.js";
+import { takeRows } from "../models/sub-problems.js";
 import { planColumns } from "../preprocess/column-plan.js";
 import { StandardScaler } from "../preprocess/standard-scaler.js";
 import { splitTargets } from "../table/target-columns.js";
@@ -36,15 +37,6 @@ export function targetNames(target: string, model: string): string[] {
   return names;
 }
 
-/** Rows `rows` of a row-major matrix of `cols` columns. */
-function takeRows(data: Float64Array, cols: number, rows: number[]): Float64Array {
-  const out = new Float64Array(rows.length * cols);
-  rows.forEach((r, k) => {
-    out.set(data.subarray(r * cols, (r + 1) * cols), k * cols);
-  });
-  return out;
-}
-
 /** Fits `model` on the file's features against the `names` targets; the report as for one target. */
 export async function runMultiTargetFit(
   file: string,
@@ -58,7 +50,8 @@ export async function runMultiTargetFit(
   const split = splitTargets(table, names, regression, file);
   const plan = planColumns(split.X, f);
   const k = names.length;
-  const Yall = plan.keptRows === null ? split.Y : takeRows(split.Y, k, plan.keptRows);
+  const Yfile: Matrix = { data: split.Y, rows: split.Y.length / k, cols: k };
+  const Yall = plan.keptRows === null ? Yfile : takeRows(Yfile, Int32Array.from(plan.keptRows));
   const Xall = plan.preprocessor.transform(plan.table);
   const d = Xall.cols;
   const n = Xall.rows;
@@ -70,8 +63,8 @@ export async function runMultiTargetFit(
   if (train.length === 0)
     throw new DescentError("E_EMPTY", "no training rows left after holding out --validation rows");
   const part = (rows: number[]): { X: Matrix; Y: Matrix } => ({
-    X: { data: takeRows(Xall.data as Float64Array, d, rows), rows: rows.length, cols: d },
-    Y: { data: takeRows(Yall, k, rows), rows: rows.length, cols: k },
+    X: takeRows(Xall, Int32Array.from(rows)),
+    Y: takeRows(Yall, Int32Array.from(rows)),
   });
   const tr = part(train);
   const scaler = f.scale === "standard" ? new StandardScaler().fit(tr.X) : null;

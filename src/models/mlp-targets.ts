@@ -18,6 +18,8 @@ export function targetMatrix(y: unknown, rows: number): Matrix | null {
   if (!isMatrix(y) && !rowsOfArrays) return null;
   const m = toMatrix(y as Matrix, "y", true);
   if (m.rows !== rows) throw new DescentError("E_SHAPE", `y has ${m.rows} rows but X has ${rows}`);
+  // toMatrix copies nested arrays into a new Float64Array; a given Matrix's data is the caller's.
+  if (!isMatrix(y) && m.data instanceof Float64Array) return m;
   return { data: Float64Array.from(m.data), rows: m.rows, cols: m.cols };
 }
 

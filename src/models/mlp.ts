@@ -26,6 +26,7 @@ import {
 } from "./mlp-options.js";
 import { readMlpState } from "./mlp-state.js";
 import { glorotWeights, packInitialWeights } from "./mlp-weights.js";
+import { takeRows } from "./sub-problems.js";
 import { validationSplit } from "./validation-split.js";
 
 /** The training targets of a network and how its outputs are read. */
@@ -279,28 +280,15 @@ export abstract class MultiLayerPerceptron {
     const lbfgs = o.solver === "lbfgs";
     // Targets per row: a class index (softmax), else one per output.
     const width = t.output === MlpOutput.softmax ? 1 : t.outputs;
-    const pick = (r: Int32Array): Float64Array => {
-      const out = new Float64Array(r.length * width);
-      r.forEach((row, k) => {
-        out.set(t.y.subarray(row * width, (row + 1) * width), k * width);
-      });
-      return out;
-    };
+    const pick = (r: Int32Array): Float64Array =>
+      takeRows({ data: t.y, rows: t.y.length / width, cols: width }, r).data as Float64Array;
     let rows: Int32Array | null = null;
     let validation: { m: Matrix; y: Float64Array } | null = null;
     // scikit-learn's lbfgs solver has no early stopping (it sees every row at each evaluation).
     if (o.earlyStopping && fresh && !lbfgs) {
       const split = validationSplit(m.rows, o.validationFraction, o.seed, t.strata);
       rows = split.train;
-      const vm = {
-        data: new Float64Array(split.validation.length * m.cols),
-        rows: split.validation.length,
-        cols: m.cols,
-      };
-      split.validation.forEach((r, k) => {
-        vm.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), k * m.cols);
-      });
-      validation = { m: vm, y: pick(split.validation) };
+      validation = { m: takeRows(m, split.validation), y: pick(split.validation) };
     }
     this.assertFitsMemory(m);
     const backend = await createBackend(o.backend, this.dataDtype, 1);
