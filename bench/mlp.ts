@@ -120,72 +120,95 @@ async function startSklearnMlp(X: Float64Array, labels: Float64Array) {
   };
 }
 
-/**
- * Times one epoch of every task, `rounds` rounds in turn (the js fits once a batch size, in a clean
- * isolate); returns the rows and the scikit-learn peer's version or why it did not run.
- */
-export async function runMlpBench(rounds: number): Promise<{ rows: MlpEpochRow[]; peer: string }> {
+/** What the section's tables share: the data in both dtypes, the class labels, the scikit-learn peer and a clean isolate. */
+export interface MlpBenchSetup {
+  data32: ReturnType<typeof benchData>;
+  data64: ReturnType<typeof benchData>;
+  labels: Float64Array;
+  sk: Exclude<Awaited<ReturnType<typeof startSklearnMlp>>, { skip: string }> | null;
+  isolate: CleanIsolate;
+  /** The peer's version, or why it did not run. */
+  peer: string;
+  close(): Promise<void>;
+}
+
+/** Makes the bench data once and starts the peer and the isolate the epoch and L-BFGS tables use. */
+export async function openMlpBench(): Promise<MlpBenchSetup> {
   const data32 = benchData(N, D, "float32");
   const data64 = benchData(N, D, "float64");
   const labels = decileLabels(data64.y);
   const started = await startSklearnMlp(data64.X as Float64Array, labels);
   const sk = "skip" in started ? null : started;
   const isolate = new CleanIsolate();
-  const url = new URL("./timed-fits.js", import.meta.url).href;
-  const rows: MlpEpochRow[] = [];
-  try {
-    for (const batch of [128, 32]) {
-      const base: MLPOptions = { hiddenLayerSizes: [HIDDEN], batchSize: batch, maxEpochs: 1, tol: null, seed: 0 };
-      const tasks: Array<{ task: string; dtype: string; run: () => Promise<{ ms: number; loss: number }> }> = [
-        {
-          task: "descent wasm-simd",
-          dtype: "float32",
-          run: () => timeMlpFit({ ...base, backend: "wasm-simd", dtype: "float32" }, data32.X, labels, N, D),
-        },
-        {
-          task: "descent wasm-simd",
-          dtype: "float64",
-          run: () => timeMlpFit({ ...base, backend: "wasm-simd", dtype: "float64" }, data64.X, labels, N, D),
-        },
-        {
-          task: "descent wasm-scalar",
-          dtype: "float32",
-          run: () => timeMlpFit({ ...base, backend: "wasm-scalar", dtype: "float32" }, data32.X, labels, N, D),
-        },
-        {
-          task: "tfjs-wasm model.fit",
-          dtype: "float32",
-          run: () => tfjsMlpEpoch("wasm", data32.X as Float32Array, labels, N, D, HIDDEN, CLASSES, batch),
-        },
-      ];
-      if (sk !== null) {
-        tasks.push({ task: "scikit-learn (1 thread)", dtype: "float32", run: () => sk.epoch("float32", batch) });
-        tasks.push({ task: "scikit-learn (1 thread)", dtype: "float64", run: () => sk.epoch("float64", batch) });
-      }
-      const js = await isolate.call<{ ms: number; loss: number }>(
-        url,
-        "timeMlpFit",
-        { ...base, backend: "js", dtype: "float32" },
-        data32.X,
-        labels,
-        N,
-        D,
-      );
-      rows.push({ task: "descent js", batch, dtype: "float32", ...js });
-      const timed = await inTurns(tasks, rounds);
-      tasks.forEach((t, i) => {
-        const { ms, last } = timed[i] as { ms: number; last: { loss: number } };
-        rows.push({ task: t.task, batch, dtype: t.dtype, ms, loss: last.loss });
-      });
-    }
-  } finally {
-    sk?.close();
-    await isolate.close();
-  }
   return {
-    rows,
+    data32,
+    data64,
+    labels,
+    sk,
+    isolate,
     peer: sk !== null ? `scikit-learn ${sk.version} (OMP/OpenBLAS threads 1)` : (started as { skip: string }).skip,
+    async close() {
+      sk?.close();
+      await isolate.close();
+    },
   };
+}
+
+/** The module the clean isolate loads the timed fits from. */
+const TIMED_FITS = new URL("./timed-fits.js", import.meta.url).href;
+
+/**
+ * Times one epoch of every task, `rounds` rounds in turn (the js fits once a batch size, in a clean
+ * isolate); returns the rows and the scikit-learn peer's version or why it did not run.
+ */
+export async function runMlpBench(setup: MlpBenchSetup, rounds: number): Promise<MlpEpochRow[]> {
+  const { data32, data64, labels, sk, isolate } = setup;
+  const rows: MlpEpochRow[] = [];
+  for (const batch of [128, 32]) {
+    const base: MLPOptions = { hiddenLayerSizes: [HIDDEN], batchSize: batch, maxEpochs: 1, tol: null, seed: 0 };
+    const tasks: Array<{ task: string; dtype: string; run: () => Promise<{ ms: number; loss: number }> }> = [
+      {
+        task: "descent wasm-simd",
+        dtype: "float32",
+        run: () => timeMlpFit({ ...base, backend: "wasm-simd", dtype: "float32" }, data32.X, labels, N, D),
+      },
+      {
+        task: "descent wasm-simd",
+        dtype: "float64",
+        run: () => timeMlpFit({ ...base, backend: "wasm-simd", dtype: "float64" }, data64.X, labels, N, D),
+      },
+      {
+        task: "descent wasm-scalar",
+        dtype: "float32",
+        run: () => timeMlpFit({ ...base, backend: "wasm-scalar", dtype: "float32" }, data32.X, labels, N, D),
+      },
+      {
+        task: "tfjs-wasm model.fit",
+        dtype: "float32",
+        run: () => tfjsMlpEpoch("wasm", data32.X as Float32Array, labels, N, D, HIDDEN, CLASSES, batch),
+      },
+    ];
+    if (sk !== null) {
+      tasks.push({ task: "scikit-learn (1 thread)", dtype: "float32", run: () => sk.epoch("float32", batch) });
+      tasks.push({ task: "scikit-learn (1 thread)", dtype: "float64", run: () => sk.epoch("float64", batch) });
+    }
+    const js = await isolate.call<{ ms: number; loss: number }>(
+      TIMED_FITS,
+      "timeMlpFit",
+      { ...base, backend: "js", dtype: "float32" },
+      data32.X,
+      labels,
+      N,
+      D,
+    );
+    rows.push({ task: "descent js", batch, dtype: "float32", ...js });
+    const timed = await inTurns(tasks, rounds);
+    tasks.forEach((t, i) => {
+      const { ms, last } = timed[i] as { ms: number; last: { loss: number } };
+      rows.push({ task: t.task, batch, dtype: t.dtype, ms, loss: last.loss });
+    });
+  }
+  return rows;
 }
 
 /** The epoch rows as a table: ms, GFLOP/s, × the js backend, and how many times faster descent's wasm-simd float32 is. */
@@ -336,14 +359,8 @@ export interface LbfgsRow extends LbfgsTiming {
  * backends against scikit-learn's on one BLAS thread, whole fit calls, `rounds` rounds in turn after
  * a warm-up (descent js: one fit in a clean isolate).
  */
-export async function runLbfgsBench(iters: number, rounds: number): Promise<{ rows: LbfgsRow[]; peer: string }> {
-  const data32 = benchData(N, D, "float32");
-  const data64 = benchData(N, D, "float64");
-  const labels = decileLabels(data64.y);
-  const started = await startSklearnMlp(data64.X as Float64Array, labels);
-  const sk = "skip" in started ? null : started;
-  const isolate = new CleanIsolate();
-  const url = new URL("./timed-fits.js", import.meta.url).href;
+export async function runLbfgsBench(setup: MlpBenchSetup, iters: number, rounds: number): Promise<LbfgsRow[]> {
+  const { data32, data64, labels, sk, isolate } = setup;
   const base: MLPOptions = { hiddenLayerSizes: [HIDDEN], solver: "lbfgs", maxEpochs: iters, tol: 0, seed: 0 };
   const descent = (o: MLPOptions, X: Float32Array | Float64Array) => async (): Promise<LbfgsTiming> => ({
     ...(await timeMlpFit(o, X, labels, N, D)),
@@ -367,30 +384,22 @@ export async function runLbfgsBench(iters: number, rounds: number): Promise<{ ro
     tasks.push({ task: "scikit-learn (1 thread)", dtype: "float64", run: () => sk.lbfgs("float64", iters) });
   }
   const rows: LbfgsRow[] = [];
-  try {
-    const js = await isolate.call<{ ms: number; loss: number }>(
-      url,
-      "timeMlpFit",
-      { ...base, backend: "js", dtype: "float64" },
-      data64.X,
-      labels,
-      N,
-      D,
-    );
-    rows.push({ task: "descent js", dtype: "float64", ...js, iterations: iters, evaluations: null });
-    const timed = await inTurns(tasks, rounds);
-    tasks.forEach((t, i) => {
-      const { ms, last } = timed[i] as { ms: number; last: LbfgsTiming };
-      rows.push({ ...last, task: t.task, dtype: t.dtype, ms });
-    });
-  } finally {
-    sk?.close();
-    await isolate.close();
-  }
-  return {
-    rows,
-    peer: sk !== null ? `scikit-learn ${sk.version} (OMP/OpenBLAS threads 1)` : (started as { skip: string }).skip,
-  };
+  const js = await isolate.call<{ ms: number; loss: number }>(
+    TIMED_FITS,
+    "timeMlpFit",
+    { ...base, backend: "js", dtype: "float64" },
+    data64.X,
+    labels,
+    N,
+    D,
+  );
+  rows.push({ task: "descent js", dtype: "float64", ...js, iterations: iters, evaluations: null });
+  const timed = await inTurns(tasks, rounds);
+  tasks.forEach((t, i) => {
+    const { ms, last } = timed[i] as { ms: number; last: LbfgsTiming };
+    rows.push({ ...last, task: t.task, dtype: t.dtype, ms });
+  });
+  return rows;
 }
 
 /** The L-BFGS rows as a table: fit ms, per-iteration ms, and how many times faster descent's wasm-simd (same dtype) is. */

@@ -10,7 +10,15 @@ import { benchData } from "./bench-data.js";
 import { formatDefaultTraining, formatEndToEnd, runDefaultTraining, runEndToEnd } from "./end-to-end.js";
 import { formatReadBench, formatShardBench, runReadBench, runShardBench } from "./io.js";
 import { formatMf, runMfBench } from "./mf.js";
-import { formatGemmBench, formatLbfgsBench, formatMlpBench, runGemmBench, runLbfgsBench, runMlpBench } from "./mlp.js";
+import {
+  formatGemmBench,
+  formatLbfgsBench,
+  formatMlpBench,
+  openMlpBench,
+  runGemmBench,
+  runLbfgsBench,
+  runMlpBench,
+} from "./mlp.js";
 import { formatModelSelection, runModelSelection } from "./model-selection.js";
 import { tfjsGradientPeer } from "./peers/tfjs.js";
 import { formatSgdPeers, runSgdPeers } from "./sgd-peers.js";
@@ -30,6 +38,7 @@ console.log(
 
 /** Section 7: neural networks (also alone, `npm run bench -- --mlp`). */
 async function mlpSection(): Promise<{
+  peer: string;
   epochs: Awaited<ReturnType<typeof runMlpBench>>;
   gemm: Awaited<ReturnType<typeof runGemmBench>>;
   lbfgs: Awaited<ReturnType<typeof runLbfgsBench>>;
@@ -44,28 +53,33 @@ async function mlpSection(): Promise<{
     "   on one BLAS thread. Whole fit calls, median of 3 after a warm-up, the tasks in turn (descent js: one fit, clean isolate).",
   );
   console.log("   GFLOP/s counts 2 × the multiply-adds of the forward and backward passes.\n");
-  const epochs = await runMlpBench(quick ? 1 : 3);
-  console.log(`   peer: ${epochs.peer}\n`);
-  console.log(formatMlpBench(epochs.rows));
-  console.log(
-    "\n   The GEMM kernel alone at the step's shapes (rows × inner · inner × columns), in cache; the tasks in turn, median of 5",
-  );
-  console.log(
-    "   slices each; flop/cycle = GFLOP/s ÷ the core clock measured around each slice (a chain of dependent integer adds):\n",
-  );
-  const gemm = await runGemmBench(quick ? 100 : 1000);
-  console.log(formatGemmBench(gemm));
-  const iters = quick ? 3 : 10;
-  console.log(
-    `\n   solver 'lbfgs' on the same network: ${iters} iterations (tol 0) of full-batch L-BFGS, every evaluation all 60,000 rows;`,
-  );
-  console.log(
-    "   whole fit calls, median of 3 after a warm-up, the tasks in turn (descent js: one fit, clean isolate); evaluations: scikit-learn's count.\n",
-  );
-  const lbfgs = await runLbfgsBench(iters, quick ? 1 : 3);
-  console.log(`   peer: ${lbfgs.peer}\n`);
-  console.log(formatLbfgsBench(lbfgs.rows));
-  return { epochs, gemm, lbfgs };
+  // The data, the scikit-learn peer and the clean isolate serve the epoch and the L-BFGS tables.
+  const setup = await openMlpBench();
+  try {
+    const epochs = await runMlpBench(setup, quick ? 1 : 3);
+    console.log(`   peer: ${setup.peer}\n`);
+    console.log(formatMlpBench(epochs));
+    console.log(
+      "\n   The GEMM kernel alone at the step's shapes (rows × inner · inner × columns), in cache; the tasks in turn, median of 5",
+    );
+    console.log(
+      "   slices each; flop/cycle = GFLOP/s ÷ the core clock measured around each slice (a chain of dependent integer adds):\n",
+    );
+    const gemm = await runGemmBench(quick ? 100 : 1000);
+    console.log(formatGemmBench(gemm));
+    const iters = quick ? 3 : 10;
+    console.log(
+      `\n   solver 'lbfgs' on the same network: ${iters} iterations (tol 0) of full-batch L-BFGS, every evaluation all 60,000 rows;`,
+    );
+    console.log(
+      "   whole fit calls, median of 3 after a warm-up, the tasks in turn (descent js: one fit, clean isolate); evaluations: scikit-learn's count.\n",
+    );
+    const lbfgs = await runLbfgsBench(setup, iters, quick ? 1 : 3);
+    console.log(formatLbfgsBench(lbfgs));
+    return { peer: setup.peer, epochs, gemm, lbfgs };
+  } finally {
+    await setup.close();
+  }
 }
 
 /** Section 8: data in and training across processes (also alone, `npm run bench -- --io`). */
