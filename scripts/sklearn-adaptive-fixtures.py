@@ -19,8 +19,7 @@ from sklearn.neural_network import MLPRegressor
 warnings.simplefilter("ignore", ConvergenceWarning)
 spec = importlib.util.spec_from_file_location("mlp", Path(__file__).with_name("sklearn-mlp-fixtures.py"))
 base = importlib.util.module_from_spec(spec)
-source = Path(spec.origin).read_text().replace("\nmain()\n", "\n")
-exec(compile(source, spec.origin, "exec"), base.__dict__)
+spec.loader.exec_module(base)
 
 X, y = base.load("diabetes")
 out = {"sklearn": sklearn.__version__, "linear": {}, "mlp": {}}

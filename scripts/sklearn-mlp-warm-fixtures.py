@@ -18,9 +18,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 warnings.simplefilter("ignore", ConvergenceWarning)
 spec = importlib.util.spec_from_file_location("mlp", Path(__file__).with_name("sklearn-mlp-fixtures.py"))
 base = importlib.util.module_from_spec(spec)
-sys.argv = [sys.argv[0]]
-source = Path(spec.origin).read_text().replace("\nmain()\n", "\n")
-exec(compile(source, spec.origin, "exec"), base.__dict__)
+spec.loader.exec_module(base)
 
 CASES = {
     "diabetes-tanh-sgd-invscaling": ("diabetes", False, dict(hidden_layer_sizes=(6,), activation="tanh", solver="sgd", learning_rate="invscaling", power_t=0.25, momentum=0.9, batch_size=64, alpha=1e-3, learning_rate_init=0.01, max_iter=3)),
