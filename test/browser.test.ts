@@ -74,35 +74,34 @@ describe("the library in the browser", () => {
 
   it("an L-BFGS multi-output MLPRegressor (tanh) gives the same weights, to the bit, as Node", async () => {
     const options = { hiddenLayerSizes: [6], activation: "tanh", solver: "lbfgs", maxEpochs: 40, seed: 3 } as const;
-    const inPage = await page.evaluate(async (opts) => {
-      const lib = (globalThis as unknown as { descentLib: typeof import("../src/index.js") }).descentLib;
-      const text = await (await fetch("/data/diabetes.csv")).text();
-      const rows = text
-        .trim()
-        .split(/\r?\n/)
-        .slice(1)
-        .map((l: string) => l.split(",").map(Number));
-      const Z = new lib.StandardScaler().fitTransform(rows.map((r: number[]) => r.slice(0, -1)));
-      const Y = rows.map((r: number[], i: number) => [
-        (r[r.length - 1] as number) / 100,
-        (Z.data[i * 10 + 2] as number) ** 2,
-      ]);
-      const m = await new lib.MLPRegressor({ ...opts, hiddenLayerSizes: [...opts.hiddenLayerSizes] }).fit(Z, Y);
-      const all = [...m.coefs.flatMap((w) => Array.from(w.data)), ...m.intercepts.flatMap((b) => Array.from(b))];
-      return {
-        bits: Array.from(new Uint8Array(Float64Array.from(all).buffer), (b) => b.toString(16).padStart(2, "0")).join(
-          "",
-        ),
-        nIter: m.nIter,
-      };
-    }, options);
+    // The same standardised rows and two targets go to the page as plain arrays (exact doubles).
     const { X, y } = parseDiabetes(readFileSync(new URL("../data/diabetes.csv", import.meta.url), "utf8"));
     const Z = new StandardScaler().fitTransform(X);
     const Y = y.map((v, i) => [v / 100, (Z.data[i * 10 + 2] as number) ** 2]);
+    const weightsHex = (m: MLPRegressor): string =>
+      Buffer.from(
+        Float64Array.from([
+          ...m.coefs.flatMap((w) => Array.from(w.data)),
+          ...m.intercepts.flatMap((b) => Array.from(b)),
+        ]).buffer,
+      ).toString("hex");
+    const inPage = await page.evaluate(
+      async ({ opts, rows, targets }) => {
+        const lib = (globalThis as unknown as { descentLib: typeof import("../src/index.js") }).descentLib;
+        const Zp = { data: Float64Array.from(rows), rows: targets.length, cols: rows.length / targets.length };
+        const m = await new lib.MLPRegressor({ ...opts, hiddenLayerSizes: [...opts.hiddenLayerSizes] }).fit(
+          Zp,
+          targets,
+        );
+        const all = [...m.coefs.flatMap((w) => Array.from(w.data)), ...m.intercepts.flatMap((b) => Array.from(b))];
+        const bytes = new Uint8Array(Float64Array.from(all).buffer);
+        return { bits: Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(""), nIter: m.nIter };
+      },
+      { opts: options, rows: Array.from(Z.data), targets: Y },
+    );
     const m = await new MLPRegressor({ ...options, hiddenLayerSizes: [...options.hiddenLayerSizes] }).fit(Z, Y);
-    const all = [...m.coefs.flatMap((w) => Array.from(w.data)), ...m.intercepts.flatMap((b) => Array.from(b))];
     expect(inPage.nIter).toBe(m.nIter);
-    expect(inPage.bits).toBe(Buffer.from(Float64Array.from(all).buffer).toString("hex"));
+    expect(inPage.bits).toBe(weightsHex(m));
   });
 
   it("runs the shared-memory builds here, and the own-memory fallback gives the same gradient bits", async () => {
