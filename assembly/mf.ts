@@ -40,7 +40,7 @@ import {
 } from "./plan";
 import { SCHED_COSINE, SCHED_INVSCALING, SCHED_OPTIMAL } from "./schedule";
 import { Simd } from "./simd";
-import { StepPlan } from "./train";
+import { StepPlan } from "./step-plan";
 
 /** The per-rating factor step: alone (factorsFrom), or fused with the next dot (updateThenDot). */
 class MfStep {

@@ -18,7 +18,7 @@ import { mlpUpdate } from "./mlp-update";
 import { P_BATCH, P_L2, P_LAST_RATE, P_LOSS_SUM, P_OPT, P_ROWS, P_STEP, Plan } from "./plan";
 import { Rows } from "./rows";
 import { Simd } from "./simd";
-import { StepPlan } from "./train";
+import { StepPlan } from "./step-plan";
 
 /** Hidden activations. MUST MATCH src/kernels/mlp-net.ts. */
 export const ACT_IDENTITY: i32 = 0;

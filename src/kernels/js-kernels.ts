@@ -7,7 +7,7 @@ import { LossId } from "./losses.js";
 import { ownExp, ownExpNonPositive, ownLog, ownLog1pUnit } from "./math.js";
 import { PlanSlot } from "./plan.js";
 import { powInt } from "./portable.js";
-import { scheduleRate } from "./schedule.js";
+import { activeOf, hasSgdExtras, proxL1Of, rateOf, runWeight } from "./step-plan.js";
 import { OptimizerId } from "./update.js";
 
 /** x[xo..xo+n)·w[wo..wo+n) with 8 partial sums combined as the WASM kernels do. */
@@ -137,11 +137,6 @@ function averageJs(avg: FloatArray, w: FloatArray, n: number, c: number): void {
   }
 }
 
-/** Mirror of assembly/train.ts SgdExtras.proxL1: the L1 coefficient of the proximal step. */
-function proxL1Of(plan: Float64Array): number {
-  return plan[PlanSlot.l1Cumulative] !== 0 ? 0 : plan[PlanSlot.l1];
-}
-
 /** Mirror of assembly/train.ts SgdExtras.after: the cumulative L1 penalty, then averaging. */
 function sgdExtrasAfter(plan: Float64Array, t: number, lr: number, a: StepArrays): void {
   if (plan[PlanSlot.l1Cumulative] !== 0) {
@@ -151,11 +146,6 @@ function sgdExtrasAfter(plan: Float64Array, t: number, lr: number, a: StepArrays
   }
   const k = plan[PlanSlot.avgStart];
   if (k > 0 && t >= k) averageJs(a.s2 as FloatArray, a.params, plan[PlanSlot.nAll], t - k + 1);
-}
-
-/** Mirror of assembly/train.ts SgdExtras.any. */
-function hasSgdExtras(plan: Float64Array): boolean {
-  return plan[PlanSlot.l1Cumulative] !== 0 || plan[PlanSlot.avgStart] > 0;
 }
 
 /**
@@ -343,26 +333,6 @@ export interface StepArrays {
   mark: FloatArray;
 }
 
-/** Mirror of assembly/train.ts StepPlan.rate: the rate of step t. */
-export function rateOf(plan: Float64Array, t: number): number {
-  return (
-    scheduleRate(
-      plan[PlanSlot.schedule],
-      plan[PlanSlot.eta],
-      plan[PlanSlot.schedA],
-      plan[PlanSlot.schedB],
-      plan[PlanSlot.schedC],
-      t,
-      plan[PlanSlot.epoch],
-    ) * plan[PlanSlot.rateScale]
-  );
-}
-
-/** Mirror of assembly/train.ts StepPlan.active: the parameters the accumulator covers. */
-function activeOf(plan: Float64Array): number {
-  return plan[PlanSlot.fitIntercept] !== 0 ? plan[PlanSlot.nAll] : plan[PlanSlot.nPen];
-}
-
 /** Mirror of assembly/train.ts SgdRuns.close: acc += k·(mark − params). */
 function closeRun(a: StepArrays, n: number, k: number): void {
   const { acc, mark, params } = a;
@@ -377,11 +347,6 @@ function sgdRun(plan: Float64Array, k: number, a: StepArrays): void {
   if (open !== 0) closeRun(a, n, open);
   a.mark.set(a.params.subarray(0, n));
   plan[PlanSlot.accRate] = k;
-}
-
-/** Mirror of assembly/train.ts SgdRuns.weight: |B|/(n·rate), 0 at rate 0. */
-function runWeight(count: number, n: number, lr: number): number {
-  return lr > 0 ? count / n / lr : 0;
 }
 
 /** Mirror of assembly/train.ts Update.apply: one optimizer step at rate lr. */

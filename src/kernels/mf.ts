@@ -4,9 +4,10 @@
 // WASM builds' to the bit (the pipelining there changes no value).
 
 import type { FloatArray } from "../runtime/buffer.js";
-import { dotJs, rateOf } from "./js-kernels.js";
+import { dotJs } from "./js-kernels.js";
 import { PlanSlot } from "./plan.js";
 import { ScheduleId } from "./schedule.js";
+import { rateOf } from "./step-plan.js";
 
 /** A run of ratings [start, start + count) in the staged order. */
 export interface RatingRange {

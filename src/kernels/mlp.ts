@@ -2,11 +2,12 @@
 // assembly/mlp.ts, which they mirror operation for operation (see the summation orders there).
 
 import type { FloatArray } from "../runtime/buffer.js";
-import { rateOf, type StepArrays } from "./js-kernels.js";
+import type { StepArrays } from "./js-kernels.js";
 import { ownExpNonPositive, ownLog } from "./math.js";
 import { MlpActivation, MlpOutput, type NetShape } from "./mlp-net.js";
 import { mlpUpdate } from "./mlp-update.js";
 import { PlanSlot } from "./plan.js";
+import { rateOf } from "./step-plan.js";
 
 /** Mirror of assembly/mlp.ts Act.logistic. */
 export function logisticJs(z: number): number {
