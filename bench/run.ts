@@ -1,7 +1,7 @@
 // `npm run bench`: the gradient ladder (js, wasm-scalar, wasm-simd, TensorFlow.js wasm/cpu), the
 // end-to-end trainings, per-sample SGD against scikit-learn, matrix factorisation, how many epochs
 // each row order needs, and neural networks against TensorFlow.js and scikit-learn. Prints the
-// machine and tables; writes bench/results/latest.json (`-- --mlp` runs the last section alone).
+// machine and tables; writes bench/results/latest.json (`-- --mlp`, `-- --io` and `-- --selection` run the MLP, I/O and model-selection sections alone).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { formatLadder, runGradientLadder } from "../src/bench/gradient-ladder.js";
 import { machineInfo } from "../src/cli/machine-info.js";
@@ -31,6 +31,7 @@ setWasmLocation(new URL("../../", import.meta.url));
 const quick = process.argv.includes("--quick");
 const mlpOnly = process.argv.includes("--mlp");
 const ioOnly = process.argv.includes("--io");
+const selectionOnly = process.argv.includes("--selection");
 const machine = machineInfo();
 console.log(
   `descent benchmarks: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? " (quick)" : ""}\n`,
@@ -116,12 +117,38 @@ async function ioSection(): Promise<{
   return { reads, tables, shards };
 }
 
+/** Section 9: model selection on staged data, against scikit-learn in the same run. */
+async function selectionSection(): Promise<Awaited<ReturnType<typeof runModelSelection>>> {
+  console.log(
+    "\n9. Model selection on staged data: per-sample SGD fits on a Dataset (staged once, not timed) and a 12 × 5 grid search against",
+  );
+  console.log(
+    "   scikit-learn (300,000 × 24 and 200,000 × 32, the grid on the latter; float64, 5 epochs, rate 0.01, L2 alpha 1e-4); default mini-batch float32 training against the",
+  );
+  console.log(
+    "   js backend; 5-fold crossValidate on a float32 Dataset against five fits on pre-split matrices. Medians of the repeats.\n",
+  );
+  const selection = await runModelSelection(
+    benchData(200_000, 32, "float64"),
+    benchData(200_000, 32, "float32"),
+    quick ? 1 : 3,
+    benchData(300_000, 24, "float64"),
+  );
+  console.log(`   peer: ${selection.peer}\n`);
+  console.log(formatModelSelection(selection.rows));
+  return selection;
+}
+
 if (mlpOnly) {
   await mlpSection();
   process.exit(0);
 }
 if (ioOnly) {
   await ioSection();
+  process.exit(0);
+}
+if (selectionOnly) {
+  await selectionSection();
   process.exit(0);
 }
 console.log(
@@ -189,23 +216,7 @@ const study = await runShuffleStudy(quick);
 console.log(formatShuffleStudy(study));
 const mlp = await mlpSection();
 const io = await ioSection();
-console.log(
-  "\n9. Model selection on staged data: per-sample SGD fits on a Dataset (staged once, not timed) and a 12 × 5 grid search against",
-);
-console.log(
-  "   scikit-learn (300,000 × 24 and 200,000 × 32, the grid on the latter; float64, 5 epochs, rate 0.01, L2 alpha 1e-4); default mini-batch float32 training against the",
-);
-console.log(
-  "   js backend; 5-fold crossValidate on a float32 Dataset against five fits on pre-split matrices. Medians of the repeats.\n",
-);
-const selection = await runModelSelection(
-  benchData(200_000, 32, "float64"),
-  benchData(200_000, 32, "float32"),
-  quick ? 1 : 3,
-  benchData(300_000, 24, "float64"),
-);
-console.log(`   peer: ${selection.peer}\n`);
-console.log(formatModelSelection(selection.rows));
+const selection = await selectionSection();
 
 const out = new URL("../../../bench/results/", import.meta.url);
 mkdirSync(out, { recursive: true });
