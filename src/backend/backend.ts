@@ -15,7 +15,7 @@ export interface MlpNet {
  * The buffers a run of training steps works on, in the backend's dtype: the parameters, the
  * gradient scratch, the optimizer's state slots (null when unused), the epoch's gradient
  * accumulator and the parameters where the accumulator's open SGD run began (see
- * assembly/train.ts).
+ * assembly/train.ts and assembly/step-plan.ts).
  */
 export interface StepBuffers {
   params: FloatBuffer;

@@ -137,7 +137,7 @@ function averageJs(avg: FloatArray, w: FloatArray, n: number, c: number): void {
   }
 }
 
-/** Mirror of assembly/train.ts SgdExtras.after: the cumulative L1 penalty, then averaging. */
+/** Mirror of assembly/step-plan.ts SgdExtras.after: the cumulative L1 penalty, then averaging. */
 function sgdExtrasAfter(plan: Float64Array, t: number, lr: number, a: StepArrays): void {
   if (plan[PlanSlot.l1Cumulative] !== 0) {
     const u = plan[PlanSlot.l1Total] + lr * plan[PlanSlot.l1];
@@ -333,13 +333,13 @@ export interface StepArrays {
   mark: FloatArray;
 }
 
-/** Mirror of assembly/train.ts SgdRuns.close: acc += k·(mark − params). */
+/** Mirror of assembly/step-plan.ts SgdRuns.close: acc += k·(mark − params). */
 function closeRun(a: StepArrays, n: number, k: number): void {
   const { acc, mark, params } = a;
   for (let j = 0; j < n; j++) acc[j] = acc[j] + k * (mark[j] - params[j]);
 }
 
-/** Mirror of assembly/train.ts SgdRuns.before: a new run when the weight k changes. */
+/** Mirror of assembly/step-plan.ts SgdRuns.before: a new run when the weight k changes. */
 function sgdRun(plan: Float64Array, k: number, a: StepArrays): void {
   const open = plan[PlanSlot.accRate];
   if (k === open) return;
@@ -394,7 +394,7 @@ function applyUpdate(plan: Float64Array, count: number, t: number, lr: number, a
 }
 
 /**
- * Mirror of assembly/train.ts PerSample: a plain SGD step on the row at X[ro..ro+d): its
+ * Mirror of assembly/per-sample.ts PerSample: a plain SGD step on the row at X[ro..ro+d): its
  * prediction by dotJs, then w ← decay·w − (rate·c)·x with the L1 step, and b ← b − rate·c.
  * Returns the row's weighted loss.
  */
