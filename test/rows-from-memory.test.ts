@@ -50,7 +50,7 @@ describe("rows read early from memory", () => {
       expect(wasm.intercept).toBe(js.intercept);
       const svm = await new LinearSVM({ ...SGD, batchSize: 1, shuffle, seed: 3 }).fit(X, label);
       const svmJs = await new LinearSVM({ ...SGD, batchSize: 1, shuffle, seed: 3, backend: "js" }).fit(X, label);
-      expect(hex(svm.coef)).toBe(hex(svmJs.coef));
+      expect(hex(svm.coef as Float64Array)).toBe(hex(svmJs.coef as Float64Array));
     });
   }
 
