@@ -14,12 +14,11 @@ import {
 import { OwnMath } from "./math";
 import { Rows } from "./rows";
 import { Simd } from "./simd";
+import { Touch } from "./touch";
 import { Weights } from "./weights";
 
 /** Rows ahead of the current one whose cache lines are touched (read) early. */
 const TOUCH_AHEAD_ROWS = 16;
-/** Bytes of rows in order up to which a call is taken to read from cache (twice the L2 here). */
-const TOUCH_MIN_STREAM_BYTES: u64 = 4 << 20;
 /** Rows touched ahead in this instance (so per thread); 0 turns touching off. */
 let touchAheadRows: i32 = TOUCH_AHEAD_ROWS;
 
@@ -31,9 +30,6 @@ let touchAheadRows: i32 = TOUCH_AHEAD_ROWS;
 export function setTouchAhead(rows: i32): void {
   touchAheadRows = rows;
 }
-
-/** Where the touched bytes go, so the early reads are kept (per instance). */
-let touchSink: i32 = 0;
 
 /** The log loss of the last `LossEval.slope` call for LOSS_LOG (per instance, so per thread). */
 let logLossValue: f64 = 0;
@@ -163,11 +159,7 @@ class GeneralKernel {
     // order than the caches hold. A small call over rows in order reads from cache, so it skips it.
     // Rows in order (idx 0) are left to the hardware prefetcher.
     let ahead = touchRows > 0 && idx != 0 ? touchRows : count;
-    if (count > 0 && idx != 0) {
-      const first = load<i32>(idx + ((<usize>start) << 2));
-      const last = load<i32>(idx + ((<usize>(start + count - 1)) << 2));
-      if (last - first == count - 1 && <u64>count * <u64>stride <= TOUCH_MIN_STREAM_BYTES) ahead = count;
-    }
+    if (idx != 0 && Touch.consecutive(idx, start, start + count) && !Touch.fromMemory(count, stride)) ahead = count;
     for (; k + 2 <= count; k += 2) {
       if (k + ahead + 2 <= count) {
         let ta = x + <usize>load<i32>(idx + ((<usize>(start + k + ahead)) << 2)) * stride;
@@ -216,7 +208,7 @@ class GeneralKernel {
       total += <f64>(wi * LossEval.value<T>(loss, yi, f, eps, di));
     }
     store<T>(grad + ((<usize>d) << s), gb);
-    touchSink = touched;
+    Touch.keep(touched);
     return total;
   }
 }
