@@ -244,16 +244,110 @@ export class PerSample {
   ): f64 {
     const loss = Plan.int(plan, P_LOSS);
     if (loss == LOSS_SQUARED)
-      return PerSample.run<T>(LOSS_SQUARED, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
-    if (loss == LOSS_HINGE)
-      return PerSample.run<T>(LOSS_HINGE, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
-    if (loss == LOSS_LOG)
-      return PerSample.run<T>(LOSS_LOG, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
-    if (loss == LOSS_HUBER)
-      return PerSample.run<T>(LOSS_HUBER, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
+      return squaredSteps<T>(plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
+    if (loss == LOSS_HINGE) return hingeSteps<T>(plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
+    if (loss == LOSS_LOG) return logSteps<T>(plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
+    if (loss == LOSS_HUBER) return huberSteps<T>(plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
     if (loss == LOSS_SQUARED_HINGE)
-      return PerSample.run<T>(LOSS_SQUARED_HINGE, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
+      return squaredHingeSteps<T>(plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
     // The rarer losses share one loop, choosing the loss row by row.
     return PerSample.run<T>(loss, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
   }
+}
+
+// One function per common loss, each with its loop compiled for that loss (see StepsTogether's
+// twins of these in steps-together.ts for why not one function holding every loss's loop).
+function squaredSteps<T>(
+  plan: usize,
+  x: usize,
+  y: usize,
+  sw: usize,
+  idx: usize,
+  start: i32,
+  end: i32,
+  d: i32,
+  params: usize,
+  s1: usize,
+  s2: usize,
+  acc: usize,
+  mark: usize,
+  total: f64,
+): f64 {
+  return PerSample.run<T>(LOSS_SQUARED, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
+}
+
+function hingeSteps<T>(
+  plan: usize,
+  x: usize,
+  y: usize,
+  sw: usize,
+  idx: usize,
+  start: i32,
+  end: i32,
+  d: i32,
+  params: usize,
+  s1: usize,
+  s2: usize,
+  acc: usize,
+  mark: usize,
+  total: f64,
+): f64 {
+  return PerSample.run<T>(LOSS_HINGE, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
+}
+
+function logSteps<T>(
+  plan: usize,
+  x: usize,
+  y: usize,
+  sw: usize,
+  idx: usize,
+  start: i32,
+  end: i32,
+  d: i32,
+  params: usize,
+  s1: usize,
+  s2: usize,
+  acc: usize,
+  mark: usize,
+  total: f64,
+): f64 {
+  return PerSample.run<T>(LOSS_LOG, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
+}
+
+function huberSteps<T>(
+  plan: usize,
+  x: usize,
+  y: usize,
+  sw: usize,
+  idx: usize,
+  start: i32,
+  end: i32,
+  d: i32,
+  params: usize,
+  s1: usize,
+  s2: usize,
+  acc: usize,
+  mark: usize,
+  total: f64,
+): f64 {
+  return PerSample.run<T>(LOSS_HUBER, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
+}
+
+function squaredHingeSteps<T>(
+  plan: usize,
+  x: usize,
+  y: usize,
+  sw: usize,
+  idx: usize,
+  start: i32,
+  end: i32,
+  d: i32,
+  params: usize,
+  s1: usize,
+  s2: usize,
+  acc: usize,
+  mark: usize,
+  total: f64,
+): f64 {
+  return PerSample.run<T>(LOSS_SQUARED_HINGE, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
 }
