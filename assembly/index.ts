@@ -9,6 +9,7 @@ export { scatterRows } from "./rows";
 export { firstNonFiniteF32, firstNonFiniteF64 } from "./scan";
 export { shuffleIndices, shuffleTriples } from "./shuffle";
 export { softmaxGradF32, softmaxGradF64 } from "./softmax";
+export { linearStepsTogetherF32, linearStepsTogetherF64 } from "./steps-together";
 export {
   finishEpochF32,
   finishEpochF64,

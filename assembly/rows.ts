@@ -18,6 +18,33 @@ export class Rows {
     for (; o < bytes; o += 4) store<u32>(to + o, load<u32>(from + o));
   }
 
+  /**
+   * Whether two row orders name the same rows at positions start .. end (0 is memory order, the
+   * same as an order that is 0 too, and compared as such to no other).
+   */
+  static same(a: usize, b: usize, start: i32, end: i32): bool {
+    if (a == b) return true;
+    if (a == 0 || b == 0) return false;
+    let o = (<usize>start) << 2;
+    const stop = (<usize>end) << 2;
+    if (ASC_FEATURE_SIMD) {
+      // 64 bytes a test: the differences of four vectors or-ed together.
+      for (; o + 64 <= stop; o += 64) {
+        const d0 = v128.or(
+          v128.xor(v128.load(a + o), v128.load(b + o)),
+          v128.xor(v128.load(a + o, 16), v128.load(b + o, 16)),
+        );
+        const d1 = v128.or(
+          v128.xor(v128.load(a + o, 32), v128.load(b + o, 32)),
+          v128.xor(v128.load(a + o, 48), v128.load(b + o, 48)),
+        );
+        if (v128.any_true(v128.or(d0, d1))) return false;
+      }
+    }
+    for (; o < stop; o += 4) if (load<i32>(a + o) != load<i32>(b + o)) return false;
+    return true;
+  }
+
   /** The row at position `pos`. */
   @inline
   static at(idx: usize, pos: i32): usize {

@@ -26,6 +26,18 @@ export interface StepBuffers {
   mark: FloatBuffer;
 }
 
+/**
+ * One model's part of Backend.linearStepsTogether: its plan, targets, row weights, row order and
+ * state, as linearSteps takes them.
+ */
+export interface LinearRun {
+  plan: Buffer<Float64Array>;
+  y: FloatBuffer;
+  sampleWeight: FloatBuffer | null;
+  idx: IndexBuffer | null;
+  state: StepBuffers;
+}
+
 /** Which implementation runs the kernels. */
 export type BackendKind = "js" | "wasm-simd" | "wasm-scalar" | "wasm-threads";
 
@@ -148,6 +160,24 @@ export interface Backend {
     d: number,
     state: StepBuffers,
   ): void | Promise<void>;
+  /**
+   * linearSteps for several models on X over positions start .. end (each through its own row
+   * order): each model ends with the bits linearSteps of its own gives it. The WASM backends read
+   * each row once for all the per-sample SGD models among them whose row orders agree there
+   * (assembly/steps-together.ts), which is where a search's candidates on one fold save their time.
+   */
+  linearStepsTogether(
+    runs: readonly LinearRun[],
+    X: FloatBuffer,
+    start: number,
+    end: number,
+    d: number,
+  ): void | Promise<void>;
+  /**
+   * Set by a backend that gathers the steps of several runs (a search's StepGroup): the training
+   * loop hands it each epoch in one call, so that the runs' calls cover the same rows.
+   */
+  readonly wholeEpochs?: boolean;
   /**
    * linearSteps for the multinomial loss: params = [W (classes × d), b (classes)], y holds class
    * indices, `scratch` at least `classes` doubles.

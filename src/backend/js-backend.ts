@@ -5,9 +5,10 @@ import { type LinearLoss, LossId } from "../kernels/losses.js";
 import { mfStepsJs } from "../kernels/mf.js";
 import { mlpGradientJs, mlpPredictJs, mlpStepsJs } from "../kernels/mlp.js";
 import type { Prng } from "../kernels/prng.js";
+import { linearStepsTogetherJs } from "../kernels/steps-together.js";
 import { arrayTypeOf, copyRows, type DType, firstNonFinite } from "../matrix.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "../runtime/buffer.js";
-import type { Backend, MlpNet, RatingBuffers, RatingRange, StepBuffers } from "./backend.js";
+import type { Backend, LinearRun, MlpNet, RatingBuffers, RatingRange, StepBuffers } from "./backend.js";
 import { mfStepsInTurn, shuffleTriplesInTurn } from "./backend.js";
 
 class HeapBuffer<A extends FloatArray | Int32Array> implements Buffer<A> {
@@ -186,6 +187,23 @@ export class JsBackend implements Backend {
       end,
       d,
       arraysOf(state),
+    );
+  }
+
+  linearStepsTogether(runs: readonly LinearRun[], X: FloatBuffer, start: number, end: number, d: number): void {
+    linearStepsTogetherJs(
+      runs.map((r) => ({
+        plan: r.plan.view,
+        y: r.y.view,
+        sw: r.sampleWeight === null ? null : r.sampleWeight.view,
+        idx: r.idx === null ? null : r.idx.view,
+        arrays: arraysOf(r.state),
+      })),
+      X.view,
+      start,
+      end,
+      d,
+      this.kernels.linearStepsJs,
     );
   }
 

@@ -1,13 +1,15 @@
 import { DescentError } from "../errors.js";
 import { type LinearLoss, LossId } from "../kernels/losses.js";
+import { PlanSlot } from "../kernels/plan.js";
 import type { Prng } from "../kernels/prng.js";
+import { MEMBER_IDX_WORD, MEMBER_SLOTS, stepsTogetherTakes } from "../kernels/steps-together.js";
 import { arrayTypeOf, copyRows, type DType, isIncreasing, rowPlaces } from "../matrix.js";
 import type { Buffer, FloatArray, FloatBuffer, IndexBuffer } from "../runtime/buffer.js";
 import type { KernelExports } from "../runtime/kernel-exports.js";
 import { Slab } from "../runtime/slab.js";
 import type { WasmRuntime } from "../runtime/wasm-runtime.js";
 import { WASM_BUILDS } from "../runtime/wasm-variant.js";
-import type { Backend, MlpNet, RatingBuffers, RatingRange, StepBuffers } from "./backend.js";
+import type { Backend, LinearRun, MlpNet, RatingBuffers, RatingRange, StepBuffers } from "./backend.js";
 import { mfStepsInTurn, shuffleTriplesInTurn } from "./backend.js";
 
 /** Byte offset of a buffer this WASM backend allocated (E_STATE for foreign or freed buffers). */
@@ -19,6 +21,9 @@ export function ptrOf(b: Buffer<FloatArray | Int32Array>): number {
 
 /** Bytes of the blocks a staging copies in at a time (well within the L2 cache). */
 const STAGING_BLOCK_BYTES = 256 * 1024;
+
+/** Model-rows of one call of the steps-together kernel (a few milliseconds). */
+const TOGETHER_SLICE_MODEL_ROWS = 1 << 18;
 
 /** Byte offset of an optional buffer, 0 for none (the kernels' "absent"). */
 export function ptrOrZero(b: Buffer<FloatArray | Int32Array> | null): number {
@@ -348,6 +353,74 @@ export class WasmBackend implements Backend {
       ptrOf(state.acc),
       ptrOf(state.mark),
     );
+  }
+
+  linearStepsTogether(
+    runs: readonly LinearRun[],
+    X: FloatBuffer,
+    start: number,
+    end: number,
+    d: number,
+  ): void | Promise<void> {
+    // The models the kernel takes, by loss (one compiled loop per loss); the rest on their own.
+    const byLoss = new Map<number, LinearRun[]>();
+    const alone: LinearRun[] = [];
+    for (const r of runs) {
+      if (!stepsTogetherTakes(r.plan.view)) alone.push(r);
+      else {
+        const loss = r.plan.view[PlanSlot.loss] as number;
+        byLoss.set(loss, [...(byLoss.get(loss) ?? []), r]);
+      }
+    }
+    for (const group of byLoss.values()) {
+      if (group.length === 1) {
+        alone.push(...group);
+        continue;
+      }
+      const table = this.allocF64(group.length * MEMBER_SLOTS);
+      try {
+        // Each entry: six u32 byte offsets, then the kernel's room, then the row order's offset and
+        // the flag the kernel sets when that order differs from the first model's.
+        const words = new Uint32Array(table.view.buffer, table.view.byteOffset, group.length * MEMBER_SLOTS * 2);
+        group.forEach((r, m) => {
+          words.set(
+            [
+              ptrOf(r.plan),
+              ptrOf(r.state.params),
+              ptrOf(r.y),
+              ptrOrZero(r.sampleWeight),
+              ptrOf(r.state.acc),
+              ptrOf(r.state.mark),
+            ],
+            m * MEMBER_SLOTS * 2,
+          );
+          words[m * MEMBER_SLOTS * 2 + MEMBER_IDX_WORD] = ptrOrZero(r.idx);
+        });
+        const f = this.f64 ? this.k.linearStepsTogetherF64 : this.k.linearStepsTogetherF32;
+        // In slices, so that V8's optimised code takes over after the first (a call running in the
+        // baseline code stays there until it returns); the first checks the row orders over all
+        // the positions.
+        const slice = Math.max(1024, Math.ceil(TOGETHER_SLICE_MODEL_ROWS / group.length));
+        let stepped = group.length;
+        for (let from = start; from < end; from += slice) {
+          const to = Math.min(end, from + slice);
+          stepped = f(ptrOf(table), stepped, ptrOf(X), from, to, from === start ? end : to, d);
+        }
+        // The models left out (their row order differed) sit behind the stepped ones: found by plan.
+        for (let m = stepped; m < group.length; m++) {
+          const plan = words[m * MEMBER_SLOTS * 2];
+          alone.push(group.find((r) => ptrOf(r.plan) === plan) as LinearRun);
+        }
+      } finally {
+        this.free(table);
+      }
+    }
+    const pending: Promise<void>[] = [];
+    for (const r of alone) {
+      const p = this.linearSteps(r.plan, X, r.y, r.sampleWeight, r.idx, start, end, d, r.state);
+      if (p !== undefined) pending.push(p);
+    }
+    if (pending.length > 0) return Promise.all(pending).then(() => undefined);
   }
 
   softmaxSteps(

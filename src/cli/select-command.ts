@@ -193,27 +193,33 @@ export interface TuneReport {
 /** Runs `descent tune data.csv --target y --grid alpha=1e-5,1e-4 [--grid lr=0.01,0.1] [--folds 5]`. */
 export async function runTune(file: string, f: SelectFlags, tty: boolean): Promise<TuneReport> {
   const grid = parseGrid(f.grid ?? []);
-  const total = parameterGrid(grid).length;
+  const candidates = parameterGrid(grid).length;
   const s = await stage(file, f);
   const bar =
     f.quiet || !tty
       ? null
       : new cliProgress.SingleBar(
-          { format: "candidates [{bar}] {value}/{total}", hideCursor: true, stream: process.stderr },
+          {
+            format: "fits [{bar}] {value}/{total} ({candidates} candidates × {folds} folds)",
+            hideCursor: true,
+            stream: process.stderr,
+          },
           cliProgress.Presets.shades_classic,
         );
   try {
     const names = scoringOf(f);
     const scoring = names?.[0];
     const folds = f.folds ?? 5;
-    bar?.start(total, 0);
+    const cv = foldsFlag(f, s.X.rows, s.y);
+    bar?.start(candidates * cv.length, 0, { candidates, folds: cv.length });
     const r: SearchResult<SelectableEstimator> = await gridSearch(s.model, grid, s.ds, null, {
-      cv: foldsFlag(f, s.X.rows, s.y),
+      cv,
       ...(scoring === undefined ? {} : { scoring }),
       refit: f.out !== undefined,
+      // The bar moves with each fit: on staged data the candidates train a fold at a time.
+      onFit: (done) => bar?.update(done),
       onCandidate: (done, all) => {
-        if (bar !== null) bar.update(done);
-        else if (!f.quiet) process.stderr.write(`candidate ${done}/${all}\n`);
+        if (bar === null && !f.quiet) process.stderr.write(`candidate ${done}/${all}\n`);
       },
     });
     bar?.stop();

@@ -61,11 +61,14 @@ export class Dataset<T = unknown> {
   private readonly ids: Int32Array | null;
   /** The root's targets: a Float64Array when they are all numbers (picked faster), else a list. */
   private readonly y: ArrayLike<T> | null;
+  /** The backend fits train through when not the root's (a search's StepGroup), else null. */
+  private readonly via: Backend | null;
 
-  private constructor(root: Root, ids: Int32Array | null, y: ArrayLike<T> | null) {
+  private constructor(root: Root, ids: Int32Array | null, y: ArrayLike<T> | null, via: Backend | null = null) {
     this.root = root;
     this.ids = ids;
     this.y = y;
+    this.via = via;
   }
 
   /**
@@ -158,7 +161,7 @@ export class Dataset<T = unknown> {
         throw new DescentError("E_SHAPE", `subset: row ${String(r)} (at ${i}) is not a row of this Dataset (0 .. ${n - 1})`);
       ids[i] = this.ids === null ? r : (this.ids[r] as number);
     }
-    return new Dataset<T>(this.root, ids, this.y);
+    return new Dataset<T>(this.root, ids, this.y, this.via);
   }
 
   /** The rows as a host Matrix (the matrix given to `from` itself for a whole Dataset; a copy for a subset). */
@@ -186,7 +189,26 @@ export class Dataset<T = unknown> {
     this.assertLive();
     const o = this.root.options;
     if (o.backend !== backend || o.dtype !== dtype || o.threads !== threads) return null;
-    return { backend: this.root.backend, X: this.root.X, totalRows: this.root.host.rows, rowIds: this.ids };
+    return { backend: this.via ?? this.root.backend, X: this.root.X, totalRows: this.root.host.rows, rowIds: this.ids };
+  }
+
+  /**
+   * This Dataset (same rows, same memory) with fits on it training through `backend`, a wrapper of
+   * its own backend such as a StepGroup's.
+   * @internal
+   */
+  through(backend: Backend): Dataset<T> {
+    this.assertLive();
+    return new Dataset<T>(this.root, this.ids, this.y, backend);
+  }
+
+  /**
+   * The backend holding the staged rows.
+   * @internal
+   */
+  get stagedBackend(): Backend {
+    this.assertLive();
+    return this.root.backend;
   }
 
   /**

@@ -162,6 +162,83 @@ function pick(w: ArrayLike<number> | null | undefined, rows: Int32Array): Float6
   return w === null || w === undefined ? null : Float64Array.from(rows, (i) => w[i] as number);
 }
 
+/** A fold's rows, targets and weights, picked once for every model fitted and scored on it. */
+export interface FoldData {
+  /** The training rows to fit on (a Dataset subset, trained in place, or a host matrix). */
+  fitX: MatrixLike | Dataset;
+  yTrain: Targets;
+  trainWeights: Float64Array | null;
+  /** The test rows as a host matrix, for the scorers. */
+  XTest: Matrix;
+  yTest: Targets;
+  testWeights: Float64Array | null;
+  /** The training rows as a host matrix (for returnTrainScore), else null. */
+  XTrain: Matrix | null;
+}
+
+/** The data of one fold (`withTrain`: also the training rows as a host matrix, to score them). */
+export function foldData(
+  data: SelectionData,
+  split: Split,
+  sw: ArrayLike<number> | null,
+  withTrain: boolean,
+): FoldData {
+  const { train, test } = split;
+  return {
+    fitX: data.fitRows(train),
+    yTrain: pickTargets<unknown>(data.y, train) as Targets,
+    trainWeights: pick(sw, train),
+    XTest: data.take(test),
+    yTest: pickTargets<unknown>(data.y, test) as Targets,
+    testWeights: pick(sw, test),
+    XTrain: withTrain ? data.take(train) : null,
+  };
+}
+
+/** Fits a model on a fold's training rows (with their weights). */
+export async function fitOnFold(model: SelectableEstimator, fold: FoldData): Promise<void> {
+  const w = fold.trainWeights;
+  await model.fit(fold.fitX as never, fold.yTrain as never, (w === null ? {} : { sampleWeight: w }) as never);
+}
+
+/**
+ * Scores a fitted model on fold number f with every scorer into `out` (by scorer name), with the
+ * fit's milliseconds; the training rows too when the fold has them.
+ */
+export function scoreOnFold(
+  model: SelectableEstimator,
+  fold: FoldData,
+  scorers: ReadonlyArray<[string, Scorer]>,
+  out: ReadonlyMap<string, FoldScores>,
+  f: number,
+  fitMs: number,
+): void {
+  for (const [name, scorer] of scorers) {
+    const s = out.get(name) as FoldScores;
+    const t1 = performance.now();
+    s.testScore[f] = scorer(model, fold.XTest, fold.yTest, fold.testWeights);
+    s.scoreMs[f] = performance.now() - t1;
+    s.fitMs[f] = fitMs;
+    if (fold.XTrain !== null && s.trainScore !== undefined)
+      s.trainScore[f] = scorer(model, fold.XTrain, fold.yTrain, fold.trainWeights);
+  }
+}
+
+/** Empty FoldScores of k folds for each scorer name. */
+export function emptyScores(names: readonly string[], k: number, withTrain: boolean): Map<string, FoldScores> {
+  return new Map(
+    names.map((name) => [
+      name,
+      {
+        testScore: new Float64Array(k),
+        ...(withTrain ? { trainScore: new Float64Array(k) } : {}),
+        fitMs: new Float64Array(k),
+        scoreMs: new Float64Array(k),
+      } as FoldScores,
+    ]),
+  );
+}
+
 /**
  * Fits a copy of the estimator on every fold's training rows and scores it on the fold's test
  * rows (and training rows, with returnTrainScore), folds in turn. With one scorer, its FoldScores;
@@ -180,16 +257,10 @@ export async function crossValidate(
   const folds = foldsOf(options.cv, estimator, data);
   const scorers = scorersOf(options.scoring, estimator);
   const k = folds.length;
-  const out = new Map(
-    scorers.map(([name]) => [
-      name,
-      {
-        testScore: new Float64Array(k),
-        ...(options.returnTrainScore === true ? { trainScore: new Float64Array(k) } : {}),
-        fitMs: new Float64Array(k),
-        scoreMs: new Float64Array(k),
-      } as FoldScores,
-    ]),
+  const out = emptyScores(
+    scorers.map(([name]) => name),
+    k,
+    options.returnTrainScore === true,
   );
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1)
@@ -223,28 +294,11 @@ export async function crossValidate(
     }
   }
   for (let f = 0; f < k && !onWorkers; f++) {
-    const { train, test } = folds[f] as Split;
+    const fold = foldData(data, folds[f] as Split, sw, options.returnTrainScore === true);
     const model = cloneEstimator(estimator);
     const t0 = performance.now();
-    const yTrain = pickTargets<unknown>(data.y, train) as Targets;
-    const trainWeights = pick(sw, train);
-    await model.fit(
-      data.fitRows(train) as never,
-      yTrain as never,
-      (trainWeights === null ? {} : { sampleWeight: trainWeights }) as never,
-    );
-    const fitMs = performance.now() - t0;
-    const XTest = data.take(test);
-    const yTest = pickTargets<unknown>(data.y, test) as Targets;
-    const XTrain = options.returnTrainScore === true ? data.take(train) : null;
-    for (const [name, scorer] of scorers) {
-      const s = out.get(name) as FoldScores;
-      const t1 = performance.now();
-      s.testScore[f] = scorer(model, XTest, yTest, pick(sw, test));
-      s.scoreMs[f] = performance.now() - t1;
-      s.fitMs[f] = fitMs;
-      if (XTrain !== null && s.trainScore !== undefined) s.trainScore[f] = scorer(model, XTrain, yTrain, trainWeights);
-    }
+    await fitOnFold(model, fold);
+    scoreOnFold(model, fold, scorers, out, f, performance.now() - t0);
   }
   if (Array.isArray(options.scoring)) return Object.fromEntries(out);
   return out.values().next().value as FoldScores;

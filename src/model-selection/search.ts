@@ -2,12 +2,13 @@
 // set of options cross-validated on the same folds, ranked by mean test score, and the best refit
 // on all the data.
 
-import type { Dataset } from "../data/dataset.js";
+import { type Dataset, isDataset } from "../data/dataset.js";
 import { DescentError } from "../errors.js";
 import { Prng } from "../kernels/prng.js";
 import type { MatrixLike } from "../matrix.js";
 import type { Scorer, Targets } from "../metrics/scorers.js";
 import type { TableLike } from "../table/column-table.js";
+import { crossValidateTogether } from "./candidates-together.js";
 import {
   type CrossValidateOptions,
   cloneEstimator,
@@ -24,8 +25,14 @@ export interface SearchOptions extends Omit<CrossValidateOptions, "scoring"> {
   scoring?: string | Scorer;
   /** Fit the best candidate on all the data (bestEstimator). Default true. */
   refit?: boolean;
-  /** Called after each candidate with how many are done and how many there are (a progress bar's hook). */
+  /**
+   * Called as each candidate's cross-validation completes, with how many are done and how many
+   * there are. On a Dataset the candidates train a fold at a time, so they all complete in the
+   * last fold: `onFit` is the finer hook.
+   */
   onCandidate?: (done: number, total: number) => void;
+  /** Called after each fit on a fold (candidates × folds in all), with how many are done and how many there are. */
+  onFit?: (done: number, total: number) => void;
 }
 
 /** One candidate's cross-validated scores. */
@@ -42,7 +49,10 @@ export interface CandidateResult {
   testScores: Float64Array;
   /** Training score on each fold (with returnTrainScore). */
   trainScores?: Float64Array;
-  /** Mean milliseconds of a fold's fit. */
+  /**
+   * Mean milliseconds of a fold's fit (on a Dataset, where a fold's candidates train together, each
+   * fit's share of its group's time).
+   */
   meanFitMs: number;
 }
 
@@ -100,13 +110,32 @@ async function search<E extends SelectableEstimator>(
   for (const params of candidates) cloneEstimator(estimator, params);
   const data = selectionData(X, y);
   const folds = foldsOf(options.cv, estimator, data);
+  const total = candidates.length * folds.length;
+  // On a Dataset the candidates of a fold train together, each row read once for all (unless the
+  // folds are asked to run on worker threads); otherwise each candidate is cross-validated in turn.
+  const together = isDataset(X) && (options.threads ?? 1) <= 1;
+  const scores: FoldScores[] = together
+    ? await crossValidateTogether(estimator, candidates, X, y, folds, {
+        ...options,
+        onFit: (done, all) => {
+          options.onFit?.(done, all);
+          // A candidate is done with its last fold, which every candidate reaches in the last round.
+          const c = done - (folds.length - 1) * candidates.length;
+          if (c > 0) options.onCandidate?.(c, candidates.length);
+        },
+      })
+    : [];
   const results: CandidateResult[] = [];
   for (const [i, params] of candidates.entries()) {
-    const candidate = cloneEstimator(estimator, params);
-    const r = (await crossValidate(candidate, X, y, { ...options, cv: folds })) as FoldScores;
-    const scores = Array.from(r.testScore);
-    const mean = scores.reduce((s, v) => s + v, 0) / scores.length;
-    const std = Math.sqrt(scores.reduce((s, v) => s + (v - mean) * (v - mean), 0) / scores.length);
+    let r = scores[i];
+    if (r === undefined) {
+      r = (await crossValidate(cloneEstimator(estimator, params), X, y, { ...options, cv: folds })) as FoldScores;
+      options.onFit?.((i + 1) * folds.length, total);
+      options.onCandidate?.(i + 1, candidates.length);
+    }
+    const scoreList = Array.from(r.testScore);
+    const mean = scoreList.reduce((s, v) => s + v, 0) / scoreList.length;
+    const std = Math.sqrt(scoreList.reduce((s, v) => s + (v - mean) * (v - mean), 0) / scoreList.length);
     results.push({
       params,
       meanTestScore: mean,
@@ -116,7 +145,6 @@ async function search<E extends SelectableEstimator>(
       ...(r.trainScore === undefined ? {} : { trainScores: r.trainScore }),
       meanFitMs: Array.from(r.fitMs).reduce((s, v) => s + v, 0) / r.fitMs.length,
     });
-    options.onCandidate?.(i + 1, candidates.length);
   }
   const rank = ranks(results.map((c) => c.meanTestScore));
   results.forEach((c, i) => {

@@ -83,6 +83,14 @@ export interface KernelExports {
   softmaxGradF32: SoftmaxGrad;
   linearStepsF64: LinearSteps;
   linearStepsF32: LinearSteps;
+  /**
+   * Per-sample SGD steps of `count` linear models over positions start .. end of the same rows
+   * (assembly/steps-together.ts): byte offsets of the models' table (which holds each model's row
+   * order) and of X. Returns how many models it stepped: those whose row order agrees with the
+   * first model's at positions start .. agreeEnd (agreeEnd ≥ end), moved to the front of the table.
+   */
+  linearStepsTogetherF64: StepsTogether;
+  linearStepsTogetherF32: StepsTogether;
   softmaxStepsF64: SoftmaxSteps;
   softmaxStepsF32: SoftmaxSteps;
   gradientStepF64: GradientStep;
@@ -172,6 +180,16 @@ type LinearSteps = (
   d: number,
   ...state: StateArgs
 ) => void;
+
+type StepsTogether = (
+  table: number,
+  count: number,
+  x: number,
+  start: number,
+  end: number,
+  agreeEnd: number,
+  d: number,
+) => number;
 
 type SoftmaxSteps = (
   plan: number,

@@ -374,6 +374,7 @@ export async function trainLoop(
     if (progress.rng !== null) rng.setState(progress.rng);
     if (idx !== null) idx.view.set(rowOrder(progress, n, opts.seed, base));
     const slices = new SliceSize(n, batch, objective.workPerRow);
+    const wholeEpoch = objective.wholeEpoch === true || backend.wholeEpochs === true;
     const stopsOnValidation = stopsOnValidationOf(config);
     const sign = config.validation?.lowerIsBetter === true ? -1 : 1;
     const snapshot = new Float64Array(nAll);
@@ -404,7 +405,7 @@ export async function trainLoop(
       beginEpoch(plan.view, progress.epoch, progress.rateScale);
       let now = performance.now();
       for (let pos = 0; pos < n; ) {
-        const end = objective.wholeEpoch === true ? n : slices.end(pos);
+        const end = wholeEpoch ? n : slices.end(pos);
         const t0 = now;
         const pending = objective.steps(plan, idx, pos, end, state);
         if (pending !== undefined) await pending;

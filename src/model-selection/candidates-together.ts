@@ -1,0 +1,88 @@
+// Cross-validation of a search's candidates on a Dataset, a fold at a time with the candidates
+// trained together: on each fold, a group of candidates fits at once through a StepGroup, so the
+// per-sample SGD steps of all of them read each row of the fold once (Backend.linearStepsTogether),
+// and the fold's rows and targets are picked once for all. The scores are those of crossValidate
+// on each candidate in turn.
+
+import { StepGroup } from "../backend/step-group.js";
+import type { Dataset } from "../data/dataset.js";
+import { DescentError } from "../errors.js";
+import type { Scorer, Targets } from "../metrics/scorers.js";
+import type { Params } from "./clone-estimator.js";
+import {
+  cloneEstimator,
+  emptyScores,
+  type FoldScores,
+  fitOnFold,
+  foldData,
+  type SelectableEstimator,
+  scoreOnFold,
+  scorersOf,
+  selectionData,
+} from "./cross-validate.js";
+import type { Split } from "./splitters.js";
+
+/** Candidates trained together at most (the group's models each keep their own targets and row order). */
+export const MAX_TOGETHER = 16;
+/** Bytes the candidates of a group may take besides X: targets, row weights and row orders. */
+const TOGETHER_BYTES = 256 * 1024 * 1024;
+
+/**
+ * How many candidates train together on `rows` training rows: at most MAX_TOGETHER, and as many as
+ * keep their per-fit buffers (about 24 bytes a row: targets, weights, two row orders) within
+ * TOGETHER_BYTES.
+ */
+export function togetherSize(rows: number): number {
+  return Math.max(1, Math.min(MAX_TOGETHER, Math.floor(TOGETHER_BYTES / (24 * Math.max(1, rows)))));
+}
+
+/** What crossValidateTogether needs of the search's options. */
+export interface TogetherOptions {
+  scoring?: string | Scorer;
+  returnTrainScore?: boolean;
+  sampleWeight?: ArrayLike<number> | null;
+  /** Called after each candidate's fit on a fold, with how many fits are done and how many there are. */
+  onFit?: (done: number, total: number) => void;
+}
+
+/**
+ * Each candidate's FoldScores on the folds (as crossValidate's, one scorer), with the candidates
+ * of a fold trained together in groups of togetherSize. A fit's milliseconds are its group's
+ * wall time shared equally among the group's candidates.
+ */
+export async function crossValidateTogether(
+  estimator: SelectableEstimator,
+  candidates: readonly Params[],
+  ds: Dataset,
+  y: Targets | null | undefined,
+  folds: readonly Split[],
+  options: TogetherOptions,
+): Promise<FoldScores[]> {
+  const group = new StepGroup(ds.stagedBackend);
+  const data = selectionData(ds.through(group.backend), y);
+  const sw = options.sampleWeight ?? null;
+  if (sw !== null && sw.length !== data.rows)
+    throw new DescentError("E_SHAPE", `sampleWeight has ${sw.length} values but X has ${data.rows} rows`);
+  const scorers = scorersOf(options.scoring, estimator);
+  const name = (scorers[0] as [string, Scorer])[0];
+  const withTrain = options.returnTrainScore === true;
+  const outs = candidates.map(() => emptyScores([name], folds.length, withTrain));
+  const total = candidates.length * folds.length;
+  let done = 0;
+  for (const [f, split] of folds.entries()) {
+    const fold = foldData(data, split, sw, withTrain);
+    const size = togetherSize(split.train.length);
+    for (let c0 = 0; c0 < candidates.length; c0 += size) {
+      const members = candidates.slice(c0, c0 + size).map((p) => cloneEstimator(estimator, p));
+      const t0 = performance.now();
+      await group.run(members.map((m) => () => fitOnFold(m, fold)));
+      const ms = (performance.now() - t0) / members.length;
+      members.forEach((m, j) => {
+        scoreOnFold(m, fold, scorers, outs[c0 + j] as Map<string, FoldScores>, f, ms);
+        done++;
+        options.onFit?.(done, total);
+      });
+    }
+  }
+  return outs.map((o) => o.get(name) as FoldScores);
+}

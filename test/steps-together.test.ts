@@ -1,0 +1,312 @@
+// Fits trained together (a StepGroup, as a search trains its candidates on a fold): the WASM kernel
+// steps every per-sample SGD model over each row in turn (assembly/steps-together.ts), and runs
+// any other model (mini-batch, averaged, cumulative L1, another row order) on its own. Every model
+// must end with the bits it gets when fitted alone, on the WASM backend (and, in float64, on the JS
+// backend), whatever the loss, schedule, dtype, row weights, shuffling and width (SIMD tails), in cache and
+// past the size where rows are read ahead from memory.
+import { describe, expect, it } from "vitest";
+import { StepGroup } from "../src/backend/step-group.js";
+import { Dataset } from "../src/data/dataset.js";
+import { DescentError } from "../src/errors.js";
+import type { Matrix } from "../src/matrix.js";
+import { togetherSize } from "../src/model-selection/candidates-together.js";
+import { crossValidate, type FoldScores } from "../src/model-selection/cross-validate.js";
+import { gridSearch } from "../src/model-selection/search.js";
+import { KFold } from "../src/model-selection/splitters.js";
+import { LinearRegression, type LinearRegressionOptions } from "../src/models/linear-regression.js";
+import { LinearSVM, type LinearSVMOptions } from "../src/models/linear-svm.js";
+import { LogisticRegression } from "../src/models/logistic-regression.js";
+
+function data(n: number, d: number, seed: number) {
+  let s = seed;
+  const rnd = () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647 - 0.5;
+  };
+  const X: Matrix = { data: new Float64Array(n * d), rows: n, cols: d };
+  const y = new Float64Array(n);
+  const label = new Float64Array(n);
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let t = 0.3;
+    for (let j = 0; j < d; j++) {
+      const v = rnd() * 2;
+      X.data[i * d + j] = v;
+      t += Math.sin(j + 1) * v;
+    }
+    y[i] = t + 0.1 * rnd();
+    label[i] = t + 0.5 * rnd() > 0.3 ? 1 : -1;
+    w[i] = 0.5 + rnd() + 0.5;
+  }
+  return { X, y, label, w };
+}
+
+const hex = (a: ArrayLike<number>) => Buffer.from(Float64Array.from(a).buffer).toString("hex");
+
+type Model = LinearRegression | LinearSVM | LogisticRegression;
+/** What a fitted model is compared by: its parameters and every epoch's objective, as bits. */
+function bitsOf(m: Model): string {
+  const coef = m.coef as ArrayLike<number>;
+  const intercept = m.intercept as number | ArrayLike<number>;
+  return [hex(coef), hex(typeof intercept === "number" ? [intercept] : intercept), hex(m.history.loss)].join("|");
+}
+
+interface Case {
+  name: string;
+  make: (backend: "wasm" | "js") => Model;
+  targets: "y" | "label";
+}
+
+/** A spread of models: losses with loops of their own and the shared loop, per-step rates, no intercept. */
+function cases(dtype: "float64" | "float32", shuffle: boolean): Case[] {
+  const base = { batchSize: 1, maxEpochs: 3, tol: null, shuffle, seed: 5, dtype } as const;
+  const reg = (o: LinearRegressionOptions) => (backend: "wasm" | "js") =>
+    new LinearRegression({ ...base, ...o, backend });
+  const svm = (o: LinearSVMOptions) => (backend: "wasm" | "js") => new LinearSVM({ ...base, ...o, backend });
+  return [
+    { name: "squared, constant", make: reg({ learningRate: 0.01, alpha: 1e-4, schedule: "constant" }), targets: "y" },
+    {
+      name: "squared, constant, larger alpha",
+      make: reg({ learningRate: 0.003, alpha: 1e-2, schedule: "constant" }),
+      targets: "y",
+    },
+    {
+      name: "squared, invscaling",
+      make: reg({ learningRate: 0.02, alpha: 1e-4, schedule: "invscaling" }),
+      targets: "y",
+    },
+    {
+      name: "squared, no intercept",
+      make: reg({ learningRate: 0.01, fitIntercept: false, schedule: "constant" }),
+      targets: "y",
+    },
+    {
+      name: "huber",
+      make: reg({ loss: "huber", epsilon: 0.2, learningRate: 0.01, schedule: "constant" }),
+      targets: "y",
+    },
+    {
+      name: "epsilon-insensitive",
+      make: reg({ loss: "epsilonInsensitive", epsilon: 0.1, learningRate: 0.01 }),
+      targets: "y",
+    },
+    { name: "hinge, optimal", make: svm({ alpha: 1e-3 }), targets: "label" },
+    { name: "hinge, constant", make: svm({ learningRate: 0.01, alpha: 1e-4, schedule: "constant" }), targets: "label" },
+    {
+      name: "squared hinge",
+      make: svm({ loss: "squaredHinge", learningRate: 0.005, schedule: "constant" }),
+      targets: "label",
+    },
+    {
+      name: "modified huber",
+      make: svm({ loss: "modifiedHuber", learningRate: 0.01, schedule: "constant" }),
+      targets: "label",
+    },
+    {
+      name: "log, constant",
+      make: (backend) =>
+        new LogisticRegression({ ...base, learningRate: 0.05, alpha: 1e-4, schedule: "constant", backend }),
+      targets: "label",
+    },
+    {
+      name: "log, cosine",
+      make: (backend) =>
+        new LogisticRegression({ ...base, learningRate: 0.05, alpha: 1e-4, schedule: "cosine", backend }),
+      targets: "label",
+    },
+    // Not taken by the kernel: run on their own within the group.
+    { name: "mini-batch", make: reg({ batchSize: 16, learningRate: 0.01, schedule: "constant" }), targets: "y" },
+    { name: "averaged", make: reg({ learningRate: 0.01, average: true, schedule: "constant" }), targets: "y" },
+    {
+      name: "elastic net (cumulative L1)",
+      make: reg({ penalty: "elasticnet", l1Ratio: 0.5, alpha: 1e-3, learningRate: 0.01, schedule: "constant" }),
+      targets: "y",
+    },
+  ];
+}
+
+/** Fits every case together on `ds` (its targets `y`/`label` picked per case) and alone, and compares. */
+async function compareTogether(
+  all: { X: Matrix; y: Float64Array; label: Float64Array; w: Float64Array },
+  dtype: "float64" | "float32",
+  shuffle: boolean,
+  weighted: boolean,
+  rows: Int32Array | null,
+): Promise<void> {
+  const ds = await Dataset.from(all.X, null, { dtype });
+  try {
+    const view = rows === null ? ds : ds.subset(rows);
+    const pick = (v: Float64Array) => (rows === null ? v : Float64Array.from(rows, (i) => v[i] as number));
+    const fitOpts = (weighted ? { sampleWeight: pick(all.w) } : {}) as never;
+    const list = cases(dtype, shuffle);
+    const group = new StepGroup(ds.stagedBackend);
+    const gathered = rows === null ? ds.through(group.backend) : ds.through(group.backend).subset(rows);
+    const together = list.map((c) => c.make("wasm"));
+    await group.run<unknown>(
+      together.map((m, k) => () => m.fit(gathered as never, pick(all[(list[k] as Case).targets]) as never, fitOpts)),
+    );
+    const Xhost = view.matrix();
+    for (const [k, c] of list.entries()) {
+      const target = pick(all[c.targets]);
+      const alone = await c.make("wasm").fit(view as never, target as never, fitOpts);
+      const t = bitsOf(together[k] as Model);
+      expect(t, `${c.name}: together against alone`).toBe(bitsOf(alone));
+      // The JS backend is the bit-exact oracle in float64 (its float32 rounds differently).
+      if (dtype === "float64") {
+        const js = await c.make("js").fit(Xhost as never, target as never, fitOpts);
+        expect(t, `${c.name}: together against the JS backend`).toBe(bitsOf(js));
+      }
+    }
+  } finally {
+    ds.dispose();
+  }
+}
+
+describe("fits trained together (StepGroup, Backend.linearStepsTogether)", () => {
+  for (const dtype of ["float64", "float32"] as const)
+    for (const shuffle of [false, true])
+      it(`give each model its bits alone, ${dtype}, shuffle ${shuffle}, odd width`, async () => {
+        await compareTogether(data(700, 9, 11), dtype, shuffle, false, null);
+      });
+
+  it("with row weights, on a Dataset subset (a fold's rows), at a width with a SIMD tail", async () => {
+    const all = data(900, 35, 3);
+    const fold = new KFold({ nSplits: 3 }).split(900)[1];
+    if (fold === undefined) throw new Error("no fold");
+    await compareTogether(all, "float64", false, true, fold.train);
+    await compareTogether(all, "float32", true, true, fold.train);
+  });
+
+  it("past the size where rows are read ahead (in order and shuffled), across the kernel's slices", async () => {
+    // 30,000 × 24 float64 is 5.8 MB; 30,000 rows is several of the kernel's slices per epoch.
+    const all = data(30000, 24, 9);
+    await compareTogether(all, "float64", false, false, null);
+    await compareTogether(all, "float64", true, false, null);
+  }, 60_000);
+
+  it("models whose row orders differ (other seeds) are run on their own, with their own bits", async () => {
+    const { X, y } = data(600, 8, 4);
+    const ds = await Dataset.from(X, y);
+    try {
+      const o = {
+        batchSize: 1,
+        maxEpochs: 3,
+        tol: null,
+        shuffle: true,
+        learningRate: 0.01,
+        schedule: "constant",
+      } as const;
+      const seeds = [1, 2, 1, 3];
+      const group = new StepGroup(ds.stagedBackend);
+      const view = ds.through(group.backend);
+      const together = seeds.map((seed) => new LinearRegression({ ...o, seed }));
+      await group.run(together.map((m) => () => m.fit(view)));
+      for (const [k, seed] of seeds.entries()) {
+        const alone = await new LinearRegression({ ...o, seed }).fit(ds);
+        expect(bitsOf(together[k] as LinearRegression)).toBe(bitsOf(alone));
+      }
+    } finally {
+      ds.dispose();
+    }
+  });
+
+  it("a fit that fails ends the run with its error once the others are done, and the group can run again", async () => {
+    const { X, y } = data(400, 6, 8);
+    const ds = await Dataset.from(X, y);
+    try {
+      const group = new StepGroup(ds.stagedBackend);
+      const view = ds.through(group.backend);
+      const o = { batchSize: 1, maxEpochs: 30, tol: null, schedule: "constant" } as const;
+      const good = new LinearRegression({ ...o, learningRate: 0.01 });
+      const bad = new LinearRegression({ ...o, learningRate: 50 });
+      const run = group.run([() => good.fit(view), () => bad.fit(view)]);
+      await expect(run).rejects.toBeInstanceOf(DescentError);
+      await expect(run).rejects.toMatchObject({ code: "E_DIVERGED" });
+      expect(good.nEpochs).toBe(30);
+      const again = new LinearRegression({ ...o, learningRate: 0.01 });
+      await group.run([() => again.fit(view)]);
+      expect(bitsOf(again)).toBe(bitsOf(good));
+    } finally {
+      ds.dispose();
+    }
+  });
+});
+
+describe("a search on a Dataset trains each fold's candidates together", () => {
+  it("with the scores of each candidate cross-validated alone, and progress per fit", async () => {
+    const { X, y, w } = data(1500, 7, 21);
+    const ds = await Dataset.from(X, y);
+    try {
+      const est = new LinearRegression({ batchSize: 1, maxEpochs: 4, tol: null, schedule: "constant", shuffle: false });
+      const grid = { alpha: [1e-5, 1e-3, 1e-1], learningRate: [0.001, 0.01] };
+      const fits: number[] = [];
+      const candidates: number[] = [];
+      const r = await gridSearch(est, grid, ds, null, {
+        cv: 3,
+        sampleWeight: w,
+        returnTrainScore: true,
+        onFit: (done, total) => {
+          expect(total).toBe(18);
+          fits.push(done);
+        },
+        onCandidate: (done) => candidates.push(done),
+      });
+      expect(fits).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
+      expect(candidates).toEqual([1, 2, 3, 4, 5, 6]);
+      const folds = new KFold({ nSplits: 3 }).split(1500);
+      for (const c of r.results) {
+        const alone = (await crossValidate(
+          new LinearRegression({ ...est.getOptions(), ...c.params } as LinearRegressionOptions),
+          ds,
+          null,
+          { cv: folds, sampleWeight: w, returnTrainScore: true },
+        )) as FoldScores;
+        expect(hex(c.testScores)).toBe(hex(alone.testScore));
+        expect(hex(c.trainScores ?? [])).toBe(hex(alone.trainScore ?? []));
+      }
+      // The same search on the matrix (no Dataset: each candidate in turn) ranks alike.
+      const plain = await gridSearch(est, grid, X, y, { cv: 3, sampleWeight: w });
+      expect(plain.results.map((c) => hex(c.testScores))).toEqual(r.results.map((c) => hex(c.testScores)));
+      expect(plain.bestParams).toEqual(r.bestParams);
+    } finally {
+      ds.dispose();
+    }
+  });
+
+  it("more candidates than one group holds are trained in several groups", async () => {
+    const { X, y } = data(300, 5, 2);
+    const ds = await Dataset.from(X, y);
+    try {
+      const est = new LinearRegression({ batchSize: 1, maxEpochs: 2, tol: null, schedule: "constant", shuffle: false });
+      const alphas = Array.from({ length: 18 }, (_, i) => 1e-5 * (i + 1));
+      const r = await gridSearch(est, { alpha: alphas }, ds, null, { cv: 2, refit: false });
+      const plain = await gridSearch(est, { alpha: alphas }, X, y, { cv: 2, refit: false });
+      expect(r.results.map((c) => hex(c.testScores))).toEqual(plain.results.map((c) => hex(c.testScores)));
+    } finally {
+      ds.dispose();
+    }
+    expect(togetherSize(300)).toBe(16);
+    expect(togetherSize(10_000_000)).toBe(1);
+    expect(togetherSize(500_000)).toBe(16);
+    expect(togetherSize(2_000_000)).toBe(5);
+  });
+
+  it("a candidate that diverges fails the search with E_DIVERGED, without hanging", async () => {
+    const { X, y } = data(300, 5, 6);
+    const ds = await Dataset.from(X, y);
+    try {
+      const est = new LinearRegression({
+        batchSize: 1,
+        maxEpochs: 20,
+        tol: null,
+        schedule: "constant",
+        shuffle: false,
+      });
+      await expect(gridSearch(est, { learningRate: [0.01, 80] }, ds, null, { cv: 2 })).rejects.toMatchObject({
+        code: "E_DIVERGED",
+      });
+    } finally {
+      ds.dispose();
+    }
+  });
+});
