@@ -9,13 +9,14 @@ import { StepGroup } from "../src/backend/step-group.js";
 import { Dataset } from "../src/data/dataset.js";
 import { DescentError } from "../src/errors.js";
 import type { Matrix } from "../src/matrix.js";
-import { togetherSize } from "../src/model-selection/candidates-together.js";
+import { canTrainTogether, togetherSize } from "../src/model-selection/candidates-together.js";
 import { crossValidate, type FoldScores } from "../src/model-selection/cross-validate.js";
 import { gridSearch } from "../src/model-selection/search.js";
 import { KFold } from "../src/model-selection/splitters.js";
 import { LinearRegression, type LinearRegressionOptions } from "../src/models/linear-regression.js";
 import { LinearSVM, type LinearSVMOptions } from "../src/models/linear-svm.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
+import { MLPRegressor } from "../src/models/mlp-regressor.js";
 
 function data(n: number, d: number, seed: number) {
   let s = seed;
@@ -289,6 +290,25 @@ describe("a search on a Dataset trains each fold's candidates together", () => {
     expect(togetherSize(10_000_000)).toBe(1);
     expect(togetherSize(500_000)).toBe(16);
     expect(togetherSize(2_000_000)).toBe(5);
+  });
+
+  it("only linear models trained in place train together; others (an MLP, a copy of X) in turn, alike", async () => {
+    const { X, y } = data(400, 6, 12);
+    const ds = await Dataset.from(X, y);
+    try {
+      const lin = new LinearRegression({ batchSize: 1, maxEpochs: 2, tol: null });
+      expect(canTrainTogether(lin, [{ alpha: 1e-4 }, { alpha: 1e-3 }], ds)).toBe(true);
+      expect(canTrainTogether(lin, [{ alpha: 1e-4 }, { dtype: "float32" }], ds)).toBe(false);
+      expect(canTrainTogether(lin, [{ backend: "js" }], ds)).toBe(false);
+      expect(canTrainTogether(lin, [{ threads: 2 }], ds)).toBe(false);
+      const mlp = new MLPRegressor({ hiddenLayerSizes: [4], maxEpochs: 5, tol: null, seed: 1 });
+      expect(canTrainTogether(mlp, [{ alpha: 1e-4 }], ds)).toBe(false);
+      const onDs = await gridSearch(mlp, { alpha: [1e-4, 1e-2] }, ds, null, { cv: 2, refit: false });
+      const onX = await gridSearch(mlp, { alpha: [1e-4, 1e-2] }, X, y, { cv: 2, refit: false });
+      expect(onDs.results.map((c) => hex(c.testScores))).toEqual(onX.results.map((c) => hex(c.testScores)));
+    } finally {
+      ds.dispose();
+    }
   });
 
   it("a candidate that diverges fails the search with E_DIVERGED, without hanging", async () => {

@@ -415,12 +415,17 @@ export class WasmBackend implements Backend {
         this.free(table);
       }
     }
-    const pending: Promise<void>[] = [];
-    for (const r of alone) {
-      const p = this.linearSteps(r.plan, X, r.y, r.sampleWeight, r.idx, start, end, d, r.state);
-      if (p !== undefined) pending.push(p);
+    return this.stepsInTurn(alone, X, start, end, d);
+  }
+
+  /** linearSteps of each run in turn (each awaited before the next, should any be asynchronous). */
+  private stepsInTurn(runs: LinearRun[], X: FloatBuffer, start: number, end: number, d: number): void | Promise<void> {
+    for (let k = 0; k < runs.length; k++) {
+      const r = runs[k] as LinearRun;
+      // ThreadedBackend's linearSteps may return a promise.
+      const p = (this as Backend).linearSteps(r.plan, X, r.y, r.sampleWeight, r.idx, start, end, d, r.state);
+      if (p instanceof Promise) return p.then(() => this.stepsInTurn(runs.slice(k + 1), X, start, end, d));
     }
-    if (pending.length > 0) return Promise.all(pending).then(() => undefined);
   }
 
   softmaxSteps(

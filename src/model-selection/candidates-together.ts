@@ -8,6 +8,7 @@ import { StepGroup } from "../backend/step-group.js";
 import type { Dataset } from "../data/dataset.js";
 import { DescentError } from "../errors.js";
 import type { Scorer, Targets } from "../metrics/scorers.js";
+import { LinearModel } from "../models/linear-model.js";
 import type { Params } from "./clone-estimator.js";
 import {
   cloneEstimator,
@@ -34,6 +35,24 @@ const TOGETHER_BYTES = 256 * 1024 * 1024;
  */
 export function togetherSize(rows: number): number {
   return Math.max(1, Math.min(MAX_TOGETHER, Math.floor(TOGETHER_BYTES / (24 * Math.max(1, rows)))));
+}
+
+/**
+ * Whether the candidates can train together on `ds`: each a linear model whose fit trains on the
+ * Dataset's memory in place (the same backend and dtype, one thread, on a single-thread Dataset).
+ * Any other (an MLP, a pipeline, a candidate that would copy X) is cross-validated in turn, so that
+ * fits running at once never hold copies of the rows, nor share a worker pool.
+ */
+export function canTrainTogether(estimator: SelectableEstimator, candidates: readonly Params[], ds: Dataset): boolean {
+  const staged = ds.options;
+  if (staged.threads !== 1) return false;
+  return candidates.every((params) => {
+    const c = cloneEstimator(estimator, params);
+    if (!(c instanceof LinearModel)) return false;
+    const o = c.getOptions();
+    const dtype = o.dtype === "auto" ? staged.dtype : o.dtype;
+    return o.backend === staged.backend && dtype === staged.dtype && o.threads === 1;
+  });
 }
 
 /** What crossValidateTogether needs of the search's options. */

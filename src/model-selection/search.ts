@@ -8,7 +8,7 @@ import { Prng } from "../kernels/prng.js";
 import type { MatrixLike } from "../matrix.js";
 import type { Scorer, Targets } from "../metrics/scorers.js";
 import type { TableLike } from "../table/column-table.js";
-import { crossValidateTogether } from "./candidates-together.js";
+import { canTrainTogether, crossValidateTogether } from "./candidates-together.js";
 import {
   type CrossValidateOptions,
   cloneEstimator,
@@ -111,9 +111,10 @@ async function search<E extends SelectableEstimator>(
   const data = selectionData(X, y);
   const folds = foldsOf(options.cv, estimator, data);
   const total = candidates.length * folds.length;
-  // On a Dataset the candidates of a fold train together, each row read once for all (unless the
-  // folds are asked to run on worker threads); otherwise each candidate is cross-validated in turn.
-  const together = isDataset(X) && (options.threads ?? 1) <= 1;
+  // On a Dataset the candidates of a fold train together, each row read once for all (linear
+  // models trained in place, unless the folds are asked to run on worker threads); otherwise each
+  // candidate is cross-validated in turn.
+  const together = isDataset(X) && (options.threads ?? 1) <= 1 && canTrainTogether(estimator, candidates, X);
   const scores: FoldScores[] = together
     ? await crossValidateTogether(estimator, candidates, X, y, folds, {
         ...options,
