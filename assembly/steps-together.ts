@@ -1,9 +1,11 @@
 // Per-sample SGD steps of several linear models over the same rows, each row read once for all of
 // them: the candidates of a search that differ only in the plan's scalars (alpha, the rate, the
-// schedule's parameters) train on a fold together. Each model's step is PerSample.run's, operation
-// for operation, so every model ends with the bits it would have from linearSteps of its own; only
-// the order in which the models' steps interleave changes, and the models share nothing. The JS
-// twin (src/kernels/steps-together.ts) runs each model's per-sample steps in turn.
+// schedule's parameters) train on a fold together. The models take turns over blocks of
+// TOGETHER_BLOCK rows (each model's state in registers over its turn, the block's rows in the
+// first-level cache for all of them). Each model's step is PerSample.run's, operation for
+// operation, so every model ends with the bits it would have from linearSteps of its own; only the
+// order in which the models' steps interleave changes, and the models share nothing. The JS twin
+// (src/kernels/steps-together.ts) runs each model's per-sample steps in turn.
 //
 // The models are described by a table in memory, MEMBER_SLOTS float64 slots (96 bytes) each: the
 // byte offsets (u32) of the model's plan, parameters, targets, row weights (0: none) and
@@ -13,10 +15,9 @@
 // epoch's loss sum) and the loss's parameter; last, the model's row order (u32, 0: memory order)
 // and a flag the kernel sets when that order differs from the first model's over the positions:
 // such a model is left untouched (and its entry moved behind the others'), for the host to run on
-// its own. (Fits of a search on one fold
-// have the same order: the fold's rows, shuffled by the same seed.) Only plain SGD with
-// batch 1, one loss for all, and neither the cumulative L1 penalty nor averaging (SgdExtras) is
-// taken here; the host runs any other model by linearSteps of its own.
+// its own. (Fits of a search on one fold have the same order: the fold's rows, shuffled by the
+// same seed.) Only plain SGD with batch 1, one loss for all, and neither the cumulative L1 penalty
+// nor averaging (SgdExtras) is taken here; the host runs any other model by linearSteps of its own.
 import { LossEval } from "./linear";
 import { LOSS_HINGE, LOSS_HUBER, LOSS_LOG, LOSS_SQUARED, LOSS_SQUARED_HINGE } from "./losses";
 import { PerSample } from "./per-sample";
@@ -68,16 +69,19 @@ export const MEMBER_SLOTS = 12;
 
 /** Per-sample steps of several models over the same rows. */
 export class StepsTogether {
+  /** The float64 at byte k of the entry at m. */
   @inline
   static get(m: usize, k: usize): f64 {
     return load<f64>(m + k);
   }
 
+  /** Stores v as the float64 at byte k of the entry at m. */
   @inline
   static set(m: usize, k: usize, v: f64): void {
     store<f64>(m + k, v);
   }
 
+  /** The byte offset (a u32) at byte k of the entry at m. */
   @inline
   static ptr(m: usize, k: usize): usize {
     return <usize>load<u32>(m + k);
