@@ -185,6 +185,50 @@ describe("fits trained together (StepGroup, Backend.linearStepsTogether)", () =>
     await compareTogether(all, "float64", true, false, null);
   }, 60_000);
 
+  it("stop rules of their own (tol, early stopping), several classes one-vs-rest and softmax, alongside", async () => {
+    const { X, y, label } = data(900, 7, 17);
+    const classes = Float64Array.from(y, (v) => (v < -0.5 ? 0 : v < 0.8 ? 1 : 2));
+    const ds = await Dataset.from(X, null);
+    try {
+      const o = {
+        batchSize: 1,
+        maxEpochs: 40,
+        shuffle: true,
+        seed: 2,
+        learningRate: 0.01,
+        schedule: "constant",
+      } as const;
+      const makers: Array<[(backend: "wasm" | "js") => Model, Float64Array]> = [
+        [(backend) => new LinearRegression({ ...o, tol: 1e-3, backend }), y],
+        [(backend) => new LinearRegression({ ...o, tol: 1e-5, alpha: 1e-2, backend }), y],
+        [(backend) => new LinearRegression({ ...o, tol: 1e-4, earlyStopping: true, backend }), y],
+        [(backend) => new LinearSVM({ ...o, tol: 1e-3, backend }), label],
+        [(backend) => new LinearSVM({ ...o, tol: null, maxEpochs: 6, backend }), classes],
+        [(backend) => new LogisticRegression({ ...o, tol: null, maxEpochs: 6, multiClass: "ovr", backend }), classes],
+        [(backend) => new LogisticRegression({ ...o, tol: null, maxEpochs: 6, backend }), classes],
+      ];
+      const group = new StepGroup(ds.stagedBackend);
+      const view = ds.through(group.backend);
+      const together = makers.map(([make]) => make("wasm"));
+      await group.run<unknown>(
+        together.map((m, k) => () => m.fit(view as never, (makers[k] as [unknown, Float64Array])[1] as never)),
+      );
+      const epochs = new Set<number>();
+      for (const [k, [make, target]] of makers.entries()) {
+        const alone = await make("wasm").fit(ds as never, target as never);
+        const js = await make("js").fit(X as never, target as never);
+        const t = together[k] as Model;
+        expect(bitsOf(t), `model ${k} together against alone`).toBe(bitsOf(alone));
+        expect(bitsOf(t), `model ${k} together against the JS backend`).toBe(bitsOf(js));
+        epochs.add(t.nEpochs ?? 0);
+      }
+      // The fits stopped at different epochs: the group went on with fewer of them.
+      expect(epochs.size).toBeGreaterThan(2);
+    } finally {
+      ds.dispose();
+    }
+  });
+
   it("models whose row orders differ (other seeds) are run on their own, with their own bits", async () => {
     const { X, y } = data(600, 8, 4);
     const ds = await Dataset.from(X, y);
