@@ -74,6 +74,8 @@ const rowOrders = new WeakMap<TrainProgress, { order: Int32Array; base: Int32Arr
 function rowOrder(progress: TrainProgress, n: number, seed: number, base: Int32Array | null): Int32Array {
   const kept = rowOrders.get(progress);
   if (kept !== undefined && kept.order.length === n && kept.base === base) return kept.order;
+  // A fresh run starts from the rows as staged (read only: the caller copies them).
+  if (base !== null && base.length === n && (progress.rng === null || progress.epoch === 0)) return base;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const saved = progress.rng;
