@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Dataset } from "../src/data/dataset.js";
+import { gridSearch } from "../src/model-selection/search.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { MLPRegressor } from "../src/models/mlp-regressor.js";
 import { StandardScaler } from "../src/preprocess/standard-scaler.js";
@@ -70,6 +72,40 @@ describe("the library in the browser", () => {
     const m = await new LinearRegression(options).fit(new StandardScaler().fitTransform(X), y);
     const inNode = Buffer.from(Float64Array.from([...m.coef, m.intercept]).buffer).toString("hex");
     expect(inPage).toBe(inNode);
+  });
+
+  it("a grid search on a Dataset (a fold's candidates trained together) gives Node's scores, to the bit", async () => {
+    const options = { batchSize: 1, maxEpochs: 4, tol: null, schedule: "constant", shuffle: true, seed: 3 } as const;
+    const grid = { alpha: [1e-5, 1e-3], learningRate: [0.001, 0.01, 0.03] };
+    const inPage = await page.evaluate(
+      async ({ opts, grid }) => {
+        const lib = (globalThis as unknown as { descentLib: typeof import("../src/index.js") }).descentLib;
+        const text = await (await fetch("/data/diabetes.csv")).text();
+        const rows = text
+          .trim()
+          .split(/\r?\n/)
+          .slice(1)
+          .map((l: string) => l.split(",").map(Number));
+        const X = rows.map((r: number[]) => r.slice(0, -1));
+        const y = rows.map((r: number[]) => r[r.length - 1] as number);
+        const ds = await lib.Dataset.from(new lib.StandardScaler().fitTransform(X), y);
+        const r = await lib.gridSearch(new lib.LinearRegression(opts), grid, ds, null, { cv: 3, refit: false });
+        ds.dispose();
+        return r.results.map((c) => Array.from(c.testScores));
+      },
+      { opts: options, grid },
+    );
+    const { X, y } = parseDiabetes(readFileSync(new URL("../data/diabetes.csv", import.meta.url), "utf8"));
+    const ds = await Dataset.from(new StandardScaler().fitTransform(X), y);
+    try {
+      const r = await gridSearch(new LinearRegression(options), grid, ds, null, {
+        cv: 3,
+        refit: false,
+      });
+      expect(inPage).toEqual(r.results.map((c) => Array.from(c.testScores)));
+    } finally {
+      ds.dispose();
+    }
   });
 
   it("an L-BFGS multi-output MLPRegressor (tanh) gives the same weights, to the bit, as Node", async () => {
