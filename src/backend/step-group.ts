@@ -5,6 +5,7 @@
 // on a fold this way. The results are those of the fits run one after another: every model's
 // steps are its own, only their interleaving changes.
 
+import { DescentError } from "../errors.js";
 import type { FloatBuffer } from "../runtime/buffer.js";
 import type { Backend, LinearRun } from "./backend.js";
 
@@ -53,7 +54,7 @@ export class StepGroup {
    * after all have ended (so none is left training on freed memory).
    */
   async run<R>(fits: ReadonlyArray<() => Promise<R>>): Promise<R[]> {
-    if (this.running > 0) throw new Error("StepGroup.run: the group is already running fits");
+    if (this.running > 0) throw new DescentError("E_STATE", "StepGroup.run: the group is already running fits");
     this.running = fits.length;
     const settled = await Promise.allSettled(
       fits.map(async (train) => {
