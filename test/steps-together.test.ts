@@ -333,7 +333,11 @@ describe("a search on a Dataset trains each fold's candidates together", () => {
     expect(togetherSize(300)).toBe(16);
     expect(togetherSize(10_000_000)).toBe(1);
     expect(togetherSize(500_000)).toBe(16);
-    expect(togetherSize(2_000_000)).toBe(5);
+    // 16 bytes a training row (targets, two row orders): 8 fits of 2,000,000 rows in 256 MB.
+    expect(togetherSize(2_000_000)).toBe(8);
+    // Targets and weights are laid out over the whole memory: 8,000,000 rows of it, 2,000,000 trained.
+    expect(togetherSize(2_000_000, 8_000_000, true)).toBe(1);
+    expect(togetherSize(160_000, 200_000, true)).toBe(16);
   });
 
   it("only linear models trained in place train together; others (an MLP, a copy of X) in turn, alike", async () => {

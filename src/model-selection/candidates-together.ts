@@ -29,12 +29,14 @@ export const MAX_TOGETHER = 16;
 const TOGETHER_BYTES = 256 * 1024 * 1024;
 
 /**
- * How many candidates train together on `rows` training rows: at most MAX_TOGETHER, and as many as
- * keep their per-fit buffers (about 24 bytes a row: targets, weights, two row orders) within
- * TOGETHER_BYTES.
+ * How many candidates train together on `rows` training rows of a Dataset whose memory holds
+ * `memoryRows` rows: at most MAX_TOGETHER, and as many as keep their per-fit buffers within
+ * TOGETHER_BYTES (targets, and row weights when `weighted`, at up to 8 bytes a row of the memory,
+ * as a fit in place reads them by row; two row orders of 4 bytes a training row).
  */
-export function togetherSize(rows: number): number {
-  return Math.max(1, Math.min(MAX_TOGETHER, Math.floor(TOGETHER_BYTES / (24 * Math.max(1, rows)))));
+export function togetherSize(rows: number, memoryRows: number = rows, weighted = false): number {
+  const bytes = (weighted ? 16 : 8) * Math.max(rows, memoryRows) + 8 * rows;
+  return Math.max(1, Math.min(MAX_TOGETHER, Math.floor(TOGETHER_BYTES / Math.max(1, bytes))));
 }
 
 /**
@@ -78,6 +80,7 @@ export async function crossValidateTogether(
   options: TogetherOptions,
 ): Promise<FoldScores[]> {
   const group = new StepGroup(ds.stagedBackend);
+  const memoryRows = ds.stagedFor(ds.options.backend, ds.options.dtype, ds.options.threads)?.totalRows ?? ds.rows;
   const data = selectionData(ds.through(group.backend), y);
   const sw = options.sampleWeight ?? null;
   if (sw !== null && sw.length !== data.rows)
@@ -90,7 +93,7 @@ export async function crossValidateTogether(
   let done = 0;
   for (const [f, split] of folds.entries()) {
     const fold = foldData(data, split, sw, withTrain);
-    const size = togetherSize(split.train.length);
+    const size = togetherSize(split.train.length, memoryRows, sw !== null);
     for (let c0 = 0; c0 < candidates.length; c0 += size) {
       const members = candidates.slice(c0, c0 + size).map((p) => cloneEstimator(estimator, p));
       const t0 = performance.now();
