@@ -12,10 +12,9 @@
 // gradient-accumulator run (acc, mark), then room for what the single loop keeps in registers:
 // two flags of the plan (intercept trained, rate changing every step), the state a step carries to
 // the next (the prediction for the next row, the rate, decay and L1 step, the step count and the
-// epoch's loss sum) and the loss's parameter; last, the model's row order (u32, 0: memory order)
-// and a flag the kernel sets when that order differs from the first model's over the positions:
-// such a model is left untouched (and its entry moved behind the others'), for the host to run on
-// its own. (Fits of a search on one fold have the same order: the fold's rows, shuffled by the
+// epoch's loss sum) and the loss's parameter; last, the model's row order (u32, 0: memory order).
+// A model whose order differs from the first model's over the positions is left untouched, its
+// entry moved behind the others', for the host to run on its own. (Fits of a search on one fold have the same order: the fold's rows, shuffled by the
 // same seed.) Only plain SGD with batch 1, one loss for all, and neither the cumulative L1 penalty
 // nor averaging (SgdExtras) is taken here; the host runs any other model by linearSteps of its own.
 import { LossEval } from "./linear";
@@ -56,8 +55,9 @@ const M_L1 = 56;
 const M_STEP = 64;
 const M_TOTAL = 72;
 const M_EPS = 80;
-const M_IDX = 88;
-const M_SKIP = 92;
+/** The u32 word of an entry holding the model's row order (src/kernels/steps-together.ts's twin). */
+export const MEMBER_IDX_WORD = 22;
+const M_IDX = MEMBER_IDX_WORD << 2;
 /**
  * Positions each model steps through before the next model's turn: its state stays in registers
  * over the block, and the block's rows (2 KB at d = 32 in float64) stay in the first-level cache
@@ -105,16 +105,14 @@ export class StepsTogether {
 
   /**
    * Moves the entries whose row order agrees with the first model's at positions start .. end to
-   * the front of the table (in their order), flagging the others; returns how many agree.
+   * the front of the table (in their order); returns how many agree.
    */
   static agreeing(table: usize, count: i32, start: i32, end: i32): i32 {
     const entry = (<usize>MEMBER_SLOTS) << 3;
     const idx = StepsTogether.ptr(table, M_IDX);
     let kept = table;
     for (let m = table; m < table + <usize>count * entry; m += entry) {
-      const agrees = Rows.same(idx, StepsTogether.ptr(m, M_IDX), start, end);
-      store<i32>(m + M_SKIP, agrees ? 0 : 1);
-      if (!agrees) continue;
+      if (!Rows.same(idx, StepsTogether.ptr(m, M_IDX), start, end)) continue;
       if (m != kept) {
         for (let o: usize = 0; o < entry; o += 8) {
           const t = load<f64>(kept + o);
@@ -249,7 +247,7 @@ export class StepsTogether {
    * orders agree with the first's at positions start .. agreeEnd (one loop per loss; the host
    * checks a whole epoch's positions on its first call of the epoch, then steps through it in
    * slices); returns how many were stepped (they are moved to the front of the table, the others
-   * flagged and left as they were).
+   * left as they were).
    */
   static steps<T>(table: usize, count: i32, x: usize, start: i32, end: i32, agreeEnd: i32, d: i32): i32 {
     if (count <= 0) return 0;

@@ -7,6 +7,7 @@ import { LossId } from "../src/kernels/losses.js";
 import { MlpActivation, MlpOptimizerId, MlpOutput } from "../src/kernels/mlp-net.js";
 import { PLAN_SLOTS, PlanSlot } from "../src/kernels/plan.js";
 import { ScheduleId } from "../src/kernels/schedule.js";
+import { MEMBER_IDX_WORD, MEMBER_SLOTS } from "../src/kernels/steps-together.js";
 import { OptimizerId } from "../src/kernels/update.js";
 
 /** Every `export const NAME: i32 = 7;` (or without the type) of the AssemblyScript sources. */
@@ -58,6 +59,11 @@ describe("ids and plan slots: assembly/ and src/kernels/ agree", () => {
   });
 
   it("schedule ids (SCHED_*)", () => compare("SCHED_", ScheduleId, constants));
+
+  it("the steps-together kernel's table: its entry size and where an entry's row order sits", () => {
+    expect(constants.get("MEMBER_SLOTS")).toBe(MEMBER_SLOTS);
+    expect(constants.get("MEMBER_IDX_WORD")).toBe(MEMBER_IDX_WORD);
+  });
 
   it("activations (ACT_*) and output kinds (OUT_*)", () => {
     compare("ACT_", MlpActivation, constants);

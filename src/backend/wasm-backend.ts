@@ -369,7 +369,9 @@ export class WasmBackend implements Backend {
       if (!stepsTogetherTakes(r.plan.view)) alone.push(r);
       else {
         const loss = r.plan.view[PlanSlot.loss] as number;
-        byLoss.set(loss, [...(byLoss.get(loss) ?? []), r]);
+        const group = byLoss.get(loss);
+        if (group === undefined) byLoss.set(loss, [r]);
+        else group.push(r);
       }
     }
     for (const group of byLoss.values()) {
@@ -379,8 +381,7 @@ export class WasmBackend implements Backend {
       }
       const table = this.allocF64(group.length * MEMBER_SLOTS);
       try {
-        // Each entry: six u32 byte offsets, then the kernel's room, then the row order's offset and
-        // the flag the kernel sets when that order differs from the first model's.
+        // Each entry: six u32 byte offsets, then the kernel's room, then the row order's offset.
         const words = new Uint32Array(table.view.buffer, table.view.byteOffset, group.length * MEMBER_SLOTS * 2);
         group.forEach((r, m) => {
           words.set(

@@ -9,7 +9,7 @@ import { OptimizerId } from "./update.js";
 
 /** float64 slots of a model's entry in the WASM kernel's table (assembly/steps-together.ts). */
 export const MEMBER_SLOTS = 12;
-/** The u32 word of an entry holding the model's row order (the next word: the kernel's "left out" flag). */
+/** The u32 word of an entry holding the model's row order (the six before it: see the kernel's table). */
 export const MEMBER_IDX_WORD = 22;
 
 /**
