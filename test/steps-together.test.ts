@@ -5,8 +5,9 @@
 // backend), whatever the loss, schedule, dtype, row weights, shuffling and width (SIMD tails), in cache and
 // past the size where rows are read ahead from memory.
 import { describe, expect, it } from "vitest";
+import type { Backend } from "../src/backend/backend.js";
 import { StepGroup } from "../src/backend/step-group.js";
-import { Dataset } from "../src/data/dataset.js";
+import { Dataset, type StagedRows } from "../src/data/dataset.js";
 import { DescentError } from "../src/errors.js";
 import type { Matrix } from "../src/matrix.js";
 import { canTrainTogether, togetherSize } from "../src/model-selection/candidates-together.js";
@@ -40,6 +41,12 @@ function data(n: number, d: number, seed: number) {
     w[i] = 0.5 + rnd() + 0.5;
   }
   return { X, y, label, w };
+}
+
+/** The backend a Dataset is staged in (its own staging always matches). */
+function backendOf(ds: Dataset): Backend {
+  const o = ds.options;
+  return (ds.stagedFor(o.backend, o.dtype, o.threads) as StagedRows).backend;
 }
 
 const hex = (a: ArrayLike<number>) => Buffer.from(Float64Array.from(a).buffer).toString("hex");
@@ -140,7 +147,7 @@ async function compareTogether(
     const pick = (v: Float64Array) => (rows === null ? v : Float64Array.from(rows, (i) => v[i] as number));
     const fitOpts = (weighted ? { sampleWeight: pick(all.w) } : {}) as never;
     const list = cases(dtype, shuffle);
-    const group = new StepGroup(ds.stagedBackend);
+    const group = new StepGroup(backendOf(ds));
     const gathered = rows === null ? ds.through(group.backend) : ds.through(group.backend).subset(rows);
     const together = list.map((c) => c.make("wasm"));
     await group.run<unknown>(
@@ -207,7 +214,7 @@ describe("fits trained together (StepGroup, Backend.linearStepsTogether)", () =>
         [(backend) => new LogisticRegression({ ...o, tol: null, maxEpochs: 6, multiClass: "ovr", backend }), classes],
         [(backend) => new LogisticRegression({ ...o, tol: null, maxEpochs: 6, backend }), classes],
       ];
-      const group = new StepGroup(ds.stagedBackend);
+      const group = new StepGroup(backendOf(ds));
       const view = ds.through(group.backend);
       const together = makers.map(([make]) => make("wasm"));
       await group.run<unknown>(
@@ -242,7 +249,7 @@ describe("fits trained together (StepGroup, Backend.linearStepsTogether)", () =>
         schedule: "constant",
       } as const;
       const seeds = [1, 2, 1, 3];
-      const group = new StepGroup(ds.stagedBackend);
+      const group = new StepGroup(backendOf(ds));
       const view = ds.through(group.backend);
       const together = seeds.map((seed) => new LinearRegression({ ...o, seed }));
       await group.run(together.map((m) => () => m.fit(view)));
@@ -259,7 +266,7 @@ describe("fits trained together (StepGroup, Backend.linearStepsTogether)", () =>
     const { X, y } = data(400, 6, 8);
     const ds = await Dataset.from(X, y);
     try {
-      const group = new StepGroup(ds.stagedBackend);
+      const group = new StepGroup(backendOf(ds));
       const view = ds.through(group.backend);
       const o = { batchSize: 1, maxEpochs: 30, tol: null, schedule: "constant" } as const;
       const good = new LinearRegression({ ...o, learningRate: 0.01 });

@@ -203,15 +203,6 @@ export class Dataset<T = unknown> {
   }
 
   /**
-   * The backend holding the staged rows.
-   * @internal
-   */
-  get stagedBackend(): Backend {
-    this.assertLive();
-    return this.root.backend;
-  }
-
-  /**
    * This Dataset's rows for reading only: a view of the host matrix when they are consecutive rows
    * of it (a fold of KFold without shuffling), else matrix()'s copy. Not for callers that write.
    * @internal

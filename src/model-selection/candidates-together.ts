@@ -5,9 +5,9 @@
 // on each candidate in turn.
 
 import { StepGroup } from "../backend/step-group.js";
-import type { Dataset } from "../data/dataset.js";
+import type { Dataset, StagedRows } from "../data/dataset.js";
 import { DescentError } from "../errors.js";
-import type { Scorer, Targets } from "../metrics/scorers.js";
+import type { Scorer } from "../metrics/scorers.js";
 import { LinearModel } from "../models/linear-model.js";
 import type { Params } from "./clone-estimator.js";
 import {
@@ -17,9 +17,9 @@ import {
   fitOnFold,
   foldData,
   type SelectableEstimator,
+  type SelectionData,
   scoreOnFold,
   scorersOf,
-  selectionData,
 } from "./cross-validate.js";
 import type { Split } from "./splitters.js";
 
@@ -75,13 +75,18 @@ export async function crossValidateTogether(
   estimator: SelectableEstimator,
   candidates: readonly Params[],
   ds: Dataset,
-  y: Targets | null | undefined,
+  selection: SelectionData,
   folds: readonly Split[],
   options: TogetherOptions,
 ): Promise<FoldScores[]> {
-  const group = new StepGroup(ds.stagedBackend);
-  const memoryRows = ds.stagedFor(ds.options.backend, ds.options.dtype, ds.options.threads)?.totalRows ?? ds.rows;
-  const data = selectionData(ds.through(group.backend), y);
+  // The Dataset's own staging (so always staged): its backend and the rows its memory holds.
+  const o = ds.options;
+  const staged = ds.stagedFor(o.backend, o.dtype, o.threads) as StagedRows;
+  const group = new StepGroup(staged.backend);
+  const memoryRows = staged.totalRows;
+  // `selection` is ds's (its targets, its host rows to score); the fits train through the group.
+  const view = ds.through(group.backend);
+  const data: SelectionData = { ...selection, fitRows: (rows) => view.subset(rows) };
   const sw = options.sampleWeight ?? null;
   if (sw !== null && sw.length !== data.rows)
     throw new DescentError("E_SHAPE", `sampleWeight has ${sw.length} values but X has ${data.rows} rows`);

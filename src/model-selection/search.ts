@@ -116,7 +116,7 @@ async function search<E extends SelectableEstimator>(
   // candidate is cross-validated in turn.
   const together = isDataset(X) && (options.threads ?? 1) <= 1 && canTrainTogether(estimator, candidates, X);
   const scores: FoldScores[] = together
-    ? await crossValidateTogether(estimator, candidates, X, y, folds, {
+    ? await crossValidateTogether(estimator, candidates, X, data, folds, {
         ...options,
         onFit: (done, all) => {
           options.onFit?.(done, all);
