@@ -12,7 +12,19 @@
 // weights kept as scale·v so that a step is one multiply-add a weight (the scale's multiply and
 // its reciprocal lengthen the chain from row to row more than the multiply saves: 5–10% slower).
 import { LossEval } from "./linear";
-import { LOSS_HINGE, LOSS_HUBER, LOSS_LOG, LOSS_SQUARED, LOSS_SQUARED_HINGE } from "./losses";
+import {
+  HingeLoss,
+  HuberLoss,
+  LOSS_HINGE,
+  LOSS_HUBER,
+  LOSS_LOG,
+  LOSS_SQUARED,
+  LOSS_SQUARED_HINGE,
+  LogLoss,
+  LossType,
+  SquaredHingeLoss,
+  SquaredLoss,
+} from "./losses";
 import { P_FIT_INTERCEPT, P_L2, P_LAST_RATE, P_LOSS, P_LOSS_PARAM, P_ROWS, P_SCHEDULE, P_STEP, Plan } from "./plan";
 import { Rows } from "./rows";
 import { SCHED_COSINE, SCHED_INVSCALING, SCHED_OPTIMAL } from "./schedule";
@@ -244,20 +256,22 @@ export class PerSample {
   ): f64 {
     const loss = Plan.int(plan, P_LOSS);
     if (loss == LOSS_SQUARED)
-      return squaredSteps<T>(plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
-    if (loss == LOSS_HINGE) return hingeSteps<T>(plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
-    if (loss == LOSS_LOG) return logSteps<T>(plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
-    if (loss == LOSS_HUBER) return huberSteps<T>(plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
+      return stepsFor<T, SquaredLoss>(plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
+    if (loss == LOSS_HINGE)
+      return stepsFor<T, HingeLoss>(plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
+    if (loss == LOSS_LOG)
+      return stepsFor<T, LogLoss>(plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
+    if (loss == LOSS_HUBER)
+      return stepsFor<T, HuberLoss>(plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
     if (loss == LOSS_SQUARED_HINGE)
-      return squaredHingeSteps<T>(plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
+      return stepsFor<T, SquaredHingeLoss>(plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
     // The rarer losses share one loop, choosing the loss row by row.
     return PerSample.run<T>(loss, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
   }
 }
 
-// One function per common loss, each with its loop compiled for that loss (see StepsTogether's
-// twins of these in steps-together.ts for why not one function holding every loss's loop).
-function squaredSteps<T>(
+/** PerSample.run for the loss L, a function of its own (see losses.ts's loss types). */
+function stepsFor<T, L>(
   plan: usize,
   x: usize,
   y: usize,
@@ -273,81 +287,5 @@ function squaredSteps<T>(
   mark: usize,
   total: f64,
 ): f64 {
-  return PerSample.run<T>(LOSS_SQUARED, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
-}
-
-function hingeSteps<T>(
-  plan: usize,
-  x: usize,
-  y: usize,
-  sw: usize,
-  idx: usize,
-  start: i32,
-  end: i32,
-  d: i32,
-  params: usize,
-  s1: usize,
-  s2: usize,
-  acc: usize,
-  mark: usize,
-  total: f64,
-): f64 {
-  return PerSample.run<T>(LOSS_HINGE, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
-}
-
-function logSteps<T>(
-  plan: usize,
-  x: usize,
-  y: usize,
-  sw: usize,
-  idx: usize,
-  start: i32,
-  end: i32,
-  d: i32,
-  params: usize,
-  s1: usize,
-  s2: usize,
-  acc: usize,
-  mark: usize,
-  total: f64,
-): f64 {
-  return PerSample.run<T>(LOSS_LOG, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
-}
-
-function huberSteps<T>(
-  plan: usize,
-  x: usize,
-  y: usize,
-  sw: usize,
-  idx: usize,
-  start: i32,
-  end: i32,
-  d: i32,
-  params: usize,
-  s1: usize,
-  s2: usize,
-  acc: usize,
-  mark: usize,
-  total: f64,
-): f64 {
-  return PerSample.run<T>(LOSS_HUBER, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
-}
-
-function squaredHingeSteps<T>(
-  plan: usize,
-  x: usize,
-  y: usize,
-  sw: usize,
-  idx: usize,
-  start: i32,
-  end: i32,
-  d: i32,
-  params: usize,
-  s1: usize,
-  s2: usize,
-  acc: usize,
-  mark: usize,
-  total: f64,
-): f64 {
-  return PerSample.run<T>(LOSS_SQUARED_HINGE, plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
+  return PerSample.run<T>(LossType.id<L>(), plan, x, y, sw, idx, start, end, d, params, s1, s2, acc, mark, total);
 }
