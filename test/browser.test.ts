@@ -77,31 +77,23 @@ describe("the library in the browser", () => {
   it("a grid search on a Dataset (a fold's candidates trained together) gives Node's scores, to the bit", async () => {
     const options = { batchSize: 1, maxEpochs: 4, tol: null, schedule: "constant", shuffle: true, seed: 3 } as const;
     const grid = { alpha: [1e-5, 1e-3], learningRate: [0.001, 0.01, 0.03] };
+    // The same standardised rows go to the page as plain arrays (exact doubles).
+    const { X, y } = parseDiabetes(readFileSync(new URL("../data/diabetes.csv", import.meta.url), "utf8"));
+    const Z = new StandardScaler().fitTransform(X);
+    const rows = Array.from({ length: Z.rows }, (_, i) => Array.from(Z.data.subarray(i * Z.cols, (i + 1) * Z.cols)));
     const inPage = await page.evaluate(
-      async ({ opts, grid }) => {
+      async ({ opts, grid, rows, y }) => {
         const lib = (globalThis as unknown as { descentLib: typeof import("../src/index.js") }).descentLib;
-        const text = await (await fetch("/data/diabetes.csv")).text();
-        const rows = text
-          .trim()
-          .split(/\r?\n/)
-          .slice(1)
-          .map((l: string) => l.split(",").map(Number));
-        const X = rows.map((r: number[]) => r.slice(0, -1));
-        const y = rows.map((r: number[]) => r[r.length - 1] as number);
-        const ds = await lib.Dataset.from(new lib.StandardScaler().fitTransform(X), y);
+        const ds = await lib.Dataset.from(rows, y);
         const r = await lib.gridSearch(new lib.LinearRegression(opts), grid, ds, null, { cv: 3, refit: false });
         ds.dispose();
         return r.results.map((c) => Array.from(c.testScores));
       },
-      { opts: options, grid },
+      { opts: options, grid, rows, y },
     );
-    const { X, y } = parseDiabetes(readFileSync(new URL("../data/diabetes.csv", import.meta.url), "utf8"));
-    const ds = await Dataset.from(new StandardScaler().fitTransform(X), y);
+    const ds = await Dataset.from(Z, y);
     try {
-      const r = await gridSearch(new LinearRegression(options), grid, ds, null, {
-        cv: 3,
-        refit: false,
-      });
+      const r = await gridSearch(new LinearRegression(options), grid, ds, null, { cv: 3, refit: false });
       expect(inPage).toEqual(r.results.map((c) => Array.from(c.testScores)));
     } finally {
       ds.dispose();
