@@ -4,40 +4,18 @@
 // shuffled, on a Dataset subset whose rows are consecutive runs, and in mini-batches.
 import { describe, expect, it } from "vitest";
 import { Dataset } from "../src/data/dataset.js";
-import type { Matrix } from "../src/matrix.js";
 import { KFold } from "../src/model-selection/splitters.js";
 import { LinearRegression, type LinearRegressionOptions } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
 import { takeRows } from "../src/models/sub-problems.js";
+import { linearRows } from "./helpers/linear-rows.js";
 
 // 24,000 × 36 float64 is 6.9 MB: past the size below which rows are taken to sit in the caches.
 const N = 24000;
 const D = 36;
 
-function data() {
-  let s = 7;
-  const rnd = () => {
-    s = (s * 16807) % 2147483647;
-    return s / 2147483647 - 0.5;
-  };
-  const X: Matrix = { data: new Float64Array(N * D), rows: N, cols: D };
-  const y = new Float64Array(N);
-  const label = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    let t = 0.3;
-    for (let j = 0; j < D; j++) {
-      const v = rnd() * 2;
-      X.data[i * D + j] = v;
-      t += Math.sin(j + 1) * v;
-    }
-    y[i] = t + 0.1 * rnd();
-    label[i] = t + 0.5 * rnd() > 0.3 ? 1 : -1;
-  }
-  return { X, y, label };
-}
-
 const hex = (a: ArrayLike<number>) => Buffer.from(Float64Array.from(a).buffer).toString("hex");
-const { X, y, label } = data();
+const { X, y, label } = linearRows(N, D, 7);
 const SGD = { learningRate: 0.005, alpha: 1e-4, schedule: "constant", maxEpochs: 2, tol: null } as const;
 
 describe("rows read early from memory", () => {

@@ -18,30 +18,7 @@ import { LinearRegression, type LinearRegressionOptions } from "../src/models/li
 import { LinearSVM, type LinearSVMOptions } from "../src/models/linear-svm.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
 import { MLPRegressor } from "../src/models/mlp-regressor.js";
-
-function data(n: number, d: number, seed: number) {
-  let s = seed;
-  const rnd = () => {
-    s = (s * 16807) % 2147483647;
-    return s / 2147483647 - 0.5;
-  };
-  const X: Matrix = { data: new Float64Array(n * d), rows: n, cols: d };
-  const y = new Float64Array(n);
-  const label = new Float64Array(n);
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let t = 0.3;
-    for (let j = 0; j < d; j++) {
-      const v = rnd() * 2;
-      X.data[i * d + j] = v;
-      t += Math.sin(j + 1) * v;
-    }
-    y[i] = t + 0.1 * rnd();
-    label[i] = t + 0.5 * rnd() > 0.3 ? 1 : -1;
-    w[i] = 0.5 + rnd() + 0.5;
-  }
-  return { X, y, label, w };
-}
+import { linearRows } from "./helpers/linear-rows.js";
 
 /** The backend a Dataset is staged in (its own staging always matches). */
 function backendOf(ds: Dataset): Backend {
@@ -174,11 +151,11 @@ describe("fits trained together (StepGroup, Backend.linearStepsTogether)", () =>
   for (const dtype of ["float64", "float32"] as const)
     for (const shuffle of [false, true])
       it(`give each model its bits alone, ${dtype}, shuffle ${shuffle}, odd width`, async () => {
-        await compareTogether(data(700, 9, 11), dtype, shuffle, false, null);
+        await compareTogether(linearRows(700, 9, 11), dtype, shuffle, false, null);
       });
 
   it("with row weights, on a Dataset subset (a fold's rows), at a width with a SIMD tail", async () => {
-    const all = data(900, 35, 3);
+    const all = linearRows(900, 35, 3);
     const fold = new KFold({ nSplits: 3 }).split(900)[1];
     if (fold === undefined) throw new Error("no fold");
     await compareTogether(all, "float64", false, true, fold.train);
@@ -187,13 +164,13 @@ describe("fits trained together (StepGroup, Backend.linearStepsTogether)", () =>
 
   it("past the size where rows are read ahead (in order and shuffled), across the kernel's slices", async () => {
     // 30,000 × 24 float64 is 5.8 MB; 30,000 rows is several of the kernel's slices per epoch.
-    const all = data(30000, 24, 9);
+    const all = linearRows(30000, 24, 9);
     await compareTogether(all, "float64", false, false, null);
     await compareTogether(all, "float64", true, false, null);
   }, 60_000);
 
   it("stop rules of their own (tol, early stopping), several classes one-vs-rest and softmax, alongside", async () => {
-    const { X, y, label } = data(900, 7, 17);
+    const { X, y, label } = linearRows(900, 7, 17);
     const classes = Float64Array.from(y, (v) => (v < -0.5 ? 0 : v < 0.8 ? 1 : 2));
     const ds = await Dataset.from(X, null);
     try {
@@ -237,7 +214,7 @@ describe("fits trained together (StepGroup, Backend.linearStepsTogether)", () =>
   });
 
   it("models whose row orders differ (other seeds) are run on their own, with their own bits", async () => {
-    const { X, y } = data(600, 8, 4);
+    const { X, y } = linearRows(600, 8, 4);
     const ds = await Dataset.from(X, y);
     try {
       const o = {
@@ -263,7 +240,7 @@ describe("fits trained together (StepGroup, Backend.linearStepsTogether)", () =>
   });
 
   it("a fit that fails ends the run with its error once the others are done, and the group can run again", async () => {
-    const { X, y } = data(400, 6, 8);
+    const { X, y } = linearRows(400, 6, 8);
     const ds = await Dataset.from(X, y);
     try {
       const group = new StepGroup(backendOf(ds));
@@ -286,7 +263,7 @@ describe("fits trained together (StepGroup, Backend.linearStepsTogether)", () =>
 
 describe("a search on a Dataset trains each fold's candidates together", () => {
   it("with the scores of each candidate cross-validated alone, and progress per fit", async () => {
-    const { X, y, w } = data(1500, 7, 21);
+    const { X, y, w } = linearRows(1500, 7, 21);
     const ds = await Dataset.from(X, y);
     try {
       const est = new LinearRegression({ batchSize: 1, maxEpochs: 4, tol: null, schedule: "constant", shuffle: false });
@@ -326,7 +303,7 @@ describe("a search on a Dataset trains each fold's candidates together", () => {
   });
 
   it("more candidates than one group holds are trained in several groups", async () => {
-    const { X, y } = data(300, 5, 2);
+    const { X, y } = linearRows(300, 5, 2);
     const ds = await Dataset.from(X, y);
     try {
       const est = new LinearRegression({ batchSize: 1, maxEpochs: 2, tol: null, schedule: "constant", shuffle: false });
@@ -348,7 +325,7 @@ describe("a search on a Dataset trains each fold's candidates together", () => {
   });
 
   it("only linear models trained in place train together; others (an MLP, a copy of X) in turn, alike", async () => {
-    const { X, y } = data(400, 6, 12);
+    const { X, y } = linearRows(400, 6, 12);
     const ds = await Dataset.from(X, y);
     try {
       const lin = new LinearRegression({ batchSize: 1, maxEpochs: 2, tol: null });
@@ -367,7 +344,7 @@ describe("a search on a Dataset trains each fold's candidates together", () => {
   });
 
   it("a candidate that diverges fails the search with E_DIVERGED, without hanging", async () => {
-    const { X, y } = data(300, 5, 6);
+    const { X, y } = linearRows(300, 5, 6);
     const ds = await Dataset.from(X, y);
     try {
       const est = new LinearRegression({
