@@ -82,6 +82,29 @@ describe("descent cv / tune", () => {
     expect(text.stdout).toMatch(/3-fold cross-validation\nr2 /);
   });
 
+  it("tune scores a diverging candidate NaN, says why, and still picks and refits the best", () => {
+    const out = join(dir, "best-of-failing.json");
+    const args = ["tune", diabetes, "--target", "progression", "--grid", "lr=0.01,1000", "--folds", "3", "--out", out];
+    const r = run(...args, "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const t = JSON.parse(r.stdout) as {
+      results: Array<{ params: { learningRate: number }; mean: number | null; rank: number; errors: string[] }>;
+      best: { params: unknown };
+    };
+    expect(t.best.params).toEqual({ learningRate: 0.01 });
+    const bad = t.results.find((c) => c.params.learningRate === 1000);
+    expect(bad?.rank).toBe(2);
+    expect(bad?.mean).toBeNull(); // NaN in JSON
+    expect(bad?.errors).toHaveLength(3);
+    for (const e of bad?.errors ?? []) expect(e).toMatch(/^E_DIVERGED: /);
+    const text = run(...args);
+    expect(text.stdout).toMatch(/learningRate=1000: 3 of 3 fits failed \(scored NaN\): E_DIVERGED: /);
+    // Every fit failing is an error, with the first failure's message.
+    const none = run("cv", diabetes, "--target", "progression", "--lr", "1000", "--folds", "3");
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toMatch(/all 3 fits failed; the first: LinearRegression diverged/);
+  });
+
   it("--shuffle-folds cuts seeded folds of a file sorted by class: the same for a seed, and better scores than in order", () => {
     const penguins = join(root, "data", "penguins.csv");
     const args = ["cv", penguins, "--target", "Body Mass (g)", "--folds", "3", "--json"];

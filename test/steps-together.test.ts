@@ -11,7 +11,7 @@ import { Dataset, type StagedRows } from "../src/data/dataset.js";
 import { DescentError } from "../src/errors.js";
 import type { Matrix } from "../src/matrix.js";
 import { canTrainTogether, togetherSize } from "../src/model-selection/candidates-together.js";
-import { crossValidate, type FoldScores } from "../src/model-selection/cross-validate.js";
+import { cloneEstimator, crossValidate, type FoldScores } from "../src/model-selection/cross-validate.js";
 import { gridSearch } from "../src/model-selection/search.js";
 import { KFold } from "../src/model-selection/splitters.js";
 import { LinearRegression, type LinearRegressionOptions } from "../src/models/linear-regression.js";
@@ -343,7 +343,7 @@ describe("a search on a Dataset trains each fold's candidates together", () => {
     }
   });
 
-  it("a candidate that diverges fails the search with E_DIVERGED, without hanging", async () => {
+  it("a candidate that diverges scores NaN while the others train on, or fails the search under 'raise', without hanging", async () => {
     const { X, y } = linearRows(300, 5, 6);
     const ds = await Dataset.from(X, y);
     try {
@@ -354,7 +354,15 @@ describe("a search on a Dataset trains each fold's candidates together", () => {
         schedule: "constant",
         shuffle: false,
       });
-      await expect(gridSearch(est, { learningRate: [0.01, 80] }, ds, null, { cv: 2 })).rejects.toMatchObject({
+      const grid = { learningRate: [0.01, 80] };
+      const r = await gridSearch(est, grid, ds, null, { cv: 2, refit: false });
+      expect(Array.from(r.results[1]?.testScores ?? [])).toEqual([Number.NaN, Number.NaN]);
+      expect(r.results[1]?.errors.every((e) => e?.startsWith("E_DIVERGED: "))).toBe(true);
+      const alone = (await crossValidate(cloneEstimator(est, { learningRate: 0.01 }), ds, null, {
+        cv: 2,
+      })) as FoldScores;
+      expect(Array.from(r.results[0]?.testScores ?? [])).toEqual(Array.from(alone.testScore));
+      await expect(gridSearch(est, grid, ds, null, { cv: 2, errorScore: "raise" })).rejects.toMatchObject({
         code: "E_DIVERGED",
       });
     } finally {

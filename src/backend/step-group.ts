@@ -54,9 +54,17 @@ export class StepGroup {
    * after all have ended (so none is left training on freed memory).
    */
   async run<R>(fits: ReadonlyArray<() => Promise<R>>): Promise<R[]> {
+    const settled = await this.runSettled(fits);
+    const failed = settled.find((s) => s.status === "rejected");
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+    return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
+  }
+
+  /** As `run`, but resolves with each fit's outcome (its result or its error) once all have ended. */
+  async runSettled<R>(fits: ReadonlyArray<() => Promise<R>>): Promise<Array<PromiseSettledResult<R>>> {
     if (this.running > 0) throw new DescentError("E_STATE", "StepGroup.run: the group is already running fits");
     this.running = fits.length;
-    const settled = await Promise.allSettled(
+    return Promise.allSettled(
       fits.map(async (train) => {
         try {
           return await train();
@@ -66,9 +74,6 @@ export class StepGroup {
         }
       }),
     );
-    const failed = settled.find((s) => s.status === "rejected");
-    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
-    return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
   }
 
   /** Runs the waiting requests once every running fit is waiting. */

@@ -93,6 +93,8 @@ export interface CvReport {
   scores: Record<string, { test: number[]; mean: number; std: number }>;
   /** Milliseconds of each fold's fit. */
   fitMs: number[];
+  /** Per fold, why its fit or scoring failed (its scores are then NaN), or null. */
+  errors: Array<string | null>;
 }
 
 function meanStd(v: readonly number[]): { mean: number; std: number } {
@@ -114,7 +116,15 @@ export async function runCv(file: string, f: SelectFlags): Promise<CvReport> {
     for (const [name, fs] of Object.entries(byName))
       scores[name] = { test: Array.from(fs.testScore), ...meanStd(Array.from(fs.testScore)) };
     const first = Object.values(byName)[0] as FoldScores;
-    return { file, model: s.model.constructor.name, rows: s.X.rows, folds, scores, fitMs: Array.from(first.fitMs) };
+    return {
+      file,
+      model: s.model.constructor.name,
+      rows: s.X.rows,
+      folds,
+      scores,
+      fitMs: Array.from(first.fitMs),
+      errors: first.errors,
+    };
   } finally {
     s.ds.dispose();
   }
@@ -128,6 +138,9 @@ export function formatCvReport(r: CvReport): string {
   for (const [name, s] of Object.entries(r.scores))
     lines.push(`${name.padEnd(24)} ${fmt(s.mean)} ± ${fmt(s.std)}   folds: ${s.test.map(fmt).join(", ")}`);
   lines.push(`fit time per fold: ${r.fitMs.map((ms) => `${ms.toFixed(0)} ms`).join(", ")}`);
+  r.errors.forEach((e, f) => {
+    if (e !== null) lines.push(`fold ${f + 1} failed (scored NaN): ${e}`);
+  });
   return lines.join("\n");
 }
 
@@ -186,7 +199,15 @@ export interface TuneReport {
   scoring: string;
   best: { params: Record<string, unknown>; score: number };
   /** Every candidate, best rank first. */
-  results: Array<{ params: Record<string, unknown>; mean: number; std: number; rank: number; fitMs: number }>;
+  results: Array<{
+    params: Record<string, unknown>;
+    mean: number;
+    std: number;
+    rank: number;
+    fitMs: number;
+    /** Per fold, why the candidate's fit or scoring failed (scored NaN), or null. */
+    errors: Array<string | null>;
+  }>;
   out?: string;
 }
 
@@ -237,6 +258,7 @@ export async function runTune(file: string, f: SelectFlags, tty: boolean): Promi
           std: c.stdTestScore,
           rank: c.rank,
           fitMs: c.meanFitMs,
+          errors: c.errors,
         }))
         .sort((a, b) => a.rank - b.rank),
     };
@@ -272,6 +294,11 @@ export function formatTuneReport(r: TuneReport): string {
     ),
     `best: ${shown(r.best.params)} (${fmt(r.best.score)})`,
   ];
+  for (const c of r.results) {
+    const failed = c.errors.filter((e) => e !== null);
+    if (failed.length > 0)
+      lines.push(`${shown(c.params)}: ${failed.length} of ${c.errors.length} fits failed (scored NaN): ${failed[0]}`);
+  }
   if (r.out !== undefined) lines.push(`refitted on every row and written to ${r.out}`);
   return lines.join("\n");
 }

@@ -13,7 +13,9 @@ import type { Params } from "./clone-estimator.js";
 import {
   cloneEstimator,
   emptyScores,
+  errorScoreOf,
   type FoldScores,
+  failOnFold,
   fitOnFold,
   foldData,
   type SelectableEstimator,
@@ -62,14 +64,17 @@ export interface TogetherOptions {
   scoring?: string | Scorer;
   returnTrainScore?: boolean;
   sampleWeight?: ArrayLike<number> | null;
+  /** The score of a failed fit (see CrossValidateOptions.errorScore). */
+  errorScore?: number | "raise";
   /** Called after each candidate's fit on a fold, with how many fits are done and how many there are. */
   onFit?: (done: number, total: number) => void;
 }
 
 /**
- * Each candidate's FoldScores on the folds (as crossValidate's, one scorer), with the candidates
- * of a fold trained together in groups of togetherSize. A fit's milliseconds are its group's
- * wall time shared equally among the group's candidates.
+ * Each candidate's FoldScores on the folds (as crossValidate's, one scorer) and each fit's failure
+ * (null where it scored), with the candidates of a fold trained together in groups of togetherSize.
+ * A fit's milliseconds are its group's wall time shared equally among the group's candidates. A
+ * failing fit leaves the others of its group training (they never wait on it).
  */
 export async function crossValidateTogether(
   estimator: SelectableEstimator,
@@ -78,7 +83,8 @@ export async function crossValidateTogether(
   selection: SelectionData,
   folds: readonly Split[],
   options: TogetherOptions,
-): Promise<FoldScores[]> {
+): Promise<{ scores: FoldScores[]; failures: Array<Array<DescentError | null>> }> {
+  const errorScore = errorScoreOf(options);
   // The Dataset's own staging (so always staged): its backend and the rows its memory holds.
   const o = ds.options;
   const staged = ds.stagedFor(o.backend, o.dtype, o.threads) as StagedRows;
@@ -94,6 +100,7 @@ export async function crossValidateTogether(
   const name = (scorers[0] as [string, Scorer])[0];
   const withTrain = options.returnTrainScore === true;
   const outs = candidates.map(() => emptyScores([name], folds.length, withTrain));
+  const failures = candidates.map(() => new Array<DescentError | null>(folds.length).fill(null));
   const total = candidates.length * folds.length;
   let done = 0;
   for (const [f, split] of folds.entries()) {
@@ -102,14 +109,21 @@ export async function crossValidateTogether(
     for (let c0 = 0; c0 < candidates.length; c0 += size) {
       const members = candidates.slice(c0, c0 + size).map((p) => cloneEstimator(estimator, p));
       const t0 = performance.now();
-      await group.run(members.map((m) => () => fitOnFold(m, fold)));
+      const settled = await group.runSettled(members.map((m) => () => fitOnFold(m, fold)));
       const ms = (performance.now() - t0) / members.length;
       members.forEach((m, j) => {
-        scoreOnFold(m, fold, scorers, outs[c0 + j] as Map<string, FoldScores>, f, ms);
+        const out = outs[c0 + j] as Map<string, FoldScores>;
+        const fit = settled[j] as PromiseSettledResult<void>;
+        try {
+          if (fit.status === "rejected") throw fit.reason;
+          scoreOnFold(m, fold, scorers, out, f, ms);
+        } catch (err) {
+          (failures[c0 + j] as Array<DescentError | null>)[f] = failOnFold(err, errorScore, out, f, ms);
+        }
         done++;
         options.onFit?.(done, total);
       });
     }
   }
-  return outs.map((o) => o.get(name) as FoldScores);
+  return { scores: outs.map((o) => o.get(name) as FoldScores), failures };
 }

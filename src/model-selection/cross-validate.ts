@@ -52,6 +52,13 @@ export interface CrossValidateOptions {
    * only; elsewhere the folds run in turn). The scores are the same for any number. Default 1.
    */
   threads?: number;
+  /**
+   * The score of a fold whose fit or scoring fails with a DescentError (a diverging candidate, a
+   * fold without both classes): a number, NaN by default, with the error kept in `errors`; or
+   * 'raise' to stop at the first failure. As scikit-learn's error_score; crossValidate still
+   * throws when every fold fails, a search when every fit of every candidate does.
+   */
+  errorScore?: number | "raise";
 }
 
 /** The scores of one scorer over the folds. */
@@ -64,6 +71,47 @@ export interface FoldScores {
   fitMs: Float64Array;
   /** Milliseconds each fold's scoring took. */
   scoreMs: Float64Array;
+  /** Per fold, why its fit or scoring failed (the error's code and message; see errorScore), or null. */
+  errors: Array<string | null>;
+}
+
+/** The errorScore of the options, checked: a number (NaN by default) or 'raise'. */
+export function errorScoreOf(options: { errorScore?: number | "raise" }): number | "raise" {
+  const e = options.errorScore ?? Number.NaN;
+  if (e !== "raise" && typeof e !== "number")
+    throw new DescentError("E_OPTION", `option 'errorScore' must be a number or 'raise' (got ${String(e)})`);
+  return e;
+}
+
+/**
+ * Records a failed fit or scoring on fold f: every scorer's scores there become `errorScore` and the
+ * error is kept. Rethrows `err` under 'raise', and anything but a DescentError (a bug, not a failure
+ * of the candidate on this data).
+ */
+export function failOnFold(
+  err: unknown,
+  errorScore: number | "raise",
+  out: ReadonlyMap<string, FoldScores>,
+  f: number,
+  fitMs: number,
+): DescentError {
+  if (errorScore === "raise" || !(err instanceof DescentError)) throw err;
+  for (const s of out.values()) {
+    s.testScore[f] = errorScore;
+    if (s.trainScore !== undefined) s.trainScore[f] = errorScore;
+    s.fitMs[f] = fitMs;
+    s.scoreMs[f] = 0;
+    s.errors[f] = `${err.code}: ${err.message}`;
+  }
+  return err;
+}
+
+/** Throws when every one of `fits` fits failed: the first failure's code, with a count. */
+export function throwIfAllFailed(failures: ReadonlyArray<DescentError | null>, fits: number): void {
+  const first = failures.find((e) => e !== null && e !== undefined);
+  if (first === undefined || first === null || failures.filter((e) => e !== null && e !== undefined).length < fits)
+    return;
+  throw new DescentError(first.code, `all ${fits} fits failed; the first: ${first.message}`, { cause: first });
 }
 
 /** The estimators fold workers can make anew by class name (the library's own). */
@@ -234,6 +282,7 @@ export function emptyScores(names: readonly string[], k: number, withTrain: bool
         ...(withTrain ? { trainScore: new Float64Array(k) } : {}),
         fitMs: new Float64Array(k),
         scoreMs: new Float64Array(k),
+        errors: new Array<string | null>(k).fill(null),
       } as FoldScores,
     ]),
   );
@@ -250,6 +299,22 @@ export async function crossValidate(
   y?: Targets | null,
   options: CrossValidateOptions = {},
 ): Promise<FoldScores | Record<string, FoldScores>> {
+  const { scores, failures } = await crossValidateFolds(estimator, X, y, options);
+  throwIfAllFailed(failures, failures.length);
+  return scores;
+}
+
+/**
+ * crossValidate's scores with the failure of each fold (null where it scored), for callers that
+ * decide themselves what many failures mean (a search).
+ */
+export async function crossValidateFolds(
+  estimator: SelectableEstimator,
+  X: MatrixLike | TableLike | Dataset,
+  y: Targets | null | undefined,
+  options: CrossValidateOptions,
+): Promise<{ scores: FoldScores | Record<string, FoldScores>; failures: Array<DescentError | null> }> {
+  const errorScore = errorScoreOf(options);
   const data = selectionData(X, y);
   const sw = options.sampleWeight ?? null;
   if (sw !== null && sw.length !== data.rows)
@@ -257,6 +322,7 @@ export async function crossValidate(
   const folds = foldsOf(options.cv, estimator, data);
   const scorers = scorersOf(options.scoring, estimator);
   const k = folds.length;
+  const failures = new Array<DescentError | null>(k).fill(null);
   const out = emptyScores(
     scorers.map(([name]) => name),
     k,
@@ -282,14 +348,17 @@ export async function crossValidate(
       folds,
       defaultNames,
       options.returnTrainScore === true,
+      errorScore,
     );
     for (const r of results) {
+      if (r.error !== null) failures[r.fold] = new DescentError(r.error.code, r.error.message);
       scorers.forEach(([name], i) => {
         const s = out.get(name) as FoldScores;
         s.testScore[r.fold] = r.test[i] as number;
         if (s.trainScore !== undefined && r.train !== null) s.trainScore[r.fold] = r.train[i] as number;
         s.fitMs[r.fold] = r.fitMs;
         s.scoreMs[r.fold] = r.scoreMs;
+        s.errors[r.fold] = r.error === null ? null : `${r.error.code}: ${r.error.message}`;
       });
     }
   }
@@ -297,11 +366,15 @@ export async function crossValidate(
     const fold = foldData(data, folds[f] as Split, sw, options.returnTrainScore === true);
     const model = cloneEstimator(estimator);
     const t0 = performance.now();
-    await fitOnFold(model, fold);
-    scoreOnFold(model, fold, scorers, out, f, performance.now() - t0);
+    try {
+      await fitOnFold(model, fold);
+      scoreOnFold(model, fold, scorers, out, f, performance.now() - t0);
+    } catch (err) {
+      failures[f] = failOnFold(err, errorScore, out, f, performance.now() - t0);
+    }
   }
-  if (Array.isArray(options.scoring)) return Object.fromEntries(out);
-  return out.values().next().value as FoldScores;
+  const scores = Array.isArray(options.scoring) ? Object.fromEntries(out) : (out.values().next().value as FoldScores);
+  return { scores, failures };
 }
 
 /** The test score of each fold (crossValidate with one scorer). */

@@ -3,7 +3,7 @@
 // rows and scores them by scorer name. Every fold is computed by the same code as in turn, so the
 // scores do not depend on the number of workers.
 
-import { DescentError } from "../errors.js";
+import { DescentError, type DescentErrorCode } from "../errors.js";
 import type { Matrix } from "../matrix.js";
 import type { Targets } from "../metrics/scorers.js";
 import { sharedArray } from "../runtime/shared-array.js";
@@ -17,6 +17,8 @@ export interface FoldResult {
   train: number[] | null;
   fitMs: number;
   scoreMs: number;
+  /** The DescentError the fold's fit or scoring threw (its scores are then the error score), or null. */
+  error: { code: DescentErrorCode; message: string } | null;
 }
 
 /** What each worker is sent. */
@@ -30,6 +32,8 @@ interface FoldJob {
   folds: Array<{ fold: number; train: Int32Array; test: Int32Array }>;
   scoring: string[];
   returnTrainScore: boolean;
+  /** The score of a failed fold (NaN stands in under 'raise', where the caller throws). */
+  errorScore: number;
 }
 
 // Runs as an ES module in the worker; the library is imported by URL (the built one).
@@ -52,19 +56,27 @@ try {
   for (const f of job.folds) {
     const model = new lib[job.className](job.options);
     const t0 = performance.now();
-    const w = job.sampleWeight === null ? {} : { sampleWeight: pick(job.sampleWeight, f.train) };
-    await model.fit(ds.subset(f.train), pick(job.y, f.train), w);
-    const fitMs = performance.now() - t0;
-    const Xt = ds.subset(f.test).matrix();
-    const yt = pick(job.y, f.test);
-    const st = job.sampleWeight === null ? null : pick(job.sampleWeight, f.test);
-    const t1 = performance.now();
-    const test = scorers.map((s) => s(model, Xt, yt, st));
-    const scoreMs = performance.now() - t1;
-    const train = job.returnTrainScore
-      ? scorers.map((s) => s(model, ds.subset(f.train).matrix(), pick(job.y, f.train), w.sampleWeight ?? null))
-      : null;
-    results.push({ fold: f.fold, test, train, fitMs, scoreMs });
+    try {
+      const w = job.sampleWeight === null ? {} : { sampleWeight: pick(job.sampleWeight, f.train) };
+      await model.fit(ds.subset(f.train), pick(job.y, f.train), w);
+      const fitMs = performance.now() - t0;
+      const Xt = ds.subset(f.test).matrix();
+      const yt = pick(job.y, f.test);
+      const st = job.sampleWeight === null ? null : pick(job.sampleWeight, f.test);
+      const t1 = performance.now();
+      const test = scorers.map((s) => s(model, Xt, yt, st));
+      const scoreMs = performance.now() - t1;
+      const train = job.returnTrainScore
+        ? scorers.map((s) => s(model, ds.subset(f.train).matrix(), pick(job.y, f.train), w.sampleWeight ?? null))
+        : null;
+      results.push({ fold: f.fold, test, train, fitMs, scoreMs, error: null });
+    } catch (e) {
+      // A failure of this fit (a DescentError) is the caller's to score or raise; anything else is not.
+      if (!(e instanceof lib.DescentError)) throw e;
+      const fail = scorers.map(() => job.errorScore);
+      const error = { code: e.code, message: e.message };
+      results.push({ fold: f.fold, test: fail, train: job.returnTrainScore ? fail : null, fitMs: performance.now() - t0, scoreMs: 0, error });
+    }
   }
 } finally {
   ds.dispose();
@@ -102,6 +114,7 @@ export async function foldsOnWorkers(
   folds: readonly Split[],
   scoring: string[],
   returnTrainScore: boolean,
+  errorScore: number | "raise",
 ): Promise<FoldResult[]> {
   const { Worker } = await import("node:worker_threads");
   const library = new URL("../index.js", import.meta.url).href;
@@ -118,6 +131,7 @@ export async function foldsOnWorkers(
     folds: [],
     scoring,
     returnTrainScore,
+    errorScore: errorScore === "raise" ? Number.NaN : errorScore,
   }));
   folds.forEach((f, i) => {
     (jobs[i % jobs.length] as FoldJob).folds.push({ fold: i, train: f.train, test: f.test });
@@ -142,5 +156,9 @@ export async function foldsOnWorkers(
         }),
     ),
   );
-  return parts.flat().sort((a, b) => a.fold - b.fold);
+  const results = parts.flat().sort((a, b) => a.fold - b.fold);
+  // Under 'raise', the first failing fold's error, as folds in turn would throw it.
+  const failed = results.find((r) => r.error !== null);
+  if (errorScore === "raise" && failed?.error) throw new DescentError(failed.error.code, failed.error.message);
+  return results;
 }

@@ -12,11 +12,12 @@ import { canTrainTogether, crossValidateTogether } from "./candidates-together.j
 import {
   type CrossValidateOptions,
   cloneEstimator,
-  crossValidate,
+  crossValidateFolds,
   type FoldScores,
   foldsOf,
   type SelectableEstimator,
   selectionData,
+  throwIfAllFailed,
 } from "./cross-validate.js";
 
 /** Options of gridSearch and randomSearch. */
@@ -39,11 +40,14 @@ export interface SearchOptions extends Omit<CrossValidateOptions, "scoring"> {
 export interface CandidateResult {
   /** The options tried. */
   params: Record<string, unknown>;
-  /** Mean test score over the folds. */
+  /** Mean test score over the folds (NaN when a fold's fit failed, under the default errorScore). */
   meanTestScore: number;
   /** Standard deviation (population) of the test scores. */
   stdTestScore: number;
-  /** 1 for the best mean test score (ties share the lower rank, as scikit-learn's). */
+  /**
+   * 1 for the best mean test score (ties share the lower rank, as scikit-learn's); a NaN mean ranks
+   * after every other.
+   */
   rank: number;
   /** Test score on each fold. */
   testScores: Float64Array;
@@ -54,6 +58,8 @@ export interface CandidateResult {
    * fit's share of its group's time).
    */
   meanFitMs: number;
+  /** Per fold, why the fit or its scoring failed (code and message; see errorScore), or null. */
+  errors: Array<string | null>;
 }
 
 /** What a search returns. */
@@ -115,7 +121,7 @@ async function search<E extends SelectableEstimator>(
   // models trained in place, unless the folds are asked to run on worker threads); otherwise each
   // candidate is cross-validated in turn.
   const together = isDataset(X) && (options.threads ?? 1) <= 1 && canTrainTogether(estimator, candidates, X);
-  const scores: FoldScores[] = together
+  const fromGroups = together
     ? await crossValidateTogether(estimator, candidates, X, data, folds, {
         ...options,
         onFit: (done, all) => {
@@ -125,12 +131,15 @@ async function search<E extends SelectableEstimator>(
           if (c > 0) options.onCandidate?.(c, candidates.length);
         },
       })
-    : [];
+    : null;
+  const failures: Array<DescentError | null> = fromGroups?.failures.flat() ?? [];
   const results: CandidateResult[] = [];
   for (const [i, params] of candidates.entries()) {
-    let r = scores[i];
+    let r = fromGroups?.scores[i];
     if (r === undefined) {
-      r = (await crossValidate(cloneEstimator(estimator, params), X, y, { ...options, cv: folds })) as FoldScores;
+      const cv = await crossValidateFolds(cloneEstimator(estimator, params), X, y, { ...options, cv: folds });
+      r = cv.scores as FoldScores;
+      failures.push(...cv.failures);
       options.onFit?.((i + 1) * folds.length, total);
       options.onCandidate?.(i + 1, candidates.length);
     }
@@ -145,8 +154,10 @@ async function search<E extends SelectableEstimator>(
       testScores: r.testScore,
       ...(r.trainScore === undefined ? {} : { trainScores: r.trainScore }),
       meanFitMs: Array.from(r.fitMs).reduce((s, v) => s + v, 0) / r.fitMs.length,
+      errors: r.errors,
     });
   }
+  throwIfAllFailed(failures, total);
   const rank = ranks(results.map((c) => c.meanTestScore));
   results.forEach((c, i) => {
     c.rank = rank[i] as number;
