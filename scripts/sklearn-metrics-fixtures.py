@@ -7,6 +7,7 @@ texts), scores and probabilities, with and without sample weights.
 """
 
 import json
+import warnings
 
 import numpy as np
 from sklearn import metrics as m
@@ -55,6 +56,32 @@ for weighted in [False, True]:
          data="multiclass", average="weighted", **k)
     case("logLoss", m.log_loss(yc, pr, sample_weight=sw), data="multiclass", **k)
     case("logLoss", m.log_loss(yb, sb, sample_weight=sw), data="binary", **k)
+
+
+def num(v):
+    # JSON has no NaN or infinity: those go as text.
+    v = float(v)
+    return v if np.isfinite(v) else str(v)
+
+
+# The limits of r2 and explained variance (one row, a constant y, force_finite) as scikit-learn's own
+# test_regression_metrics_at_limits and test_regression_single_sample take them.
+limits = []
+for fn_name, fn in [("r2Score", m.r2_score), ("explainedVarianceScore", m.explained_variance_score)]:
+    for yy, pp in [([0.0], [1.0]), ([0.0], [0.0]), ([0.0, 0.0], [1.0, -1.0]), ([1.0, 1.0], [1.0, 1.0]), ([0.0, 1.0], [0.0, 1.0])]:
+        for ff in [True, False]:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                v = fn(yy, pp, force_finite=ff)
+            limits.append({"name": fn_name, "y": yy, "p": pp, "forceFinite": ff, "value": num(v)})
+out["limits"] = limits
+# The confusion matrix normalised each way, with a label in `labels` that no row has (its row and
+# column sum to 0, which scikit-learn's nan_to_num turns into zeros).
+cm_labels = ["bird", "cat", "dog", "eel"]
+out["confusionNormalized"] = {
+    how: m.confusion_matrix(yc, pc, labels=cm_labels, sample_weight=w, normalize=how).tolist()
+    for how in ["true", "pred", "all"]
+}
 out["confusion"] = m.confusion_matrix(yc, pc).tolist()
 out["confusionWeighted"] = m.confusion_matrix(yc, pc, sample_weight=w).tolist()
 print(json.dumps(out))

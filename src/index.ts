@@ -21,6 +21,7 @@ export {
   type Average,
   accuracyScore,
   balancedAccuracyScore,
+  type ConfusionOptions,
   confusionMatrix,
   f1Score,
   logLoss,
@@ -35,6 +36,7 @@ export {
   meanAbsoluteError,
   meanSquaredError,
   rootMeanSquaredError,
+  type ScoreOptions,
 } from "./metrics/regression-metrics.js";
 export { getScorer, SCORER_NAMES, type Scorable, type Scorer, type Targets } from "./metrics/scorers.js";
 export type { Params } from "./model-selection/clone-estimator.js";

@@ -37,6 +37,14 @@ interface Fixture {
   cases: Array<{ name: string; value: number; weighted: boolean; data?: string; average?: string; posLabel?: number }>;
   confusion: number[][];
   confusionWeighted: number[][];
+  limits: Array<{
+    name: "r2Score" | "explainedVarianceScore";
+    y: number[];
+    p: number[];
+    forceFinite: boolean;
+    value: number | string;
+  }>;
+  confusionNormalized: Record<"true" | "pred" | "all", number[][]>;
 }
 
 const fx = JSON.parse(readFileSync(new URL("./fixtures/sklearn-metrics.json", import.meta.url), "utf8")) as Fixture;
@@ -106,6 +114,33 @@ describe("metrics equal scikit-learn 1.2.1's", () => {
   });
 });
 
+describe("the limits, as scikit-learn's test_regression_metrics_at_limits", () => {
+  it.each(fx.limits.map((c) => [`${c.name}(${c.y}, ${c.p}) forceFinite ${c.forceFinite}`, c] as const))(
+    "%s",
+    (_, c) => {
+      const fn = c.name === "r2Score" ? r2Score : explainedVarianceScore;
+      const v = fn(c.y, c.p, { forceFinite: c.forceFinite });
+      // JSON carries NaN and infinities as text.
+      expect(v).toBe(typeof c.value === "string" ? Number(c.value.replace("inf", "Infinity")) : c.value);
+    },
+  );
+
+  it("the confusion matrix normalised by true label, prediction and all, a label of no row left at zeros", () => {
+    for (const how of ["true", "pred", "all"] as const) {
+      const ours = confusionMatrix(d.yc, d.pc, {
+        labels: ["bird", "cat", "dog", "eel"],
+        sampleWeight: d.w,
+        normalize: how,
+      });
+      ours.forEach((row, i) => {
+        row.forEach((v, j) => {
+          expect(Math.abs(v - (fx.confusionNormalized[how][i]?.[j] as number))).toBeLessThan(1e-12);
+        });
+      });
+    }
+  });
+});
+
 describe("refusals", () => {
   const code = (f: () => unknown) => {
     try {
@@ -124,5 +159,64 @@ describe("refusals", () => {
     expect(code(() => rocAucScore([1, 1, 1], [0.1, 0.2, 0.3]))).toBe("E_LABELS");
     expect(code(() => accuracyScore([1, "1"], [1, 1]))).toBe("none");
     expect(code(() => confusionMatrix([1, "a"], [1, "a"]))).toBe("E_LABELS");
+  });
+
+  it("refuses NaN and infinity in y, predictions, scores, probabilities and weights, naming the row", () => {
+    const message = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return `${(e as DescentError).code} ${(e as DescentError).message}`;
+      }
+      return "none";
+    };
+    expect(message(() => meanSquaredError([1, 2, Number.NaN], [1, 2, 3]))).toMatch(/^E_NONFINITE y at row 2 is NaN/);
+    expect(message(() => r2Score([1, 2, 3], [1, Number.POSITIVE_INFINITY, 3]))).toMatch(
+      /^E_NONFINITE the prediction at row 1 is Infinity/,
+    );
+    expect(message(() => meanAbsoluteError([1, 2], [1, 2], { sampleWeight: [1, Number.NaN] }))).toMatch(
+      /^E_NONFINITE sampleWeight at row 1/,
+    );
+    expect(message(() => accuracyScore([1, 2], [1, 2], { sampleWeight: [1, -1] }))).toMatch(/^E_OPTION .*negative/);
+    expect(message(() => accuracyScore([1, 2], [1, 2], { sampleWeight: [0, 0] }))).toMatch(
+      /^E_OPTION .*0 on every row/,
+    );
+    expect(message(() => f1Score([1, Number.NaN, 0], [1, 1, 0]))).toMatch(/^E_NONFINITE y at row 1 is NaN/);
+    expect(message(() => accuracyScore([1, 0], [1, Number.NEGATIVE_INFINITY]))).toMatch(
+      /^E_NONFINITE the prediction at row 1 is -Infinity/,
+    );
+    expect(message(() => balancedAccuracyScore([1, 0], [1, Number.NEGATIVE_INFINITY]))).toMatch(
+      /^E_NONFINITE the prediction at row 1 is -Infinity/,
+    );
+    expect(message(() => rocAucScore([1, 0, 1], [0.5, Number.NaN, 0.2]))).toMatch(/^E_NONFINITE the score at row 1/);
+    expect(
+      message(() =>
+        rocAucScore(
+          ["a", "b"],
+          [
+            [0.5, Number.NaN],
+            [0.2, 0.8],
+          ],
+        ),
+      ),
+    ).toMatch(/^E_NONFINITE the score at row 0, column 1/);
+    expect(
+      message(() =>
+        rocAucScore(
+          ["a", "b"],
+          [
+            [0.5, 0.6],
+            [0.2, 0.8],
+          ],
+        ),
+      ),
+    ).toMatch(/^E_SHAPE row 0 of the scores sums to 1.1/);
+    expect(message(() => logLoss([1, 0], [0.5, Number.NaN]))).toMatch(/^E_NONFINITE the probability at row 1/);
+    expect(message(() => r2Score([1, 2, 3], [1, 2]))).toMatch(/^E_SHAPE/);
+    expect(message(() => confusionMatrix([1, 0], [1, 0], { labels: [] }))).toMatch(/^E_LABELS .*at least one/);
+    expect(message(() => confusionMatrix([1, 0], [1, 0], { labels: [5, 6] }))).toMatch(
+      /^E_LABELS .*none of the labels/,
+    );
+    expect(message(() => confusionMatrix([1, 0], [1, 0], { normalize: "rows" as "true" }))).toMatch(/^E_OPTION/);
   });
 });

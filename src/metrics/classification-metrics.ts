@@ -3,7 +3,7 @@
 // fixtures of test/metrics.test.ts.
 import { DescentError } from "../errors.js";
 import type { Label } from "../table/label-types.js";
-import { checkPair, type MetricOptions, weightsOf } from "./regression-metrics.js";
+import { checkFinite, checkPair, type MetricOptions, weightsOf } from "./regression-metrics.js";
 
 /** How per-label scores are combined: the positive label only, a plain mean, pooled counts, or a mean weighted by support. */
 export type Average = "binary" | "macro" | "micro" | "weighted";
@@ -18,10 +18,25 @@ export interface PrfOptions {
   sampleWeight?: ArrayLike<number> | null;
 }
 
-/** The labels of the arrays, sorted as numpy sorts them (numbers ascending, texts by code point). */
+/** E_NONFINITE for a NaN or infinite number among labels (naming `what` and the row). */
+function checkFiniteLabels(labels: ArrayLike<Label>, what: string): void {
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i] as Label;
+    if (typeof l === "number" && !Number.isFinite(l))
+      throw new DescentError("E_NONFINITE", `${what} at row ${i} is ${l}: labels must be finite`);
+  }
+}
+
+/**
+ * The labels of the arrays, sorted as numpy sorts them (numbers ascending, texts by code point);
+ * E_NONFINITE for a NaN or infinite number among them (naming the row), as scikit-learn refuses.
+ */
 export function sortedLabels(...arrays: ReadonlyArray<ArrayLike<Label>>): Label[] {
   const seen = new Set<Label>();
-  for (const a of arrays) for (let i = 0; i < a.length; i++) seen.add(a[i] as Label);
+  for (const [k, a] of arrays.entries()) {
+    checkFiniteLabels(a, k === 0 ? "y" : "the prediction");
+    for (let i = 0; i < a.length; i++) seen.add(a[i] as Label);
+  }
   const labels = [...seen];
   const kinds = new Set(labels.map((l) => typeof l));
   if (kinds.size > 1)
@@ -37,6 +52,8 @@ function weightAt(sampleWeight: ArrayLike<number> | null | undefined, i: number)
 export function accuracyScore(y: ArrayLike<Label>, pred: ArrayLike<Label>, options: MetricOptions = {}): number {
   const sampleWeight = weightsOf(options);
   const n = checkPair(y, pred, sampleWeight);
+  checkFiniteLabels(y, "y");
+  checkFiniteLabels(pred, "the prediction");
   let hits = 0;
   let total = 0;
   for (let i = 0; i < n; i++) {
@@ -47,17 +64,35 @@ export function accuracyScore(y: ArrayLike<Label>, pred: ArrayLike<Label>, optio
   return hits / total;
 }
 
+/** Options of confusionMatrix. */
+export interface ConfusionOptions {
+  /** The labels of the rows and columns, in order (default every label seen, sorted); rows with other labels are left out. */
+  labels?: readonly Label[];
+  /** A weight per row (default 1 each). */
+  sampleWeight?: ArrayLike<number> | null;
+  /**
+   * Divide each cell by its row's sum ('true': each true label's shares), its column's ('pred'), or
+   * the whole matrix's ('all'); a sum of 0 leaves zeros. Default none (counts).
+   */
+  normalize?: "true" | "pred" | "all" | null;
+}
+
 /**
  * The confusion matrix: row i the true label labels[i], column j the predicted label labels[j],
- * each cell the (weighted) count; labels default to every label seen, sorted.
+ * each cell the (weighted) count, or a share of it under `normalize`. E_LABELS when `labels` is
+ * empty or names no label of y, as scikit-learn.
  */
 export function confusionMatrix(
   y: ArrayLike<Label>,
   pred: ArrayLike<Label>,
-  options: { labels?: readonly Label[]; sampleWeight?: ArrayLike<number> | null } = {},
+  options: ConfusionOptions = {},
 ): number[][] {
   const n = checkPair(y, pred, options.sampleWeight ?? null);
-  const labels = options.labels ?? sortedLabels(y, pred);
+  const seen = sortedLabels(y, pred);
+  const labels = options.labels ?? seen;
+  if (labels.length === 0) throw new DescentError("E_LABELS", "confusionMatrix: 'labels' must name at least one label");
+  if (options.labels !== undefined && !Array.from(y).some((l) => labels.includes(l as Label)))
+    throw new DescentError("E_LABELS", `confusionMatrix: none of the labels (${labels.join(", ")}) is in y`);
   const at = new Map(labels.map((l, k) => [l, k]));
   const m = labels.map(() => new Array<number>(labels.length).fill(0));
   for (let i = 0; i < n; i++) {
@@ -66,6 +101,23 @@ export function confusionMatrix(
     if (a !== undefined && b !== undefined)
       (m[a] as number[])[b] = ((m[a] as number[])[b] as number) + weightAt(options.sampleWeight, i);
   }
+  const how = options.normalize ?? null;
+  if (how === null) return m;
+  if (how !== "true" && how !== "pred" && how !== "all")
+    throw new DescentError(
+      "E_OPTION",
+      `confusionMatrix: 'normalize' must be 'true', 'pred', 'all' or null (got ${String(how)})`,
+    );
+  const k = labels.length;
+  const rowSums = m.map((row) => row.reduce((s, v) => s + v, 0));
+  const colSums = labels.map((_, j) => m.reduce((s, row) => s + (row[j] as number), 0));
+  const all = rowSums.reduce((s, v) => s + v, 0);
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) {
+      const by = how === "true" ? (rowSums[i] as number) : how === "pred" ? (colSums[j] as number) : all;
+      const row = m[i] as number[];
+      row[j] = by === 0 ? 0 : (row[j] as number) / by;
+    }
   return m;
 }
 
@@ -249,6 +301,7 @@ export function rocAucScore(
   const labels = sortedLabels(y);
   const first = score[0];
   if (typeof first === "number") {
+    checkFinite(score as ArrayLike<number>, "the score");
     if (labels.length !== 2)
       throw new DescentError("E_LABELS", `a binary ROC AUC needs two labels in y, it has ${labels.length}`);
     const positive = Array.from({ length: y.length }, (_, i) => y[i] === labels[1]);
@@ -260,6 +313,20 @@ export function rocAucScore(
       "E_SHAPE",
       `score has ${(first as ArrayLike<number>).length} columns, y ${labels.length} labels`,
     );
+  // One-vs-rest areas are those of probabilities (scikit-learn's check: each row sums to 1 within
+  // numpy's allclose tolerances).
+  rows.forEach((r, i) => {
+    if (r.length !== labels.length)
+      throw new DescentError("E_SHAPE", `row ${i} of the scores has ${r.length} values, y ${labels.length} labels`);
+    checkFinite(r, "the score", i);
+    let sum = 0;
+    for (let k = 0; k < r.length; k++) sum += r[k] as number;
+    if (!(Math.abs(1 - sum) <= 1e-8 + 1e-5 * Math.abs(sum)))
+      throw new DescentError(
+        "E_SHAPE",
+        `row ${i} of the scores sums to ${sum}: a multiclass ROC AUC takes probabilities (rows summing to 1)`,
+      );
+  });
   const areas: number[] = [];
   const prevalence: number[] = [];
   labels.forEach((label, k) => {
@@ -297,6 +364,8 @@ export function logLoss(
   let wsum = 0;
   for (let i = 0; i < n; i++) {
     const p = proba[i] as number | ArrayLike<number>;
+    if (typeof p === "number") checkFinite(proba as ArrayLike<number>, "the probability");
+    else checkFinite(p, "the probability", i);
     const row = typeof p === "number" ? [clip(1 - clip(p)), clip(p)] : Array.from(p, clip);
     if (typeof p === "number") row[0] = 1 - clip(p);
     if (row.length !== labels.length)

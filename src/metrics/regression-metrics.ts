@@ -15,7 +15,10 @@ export function weightsOf(options: MetricOptions | ArrayLike<number> | null | un
   return (options as MetricOptions).sampleWeight ?? null;
 }
 
-/** Checks that y, the predictions and the weights have one entry a row, at least one row. */
+/**
+ * Checks that y, the predictions and the weights have one entry a row, at least one row, and that
+ * the weights are finite, non-negative and not all 0 (E_NONFINITE / E_OPTION naming the row).
+ */
 export function checkPair(
   y: ArrayLike<unknown>,
   pred: ArrayLike<unknown>,
@@ -25,8 +28,45 @@ export function checkPair(
   if (n === 0) throw new DescentError("E_EMPTY", "a metric needs at least one row");
   if (pred.length !== n)
     throw new DescentError("E_SHAPE", `y has ${n} entries but the predictions have ${pred.length}`);
-  if (sampleWeight !== null && sampleWeight.length !== n)
-    throw new DescentError("E_SHAPE", `y has ${n} entries but sampleWeight has ${sampleWeight.length}`);
+  if (sampleWeight !== null) {
+    if (sampleWeight.length !== n)
+      throw new DescentError("E_SHAPE", `y has ${n} entries but sampleWeight has ${sampleWeight.length}`);
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const w = sampleWeight[i] as number;
+      if (!Number.isFinite(w)) throw new DescentError("E_NONFINITE", `sampleWeight at row ${i} is ${w}`);
+      if (w < 0) throw new DescentError("E_OPTION", `sampleWeight at row ${i} is negative (${w})`);
+      sum += w;
+    }
+    if (sum === 0) throw new DescentError("E_OPTION", "sampleWeight is 0 on every row: the mean has no weight");
+  }
+  return n;
+}
+
+/**
+ * Checks that every value is a finite number (E_NONFINITE naming `what` and the row, or the row
+ * `row` and the column when `values` is one row of several): metrics refuse NaN and infinity, as
+ * scikit-learn's do.
+ */
+export function checkFinite(values: ArrayLike<number>, what: string, row?: number): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      const at = row === undefined ? `row ${i}` : `row ${row}, column ${i}`;
+      throw new DescentError("E_NONFINITE", `${what} at ${at} is ${String(v)}: metrics take finite numbers`);
+    }
+  }
+}
+
+/** checkPair, and checkFinite of y and the predictions: the rows of a regression metric. */
+function checkRegression(
+  y: ArrayLike<number>,
+  pred: ArrayLike<number>,
+  sampleWeight: ArrayLike<number> | null,
+): number {
+  const n = checkPair(y, pred, sampleWeight);
+  checkFinite(y, "y");
+  checkFinite(pred, "the prediction");
   return n;
 }
 
@@ -45,14 +85,14 @@ function weightedMean(n: number, sampleWeight: ArrayLike<number> | null, f: (i: 
 /** Mean absolute error, (Σ w·|y − ŷ|) / Σ w. */
 export function meanAbsoluteError(y: ArrayLike<number>, pred: ArrayLike<number>, options: MetricOptions = {}): number {
   const sampleWeight = weightsOf(options);
-  const n = checkPair(y, pred, sampleWeight);
+  const n = checkRegression(y, pred, sampleWeight);
   return weightedMean(n, sampleWeight, (i) => Math.abs((y[i] as number) - (pred[i] as number)));
 }
 
 /** Mean squared error, (Σ w·(y − ŷ)²) / Σ w. */
 export function meanSquaredError(y: ArrayLike<number>, pred: ArrayLike<number>, options: MetricOptions = {}): number {
   const sampleWeight = weightsOf(options);
-  const n = checkPair(y, pred, sampleWeight);
+  const n = checkRegression(y, pred, sampleWeight);
   return weightedMean(n, sampleWeight, (i) => ((y[i] as number) - (pred[i] as number)) ** 2);
 }
 
@@ -66,37 +106,58 @@ export function rootMeanSquaredError(
   return Math.sqrt(meanSquaredError(y, pred, { sampleWeight }));
 }
 
+/** Options of r2Score and explainedVarianceScore. */
+export interface ScoreOptions extends MetricOptions {
+  /**
+   * When y is constant (the denominator 0): true (default) gives 1 for a perfect prediction and 0
+   * otherwise; false gives the ratio's own NaN or −Infinity. As scikit-learn's force_finite.
+   */
+  forceFinite?: boolean;
+}
+
+/** 1 − num/den, with scikit-learn's force_finite rule for a zero denominator. */
+function oneMinusRatio(num: number, den: number, options: ScoreOptions | ArrayLike<number> | null): number {
+  const forceFinite =
+    options === null || typeof (options as ArrayLike<number>).length === "number"
+      ? true
+      : ((options as ScoreOptions).forceFinite ?? true);
+  if (den === 0 && forceFinite) return num === 0 ? 1 : 0;
+  return 1 - num / den;
+}
+
 /**
  * Explained variance, 1 − Var(y − ŷ) / Var(y) with weighted variances (the residuals' mean taken
- * out, unlike R²). A constant y gives 1 for a perfect prediction and 0 otherwise, as scikit-learn.
+ * out, unlike R²). A constant y gives 1 for a perfect prediction and 0 otherwise (see forceFinite),
+ * as scikit-learn.
  */
 export function explainedVarianceScore(
   y: ArrayLike<number>,
   pred: ArrayLike<number>,
-  options: MetricOptions = {},
+  options: ScoreOptions | ArrayLike<number> | null = {},
 ): number {
   const sampleWeight = weightsOf(options);
-  const n = checkPair(y, pred, sampleWeight);
+  const n = checkRegression(y, pred, sampleWeight);
   const diff = (i: number) => (y[i] as number) - (pred[i] as number);
   const diffMean = weightedMean(n, sampleWeight, diff);
   const num = weightedMean(n, sampleWeight, (i) => (diff(i) - diffMean) ** 2);
   const yMean = weightedMean(n, sampleWeight, (i) => y[i] as number);
   const den = weightedMean(n, sampleWeight, (i) => ((y[i] as number) - yMean) ** 2);
-  if (den === 0) return num === 0 ? 1 : 0;
-  return 1 - num / den;
+  return oneMinusRatio(num, den, options);
 }
 
 /**
  * Coefficient of determination 1 - SS_res / SS_tot (optionally weighted). When y is constant it is
- * 1 for a perfect prediction and 0 otherwise, as scikit-learn's r2_score.
+ * 1 for a perfect prediction and 0 otherwise (see forceFinite); with fewer than two rows it is NaN
+ * (not defined), as scikit-learn's r2_score.
  */
 export function r2Score(
   y: ArrayLike<number>,
   pred: ArrayLike<number>,
-  options: { sampleWeight?: ArrayLike<number> | null } | ArrayLike<number> | null = null,
+  options: ScoreOptions | ArrayLike<number> | null = null,
 ): number {
   const sampleWeight = weightsOf(options);
-  const n = y.length;
+  const n = checkRegression(y, pred, sampleWeight);
+  if (n < 2) return Number.NaN;
   let wsum = 0;
   let mean = 0;
   for (let i = 0; i < n; i++) {
@@ -115,6 +176,5 @@ export function r2Score(
     res += w * (r * r);
     tot += w * (c * c);
   }
-  if (tot === 0) return res === 0 ? 1 : 0;
-  return 1 - res / tot;
+  return oneMinusRatio(res, tot, options);
 }
