@@ -3,6 +3,7 @@
 // the shuffled splits (a partition, the same for the same seed, class shares kept).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { Dataset } from "../src/data/dataset.js";
 import { KFold, StratifiedKFold, trainTestIndices } from "../src/model-selection/splitters.js";
 import { trainTestSplit } from "../src/model-selection/train-test-split.js";
 import { expectDescentError } from "./helpers/expect-error.js";
@@ -88,5 +89,38 @@ describe("shuffled splits", () => {
       /stratify/,
     );
     await expectDescentError(() => new KFold({ folds: 3 } as never), "E_OPTION", /folds/);
+    // scikit-learn's StratifiedShuffleSplit refusals: a class of one row; fewer test rows than classes.
+    await expectDescentError(() => trainTestIndices(5, { stratify: [0, 0, 0, 0, 1] }), "E_LABELS", /only 1 row/);
+    await expectDescentError(
+      () => trainTestIndices(9, { testSize: 2, stratify: [0, 0, 0, 1, 1, 1, 2, 2, 2] }),
+      "E_OPTION",
+      /each of the 3 classes/,
+    );
+  });
+
+  it("trainTestSplit splits tables into tables and a Dataset into subsets of its memory, the same rows as a matrix", async () => {
+    const y = Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? "rare" : "common"));
+    const records = y.map((label, i) => ({ size: i, colour: i % 3 === 0 ? "red" : "blue", label }));
+    const X = Array.from({ length: 40 }, (_, i) => [i, i % 3]);
+    const options = { testSize: 0.3, stratify: y, seed: 5 };
+    const asMatrix = trainTestSplit(X, y, options);
+    const asTable = trainTestSplit(records, y, options);
+    expect(plain(asTable)).toEqual(plain(asMatrix));
+    expect(asTable.XTest.rows).toBe(12);
+    const sizes = asTable.XTest.columns.find((c) => c.name === "size");
+    expect(Array.from(sizes?.kind === "number" ? sizes.values : [])).toEqual(Array.from(asMatrix.test));
+    const colours = asTable.XTrain.columns.find((c) => c.name === "colour");
+    expect(colours?.kind).toBe("string");
+    const ds = await Dataset.from({ data: Float64Array.from(X.flat()), rows: 40, cols: 2 }, y);
+    try {
+      const asDataset = trainTestSplit(ds, null, options);
+      expect(plain(asDataset)).toEqual(plain(asMatrix));
+      expect(asDataset.XTest.matrix().data).toEqual(Float64Array.from(asMatrix.XTest.data));
+      expect(asDataset.yTrain).toEqual(asMatrix.yTrain);
+      expect(asDataset.XTrain.targets).toEqual(asMatrix.yTrain);
+    } finally {
+      ds.dispose();
+    }
+    await expectDescentError(() => trainTestSplit(records, y.slice(1)), "E_SHAPE", /39 values but X has 40 rows/);
   });
 });

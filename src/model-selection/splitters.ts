@@ -232,6 +232,18 @@ export function trainTestIndices(n: number, options: TrainTestSplitOptions = {})
     if (stratify.length !== n)
       throw new DescentError("E_SHAPE", `stratify has ${stratify.length} labels but there are ${n} rows`);
     const { codes, counts } = encodeByAppearance(stratify);
+    // scikit-learn's StratifiedShuffleSplit refusals: each class needs a row on both sides.
+    const fewest = Math.min(...counts);
+    if (fewest < 2)
+      throw new DescentError(
+        "E_LABELS",
+        `option 'stratify': a class has only ${fewest} row, too few to put in both parts (each class needs 2)`,
+      );
+    if (nTest < counts.length || nTrain < counts.length)
+      throw new DescentError(
+        "E_OPTION",
+        `option 'testSize' (${size}) leaves ${nTrain} training and ${nTest} test rows: stratified, each needs at least one row of each of the ${counts.length} classes`,
+      );
     // Each class's share of the test rows, rounded down, then the largest remainders get one more.
     const exact = counts.map((c) => (c * nTest) / n);
     const take = exact.map(Math.floor);
