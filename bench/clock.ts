@@ -12,7 +12,7 @@ function dependentChain(iterations: number, a: number, b: number): number {
   return x;
 }
 
-let sink = 0;
+let _sink = 0;
 
 /**
  * The clock in GHz, measured over about `ms` milliseconds: a chain of dependent integer adds and
@@ -21,11 +21,11 @@ let sink = 0;
  * tens of percent within a minute; GFLOP/s ÷ this is flops per cycle, which they do not move.
  */
 export function clockGHz(ms = 10): number {
-  sink ^= dependentChain(20_000, 3, 5);
+  _sink ^= dependentChain(20_000, 3, 5);
   let iterations = 100_000;
   for (;;) {
     const t0 = performance.now();
-    sink ^= dependentChain(iterations, 3, 5);
+    _sink ^= dependentChain(iterations, 3, 5);
     const elapsed = performance.now() - t0;
     if (elapsed >= ms) return (8 * iterations) / (elapsed / 1000) / 1e9;
     iterations *= elapsed > 0 ? Math.min(10, Math.ceil((ms * 1.2) / elapsed)) : 10;

@@ -126,7 +126,7 @@ async function selectionSection(): Promise<Awaited<ReturnType<typeof runModelSel
     "   scikit-learn (300,000 × 24 and 200,000 × 32, the grid on the latter; float64, 5 epochs, rate 0.01, L2 alpha 1e-4); default mini-batch float32 training against the",
   );
   console.log(
-    "   js backend; 5-fold crossValidate on a float32 Dataset against five fits on pre-split matrices. Medians of the repeats.\n",
+    "   js backend; 5-fold crossValidate on a float32 Dataset against five fits on pre-split matrices. Medians of the repeats after an untimed fit of each task (the grid: one run each).\n",
   );
   const selection = await runModelSelection(
     benchData(200_000, 32, "float64"),
