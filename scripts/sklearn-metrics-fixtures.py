@@ -82,6 +82,53 @@ out["confusionNormalized"] = {
     how: m.confusion_matrix(yc, pc, labels=cm_labels, sample_weight=w, normalize=how).tolist()
     for how in ["true", "pred", "all"]
 }
+# Options beyond sample weights, on cases of scikit-learn's own test_classification.py: the log
+# loss's labels, normalize and eps (boundary values at eps = 0 included), accuracy as a count,
+# and precision, recall and F1 over given labels with zero_division 0 and 1.
+options_cases = []
+
+
+def option_case(fn_name, fn, y_true, y_pred, ours, **sk):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        v = fn(y_true, y_pred, **sk)
+    options_cases.append({"name": fn_name, "y": list(y_true), "pred": y_pred, "options": ours, "value": num(v)})
+
+
+syms = ["no", "no", "no", "yes", "yes", "yes"]
+sym_pred = [[0.5, 0.5], [0.1, 0.9], [0.01, 0.99], [0.9, 0.1], [0.75, 0.25], [0.001, 0.999]]
+option_case("logLoss", m.log_loss, syms, sym_pred, {})
+three = [[0.2, 0.7, 0.1], [0.6, 0.2, 0.2], [0.6, 0.1, 0.3]]
+option_case("logLoss", m.log_loss, [1, 0, 2], three, {})
+option_case("logLoss", m.log_loss, [1, 0, 2] * 2, three * 2, {"normalize": False}, normalize=False)
+hard = (np.asarray(three * 2) > 0.5).astype(float).tolist()
+option_case("logLoss", m.log_loss, [1, 0, 2] * 2, hard, {"eps": 0.1}, eps=0.1)
+option_case("logLoss", m.log_loss, [0, 1], [0.0, 1.0], {"eps": 0}, eps=0)
+option_case("logLoss", m.log_loss, [0, 1], [0.0, 0.0], {"eps": 0}, eps=0)
+option_case("logLoss", m.log_loss, [0, 1, 2], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], {"eps": 0}, eps=0)
+option_case("logLoss", m.log_loss, [0, 1, 2], [[0, 0.5, 0.5], [0, 1, 0], [0, 0, 1]], {"eps": 0}, eps=0)
+option_case("logLoss", m.log_loss, ["ham", "spam", "spam", "ham"], [[0.2, 0.7], [0.6, 0.5], [0.4, 0.1], [0.7, 0.2]], {})
+option_case("logLoss", m.log_loss, [2, 2], [[0.1, 0.9], [0.1, 0.9]], {"labels": [1, 2]}, labels=[1, 2])
+option_case("logLoss", m.log_loss, [1, 2, 2], [[0.2, 0.7, 0.3], [0.6, 0.5, 0.3], [0.3, 0.9, 0.1]],
+            {"labels": [1, 2, 3]}, labels=[1, 2, 3])
+option_case("logLoss", m.log_loss, [1, 2, 2], [[0.2, 0.7, 0.3], [0.6, 0.5, 0.3], [0.3, 0.9, 0.1]],
+            {"labels": [3, 1, 2], "normalize": False, "sampleWeight": [1, 2, 0.5]},
+            labels=[3, 1, 2], normalize=False, sample_weight=[1, 2, 0.5])
+option_case("accuracyScore", m.accuracy_score, yc.tolist(), pc.tolist(), {"normalize": False}, normalize=False)
+option_case("accuracyScore", m.accuracy_score, yc.tolist(), pc.tolist(), {"normalize": False, "sampleWeight": w.tolist()},
+            normalize=False, sample_weight=w)
+for fn_name, fn in [("precisionScore", m.precision_score), ("recallScore", m.recall_score), ("f1Score", m.f1_score)]:
+    for zd in [0, 1]:
+        option_case(fn_name, fn, [0, 0, 1, 1], [0, 0, 0, 0], {"zeroDivision": zd}, zero_division=zd)
+        option_case(fn_name, fn, [0, 0, 0, 0], [0, 0, 0, 0], {"zeroDivision": zd}, zero_division=zd)
+        for average in ["macro", "micro", "weighted"]:
+            option_case(fn_name, fn, yc.tolist(), pc.tolist(), {"average": average, "labels": ["dog", "cat", "eel"], "zeroDivision": zd},
+                        average=average, labels=["dog", "cat", "eel"], zero_division=zd)
+            option_case(fn_name, fn, [1, 1, 2], [1, 1, 2], {"average": average, "labels": [3, 4], "zeroDivision": zd},
+                        average=average, labels=[3, 4], zero_division=zd)
+            option_case(fn_name, fn, [1, 1, 2], [3, 3, 3], {"average": average, "labels": [3, 4], "zeroDivision": zd},
+                        average=average, labels=[3, 4], zero_division=zd)
+out["optionCases"] = options_cases
 out["confusion"] = m.confusion_matrix(yc, pc).tolist()
 out["confusionWeighted"] = m.confusion_matrix(yc, pc, sample_weight=w).tolist()
 print(json.dumps(out))

@@ -18,12 +18,14 @@ export {
   toMatrix,
 } from "./matrix.js";
 export {
+  type AccuracyOptions,
   type Average,
   accuracyScore,
   balancedAccuracyScore,
   type ConfusionOptions,
   confusionMatrix,
   f1Score,
+  type LogLossOptions,
   logLoss,
   type PrfOptions,
   precisionScore,

@@ -45,6 +45,13 @@ interface Fixture {
     value: number | string;
   }>;
   confusionNormalized: Record<"true" | "pred" | "all", number[][]>;
+  optionCases: Array<{
+    name: "logLoss" | "accuracyScore" | "precisionScore" | "recallScore" | "f1Score";
+    y: Array<number | string>;
+    pred: Array<number | string> | number[][];
+    options: Record<string, unknown>;
+    value: number | string;
+  }>;
 }
 
 const fx = JSON.parse(readFileSync(new URL("./fixtures/sklearn-metrics.json", import.meta.url), "utf8")) as Fixture;
@@ -138,6 +145,58 @@ describe("the limits, as scikit-learn's test_regression_metrics_at_limits", () =
         });
       });
     }
+  });
+});
+
+describe("options as scikit-learn's, on cases of its own test suite", () => {
+  const fns = { logLoss, accuracyScore, precisionScore, recallScore, f1Score } as unknown as Record<
+    string,
+    (y: unknown, pred: unknown, options: unknown) => number
+  >;
+  it.each(fx.optionCases.map((c, i) => [`${i}: ${c.name} ${JSON.stringify(c.options).slice(0, 80)}`, c] as const))(
+    "%s",
+    (_, c) => {
+      const v = (fns[c.name] as (y: unknown, pred: unknown, options: unknown) => number)(c.y, c.pred, c.options);
+      if (typeof c.value === "string") expect(v).toBe(Number(c.value.replace("inf", "Infinity")));
+      else expect(Math.abs(v - c.value)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(c.value)));
+    },
+  );
+
+  it("refuses a log loss whose y holds one label, or a label outside 'labels', and bad options", () => {
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return `${(e as DescentError).code} ${(e as DescentError).message}`;
+      }
+      return "none";
+    };
+    expect(
+      code(() =>
+        logLoss(
+          [2, 2],
+          [
+            [0.2, 0.7],
+            [0.6, 0.5],
+          ],
+        ),
+      ),
+    ).toMatch(/^E_LABELS .*only 2; pass them all as 'labels'/);
+    expect(
+      code(() =>
+        logLoss(
+          [2, 5],
+          [
+            [0.2, 0.8],
+            [0.6, 0.4],
+          ],
+          { labels: [1, 2] },
+        ),
+      ),
+    ).toMatch(/^E_LABELS y holds 5/);
+    expect(code(() => logLoss([1, 2], [0.2, 0.6], { eps: 0.7 }))).toMatch(/^E_OPTION .*eps/);
+    expect(code(() => f1Score([1, 0], [1, 1], { zeroDivision: 2 as 1 }))).toMatch(/^E_OPTION .*zeroDivision/);
+    expect(code(() => f1Score([1, 0], [1, 1], { average: "macro", labels: [] }))).toMatch(/^E_OPTION .*labels/);
   });
 });
 

@@ -16,6 +16,16 @@ export interface PrfOptions {
   posLabel?: Label;
   /** A weight per row (default 1 each). */
   sampleWeight?: ArrayLike<number> | null;
+  /**
+   * The labels scored and averaged over (not under 'binary'): a label with no row scores as a zero
+   * division. Default every label of y and the predictions.
+   */
+  labels?: readonly Label[];
+  /**
+   * The score where a ratio divides by 0 (precision of a label never predicted, recall of a label
+   * no row has): 0 (default, scikit-learn's 'warn') or 1.
+   */
+  zeroDivision?: 0 | 1;
 }
 
 /** E_NONFINITE for a NaN or infinite number among labels (naming `what` and the row). */
@@ -48,8 +58,14 @@ function weightAt(sampleWeight: ArrayLike<number> | null | undefined, i: number)
   return sampleWeight === null || sampleWeight === undefined ? 1 : (sampleWeight[i] as number);
 }
 
-/** Fraction of rows (weighted) whose prediction is the label. */
-export function accuracyScore(y: ArrayLike<Label>, pred: ArrayLike<Label>, options: MetricOptions = {}): number {
+/** Options of accuracyScore. */
+export interface AccuracyOptions extends MetricOptions {
+  /** The share of rows predicted right (default true), or false for their (weighted) count. */
+  normalize?: boolean;
+}
+
+/** Fraction of rows (weighted) whose prediction is the label (their count with `normalize: false`). */
+export function accuracyScore(y: ArrayLike<Label>, pred: ArrayLike<Label>, options: AccuracyOptions = {}): number {
   const sampleWeight = weightsOf(options);
   const n = checkPair(y, pred, sampleWeight);
   checkFiniteLabels(y, "y");
@@ -61,7 +77,7 @@ export function accuracyScore(y: ArrayLike<Label>, pred: ArrayLike<Label>, optio
     total += w;
     if (y[i] === pred[i]) hits += w;
   }
-  return hits / total;
+  return (options as AccuracyOptions).normalize === false ? hits : hits / total;
 }
 
 /** Options of confusionMatrix. */
@@ -162,9 +178,9 @@ function labelCounts(
   return { tp, predicted, actual };
 }
 
-/** x / y, or 0 where y is 0 (scikit-learn's zero_division, warned there). */
-function ratio(x: number, y: number): number {
-  return y === 0 ? 0 : x / y;
+/** x / y, or `zeroDivision` where y is 0 (scikit-learn's zero_division). */
+function ratio(x: number, y: number, zeroDivision: number): number {
+  return y === 0 ? zeroDivision : x / y;
 }
 
 /** F1 of a precision and a recall: 2PR / (P + R), 0 when both are 0. */
@@ -178,8 +194,16 @@ function prf(y: ArrayLike<Label>, pred: ArrayLike<Label>, options: PrfOptions): 
   const sampleWeight = options.sampleWeight ?? null;
   checkPair(y, pred, sampleWeight);
   const average = options.average ?? "binary";
+  const zd = options.zeroDivision ?? 0;
+  if (zd !== 0 && zd !== 1)
+    throw new DescentError("E_OPTION", `option 'zeroDivision' must be 0 or 1 (got ${String(zd)})`);
   const all = sortedLabels(y, pred);
-  let labels = all;
+  let labels: readonly Label[] = all;
+  if (options.labels !== undefined && options.labels !== null) {
+    if (!Array.isArray(options.labels) || options.labels.length === 0)
+      throw new DescentError("E_OPTION", "option 'labels' must be a non-empty list of labels");
+    labels = options.labels;
+  }
   if (average === "binary") {
     const pos = options.posLabel ?? 1;
     if (all.length > 2)
@@ -196,25 +220,22 @@ function prf(y: ArrayLike<Label>, pred: ArrayLike<Label>, options: PrfOptions): 
   } else if (!["macro", "micro", "weighted"].includes(average))
     throw new DescentError("E_OPTION", `average must be 'binary', 'macro', 'micro' or 'weighted' (got '${average}')`);
   const { tp, predicted, actual } = labelCounts(y, pred, labels, sampleWeight);
+  const sum = (v: readonly number[]) => v.reduce((s, x) => s + x, 0);
   if (average === "micro") {
-    const t = tp.reduce((s, v) => s + v, 0);
-    const p = ratio(
-      t,
-      predicted.reduce((s, v) => s + v, 0),
-    );
-    const r = ratio(
-      t,
-      actual.reduce((s, v) => s + v, 0),
-    );
+    const t = sum(tp);
+    const p = ratio(t, sum(predicted), zd);
+    const r = ratio(t, sum(actual), zd);
     return [p, r, f1Of(p, r)];
   }
-  const ps = labels.map((_, k) => ratio(tp[k] as number, predicted[k] as number));
-  const rs = labels.map((_, k) => ratio(tp[k] as number, actual[k] as number));
+  const ps = labels.map((_, k) => ratio(tp[k] as number, predicted[k] as number, zd));
+  const rs = labels.map((_, k) => ratio(tp[k] as number, actual[k] as number, zd));
   const fs = labels.map((_, k) => f1Of(ps[k] as number, rs[k] as number));
   if (average === "binary") return [ps[0] as number, rs[0] as number, fs[0] as number];
   const weights = average === "weighted" ? actual : labels.map(() => 1);
-  const wsum = weights.reduce((s, v) => s + v, 0);
-  const mean = (v: number[]) => (wsum === 0 ? 0 : v.reduce((s, x, k) => s + x * (weights[k] as number), 0) / wsum);
+  const wsum = sum(weights);
+  // No row has any of the labels (weighted): scikit-learn's answer, by whether any was predicted.
+  if (wsum === 0) return sum(predicted) === 0 ? [zd, zd, zd] : [0, zd, 0];
+  const mean = (v: number[]) => v.reduce((s, x, k) => s + x * (weights[k] as number), 0) / wsum;
   return [mean(ps), mean(rs), mean(fs)];
 }
 
@@ -344,21 +365,46 @@ export function rocAucScore(
   return areas.reduce((s, a) => s + a, 0) / areas.length;
 }
 
+/** Options of logLoss. */
+export interface LogLossOptions extends MetricOptions {
+  /**
+   * The classes of proba's columns (sorted as the metrics sort labels); default the labels of y.
+   * Needed when y holds fewer labels than proba has columns.
+   */
+  labels?: readonly Label[];
+  /** The mean over the rows (default true), or false for the (weighted) sum. */
+  normalize?: boolean;
+  /** Probabilities are clipped to [eps, 1 − eps]; default the float64 machine epsilon. */
+  eps?: number;
+}
+
 /**
  * The mean (weighted) negative log-likelihood of the true labels. `proba` is rows × classes (the
  * classes sorted), or for two classes the probability of the greater one; probabilities are
- * clipped to [ε, 1 − ε] (ε the float64 machine epsilon) and each row renormalised, as scikit-learn.
+ * clipped to [ε, 1 − ε] (ε the float64 machine epsilon by default) and each row renormalised, as
+ * scikit-learn.
  */
 export function logLoss(
   y: ArrayLike<Label>,
   proba: ArrayLike<number> | ReadonlyArray<ArrayLike<number>>,
-  options: MetricOptions = {},
+  options: LogLossOptions = {},
 ): number {
   const sampleWeight = weightsOf(options);
   const n = checkPair(y, proba, sampleWeight);
-  const labels = sortedLabels(y);
-  if (labels.length < 2) throw new DescentError("E_LABELS", "the log loss needs at least two labels in y");
-  const eps = Number.EPSILON;
+  const o = (typeof (options as ArrayLike<number>).length === "number" ? {} : options) as LogLossOptions;
+  const seen = sortedLabels(y);
+  const labels = o.labels === undefined || o.labels === null ? seen : sortedLabels(o.labels);
+  if (labels.length < 2)
+    throw new DescentError(
+      "E_LABELS",
+      `the log loss needs at least two labels: y holds only ${labels.join(", ")}; pass them all as 'labels'`,
+    );
+  const unknown = seen.find((l) => !labels.includes(l));
+  if (unknown !== undefined)
+    throw new DescentError("E_LABELS", `y holds ${JSON.stringify(unknown)}, which is not one of 'labels'`);
+  const eps = o.eps ?? Number.EPSILON;
+  if (typeof eps !== "number" || !(eps >= 0 && eps < 0.5))
+    throw new DescentError("E_OPTION", `option 'eps' must be a number in [0, 0.5) (got ${String(eps)})`);
   const clip = (p: number) => Math.min(Math.max(p, eps), 1 - eps);
   let total = 0;
   let wsum = 0;
@@ -379,5 +425,5 @@ export function logLoss(
     total += w * -Math.log((row[k] as number) / s);
     wsum += w;
   }
-  return total / wsum;
+  return o.normalize === false ? total : total / wsum;
 }
