@@ -128,6 +128,13 @@ for fn_name, fn in [("precisionScore", m.precision_score), ("recallScore", m.rec
                         average=average, labels=[3, 4], zero_division=zd)
             option_case(fn_name, fn, [1, 1, 2], [3, 3, 3], {"average": average, "labels": [3, 4], "zeroDivision": zd},
                         average=average, labels=[3, 4], zero_division=zd)
+# scikit-learn's test_multiclass_ovr_roc_auc_toydata: one-vs-rest areas over named classes.
+toy_scores = [[1.0, 0.0, 0.0], [0.1, 0.5, 0.4], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]]
+for average in ["macro", "weighted"]:
+    option_case("rocAucScore", m.roc_auc_score, ["a", "b", "a", "c"], toy_scores, {"average": average, "labels": ["a", "b", "c"]},
+                multi_class="ovr", average=average, labels=["a", "b", "c"])
+    option_case("rocAucScore", m.roc_auc_score, [0, 1, 0, 2], toy_scores, {"average": average},
+                multi_class="ovr", average=average)
 out["optionCases"] = options_cases
 out["confusion"] = m.confusion_matrix(yc, pc).tolist()
 out["confusionWeighted"] = m.confusion_matrix(yc, pc, sample_weight=w).tolist()

@@ -29,6 +29,7 @@ export {
   logLoss,
   type PrfOptions,
   precisionScore,
+  type RocAucOptions,
   recallScore,
   rocAucScore,
 } from "./metrics/classification-metrics.js";

@@ -46,7 +46,7 @@ interface Fixture {
   }>;
   confusionNormalized: Record<"true" | "pred" | "all", number[][]>;
   optionCases: Array<{
-    name: "logLoss" | "accuracyScore" | "precisionScore" | "recallScore" | "f1Score";
+    name: "logLoss" | "accuracyScore" | "precisionScore" | "recallScore" | "f1Score" | "rocAucScore";
     y: Array<number | string>;
     pred: Array<number | string> | number[][];
     options: Record<string, unknown>;
@@ -149,7 +149,7 @@ describe("the limits, as scikit-learn's test_regression_metrics_at_limits", () =
 });
 
 describe("options as scikit-learn's, on cases of its own test suite", () => {
-  const fns = { logLoss, accuracyScore, precisionScore, recallScore, f1Score } as unknown as Record<
+  const fns = { logLoss, accuracyScore, precisionScore, recallScore, f1Score, rocAucScore } as unknown as Record<
     string,
     (y: unknown, pred: unknown, options: unknown) => number
   >;
@@ -197,6 +197,18 @@ describe("options as scikit-learn's, on cases of its own test suite", () => {
     expect(code(() => logLoss([1, 2], [0.2, 0.6], { eps: 0.7 }))).toMatch(/^E_OPTION .*eps/);
     expect(code(() => f1Score([1, 0], [1, 1], { zeroDivision: 2 as 1 }))).toMatch(/^E_OPTION .*zeroDivision/);
     expect(code(() => f1Score([1, 0], [1, 1], { average: "macro", labels: [] }))).toMatch(/^E_OPTION .*labels/);
+    const toy = [
+      [1, 0, 0],
+      [0.1, 0.5, 0.4],
+      [0.1, 0.1, 0.8],
+      [0.3, 0.3, 0.4],
+    ];
+    expect(code(() => rocAucScore(["a", "b", "a", "c"], toy, { labels: ["b", "a", "c"] }))).toMatch(
+      /^E_OPTION .*ordered/,
+    );
+    expect(code(() => rocAucScore(["a", "b", "a", "d"], toy, { labels: ["a", "b", "c"] }))).toMatch(
+      /^E_LABELS y holds "d"/,
+    );
   });
 });
 

@@ -307,6 +307,17 @@ function binaryAuc(
   return area;
 }
 
+/** Options of rocAucScore. */
+export interface RocAucOptions extends MetricOptions {
+  /** How the one-vs-rest areas of more classes combine: their mean ('macro', default) or weighted by each class's rows. */
+  average?: "macro" | "weighted";
+  /**
+   * More classes: the classes of the score's columns, sorted as the metrics sort labels (default
+   * the labels of y). As scikit-learn's `labels`.
+   */
+  labels?: readonly Label[];
+}
+
 /**
  * The area under the ROC curve. Binary: `score` a score per row for the greater label (the
  * positive class). More classes: `score` rows × classes (the classes sorted), one-vs-rest areas
@@ -315,12 +326,26 @@ function binaryAuc(
 export function rocAucScore(
   y: ArrayLike<Label>,
   score: ArrayLike<number> | ReadonlyArray<ArrayLike<number>>,
-  options: { average?: "macro" | "weighted"; sampleWeight?: ArrayLike<number> | null } = {},
+  options: RocAucOptions = {},
 ): number {
   const sampleWeight = options.sampleWeight ?? null;
   checkPair(y, score, sampleWeight);
-  const labels = sortedLabels(y);
+  const seen = sortedLabels(y);
+  let labels = seen;
   const first = score[0];
+  if (options.labels !== undefined && options.labels !== null && typeof first !== "number") {
+    const given = options.labels;
+    const sorted = sortedLabels(given);
+    if (sorted.length !== given.length || sorted.some((l, k) => l !== given[k]))
+      throw new DescentError(
+        "E_OPTION",
+        "option 'labels' must be ordered (sorted, each label once), as the score's columns are",
+      );
+    const unknown = seen.find((l) => !sorted.includes(l));
+    if (unknown !== undefined)
+      throw new DescentError("E_LABELS", `y holds ${JSON.stringify(unknown)}, which is not one of 'labels'`);
+    labels = sorted;
+  }
   if (typeof first === "number") {
     checkFinite(score as ArrayLike<number>, "the score");
     if (labels.length !== 2)
