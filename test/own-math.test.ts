@@ -63,6 +63,14 @@ const nonPositiveInputs = [
   Number.NaN,
   ...Array.from({ length: 3000 }, () => -rng.nextFloat() * 40),
   ...Array.from({ length: 1000 }, () => -rng.nextFloat() * 745),
+  // Where x·64/ln 2 is a half-integer, or the nearest doubles to one (the shifter rounds ties to
+  // even), and about the 2^-1021 boundary of the scaled table value.
+  ...Array.from({ length: 200 }, (_, i) => -((i + 0.5) * Math.LN2) / 64).flatMap((x) => [
+    x,
+    x * (1 + Number.EPSILON),
+    x * (1 - Number.EPSILON),
+  ]),
+  ...Array.from({ length: 200 }, (_, i) => -707.5 - i * 0.001),
 ];
 const unitInputs = [
   0,
