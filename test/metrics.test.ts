@@ -54,6 +54,16 @@ interface Fixture {
   }>;
 }
 
+/** "CODE message" of the DescentError `f` throws, or "none". */
+function failure(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return `${(e as DescentError).code} ${(e as DescentError).message}`;
+  }
+  return "none";
+}
+
 const fx = JSON.parse(readFileSync(new URL("./fixtures/sklearn-metrics.json", import.meta.url), "utf8")) as Fixture;
 const d = fx.data;
 
@@ -163,16 +173,8 @@ describe("options as scikit-learn's, on cases of its own test suite", () => {
   );
 
   it("refuses a log loss whose y holds one label, or a label outside 'labels', and bad options", () => {
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return `${(e as DescentError).code} ${(e as DescentError).message}`;
-      }
-      return "none";
-    };
     expect(
-      code(() =>
+      failure(() =>
         logLoss(
           [2, 2],
           [
@@ -183,7 +185,7 @@ describe("options as scikit-learn's, on cases of its own test suite", () => {
       ),
     ).toMatch(/^E_LABELS .*only 2; pass them all as 'labels'/);
     expect(
-      code(() =>
+      failure(() =>
         logLoss(
           [2, 5],
           [
@@ -194,19 +196,19 @@ describe("options as scikit-learn's, on cases of its own test suite", () => {
         ),
       ),
     ).toMatch(/^E_LABELS y holds 5/);
-    expect(code(() => logLoss([1, 2], [0.2, 0.6], { eps: 0.7 }))).toMatch(/^E_OPTION .*eps/);
-    expect(code(() => f1Score([1, 0], [1, 1], { zeroDivision: 2 as 1 }))).toMatch(/^E_OPTION .*zeroDivision/);
-    expect(code(() => f1Score([1, 0], [1, 1], { average: "macro", labels: [] }))).toMatch(/^E_OPTION .*labels/);
+    expect(failure(() => logLoss([1, 2], [0.2, 0.6], { eps: 0.7 }))).toMatch(/^E_OPTION .*eps/);
+    expect(failure(() => f1Score([1, 0], [1, 1], { zeroDivision: 2 as 1 }))).toMatch(/^E_OPTION .*zeroDivision/);
+    expect(failure(() => f1Score([1, 0], [1, 1], { average: "macro", labels: [] }))).toMatch(/^E_OPTION .*labels/);
     const toy = [
       [1, 0, 0],
       [0.1, 0.5, 0.4],
       [0.1, 0.1, 0.8],
       [0.3, 0.3, 0.4],
     ];
-    expect(code(() => rocAucScore(["a", "b", "a", "c"], toy, { labels: ["b", "a", "c"] }))).toMatch(
+    expect(failure(() => rocAucScore(["a", "b", "a", "c"], toy, { labels: ["b", "a", "c"] }))).toMatch(
       /^E_OPTION .*ordered/,
     );
-    expect(code(() => rocAucScore(["a", "b", "a", "d"], toy, { labels: ["a", "b", "c"] }))).toMatch(
+    expect(failure(() => rocAucScore(["a", "b", "a", "d"], toy, { labels: ["a", "b", "c"] }))).toMatch(
       /^E_LABELS y holds "d"/,
     );
   });
@@ -233,35 +235,27 @@ describe("refusals", () => {
   });
 
   it("refuses NaN and infinity in y, predictions, scores, probabilities and weights, naming the row", () => {
-    const message = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return `${(e as DescentError).code} ${(e as DescentError).message}`;
-      }
-      return "none";
-    };
-    expect(message(() => meanSquaredError([1, 2, Number.NaN], [1, 2, 3]))).toMatch(/^E_NONFINITE y at row 2 is NaN/);
-    expect(message(() => r2Score([1, 2, 3], [1, Number.POSITIVE_INFINITY, 3]))).toMatch(
+    expect(failure(() => meanSquaredError([1, 2, Number.NaN], [1, 2, 3]))).toMatch(/^E_NONFINITE y at row 2 is NaN/);
+    expect(failure(() => r2Score([1, 2, 3], [1, Number.POSITIVE_INFINITY, 3]))).toMatch(
       /^E_NONFINITE the prediction at row 1 is Infinity/,
     );
-    expect(message(() => meanAbsoluteError([1, 2], [1, 2], { sampleWeight: [1, Number.NaN] }))).toMatch(
+    expect(failure(() => meanAbsoluteError([1, 2], [1, 2], { sampleWeight: [1, Number.NaN] }))).toMatch(
       /^E_NONFINITE sampleWeight at row 1/,
     );
-    expect(message(() => accuracyScore([1, 2], [1, 2], { sampleWeight: [1, -1] }))).toMatch(/^E_OPTION .*negative/);
-    expect(message(() => accuracyScore([1, 2], [1, 2], { sampleWeight: [0, 0] }))).toMatch(
+    expect(failure(() => accuracyScore([1, 2], [1, 2], { sampleWeight: [1, -1] }))).toMatch(/^E_OPTION .*negative/);
+    expect(failure(() => accuracyScore([1, 2], [1, 2], { sampleWeight: [0, 0] }))).toMatch(
       /^E_OPTION .*0 on every row/,
     );
-    expect(message(() => f1Score([1, Number.NaN, 0], [1, 1, 0]))).toMatch(/^E_NONFINITE y at row 1 is NaN/);
-    expect(message(() => accuracyScore([1, 0], [1, Number.NEGATIVE_INFINITY]))).toMatch(
+    expect(failure(() => f1Score([1, Number.NaN, 0], [1, 1, 0]))).toMatch(/^E_NONFINITE y at row 1 is NaN/);
+    expect(failure(() => accuracyScore([1, 0], [1, Number.NEGATIVE_INFINITY]))).toMatch(
       /^E_NONFINITE the prediction at row 1 is -Infinity/,
     );
-    expect(message(() => balancedAccuracyScore([1, 0], [1, Number.NEGATIVE_INFINITY]))).toMatch(
+    expect(failure(() => balancedAccuracyScore([1, 0], [1, Number.NEGATIVE_INFINITY]))).toMatch(
       /^E_NONFINITE the prediction at row 1 is -Infinity/,
     );
-    expect(message(() => rocAucScore([1, 0, 1], [0.5, Number.NaN, 0.2]))).toMatch(/^E_NONFINITE the score at row 1/);
+    expect(failure(() => rocAucScore([1, 0, 1], [0.5, Number.NaN, 0.2]))).toMatch(/^E_NONFINITE the score at row 1/);
     expect(
-      message(() =>
+      failure(() =>
         rocAucScore(
           ["a", "b"],
           [
@@ -272,7 +266,7 @@ describe("refusals", () => {
       ),
     ).toMatch(/^E_NONFINITE the score at row 0, column 1/);
     expect(
-      message(() =>
+      failure(() =>
         rocAucScore(
           ["a", "b"],
           [
@@ -282,12 +276,12 @@ describe("refusals", () => {
         ),
       ),
     ).toMatch(/^E_SHAPE row 0 of the scores sums to 1.1/);
-    expect(message(() => logLoss([1, 0], [0.5, Number.NaN]))).toMatch(/^E_NONFINITE the probability at row 1/);
-    expect(message(() => r2Score([1, 2, 3], [1, 2]))).toMatch(/^E_SHAPE/);
-    expect(message(() => confusionMatrix([1, 0], [1, 0], { labels: [] }))).toMatch(/^E_LABELS .*at least one/);
-    expect(message(() => confusionMatrix([1, 0], [1, 0], { labels: [5, 6] }))).toMatch(
+    expect(failure(() => logLoss([1, 0], [0.5, Number.NaN]))).toMatch(/^E_NONFINITE the probability at row 1/);
+    expect(failure(() => r2Score([1, 2, 3], [1, 2]))).toMatch(/^E_SHAPE/);
+    expect(failure(() => confusionMatrix([1, 0], [1, 0], { labels: [] }))).toMatch(/^E_LABELS .*at least one/);
+    expect(failure(() => confusionMatrix([1, 0], [1, 0], { labels: [5, 6] }))).toMatch(
       /^E_LABELS .*none of the labels/,
     );
-    expect(message(() => confusionMatrix([1, 0], [1, 0], { normalize: "rows" as "true" }))).toMatch(/^E_OPTION/);
+    expect(failure(() => confusionMatrix([1, 0], [1, 0], { normalize: "rows" as "true" }))).toMatch(/^E_OPTION/);
   });
 });
