@@ -108,9 +108,9 @@ export function failOnFold(
 
 /** Throws when every one of `fits` fits failed: the first failure's code, with a count. */
 export function throwIfAllFailed(failures: ReadonlyArray<DescentError | null>, fits: number): void {
-  const first = failures.find((e) => e !== null && e !== undefined);
-  if (first === undefined || first === null || failures.filter((e) => e !== null && e !== undefined).length < fits)
-    return;
+  const failed = failures.filter((e): e is DescentError => e !== null);
+  const first = failed[0];
+  if (first === undefined || failed.length < fits) return;
   throw new DescentError(first.code, `all ${fits} fits failed; the first: ${first.message}`, { cause: first });
 }
 
