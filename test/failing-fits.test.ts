@@ -112,8 +112,15 @@ describe("a fold that cannot train", () => {
   const model = () => new LogisticRegression({ maxEpochs: 20 });
 
   it("scores NaN on that fold with the error, and the others as alone", async () => {
-    const r = (await crossValidate(model(), M, labels, { cv: splits, returnTrainScore: true })) as FoldScores;
+    const r = (await crossValidate(model(), M, labels, {
+      cv: splits,
+      returnTrainScore: true,
+      returnEstimator: true,
+    })) as FoldScores;
     expect(r.testScore[0]).toBeNaN();
+    // The fitted estimators: none for the fold that could not train.
+    expect(r.estimators?.[0]).toBeNull();
+    expect(r.estimators?.[1]).toBeInstanceOf(LogisticRegression);
     expect(r.trainScore?.[0]).toBeNaN();
     expect(r.errors[0]).toMatch(/^E_LABELS: /);
     expect(r.errors.slice(1)).toEqual([null, null]);

@@ -45,6 +45,43 @@ describe("crossValidate on worker threads", () => {
     }
   });
 
+  it("returns each fold's fitted estimator, the same weights from the workers as in turn", async () => {
+    const est = () => new lib.LinearRegression({ maxEpochs: 20, seed: 3 });
+    const folds = new lib.KFold({ nSplits: 3 }).split(X.rows);
+    type Scores = { testScore: Float64Array; estimators?: Array<InstanceType<typeof lib.LinearRegression> | null> };
+    const inTurn = (await lib.crossValidate(est(), X, y, { cv: folds, returnEstimator: true })) as Scores;
+    const onWorkers = (await lib.crossValidate(est(), X, y, {
+      cv: folds,
+      returnEstimator: true,
+      threads: 2,
+    })) as Scores;
+    expect(inTurn.estimators).toHaveLength(3);
+    for (const [f, split] of folds.entries()) {
+      const a = inTurn.estimators?.[f];
+      const b = onWorkers.estimators?.[f];
+      expect(a).toBeInstanceOf(lib.LinearRegression);
+      expect(b).toBeInstanceOf(lib.LinearRegression);
+      expect(Array.from(b?.coef ?? [])).toEqual(Array.from(a?.coef ?? []));
+      expect(b?.intercept).toEqual(a?.intercept);
+      // Each model is the one its fold was scored with.
+      const test = {
+        data: Float64Array.from(
+          Array.from(split.test).flatMap((i) => Array.from(X.data.subarray(i * 12, i * 12 + 12))),
+        ),
+        rows: split.test.length,
+        cols: 12,
+      };
+      expect(
+        lib.r2Score(
+          Array.from(split.test, (i) => y[i] as number),
+          a?.predict(test) ?? [],
+        ),
+      ).toBe(inTurn.testScore[f]);
+    }
+    const plain = (await lib.crossValidate(est(), X, y, { cv: folds })) as Scores;
+    expect(plain.estimators).toBeUndefined();
+  });
+
   it("takes a Dataset and a classifier with stratified folds", async () => {
     const ds = await lib.Dataset.from(X, labels);
     try {

@@ -59,6 +59,11 @@ export interface CrossValidateOptions {
    * throws when every fold fails, a search when every fit of every candidate does.
    */
   errorScore?: number | "raise";
+  /**
+   * Also return each fold's fitted estimator (`estimators`), as scikit-learn's return_estimator.
+   * Default false. From worker threads they come back through toJSON / fromJSON, the same weights.
+   */
+  returnEstimator?: boolean;
 }
 
 /** The scores of one scorer over the folds. */
@@ -73,6 +78,11 @@ export interface FoldScores {
   scoreMs: Float64Array;
   /** Per fold, why its fit or scoring failed (the error's code and message; see errorScore), or null. */
   errors: Array<string | null>;
+  /**
+   * With returnEstimator: each fold's fitted estimator (null where its fit failed), the same
+   * objects in every scorer's entry.
+   */
+  estimators?: Array<SelectableEstimator | null>;
 }
 
 /** The errorScore of the options, checked: a number (NaN by default) or 'raise'. */
@@ -323,6 +333,7 @@ export async function crossValidateFolds(
   const scorers = scorersOf(options.scoring, estimator);
   const k = folds.length;
   const failures = new Array<DescentError | null>(k).fill(null);
+  const models = new Array<SelectableEstimator | null>(k).fill(null);
   const out = emptyScores(
     scorers.map(([name]) => name),
     k,
@@ -349,9 +360,12 @@ export async function crossValidateFolds(
       defaultNames,
       options.returnTrainScore === true,
       errorScore,
+      options.returnEstimator === true,
     );
+    const Fitted = estimator.constructor as unknown as { fromJSON(json: unknown): SelectableEstimator };
     for (const r of results) {
       if (r.error !== null) failures[r.fold] = new DescentError(r.error.code, r.error.message);
+      if (r.model !== null) models[r.fold] = Fitted.fromJSON(r.model);
       scorers.forEach(([name], i) => {
         const s = out.get(name) as FoldScores;
         s.testScore[r.fold] = r.test[i] as number;
@@ -368,11 +382,13 @@ export async function crossValidateFolds(
     const t0 = performance.now();
     try {
       await fitOnFold(model, fold);
+      models[f] = model;
       scoreOnFold(model, fold, scorers, out, f, performance.now() - t0);
     } catch (err) {
       failures[f] = failOnFold(err, errorScore, out, f, performance.now() - t0);
     }
   }
+  if (options.returnEstimator === true) for (const s of out.values()) s.estimators = models;
   const scores = Array.isArray(options.scoring) ? Object.fromEntries(out) : (out.values().next().value as FoldScores);
   return { scores, failures };
 }

@@ -19,6 +19,8 @@ export interface FoldResult {
   scoreMs: number;
   /** The DescentError the fold's fit or scoring threw (its scores are then the error score), or null. */
   error: { code: DescentErrorCode; message: string } | null;
+  /** The fitted model's toJSON() when asked for (returnEstimator), else null. */
+  model: Record<string, unknown> | null;
 }
 
 /** What each worker is sent. */
@@ -34,6 +36,8 @@ interface FoldJob {
   returnTrainScore: boolean;
   /** The score of a failed fold (NaN stands in under 'raise', where the caller throws). */
   errorScore: number;
+  /** Send each fitted model back (its toJSON()). */
+  returnEstimator: boolean;
 }
 
 // Runs as an ES module in the worker; the library is imported by URL (the built one).
@@ -56,9 +60,11 @@ try {
   for (const f of job.folds) {
     const model = new lib[job.className](job.options);
     const t0 = performance.now();
+    let fitted = false;
     try {
       const w = job.sampleWeight === null ? {} : { sampleWeight: pick(job.sampleWeight, f.train) };
       await model.fit(ds.subset(f.train), pick(job.y, f.train), w);
+      fitted = true;
       const fitMs = performance.now() - t0;
       const Xt = ds.subset(f.test).matrix();
       const yt = pick(job.y, f.test);
@@ -69,13 +75,15 @@ try {
       const train = job.returnTrainScore
         ? scorers.map((s) => s(model, ds.subset(f.train).matrix(), pick(job.y, f.train), w.sampleWeight ?? null))
         : null;
-      results.push({ fold: f.fold, test, train, fitMs, scoreMs, error: null });
+      const json = job.returnEstimator ? model.toJSON() : null;
+      results.push({ fold: f.fold, test, train, fitMs, scoreMs, error: null, model: json });
     } catch (e) {
       // A failure of this fit (a DescentError) is the caller's to score or raise; anything else is not.
       if (!(e instanceof lib.DescentError)) throw e;
       const fail = scorers.map(() => job.errorScore);
       const error = { code: e.code, message: e.message };
-      results.push({ fold: f.fold, test: fail, train: job.returnTrainScore ? fail : null, fitMs: performance.now() - t0, scoreMs: 0, error });
+      const json = job.returnEstimator && fitted ? model.toJSON() : null;
+      results.push({ fold: f.fold, test: fail, train: job.returnTrainScore ? fail : null, fitMs: performance.now() - t0, scoreMs: 0, error, model: json });
     }
   }
 } finally {
@@ -115,6 +123,7 @@ export async function foldsOnWorkers(
   scoring: string[],
   returnTrainScore: boolean,
   errorScore: number | "raise",
+  returnEstimator = false,
 ): Promise<FoldResult[]> {
   const { Worker } = await import("node:worker_threads");
   const library = new URL("../index.js", import.meta.url).href;
@@ -132,6 +141,7 @@ export async function foldsOnWorkers(
     scoring,
     returnTrainScore,
     errorScore: errorScore === "raise" ? Number.NaN : errorScore,
+    returnEstimator,
   }));
   folds.forEach((f, i) => {
     (jobs[i % jobs.length] as FoldJob).folds.push({ fold: i, train: f.train, test: f.test });
