@@ -40,6 +40,21 @@ out["gridRegression"] = {
     "bestCoef": g.best_estimator_.coef_.tolist(),
 }
 
+# Several scorers, ranked and refitted by the second (scikit-learn's refit='name').
+gm = GridSearchCV(
+    SGDRegressor(**BASE), grid, cv=5, scoring=["r2", "neg_mean_absolute_error"], refit="neg_mean_absolute_error"
+).fit(X, y)
+rm = gm.cv_results_
+out["gridMultiMetric"] = {
+    "params": [{k: float(v) for k, v in p.items()} for p in rm["params"]],
+    "scorers": {
+        name: {"mean": rm[f"mean_test_{name}"].tolist(), "std": rm[f"std_test_{name}"].tolist(), "rank": rm[f"rank_test_{name}"].tolist()}
+        for name in ["r2", "neg_mean_absolute_error"]
+    },
+    "bestParams": {k: float(v) for k, v in gm.best_params_.items()},
+    "bestScore": float(gm.best_score_),
+}
+
 Xc, yc = load("breast_cancer")
 cv = cross_validate(
     SGDClassifier(loss="hinge", alpha=1e-3, **BASE),

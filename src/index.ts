@@ -60,6 +60,7 @@ export {
   parameterGrid,
   type RandomSearchOptions,
   randomSearch,
+  type ScorerResult,
   type SearchOptions,
   type SearchResult,
   uniform,

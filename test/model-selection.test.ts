@@ -83,6 +83,70 @@ describe("gridSearch equals scikit-learn's GridSearchCV", () => {
   });
 });
 
+describe("gridSearch with several scorers equals GridSearchCV(scoring=[…], refit='name')", () => {
+  const { Z, y } = standardised("diabetes", "progression");
+  const m = ref.gridMultiMetric;
+  const g = ref.gridRegression;
+
+  it.each([
+    ["matrices", false],
+    ["a staged Dataset", true],
+  ])("each scorer's mean, std and rank, ranked and refitted by the named one, on %s", async (_n, staged) => {
+    const ds = staged ? await Dataset.from(Z, y) : null;
+    try {
+      const r = await gridSearch(
+        new LinearRegression(SGD),
+        { alpha: g.grid.alpha, learningRate: g.grid.eta0 },
+        ds ?? Z,
+        ds === null ? y : undefined,
+        { cv: 5, scoring: ["r2", "neg_mean_absolute_error"], refit: "neg_mean_absolute_error" },
+      );
+      for (const name of ["r2", "neg_mean_absolute_error"]) {
+        const want = m.scorers[name];
+        close(
+          r.results.map((c) => c.scores?.[name]?.meanTestScore as number),
+          want.mean,
+          1e-10,
+        );
+        close(
+          r.results.map((c) => c.scores?.[name]?.stdTestScore as number),
+          want.std,
+          1e-10,
+        );
+        expect(r.results.map((c) => c.scores?.[name]?.rank)).toEqual(want.rank);
+      }
+      // The top-level fields are the ranking scorer's.
+      expect(r.rankedBy).toBe("neg_mean_absolute_error");
+      expect(r.results.map((c) => c.rank)).toEqual(m.scorers.neg_mean_absolute_error.rank);
+      expect(r.bestParams).toEqual({ alpha: m.bestParams.alpha, learningRate: m.bestParams.eta0 });
+      expect(Math.abs(r.bestScore - m.bestScore)).toBeLessThan(1e-10);
+      expect(r.bestEstimator).not.toBeNull();
+    } finally {
+      ds?.dispose();
+    }
+  });
+
+  it("ranks by the first scorer by default, and refuses a refit that names none", async () => {
+    const small = { alpha: [1e-4, 1e-2] };
+    const r = await gridSearch(new LinearRegression(SGD), small, Z, y, {
+      cv: 3,
+      scoring: ["neg_mean_absolute_error", "r2"],
+      refit: false,
+    });
+    expect(r.rankedBy).toBe("neg_mean_absolute_error");
+    expect(r.bestEstimator).toBeNull();
+    expect(r.results[0]?.meanTestScore).toBe(r.results[0]?.scores?.neg_mean_absolute_error?.meanTestScore);
+    await expectDescentError(
+      gridSearch(new LinearRegression(SGD), small, Z, y, { cv: 3, scoring: ["r2"], refit: "accuracy" }),
+      "E_OPTION",
+      /refit.*accuracy.*r2/,
+    );
+    const single = await gridSearch(new LinearRegression(SGD), small, Z, y, { cv: 3, refit: false });
+    expect(single.results[0]?.scores).toBeUndefined();
+    expect(single.rankedBy).toBe("score");
+  });
+});
+
 describe("crossValidate equals scikit-learn's cross_validate", () => {
   const { Z, y } = standardised("breast_cancer", "benign");
   const c = ref.cvClassifier;

@@ -61,7 +61,7 @@ export function canTrainTogether(estimator: SelectableEstimator, candidates: rea
 
 /** What crossValidateTogether needs of the search's options. */
 export interface TogetherOptions {
-  scoring?: string | Scorer;
+  scoring?: string | Scorer | readonly string[];
   returnTrainScore?: boolean;
   sampleWeight?: ArrayLike<number> | null;
   /** The score of a failed fit (see CrossValidateOptions.errorScore). */
@@ -83,7 +83,7 @@ export async function crossValidateTogether(
   selection: SelectionData,
   folds: readonly Split[],
   options: TogetherOptions,
-): Promise<{ scores: FoldScores[]; failures: Array<Array<DescentError | null>> }> {
+): Promise<{ scores: Array<Map<string, FoldScores>>; failures: Array<Array<DescentError | null>> }> {
   const errorScore = errorScoreOf(options);
   // The Dataset's own staging (so always staged): its backend and the rows its memory holds.
   const o = ds.options;
@@ -97,9 +97,9 @@ export async function crossValidateTogether(
   if (sw !== null && sw.length !== data.rows)
     throw new DescentError("E_SHAPE", `sampleWeight has ${sw.length} values but X has ${data.rows} rows`);
   const scorers = scorersOf(options.scoring, estimator);
-  const name = (scorers[0] as [string, Scorer])[0];
+  const names = scorers.map(([n]) => n);
   const withTrain = options.returnTrainScore === true;
-  const outs = candidates.map(() => emptyScores([name], folds.length, withTrain));
+  const outs = candidates.map(() => emptyScores(names, folds.length, withTrain));
   const failures = candidates.map(() => new Array<DescentError | null>(folds.length).fill(null));
   const total = candidates.length * folds.length;
   let done = 0;
@@ -125,5 +125,5 @@ export async function crossValidateTogether(
       });
     }
   }
-  return { scores: outs.map((o) => o.get(name) as FoldScores), failures };
+  return { scores: outs, failures };
 }

@@ -16,16 +16,25 @@ import {
   type FoldScores,
   foldsOf,
   type SelectableEstimator,
+  scorersOf,
   selectionData,
   throwIfAllFailed,
 } from "./cross-validate.js";
 
 /** Options of gridSearch and randomSearch. */
-export interface SearchOptions extends Omit<CrossValidateOptions, "scoring"> {
-  /** One scorer name or function (default the estimator's own: R² or accuracy). */
-  scoring?: string | Scorer;
-  /** Fit the best candidate on all the data (bestEstimator). Default true. */
-  refit?: boolean;
+export interface SearchOptions extends CrossValidateOptions {
+  /**
+   * A scorer name or function (default the estimator's own: R² or accuracy), or a list of names:
+   * every candidate is then scored by each (CandidateResult.scores), and `refit` names the one
+   * that ranks them (default the first).
+   */
+  scoring?: string | Scorer | readonly string[];
+  /**
+   * Fit the best candidate on all the data (bestEstimator). Default true. With a list of scorers,
+   * the name of the scorer that ranks the candidates and picks the best (refitted), as
+   * scikit-learn's refit='name'.
+   */
+  refit?: boolean | string;
   /**
    * Called as each candidate's cross-validation completes, with how many are done and how many
    * there are. On a Dataset the candidates train a fold at a time, so they all complete in the
@@ -60,14 +69,35 @@ export interface CandidateResult {
   meanFitMs: number;
   /** Per fold, why the fit or its scoring failed (code and message; see errorScore), or null. */
   errors: Array<string | null>;
+  /**
+   * With a list of scorers: each scorer's mean, std, rank and fold scores (the top-level fields
+   * are those of the scorer that ranks, see `refit`).
+   */
+  scores?: Record<string, ScorerResult>;
+}
+
+/** One scorer's results for a candidate. */
+export interface ScorerResult {
+  /** Mean test score over the folds. */
+  meanTestScore: number;
+  /** Standard deviation (population) of the test scores. */
+  stdTestScore: number;
+  /** Rank by this scorer's mean (1 for the best; NaN ranks last). */
+  rank: number;
+  /** Test score on each fold. */
+  testScores: Float64Array;
+  /** Training score on each fold (with returnTrainScore). */
+  trainScores?: Float64Array;
 }
 
 /** What a search returns. */
 export interface SearchResult<E> {
-  /** The options of the best candidate (the first of the best mean test scores). */
+  /** The options of the best candidate (the first of the best mean test scores of the ranking scorer). */
   bestParams: Record<string, unknown>;
-  /** Its mean test score. */
+  /** Its mean test score (by the ranking scorer). */
   bestScore: number;
+  /** The scorer that ranked the candidates (`refit`'s name with several; 'score' for the default). */
+  rankedBy: string;
   /** Its index in results. */
   bestIndex: number;
   /** The best candidate fitted on all the data (null with refit: false). */
@@ -117,6 +147,7 @@ async function search<E extends SelectableEstimator>(
   const data = selectionData(X, y);
   const folds = foldsOf(options.cv, estimator, data);
   const total = candidates.length * folds.length;
+  const { names, rankedBy } = rankingOf(options, estimator);
   // On a Dataset the candidates of a fold train together, each row read once for all (linear
   // models trained in place, unless the folds are asked to run on worker threads); otherwise each
   // candidate is cross-validated in turn.
@@ -133,36 +164,47 @@ async function search<E extends SelectableEstimator>(
       })
     : null;
   const failures: Array<DescentError | null> = fromGroups?.failures.flat() ?? [];
-  const results: CandidateResult[] = [];
+  const perCandidate: Array<ReadonlyMap<string, FoldScores>> = [];
   for (const [i, params] of candidates.entries()) {
     let r = fromGroups?.scores[i];
     if (r === undefined) {
       const cv = await crossValidateFolds(cloneEstimator(estimator, params), X, y, { ...options, cv: folds });
-      r = cv.scores as FoldScores;
+      r = Array.isArray(options.scoring)
+        ? new Map(Object.entries(cv.scores as Record<string, FoldScores>))
+        : new Map([[names[0] as string, cv.scores as FoldScores]]);
       failures.push(...cv.failures);
       options.onFit?.((i + 1) * folds.length, total);
       options.onCandidate?.(i + 1, candidates.length);
     }
-    const scoreList = Array.from(r.testScore);
-    const mean = scoreList.reduce((s, v) => s + v, 0) / scoreList.length;
-    const std = Math.sqrt(scoreList.reduce((s, v) => s + (v - mean) * (v - mean), 0) / scoreList.length);
-    results.push({
-      params,
-      meanTestScore: mean,
-      stdTestScore: std,
-      rank: 0,
-      testScores: r.testScore,
-      ...(r.trainScore === undefined ? {} : { trainScores: r.trainScore }),
-      meanFitMs: Array.from(r.fitMs).reduce((s, v) => s + v, 0) / r.fitMs.length,
-      errors: r.errors,
-    });
+    perCandidate.push(r);
   }
   throwIfAllFailed(failures, total);
-  const rank = ranks(results.map((c) => c.meanTestScore));
-  results.forEach((c, i) => {
-    c.rank = rank[i] as number;
+  // Each scorer's means, spreads and ranks over the candidates.
+  const byScorer = new Map(
+    names.map((name) => {
+      const rows = perCandidate.map((m) => scorerResult(m.get(name) as FoldScores));
+      const rank = ranks(rows.map((r) => r.meanTestScore));
+      rows.forEach((r, i) => {
+        r.rank = rank[i] as number;
+      });
+      return [name, rows] as const;
+    }),
+  );
+  const ranking = byScorer.get(rankedBy) as ScorerResult[];
+  const results: CandidateResult[] = candidates.map((params, i) => {
+    const top = ranking[i] as ScorerResult;
+    const first = perCandidate[i]?.get(rankedBy) as FoldScores;
+    return {
+      params,
+      ...top,
+      meanFitMs: Array.from(first.fitMs).reduce((s, v) => s + v, 0) / first.fitMs.length,
+      errors: first.errors,
+      ...(Array.isArray(options.scoring)
+        ? { scores: Object.fromEntries(names.map((n) => [n, (byScorer.get(n) as ScorerResult[])[i] as ScorerResult])) }
+        : {}),
+    };
   });
-  const bestIndex = rank.indexOf(1);
+  const bestIndex = results.findIndex((c) => c.rank === 1);
   const best = results[bestIndex] as CandidateResult;
   let bestEstimator: E | null = null;
   if (options.refit !== false) {
@@ -170,7 +212,41 @@ async function search<E extends SelectableEstimator>(
     const sw = options.sampleWeight ?? null;
     await bestEstimator.fit(X as never, (y ?? undefined) as never, (sw === null ? {} : { sampleWeight: sw }) as never);
   }
-  return { bestParams: best.params, bestScore: best.meanTestScore, bestIndex, bestEstimator, results };
+  return { bestParams: best.params, bestScore: best.meanTestScore, bestIndex, bestEstimator, results, rankedBy };
+}
+
+/** A scorer's mean, spread and fold scores over the folds (rank set by the caller). */
+function scorerResult(r: FoldScores): ScorerResult {
+  const scoreList = Array.from(r.testScore);
+  const mean = scoreList.reduce((s, v) => s + v, 0) / scoreList.length;
+  const std = Math.sqrt(scoreList.reduce((s, v) => s + (v - mean) * (v - mean), 0) / scoreList.length);
+  return {
+    meanTestScore: mean,
+    stdTestScore: std,
+    rank: 0,
+    testScores: r.testScore,
+    ...(r.trainScore === undefined ? {} : { trainScores: r.trainScore }),
+  };
+}
+
+/**
+ * The names of the search's scorers (as crossValidate keys them) and the one that ranks: `refit`'s
+ * name with a list (default the first), else the one scorer. E_OPTION for a refit that names none.
+ */
+function rankingOf(options: SearchOptions, estimator: object): { names: string[]; rankedBy: string } {
+  const names = scorersOf(options.scoring, estimator).map(([n]) => n);
+  const refit = options.refit;
+  if (typeof refit === "string") {
+    if (!names.includes(refit))
+      throw new DescentError(
+        "E_OPTION",
+        `option 'refit' ('${refit}') must name one of the scorers: ${names.join(", ")}`,
+      );
+    return { names, rankedBy: refit };
+  }
+  if (refit !== undefined && typeof refit !== "boolean")
+    throw new DescentError("E_OPTION", "option 'refit' must be true, false or the name of a scorer");
+  return { names, rankedBy: names[0] as string };
 }
 
 /**
