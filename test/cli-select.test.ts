@@ -105,6 +105,24 @@ describe("descent cv / tune", () => {
     expect(none.stderr).toMatch(/all 3 fits failed; the first: LinearRegression diverged/);
   });
 
+  it("tune scores every --scoring name, ranked by the first", () => {
+    const args = ["tune", diabetes, "--target", "progression", "--grid", "alpha=1e-4,1e-2", "--folds", "3"];
+    const r = run(...args, "--scoring", "neg_mean_absolute_error,r2", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const t = JSON.parse(r.stdout) as {
+      scoring: string;
+      results: Array<{ mean: number; rank: number; scores: Record<string, number> }>;
+    };
+    expect(t.scoring).toBe("neg_mean_absolute_error");
+    for (const c of t.results) {
+      expect(c.scores.neg_mean_absolute_error).toBe(c.mean);
+      expect(c.scores.r2).toBeGreaterThan(0.3);
+    }
+    expect(t.results[0]?.mean).toBeGreaterThanOrEqual(t.results[1]?.mean as number);
+    const text = run(...args, "--scoring", "neg_mean_absolute_error,r2");
+    expect(text.stdout).toMatch(/rank {2}mean {8}std {9}r2 {10}fit ms/);
+  });
+
   it("--shuffle-folds cuts seeded folds of a file sorted by class: the same for a seed, and better scores than in order", () => {
     const penguins = join(root, "data", "penguins.csv");
     const args = ["cv", penguins, "--target", "Body Mass (g)", "--folds", "3", "--json"];

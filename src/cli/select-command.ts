@@ -196,6 +196,7 @@ export interface TuneReport {
   model: string;
   rows: number;
   folds: number;
+  /** The scorer that ranks (the first of --scoring). */
   scoring: string;
   best: { params: Record<string, unknown>; score: number };
   /** Every candidate, best rank first. */
@@ -207,6 +208,8 @@ export interface TuneReport {
     fitMs: number;
     /** Per fold, why the candidate's fit or scoring failed (scored NaN), or null. */
     errors: Array<string | null>;
+    /** With several --scoring names: each one's mean test score. */
+    scores?: Record<string, number>;
   }>;
   out?: string;
 }
@@ -228,8 +231,9 @@ export async function runTune(file: string, f: SelectFlags, tty: boolean): Promi
           cliProgress.Presets.shades_classic,
         );
   try {
+    // Several --scoring names: every candidate is scored by each, ranked by the first.
     const names = scoringOf(f);
-    const scoring = names?.[0];
+    const scoring = names === undefined ? undefined : names.length === 1 ? names[0] : names;
     const folds = f.folds ?? 5;
     const cv = foldsFlag(f, s.X.rows, s.y);
     bar?.start(candidates * cv.length, 0, { candidates, folds: cv.length });
@@ -249,7 +253,7 @@ export async function runTune(file: string, f: SelectFlags, tty: boolean): Promi
       model: s.model.constructor.name,
       rows: s.X.rows,
       folds,
-      scoring: scoring ?? (isRegression(f.model) ? "r2" : "accuracy"),
+      scoring: names?.[0] ?? (isRegression(f.model) ? "r2" : "accuracy"),
       best: { params: r.bestParams, score: r.bestScore },
       results: r.results
         .map((c) => ({
@@ -259,6 +263,9 @@ export async function runTune(file: string, f: SelectFlags, tty: boolean): Promi
           rank: c.rank,
           fitMs: c.meanFitMs,
           errors: c.errors,
+          ...(c.scores === undefined
+            ? {}
+            : { scores: Object.fromEntries(Object.entries(c.scores).map(([k, v]) => [k, v.meanTestScore])) }),
         }))
         .sort((a, b) => a.rank - b.rank),
     };
@@ -285,12 +292,17 @@ export function formatTuneReport(r: TuneReport): string {
     Object.entries(p)
       .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join("x") : String(v)}`)
       .join(" ");
+  // The other scorers' means, a column each after the ranking scorer's.
+  const others = Object.keys(r.results[0]?.scores ?? {}).filter((k) => k !== r.scoring);
+  const width = (k: string) => Math.max(10, k.length);
+  const extra = (c: TuneReport["results"][number]): string =>
+    others.map((k) => `${fmt(c.scores?.[k] ?? Number.NaN).padEnd(width(k))}  `).join("");
   const lines = [
     `${r.model} on ${r.file} (${r.rows} rows): ${r.results.length} candidates × ${r.folds} folds, scored by ${r.scoring}`,
-    "rank  mean        std         fit ms  options",
+    `rank  mean        std         ${others.map((k) => `${k.padEnd(width(k))}  `).join("")}fit ms  options`,
     ...r.results.map(
       (c) =>
-        `${String(c.rank).padStart(4)}  ${fmt(c.mean).padEnd(10)}  ${fmt(c.std).padEnd(10)}  ${c.fitMs.toFixed(0).padStart(6)}  ${shown(c.params)}`,
+        `${String(c.rank).padStart(4)}  ${fmt(c.mean).padEnd(10)}  ${fmt(c.std).padEnd(10)}  ${extra(c)}${c.fitMs.toFixed(0).padStart(6)}  ${shown(c.params)}`,
     ),
     `best: ${shown(r.best.params)} (${fmt(r.best.score)})`,
   ];
