@@ -191,6 +191,25 @@ describe("randomSearch and refusals", () => {
     expect(a.results[a.bestIndex]?.rank).toBe(1);
   });
 
+  it("draws distinct grid points from lists alone, all of them at most, as ParameterSampler", async () => {
+    const lists = { alpha: [1e-4, 1e-3, 1e-2], learningRate: [0.001, 0.01] };
+    const key = (p: Record<string, unknown>) => `${p.alpha}/${p.learningRate}`;
+    const some = await randomSearch(new LinearRegression(SGD), lists, Z, y, { nIter: 4, seed: 1, cv: 3, refit: false });
+    const drawn = some.results.map((r) => key(r.params));
+    expect(new Set(drawn).size).toBe(4);
+    const grid = parameterGrid(lists).map(key);
+    for (const k of drawn) expect(grid).toContain(k);
+    const all = await randomSearch(new LinearRegression(SGD), lists, Z, y, { nIter: 50, seed: 1, cv: 3, refit: false });
+    expect(all.results.map((r) => key(r.params)).sort()).toEqual([...grid].sort());
+    const again = await randomSearch(new LinearRegression(SGD), lists, Z, y, {
+      nIter: 4,
+      seed: 1,
+      cv: 3,
+      refit: false,
+    });
+    expect(again.results.map((r) => key(r.params))).toEqual(drawn);
+  });
+
   it("refuses bad candidates before training, and bad cv and scoring", async () => {
     await expectDescentError(gridSearch(new LinearRegression(SGD), { alpha: [0.1, -1] }, Z, y), "E_OPTION", /alpha/);
     await expectDescentError(gridSearch(new LinearRegression(SGD), { nope: [1] }, Z, y), "E_OPTION", /nope/);

@@ -289,7 +289,9 @@ export interface RandomSearchOptions extends SearchOptions {
 /**
  * Cross-validates nIter candidates drawn from the distributions (scikit-learn's
  * RandomizedSearchCV; names drawn in sorted order, each candidate in turn, from descent's seeded
- * generator), on the same folds, and refits the best on all the data.
+ * generator), on the same folds, and refits the best on all the data. When every distribution is
+ * a list, the candidates are distinct combinations drawn without replacement, at most all of them,
+ * as scikit-learn's ParameterSampler does.
  */
 export async function randomSearch<E extends SelectableEstimator>(
   estimator: E,
@@ -304,13 +306,35 @@ export async function randomSearch<E extends SelectableEstimator>(
   const rng = new Prng(options.seed ?? 0);
   const u = (): number => rng.nextFloat();
   const names = Object.keys(distributions).sort();
+  for (const n of names) {
+    const d = distributions[n];
+    if (typeof d !== "function" && (!Array.isArray(d) || d.length === 0))
+      throw new DescentError("E_OPTION", `distributions: '${n}' needs a non-empty list or a sampler`);
+  }
+  if (names.every((n) => Array.isArray(distributions[n]))) {
+    // Lists only: distinct grid points, a partial shuffle of the grid's indices.
+    const grid = parameterGrid(distributions as Readonly<Record<string, readonly unknown[]>>);
+    const order = Int32Array.from(grid, (_, i) => i);
+    const take = Math.min(nIter, grid.length);
+    for (let i = 0; i < take; i++) {
+      const j = i + rng.nextInt(grid.length - i);
+      const t = order[i] as number;
+      order[i] = order[j] as number;
+      order[j] = t;
+    }
+    return search(
+      estimator,
+      Array.from(order.subarray(0, take), (i) => grid[i] as Record<string, unknown>),
+      X,
+      y,
+      options,
+    );
+  }
   const candidates = Array.from({ length: nIter }, () =>
     Object.fromEntries(
       names.map((n) => {
         const d = distributions[n] as Distribution;
         if (typeof d === "function") return [n, d(u)];
-        if (!Array.isArray(d) || d.length === 0)
-          throw new DescentError("E_OPTION", `distributions: '${n}' needs a non-empty list or a sampler`);
         return [n, d[Math.min(d.length - 1, Math.floor(u() * d.length))]];
       }),
     ),
