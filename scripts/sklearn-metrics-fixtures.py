@@ -135,6 +135,24 @@ for average in ["macro", "weighted"]:
                 multi_class="ovr", average=average, labels=["a", "b", "c"])
     option_case("rocAucScore", m.roc_auc_score, [0, 1, 0, 2], toy_scores, {"average": average},
                 multi_class="ovr", average=average)
+# The further regression errors and the Matthews correlation, with and without weights.
+for weighted in [False, True]:
+    sw = {"sample_weight": w} if weighted else {}
+    ours = {"sampleWeight": w.tolist()} if weighted else {}
+    option_case("medianAbsoluteError", m.median_absolute_error, y.tolist(), p.tolist(), ours, **sw)
+    option_case("meanAbsolutePercentageError", m.mean_absolute_percentage_error, y.tolist(), p.tolist(), ours, **sw)
+    option_case("meanSquaredLogError", m.mean_squared_log_error, np.abs(y).tolist(), np.abs(p).tolist(), ours, **sw)
+    option_case("matthewsCorrcoef", m.matthews_corrcoef, yc.tolist(), pc.tolist(), ours, **sw)
+    option_case("matthewsCorrcoef", m.matthews_corrcoef, yb.tolist(), pb.tolist(), ours, **sw)
+option_case("maxError", m.max_error, y.tolist(), p.tolist(), {})
+option_case("medianAbsoluteError", m.median_absolute_error, [1, 2, 3, 4], [1, 1, 1, 1], {})
+option_case("medianAbsoluteError", m.median_absolute_error, [1, 2, 3, 4], [1, 1, 1, 1], {"sampleWeight": [1, 1, 1, 1]},
+            sample_weight=[1, 1, 1, 1])
+option_case("medianAbsoluteError", m.median_absolute_error, [1, 2, 3, 4, 5], [1, 1, 1, 1, 1], {"sampleWeight": [0, 5, 1, 1, 3]},
+            sample_weight=[0, 5, 1, 1, 3])
+option_case("meanAbsolutePercentageError", m.mean_absolute_percentage_error, [0, 2, -4], [1, 2, -3], {})
+option_case("matthewsCorrcoef", m.matthews_corrcoef, [1, 1, 1], [1, 1, 1], {})
+option_case("matthewsCorrcoef", m.matthews_corrcoef, [0, 1, 0, 1], [1, 0, 1, 0], {})
 out["optionCases"] = options_cases
 out["confusion"] = m.confusion_matrix(yc, pc).tolist()
 out["confusionWeighted"] = m.confusion_matrix(yc, pc, sample_weight=w).tolist()

@@ -27,6 +27,7 @@ export {
   f1Score,
   type LogLossOptions,
   logLoss,
+  matthewsCorrcoef,
   type PrfOptions,
   precisionScore,
   type RocAucOptions,
@@ -36,8 +37,12 @@ export {
 export {
   explainedVarianceScore,
   type MetricOptions,
+  maxError,
   meanAbsoluteError,
+  meanAbsolutePercentageError,
   meanSquaredError,
+  meanSquaredLogError,
+  medianAbsoluteError,
   rootMeanSquaredError,
   type ScoreOptions,
 } from "./metrics/regression-metrics.js";

@@ -10,14 +10,19 @@ import {
   confusionMatrix,
   f1Score,
   logLoss,
+  matthewsCorrcoef,
   precisionScore,
   recallScore,
   rocAucScore,
 } from "../src/metrics/classification-metrics.js";
 import {
   explainedVarianceScore,
+  maxError,
   meanAbsoluteError,
+  meanAbsolutePercentageError,
   meanSquaredError,
+  meanSquaredLogError,
+  medianAbsoluteError,
   rootMeanSquaredError,
 } from "../src/metrics/regression-metrics.js";
 import { r2Score } from "../src/models/metrics.js";
@@ -46,7 +51,7 @@ interface Fixture {
   }>;
   confusionNormalized: Record<"true" | "pred" | "all", number[][]>;
   optionCases: Array<{
-    name: "logLoss" | "accuracyScore" | "precisionScore" | "recallScore" | "f1Score" | "rocAucScore";
+    name: string;
     y: Array<number | string>;
     pred: Array<number | string> | number[][];
     options: Record<string, unknown>;
@@ -159,10 +164,19 @@ describe("the limits, as scikit-learn's test_regression_metrics_at_limits", () =
 });
 
 describe("options as scikit-learn's, on cases of its own test suite", () => {
-  const fns = { logLoss, accuracyScore, precisionScore, recallScore, f1Score, rocAucScore } as unknown as Record<
-    string,
-    (y: unknown, pred: unknown, options: unknown) => number
-  >;
+  const fns = {
+    logLoss,
+    accuracyScore,
+    precisionScore,
+    recallScore,
+    f1Score,
+    rocAucScore,
+    medianAbsoluteError,
+    maxError,
+    meanAbsolutePercentageError,
+    meanSquaredLogError,
+    matthewsCorrcoef,
+  } as unknown as Record<string, (y: unknown, pred: unknown, options: unknown) => number>;
   it.each(fx.optionCases.map((c, i) => [`${i}: ${c.name} ${JSON.stringify(c.options).slice(0, 80)}`, c] as const))(
     "%s",
     (_, c) => {
@@ -198,6 +212,7 @@ describe("options as scikit-learn's, on cases of its own test suite", () => {
     ).toMatch(/^E_LABELS y holds 5/);
     expect(failure(() => logLoss([1, 2], [0.2, 0.6], { eps: 0.7 }))).toMatch(/^E_OPTION .*eps/);
     expect(failure(() => f1Score([1, 0], [1, 1], { zeroDivision: 2 as 1 }))).toMatch(/^E_OPTION .*zeroDivision/);
+    expect(failure(() => meanSquaredLogError([1, 2], [1, -2]))).toMatch(/^E_OPTION .*no negative values: row 1/);
     expect(failure(() => f1Score([1, 0], [1, 1], { average: "macro", labels: [] }))).toMatch(/^E_OPTION .*labels/);
     const toy = [
       [1, 0, 0],

@@ -2,8 +2,13 @@
 // roc_auc on the decision values where the model has them; unknown names and misuse are refused.
 import { describe, expect, it } from "vitest";
 import type { DescentError } from "../src/errors.js";
-import { f1Score, logLoss, rocAucScore } from "../src/metrics/classification-metrics.js";
-import { meanSquaredError } from "../src/metrics/regression-metrics.js";
+import { f1Score, logLoss, matthewsCorrcoef, rocAucScore } from "../src/metrics/classification-metrics.js";
+import {
+  maxError,
+  meanAbsolutePercentageError,
+  meanSquaredError,
+  medianAbsoluteError,
+} from "../src/metrics/regression-metrics.js";
 import { getScorer, SCORER_NAMES } from "../src/metrics/scorers.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LogisticRegression } from "../src/models/logistic-regression.js";
@@ -21,6 +26,11 @@ describe("scorers", () => {
       "roc_auc_ovr",
       "neg_log_loss",
       "balanced_accuracy",
+      "neg_median_absolute_error",
+      "neg_mean_absolute_percentage_error",
+      "neg_mean_squared_log_error",
+      "max_error",
+      "matthews_corrcoef",
     ])
       expect(SCORER_NAMES).toContain(n);
     expect(() => getScorer("f2")).toThrow(/no scorer named 'f2'/);
@@ -32,6 +42,12 @@ describe("scorers", () => {
     const m = await new LinearRegression({ batchSize: "full", maxEpochs: 200, learningRate: 0.1 }).fit(Z, y);
     expect(getScorer("neg_mean_squared_error")(m, Z, y)).toBe(-meanSquaredError(y, m.predict(Z)));
     expect(getScorer("r2")(m, Z, y)).toBe(m.score(Z, y));
+    const pred = m.predict(Z);
+    expect(getScorer("neg_median_absolute_error")(m, Z, y)).toBe(-medianAbsoluteError(y, pred));
+    expect(getScorer("neg_mean_absolute_percentage_error")(m, Z, y)).toBe(-meanAbsolutePercentageError(y, pred));
+    // scikit-learn's 'max_error' is negated too, and takes no weights.
+    expect(getScorer("max_error")(m, Z, y)).toBe(-maxError(y, pred));
+    expect(() => getScorer("max_error")(m, Z, y, new Float64Array(y.length).fill(1))).toThrow(/no sample weights/);
   });
 
   it("classification scorers: f1_macro on predict, roc_auc on the decision values, log loss on the probabilities", async () => {
@@ -40,6 +56,7 @@ describe("scorers", () => {
     const labels = Array.from(y as ArrayLike<number | string>).map(String);
     const m = await new LogisticRegression({ maxEpochs: 50 }).fit(Z, labels);
     expect(getScorer("f1_macro")(m, Z, labels)).toBe(f1Score(labels, m.predict(Z) as string[], { average: "macro" }));
+    expect(getScorer("matthews_corrcoef")(m, Z, labels)).toBe(matthewsCorrcoef(labels, m.predict(Z) as string[]));
     const p = m.predictProba(Z);
     const rows = Array.from({ length: p.rows }, (_, r) => Array.from(p.data.subarray(r * p.cols, (r + 1) * p.cols)));
     expect(getScorer("neg_log_loss")(m, Z, labels)).toBe(-logLoss(labels, rows));

@@ -156,6 +156,26 @@ export function balancedAccuracyScore(
   return sum / count;
 }
 
+/**
+ * Matthews correlation coefficient (multiclass, from the confusion matrix as scikit-learn computes
+ * it): 1 for a perfect prediction, 0 for one no better than chance or when a side has one label.
+ */
+export function matthewsCorrcoef(y: ArrayLike<Label>, pred: ArrayLike<Label>, options: MetricOptions = {}): number {
+  const sampleWeight = weightsOf(options);
+  const m = confusionMatrix(y, pred, { sampleWeight });
+  const k = m.length;
+  const t = m.map((row) => row.reduce((s, v) => s + v, 0));
+  const p = m.map((_, j) => m.reduce((s, row) => s + (row[j] as number), 0));
+  let correct = 0;
+  for (let i = 0; i < k; i++) correct += (m[i] as number[])[i] as number;
+  const n = p.reduce((s, v) => s + v, 0);
+  const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * (b[i] as number), 0);
+  const covTP = correct * n - dot(t, p);
+  const covPP = n * n - dot(p, p);
+  const covTT = n * n - dot(t, t);
+  return covPP * covTT === 0 ? 0 : covTP / Math.sqrt(covTT * covPP);
+}
+
 /** Per label: true positives, predicted and true counts (weighted). */
 function labelCounts(
   y: ArrayLike<Label>,

@@ -178,3 +178,80 @@ export function r2Score(
   }
   return oneMinusRatio(res, tot, options);
 }
+
+/**
+ * Median absolute error: the median of |y − ŷ|; with weights, the weighted median as
+ * scikit-learn takes it (the first sorted error whose cumulative weight reaches half the total).
+ */
+export function medianAbsoluteError(
+  y: ArrayLike<number>,
+  pred: ArrayLike<number>,
+  options: MetricOptions | ArrayLike<number> | null = {},
+): number {
+  const sampleWeight = weightsOf(options);
+  const n = checkRegression(y, pred, sampleWeight);
+  const errors = Float64Array.from({ length: n }, (_, i) => Math.abs((pred[i] as number) - (y[i] as number)));
+  if (sampleWeight === null) {
+    const sorted = errors.slice().sort();
+    const mid = n >> 1;
+    return n % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  }
+  // A stable sort of the rows by error, then the first whose cumulative weight reaches half.
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => (errors[a] as number) - (errors[b] as number) || a - b,
+  );
+  let total = 0;
+  for (let i = 0; i < n; i++) total += sampleWeight[i] as number;
+  const half = 0.5 * total;
+  let cum = 0;
+  for (const i of order) {
+    cum += sampleWeight[i] as number;
+    if (cum >= half) return errors[i] as number;
+  }
+  return errors[order[n - 1] as number] as number;
+}
+
+/** The largest |y − ŷ| (in y's units; no weights, as scikit-learn's max_error). */
+export function maxError(y: ArrayLike<number>, pred: ArrayLike<number>): number {
+  const n = checkRegression(y, pred, null);
+  let m = 0;
+  for (let i = 0; i < n; i++) m = Math.max(m, Math.abs((y[i] as number) - (pred[i] as number)));
+  return m;
+}
+
+/**
+ * Mean absolute percentage error, the (weighted) mean of |y − ŷ| / max(|y|, ε) with ε the float64
+ * machine epsilon: a share (0.1 is 10%), and huge where y is 0, as scikit-learn's.
+ */
+export function meanAbsolutePercentageError(
+  y: ArrayLike<number>,
+  pred: ArrayLike<number>,
+  options: MetricOptions | ArrayLike<number> | null = {},
+): number {
+  const sampleWeight = weightsOf(options);
+  const n = checkRegression(y, pred, sampleWeight);
+  return weightedMean(n, sampleWeight, (i) => {
+    const t = y[i] as number;
+    return Math.abs((pred[i] as number) - t) / Math.max(Math.abs(t), Number.EPSILON);
+  });
+}
+
+/**
+ * Mean squared logarithmic error, the mean squared error of log(1 + y) and log(1 + ŷ); E_OPTION
+ * for a negative target or prediction, as scikit-learn refuses them.
+ */
+export function meanSquaredLogError(
+  y: ArrayLike<number>,
+  pred: ArrayLike<number>,
+  options: MetricOptions | ArrayLike<number> | null = {},
+): number {
+  const sampleWeight = weightsOf(options);
+  const n = checkRegression(y, pred, sampleWeight);
+  for (let i = 0; i < n; i++)
+    if ((y[i] as number) < 0 || (pred[i] as number) < 0)
+      throw new DescentError(
+        "E_OPTION",
+        `the mean squared log error takes no negative values: row ${i} has y ${y[i]} and prediction ${pred[i]}`,
+      );
+  return weightedMean(n, sampleWeight, (i) => (Math.log1p(y[i] as number) - Math.log1p(pred[i] as number)) ** 2);
+}

@@ -8,8 +8,12 @@ import * as classification from "./classification-metrics.js";
 import {
   explainedVarianceScore,
   type MetricOptions,
+  maxError,
   meanAbsoluteError,
+  meanAbsolutePercentageError,
   meanSquaredError,
+  meanSquaredLogError,
+  medianAbsoluteError,
   r2Score,
 } from "./regression-metrics.js";
 
@@ -119,8 +123,18 @@ const SCORERS: Record<string, Scorer> = {
   neg_mean_absolute_error: regression(meanAbsoluteError, -1),
   neg_mean_squared_error: regression(meanSquaredError, -1),
   neg_root_mean_squared_error: regression((y, p, o) => Math.sqrt(meanSquaredError(y, p, o)), -1),
+  neg_median_absolute_error: regression(medianAbsoluteError, -1),
+  neg_mean_absolute_percentage_error: regression(meanAbsolutePercentageError, -1),
+  neg_mean_squared_log_error: regression(meanSquaredLogError, -1),
+  // scikit-learn names it without 'neg_' but negates it all the same; it takes no weights.
+  max_error: regression((y, p, o) => {
+    if (o.sampleWeight !== null && o.sampleWeight !== undefined)
+      throw new DescentError("E_OPTION", "scorer 'max_error' takes no sample weights, as scikit-learn's");
+    return maxError(y, p);
+  }, -1),
   accuracy: predicted(classification.accuracyScore, "accuracy"),
   balanced_accuracy: predicted(classification.balancedAccuracyScore, "balanced_accuracy"),
+  matthews_corrcoef: predicted(classification.matthewsCorrcoef, "matthews_corrcoef"),
   ...Object.fromEntries(
     (
       [
