@@ -11,7 +11,7 @@ import numpy as np
 import sklearn
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier, SGDRegressor
-from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.model_selection import GridSearchCV, cross_val_predict, cross_validate
 from sklearn.preprocessing import StandardScaler
 
 warnings.simplefilter("ignore", ConvergenceWarning)
@@ -69,5 +69,13 @@ out["cvClassifier"] = {
     "f1": cv["test_f1"].tolist(),
     "balanced_accuracy": cv["test_balanced_accuracy"].tolist(),
     "trainAccuracy": cv["train_accuracy"].tolist(),
+}
+# Held-out predictions of every row (cross_val_predict): values, labels and probabilities.
+out["crossValPredict"] = {
+    "regression": cross_val_predict(SGDRegressor(**BASE), X, y, cv=5).tolist(),
+    "hingeLabels": cross_val_predict(SGDClassifier(loss="hinge", alpha=1e-3, **BASE), Xc, yc, cv=4).tolist(),
+    "logProba": cross_val_predict(
+        SGDClassifier(loss="log_loss", alpha=1e-3, **BASE), Xc, yc, cv=4, method="predict_proba"
+    ).tolist(),
 }
 print(json.dumps(out))

@@ -49,6 +49,11 @@ export {
 export { getScorer, SCORER_NAMES, type Scorable, type Scorer, type Targets } from "./metrics/scorers.js";
 export type { Params } from "./model-selection/clone-estimator.js";
 export {
+  type CrossValPredictOptions,
+  crossValPredict,
+  type PredictMethod,
+} from "./model-selection/cross-val-predict.js";
+export {
   type CrossValidateOptions,
   cloneEstimator,
   crossValidate,

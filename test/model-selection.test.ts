@@ -5,6 +5,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Dataset } from "../src/data/dataset.js";
+import type { Matrix } from "../src/matrix.js";
+import { crossValPredict } from "../src/model-selection/cross-val-predict.js";
 import {
   cloneEstimator,
   crossValidate,
@@ -14,6 +16,7 @@ import {
 import { gridSearch, logUniform, parameterGrid, randomSearch } from "../src/model-selection/search.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
+import { LogisticRegression } from "../src/models/logistic-regression.js";
 import { ColumnTransformer } from "../src/preprocess/column-transformer.js";
 import { OneHotEncoder } from "../src/preprocess/one-hot-encoder.js";
 import { Pipeline } from "../src/preprocess/pipeline.js";
@@ -172,6 +175,74 @@ describe("crossValidate equals scikit-learn's cross_validate", () => {
     } finally {
       ds.dispose();
     }
+  });
+});
+
+describe("crossValPredict equals scikit-learn's cross_val_predict", () => {
+  const want = ref.crossValPredict;
+
+  it.each([
+    ["matrices", false],
+    ["a staged Dataset", true],
+  ])("every row's held-out value, label and probabilities to 1e-10, on %s", async (_n, staged) => {
+    const reg = standardised("diabetes", "progression");
+    const cls = standardised("breast_cancer", "benign");
+    const dsR = staged ? await Dataset.from(reg.Z, reg.y) : null;
+    const dsC = staged ? await Dataset.from(cls.Z, cls.y) : null;
+    try {
+      const values = (await crossValPredict(new LinearRegression(SGD), dsR ?? reg.Z, dsR === null ? reg.y : null, {
+        cv: 5,
+      })) as Float64Array;
+      expect(values).toBeInstanceOf(Float64Array);
+      close(values, want.regression, 1e-10);
+      const labels = (await crossValPredict(
+        new LinearSVM({ ...SGD, alpha: 1e-3 }),
+        dsC ?? cls.Z,
+        dsC === null ? cls.y : null,
+        { cv: 4 },
+      )) as ArrayLike<number>;
+      expect(Array.from(labels)).toEqual(want.hingeLabels);
+      const proba = (await crossValPredict(
+        new LogisticRegression({ ...SGD, alpha: 1e-3 }),
+        dsC ?? cls.Z,
+        dsC === null ? cls.y : null,
+        { cv: 4, method: "predictProba" },
+      )) as Matrix;
+      expect(proba.cols).toBe(2);
+      close(proba.data, (want.logProba as number[][]).flat(), 1e-10);
+    } finally {
+      dsR?.dispose();
+      dsC?.dispose();
+    }
+  });
+
+  it("refuses folds that do not test every row once, and a method the model lacks", async () => {
+    const { Z, y } = standardised("diabetes", "progression");
+    const n = Z.rows;
+    const all = Int32Array.from({ length: n }, (_, i) => i);
+    await expectDescentError(
+      crossValPredict(new LinearRegression(SGD), Z, y, {
+        cv: [{ train: all.slice(0, 200), test: all.slice(200, 300) }],
+      }),
+      "E_OPTION",
+      /342 of 442 are never tested/,
+    );
+    await expectDescentError(
+      crossValPredict(new LinearRegression(SGD), Z, y, {
+        cv: [
+          { train: all.slice(100), test: all.slice(0, 300) },
+          { train: all.slice(0, 100), test: all.slice(100) },
+        ],
+      }),
+      "E_OPTION",
+      /row 100 is tested twice/,
+    );
+    const c = standardised("breast_cancer", "benign");
+    await expectDescentError(
+      crossValPredict(new LinearSVM(SGD), c.Z, c.y, { cv: 3, method: "predictProba" }),
+      "E_OPTION",
+      /LinearSVM has no predictProba/,
+    );
   });
 });
 
