@@ -6,9 +6,9 @@ import json
 
 import numpy as np
 import sklearn
-from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+from sklearn.model_selection import KFold, StratifiedKFold, TimeSeriesSplit, train_test_split
 
-cases = {"sklearn": sklearn.__version__, "kfold": [], "stratified": [], "trainTest": []}
+cases = {"sklearn": sklearn.__version__, "kfold": [], "stratified": [], "trainTest": [], "timeSeries": []}
 for n, k in [(10, 5), (11, 3), (7, 7), (100, 4), (13, 2)]:
     folds = [{"train": tr.tolist(), "test": te.tolist()} for tr, te in KFold(n_splits=k).split(np.zeros(n))]
     cases["kfold"].append({"n": n, "k": k, "folds": folds})
@@ -30,4 +30,8 @@ for y in labelsets:
 for n, size in [(10, 0.25), (10, 0.3), (7, 0.5), (100, 0.2), (9, 2)]:
     tr, te = train_test_split(np.arange(n), test_size=size, shuffle=False)
     cases["trainTest"].append({"n": n, "testSize": size, "train": tr.tolist(), "test": te.tolist()})
+for n, args in [(10, {}), (12, {"n_splits": 3}), (20, {"n_splits": 4, "gap": 2}), (30, {"n_splits": 3, "max_train_size": 5}),
+                (25, {"n_splits": 3, "test_size": 4, "gap": 1}), (7, {"n_splits": 2, "test_size": 3, "max_train_size": 2})]:
+    folds = [{"train": tr.tolist(), "test": te.tolist()} for tr, te in TimeSeriesSplit(**args).split(np.zeros(n))]
+    cases["timeSeries"].append({"n": n, "args": args, "folds": folds})
 print(json.dumps(cases))

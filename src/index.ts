@@ -81,6 +81,8 @@ export {
   type Split,
   type Splitter,
   StratifiedKFold,
+  TimeSeriesSplit,
+  type TimeSeriesSplitOptions,
   type TrainTestSplitOptions,
   trainTestIndices,
 } from "./model-selection/splitters.js";

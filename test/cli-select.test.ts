@@ -123,6 +123,21 @@ describe("descent cv / tune", () => {
     expect(text.stdout).toMatch(/rank {2}mean {8}std {9}r2 {10}fit ms/);
   });
 
+  it("--time-series cuts TimeSeriesSplit folds in file order, and refuses --shuffle-folds with it", () => {
+    const r = run("cv", diabetes, "--target", "progression", "--folds", "3", "--time-series", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const c = JSON.parse(r.stdout) as { timeSeries: boolean; scores: { r2: { test: number[] } }; fitMs: number[] };
+    expect(c.timeSeries).toBe(true);
+    expect(c.scores.r2.test).toHaveLength(3);
+    expect(c.scores.r2.test.every((v) => Number.isFinite(v))).toBe(true);
+    expect(run("cv", diabetes, "--target", "progression", "--folds", "3", "--time-series").stdout).toMatch(
+      /3 time-series splits/,
+    );
+    const both = run("cv", diabetes, "--target", "progression", "--time-series", "--shuffle-folds");
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--time-series keeps the rows in file order/);
+  });
+
   it("--shuffle-folds cuts seeded folds of a file sorted by class: the same for a seed, and better scores than in order", () => {
     const penguins = join(root, "data", "penguins.csv");
     const args = ["cv", penguins, "--target", "Body Mass (g)", "--folds", "3", "--json"];

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Dataset } from "../src/data/dataset.js";
-import { KFold, StratifiedKFold, trainTestIndices } from "../src/model-selection/splitters.js";
+import { KFold, StratifiedKFold, TimeSeriesSplit, trainTestIndices } from "../src/model-selection/splitters.js";
 import { trainTestSplit } from "../src/model-selection/train-test-split.js";
 import { expectDescentError } from "./helpers/expect-error.js";
 
@@ -16,6 +16,11 @@ const fixtures = JSON.parse(readFileSync(new URL("./fixtures/sklearn-splits.json
   kfold: Array<{ n: number; k: number; folds: Folds[] }>;
   stratified: Array<{ y: Array<number | string>; k: number; folds: Folds[] }>;
   trainTest: Array<{ n: number; testSize: number; train: number[]; test: number[] }>;
+  timeSeries: Array<{
+    n: number;
+    args: { n_splits?: number; gap?: number; max_train_size?: number; test_size?: number };
+    folds: Folds[];
+  }>;
 };
 
 const plain = (s: { train: Int32Array; test: Int32Array }) => ({
@@ -36,6 +41,31 @@ describe("splitters equal scikit-learn's index sets unshuffled", () => {
       expect(plain(trainTestIndices(n, { testSize, shuffle: false }))).toEqual({ train, test });
     },
   );
+});
+
+describe("TimeSeriesSplit equals scikit-learn's", () => {
+  it.each(fixtures.timeSeries.map((c) => [`n=${c.n} ${JSON.stringify(c.args)}`, c] as const))("%s", (_, c) => {
+    const a = c.args;
+    const splitter = new TimeSeriesSplit({
+      ...(a.n_splits === undefined ? {} : { nSplits: a.n_splits }),
+      ...(a.gap === undefined ? {} : { gap: a.gap }),
+      ...(a.max_train_size === undefined ? {} : { maxTrainSize: a.max_train_size }),
+      ...(a.test_size === undefined ? {} : { testSize: a.test_size }),
+    });
+    expect(splitter.split(c.n).map(plain)).toEqual(c.folds);
+  });
+
+  it("refuses splits that leave no training row, and trains before it tests", async () => {
+    await expectDescentError(() => new TimeSeriesSplit({ nSplits: 5 }).split(5), "E_OPTION", /nSplits/);
+    await expectDescentError(
+      () => new TimeSeriesSplit({ nSplits: 3, testSize: 3 }).split(9),
+      "E_OPTION",
+      /no training row/,
+    );
+    await expectDescentError(() => new TimeSeriesSplit({ gap: -1 }), "E_OPTION", /gap/);
+    for (const { train, test } of new TimeSeriesSplit({ nSplits: 4, gap: 1 }).split(50))
+      expect(Math.max(...train)).toBeLessThan(Math.min(...test) - 1);
+  });
 });
 
 describe("shuffled splits", () => {

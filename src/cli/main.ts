@@ -336,6 +336,10 @@ function selectionCommand(name: string, description: string): Command {
       "--shuffle-folds",
       "shuffle the rows (seeded by --seed) before cutting the folds: for files sorted by class or time",
     )
+    .option(
+      "--time-series",
+      "the rows are in time order: TimeSeriesSplit, each fold trained on the rows before its test rows",
+    )
     .option("--lr <rate>", "learning rate", positive("--lr"))
     .addOption(new Option("--schedule <name>", "learning-rate schedule").choices(SCHEDULE_NAMES))
     .option("--batch-size <n|full>", "rows per step (1 = stochastic, full = batch)")

@@ -7,7 +7,7 @@ import { DescentError } from "../errors.js";
 import type { Matrix } from "../matrix.js";
 import { crossValidate, type FoldScores, type SelectableEstimator } from "../model-selection/cross-validate.js";
 import { gridSearch, parameterGrid, type SearchResult } from "../model-selection/search.js";
-import { KFold, type Split, StratifiedKFold } from "../model-selection/splitters.js";
+import { KFold, type Split, StratifiedKFold, TimeSeriesSplit } from "../model-selection/splitters.js";
 import { StandardScaler } from "../preprocess/standard-scaler.js";
 import { type FitFlags, isRegression, makeModel, modelOptions, normaliseLabels } from "./fit-command.js";
 import { loadFitData, type Preprocessing } from "./fit-data.js";
@@ -23,16 +23,24 @@ export interface SelectFlags extends FitFlags {
   grid?: string[];
   /** Shuffle the rows before cutting the folds (seeded by --seed): for files sorted by class or time. */
   shuffleFolds?: boolean;
+  /** Rows in time order: TimeSeriesSplit, each fold tested on rows after all its training rows. */
+  timeSeries?: boolean;
 }
 
 /**
  * The folds of --folds: KFold for regressors and StratifiedKFold for classifiers, unshuffled as
  * scikit-learn's cv=k, or shuffled with --shuffle-folds (a file sorted by class or time otherwise
- * tests each fold on rows unlike its training rows).
+ * tests each fold on rows unlike its training rows); with --time-series, TimeSeriesSplit (the file's
+ * rows in time order: each fold trains on the rows before its test rows).
  */
 function foldsFlag(f: SelectFlags, rows: number, y: ArrayLike<number | string>): Split[] {
   if (f.folds !== undefined && f.folds < 2)
     throw new DescentError("E_OPTION", `--folds must be at least 2 (got ${f.folds})`);
+  if (f.timeSeries === true) {
+    if (f.shuffleFolds === true)
+      throw new DescentError("E_OPTION", "--time-series keeps the rows in file order: leave out --shuffle-folds");
+    return new TimeSeriesSplit({ nSplits: f.folds ?? 5 }).split(rows);
+  }
   const o = { nSplits: f.folds ?? 5, shuffle: f.shuffleFolds === true, seed: f.seed ?? 0 };
   return isRegression(f.model) ? new KFold(o).split(rows) : new StratifiedKFold(o).split(rows, y);
 }
@@ -89,6 +97,8 @@ export interface CvReport {
   model: string;
   rows: number;
   folds: number;
+  /** Whether the folds are time-series splits (--time-series). */
+  timeSeries: boolean;
   /** Per scorer: each fold's test score, their mean and standard deviation. */
   scores: Record<string, { test: number[]; mean: number; std: number }>;
   /** Milliseconds of each fold's fit. */
@@ -121,6 +131,7 @@ export async function runCv(file: string, f: SelectFlags): Promise<CvReport> {
       model: s.model.constructor.name,
       rows: s.X.rows,
       folds,
+      timeSeries: f.timeSeries === true,
       scores,
       fitMs: Array.from(first.fitMs),
       errors: first.errors,
@@ -134,7 +145,8 @@ const fmt = (v: number): string => (Number.isFinite(v) ? Number(v.toPrecision(5)
 
 /** The human-readable cv report. */
 export function formatCvReport(r: CvReport): string {
-  const lines = [`${r.model} on ${r.file} (${r.rows} rows), ${r.folds}-fold cross-validation`];
+  const how = r.timeSeries ? `${r.folds} time-series splits` : `${r.folds}-fold cross-validation`;
+  const lines = [`${r.model} on ${r.file} (${r.rows} rows), ${how}`];
   for (const [name, s] of Object.entries(r.scores))
     lines.push(`${name.padEnd(24)} ${fmt(s.mean)} ± ${fmt(s.std)}   folds: ${s.test.map(fmt).join(", ")}`);
   lines.push(`fit time per fold: ${r.fitMs.map((ms) => `${ms.toFixed(0)} ms`).join(", ")}`);

@@ -164,6 +164,82 @@ export class StratifiedKFold extends FoldOptions implements Splitter {
   }
 }
 
+/** Options of TimeSeriesSplit. */
+export interface TimeSeriesSplitOptions {
+  /** Number of splits (>= 2). Default 5. */
+  nSplits?: number;
+  /** Rows of each test part. Default ⌊n / (nSplits + 1)⌋. */
+  testSize?: number | null;
+  /** Training rows at most: the latest ones before the test part. Default all of them. */
+  maxTrainSize?: number | null;
+  /** Rows left out between the training part and the test part. Default 0. */
+  gap?: number;
+}
+
+const TIME_SERIES_OPTIONS: OptionTable = {
+  nSplits: { rule: { type: "integer", min: 2 }, default: 5, doc: "splits" },
+  testSize: {
+    rule: { type: "nullable", rule: { type: "integer", min: 1 } },
+    default: null,
+    doc: "rows of each test part",
+  },
+  maxTrainSize: {
+    rule: { type: "nullable", rule: { type: "integer", min: 1 } },
+    default: null,
+    doc: "training rows at most",
+  },
+  gap: { rule: { type: "integer", min: 0 }, default: 0, doc: "rows left out before each test part" },
+};
+
+/**
+ * Splits of rows in time order (scikit-learn 1.2's TimeSeriesSplit): split i tests on the
+ * (i+1)-th of nSplits blocks of testSize rows at the end of the data and trains on every row before
+ * it (less `gap`, and at most the latest maxTrainSize), so no fold trains on rows after the ones it
+ * is tested on. The test parts do not cover the first rows.
+ */
+export class TimeSeriesSplit implements Splitter {
+  readonly nSplits: number;
+  /** Rows of each test part (null: ⌊n / (nSplits + 1)⌋). */
+  readonly testSize: number | null;
+  /** Training rows at most (null: all before the test part). */
+  readonly maxTrainSize: number | null;
+  /** Rows left out between training and test parts. */
+  readonly gap: number;
+
+  constructor(options: TimeSeriesSplitOptions = {}) {
+    const o = checkOptions(
+      TIME_SERIES_OPTIONS,
+      options,
+      "TimeSeriesSplit takes nSplits, testSize, maxTrainSize and gap",
+    );
+    this.nSplits = o.nSplits as number;
+    this.testSize = o.testSize as number | null;
+    this.maxTrainSize = o.maxTrainSize as number | null;
+    this.gap = o.gap as number;
+  }
+
+  split(n: number | { length: number }): Split[] {
+    const rows = rowCount(n);
+    const k = this.nSplits;
+    if (k + 1 > rows)
+      throw new DescentError("E_OPTION", `option 'nSplits' (${k}) needs more than ${k} rows (got ${rows})`);
+    const testSize = this.testSize ?? Math.floor(rows / (k + 1));
+    if (rows - this.gap - testSize * k <= 0)
+      throw new DescentError(
+        "E_OPTION",
+        `${k} splits of ${testSize} test rows with a gap of ${this.gap} leave no training row of ${rows}`,
+      );
+    const range = (a: number, b: number) => Int32Array.from({ length: b - a }, (_, i) => a + i);
+    const out: Split[] = [];
+    for (let start = rows - k * testSize; start < rows; start += testSize) {
+      const end = start - this.gap;
+      const from = this.maxTrainSize !== null && this.maxTrainSize < end ? end - this.maxTrainSize : 0;
+      out.push({ train: range(from, end), test: range(start, Math.min(rows, start + testSize)) });
+    }
+    return out;
+  }
+}
+
 /** Options of trainTestSplit. */
 export interface TrainTestSplitOptions {
   /** Share of the rows to test on, in (0, 1), or a row count. Default 0.25. */
