@@ -153,6 +153,24 @@ option_case("medianAbsoluteError", m.median_absolute_error, [1, 2, 3, 4, 5], [1,
 option_case("meanAbsolutePercentageError", m.mean_absolute_percentage_error, [0, 2, -4], [1, 2, -3], {})
 option_case("matthewsCorrcoef", m.matthews_corrcoef, [1, 1, 1], [1, 1, 1], {})
 option_case("matthewsCorrcoef", m.matthews_corrcoef, [0, 1, 0, 1], [1, 0, 1, 0], {})
+# Scores and probabilities of two classes: the average precision (ties in sb on purpose) and the
+# Brier score.
+sb_unit = np.clip(sb, 0, 1)
+for weighted in [False, True]:
+    sw = {"sample_weight": w} if weighted else {}
+    ours = {"sampleWeight": w.tolist()} if weighted else {}
+    option_case("averagePrecisionScore", m.average_precision_score, yb.tolist(), sb.tolist(), ours, **sw)
+    option_case("averagePrecisionScore", m.average_precision_score, yb.tolist(), sb.tolist(), {**ours, "posLabel": 0},
+                pos_label=0, **sw)
+    option_case("brierScoreLoss", m.brier_score_loss, yb.tolist(), sb_unit.tolist(), ours, **sw)
+    option_case("brierScoreLoss", m.brier_score_loss, yb.tolist(), sb_unit.tolist(), {**ours, "posLabel": 0},
+                pos_label=0, **sw)
+option_case("averagePrecisionScore", m.average_precision_score, ["no", "yes", "yes", "no", "yes"], [0.1, 0.8, 0.4, 0.4, 0.9],
+            {"posLabel": "yes"}, pos_label="yes")
+option_case("averagePrecisionScore", m.average_precision_score, [0, 0, 0], [0.1, 0.5, 0.3], {})
+option_case("brierScoreLoss", m.brier_score_loss, ["no", "yes", "yes"], [0.2, 0.7, 1.0], {"posLabel": "yes"},
+            pos_label="yes")
+option_case("brierScoreLoss", m.brier_score_loss, [0, 0, 0], [0.2, 0.7, 0.0], {})
 out["optionCases"] = options_cases
 out["confusion"] = m.confusion_matrix(yc, pc).tolist()
 out["confusionWeighted"] = m.confusion_matrix(yc, pc, sample_weight=w).tolist()

@@ -35,6 +35,11 @@ export {
   rocAucScore,
 } from "./metrics/classification-metrics.js";
 export {
+  averagePrecisionScore,
+  type BinaryScoreOptions,
+  brierScoreLoss,
+} from "./metrics/probability-metrics.js";
+export {
   explainedVarianceScore,
   type MetricOptions,
   maxError,

@@ -15,6 +15,7 @@ import {
   recallScore,
   rocAucScore,
 } from "../src/metrics/classification-metrics.js";
+import { averagePrecisionScore, brierScoreLoss } from "../src/metrics/probability-metrics.js";
 import {
   explainedVarianceScore,
   maxError,
@@ -176,6 +177,8 @@ describe("options as scikit-learn's, on cases of its own test suite", () => {
     meanAbsolutePercentageError,
     meanSquaredLogError,
     matthewsCorrcoef,
+    averagePrecisionScore,
+    brierScoreLoss,
   } as unknown as Record<string, (y: unknown, pred: unknown, options: unknown) => number>;
   it.each(fx.optionCases.map((c, i) => [`${i}: ${c.name} ${JSON.stringify(c.options).slice(0, 80)}`, c] as const))(
     "%s",
@@ -213,6 +216,10 @@ describe("options as scikit-learn's, on cases of its own test suite", () => {
     expect(failure(() => logLoss([1, 2], [0.2, 0.6], { eps: 0.7 }))).toMatch(/^E_OPTION .*eps/);
     expect(failure(() => f1Score([1, 0], [1, 1], { zeroDivision: 2 as 1 }))).toMatch(/^E_OPTION .*zeroDivision/);
     expect(failure(() => meanSquaredLogError([1, 2], [1, -2]))).toMatch(/^E_OPTION .*no negative values: row 1/);
+    expect(failure(() => brierScoreLoss([0, 1], [0.5, 1.5]))).toMatch(/^E_OPTION .*row 1 is 1.5, outside \[0, 1\]/);
+    expect(failure(() => brierScoreLoss(["no", "yes"], [0.5, 0.5]))).toMatch(/^E_LABELS .*pass posLabel/);
+    expect(failure(() => averagePrecisionScore(["a", "b"], [0.5, 0.7]))).toMatch(/^E_LABELS posLabel 1 is not one/);
+    expect(failure(() => averagePrecisionScore([0, 1, 2], [0.5, 0.7, 0.1]))).toMatch(/^E_LABELS .*at most two labels/);
     expect(failure(() => f1Score([1, 0], [1, 1], { average: "macro", labels: [] }))).toMatch(/^E_OPTION .*labels/);
     const toy = [
       [1, 0, 0],

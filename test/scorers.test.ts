@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { DescentError } from "../src/errors.js";
 import { f1Score, logLoss, matthewsCorrcoef, rocAucScore } from "../src/metrics/classification-metrics.js";
+import { averagePrecisionScore, brierScoreLoss } from "../src/metrics/probability-metrics.js";
 import {
   maxError,
   meanAbsolutePercentageError,
@@ -31,6 +32,8 @@ describe("scorers", () => {
       "neg_mean_squared_log_error",
       "max_error",
       "matthews_corrcoef",
+      "average_precision",
+      "neg_brier_score",
     ])
       expect(SCORER_NAMES).toContain(n);
     expect(() => getScorer("f2")).toThrow(/no scorer named 'f2'/);
@@ -73,5 +76,13 @@ describe("scorers", () => {
     const two = labels.map((l) => (l === labels[0] ? "yes" : "no"));
     const b = await new LogisticRegression({ maxEpochs: 50 }).fit(Z, two);
     expect(getScorer("roc_auc")(b, Z, two)).toBe(rocAucScore(two, b.decisionFunction(Z) as Float64Array));
+    // The positive class is the model's second ('yes'), for the average precision and the Brier score.
+    expect(getScorer("average_precision")(b, Z, two)).toBe(
+      averagePrecisionScore(two, b.decisionFunction(Z) as Float64Array, { posLabel: "yes" }),
+    );
+    const pb = b.predictProba(Z);
+    const pYes = Float64Array.from({ length: pb.rows }, (_, r) => pb.data[r * 2 + 1] as number);
+    expect(getScorer("neg_brier_score")(b, Z, two)).toBe(-brierScoreLoss(two, pYes, { posLabel: "yes" }));
+    expect(getScorer("neg_brier_score")(b, Z, two)).toBeLessThan(0);
   });
 });

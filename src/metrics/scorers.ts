@@ -5,6 +5,7 @@ import { isMatrix, type Matrix, type MatrixLike } from "../matrix.js";
 import type { TableLike } from "../table/column-table.js";
 import type { Label } from "../table/label-types.js";
 import * as classification from "./classification-metrics.js";
+import { averagePrecisionScore, brierScoreLoss } from "./probability-metrics.js";
 import {
   explainedVarianceScore,
   type MetricOptions,
@@ -107,6 +108,27 @@ const prf =
     return metric(single(y), pred, { average, sampleWeight: sw });
   };
 
+/** A binary model's score per row: its decision values when it has them, else the positive class's probability. */
+function binaryScores(model: Scorable, X: MatrixLike, name: string): Float64Array {
+  const more = `scorer '${name}' is binary${name === "roc_auc" ? ": use 'roc_auc_ovr' for more classes" : ""}`;
+  if (model.decisionFunction !== undefined) {
+    const d = model.decisionFunction(X);
+    if (d instanceof Float64Array) return d;
+    throw new DescentError("E_LABELS", more);
+  }
+  const p = needsProba(model, name)(X);
+  if (p.cols !== 2) throw new DescentError("E_LABELS", more);
+  return Float64Array.from(rowsOf(p), (r) => r[1] as number);
+}
+
+/** The label a binary model scores as positive: its second class, else the greater label of y. */
+function positiveClass(model: Scorable, y: Targets): Label {
+  const classes = (model as { classes?: readonly Label[] | null }).classes;
+  if (Array.isArray(classes) && classes.length === 2) return classes[1] as Label;
+  const labels = classification.sortedLabels(single(y));
+  return labels[labels.length - 1] as Label;
+}
+
 function needsProba(model: Scorable, name: string): (X: MatrixLike) => Matrix {
   const f = model.predictProba;
   if (f === undefined || model.hasPredictProba === false)
@@ -149,21 +171,19 @@ const SCORERS: Record<string, Scorer> = {
       [`${name}_weighted`, prf(metric, "weighted")],
     ]),
   ),
-  // Binary: the decision values when the model has them, else the positive class's probability.
-  roc_auc: (model, X, y, sw = null) => {
-    if (model.decisionFunction !== undefined) {
-      const d = model.decisionFunction(X);
-      if (d instanceof Float64Array) return classification.rocAucScore(single(y), d, { sampleWeight: sw });
-      throw new DescentError("E_LABELS", "scorer 'roc_auc' is binary: use 'roc_auc_ovr' for more classes");
-    }
-    const p = needsProba(model, "roc_auc")(X);
-    if (p.cols !== 2)
-      throw new DescentError("E_LABELS", "scorer 'roc_auc' is binary: use 'roc_auc_ovr' for more classes");
-    return classification.rocAucScore(
-      single(y),
-      rowsOf(p).map((r) => r[1] as number),
-      { sampleWeight: sw },
-    );
+  roc_auc: (model, X, y, sw = null) =>
+    classification.rocAucScore(single(y), binaryScores(model, X, "roc_auc"), { sampleWeight: sw }),
+  // The positive class is the model's second (the greater label), as its decision values have it.
+  average_precision: (model, X, y, sw = null) =>
+    averagePrecisionScore(single(y), binaryScores(model, X, "average_precision"), {
+      sampleWeight: sw,
+      posLabel: positiveClass(model, y),
+    }),
+  neg_brier_score: (model, X, y, sw = null) => {
+    const p = needsProba(model, "neg_brier_score")(X);
+    if (p.cols !== 2) throw new DescentError("E_LABELS", "scorer 'neg_brier_score' is binary");
+    const positive = rowsOf(p).map((r) => r[1] as number);
+    return -brierScoreLoss(single(y), positive, { sampleWeight: sw, posLabel: positiveClass(model, y) });
   },
   roc_auc_ovr: (model, X, y, sw = null) =>
     classification.rocAucScore(single(y), rowsOf(needsProba(model, "roc_auc_ovr")(X)), { sampleWeight: sw }),
