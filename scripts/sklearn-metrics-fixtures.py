@@ -172,6 +172,25 @@ option_case("brierScoreLoss", m.brier_score_loss, ["no", "yes", "yes"], [0.2, 0.
             pos_label="yes")
 option_case("brierScoreLoss", m.brier_score_loss, [0, 0, 0], [0.2, 0.7, 0.0], {})
 out["optionCases"] = options_cases
+# The curves themselves: roc_curve with and without drop_intermediate (weights with zeros among
+# them, whose rows scikit-learn leaves out), and precision_recall_curve, on the tied scores.
+w_zeros = w.copy()
+w_zeros[::7] = 0
+curves = []
+for weights in [None, w, w_zeros]:
+    sw = {} if weights is None else {"sample_weight": weights}
+    ours = {} if weights is None else {"sampleWeight": weights.tolist()}
+    for drop in [True, False]:
+        fpr, tpr, th = m.roc_curve(yb, sb, drop_intermediate=drop, **sw)
+        curves.append({"name": "rocCurve", "y": yb.tolist(), "score": sb.tolist(), "options": {**ours, "dropIntermediate": drop},
+                       "out": {"fpr": fpr.tolist(), "tpr": tpr.tolist(), "thresholds": th.tolist()}})
+    pr, rc, th = m.precision_recall_curve(yb, sb, **sw)
+    curves.append({"name": "precisionRecallCurve", "y": yb.tolist(), "score": sb.tolist(), "options": ours,
+                   "out": {"precision": pr.tolist(), "recall": rc.tolist(), "thresholds": th.tolist()}})
+pr, rc, th = m.precision_recall_curve(["no", "yes", "yes", "no", "yes"], [0.1, 0.8, 0.4, 0.4, 0.9], pos_label="yes")
+curves.append({"name": "precisionRecallCurve", "y": ["no", "yes", "yes", "no", "yes"], "score": [0.1, 0.8, 0.4, 0.4, 0.9],
+               "options": {"posLabel": "yes"}, "out": {"precision": pr.tolist(), "recall": rc.tolist(), "thresholds": th.tolist()}})
+out["curves"] = curves
 out["confusion"] = m.confusion_matrix(yc, pc).tolist()
 out["confusionWeighted"] = m.confusion_matrix(yc, pc, sample_weight=w).tolist()
 print(json.dumps(out))

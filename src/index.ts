@@ -38,6 +38,9 @@ export {
   averagePrecisionScore,
   type BinaryScoreOptions,
   brierScoreLoss,
+  precisionRecallCurve,
+  type RocCurveOptions,
+  rocCurve,
 } from "./metrics/probability-metrics.js";
 export {
   explainedVarianceScore,

@@ -15,7 +15,12 @@ import {
   recallScore,
   rocAucScore,
 } from "../src/metrics/classification-metrics.js";
-import { averagePrecisionScore, brierScoreLoss } from "../src/metrics/probability-metrics.js";
+import {
+  averagePrecisionScore,
+  brierScoreLoss,
+  precisionRecallCurve,
+  rocCurve,
+} from "../src/metrics/probability-metrics.js";
 import {
   explainedVarianceScore,
   maxError,
@@ -51,6 +56,13 @@ interface Fixture {
     value: number | string;
   }>;
   confusionNormalized: Record<"true" | "pred" | "all", number[][]>;
+  curves: Array<{
+    name: "rocCurve" | "precisionRecallCurve";
+    y: Array<number | string>;
+    score: number[];
+    options: Record<string, unknown>;
+    out: Record<string, number[]>;
+  }>;
   optionCases: Array<{
     name: string;
     y: Array<number | string>;
@@ -233,6 +245,31 @@ describe("options as scikit-learn's, on cases of its own test suite", () => {
     expect(failure(() => rocAucScore(["a", "b", "a", "d"], toy, { labels: ["a", "b", "c"] }))).toMatch(
       /^E_LABELS y holds "d"/,
     );
+  });
+});
+
+describe("the ROC and precision-recall curves equal scikit-learn 1.2.1's", () => {
+  it.each(fx.curves.map((c, i) => [`${i}: ${c.name} ${Object.keys(c.options).join(" ")}`, c] as const))(
+    "%s",
+    (_, c) => {
+      const got = (c.name === "rocCurve" ? rocCurve : precisionRecallCurve)(
+        c.y,
+        c.score,
+        c.options,
+      ) as unknown as Record<string, Float64Array>;
+      for (const [key, want] of Object.entries(c.out)) {
+        const v = got[key] as Float64Array;
+        expect(v.length, key).toBe(want.length);
+        want.forEach((x, i) => {
+          expect(Math.abs((v[i] as number) - x), `${key}[${i}]`).toBeLessThanOrEqual(1e-12);
+        });
+      }
+    },
+  );
+
+  it("asks for posLabel when the labels are not 0/1 or -1/1", () => {
+    expect(failure(() => rocCurve(["a", "b"], [0.1, 0.9]))).toMatch(/^E_LABELS .*pass posLabel/);
+    expect(rocCurve(["a", "b"], [0.1, 0.9], { posLabel: "b" }).tpr[1]).toBe(1);
   });
 });
 

@@ -3,6 +3,7 @@
 // fixtures of test/metrics.test.ts.
 import { DescentError } from "../errors.js";
 import type { Label } from "../table/label-types.js";
+import { cornerPoints, curvePoints } from "./binary-curve.js";
 import { checkFinite, checkPair, type MetricOptions, weightsOf } from "./regression-metrics.js";
 
 /** How per-label scores are combined: the positive label only, a plain mean, pooled counts, or a mean weighted by support. */
@@ -280,49 +281,20 @@ function binaryAuc(
   score: ArrayLike<number>,
   sampleWeight: ArrayLike<number> | null,
 ): number {
-  const n = score.length;
-  // Descending scores; ties are grouped below, so their order does not matter.
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (score[b] as number) - (score[a] as number));
-  // One point a distinct score: the (weighted) true and false positives at or above it.
-  const tps: number[] = [];
-  const fps: number[] = [];
-  let tp = 0;
-  let fp = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k] as number;
-    const w = weightAt(sampleWeight, i);
-    if (positive[i]) tp += w;
-    else fp += w;
-    const next = order[k + 1];
-    if (next === undefined || score[next] !== score[i]) {
-      tps.push(tp);
-      fps.push(fp);
-    }
-  }
-  // Drop the points on a straight line between their neighbours (roc_curve's drop_intermediate,
-  // second differences taken as numpy takes them), then start the curve at the origin.
-  const keep: number[] = [];
-  for (let k = 0; k < tps.length; k++) {
-    if (k === 0 || k === tps.length - 1 || tps.length <= 2) {
-      keep.push(k);
-      continue;
-    }
-    const d2f = (fps[k + 1] as number) - (fps[k] as number) - ((fps[k] as number) - (fps[k - 1] as number));
-    const d2t = (tps[k + 1] as number) - (tps[k] as number) - ((tps[k] as number) - (tps[k - 1] as number));
-    if (d2f !== 0 || d2t !== 0) keep.push(k);
-  }
-  const curveT = [0, ...keep.map((k) => tps[k] as number)];
-  const curveF = [0, ...keep.map((k) => fps[k] as number)];
-  const P = tp;
-  const N = fp;
+  const { tps, fps } = cornerPoints(curvePoints(positive, score, sampleWeight));
+  const P = tps[tps.length - 1] as number;
+  const N = fps[fps.length - 1] as number;
   if (P === 0 || N === 0) throw new DescentError("E_LABELS", "the ROC AUC needs rows of both classes in y");
+  // The trapezoids under the curve from the origin.
   let area = 0;
-  for (let k = 1; k < curveT.length; k++) {
-    const x0 = (curveF[k - 1] as number) / N;
-    const x1 = (curveF[k] as number) / N;
-    const y0 = (curveT[k - 1] as number) / P;
-    const y1 = (curveT[k] as number) / P;
+  let x0 = 0;
+  let y0 = 0;
+  for (let k = 0; k < tps.length; k++) {
+    const x1 = (fps[k] as number) / N;
+    const y1 = (tps[k] as number) / P;
     area += ((x1 - x0) * (y0 + y1)) / 2;
+    x0 = x1;
+    y0 = y1;
   }
   return area;
 }

@@ -1,7 +1,9 @@
-// Binary metrics of scores and probabilities as scikit-learn 1.2.1 computes them: the average
-// precision (the step integral of the precision-recall curve) and the Brier score.
+// Binary metrics of scores and probabilities as scikit-learn 1.2.1 computes them: the ROC and
+// precision-recall curves, the average precision (the step integral of the latter) and the Brier
+// score.
 import { DescentError } from "../errors.js";
 import type { Label } from "../table/label-types.js";
+import { cornerPoints, curvePoints } from "./binary-curve.js";
 import { sortedLabels } from "./classification-metrics.js";
 import { checkFinite, checkPair, type MetricOptions, weightsOf } from "./regression-metrics.js";
 
@@ -36,26 +38,10 @@ export function averagePrecisionScore(
   options: BinaryScoreOptions = {},
 ): number {
   const sampleWeight = weightsOf(options);
-  const n = checkPair(y, score, sampleWeight);
+  checkPair(y, score, sampleWeight);
   checkFinite(score, "the score");
-  const positive = positives(y, options.posLabel ?? 1);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (score[b] as number) - (score[a] as number));
-  // One point a distinct score: the (weighted) true and false positives at or above it.
-  const tps: number[] = [];
-  const fps: number[] = [];
-  let tp = 0;
-  let fp = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k] as number;
-    const w = sampleWeight === null ? 1 : (sampleWeight[i] as number);
-    if (positive[i]) tp += w;
-    else fp += w;
-    const next = order[k + 1];
-    if (next === undefined || score[next] !== score[i]) {
-      tps.push(tp);
-      fps.push(fp);
-    }
-  }
+  const { tps, fps } = curvePoints(positives(y, options.posLabel ?? 1), score, sampleWeight);
+  const tp = tps[tps.length - 1] as number;
   let ap = 0;
   let lastRecall = 0;
   for (let k = 0; k < tps.length; k++) {
@@ -101,4 +87,75 @@ export function brierScoreLoss(
     w += wi;
   }
   return s / w;
+}
+
+/** Options of rocCurve. */
+export interface RocCurveOptions extends BinaryScoreOptions {
+  /** Leave out the points on a straight line between their neighbours (default true, as scikit-learn's). */
+  dropIntermediate?: boolean;
+}
+
+/** Whether y's labels are 0/1 or −1/1 (the only ones scikit-learn's curves take without posLabel). */
+function defaultPositive(y: ArrayLike<Label>, posLabel: Label | undefined): Label {
+  if (posLabel !== undefined) return posLabel;
+  const labels = sortedLabels(y);
+  if (!labels.every((l) => l === 0 || l === 1 || l === -1))
+    throw new DescentError(
+      "E_LABELS",
+      `y's labels are ${labels.join(", ")}: pass posLabel (the default, 1, is for labels 0 and 1 or −1 and 1)`,
+    );
+  return 1;
+}
+
+/**
+ * The ROC curve: false and true positive rates at each threshold, from (0, 0) up, as scikit-learn
+ * 1.2.1's roc_curve (the first threshold is the highest score + 1; points on a straight line left
+ * out unless dropIntermediate is false). A rate is NaN throughout when y has no row of its class.
+ */
+export function rocCurve(
+  y: ArrayLike<Label>,
+  score: ArrayLike<number>,
+  options: RocCurveOptions = {},
+): { fpr: Float64Array; tpr: Float64Array; thresholds: Float64Array } {
+  const sampleWeight = weightsOf(options);
+  checkPair(y, score, sampleWeight);
+  checkFinite(score, "the score");
+  const all = curvePoints(positives(y, defaultPositive(y, options.posLabel)), score, sampleWeight);
+  const p = options.dropIntermediate === false ? all : cornerPoints(all);
+  const P = p.tps[p.tps.length - 1] as number;
+  const N = p.fps[p.fps.length - 1] as number;
+  return {
+    fpr: Float64Array.from([0, ...p.fps], (v) => (N > 0 ? v / N : Number.NaN)),
+    tpr: Float64Array.from([0, ...p.tps], (v) => (P > 0 ? v / P : Number.NaN)),
+    thresholds: Float64Array.from([(p.thresholds[0] as number) + 1, ...p.thresholds]),
+  };
+}
+
+/**
+ * The precision-recall curve, as scikit-learn 1.2.1's precision_recall_curve: precision and recall
+ * at each threshold from the lowest score up, then the point (recall 0, precision 1), so both have
+ * one entry more than the thresholds. Recall is 1 throughout when y has no positive row.
+ */
+export function precisionRecallCurve(
+  y: ArrayLike<Label>,
+  score: ArrayLike<number>,
+  options: BinaryScoreOptions = {},
+): { precision: Float64Array; recall: Float64Array; thresholds: Float64Array } {
+  const sampleWeight = weightsOf(options);
+  checkPair(y, score, sampleWeight);
+  checkFinite(score, "the score");
+  const { tps, fps, thresholds } = curvePoints(positives(y, defaultPositive(y, options.posLabel)), score, sampleWeight);
+  const P = tps[tps.length - 1] as number;
+  const m = tps.length;
+  const precision = new Float64Array(m + 1);
+  const recall = new Float64Array(m + 1);
+  for (let k = 0; k < m; k++) {
+    const t = tps[m - 1 - k] as number;
+    const all = t + (fps[m - 1 - k] as number);
+    precision[k] = all === 0 ? 0 : t / all;
+    recall[k] = P === 0 ? 1 : t / P;
+  }
+  precision[m] = 1;
+  recall[m] = 0;
+  return { precision, recall, thresholds: Float64Array.from(thresholds).reverse() };
 }
