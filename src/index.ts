@@ -38,7 +38,9 @@ export {
   averagePrecisionScore,
   type BinaryScoreOptions,
   brierScoreLoss,
+  type PrecisionRecallCurve,
   precisionRecallCurve,
+  type RocCurve,
   type RocCurveOptions,
   rocCurve,
 } from "./metrics/probability-metrics.js";

@@ -89,6 +89,26 @@ export function brierScoreLoss(
   return s / w;
 }
 
+/** The points of a ROC curve, from (0, 0) up. */
+export interface RocCurve {
+  /** False positive rate at each threshold (the weighted share of negative rows scored at or above it). */
+  fpr: Float64Array;
+  /** True positive rate (recall) at each threshold. */
+  tpr: Float64Array;
+  /** The thresholds, descending: the highest score + 1 first (scikit-learn 1.2.1's), then the distinct scores. */
+  thresholds: Float64Array;
+}
+
+/** The points of a precision-recall curve, from the lowest threshold up, then (recall 0, precision 1). */
+export interface PrecisionRecallCurve {
+  /** Precision at each threshold, then 1. */
+  precision: Float64Array;
+  /** Recall at each threshold, then 0. */
+  recall: Float64Array;
+  /** The distinct scores, ascending (one fewer than precision and recall). */
+  thresholds: Float64Array;
+}
+
 /** Options of rocCurve. */
 export interface RocCurveOptions extends BinaryScoreOptions {
   /** Leave out the points on a straight line between their neighbours (default true, as scikit-learn's). */
@@ -112,11 +132,7 @@ function defaultPositive(y: ArrayLike<Label>, posLabel: Label | undefined): Labe
  * 1.2.1's roc_curve (the first threshold is the highest score + 1; points on a straight line left
  * out unless dropIntermediate is false). A rate is NaN throughout when y has no row of its class.
  */
-export function rocCurve(
-  y: ArrayLike<Label>,
-  score: ArrayLike<number>,
-  options: RocCurveOptions = {},
-): { fpr: Float64Array; tpr: Float64Array; thresholds: Float64Array } {
+export function rocCurve(y: ArrayLike<Label>, score: ArrayLike<number>, options: RocCurveOptions = {}): RocCurve {
   const sampleWeight = weightsOf(options);
   checkPair(y, score, sampleWeight);
   checkFinite(score, "the score");
@@ -140,7 +156,7 @@ export function precisionRecallCurve(
   y: ArrayLike<Label>,
   score: ArrayLike<number>,
   options: BinaryScoreOptions = {},
-): { precision: Float64Array; recall: Float64Array; thresholds: Float64Array } {
+): PrecisionRecallCurve {
   const sampleWeight = weightsOf(options);
   checkPair(y, score, sampleWeight);
   checkFinite(score, "the score");
