@@ -171,6 +171,11 @@ option_case("averagePrecisionScore", m.average_precision_score, [0, 0, 0], [0.1,
 option_case("brierScoreLoss", m.brier_score_loss, ["no", "yes", "yes"], [0.2, 0.7, 1.0], {"posLabel": "yes"},
             pos_label="yes")
 option_case("brierScoreLoss", m.brier_score_loss, [0, 0, 0], [0.2, 0.7, 0.0], {})
+for average in ["macro", "weighted"]:
+    option_case("rocAucScore", m.roc_auc_score, yc.tolist(), pr.tolist(), {"multiClass": "ovo", "average": average},
+                multi_class="ovo", average=average)
+    option_case("rocAucScore", m.roc_auc_score, ["a", "b", "a", "c"], toy_scores, {"multiClass": "ovo", "average": average},
+                multi_class="ovo", average=average)
 out["optionCases"] = options_cases
 # The curves themselves: roc_curve with and without drop_intermediate (weights with zeros among
 # them, whose rows scikit-learn leaves out), and precision_recall_curve, on the tied scores.

@@ -230,6 +230,17 @@ describe("options as scikit-learn's, on cases of its own test suite", () => {
     expect(failure(() => meanSquaredLogError([1, 2], [1, -2]))).toMatch(/^E_OPTION .*no negative values: row 1/);
     expect(failure(() => brierScoreLoss([0, 1], [0.5, 1.5]))).toMatch(/^E_OPTION .*row 1 is 1.5, outside \[0, 1\]/);
     expect(failure(() => brierScoreLoss(["no", "yes"], [0.5, 0.5]))).toMatch(/^E_LABELS .*pass posLabel/);
+    const probs = [
+      [0.5, 0.3, 0.2],
+      [0.2, 0.5, 0.3],
+      [0.1, 0.2, 0.7],
+    ];
+    expect(failure(() => rocAucScore([0, 1, 2], probs, { multiClass: "ovo", sampleWeight: [1, 1, 1] }))).toMatch(
+      /^E_OPTION .*one-vs-one ROC AUC takes no sample weights/,
+    );
+    expect(failure(() => rocAucScore([0, 1, 2], probs, { multiClass: "ovx" as "ovo" }))).toMatch(
+      /^E_OPTION .*multiClass/,
+    );
     expect(failure(() => averagePrecisionScore(["a", "b"], [0.5, 0.7]))).toMatch(/^E_LABELS posLabel 1 is not one/);
     expect(failure(() => averagePrecisionScore([0, 1, 2], [0.5, 0.7, 0.1]))).toMatch(/^E_LABELS .*at most two labels/);
     expect(failure(() => f1Score([1, 0], [1, 1], { average: "macro", labels: [] }))).toMatch(/^E_OPTION .*labels/);

@@ -25,6 +25,8 @@ describe("scorers", () => {
       "f1_macro",
       "roc_auc",
       "roc_auc_ovr",
+      "roc_auc_ovo",
+      "roc_auc_ovo_weighted",
       "neg_log_loss",
       "balanced_accuracy",
       "neg_median_absolute_error",
@@ -64,6 +66,7 @@ describe("scorers", () => {
     const rows = Array.from({ length: p.rows }, (_, r) => Array.from(p.data.subarray(r * p.cols, (r + 1) * p.cols)));
     expect(getScorer("neg_log_loss")(m, Z, labels)).toBe(-logLoss(labels, rows));
     expect(getScorer("roc_auc_ovr")(m, Z, labels)).toBe(rocAucScore(labels, rows));
+    expect(getScorer("roc_auc_ovo")(m, Z, labels)).toBe(rocAucScore(labels, rows, { multiClass: "ovo" }));
     const err = (() => {
       try {
         getScorer("roc_auc")(m, Z, labels);

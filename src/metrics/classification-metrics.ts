@@ -301,8 +301,13 @@ function binaryAuc(
 
 /** Options of rocAucScore. */
 export interface RocAucOptions extends MetricOptions {
-  /** How the one-vs-rest areas of more classes combine: their mean ('macro', default) or weighted by each class's rows. */
+  /** How the areas of more classes combine: their mean ('macro', default) or weighted by each class's (or pair's) rows. */
   average?: "macro" | "weighted";
+  /**
+   * More classes: one-vs-rest areas ('ovr', default) or Hand and Till's one-vs-one ('ovo', no
+   * sample weights), as scikit-learn's multi_class.
+   */
+  multiClass?: "ovr" | "ovo";
   /**
    * More classes: the classes of the score's columns, sorted as the metrics sort labels (default
    * the labels of y). As scikit-learn's `labels`.
@@ -365,6 +370,12 @@ export function rocAucScore(
         `row ${i} of the scores sums to ${sum}: a multiclass ROC AUC takes probabilities (rows summing to 1)`,
       );
   });
+  if (options.multiClass === "ovo") return oneVsOneAuc(y, rows, seen, labels, options.average, sampleWeight);
+  if (options.multiClass !== undefined && options.multiClass !== "ovr")
+    throw new DescentError(
+      "E_OPTION",
+      `option 'multiClass' must be 'ovr' or 'ovo' (got '${String(options.multiClass)}')`,
+    );
   const areas: number[] = [];
   const prevalence: number[] = [];
   labels.forEach((label, k) => {
@@ -380,6 +391,47 @@ export function rocAucScore(
     return areas.reduce((s, a, k) => s + (a * (prevalence[k] as number)) / total, 0);
   }
   return areas.reduce((s, a) => s + a, 0) / areas.length;
+}
+
+/**
+ * Hand and Till's one-vs-one ROC AUC as scikit-learn's multi_class='ovo': for each pair of y's
+ * labels, on their rows alone, the mean of the two areas (each label's column scoring it against
+ * the other); the pairs' mean ('macro') or weighted by the share of rows each pair holds.
+ */
+function oneVsOneAuc(
+  y: ArrayLike<Label>,
+  rows: ReadonlyArray<ArrayLike<number>>,
+  present: readonly Label[],
+  columns: readonly Label[],
+  average: "macro" | "weighted" | undefined,
+  sampleWeight: ArrayLike<number> | null,
+): number {
+  if (sampleWeight !== null)
+    throw new DescentError("E_OPTION", "the one-vs-one ROC AUC takes no sample weights, as scikit-learn's");
+  const pairs: number[] = [];
+  const shares: number[] = [];
+  for (let i = 0; i < present.length; i++)
+    for (let j = i + 1; j < present.length; j++) {
+      const a = present[i] as Label;
+      const b = present[j] as Label;
+      const both: number[] = [];
+      for (let r = 0; r < y.length; r++) if (y[r] === a || y[r] === b) both.push(r);
+      const area = (label: Label) => {
+        const k = columns.indexOf(label);
+        return binaryAuc(
+          both.map((r) => y[r] === label),
+          both.map((r) => (rows[r] as ArrayLike<number>)[k] as number),
+          null,
+        );
+      };
+      pairs.push((area(a) + area(b)) / 2);
+      shares.push(both.length / y.length);
+    }
+  if (average === "weighted") {
+    const total = shares.reduce((s, v) => s + v, 0);
+    return pairs.reduce((s, v, k) => s + v * (shares[k] as number), 0) / total;
+  }
+  return pairs.reduce((s, v) => s + v, 0) / pairs.length;
 }
 
 /** Options of logLoss. */

@@ -187,6 +187,17 @@ const SCORERS: Record<string, Scorer> = {
   },
   roc_auc_ovr: (model, X, y, sw = null) =>
     classification.rocAucScore(single(y), rowsOf(needsProba(model, "roc_auc_ovr")(X)), { sampleWeight: sw }),
+  roc_auc_ovo: (model, X, y, sw = null) =>
+    classification.rocAucScore(single(y), rowsOf(needsProba(model, "roc_auc_ovo")(X)), {
+      multiClass: "ovo",
+      sampleWeight: sw,
+    }),
+  roc_auc_ovo_weighted: (model, X, y, sw = null) =>
+    classification.rocAucScore(single(y), rowsOf(needsProba(model, "roc_auc_ovo_weighted")(X)), {
+      multiClass: "ovo",
+      average: "weighted",
+      sampleWeight: sw,
+    }),
   roc_auc_ovr_weighted: (model, X, y, sw = null) =>
     classification.rocAucScore(single(y), rowsOf(needsProba(model, "roc_auc_ovr_weighted")(X)), {
       average: "weighted",
