@@ -72,13 +72,7 @@ export function brierScoreLoss(
     const p = proba[i] as number;
     if (p < 0 || p > 1) throw new DescentError("E_OPTION", `the probability at row ${i} is ${p}, outside [0, 1]`);
   }
-  const labels = sortedLabels(y);
-  if (options.posLabel === undefined && !labels.every((l) => l === 0 || l === 1 || l === -1))
-    throw new DescentError(
-      "E_LABELS",
-      `y's labels are ${labels.join(", ")}: pass posLabel (the default, 1, is for labels 0 and 1 or −1 and 1)`,
-    );
-  const positive = positives(y, options.posLabel ?? 1);
+  const positive = positives(y, defaultPositive(y, options.posLabel));
   let s = 0;
   let w = 0;
   for (let i = 0; i < n; i++) {
@@ -115,7 +109,10 @@ export interface RocCurveOptions extends BinaryScoreOptions {
   dropIntermediate?: boolean;
 }
 
-/** Whether y's labels are 0/1 or −1/1 (the only ones scikit-learn's curves take without posLabel). */
+/**
+ * The positive label: posLabel, else 1 when y's labels are 0/1 or −1/1 (the only ones scikit-learn's
+ * curves and Brier score take without it; E_LABELS otherwise).
+ */
 function defaultPositive(y: ArrayLike<Label>, posLabel: Label | undefined): Label {
   if (posLabel !== undefined) return posLabel;
   const labels = sortedLabels(y);
