@@ -11,7 +11,7 @@ import numpy as np
 import sklearn
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier, SGDRegressor
-from sklearn.model_selection import GridSearchCV, cross_val_predict, cross_validate
+from sklearn.model_selection import GridSearchCV, cross_val_predict, cross_validate, learning_curve, validation_curve
 from sklearn.preprocessing import StandardScaler
 
 warnings.simplefilter("ignore", ConvergenceWarning)
@@ -77,5 +77,12 @@ out["crossValPredict"] = {
     "logProba": cross_val_predict(
         SGDClassifier(loss="log_loss", alpha=1e-3, **BASE), Xc, yc, cv=4, method="predict_proba"
     ).tolist(),
+}
+# Scores over growing training sets and over one option's values.
+sizes, lc_train, lc_test = learning_curve(SGDRegressor(**BASE), X, y, train_sizes=[0.1, 0.3, 0.55, 1.0], cv=5)
+vc_train, vc_test = validation_curve(SGDRegressor(**BASE), X, y, param_name="alpha", param_range=[1e-4, 1e-2, 1.0], cv=5)
+out["curves"] = {
+    "learning": {"sizes": sizes.tolist(), "train": lc_train.tolist(), "test": lc_test.tolist()},
+    "validation": {"values": [1e-4, 1e-2, 1.0], "train": vc_train.tolist(), "test": vc_test.tolist()},
 }
 print(json.dumps(out))

@@ -73,6 +73,14 @@ export {
   type SelectableEstimator,
 } from "./model-selection/cross-validate.js";
 export {
+  type CurveOptions,
+  type CurveScores,
+  type LearningCurveOptions,
+  learningCurve,
+  trainSizesOf,
+  validationCurve,
+} from "./model-selection/learning-curves.js";
+export {
   type CandidateResult,
   type Distribution,
   gridSearch,

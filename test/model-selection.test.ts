@@ -13,6 +13,7 @@ import {
   crossValScore,
   type FoldScores,
 } from "../src/model-selection/cross-validate.js";
+import { learningCurve, trainSizesOf, validationCurve } from "../src/model-selection/learning-curves.js";
 import { gridSearch, logUniform, parameterGrid, randomSearch } from "../src/model-selection/search.js";
 import { LinearRegression } from "../src/models/linear-regression.js";
 import { LinearSVM } from "../src/models/linear-svm.js";
@@ -243,6 +244,48 @@ describe("crossValPredict equals scikit-learn's cross_val_predict", () => {
       "E_OPTION",
       /LinearSVM has no predictProba/,
     );
+  });
+});
+
+describe("learningCurve and validationCurve equal scikit-learn's", () => {
+  const want = ref.curves;
+  const { Z, y } = standardised("diabetes", "progression");
+
+  it.each([
+    ["matrices", false],
+    ["a staged Dataset", true],
+  ])("training sizes and every fold's training and test R² to 1e-10, on %s", async (_n, staged) => {
+    const ds = staged ? await Dataset.from(Z, y) : null;
+    try {
+      const X = ds ?? Z;
+      const yy = ds === null ? y : null;
+      const lc = await learningCurve(new LinearRegression(SGD), X, yy, { cv: 5, trainSizes: [0.1, 0.3, 0.55, 1] });
+      expect(lc.trainSizes).toEqual(want.learning.sizes);
+      lc.testScores.forEach((row, i) => {
+        close(row, want.learning.test[i], 1e-10);
+      });
+      lc.trainScores.forEach((row, i) => {
+        close(row, want.learning.train[i], 1e-10);
+      });
+      const vc = await validationCurve(new LinearRegression(SGD), X, yy, "alpha", want.validation.values, { cv: 5 });
+      vc.testScores.forEach((row, i) => {
+        close(row, want.validation.test[i], 1e-10);
+      });
+      vc.trainScores.forEach((row, i) => {
+        close(row, want.validation.train[i], 1e-10);
+      });
+    } finally {
+      ds?.dispose();
+    }
+  });
+
+  it("takes shares or row counts as training sizes, as scikit-learn's", async () => {
+    expect(trainSizesOf([0.1, 0.5, 1], 353)).toEqual([35, 176, 353]);
+    expect(trainSizesOf([0.001, 0.002, 1], 353)).toEqual([1, 353]);
+    expect(trainSizesOf([10, 50, 50, 353], 353)).toEqual([10, 50, 353]);
+    await expectDescentError(() => trainSizesOf([10, 400], 353), "E_OPTION", /at most 353/);
+    await expectDescentError(() => trainSizesOf([0, 0.5], 353), "E_OPTION", /trainSizes/);
+    await expectDescentError(() => trainSizesOf([], 353), "E_OPTION", /non-empty/);
   });
 });
 
