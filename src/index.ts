@@ -75,6 +75,7 @@ export {
 export {
   type CurveOptions,
   type CurveScores,
+  type LearningCurve,
   type LearningCurveOptions,
   learningCurve,
   trainSizesOf,

@@ -42,6 +42,12 @@ export interface CurveScores {
   testScores: Float64Array[];
 }
 
+/** A learning curve: the training sizes in rows, and each size's scores per fold. */
+export interface LearningCurve extends CurveScores {
+  /** The training set sizes in rows, ascending. */
+  trainSizes: number[];
+}
+
 /**
  * The training set sizes in rows for folds of `most` training rows (scikit-learn's
  * _translate_train_sizes): shares floored and kept within 1 .. most, or counts checked; sorted,
@@ -74,7 +80,7 @@ export async function learningCurve(
   X: MatrixLike | TableLike | Dataset,
   y?: Targets | null,
   options: LearningCurveOptions = {},
-): Promise<CurveScores & { trainSizes: number[] }> {
+): Promise<LearningCurve> {
   const folds = foldsOf(options.cv, estimator, selectionData(X, y));
   const trainSizes = trainSizesOf(options.trainSizes ?? [0.1, 0.325, 0.55, 0.775, 1], (folds[0] as Split).train.length);
   // Every (size, fold) pair as a split of its own, cross-validated at once.
