@@ -316,16 +316,18 @@ export async function crossValidate(
 
 /**
  * crossValidate's scores with the failure of each fold (null where it scored), for callers that
- * decide themselves what many failures mean (a search).
+ * decide themselves what many failures mean (a search). `prepared` is selectionData(X, y) made
+ * once by a caller that cross-validates the same data again (so X is checked, or converted, once).
  */
 export async function crossValidateFolds(
   estimator: SelectableEstimator,
   X: MatrixLike | TableLike | Dataset,
   y: Targets | null | undefined,
   options: CrossValidateOptions,
+  prepared: SelectionData | null = null,
 ): Promise<{ scores: FoldScores | Record<string, FoldScores>; failures: Array<DescentError | null> }> {
   const errorScore = errorScoreOf(options);
-  const data = selectionData(X, y);
+  const data = prepared ?? selectionData(X, y);
   const sw = options.sampleWeight ?? null;
   if (sw !== null && sw.length !== data.rows)
     throw new DescentError("E_SHAPE", `sampleWeight has ${sw.length} values but X has ${data.rows} rows`);

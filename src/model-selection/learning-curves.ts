@@ -81,15 +81,18 @@ export async function learningCurve(
   y?: Targets | null,
   options: LearningCurveOptions = {},
 ): Promise<LearningCurve> {
-  const folds = foldsOf(options.cv, estimator, selectionData(X, y));
+  const data = selectionData(X, y);
+  const folds = foldsOf(options.cv, estimator, data);
   const trainSizes = trainSizesOf(options.trainSizes ?? [0.1, 0.325, 0.55, 0.775, 1], (folds[0] as Split).train.length);
   // Every (size, fold) pair as a split of its own, cross-validated at once.
   const splits = trainSizes.flatMap((n) => folds.map((f) => ({ train: f.train.subarray(0, n), test: f.test })));
-  const { scores, failures } = await crossValidateFolds(estimator, X, y, {
-    ...options,
-    cv: splits,
-    returnTrainScore: true,
-  });
+  const { scores, failures } = await crossValidateFolds(
+    estimator,
+    X,
+    y,
+    { ...options, cv: splits, returnTrainScore: true },
+    data,
+  );
   throwIfAllFailed(failures, splits.length);
   const s = scores as FoldScores;
   const k = folds.length;

@@ -168,7 +168,7 @@ async function search<E extends SelectableEstimator>(
   for (const [i, params] of candidates.entries()) {
     let r = fromGroups?.scores[i];
     if (r === undefined) {
-      const cv = await crossValidateFolds(cloneEstimator(estimator, params), X, y, { ...options, cv: folds });
+      const cv = await crossValidateFolds(cloneEstimator(estimator, params), X, y, { ...options, cv: folds }, data);
       r = Array.isArray(options.scoring)
         ? new Map(Object.entries(cv.scores as Record<string, FoldScores>))
         : new Map([[names[0] as string, cv.scores as FoldScores]]);
