@@ -5,7 +5,7 @@ import { DescentError } from "../errors.js";
 import type { Label } from "../table/label-types.js";
 import { cornerPoints, curvePoints } from "./binary-curve.js";
 import { sortedLabels } from "./classification-metrics.js";
-import { checkFinite, checkPair, type MetricOptions, weightsOf } from "./regression-metrics.js";
+import { checkFinite, checkPair, type MetricOptions, weightedMean, weightsOf } from "./regression-metrics.js";
 
 /** Options of averagePrecisionScore and brierScoreLoss. */
 export interface BinaryScoreOptions extends MetricOptions {
@@ -27,6 +27,26 @@ function positives(y: ArrayLike<Label>, posLabel: Label): boolean[] {
 }
 
 /**
+ * Precision and recall at each curve point (highest score first): precision 0 where nothing is
+ * called positive, recall 1 throughout when no row is positive, as scikit-learn's curve.
+ */
+function precisionRecallAt(
+  tps: readonly number[],
+  fps: readonly number[],
+): { precision: Float64Array; recall: Float64Array } {
+  const positives = tps[tps.length - 1] as number;
+  const precision = new Float64Array(tps.length);
+  const recall = new Float64Array(tps.length);
+  for (let k = 0; k < tps.length; k++) {
+    const t = tps[k] as number;
+    const all = t + (fps[k] as number);
+    precision[k] = all === 0 ? 0 : t / all;
+    recall[k] = positives === 0 ? 1 : t / positives;
+  }
+  return { precision, recall };
+}
+
+/**
  * Average precision: Σ (R_k − R_{k−1})·P_k over the distinct scores from the highest down, P and R
  * the (weighted) precision and recall of calling the rows at or above each score positive; the
  * area under the precision-recall curve without interpolation, as scikit-learn's
@@ -41,17 +61,10 @@ export function averagePrecisionScore(
   checkPair(y, score, sampleWeight);
   checkFinite(score, "the score");
   const { tps, fps } = curvePoints(positives(y, options.posLabel ?? 1), score, sampleWeight);
-  const tp = tps[tps.length - 1] as number;
+  const { precision, recall } = precisionRecallAt(tps, fps);
   let ap = 0;
-  let lastRecall = 0;
-  for (let k = 0; k < tps.length; k++) {
-    const t = tps[k] as number;
-    const all = t + (fps[k] as number);
-    const precision = all === 0 ? 0 : t / all;
-    const recall = tp === 0 ? 1 : t / tp;
-    ap += (recall - lastRecall) * precision;
-    lastRecall = recall;
-  }
+  for (let k = 0; k < precision.length; k++)
+    ap += ((recall[k] as number) - (k === 0 ? 0 : (recall[k - 1] as number))) * (precision[k] as number);
   return ap;
 }
 
@@ -73,14 +86,7 @@ export function brierScoreLoss(
     if (p < 0 || p > 1) throw new DescentError("E_OPTION", `the probability at row ${i} is ${p}, outside [0, 1]`);
   }
   const positive = positives(y, defaultPositive(y, options.posLabel));
-  let s = 0;
-  let w = 0;
-  for (let i = 0; i < n; i++) {
-    const wi = sampleWeight === null ? 1 : (sampleWeight[i] as number);
-    s += wi * ((positive[i] ? 1 : 0) - (proba[i] as number)) ** 2;
-    w += wi;
-  }
-  return s / w;
+  return weightedMean(n, sampleWeight, (i) => ((positive[i] ? 1 : 0) - (proba[i] as number)) ** 2);
 }
 
 /** The points of a ROC curve, from (0, 0) up. */
@@ -158,17 +164,11 @@ export function precisionRecallCurve(
   checkPair(y, score, sampleWeight);
   checkFinite(score, "the score");
   const { tps, fps, thresholds } = curvePoints(positives(y, defaultPositive(y, options.posLabel)), score, sampleWeight);
-  const P = tps[tps.length - 1] as number;
-  const m = tps.length;
-  const precision = new Float64Array(m + 1);
-  const recall = new Float64Array(m + 1);
-  for (let k = 0; k < m; k++) {
-    const t = tps[m - 1 - k] as number;
-    const all = t + (fps[m - 1 - k] as number);
-    precision[k] = all === 0 ? 0 : t / all;
-    recall[k] = P === 0 ? 1 : t / P;
-  }
-  precision[m] = 1;
-  recall[m] = 0;
-  return { precision, recall, thresholds: Float64Array.from(thresholds).reverse() };
+  // From the lowest threshold up, then the point (recall 0, precision 1).
+  const { precision, recall } = precisionRecallAt(tps, fps);
+  return {
+    precision: Float64Array.from([...precision.reverse(), 1]),
+    recall: Float64Array.from([...recall.reverse(), 0]),
+    thresholds: Float64Array.from(thresholds).reverse(),
+  };
 }

@@ -70,8 +70,8 @@ function checkRegression(
   return n;
 }
 
-/** The weighted mean of f(i) over the rows. */
-function weightedMean(n: number, sampleWeight: ArrayLike<number> | null, f: (i: number) => number): number {
+/** The weighted mean of f(i) over the n rows (weights 1 when null): Σ w·f / Σ w, summed in row order. */
+export function weightedMean(n: number, sampleWeight: ArrayLike<number> | null, f: (i: number) => number): number {
   let s = 0;
   let w = 0;
   for (let i = 0; i < n; i++) {
